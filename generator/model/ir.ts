@@ -1,0 +1,261 @@
+/**
+ * The generator's data contracts.
+ *
+ * Two readers produce raw models (`WsdlModel`, `VmodlModel`); `merge.ts` turns
+ * them into one `ApiModel`, the intermediate representation every emitter reads.
+ * All three are plain JSON-serialisable data: no classes, no Maps, keys sorted
+ * where order carries no meaning, so that output is deterministic.
+ */
+
+/** A reference to an XSD type, namespace prefix resolved. `ns` is the namespace URI. */
+export interface TypeRef {
+  /** Local name: `string`, `int`, `VirtualMachineConfigSpec`, `ManagedObjectReference`, `anyType`. */
+  name: string;
+  /** `http://www.w3.org/2001/XMLSchema` for primitives, else the schema's target namespace (`urn:vim25`). */
+  ns: string;
+}
+
+export interface WsdlField {
+  name: string;
+  type: TypeRef;
+  minOccurs: number;
+  /** `maxOccurs="unbounded"` or > 1. */
+  array: boolean;
+  nillable: boolean;
+  /** xsd:annotation/documentation text, whitespace-normalised, if any. */
+  doc?: string;
+}
+
+export interface WsdlAttribute {
+  name: string;
+  type: TypeRef;
+  required: boolean;
+}
+
+/** Where a definition came from, for error messages and the check report. */
+export interface SourceLoc {
+  /** File name relative to the bundle directory. */
+  file: string;
+  /** 1-based line, when known. */
+  line?: number;
+}
+
+export interface WsdlComplexType {
+  name: string;
+  ns: string;
+  /** complexContent/extension base, if any. */
+  base?: TypeRef;
+  fields: WsdlField[];
+  attributes: WsdlAttribute[];
+  /** simpleContent/extension base (e.g. ManagedObjectReference extends xsd:string). */
+  simpleContentBase?: TypeRef;
+  abstract?: boolean;
+  doc?: string;
+  loc: SourceLoc;
+}
+
+export interface WsdlEnum {
+  name: string;
+  ns: string;
+  values: string[];
+  doc?: string;
+  loc: SourceLoc;
+}
+
+export interface WsdlElement {
+  name: string;
+  ns: string;
+  type?: TypeRef;
+  loc: SourceLoc;
+}
+
+export interface WsdlOperation {
+  name: string;
+  /** Input parameters in order (from the `<Op>RequestType` complexType), `_this` first. */
+  params: WsdlField[];
+  /** `returnval` of the `<Op>Response` element's type; absent when the op returns nothing. */
+  returns?: WsdlField;
+  /** Fault element names resolved to their types (e.g. `InvalidLogin`). Sorted. */
+  faults: string[];
+  /** soapAction from the binding, e.g. `urn:vim25/9.1.0.0`. */
+  soapAction?: string;
+  /** The binding name that binds this operation (e.g. `VimBinding`). */
+  binding?: string;
+  doc?: string;
+  loc: SourceLoc;
+}
+
+/** What the WSDL reader produces for one bundle. */
+export interface WsdlModel {
+  /** Target namespace of the service's WSDL (e.g. `urn:vim25`). */
+  namespace: string;
+  /** Every file read, relative to the bundle dir, in read order. */
+  files: string[];
+  /** Keyed by type name. Names are unique across namespaces in every vSphere bundle; a clash is an error. */
+  complexTypes: Record<string, WsdlComplexType>;
+  enums: Record<string, WsdlEnum>;
+  /** `ArrayOfX` wrapper name → item type X. Also present in complexTypes. */
+  arrayTypes: Record<string, TypeRef>;
+  elements: Record<string, WsdlElement>;
+  operations: Record<string, WsdlOperation>;
+  /** Service, port and binding names (e.g. VimService / VimPort / VimBinding). */
+  services: { name: string; port: string; binding: string; location?: string }[];
+}
+
+// ---------------------------------------------------------------- VMODL
+
+export interface VmodlType {
+  /** The type name as the WSDL spells it (e.g. `VirtualMachine`, `ManagedEntity`). */
+  name: string;
+  /** VMODL-qualified name (e.g. `vim.VirtualMachine`), if the db carries one. */
+  vmodlName?: string;
+  /** `string`, `int`, `VirtualMachine`, `ManagedObjectReference` … as the WSDL spells it. */
+  wsdlType?: string;
+}
+
+export interface VmodlProperty {
+  name: string;
+  /** WSDL type name. For MoRef-valued properties this is the managed type (`Datastore`), see `moType`. */
+  type: string;
+  /** For `ManagedObjectReference`-valued members: which managed type it refers to. */
+  moType?: string;
+  optional: boolean;
+  array: boolean;
+  /** Version id that introduced the member (e.g. `vim.version.version5`) and its mapped release when known. */
+  version?: string;
+  since?: string;
+  /** Privilege needed to read it, if the db says. */
+  privilege?: string;
+}
+
+export interface VmodlMethod {
+  /** WSDL operation name (e.g. `PowerOnVM_Task`). */
+  name: string;
+  params: VmodlProperty[];
+  result?: VmodlProperty;
+  /** True when the method returns a Task (the `_Task` ones). */
+  returnsTask: boolean;
+  faults: string[];
+  version?: string;
+  since?: string;
+  privilege?: string;
+}
+
+export interface VmodlManagedType {
+  name: string;
+  vmodlName?: string;
+  base?: string;
+  props: VmodlProperty[];
+  methods: VmodlMethod[];
+  version?: string;
+  since?: string;
+}
+
+export interface VmodlDataType {
+  name: string;
+  vmodlName?: string;
+  base?: string;
+  kind: "data" | "fault";
+  props: VmodlProperty[];
+  version?: string;
+  since?: string;
+}
+
+export interface VmodlEnumType {
+  name: string;
+  vmodlName?: string;
+  values: string[];
+  version?: string;
+  since?: string;
+}
+
+/** What the VMODL reader produces from one vmodl.db. */
+export interface VmodlModel {
+  file: string;
+  managed: Record<string, VmodlManagedType>;
+  data: Record<string, VmodlDataType>;
+  enums: Record<string, VmodlEnumType>;
+  /** Version id → { release name as dotted string (e.g. `7.0.0.0`), namespace, parents } when known. */
+  versions: Record<string, { release?: string; ns?: string; parents?: string[] }>;
+}
+
+// ---------------------------------------------------------------- merged IR
+
+export type Kind = "data" | "fault" | "enum" | "managed";
+
+export interface IrField {
+  name: string;
+  /** Type name: an XSD primitive (`string`, `int`, `long`, `boolean`, `dateTime`, `base64Binary`, `anyType`, …) or a model type. */
+  type: string;
+  /** Whether `type` is a primitive from the XSD namespace. */
+  primitive: boolean;
+  optional: boolean;
+  array: boolean;
+  /** For MoRef-valued fields: the managed type named by VMODL (else `ManagedObject`). */
+  moType?: string;
+  since?: string;
+  doc?: string;
+}
+
+export interface IrDataType {
+  name: string;
+  kind: "data" | "fault";
+  base?: string;
+  fields: IrField[];
+  /** Names of direct subtypes, sorted. */
+  subtypes: string[];
+  since?: string;
+  doc?: string;
+}
+
+export interface IrEnum {
+  name: string;
+  values: string[];
+  since?: string;
+  doc?: string;
+}
+
+export interface IrMethod {
+  name: string;
+  params: IrField[];
+  returns?: IrField;
+  faults: string[];
+  returnsTask: boolean;
+  /** Read-only method, safe to retry. Derived from the operation name and VMODL. */
+  safe: boolean;
+  since?: string;
+  doc?: string;
+}
+
+export interface IrManagedType {
+  name: string;
+  base?: string;
+  props: IrField[];
+  /** Names of methods this type owns (keys into `ApiModel.methods`). Sorted. */
+  methods: string[];
+  subtypes: string[];
+  since?: string;
+  doc?: string;
+}
+
+export interface CheckEntry {
+  /** Stable grouping key, e.g. `operation-without-owner`, `vmodl-property-unknown-type`. */
+  kind: string;
+  /** The type / operation / property it concerns (`VirtualMachine.datastore`). */
+  subject: string;
+  detail: string;
+}
+
+export interface ApiModel {
+  service: string;
+  release: string;
+  namespace: string;
+  /** The API version string used in SOAPAction (`9.1.0.0`), when the bundle says. */
+  apiVersion?: string;
+  sources: { wsdl: string[]; vmodl?: string };
+  dataTypes: Record<string, IrDataType>;
+  enums: Record<string, IrEnum>;
+  managedTypes: Record<string, IrManagedType>;
+  methods: Record<string, IrMethod & { owners: string[] }>;
+  checks: CheckEntry[];
+}
