@@ -24,6 +24,12 @@ export interface WsdlField {
   nillable: boolean;
   /** xsd:annotation/documentation text, whitespace-normalised, if any. */
   doc?: string;
+  /**
+   * Namespace of the element on the wire, only when it differs from the enclosing
+   * type's: fields pulled in by `<group ref>` from another schema (9.x vim25 types
+   * carry vSAN fields from urn:vsan groups).
+   */
+  ns?: string;
 }
 
 export interface WsdlAttribute {
@@ -66,6 +72,8 @@ export interface WsdlElement {
   name: string;
   ns: string;
   type?: TypeRef;
+  /** Fields of an anonymous inline complexType (the `<Op>Response` wrappers), group refs expanded. */
+  fields?: WsdlField[];
   loc: SourceLoc;
 }
 
@@ -115,10 +123,17 @@ export interface VmodlType {
 
 export interface VmodlProperty {
   name: string;
-  /** WSDL type name. For MoRef-valued properties this is the managed type (`Datastore`), see `moType`. */
+  /**
+   * WSDL type name. For MoRef-valued members the vmodl reader writes `ManagedObjectReference`
+   * here (as the WSDL does) and the managed type (`Datastore`) in `moType`.
+   */
   type: string;
   /** For `ManagedObjectReference`-valued members: which managed type it refers to. */
   moType?: string;
+  /** True when `type` is an XSD primitive (the db wrote `xsd:<type>` or a VMODL alias of xsd:string). */
+  primitive?: boolean;
+  /** The db's own spelling when it differs from `type` (`Datastore`, `PropertyPath`, `xsd:int`). */
+  vmodlType?: string;
   optional: boolean;
   array: boolean;
   /** Version id that introduced the member (e.g. `vim.version.version5`) and its mapped release when known. */
@@ -135,6 +150,8 @@ export interface VmodlMethod {
   result?: VmodlProperty;
   /** True when the method returns a Task (the `_Task` ones). */
   returnsTask: boolean;
+  /** For task methods: what the Task's `info.result` holds (absent when the task yields nothing). */
+  taskResult?: VmodlProperty;
   faults: string[];
   version?: string;
   since?: string;
@@ -206,6 +223,10 @@ export interface IrDataType {
   subtypes: string[];
   since?: string;
   doc?: string;
+  /** Namespace of a type this service borrows from another (pbm reuses `urn:vim25` types). */
+  external?: string;
+  /** VMODL name (`vim.vm.ConfigSpec`), used for API reference links. */
+  vmodlName?: string;
 }
 
 export interface IrEnum {
@@ -213,6 +234,8 @@ export interface IrEnum {
   values: string[];
   since?: string;
   doc?: string;
+  external?: string;
+  vmodlName?: string;
 }
 
 export interface IrMethod {
@@ -236,6 +259,7 @@ export interface IrManagedType {
   subtypes: string[];
   since?: string;
   doc?: string;
+  vmodlName?: string;
 }
 
 export interface CheckEntry {
