@@ -27,7 +27,13 @@ fi
 
 mkdir -p "$src_dir/bin"
 cd "$repo_root"
+# Without HOME (some CI sandboxes) go has no default build cache.
+case "$(go env GOCACHE 2>/dev/null)" in ""|off)
+  export GOCACHE="$repo_root/.tmp/go-build" ;;
+esac
+# CGO_ENABLED=0: the simulator needs no C, and this keeps the build working
+# without gcc (which golang-go only recommends) and the binary static.
 # Write to a temp name and rename, so a concurrent reader never runs a half-written binary.
-GO111MODULE=off GOPATH="$gopath" GOFLAGS= go build -o "$bin.tmp.$$" ./test/vcsim
+GO111MODULE=off CGO_ENABLED=0 GOPATH="$gopath" GOFLAGS= go build -o "$bin.tmp.$$" ./test/vcsim
 mv -f "$bin.tmp.$$" "$bin"
 echo "build-vcsim: built test/vcsim/bin/vcsim" >&2
