@@ -57,6 +57,12 @@ export interface WsdlComplexType {
   simpleContentBase?: TypeRef;
   abstract?: boolean;
   doc?: string;
+  /**
+   * Other namespaces that define an identical copy under the same name, merged
+   * into this one (9.x vsan-types.xsd repeats vim25's LocalizedMethodFault as
+   * urn:vsan). A TypeRef with one of these namespaces means this type.
+   */
+  aliasNs?: string[];
   loc: SourceLoc;
 }
 
@@ -65,6 +71,8 @@ export interface WsdlEnum {
   ns: string;
   values: string[];
   doc?: string;
+  /** As `WsdlComplexType.aliasNs`. */
+  aliasNs?: string[];
   loc: SourceLoc;
 }
 
@@ -99,7 +107,7 @@ export interface WsdlModel {
   namespace: string;
   /** Every file read, relative to the bundle dir, in read order. */
   files: string[];
-  /** Keyed by type name. Names are unique across namespaces in every vSphere bundle; a clash is an error. */
+  /** Keyed by type name. A same-named identical copy in another namespace is merged (see `aliasNs`); a differing one is an error. */
   complexTypes: Record<string, WsdlComplexType>;
   enums: Record<string, WsdlEnum>;
   /** `ArrayOfX` wrapper name → item type X. Also present in complexTypes. */
