@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { readWsdlBundle } from "./wsdl/index.js";
-import { readVmodl } from "./vmodl/index.js";
+import { readVmodl } from "./vmodl/vmodl-reader.js";
 import { mergeModel } from "./model/merge.js";
 import type { ApiModel } from "./model/ir.js";
 import { resolveBundle, resolveVmodl } from "../wsdl/resolve.js";

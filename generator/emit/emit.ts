@@ -1,0 +1,248 @@
+/**
+ * Model → files. Builds one view per template from the ApiModel, renders the
+ * logic-free Handlebars templates in templates/, and returns a sorted file map.
+ * Nothing here touches the disk; `write.ts` does, atomically.
+ */
+import type { ApiModel, IrField, IrManagedType, IrMethod } from "../model/ir.js";
+import { cmp } from "../model/merge.js";
+import { dataFamily, docLines, fieldType, isIdentifier, managedFamily, propKey } from "./naming.js";
+import { ownPaths } from "./paths.js";
+import { loadTemplates, type Templates } from "./templates.js";
+
+export interface EmitOptions {
+  /** Module specifier of the vim25 bindings that a dependent service (pbm, sms …) reuses. */
+  externalTypes?: string;
+  /** Include WSDL documentation in TSDoc (default true). */
+  docs?: boolean;
+}
+
+export type FileMap = Map<string, string>;
+
+export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates: Templates = loadTemplates()): FileMap {
+  const files: FileMap = new Map();
+  const header = { service: model.service, release: model.release, vmodl: model.sources.vmodl };
+  const docs = opts.docs !== false;
+  const render = (tpl: keyof Templates, view: object) => templates[tpl]({ ...header, ...view });
+
+  checkCollisions(model);
+
+  files.set("core.ts", render("core", {}));
+
+  // --- data types -----------------------------------------------------------
+  const local = Object.values(model.dataTypes).filter((t) => !t.external);
+  const types = local.map((t) => {
+    const family = dataFamily(model, t.name).filter((n) => n !== t.name);
+    const base = t.base && model.dataTypes[t.base];
+    return {
+      name: t.name,
+      fieldsName: `${t.name}Fields`,
+      baseFields: base ? `${base.external ? "ext." : ""}${t.base}Fields` : "DataObjectBase",
+      leaf: family.length === 0,
+      family,
+      doc: docs ? nonEmpty(docLines({ doc: t.doc, since: t.since, vmodlName: t.vmodlName, link: true })) : undefined,
+      fields: t.fields.map((f) => ({
+        key: propKey(f.name),
+        optional: f.optional,
+        type: fieldType(model, f),
+        doc: docs ? nonEmpty(docLines({ doc: f.doc, since: f.since })) : undefined,
+      })),
+    };
+  });
+  const externals = Object.values(model.dataTypes)
+    .filter((t) => t.external)
+    .map((t) => t.name)
+    .concat(Object.values(model.enums).filter((e) => e.external).map((e) => e.name))
+    .sort(cmp);
+  files.set(
+    "types.ts",
+    render("types", {
+      types,
+      externals,
+      external: externals.length ? requireExternal(opts, "types") : undefined,
+      enumTypes: undefined,
+    }) + enumTypeReexports(model),
+  );
+
+  // --- enums ------------------------------------------------------------------
+  const enums = Object.values(model.enums)
+    .filter((e) => !e.external)
+    .map((e) => ({
+      name: e.name,
+      doc: docs ? nonEmpty(docLines({ doc: e.doc, since: e.since, vmodlName: e.vmodlName, link: true })) : undefined,
+      values: e.values.map((v) => ({ key: propKey(v), value: JSON.stringify(v) })),
+    }));
+  files.set("enums.ts", render("enums", { enums }));
+
+  // --- faults -----------------------------------------------------------------
+  const faults = Object.values(model.dataTypes)
+    .filter((t) => t.kind === "fault" && t.name !== "MethodFault" && t.base && !t.external)
+    .map((t) => ({ name: t.name, base: t.base!, doc: docs ? nonEmpty(docLines({ doc: t.doc, since: t.since })) : undefined }));
+  files.set("faults.ts", render("faults", { faults: orderByBase(faults) }));
+
+  // --- managed kinds, methods, paths -----------------------------------------------
+  const managed = Object.values(model.managedTypes).map((m) => ({
+    name: m.name,
+    family: managedFamily(model, m.name).map((n) => JSON.stringify(n)).join(" | "),
+  }));
+  files.set("managed.ts", render("managed", { managed }));
+
+  const byOwner = new Map<string, (IrMethod & { owners: string[] })[]>();
+  for (const m of Object.values(model.methods)) {
+    const owner = m.owners[0] ?? "Unowned";
+    const list = byOwner.get(owner) ?? [];
+    list.push(m);
+    byOwner.set(owner, list);
+  }
+  const methodModules: string[] = [];
+  for (const owner of [...byOwner.keys()].sort(cmp)) {
+    const methods = byOwner.get(owner)!.map((m) => methodView(model, m));
+    files.set(`methods/${owner}.ts`, render("methods", { methods }) + inheritedMethods(model, owner));
+    methodModules.push(owner);
+  }
+  // Managed types that own no method still re-export the ones they inherit.
+  for (const mt of Object.values(model.managedTypes)) {
+    if (byOwner.has(mt.name)) continue;
+    const inherited = inheritedMethods(model, mt.name);
+    if (!inherited) continue;
+    files.set(`methods/${mt.name}.ts`, render("methods", { methods: [] }) + inherited);
+    methodModules.push(mt.name);
+  }
+
+  const managedPaths: { name: string }[] = [];
+  for (const mt of Object.values(model.managedTypes)) {
+    files.set(`paths/${mt.name}.ts`, render("paths", pathsView(model, mt)));
+    managedPaths.push({ name: mt.name });
+  }
+
+  // --- codec metadata -------------------------------------------------------------
+  files.set("schemas.ts", render("schemas", schemasView(model)));
+
+  files.set(
+    "index.ts",
+    render("index", {
+      managed: methodModules.sort(cmp).map((name) => ({ name })),
+      managedPaths,
+    }),
+  );
+  return new Map([...files.entries()].sort(([a], [b]) => cmp(a, b)));
+
+  function enumTypeReexports(m: ApiModel): string {
+    // Enum types are declared next to their values in enums.ts; types.ts re-exports the type side.
+    const names = Object.values(m.enums).filter((e) => !e.external).map((e) => e.name);
+    if (!names.length) return "";
+    return `\nexport type {\n${names.map((n) => `  ${n},`).join("\n")}\n} from "./enums.js";\n`;
+  }
+}
+
+function methodView(model: ApiModel, m: IrMethod & { owners: string[] }) {
+  const params = m.params.filter((p) => p.name !== "_this");
+  const owners = m.owners.filter((o) => model.managedTypes[o]);
+  const thisType = owners.length ? owners.map((o) => `ManagedKind<${JSON.stringify(o)}>`).join(" | ") : "string";
+  const result = m.returns ? fieldType(model, m.returns, "t.") : "void";
+  return {
+    name: m.name,
+    this: thisType,
+    result,
+    params: params.map((p) => ({ key: propKey(p.name), optional: p.optional, type: fieldType(model, p, "t.") })),
+    paramsSchema: schemaList(m.params),
+    returnsSchema: m.returns ? fieldSchema(m.returns) : undefined,
+    safe: m.safe,
+    returnsTask: m.returnsTask,
+    faults: JSON.stringify(m.faults),
+    since: m.since,
+    doc: nonEmpty(docLines({ doc: m.doc, since: m.since })),
+  };
+}
+
+function fieldSchema(f: IrField): string {
+  const parts = [`name: ${JSON.stringify(f.name)}`, `type: ${JSON.stringify(f.type)}`];
+  if (f.array) parts.push("array: true");
+  if (f.optional) parts.push("optional: true");
+  if (f.moType) parts.push(`moType: ${JSON.stringify(f.moType)}`);
+  return `{ ${parts.join(", ")} }`;
+}
+
+function schemaList(fields: IrField[]): string {
+  if (!fields.length) return "[]";
+  return `[\n${fields.map((f) => `    ${fieldSchema(f)},`).join("\n")}\n  ]`;
+}
+
+/** `export { A, B } from "./Base.js"` lines for methods a managed type inherits. */
+function inheritedMethods(model: ApiModel, name: string): string {
+  const own = new Set(Object.values(model.methods).filter((m) => (m.owners[0] ?? "Unowned") === name).map((m) => m.name));
+  const lines: string[] = [];
+  for (let b = model.managedTypes[name]?.base; b && model.managedTypes[b]; b = model.managedTypes[b]!.base) {
+    const fromBase = Object.values(model.methods)
+      .filter((m) => m.owners[0] === b && !own.has(m.name))
+      .map((m) => m.name)
+      .sort(cmp);
+    for (const n of fromBase) own.add(n);
+    if (fromBase.length) lines.push(`export { ${fromBase.join(", ")} } from "./${b}.js";`);
+  }
+  return lines.length ? `\n${lines.join("\n")}\n` : "";
+}
+
+function pathsView(model: ApiModel, mt: IrManagedType) {
+  const base = mt.base && model.managedTypes[mt.base] ? mt.base : undefined;
+  return {
+    name: mt.name,
+    base,
+    baseImport: !!base,
+    paths: ownPaths(model, mt, "t.").map((p) => ({ key: JSON.stringify(p.path), type: p.type })),
+  };
+}
+
+function schemasView(model: ApiModel) {
+  const enc = (f: IrField) =>
+    `${f.name}:${f.type}${f.array ? "[]" : ""}${f.optional ? "?" : ""}${f.moType ? `@${f.moType}` : ""}`;
+  const types = Object.values(model.dataTypes)
+    .filter((t) => !t.external)
+    .map((t) => ({ key: propKey(t.name), value: JSON.stringify([t.base ?? "", ...t.fields.map(enc)].join("|")) }));
+  const enums = Object.values(model.enums)
+    .filter((e) => !e.external)
+    .map((e) => ({ key: propKey(e.name), value: JSON.stringify(e.values.join("|")) }));
+  return { namespace: model.namespace, apiVersion: model.apiVersion, types, enums };
+}
+
+/** Fault classes must be declared after their base class. */
+function orderByBase<T extends { name: string; base: string }>(items: T[]): T[] {
+  const byName = new Map(items.map((i) => [i.name, i]));
+  const out: T[] = [];
+  const done = new Set<string>(["MethodFault"]);
+  const visit = (i: T, stack: Set<string>) => {
+    if (done.has(i.name)) return;
+    if (stack.has(i.name)) throw new Error(`fault extension cycle at ${i.name}`);
+    stack.add(i.name);
+    const b = byName.get(i.base);
+    if (b) visit(b, stack);
+    else if (!done.has(i.base)) throw new Error(`fault ${i.name}: base ${i.base} is not a fault`);
+    done.add(i.name);
+    out.push(i);
+  };
+  for (const i of items) visit(i, new Set());
+  return out;
+}
+
+function requireExternal(opts: EmitOptions, what: string): string {
+  if (!opts.externalTypes) throw new Error(`this service borrows ${what} from vim25: pass the vim25 bindings' module (externalTypes)`);
+  return `${opts.externalTypes}/types.js`;
+}
+
+/** Exported names share module scopes: refuse to emit code that would not compile. */
+function checkCollisions(model: ApiModel) {
+  const seen = new Map<string, string>();
+  const add = (name: string, what: string) => {
+    if (!isIdentifier(name)) throw new Error(`${what} ${JSON.stringify(name)} is not a valid TypeScript identifier`);
+    const prev = seen.get(name);
+    if (prev && prev !== what) throw new Error(`name clash: ${name} is both ${prev} and ${what}`);
+    seen.set(name, what);
+  };
+  for (const t of Object.keys(model.dataTypes)) add(t, "a data type");
+  for (const e of Object.keys(model.enums)) add(e, "an enum");
+  for (const m of Object.keys(model.managedTypes)) add(m, "a managed type");
+  for (const n of ["MoRef", "TypedValue", "FieldSchema", "MethodDescriptor", "FaultLike", "ManagedKind", "ManagedFamilies", "ManagedTypeName", "schemas", "faults", "DataObjectBase"]) add(n, "a core name");
+}
+
+function nonEmpty<T>(a: T[]): T[] | undefined {
+  return a.length ? a : undefined;
+}

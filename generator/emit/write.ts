@@ -1,0 +1,44 @@
+/**
+ * Writes a file map as a whole or not at all: render into a sibling temp
+ * directory, then swap it in with renames, so `generated/` is never half-written.
+ */
+import fs from "node:fs/promises";
+import path from "node:path";
+
+export async function writeTreeAtomically(outDir: string, files: Map<string, string>, signal?: AbortSignal): Promise<void> {
+  const parent = path.dirname(path.resolve(outDir));
+  try {
+    await fs.mkdir(parent, { recursive: true });
+    await fs.access(parent, fs.constants.W_OK);
+  } catch (err) {
+    throw new Error(`output directory ${outDir} is not writable (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  const stamp = `${process.pid}-${Date.now().toString(36)}`;
+  const tmp = path.join(parent, `.${path.basename(outDir)}.tmp-${stamp}`);
+  const old = path.join(parent, `.${path.basename(outDir)}.old-${stamp}`);
+  try {
+    for (const [rel, text] of files) {
+      signal?.throwIfAborted();
+      const file = path.join(tmp, rel);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, text);
+    }
+    signal?.throwIfAborted();
+    const hadOld = await fs.rename(outDir, old).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === "ENOENT") return false;
+        throw e;
+      },
+    );
+    try {
+      await fs.rename(tmp, outDir);
+    } catch (e) {
+      if (hadOld) await fs.rename(old, outDir);
+      throw e;
+    }
+    if (hadOld) await fs.rm(old, { recursive: true, force: true });
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
