@@ -1,0 +1,99 @@
+/**
+ * A response body that can be consumed once, either as a stream (so the codec
+ * decodes straight off the socket) or whole. Errors raised while reading are
+ * mapped by the transport, so a reset mid-body surfaces as a ResetError and a
+ * deadline as a TimeoutError, not as an undici internal.
+ */
+
+export interface ResponseBody extends AsyncIterable<Uint8Array> {
+  text(): Promise<string>;
+  bytes(): Promise<Uint8Array>;
+  /** Discards the rest of the body (frees the connection's deadline timer). */
+  discard(): Promise<void>;
+}
+
+export interface BodySource {
+  /** Chunks already read while sniffing the response, replayed first. */
+  readonly head: readonly Uint8Array[];
+  readonly rest: AsyncIterator<Uint8Array>;
+  /** Turns an error thrown while reading into the error the caller should see. */
+  mapError(err: unknown): unknown;
+  /** Runs exactly once: on end, on error, or when the consumer stops early. */
+  finish(): void;
+}
+
+export function createBody(src: BodySource): ResponseBody {
+  let consumed = false;
+  let finished = false;
+  const finish = () => {
+    if (!finished) {
+      finished = true;
+      src.finish();
+    }
+  };
+
+  async function* iterate(): AsyncGenerator<Uint8Array> {
+    if (consumed) throw new TypeError("response body was already consumed");
+    consumed = true;
+    let done = false;
+    try {
+      for (const chunk of src.head) yield chunk;
+      for (;;) {
+        let step: IteratorResult<Uint8Array>;
+        try {
+          step = await src.rest.next();
+        } catch (err) {
+          done = true;
+          throw src.mapError(err);
+        }
+        if (step.done) {
+          done = true;
+          return;
+        }
+        yield step.value;
+      }
+    } finally {
+      // Early exit by the consumer: release the socket rather than leave it half-read.
+      if (!done) await src.rest.return?.().catch(() => undefined);
+      finish();
+    }
+  }
+
+  const bytes = async (): Promise<Uint8Array> => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const c of iterate()) {
+      chunks.push(c);
+      size += c.byteLength;
+    }
+    const out = new Uint8Array(size);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.byteLength;
+    }
+    return out;
+  };
+
+  return {
+    [Symbol.asyncIterator]: iterate,
+    bytes,
+    text: async () => new TextDecoder("utf-8").decode(await bytes()),
+    discard: async () => {
+      if (consumed) return;
+      consumed = true;
+      await src.rest.return?.().catch(() => undefined);
+      finish();
+    },
+  };
+}
+
+/** A body over bytes already in memory (used by the trace middleware after it buffered a response). */
+export function bufferedBody(data: Uint8Array): ResponseBody {
+  return createBody({
+    head: data.byteLength ? [data] : [],
+    rest: { next: async () => ({ done: true, value: undefined }) },
+    mapError: (e) => e,
+    finish: () => undefined,
+  });
+}

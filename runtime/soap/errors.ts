@@ -1,0 +1,207 @@
+/**
+ * Transport-level errors. Each carries a stable `code` and says what was
+ * being called, where, and what happened. None of them ever includes a cookie
+ * value, a header value or an unredacted body.
+ *
+ * `instanceof` works across duplicate installs of this package: every
+ * instance carries the list of kinds it belongs to under a `Symbol.for` key,
+ * and each class checks that list in `Symbol.hasInstance` (undici does the
+ * same in `lib/core/errors.js`).
+ */
+
+const KINDS = Symbol.for("tsvmomi.soap.error.kinds");
+
+/** Stable codes; match on these rather than on class identity or message text. */
+export const TransportErrorCode = {
+  transport: "TSVMOMI_ERR_TRANSPORT",
+  connect: "TSVMOMI_ERR_CONNECT",
+  reset: "TSVMOMI_ERR_RESET",
+  timeout: "TSVMOMI_ERR_TIMEOUT",
+  httpStatus: "TSVMOMI_ERR_HTTP_STATUS",
+  notXml: "TSVMOMI_ERR_NOT_XML",
+  tls: "TSVMOMI_ERR_TLS",
+  closed: "TSVMOMI_ERR_CLOSED",
+  outcomeUnknown: "TSVMOMI_ERR_OUTCOME_UNKNOWN",
+  version: "TSVMOMI_ERR_VERSION",
+} as const;
+export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
+
+/** Where the failing call was going. */
+export interface CallContext {
+  /** SOAP method name (`RetrievePropertiesEx`), or `GET /sdk/vimServiceVersions.xml`. */
+  readonly method?: string;
+  /** `host:port` of the server. */
+  readonly host: string;
+}
+
+function describe(ctx: CallContext): string {
+  return `${ctx.method ?? "request"} to ${ctx.host}`;
+}
+
+export class TransportError extends Error {
+  static readonly kind: string = "TransportError";
+
+  readonly code: TransportErrorCode;
+  readonly method: string | undefined;
+  readonly host: string;
+
+  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
+    if (typeof value !== "object" || value === null) return false;
+    const kinds = (value as { [KINDS]?: unknown })[KINDS];
+    return Array.isArray(kinds) && kinds.includes((this as unknown as { kind: string }).kind);
+  }
+
+  constructor(code: TransportErrorCode, ctx: CallContext, what: string, options?: { cause?: unknown }) {
+    super(`${describe(ctx)}: ${what}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.method = ctx.method;
+    this.host = ctx.host;
+    const kinds: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) {
+      const kind = (c as { kind?: unknown }).kind;
+      if (typeof kind === "string" && !kinds.includes(kind)) kinds.push(kind);
+    }
+    Object.defineProperty(this, KINDS, { value: kinds });
+    Object.defineProperty(this, "name", { value: kinds[0] ?? "TransportError", enumerable: false, configurable: true });
+  }
+}
+
+/**
+ * The connection could not be established (refused, DNS, unreachable).
+ * The request was never written, so it is safe to retry even for writes.
+ */
+export class ConnectError extends TransportError {
+  static override readonly kind = "ConnectError";
+  readonly syscallCode: string | undefined;
+  constructor(ctx: CallContext, syscallCode: string | undefined, options?: { cause?: unknown }) {
+    super(TransportErrorCode.connect, ctx, `could not connect (${syscallCode ?? "connection failed"})`, options);
+    this.syscallCode = syscallCode;
+  }
+}
+
+/**
+ * The connection closed or was reset after the request may have been sent,
+ * including a response body cut short (`truncated`).
+ */
+export class ResetError extends TransportError {
+  static override readonly kind = "ResetError";
+  readonly truncated: boolean;
+  readonly syscallCode: string | undefined;
+  constructor(ctx: CallContext, detail: { truncated: boolean; syscallCode?: string }, options?: { cause?: unknown }) {
+    const what = detail.truncated
+      ? `connection closed before the response body was complete (${detail.syscallCode ?? "truncated"})`
+      : `connection reset before a response arrived (${detail.syscallCode ?? "ECONNRESET"})`;
+    super(TransportErrorCode.reset, ctx, what, options);
+    this.truncated = detail.truncated;
+    this.syscallCode = detail.syscallCode;
+  }
+}
+
+export type TimeoutPhase = "connect" | "response";
+
+export class TimeoutError extends TransportError {
+  static override readonly kind = "TimeoutError";
+  readonly phase: TimeoutPhase;
+  readonly ms: number;
+  constructor(ctx: CallContext, phase: TimeoutPhase, ms: number, options?: { cause?: unknown }) {
+    const what =
+      phase === "connect"
+        ? `connect timed out after ${ms} ms`
+        : `response timed out after ${ms} ms (headers and body)`;
+    super(TransportErrorCode.timeout, ctx, what, options);
+    this.phase = phase;
+    this.ms = ms;
+  }
+}
+
+export class HttpStatusError extends TransportError {
+  static override readonly kind = "HttpStatusError";
+  readonly status: number;
+  /** A short, redacted, whitespace-collapsed excerpt of the body. */
+  readonly excerpt: string;
+  /** From `Retry-After`, when the server sent one. */
+  readonly retryAfterMs: number | undefined;
+  constructor(ctx: CallContext, status: number, excerpt: string, retryAfterMs?: number) {
+    super(TransportErrorCode.httpStatus, ctx, `HTTP ${status}${excerpt ? `: ${excerpt}` : ""}`);
+    this.status = status;
+    this.excerpt = excerpt;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** The server (or something in front of it) answered with something that is not XML, e.g. an HTML error page. */
+export class NotXmlError extends TransportError {
+  static override readonly kind = "NotXmlError";
+  readonly status: number;
+  readonly contentType: string | undefined;
+  readonly excerpt: string;
+  constructor(ctx: CallContext, status: number, contentType: string | undefined, excerpt: string) {
+    const ct = contentType ? `content-type ${contentType}` : "no content-type";
+    super(
+      TransportErrorCode.notXml,
+      ctx,
+      `expected an XML SOAP response, got HTTP ${status} with ${ct}${excerpt ? `: ${excerpt}` : ""}`,
+    );
+    this.status = status;
+    this.contentType = contentType;
+    this.excerpt = excerpt;
+  }
+}
+
+export type TlsFailure = "thumbprint-mismatch" | "verify";
+
+export class TlsError extends TransportError {
+  static override readonly kind = "TlsError";
+  readonly reason: TlsFailure;
+  /** Thumbprints are public (they identify a certificate, they do not unlock anything), so both are reported. */
+  readonly expected: string | undefined;
+  readonly got: string | undefined;
+  constructor(
+    ctx: CallContext,
+    detail: { reason: TlsFailure; expected?: string; got?: string; detail?: string },
+    options?: { cause?: unknown },
+  ) {
+    const what =
+      detail.reason === "thumbprint-mismatch"
+        ? `server certificate SHA-256 thumbprint mismatch: expected ${detail.expected}, got ${detail.got ?? "no certificate"}`
+        : `TLS verification failed (${detail.detail ?? "unknown"}); pass \`ca\` with the server's CA, \`thumbprint\` to pin its certificate, or \`insecure: true\``;
+    super(TransportErrorCode.tls, ctx, what, options);
+    this.reason = detail.reason;
+    this.expected = detail.expected;
+    this.got = detail.got;
+  }
+}
+
+export class ClosedError extends TransportError {
+  static override readonly kind = "ClosedError";
+  constructor(ctx: CallContext, options?: { cause?: unknown }) {
+    super(TransportErrorCode.closed, ctx, "transport is closed", options);
+  }
+}
+
+/**
+ * A non-idempotent call failed after the request may have reached the
+ * server: it may or may not have taken effect. `cause` is the transport error.
+ */
+export class OutcomeUnknownError extends TransportError {
+  static override readonly kind = "OutcomeUnknownError";
+  constructor(ctx: CallContext, cause: TransportError) {
+    super(
+      TransportErrorCode.outcomeUnknown,
+      ctx,
+      `outcome unknown: the request may have reached the server before the failure, so it was not retried (${cause.message})`,
+      { cause },
+    );
+  }
+}
+
+export class VersionNegotiationError extends TransportError {
+  static override readonly kind = "VersionNegotiationError";
+  constructor(ctx: CallContext, what: string, options?: { cause?: unknown }) {
+    super(TransportErrorCode.version, ctx, what, options);
+  }
+}
+
+export function isTransportError(value: unknown): value is TransportError {
+  return value instanceof TransportError;
+}

@@ -1,0 +1,134 @@
+/**
+ * SOAP middleware: `(next) => (call) => Promise`. The types are generic so a
+ * layer written here (retry) also fits above the codec, where calls carry
+ * typed arguments; `SoapCall`/`SoapResult` are the wire-level defaults.
+ */
+import { channel } from "node:diagnostics_channel";
+import { bufferedBody } from "./body.js";
+import { redact, redactHeaders } from "./redact.js";
+import type { PostRequest, Transport, TransportResponse } from "./transport.js";
+
+export { redact, redactHeaders } from "./redact.js";
+
+/** A wire-level call: the transport's POST plus what the middleware needs to know about it. */
+export interface SoapCall extends PostRequest {
+  readonly method: string;
+  /** Idempotent read (RetrievePropertiesEx, CurrentTime…): may be retried after a transport failure. */
+  readonly safe?: boolean;
+}
+export type SoapResult = TransportResponse;
+
+export type Handler<C = SoapCall, R = SoapResult> = (call: C) => Promise<R>;
+export type Middleware<C = SoapCall, R = SoapResult> = (next: Handler<C, R>) => Handler<C, R>;
+
+/** `compose(a, b, c)(h)` is `a(b(c(h)))`: the first middleware is the outermost. Resolve once per client. */
+export function compose<C = SoapCall, R = SoapResult>(...middleware: Array<Middleware<C, R>>): Middleware<C, R> {
+  middleware.forEach((m, i) => {
+    if (typeof m !== "function") throw new TypeError(`compose: middleware #${i} is ${typeof m}, expected a function`);
+  });
+  return (next) => middleware.reduceRight<Handler<C, R>>((h, m) => m(h), next);
+}
+
+/** The innermost handler: sends the call through a transport. */
+export function transportHandler(transport: Transport): Handler<SoapCall, SoapResult> {
+  return (call) => transport.post(call);
+}
+
+export const TRACE_REQUEST_CHANNEL = "tsvmomi:soap:request";
+export const TRACE_RESPONSE_CHANNEL = "tsvmomi:soap:response";
+
+export interface TraceRequestMessage {
+  readonly id: number;
+  readonly method: string;
+  readonly soapAction: string;
+  readonly path: string;
+  /** Redacted. */
+  readonly headers: Record<string, string | string[]>;
+  /** Redacted. */
+  readonly body: string;
+}
+
+export interface TraceResponseMessage {
+  readonly id: number;
+  readonly method: string;
+  readonly status?: number;
+  /** Redacted. */
+  readonly headers?: Record<string, string | string[]>;
+  /** Redacted. */
+  readonly body?: string;
+  /** Set instead of status/body when the call failed; the message is redacted. */
+  readonly error?: { readonly name: string; readonly code?: string; readonly message: string };
+}
+
+export interface TraceOptions {
+  /** Log redacted bodies as text lines. Default: `process.env.TSVMOMI_TRACE === "1"`. */
+  readonly log?: boolean;
+  /** Where log lines go. Default: stderr. */
+  readonly write?: (line: string) => void;
+}
+
+let nextId = 1;
+
+/**
+ * Publishes each call on `tsvmomi:soap:request` / `tsvmomi:soap:response`
+ * when someone subscribes (or TSVMOMI_TRACE=1), and costs nothing otherwise.
+ * While tracing, response bodies are buffered so they can be published: the
+ * codec then reads from memory instead of the socket.
+ */
+export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResult> {
+  const requests = channel(TRACE_REQUEST_CHANNEL);
+  const responses = channel(TRACE_RESPONSE_CHANNEL);
+  const log = options.log ?? process.env.TSVMOMI_TRACE === "1";
+  const write = options.write ?? ((line: string) => void process.stderr.write(`${line}\n`));
+
+  return (next) => async (call) => {
+    if (!log && !requests.hasSubscribers && !responses.hasSubscribers) return next(call);
+    const id = nextId++;
+    const request: TraceRequestMessage = {
+      id,
+      method: call.method,
+      soapAction: call.soapAction,
+      path: call.path ?? "/sdk",
+      headers: redactHeaders(call.headers ?? {}),
+      body: redact(call.body),
+    };
+    if (requests.hasSubscribers) requests.publish(request);
+    if (log) write(`[tsvmomi #${id}] -> ${request.method} ${request.soapAction}\n${request.body}`);
+
+    const failed = (err: unknown): never => {
+      const e = err as { name?: unknown; code?: unknown; message?: unknown } | null;
+      const message: TraceResponseMessage = {
+        id,
+        method: call.method,
+        error: {
+          name: typeof e?.name === "string" ? e.name : "Error",
+          ...(typeof e?.code === "string" ? { code: e.code } : {}),
+          message: redact(typeof e?.message === "string" ? e.message : String(err)),
+        },
+      };
+      if (responses.hasSubscribers) responses.publish(message);
+      if (log) write(`[tsvmomi #${id}] !! ${call.method} ${message.error!.name}: ${message.error!.message}`);
+      throw err;
+    };
+
+    let result: SoapResult;
+    let bytes: Uint8Array;
+    try {
+      result = await next(call);
+      bytes = await result.body.bytes();
+    } catch (err) {
+      return failed(err);
+    }
+    const text = new TextDecoder("utf-8").decode(bytes);
+    const response: TraceResponseMessage = {
+      id,
+      method: call.method,
+      status: result.status,
+      headers: redactHeaders(result.headers),
+      body: redact(text),
+    };
+    if (responses.hasSubscribers) responses.publish(response);
+    if (log) write(`[tsvmomi #${id}] <- ${call.method} HTTP ${result.status}\n${response.body}`);
+    return { ...result, body: bufferedBody(bytes) };
+  };
+}
