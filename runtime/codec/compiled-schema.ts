@@ -1,0 +1,165 @@
+/**
+ * Per-registry lookup tables the codec builds once and caches: field maps by
+ * element name and a small integer "kind" per type, so the hot decode loop
+ * does one Map lookup per element instead of walking the registry.
+ */
+import type { FieldSchema, SchemaRegistry } from "../schema.js";
+
+export const K_STRING = 0;
+export const K_BOOLEAN = 1;
+export const K_INT = 2;
+export const K_LONG = 3;
+export const K_DOUBLE = 4;
+export const K_DATETIME = 5;
+export const K_BASE64 = 6;
+export const K_MOREF = 7;
+export const K_ANY = 8;
+export const K_DATA = 9;
+/** A field whose declared type the registry does not know: decoded generically. */
+export const K_UNKNOWN = 10;
+export const K_ENUM = 11;
+
+const PRIMITIVE_KINDS: Readonly<Record<string, number>> = {
+  string: K_STRING,
+  anyURI: K_STRING,
+  boolean: K_BOOLEAN,
+  byte: K_INT,
+  short: K_INT,
+  int: K_INT,
+  long: K_LONG,
+  float: K_DOUBLE,
+  double: K_DOUBLE,
+  dateTime: K_DATETIME,
+  base64Binary: K_BASE64,
+  anyType: K_ANY,
+};
+
+export const MOREF_TYPE = "ManagedObjectReference";
+
+export function primitiveKind(name: string): number | undefined {
+  return Object.hasOwn(PRIMITIVE_KINDS, name) ? PRIMITIVE_KINDS[name] : undefined;
+}
+
+export interface FieldInfo {
+  readonly name: string;
+  readonly typeName: string;
+  readonly array: boolean;
+  readonly optional: boolean;
+  readonly kind: number;
+  readonly schema: FieldSchema;
+}
+
+export interface TypeInfo {
+  readonly name: string;
+  readonly fields: readonly FieldInfo[];
+  readonly byName: ReadonlyMap<string, FieldInfo>;
+}
+
+/** How an `xsi:type` in an anyType slot decodes. */
+export interface AnyResolution {
+  readonly kind: number;
+  /** For K_DATA: the type. */
+  readonly type: TypeInfo | undefined;
+  /** True for `ArrayOfX`: children are items of `kind`/`type`. */
+  readonly array: boolean;
+  /** The registry name the value decodes as (`string`, `VirtualDisk`, …). */
+  readonly typeName: string;
+}
+
+export class CompiledSchema {
+  private readonly types = new Map<string, TypeInfo | null>();
+  private readonly kinds = new Map<string, number>();
+  private readonly anyCache = new Map<string, AnyResolution | null>();
+
+  constructor(readonly registry: SchemaRegistry) {}
+
+  typeInfo(name: string): TypeInfo | undefined {
+    let t = this.types.get(name);
+    if (t === undefined) {
+      t = this.registry.type(name) ? this.build(name) : null;
+      this.types.set(name, t);
+    }
+    return t ?? undefined;
+  }
+
+  kindOf(typeName: string): number {
+    let k = this.kinds.get(typeName);
+    if (k === undefined) {
+      k = primitiveKind(typeName);
+      if (k === undefined) {
+        if (typeName === MOREF_TYPE) k = K_MOREF;
+        else if (this.registry.enumType(typeName)) k = K_ENUM;
+        else if (this.registry.type(typeName)) k = K_DATA;
+        else k = K_UNKNOWN;
+      }
+      this.kinds.set(typeName, k);
+    }
+    return k;
+  }
+
+  /**
+   * Resolves an `xsi:type` local name met in an anyType slot. `xsd` says the
+   * prefix pointed at the XML Schema namespace. Returns null when the name is
+   * unknown to this registry.
+   */
+  resolveAny(local: string, xsd: boolean): AnyResolution | null {
+    const key = xsd ? "xsd:" + local : local;
+    let r = this.anyCache.get(key);
+    if (r === undefined) {
+      r = this.computeAny(local, xsd);
+      this.anyCache.set(key, r);
+    }
+    return r;
+  }
+
+  private computeAny(local: string, xsd: boolean): AnyResolution | null {
+    if (xsd) {
+      const k = primitiveKind(local);
+      return k === undefined ? null : { kind: k, type: undefined, array: false, typeName: local };
+    }
+    if (local.startsWith("ArrayOf") && !this.registry.type(local)) {
+      const item = local.slice(7);
+      const named = this.single(item);
+      if (named) return { ...named, array: true };
+      const prim = item.charAt(0).toLowerCase() + item.slice(1);
+      const k = primitiveKind(prim);
+      return k === undefined ? null : { kind: k, type: undefined, array: true, typeName: prim };
+    }
+    return this.single(local);
+  }
+
+  private single(name: string): AnyResolution | null {
+    const k = this.kindOf(name);
+    if (k === K_UNKNOWN || (k !== K_MOREF && k !== K_ENUM && k !== K_DATA)) return null;
+    return { kind: k, type: k === K_DATA ? this.typeInfo(name) : undefined, array: false, typeName: name };
+  }
+
+  private build(name: string): TypeInfo {
+    const fields = this.registry.allFields(name).map(
+      (f): FieldInfo => ({
+        name: f.name,
+        typeName: f.type,
+        array: f.array === true,
+        optional: f.optional === true,
+        kind: this.kindOf(f.type),
+        schema: f,
+      }),
+    );
+    return { name, fields, byName: new Map(fields.map((f) => [f.name, f])) };
+  }
+}
+
+const compiled = new WeakMap<SchemaRegistry, CompiledSchema>();
+
+export function compile(registry: SchemaRegistry): CompiledSchema {
+  let c = compiled.get(registry);
+  if (!c) {
+    c = new CompiledSchema(registry);
+    compiled.set(registry, c);
+  }
+  return c;
+}
+
+export function fieldInfo(c: CompiledSchema, f: FieldSchema): FieldInfo {
+  return { name: f.name, typeName: f.type, array: f.array === true, optional: f.optional === true, kind: c.kindOf(f.type), schema: f };
+}

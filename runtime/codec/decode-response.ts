@@ -1,0 +1,122 @@
+/**
+ * Entry points that feed a body (string, bytes or a byte stream) through the
+ * tokenizer into the schema-driven decoder.
+ */
+import type { SchemaRegistry } from "../schema.js";
+import { compile, fieldInfo } from "./compiled-schema.js";
+import { CodecError, SoapFaultError } from "./errors.js";
+import { type DecodeOptions, ResponseDecoder } from "./response-decoder.js";
+import { XmlTokenizer } from "./xml-tokenizer.js";
+
+export type { DecodeOptions } from "./response-decoder.js";
+
+/** 512 MiB: several times the largest RetrievePropertiesEx page we have seen, small enough to fail before the heap does. */
+export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 512;
+
+const EXCERPT_CODES = new Set(["NOT_XML", "NOT_SOAP", "DOCTYPE_FORBIDDEN"]);
+
+export type ResponseBody = string | Uint8Array | AsyncIterable<Uint8Array>;
+
+/**
+ * Decodes a SOAP response into the method's typed `returnval` (an array when
+ * the method returns one, undefined when it returns nothing). A SOAP fault is
+ * thrown as `opts.faultFactory(info)` or a `SoapFaultError`; anything that is
+ * not a well-formed SOAP answer is thrown as a `CodecError`.
+ */
+export async function decodeResponse(registry: SchemaRegistry, methodName: string, body: ResponseBody, opts: DecodeOptions = {}): Promise<unknown> {
+  if (typeof body === "string" || body instanceof Uint8Array) return decodeResponseSync(registry, methodName, body, opts);
+  const run = start(registry, methodName, opts);
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.byteLength;
+    if (bytes > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
+    run.feed(decodeUtf8(utf8, chunk, true, methodName));
+  }
+  run.feed(decodeUtf8(utf8, undefined, false, methodName));
+  return run.finish();
+}
+
+/** `decodeResponse` for a body that is already in memory. */
+export function decodeResponseSync(registry: SchemaRegistry, methodName: string, body: string | Uint8Array, opts: DecodeOptions = {}): unknown {
+  const run = start(registry, methodName, opts);
+  if (typeof body === "string") {
+    // Strings are limited by length in UTF-16 units, close enough to bytes for the mostly-ASCII SOAP text.
+    if (body.length > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
+    run.feed(body);
+  } else {
+    if (body.byteLength > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
+    run.feed(decodeUtf8(new TextDecoder("utf-8", { fatal: true }), body, false, methodName));
+  }
+  return run.finish();
+}
+
+/** Decodes one standalone element (`<val xsi:type="xsd:int">5</val>`) as `typeName`; its element name is ignored. */
+export function decodeValue(registry: SchemaRegistry, typeName: string, xml: string, opts: DecodeOptions = {}): unknown {
+  const schema = compile(registry);
+  const field = fieldInfo(schema, { name: "value", type: typeName });
+  const decoder = new ResponseDecoder(schema, "decodeValue", field, opts, true);
+  const tokenizer = new XmlTokenizer(decoder, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
+  decoder.tokenizer = tokenizer;
+  tokenizer.write(xml);
+  tokenizer.end();
+  return decoder.finish().value;
+}
+
+interface Run {
+  maxBytes: number;
+  feed(text: string): void;
+  finish(): unknown;
+}
+
+function start(registry: SchemaRegistry, methodName: string, opts: DecodeOptions): Run {
+  const schema = compile(registry);
+  const method = registry.method(methodName);
+  if (!method) throw new CodecError("UNKNOWN_METHOD", `method ${methodName} is not in the schema registry`, { method: methodName });
+  const decoder = new ResponseDecoder(schema, methodName, method.returns ? fieldInfo(schema, method.returns) : undefined, opts);
+  const tokenizer = new XmlTokenizer(decoder, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
+  decoder.tokenizer = tokenizer;
+  let head = "";
+  const withExcerpt = (e: unknown): unknown => {
+    if (!(e instanceof CodecError) || !EXCERPT_CODES.has(e.code) || e.excerpt !== undefined) return e;
+    const details: ConstructorParameters<typeof CodecError>[2] = { method: methodName, excerpt: head.slice(0, 200) };
+    if (e.path !== undefined) details.path = e.path;
+    if (e.offset !== undefined) details.offset = e.offset;
+    return new CodecError(e.code, e.reason, details);
+  };
+  return {
+    maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES,
+    feed(text) {
+      if (head.length < 200) head += text.slice(0, 200 - head.length);
+      try {
+        tokenizer.write(text);
+      } catch (e) {
+        throw withExcerpt(e);
+      }
+    },
+    finish() {
+      let out;
+      try {
+        tokenizer.end();
+        out = decoder.finish();
+      } catch (e) {
+        throw withExcerpt(e);
+      }
+      if (out.fault) throw opts.faultFactory ? opts.faultFactory(out.fault) : new SoapFaultError(out.fault);
+      return out.value;
+    },
+  };
+}
+
+function decodeUtf8(utf8: InstanceType<typeof TextDecoder>, chunk: Uint8Array | undefined, stream: boolean, method: string): string {
+  try {
+    return utf8.decode(chunk, { stream });
+  } catch {
+    throw new CodecError("NOT_XML", "response is not valid UTF-8", { method });
+  }
+}
+
+function tooLarge(max: number, method: string): CodecError {
+  return new CodecError("TOO_LARGE", `response exceeds maxBytes (${max} bytes)`, { method });
+}

@@ -1,0 +1,469 @@
+/**
+ * The schema-driven SOAP response decoder: a TokenHandler that builds typed
+ * plain objects directly from tokenizer events, with no intermediate DOM.
+ *
+ * Frames are preallocated and reused so a 35 MB response does not allocate
+ * one bookkeeping object per element. Data objects are attached to their
+ * parent when they open (keeps array order without a second pass); leaf
+ * values when they close.
+ */
+import {
+  type CompiledSchema,
+  type FieldInfo,
+  type TypeInfo,
+  K_ANY,
+  K_BASE64,
+  K_BOOLEAN,
+  K_DATA,
+  K_DATETIME,
+  K_DOUBLE,
+  K_ENUM,
+  K_INT,
+  K_LONG,
+  K_MOREF,
+  K_STRING,
+  K_UNKNOWN,
+} from "./compiled-schema.js";
+import { CodecError, type SoapFaultInfo } from "./errors.js";
+import { type LongPolicy, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInt32, parseLong } from "./primitives.js";
+import type { XmlTokenizer, TokenHandler } from "./xml-tokenizer.js";
+
+const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
+const XSD_NS = "http://www.w3.org/2001/XMLSchema";
+
+// Frame kinds.
+const F_DOCUMENT = 0;
+const F_ENVELOPE = 1;
+const F_BODY = 2;
+const F_RESPONSE = 3;
+const F_FAULT = 4;
+const F_DETAIL = 5;
+const F_SKIP = 6;
+const F_OBJECT = 7;
+const F_LEAF = 8;
+const F_MOREF = 9;
+const F_ARRAY = 10;
+const F_GENERIC = 11;
+
+class Frame {
+  kind = F_DOCUMENT;
+  name = "";
+  /** Value kind of a leaf, or the item kind of an ArrayOfX. */
+  leaf = 0;
+  type: TypeInfo | undefined = undefined;
+  obj: any = undefined;
+  text = "";
+  /** Where the finished value goes: pushed onto `arr` if set, else `target[key]`. */
+  target: any = undefined;
+  key = "";
+  arr: unknown[] | undefined = undefined;
+  moType = "";
+  serverGuid: string | undefined = undefined;
+  nsMark = 0;
+  /** Children seen by a generic frame (decides string vs object). */
+  hasChildren = false;
+}
+
+export interface DecodeOptions {
+  /** How xsd:long values beyond ±(2^53−1) decode. Default "round" (nearest double, like vSphere's JSON API). */
+  longs?: LongPolicy;
+  /** Maps a decoded SOAP fault to the error thrown; default `new SoapFaultError(info)`. */
+  faultFactory?: (info: SoapFaultInfo) => Error;
+  /** Reject bodies larger than this many bytes (UTF-8). Default 512 MiB. */
+  maxBytes?: number;
+  /** Maximum element nesting. Default 512. */
+  maxDepth?: number;
+}
+
+interface FaultHolder {
+  faultcode?: string;
+  faultstring?: string;
+  detail?: Record<string, unknown>;
+  detailType?: string;
+}
+
+export class ResponseDecoder implements TokenHandler {
+  private readonly frames: Frame[] = [];
+  private d = 0;
+  private readonly nsMap = new Map<string, string>();
+  private readonly nsLog: (string | undefined)[] = [];
+  tokenizer: XmlTokenizer | undefined;
+
+  private readonly responseName: string;
+  private readonly returnField: FieldInfo | undefined;
+  private readonly holder: { returnval?: unknown } = {};
+  private readonly result: unknown[] | undefined;
+  private fault: FaultHolder | undefined;
+  private sawBody = false;
+  private readonly longs: LongPolicy;
+  private readonly methodFault: TypeInfo | undefined;
+
+  constructor(
+    private readonly schema: CompiledSchema,
+    private readonly method: string,
+    returnField: FieldInfo | undefined,
+    opts: DecodeOptions,
+    /** Decode one standalone element as `returnField` (no envelope); for tests and tools. */
+    private readonly bare = false,
+  ) {
+    this.responseName = method + "Response";
+    this.returnField = returnField;
+    this.result = returnField?.array ? [] : undefined;
+    this.longs = opts.longs ?? "round";
+    this.methodFault = schema.typeInfo("MethodFault");
+    const root = new Frame();
+    if (bare) {
+      root.kind = F_RESPONSE;
+      this.sawBody = true;
+    }
+    this.frames.push(root);
+  }
+
+  /** The decoded `returnval`, or the fault (when the body held one). */
+  finish(): { value: unknown; fault?: SoapFaultInfo } {
+    if (this.fault) {
+      const f = this.fault;
+      return {
+        value: undefined,
+        fault: {
+          typeName: (f.detail?._typeName as string | undefined) ?? f.detailType ?? "",
+          fields: f.detail,
+          message: f.faultstring ?? "",
+          faultCode: f.faultcode ?? "",
+          method: this.method,
+        },
+      };
+    }
+    if (!this.sawBody) throw this.error("NOT_SOAP", "response has no soapenv:Body");
+    return { value: this.result ?? this.holder.returnval };
+  }
+
+  open(name: string, attrs: string[], attrCount: number): void {
+    const parent = this.frames[this.d]!;
+    const nsMark = this.nsLog.length;
+    let xsiType: string | undefined;
+    let moType = "";
+    let serverGuid: string | undefined;
+    let nil = false;
+    for (let i = 0; i < attrCount * 2; i += 2) {
+      const an = attrs[i]!;
+      if (an === "type") moType = attrs[i + 1]!;
+      else if (an === "serverGuid") serverGuid = attrs[i + 1];
+      else if (an.charCodeAt(0) === 120 /* x */ && an.startsWith("xmlns")) {
+        if (an.charCodeAt(5) === 58 /* : */) this.declare(an.slice(6), attrs[i + 1]!);
+      } else {
+        const colon = an.indexOf(":");
+        if (colon > 0 && this.isXsi(an.slice(0, colon))) {
+          const local = an.slice(colon + 1);
+          if (local === "type") xsiType = attrs[i + 1];
+          else if (local === "nil") nil = attrs[i + 1] === "true" || attrs[i + 1] === "1";
+        }
+      }
+    }
+    const colon = name.indexOf(":");
+    const local = colon < 0 ? name : name.slice(colon + 1);
+
+    let frame = this.frames[this.d + 1];
+    if (frame === undefined) this.frames.push((frame = new Frame()));
+    this.d++;
+    frame.name = name;
+    frame.nsMark = nsMark;
+    frame.text = "";
+    frame.arr = undefined;
+    frame.obj = undefined;
+    frame.type = undefined;
+    frame.hasChildren = false;
+
+    switch (parent.kind) {
+      case F_OBJECT: {
+        const field = parent.type!.byName.get(local);
+        if (field === undefined) {
+          this.startGeneric(frame, parent.obj, local, xsiType);
+          return;
+        }
+        let arr: unknown[] | undefined;
+        if (field.array) {
+          arr = parent.obj[local];
+          if (arr === undefined) parent.obj[local] = arr = [];
+        }
+        if (nil) return this.skip(frame);
+        this.startValue(frame, field.kind, field.typeName, parent.obj, local, arr, xsiType, moType, serverGuid);
+        return;
+      }
+      case F_ARRAY:
+        if (nil) return this.skip(frame);
+        this.startValue(frame, parent.leaf, parent.type?.name ?? "", undefined, "", parent.obj, xsiType, moType, serverGuid);
+        return;
+      case F_GENERIC:
+        parent.hasChildren = true;
+        if (parent.obj === undefined) {
+          parent.obj = {};
+          this.attach(parent, parent.obj);
+        }
+        this.startGeneric(frame, parent.obj, local, xsiType);
+        return;
+      case F_RESPONSE: {
+        const rf = this.returnField;
+        if ((local !== "returnval" && !this.bare) || rf === undefined) {
+          throw this.error("UNEXPECTED_ELEMENT", rf ? `expected <returnval> in <${this.responseName}>, found <${name}>` : `${this.method} returns nothing, but the response holds <${name}>`);
+        }
+        if (nil) return this.skip(frame);
+        this.startValue(frame, rf.kind, rf.typeName, this.holder, "returnval", this.result, xsiType, moType, serverGuid);
+        return;
+      }
+      case F_DOCUMENT:
+        if (local !== "Envelope") throw this.error("NOT_SOAP", `expected a SOAP Envelope, found <${name}>`);
+        frame.kind = F_ENVELOPE;
+        return;
+      case F_ENVELOPE:
+        if (local === "Body") {
+          this.sawBody = true;
+          frame.kind = F_BODY;
+        } else frame.kind = F_SKIP;
+        return;
+      case F_BODY:
+        if (local === "Fault") {
+          this.fault = {};
+          frame.kind = F_FAULT;
+        } else if (local === this.responseName) {
+          frame.kind = F_RESPONSE;
+        } else {
+          throw this.error("UNEXPECTED_ELEMENT", `expected <${this.responseName}> or a SOAP Fault in the Body, found <${name}>`);
+        }
+        return;
+      case F_FAULT:
+        if (local === "faultcode" || local === "faultstring") {
+          this.startValue(frame, K_STRING, "string", this.fault, local, undefined, undefined, "", undefined);
+        } else if (local === "detail") frame.kind = F_DETAIL;
+        else frame.kind = F_SKIP;
+        return;
+      case F_DETAIL: {
+        if (this.fault!.detail !== undefined) return this.skip(frame);
+        // vSphere names the element `<XFault xsi:type="X">`; older servers omit xsi:type.
+        const wire = xsiType ?? (local.endsWith("Fault") ? local.slice(0, -5) : local);
+        this.fault!.detailType = wire.slice(wire.indexOf(":") + 1);
+        if (this.methodFault) this.startData(frame, this.methodFault, this.fault, "detail", undefined, wire);
+        else this.startGeneric(frame, this.fault, "detail", wire);
+        return;
+      }
+      default:
+        frame.kind = F_SKIP;
+        return;
+    }
+  }
+
+  text(text: string): void {
+    const f = this.frames[this.d]!;
+    const k = f.kind;
+    if (k === F_LEAF || k === F_MOREF || k === F_GENERIC) f.text = f.text.length === 0 ? text : f.text + text;
+  }
+
+  close(_name: string): void {
+    const f = this.frames[this.d]!;
+    switch (f.kind) {
+      case F_LEAF:
+        this.attach(f, this.convert(f.leaf, f.text));
+        break;
+      case F_MOREF:
+        this.attach(f, f.serverGuid === undefined ? { type: f.moType, value: f.text } : { type: f.moType, value: f.text, serverGuid: f.serverGuid });
+        break;
+      case F_GENERIC:
+        if (!f.hasChildren) this.attach(f, f.text);
+        break;
+    }
+    if (this.nsLog.length > f.nsMark) this.undoNamespaces(f.nsMark);
+    f.obj = undefined;
+    f.target = undefined;
+    f.arr = undefined;
+    this.d--;
+  }
+
+  private attach(f: Frame, value: unknown): void {
+    if (f.arr !== undefined) f.arr.push(value);
+    else if (f.kind === F_GENERIC && Object.hasOwn(f.target, f.key)) {
+      // A repeated unknown element becomes an array, as its schema would have said.
+      // Generic values are strings or objects, so an array here is one we made.
+      const prev = f.target[f.key];
+      if (Array.isArray(prev)) prev.push(value);
+      else f.target[f.key] = [prev, value];
+    } else f.target[f.key] = value;
+  }
+
+  private startValue(
+    frame: Frame,
+    kind: number,
+    typeName: string,
+    target: any,
+    key: string,
+    arr: unknown[] | undefined,
+    xsiType: string | undefined,
+    moType: string,
+    serverGuid: string | undefined,
+  ): void {
+    frame.target = target;
+    frame.key = key;
+    frame.arr = arr;
+    switch (kind) {
+      case K_DATA:
+        this.startData(frame, this.schema.typeInfo(typeName)!, target, key, arr, xsiType);
+        return;
+      case K_MOREF:
+        frame.kind = F_MOREF;
+        frame.moType = moType;
+        frame.serverGuid = serverGuid;
+        return;
+      case K_ANY:
+        this.startAny(frame, xsiType, moType, serverGuid);
+        return;
+      case K_UNKNOWN:
+        frame.kind = F_GENERIC;
+        return;
+      default:
+        frame.kind = F_LEAF;
+        frame.leaf = kind;
+    }
+  }
+
+  private startData(frame: Frame, declared: TypeInfo, target: any, key: string, arr: unknown[] | undefined, xsiType: string | undefined): void {
+    let type = declared;
+    let unknown: string | undefined;
+    if (xsiType !== undefined) {
+      const local = xsiType.slice(xsiType.indexOf(":") + 1);
+      if (local !== declared.name) {
+        const t = this.schema.typeInfo(local);
+        if (t !== undefined) type = t;
+        else unknown = local;
+      }
+    }
+    const obj: Record<string, unknown> = unknown === undefined ? { _typeName: type.name } : { _typeName: type.name, _unknownType: unknown };
+    frame.kind = F_OBJECT;
+    frame.type = type;
+    frame.obj = obj;
+    frame.target = target;
+    frame.key = key;
+    frame.arr = arr;
+    if (arr !== undefined) arr.push(obj);
+    else target[key] = obj;
+  }
+
+  private startAny(frame: Frame, xsiType: string | undefined, moType: string, serverGuid: string | undefined): void {
+    if (xsiType === undefined) {
+      frame.kind = F_GENERIC;
+      return;
+    }
+    const colon = xsiType.indexOf(":");
+    const local = colon < 0 ? xsiType : xsiType.slice(colon + 1);
+    const r = this.schema.resolveAny(local, colon > 0 && this.isXsd(xsiType.slice(0, colon)));
+    if (r === null) {
+      // Unknown wire type: keep what we can without guessing its schema.
+      frame.kind = F_GENERIC;
+      return;
+    }
+    if (r.array) {
+      const list: unknown[] = [];
+      this.attach(frame, list);
+      frame.kind = F_ARRAY;
+      frame.leaf = r.kind;
+      frame.type = r.type;
+      frame.obj = list;
+      return;
+    }
+    switch (r.kind) {
+      case K_DATA:
+        this.startData(frame, r.type!, frame.target, frame.key, frame.arr, undefined);
+        return;
+      case K_MOREF:
+        frame.kind = F_MOREF;
+        frame.moType = moType;
+        frame.serverGuid = serverGuid;
+        return;
+      case K_ANY:
+        frame.kind = F_GENERIC;
+        return;
+      default:
+        frame.kind = F_LEAF;
+        frame.leaf = r.kind;
+    }
+  }
+
+  private startGeneric(frame: Frame, target: any, key: string, xsiType: string | undefined): void {
+    frame.kind = F_GENERIC;
+    frame.target = target;
+    frame.key = key;
+    frame.arr = undefined;
+    if (xsiType !== undefined && this.methodFault === undefined && key === "detail") {
+      frame.obj = { _typeName: xsiType.slice(xsiType.indexOf(":") + 1) };
+      frame.hasChildren = true;
+      this.attach(frame, frame.obj);
+    }
+  }
+
+  private skip(frame: Frame): void {
+    frame.kind = F_SKIP;
+  }
+
+  private convert(kind: number, text: string): unknown {
+    try {
+      switch (kind) {
+        case K_STRING:
+        case K_ENUM:
+          return text;
+        case K_INT:
+          return parseInt32(text);
+        case K_BOOLEAN:
+          return parseBoolean(text);
+        case K_LONG:
+          return parseLong(text, this.longs);
+        case K_DOUBLE:
+          return parseDouble(text);
+        case K_DATETIME:
+          return parseDateTime(text);
+        case K_BASE64:
+          return parseBase64(text);
+        default:
+          return text;
+      }
+    } catch (e) {
+      if (e instanceof CodecError) throw this.error(e.code, e.message);
+      throw e;
+    }
+  }
+
+  private declare(prefix: string, uri: string): void {
+    this.nsLog.push(prefix, this.nsMap.get(prefix));
+    this.nsMap.set(prefix, uri);
+  }
+
+  private undoNamespaces(mark: number): void {
+    const log = this.nsLog;
+    while (log.length > mark) {
+      const prev = log.pop();
+      const prefix = log.pop()!;
+      if (prev === undefined) this.nsMap.delete(prefix);
+      else this.nsMap.set(prefix, prev);
+    }
+  }
+
+  private isXsi(prefix: string): boolean {
+    const uri = this.nsMap.get(prefix);
+    return uri === undefined ? prefix === "xsi" : uri === XSI_NS;
+  }
+
+  private isXsd(prefix: string): boolean {
+    const uri = this.nsMap.get(prefix);
+    return uri === undefined ? prefix === "xsd" || prefix === "xs" : uri === XSD_NS;
+  }
+
+  /** Element path of the current frame: `Envelope/Body/RetrievePropertiesExResponse/returnval/objects/propSet/val`. */
+  path(): string {
+    const names: string[] = [];
+    for (let i = 1; i <= this.d; i++) names.push(this.frames[i]!.name);
+    return names.join("/");
+  }
+
+  error(code: CodecError["code"], message: string): CodecError {
+    const details: { path: string; method: string; offset?: number } = { path: this.path(), method: this.method };
+    if (this.tokenizer) details.offset = this.tokenizer.offset;
+    return new CodecError(code, message, details);
+  }
+}
