@@ -129,6 +129,17 @@ describe("vcsim harness lifecycle", () => {
     await expect(attempt).rejects.toThrow(/session-idle-timeout/);
   });
 
+  it("names the binary when it cannot be started", async () => {
+    const saved = process.env.TSVMOMI_VCSIM_BIN;
+    process.env.TSVMOMI_VCSIM_BIN = "test/vcsim/bin/does-not-exist";
+    try {
+      await expect(startVcsim()).rejects.toThrow(/cannot start test\/vcsim\/bin\/does-not-exist: .*ENOENT/);
+    } finally {
+      if (saved === undefined) delete process.env.TSVMOMI_VCSIM_BIN;
+      else process.env.TSVMOMI_VCSIM_BIN = saved;
+    }
+  });
+
   it("rejects a bad inventory size before spawning anything", async () => {
     await expect(startVcsim({ vm: -1 })).rejects.toThrow(/vm must be a non-negative integer/);
   });

@@ -18,9 +18,10 @@ import (
 )
 
 // selfSignedCert makes a fresh certificate per run instead of the simulator's
-// built-in one: that one is a 1024-bit RSA key, which OpenSSL clients at
-// security level 2 (Debian's default) refuse, and a per-run key lets tests
-// check that a pin for one server fails against another.
+// built-in one. A per-run key lets tests check that a pin for one server fails
+// against another, and the built-in 1024-bit RSA key fails verification in
+// clients at OpenSSL security level 2 ("EE certificate key too weak"), which
+// rules out tests that trust the certificate as a CA.
 func selfSignedCert() (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -3,7 +3,6 @@
 // VCSIM_READY=1; we read the port from there, so parallel suites never race
 // for a port.
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { X509Certificate } from "node:crypto";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -130,9 +129,17 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
 
   const binary = process.env.TSVMOMI_VCSIM_BIN ?? defaultBinary;
   const child = spawn(binary, args, { stdio: ["pipe", "pipe", "pipe"] });
+  // Without a listener a late "error" (e.g. EPIPE on stdin) would crash the test process.
+  child.on("error", () => {});
   installExitHook();
   live.add(child);
-  const exited = once(child, "exit").then(() => {
+  // Not events.once(): it rejects on "error", and a failed spawn never exits.
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", () => resolve());
+    child.once("error", () => {
+      if (child.pid === undefined) resolve();
+    });
+  }).then(() => {
     live.delete(child);
   });
 
@@ -160,14 +167,15 @@ export async function startVcsim(opts: VcsimOptions = {}): Promise<Vcsim> {
   };
 
   let fields: Map<string, string>;
+  let url: URL;
   try {
     fields = await readBanner(child, opts, stderrTail);
+    url = new URL(required(fields, "VCSIM_URL", stderrTail));
   } catch (err) {
     await stop();
     throw err;
   }
 
-  const url = new URL(required(fields, "VCSIM_URL", stderrTail));
   const certB64 = fields.get("VCSIM_CERT") ?? "";
   const certificatePem = certB64 ? new X509Certificate(Buffer.from(certB64, "base64")).toString() : "";
   const useCustomLogin = opts.username !== undefined && opts.password !== undefined;
@@ -223,8 +231,10 @@ function readBanner(child: ChildProcess, opts: VcsimOptions, stderrTail: () => s
     };
     const onError = (err: Error) => fail(`cannot start ${process.env.TSVMOMI_VCSIM_BIN ?? "test/vcsim/bin/vcsim"}: ${err.message}`);
     // stderr may still be flushing when "exit" fires; "close" waits for the pipes.
-    const onClose = (code: number | null, sig: NodeJS.Signals | null) =>
-      fail(`exited before it was ready (${sig ?? `exit code ${code}`})`);
+    // A failed spawn (no pid) may close before its "error" arrives, which says why.
+    const onClose = (code: number | null, sig: NodeJS.Signals | null) => {
+      if (child.pid !== undefined) fail(`exited before it was ready (${sig ?? `exit code ${code}`})`);
+    };
     const onAbort = () => {
       cleanup();
       reject(opts.signal!.reason);
