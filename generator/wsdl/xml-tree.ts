@@ -55,12 +55,7 @@ export function parseXml(text: string, file: string): XmlDoc {
   const lineAt = lineIndex(text);
   if (text.trim() === "") throw new WsdlError(file, "document", 1, "file is empty, expected an XML document");
   const verdict = XMLValidator.validate(text);
-  if (verdict !== true) {
-    const { msg, line } = verdict.err;
-    // The validator quotes the offending tag name; it is the most useful "element" to name.
-    const tag = /'([^']+)'/.exec(msg)?.[1] ?? "document";
-    throw new WsdlError(file, tag, line, `malformed XML: ${msg}`);
-  }
+  if (verdict !== true) throw malformed(verdict.err, text, file, lineAt);
   let items: OrderedItem[];
   try {
     items = parser.parse(text) as OrderedItem[];
@@ -78,6 +73,20 @@ export function parseXml(text: string, file: string): XmlDoc {
   const root = roots[0];
   if (!root) throw new WsdlError(file, "document", 1, "expected a root element");
   return { file, root, lineAt };
+}
+
+function malformed(err: { code: string; msg: string; line: number }, text: string, file: string, lineAt: (o: number) => number): WsdlError {
+  // At end of input the validator reports the still-open tags as a JSON dump at line 1;
+  // a truncated file reads better as "ends inside <x>" at its last line.
+  if (err.code === "InvalidXml" && err.msg.startsWith("Invalid '[")) {
+    const open = [...err.msg.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? "");
+    const inner = open[open.length - 1] ?? "document";
+    const trail = open.map((t) => `<${t}>`).join(" > ");
+    return new WsdlError(file, inner, lineAt(text.trimEnd().length), `malformed XML: file ends inside ${trail}; expected the closing tags (truncated file?)`);
+  }
+  // Otherwise the validator quotes the offending tag name; it is the most useful "element" to name.
+  const tag = /'([^']+)'/.exec(err.msg)?.[1] ?? "document";
+  return new WsdlError(file, tag, err.line, `malformed XML: ${err.msg}`);
 }
 
 function toNode(item: OrderedItem, parentScope: NsScope, file: string, lineAt: (o: number) => number): XNode | undefined {
