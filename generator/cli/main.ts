@@ -15,8 +15,8 @@ interface SourceArgs {
   release?: string;
   service?: string;
   wsdl?: string;
-  vmodl?: string;
-  "no-vmodl"?: boolean;
+  /** `--no-vmodl` arrives as `false` (yargs negation). */
+  vmodl?: string | boolean;
   quiet?: boolean;
 }
 
@@ -25,8 +25,7 @@ const sourceOptions = <T>(y: Argv<T>) =>
     .option("release", { type: "string", describe: `release name, e.g. 9.1 or pbm-9.1 (default ${DEFAULT_RELEASE.release})` })
     .option("service", { type: "string", describe: "service: vim25, pbm, vslm, sms or eam", default: undefined })
     .option("wsdl", { type: "string", describe: "bundle directory or entry file (vimService.wsdl, a lone vim.wsdl)" })
-    .option("vmodl", { type: "string", describe: "rbvmomi vmodl.db to merge (default: best match in ../shared/vmodl)" })
-    .option("no-vmodl", { type: "boolean", describe: "merge the WSDL alone" })
+    .option("vmodl", { type: "string", describe: "rbvmomi vmodl.db to merge (default: best match in ../shared/vmodl); --no-vmodl merges the WSDL alone" })
     .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" });
 
 export function loadOptions(argv: SourceArgs, signal?: AbortSignal): LoadOptions {
@@ -42,7 +41,7 @@ export function loadOptions(argv: SourceArgs, signal?: AbortSignal): LoadOptions
     service: service ?? DEFAULT_RELEASE.service,
     ...(release ? { release } : {}),
     ...(argv.wsdl ? { wsdl: argv.wsdl } : {}),
-    ...(argv["no-vmodl"] ? { vmodl: false as const } : argv.vmodl ? { vmodl: argv.vmodl } : {}),
+    ...(argv.vmodl === false ? { vmodl: false as const } : typeof argv.vmodl === "string" ? { vmodl: argv.vmodl } : {}),
     ...(signal ? { signal } : {}),
     onProgress: argv.quiet ? () => {} : (step) => process.stderr.write(`… ${step}\n`),
     onWarning: (msg) => process.stderr.write(`warning: ${msg}\n`),

@@ -59,8 +59,8 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
       types,
       externals,
       external: externals.length ? requireExternal(opts, "types") : undefined,
-      enumTypes: undefined,
-    }) + enumTypeReexports(model),
+      enumImports: Object.values(model.enums).filter((e) => !e.external).map((e) => e.name),
+    }),
   );
 
   // --- enums ------------------------------------------------------------------
@@ -125,13 +125,6 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
     }),
   );
   return new Map([...files.entries()].sort(([a], [b]) => cmp(a, b)));
-
-  function enumTypeReexports(m: ApiModel): string {
-    // Enum types are declared next to their values in enums.ts; types.ts re-exports the type side.
-    const names = Object.values(m.enums).filter((e) => !e.external).map((e) => e.name);
-    if (!names.length) return "";
-    return `\nexport type {\n${names.map((n) => `  ${n},`).join("\n")}\n} from "./enums.js";\n`;
-  }
 }
 
 function methodView(model: ApiModel, m: IrMethod & { owners: string[] }) {
@@ -141,7 +134,7 @@ function methodView(model: ApiModel, m: IrMethod & { owners: string[] }) {
   const result = m.returns ? fieldType(model, m.returns, "t.") : "void";
   return {
     name: m.name,
-    this: thisType,
+    thisType,
     result,
     params: params.map((p) => ({ key: propKey(p.name), optional: p.optional, type: fieldType(model, p, "t.") })),
     paramsSchema: schemaList(m.params),
