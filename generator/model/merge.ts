@@ -45,7 +45,10 @@ export function mergeModel(input: MergeInput): ApiModel {
   const check = (kind: string, subject: string, detail: string) => checks.push({ kind, subject, detail });
 
   const requestTypes = new Set<string>();
-  for (const op of Object.values(wsdl.operations)) requestTypes.add(`${op.name}RequestType`);
+  // Request wrappers are the types of the operations' input elements (CreateVM_Task → CreateVMRequestType).
+  for (const op of Object.values(wsdl.operations)) {
+    requestTypes.add(wsdl.elements[op.name]?.type?.name ?? `${op.name}RequestType`);
+  }
 
   // --- data and fault types -------------------------------------------------
   const isWrapper = (t: WsdlComplexType) =>
