@@ -143,6 +143,8 @@ export async function resolveBundle(opts: {
     const st = await statOrUndefined(place.path);
     if (!st) {
       looked.push(`${place.label} (does not exist)`);
+      // An explicit --wsdl that is wrong is a mistake to report, never a reason to quietly use another bundle.
+      if (place.source === "flag") throw new BundleNotFoundError(`--wsdl ${place.path} does not exist`, looked, "Pass an existing bundle directory or entry file.");
       warnings.push(`${place.label} does not exist; skipped`);
       continue;
     }
@@ -234,6 +236,7 @@ export async function resolveVmodl(opts: { vmodl?: string; release?: string; env
     const st = await statOrUndefined(place.path);
     if (!st) {
       looked.push(`${place.label} (does not exist)`);
+      if (place.source === "flag") throw new BundleNotFoundError(`--vmodl ${place.path} does not exist`, looked, "Pass an existing vmodl.db file.");
       warnings.push(`${place.label} does not exist; skipped`);
       continue;
     }

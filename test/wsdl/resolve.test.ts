@@ -76,10 +76,17 @@ describe("resolveBundle order", () => {
     ]);
   });
 
-  it("skips a --wsdl that does not exist, saying so", async () => {
+  it("refuses a --wsdl that does not exist instead of quietly using another bundle", async () => {
     const missing = path.join(tmpRoot, "no-such-bundle");
-    const r = await resolveBundle({ wsdl: missing, env: { TSVMOMI_SHARED: shared, VIM_WSDL_DIR: envDir } });
-    expect(r.source).toBe("env");
+    const err = await resolveBundle({ wsdl: missing, env: { TSVMOMI_SHARED: shared, VIM_WSDL_DIR: envDir } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BundleNotFoundError);
+    expect((err as Error).message).toContain(missing);
+  });
+
+  it("skips a $VIM_WSDL_DIR that does not exist, saying so", async () => {
+    const missing = path.join(tmpRoot, "no-such-env-bundle");
+    const r = await resolveBundle({ env: { TSVMOMI_SHARED: shared, VIM_WSDL_DIR: missing } });
+    expect(r.source).toBe("shared");
     expect(r.warnings.some((w) => w.includes(missing))).toBe(true);
   });
 
@@ -119,15 +126,14 @@ describe("resolveBundle checksum verification", () => {
 
 describe("resolveBundle errors", () => {
   it("lists every place looked when nothing is found", async () => {
-    const flag = path.join(tmpRoot, "missing-flag");
     const env = path.join(tmpRoot, "missing-env");
     const emptyShared = tmpDir("empty-shared");
-    const err = await resolveBundle({ wsdl: flag, env: { VIM_WSDL_DIR: env, TSVMOMI_SHARED: emptyShared } }).catch((e: unknown) => e);
+    const err = await resolveBundle({ env: { VIM_WSDL_DIR: env, TSVMOMI_SHARED: emptyShared } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BundleNotFoundError);
     const looked = (err as BundleNotFoundError).looked;
-    expect(looked).toHaveLength(3);
+    expect(looked).toHaveLength(2);
     const lines = (err as Error).message.split("\n");
-    for (const place of [flag, env, path.join(emptyShared, "wsdl", "vim25-7.0.3")]) {
+    for (const place of [env, path.join(emptyShared, "wsdl", "vim25-7.0.3")]) {
       expect(lines.filter((l) => l.includes(place))).toHaveLength(1);
     }
   });
@@ -226,7 +232,7 @@ describe("resolveVmodl", () => {
   it("lists the places looked when no database exists", async () => {
     const emptyShared = tmpDir("vmodl-empty");
     const missing = path.join(emptyShared, "missing.db");
-    const err = await resolveVmodl({ vmodl: missing, env: { TSVMOMI_SHARED: emptyShared } }).catch((e: unknown) => e);
+    const err = await resolveVmodl({ env: { VMODL_DB: missing, TSVMOMI_SHARED: emptyShared } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BundleNotFoundError);
     expect((err as Error).message).toContain(missing);
     expect((err as Error).message).toContain(path.join(emptyShared, "vmodl"));
