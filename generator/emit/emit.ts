@@ -114,6 +114,8 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
     managedPaths.push({ name: mt.name });
   }
 
+  files.set("paths/index.ts", render("paths-index", { managed: managedPaths }));
+
   // --- codec metadata -------------------------------------------------------------
   files.set("schemas.ts", render("schemas", schemasView(model)));
 

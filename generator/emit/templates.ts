@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 
-const NAMES = ["core", "types", "enums", "faults", "managed", "methods", "paths", "schemas", "index"] as const;
+const NAMES = ["core", "types", "enums", "faults", "managed", "methods", "paths", "paths-index", "schemas", "index"] as const;
 export type Templates = Record<(typeof NAMES)[number], Handlebars.TemplateDelegate>;
 
 /** templates/ at the repo (or package) root, found from this module's location in src or dist. */
