@@ -1,0 +1,94 @@
+/**
+ * Turns the compact tables a generated `schemas.ts` exports into a
+ * SchemaRegistry. Each type's entry is parsed the first time the codec asks
+ * for it, so a program that never decodes a HostSystem never builds its schema.
+ *
+ * Entry format (written by generator/emit/emit.ts): `Base|field:type[flags]|…`
+ * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef.
+ */
+import type { DataSchema, EnumSchema, FieldSchema, MethodSchema, SchemaRegistry } from "./schema.js";
+
+export interface SchemaTables {
+  readonly namespace: string;
+  readonly service?: string;
+  readonly release?: string;
+  readonly apiVersion?: string;
+  readonly types: Readonly<Record<string, string>>;
+  readonly enums: Readonly<Record<string, string>>;
+}
+
+/** A registry over generated tables; `methods` may also be added later (descriptors register themselves on first call). */
+export interface TableRegistry extends SchemaRegistry {
+  readonly tables: SchemaTables;
+  addMethod(m: MethodSchema): void;
+}
+
+const FIELD = /^([^:]+):([^[?@]+)(\[\])?(\?)?(?:@(.+))?$/;
+
+export function registryFromTables(tables: SchemaTables, methods: readonly MethodSchema[] = []): TableRegistry {
+  const types = new Map<string, DataSchema | null>();
+  const enums = new Map<string, EnumSchema | null>();
+  const methodMap = new Map(methods.map((m) => [m.name, m]));
+  const fieldCache = new Map<string, readonly FieldSchema[]>();
+
+  const type = (name: string): DataSchema | undefined => {
+    let t = types.get(name);
+    if (t === undefined) {
+      const entry = Object.hasOwn(tables.types, name) ? tables.types[name] : undefined;
+      t = entry === undefined ? null : parseType(name, entry);
+      types.set(name, t);
+    }
+    return t ?? undefined;
+  };
+
+  const registry: TableRegistry = {
+    tables,
+    namespace: tables.namespace,
+    type,
+    enumType(name) {
+      let e = enums.get(name);
+      if (e === undefined) {
+        const entry = Object.hasOwn(tables.enums, name) ? tables.enums[name] : undefined;
+        e = entry === undefined ? null : { name, values: entry.split("|") };
+        enums.set(name, e);
+      }
+      return e ?? undefined;
+    },
+    method: (name) => methodMap.get(name),
+    addMethod(m) {
+      if (!methodMap.has(m.name)) methodMap.set(m.name, m);
+    },
+    allFields(name) {
+      let cached = fieldCache.get(name);
+      if (cached) return cached;
+      const t = type(name);
+      if (!t) return [];
+      cached = t.base ? [...registry.allFields(t.base), ...t.fields] : t.fields;
+      fieldCache.set(name, cached);
+      return cached;
+    },
+    isA(sub, base) {
+      for (let n: string | undefined = sub, guard = 0; n && guard < 64; n = type(n)?.base, guard++) if (n === base) return true;
+      return false;
+    },
+  };
+  return registry;
+}
+
+function parseType(name: string, entry: string): DataSchema {
+  const parts = entry.split("|");
+  const base = parts[0] || undefined;
+  const fields: FieldSchema[] = [];
+  for (let i = 1; i < parts.length; i++) {
+    const m = FIELD.exec(parts[i]!);
+    if (!m) throw new Error(`schema table: type ${name}: malformed field entry ${JSON.stringify(parts[i])}`);
+    fields.push({
+      name: m[1]!,
+      type: m[2]!,
+      ...(m[3] ? { array: true } : {}),
+      ...(m[4] ? { optional: true } : {}),
+      ...(m[5] ? { moType: m[5] } : {}),
+    });
+  }
+  return { name, ...(base ? { base } : {}), fields };
+}
