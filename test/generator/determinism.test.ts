@@ -1,0 +1,55 @@
+/**
+ * The committed bindings are exactly what the generator makes from ../shared,
+ * run after run, and they compile under --strict.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import ts from "typescript";
+import { loadModel } from "../../generator/pipeline.js";
+import { emitBindings } from "../../generator/emit/emit.js";
+import { DEFAULT_RELEASE } from "../../wsdl/manifest.js";
+
+const repo = path.resolve(import.meta.dirname, "../..");
+const committed = path.join(repo, "generated", `${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`);
+
+function listFiles(dir: string, prefix = ""): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .sort();
+}
+
+describe(`generated/${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`, () => {
+  it("is reproduced byte for byte from ../shared, and twice the same", async () => {
+    const model = await loadModel({ service: DEFAULT_RELEASE.service, release: DEFAULT_RELEASE.release });
+    const first = emitBindings(model);
+    const second = emitBindings(await loadModel({ service: DEFAULT_RELEASE.service, release: DEFAULT_RELEASE.release }));
+    expect([...second.keys()]).toEqual([...first.keys()]);
+    for (const [file, text] of first) expect(second.get(file) === text, `${file} differs between runs`).toBe(true);
+
+    expect(listFiles(committed)).toEqual([...first.keys()].sort());
+    const stale: string[] = [];
+    for (const [file, text] of first) {
+      if (fs.readFileSync(path.join(committed, file), "utf8") !== text) stale.push(file);
+    }
+    expect(stale, "regenerate with `npm run generate` and commit").toEqual([]);
+  });
+
+  it("compiles with tsc --strict and no errors", () => {
+    const program = ts.createProgram([path.join(committed, "index.ts")], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      skipLibCheck: true,
+      types: [],
+    });
+    const diags = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+    expect(diags).toEqual([]);
+    // Every generated file is part of the program: nothing is left unchecked.
+    const inProgram = new Set(program.getSourceFiles().map((f) => path.resolve(f.fileName)));
+    for (const f of listFiles(committed)) expect(inProgram.has(path.join(committed, f)), f).toBe(true);
+  });
+});
