@@ -152,7 +152,10 @@ export class XmlTokenizer {
       this.handler.text(buf.slice(lt + 9, end));
       return end + 3;
     }
-    if (len - lt < 9 && ("<![CDATA[".startsWith(buf.slice(lt)) || "<!DOCTYPE".startsWith(buf.slice(lt)))) return -1;
+    if (len - lt < 9) {
+      const head = buf.slice(lt);
+      if ("<!--".startsWith(head) || "<![CDATA[".startsWith(head) || "<!DOCTYPE".startsWith(head)) return -1;
+    }
     if (buf.startsWith("<!DOCTYPE", lt)) {
       throw new CodecError("DOCTYPE_FORBIDDEN", "DOCTYPE declarations are not allowed in SOAP messages (entity expansion is refused)", { offset: this.tokenStart });
     }
