@@ -10,6 +10,7 @@ import type { ApiModel } from "../model/ir.js";
 import { emitBindings } from "../emit/emit.js";
 import { writeTreeAtomically } from "../emit/write.js";
 import { DEFAULT_RELEASE } from "../../wsdl/manifest.js";
+import { diffCommand } from "./commands/diff.js";
 
 interface SourceArgs {
   release?: string;
@@ -111,6 +112,7 @@ export async function main(args: string[]): Promise<void> {
           if (!argv.quiet) process.stderr.write(`generated ${model.service}-${model.release} into ${out}\n`);
         },
       )
+      .command(diffCommand(ac.signal))
       .demandCommand(1, "name a command; see --help")
       .strict()
       .fail((msg, err, y) => {
