@@ -73,12 +73,12 @@ export class XmlTokenizer {
     if (this.rest.length > 0) {
       throw new CodecError("TRUNCATED", `document ends inside markup ${JSON.stringify(this.rest.slice(0, 40))}`, { offset: this.base });
     }
-    if (this.textParts.length > 0) this.checkOutsideText(this.textParts.join(""));
-    this.textParts.length = 0;
     const open = this.stack[this.stack.length - 1];
     if (open !== undefined) {
       throw new CodecError("TRUNCATED", `document ends before </${open}> (${this.stack.length} element(s) still open)`, { offset: this.base });
     }
+    if (this.textParts.length > 0) this.checkOutsideText(this.textParts.join(""));
+    this.textParts.length = 0;
     if (!this.sawRoot) throw new CodecError("NOT_XML", "document has no root element", { offset: this.base });
   }
 
