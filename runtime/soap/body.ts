@@ -48,6 +48,9 @@ export function createBody(src: BodySource): ResponseBody {
         }
         if (step.done) {
           done = true;
+          // undici marks the socket idle a tick after the body ends; without this wait a call made
+          // right after this one would open a second connection instead of reusing this one.
+          await new Promise<void>((resolve) => setImmediate(resolve));
           return;
         }
         yield step.value;

@@ -100,8 +100,6 @@ const DEFAULTS = {
   userAgent: "tsvmomi",
 } as const;
 
-/** Sniff this many meaningful bytes before deciding a body is XML. */
-const SNIFF_BYTES = 64;
 const EXCERPT_READ_BYTES = 4096;
 const EXCERPT_CHARS = 200;
 
@@ -210,9 +208,9 @@ export function createTransport(opts: TransportOptions): Transport {
 
     const rest = res.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
     const head: Uint8Array[] = [];
-    const readHead = async (limit: number, meaningful: boolean): Promise<void> => {
-      let seen = 0;
-      while (seen < limit) {
+    /** Reads chunks into `head` until `enough(head)` or the end of the body. */
+    const readHead = async (enough: (head: readonly Uint8Array[]) => boolean): Promise<void> => {
+      while (!enough(head)) {
         let step: IteratorResult<Uint8Array>;
         try {
           step = await rest.next();
@@ -222,7 +220,6 @@ export function createTransport(opts: TransportOptions): Transport {
         }
         if (step.done) return;
         head.push(step.value);
-        seen += meaningful ? countMeaningful(step.value) : step.value.byteLength;
       }
     };
     const drop = async () => {
@@ -234,7 +231,7 @@ export function createTransport(opts: TransportOptions): Transport {
     const ok = status >= 200 && status < 300;
 
     if (!ok && !(allowXml500 && status === 500)) {
-      await readHead(EXCERPT_READ_BYTES, false).catch(() => undefined);
+      await readHead(excerptReady).catch(() => undefined);
       await drop();
       throw new HttpStatusError(
         ctx,
@@ -244,9 +241,9 @@ export function createTransport(opts: TransportOptions): Transport {
       );
     }
     if (expectXml || status === 500) {
-      await readHead(SNIFF_BYTES, true);
+      await readHead(sniffReady);
       if (!looksLikeXml(head, contentType)) {
-        await readHead(EXCERPT_READ_BYTES, false).catch(() => undefined);
+        await readHead(excerptReady).catch(() => undefined);
         await drop();
         throw new NotXmlError(ctx, status, contentType, excerpt(head, contentType));
       }
@@ -330,14 +327,25 @@ function mapError(err: unknown, ctx: CallContext, connectTimeout: number, inBody
   });
 }
 
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+const HTML_STARTS = ["<!doctype html", "<html"];
+
+function sniffText(head: readonly Uint8Array[]): string {
+  return headText(head, 1024).trimStart().replace(/\s+/g, " ").toLowerCase();
 }
 
-function countMeaningful(chunk: Uint8Array): number {
-  let n = 0;
-  for (const b of chunk) if (!isSpace(b)) n++;
-  return n;
+/**
+ * Enough of the body has arrived to tell XML from HTML once the start is no
+ * longer a prefix of an HTML opening. Waiting for a fixed byte count instead
+ * would stall on a server that sends a short first chunk.
+ */
+function sniffReady(head: readonly Uint8Array[]): boolean {
+  const start = sniffText(head);
+  if (start.length >= 1024) return true;
+  return start !== "" && !HTML_STARTS.some((h) => h.startsWith(start) && h !== start);
+}
+
+function excerptReady(head: readonly Uint8Array[]): boolean {
+  return head.reduce((n, c) => n + c.byteLength, 0) >= EXCERPT_READ_BYTES;
 }
 
 function headText(head: readonly Uint8Array[], maxBytes: number): string {
@@ -347,9 +355,9 @@ function headText(head: readonly Uint8Array[], maxBytes: number): string {
 
 function looksLikeXml(head: readonly Uint8Array[], contentType: string | undefined): boolean {
   if (contentType && /html/i.test(contentType)) return false;
-  const start = headText(head, 1024).trimStart();
+  const start = sniffText(head);
   if (start === "") return true; // empty body: let the codec report "empty response"
-  if (/^<(!doctype\s+html|html[\s>])/i.test(start)) return false;
+  if (HTML_STARTS.some((h) => start.startsWith(h))) return false;
   return start.startsWith("<");
 }
 
