@@ -23,8 +23,8 @@ import type { LoadedBundle } from "./bundle-loader.js";
 import { WsdlError } from "./errors.js";
 import { XSD_NS } from "./namespaces.js";
 import { qkey } from "./qname.js";
-import { readSchema, type RawComplexType, type RawElement, type RawGroup, type RawParticle, type RawSchema } from "./schema-reader.js";
-import { failAt, readDefinitions, type RawBinding, type RawDefinitions, type RawMessage, type RawPortType } from "./wsdl-reader.js";
+import type { RawComplexType, RawElement, RawGroup, RawParticle, RawSchema } from "./schema-reader.js";
+import { failAt, type At, type RawBinding, type RawDefinitions, type RawMessage, type RawPortType } from "./wsdl-reader.js";
 
 type Named = { kind: "complexType"; raw: RawComplexType } | { kind: "simpleType"; raw: WsdlEnum };
 
@@ -48,10 +48,8 @@ function sortedRecord<T>(entries: Iterable<[string, T]>): Record<string, T> {
 }
 
 export function assemble(bundle: LoadedBundle): WsdlModel {
-  const raw: RawSchema = { complexTypes: [], enums: [], groups: [], elements: [] };
-  for (const s of bundle.schemas) readSchema(s.doc, s.node, s.tns, raw);
-  const defs: RawDefinitions = { messages: [], portTypes: [], bindings: [], services: [] };
-  for (const w of bundle.wsdls) readDefinitions(w, defs);
+  const raw = bundle.schema;
+  const defs = bundle.defs;
 
   const aliases = new Map<string, Set<string>>();
   const named = collectTypes(raw, aliases);
@@ -66,8 +64,20 @@ export function assemble(bundle: LoadedBundle): WsdlModel {
       enums.set(name, { ...def.raw, ...aliasNs });
       continue;
     }
-    const { particles, ...rest } = def.raw;
-    complexTypes.set(name, { ...rest, ...aliasNs, fields: expander.fields(particles, def.raw.ns) });
+    const t = def.raw;
+    // Built key by key so the JSON reads in a natural order (name, base, fields, …, loc).
+    complexTypes.set(name, {
+      name,
+      ns: t.ns,
+      ...(t.base ? { base: t.base } : {}),
+      ...(t.simpleContentBase ? { simpleContentBase: t.simpleContentBase } : {}),
+      ...(t.abstract ? { abstract: true } : {}),
+      fields: expander.fields(t.particles, t.ns),
+      attributes: t.attributes,
+      ...(t.doc ? { doc: t.doc } : {}),
+      ...aliasNs,
+      loc: t.loc,
+    });
   }
 
   const check = new RefChecker(named, aliases);
@@ -222,21 +232,22 @@ class RefChecker {
 }
 
 function checkExtensionCycles(types: Map<string, WsdlComplexType>): void {
-  const ok = new Set<string>();
+  // Per type: absent = not seen, false = on the current base chain, true = known to end at a root.
+  const state = new Map<string, boolean>();
   for (const start of types.values()) {
-    const path: string[] = [];
-    const onPath = new Set<string>();
+    const chain: WsdlComplexType[] = [];
     let t: WsdlComplexType | undefined = start;
-    while (t && !ok.has(t.name)) {
-      if (onPath.has(t.name)) {
-        const cycle = [...path.slice(path.indexOf(t.name)), t.name].join(" → ");
+    while (t && state.get(t.name) !== true) {
+      if (state.get(t.name) === false) {
+        const names = chain.map((c) => c.name);
+        const cycle = [...names.slice(names.indexOf(t.name)), t.name].join(" → ");
         throw fail(t.loc, `complexType ${t.name}`, `extension cycle ${cycle}: expected base types to end at a root type`);
       }
-      onPath.add(t.name);
-      path.push(t.name);
+      state.set(t.name, false);
+      chain.push(t);
       t = t.base ? types.get(t.base.name) : undefined;
     }
-    for (const name of path) ok.add(name);
+    for (const c of chain) state.set(c.name, true);
   }
 }
 
@@ -249,7 +260,7 @@ class OperationBuilder {
   private readonly portTypes: Map<string, RawPortType>;
 
   constructor(
-    private readonly bundle: LoadedBundle,
+    bundle: LoadedBundle,
     defs: RawDefinitions,
     private readonly rawElements: Map<string, RawElement>,
     private readonly elements: Map<string, WsdlElement>,
@@ -260,10 +271,7 @@ class OperationBuilder {
     const bindings = new Map(defs.bindings.map((b) => [qkey(b), b]));
     const soapBindings = defs.bindings.filter((b) => b.soap);
 
-    const entry = bundle.wsdls[0];
-    if (!entry) throw new WsdlError(bundle.entry, "definitions", undefined, "expected a WSDL document");
-    const notService = (what: string) =>
-      failAt({ doc: entry.doc, node: entry.doc.root }, `not a vim-style SOAP service: ${what}`);
+    const notService = (what: string) => failAt(bundle.entryRoot, `not a vim-style SOAP service: ${what}`);
     if (defs.portTypes.length === 0) throw notService("expected a <portType> in the entry file or the WSDL files it imports");
     if (soapBindings.length === 0) throw notService("expected a <binding> with a <soap:binding> child");
 
@@ -310,7 +318,7 @@ class OperationBuilder {
   }
 
   /** The element a message's part names. */
-  private element(message: TypeRef, at: Parameters<typeof failAt>[0], role: string): WsdlElement {
+  private element(message: TypeRef, at: At, role: string): WsdlElement {
     const m = this.messages.get(qkey(message));
     if (!m) throw failAt(at, `${role} message ${qkey(message)} is not defined; expected a <message name="${message.name}">`);
     if (!m.element) throw failAt(m.at, "expected a <part element=…> (document/literal style)");
@@ -323,7 +331,7 @@ class OperationBuilder {
   }
 
   /** A wrapper element's fields: its inline sequence, or its named type's fields including inherited ones. */
-  private fieldsOf(el: WsdlElement, at: Parameters<typeof failAt>[0]): WsdlField[] {
+  private fieldsOf(el: WsdlElement, at: At): WsdlField[] {
     if (el.fields) return el.fields;
     if (!el.type) return [];
     if (el.type.ns === XSD_NS) throw failAt(at, `element ${el.name} has simple type xsd:${el.type.name}; expected a complexType wrapper`);

@@ -8,25 +8,23 @@ import path from "node:path";
 import { WsdlError } from "./errors.js";
 import { WSDL_NS, XSD_NS } from "./namespaces.js";
 import { describe } from "./qname.js";
+import { readSchema, type RawSchema } from "./schema-reader.js";
+import { at, readDefinitions, type At, type RawDefinitions } from "./wsdl-reader.js";
 import { parseXml, type XmlDoc, type XNode } from "./xml-tree.js";
 
-export interface SchemaSource {
-  doc: XmlDoc;
-  node: XNode;
-  tns: string;
-}
-
-export interface WsdlSource {
-  doc: XmlDoc;
-  tns: string;
-}
-
+/**
+ * Raw definitions of every file reached. Each file is turned into raw
+ * definitions as soon as it is parsed, so its element tree can be collected
+ * before the next big file is read (the 9.x bundles are ~5 MB of XML).
+ */
 export interface LoadedBundle {
   /** Entry file relative to `dir`. */
   entry: string;
+  /** The entry's root element, blamed when the bundle is not a SOAP service. */
+  entryRoot: At;
   files: string[];
-  wsdls: WsdlSource[];
-  schemas: SchemaSource[];
+  schema: RawSchema;
+  defs: RawDefinitions;
 }
 
 /** Where a file was referenced from, so a missing file is reported at the reference. */
@@ -68,7 +66,13 @@ export async function resolveEntry(entry: string): Promise<{ dir: string; file: 
 }
 
 export async function loadBundle(dir: string, entryFile: string, signal?: AbortSignal): Promise<LoadedBundle> {
-  const bundle: LoadedBundle = { entry: entryFile, files: [], wsdls: [], schemas: [] };
+  const bundle: LoadedBundle = {
+    entry: entryFile,
+    entryRoot: { file: entryFile, line: 1, element: "definitions" },
+    files: [],
+    schema: { complexTypes: [], enums: [], groups: [], elements: [] },
+    defs: { messages: [], portTypes: [], bindings: [], services: [] },
+  };
   const seen = new Set<string>();
 
   const rel = (abs: string) => path.relative(dir, abs).split(path.sep).join("/");
@@ -104,10 +108,11 @@ export async function loadBundle(dir: string, entryFile: string, signal?: AbortS
     if (!doc) return;
     const root = doc.root;
     if (root.ns !== WSDL_NS || root.local !== "definitions") {
-      if (from && root.ns === XSD_NS && root.local === "schema") return schemaDoc(doc, root, abs, "");
+      if (from && root.ns === XSD_NS && root.local === "schema") return schemaNode(doc, root, abs, "");
       throw new WsdlError(doc.file, root.local, doc.lineAt(root.offset), `expected a WSDL 1.1 <definitions> root element (namespace ${WSDL_NS})`);
     }
-    bundle.wsdls.push({ doc, tns: root.attrs["targetNamespace"] ?? "" });
+    if (!from) bundle.entryRoot = at(doc, root);
+    readDefinitions({ doc, tns: root.attrs["targetNamespace"] ?? "" }, bundle.defs);
     for (const child of root.children) {
       if (child.ns !== WSDL_NS) continue;
       if (child.local === "import" && child.attrs["location"] !== undefined) {
@@ -128,17 +133,13 @@ export async function loadBundle(dir: string, entryFile: string, signal?: AbortS
     if (root.ns !== XSD_NS || root.local !== "schema") {
       throw new WsdlError(doc.file, root.local, doc.lineAt(root.offset), `expected an XSD <schema> root element (referenced from ${from.doc.file})`);
     }
-    await schemaDoc(doc, root, abs, includerTns);
-  }
-
-  async function schemaDoc(doc: XmlDoc, root: XNode, abs: string, includerTns: string): Promise<void> {
     await schemaNode(doc, root, abs, includerTns);
   }
 
   async function schemaNode(doc: XmlDoc, schema: XNode, abs: string, includerTns: string): Promise<void> {
     // A schema without targetNamespace takes its includer's ("chameleon" include).
     const tns = schema.attrs["targetNamespace"] ?? includerTns;
-    bundle.schemas.push({ doc, node: schema, tns });
+    readSchema(doc, schema, tns, bundle.schema);
     for (const child of schema.children) {
       if (child.ns !== XSD_NS) continue;
       if ((child.local === "include" || child.local === "import") && child.attrs["schemaLocation"] !== undefined) {

@@ -172,7 +172,7 @@ class SchemaReader {
   private field(node: XNode): WsdlField {
     if (node.attrs["ref"] !== undefined) throw this.fail(node, "expected name and type (element ref= is not supported)");
     const name = this.name(node);
-    const inline = this.xsdChildren(node).find((c) => c.local === "complexType" || c.local === "simpleType");
+    const inline = node.children.length ? this.xsdChildren(node).find((c) => c.local === "complexType" || c.local === "simpleType") : undefined;
     if (inline) throw this.fail(node, `field ${name}: expected a named type (anonymous field types are not supported)`);
     const type = node.attrs["type"] !== undefined ? resolveQName(this.doc, node, "type") : { name: "anyType", ns: XSD_NS };
     const f: WsdlField = {
@@ -182,7 +182,7 @@ class SchemaReader {
       array: this.isArray(node),
       nillable: node.attrs["nillable"] === "true",
     };
-    const doc = this.docOf(node);
+    const doc = node.children.length ? this.docOf(node) : undefined;
     if (doc) f.doc = doc;
     return f;
   }

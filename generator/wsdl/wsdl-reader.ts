@@ -6,7 +6,6 @@ import type { SourceLoc, TypeRef } from "../model/ir.js";
 import { WsdlError } from "./errors.js";
 import { SOAP_NS, WSDL_NS } from "./namespaces.js";
 import { describe, resolveQName } from "./qname.js";
-import type { WsdlSource } from "./bundle-loader.js";
 import type { XmlDoc, XNode } from "./xml-tree.js";
 import { kid, kids } from "./xml-tree.js";
 
@@ -50,6 +49,11 @@ export interface RawService {
   ports: { name: string; binding: TypeRef; location?: string }[];
 }
 
+export interface WsdlSource {
+  doc: XmlDoc;
+  tns: string;
+}
+
 export interface RawDefinitions {
   messages: RawMessage[];
   portTypes: RawPortType[];
@@ -57,14 +61,22 @@ export interface RawDefinitions {
   services: RawService[];
 }
 
-/** An element to blame in a later error. */
+/**
+ * An element to blame in a later error. Kept as plain text rather than a node
+ * so the parsed tree of a file can be dropped once the file is read.
+ */
 export interface At {
-  doc: XmlDoc;
-  node: XNode;
+  file: string;
+  line: number;
+  element: string;
 }
 
-export function failAt(at: At, expected: string): WsdlError {
-  return new WsdlError(at.doc.file, describe(at.node), at.doc.lineAt(at.node.offset), expected);
+export function at(doc: XmlDoc, node: XNode): At {
+  return { file: doc.file, line: doc.lineAt(node.offset), element: describe(node) };
+}
+
+export function failAt(a: At, expected: string): WsdlError {
+  return new WsdlError(a.file, a.element, a.line, expected);
 }
 
 export function readDefinitions(src: WsdlSource, into: RawDefinitions): void {
@@ -72,7 +84,7 @@ export function readDefinitions(src: WsdlSource, into: RawDefinitions): void {
   const loc = (node: XNode): SourceLoc => ({ file: doc.file, line: doc.lineAt(node.offset) });
   const name = (node: XNode): string => {
     const n = node.attrs["name"];
-    if (!n) throw failAt({ doc, node }, "expected a 'name' attribute");
+    if (!n) throw failAt(at(doc, node), "expected a 'name' attribute");
     return n;
   };
 
@@ -81,13 +93,13 @@ export function readDefinitions(src: WsdlSource, into: RawDefinitions): void {
     if (node.local === "message") {
       const parts = kids(node, WSDL_NS, "part");
       const part = parts[0];
-      const m: RawMessage = { name: name(node), ns: tns, loc: loc(node), at: { doc, node } };
+      const m: RawMessage = { name: name(node), ns: tns, loc: loc(node), at: at(doc, node) };
       if (part && part.attrs["element"] !== undefined) m.element = resolveQName(doc, part, "element");
       into.messages.push(m);
     } else if (node.local === "portType") {
       const pt: RawPortType = { name: name(node), ns: tns, operations: [] };
       for (const op of kids(node, WSDL_NS, "operation")) {
-        const o: RawPortOperation = { name: name(op), faults: [], loc: loc(op), at: { doc, node: op } };
+        const o: RawPortOperation = { name: name(op), faults: [], loc: loc(op), at: at(doc, op) };
         const input = kid(op, WSDL_NS, "input");
         const output = kid(op, WSDL_NS, "output");
         if (input) o.input = resolveQName(doc, input, "message");
@@ -106,7 +118,7 @@ export function readDefinitions(src: WsdlSource, into: RawDefinitions): void {
         type: resolveQName(doc, node, "type"),
         soap: kid(node, SOAP_NS, "binding") !== undefined,
         actions: new Map(),
-        at: { doc, node },
+        at: at(doc, node),
       };
       for (const op of kids(node, WSDL_NS, "operation")) {
         b.actions.set(name(op), kid(op, SOAP_NS, "operation")?.attrs["soapAction"] ?? "");

@@ -90,7 +90,13 @@ function malformed(err: { code: string; msg: string; line: number }, text: strin
 }
 
 function toNode(item: OrderedItem, parentScope: NsScope, file: string, lineAt: (o: number) => number): XNode | undefined {
-  const tag = Object.keys(item).find((k) => k !== ATTRS);
+  let tag: string | undefined;
+  for (const k in item) {
+    if (k !== ATTRS) {
+      tag = k;
+      break;
+    }
+  }
   if (tag === undefined || tag === TEXT) return undefined;
   const attrs = item[ATTRS] ?? {};
   const offset = (item[META as unknown as string] as { startIndex?: number } | undefined)?.startIndex ?? 0;
