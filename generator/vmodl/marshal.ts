@@ -186,7 +186,7 @@ class Reader {
     const at = this.pos;
     const tag = this.byte("symbol (':' or ';')");
     if (tag === 0x3a /* : */) return this.symbolBody();
-    if (tag === 0x3b /* ; */) return this.symlink();
+    if (tag === 0x3b /* ; */) return this.symlink(at);
     return this.fail(`expected a symbol (':' or ';'), found ${describeTag(tag)}`, at);
   }
 
@@ -202,8 +202,8 @@ class Reader {
     return sym;
   }
 
-  private symlink(): RubySymbol {
-    const at = this.pos;
+  /** `at` is the offset of the `;` tag, which is what an error should point to. */
+  private symlink(at: number): RubySymbol {
     const i = this.int("symlink index");
     const sym = this.symbols[i];
     if (i < 0 || !sym) this.fail(`bad symlink index ${i} (only ${this.symbols.length} symbols so far)`, at);
@@ -251,7 +251,7 @@ class Reader {
       case 0x3a /* : */:
         return this.symbolBody();
       case 0x3b /* ; */:
-        return this.symlink();
+        return this.symlink(at);
       case 0x40 /* @ */: {
         const i = this.int("object link index");
         if (i < 0 || i >= this.objects.length) {
