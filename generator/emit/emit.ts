@@ -196,7 +196,10 @@ function schemasView(model: ApiModel) {
   const enums = Object.values(model.enums)
     .filter((e) => !e.external)
     .map((e) => ({ key: propKey(e.name), value: JSON.stringify(e.values.join("|")) }));
-  return { namespace: model.namespace, apiVersion: model.apiVersion, types, enums };
+  // The root object a session starts from: what RetrieveServiceContent (or pbm's, sms' … equivalent) returns.
+  const rootMethod = Object.values(model.methods).find((m) => /Retrieve(Service)?Content$/.test(m.name) && m.returns && !m.returns.primitive);
+  const serviceContent = rootMethod && model.dataTypes[rootMethod.returns!.type] ? rootMethod.returns!.type : undefined;
+  return { namespace: model.namespace, apiVersion: model.apiVersion, types, enums, serviceContent };
 }
 
 /** Fault classes must be declared after their base class. */
