@@ -29,7 +29,7 @@ import {
   TimeoutError,
   TransportError,
 } from "./errors.js";
-import type { Middleware } from "./middleware.js";
+import type { Middleware, SoapCall, SoapResult } from "./middleware.js";
 
 export interface RetryableCall {
   readonly method?: string;
@@ -101,7 +101,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
-export function retry<C extends RetryableCall, R>(options: RetryOptions = {}): Middleware<C, R> {
+export function retry<C extends RetryableCall = SoapCall, R = SoapResult>(options: RetryOptions = {}): Middleware<C, R> {
   const attempts = Math.max(1, options.attempts ?? 4);
   const base = options.baseDelayMs ?? 250;
   const max = options.maxDelayMs ?? 8_000;
