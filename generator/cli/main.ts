@@ -11,6 +11,7 @@ import { emitBindings } from "../emit/emit.js";
 import { writeTreeAtomically } from "../emit/write.js";
 import { DEFAULT_RELEASE } from "../../wsdl/manifest.js";
 import { diffCommand } from "./commands/diff.js";
+import { packCommand } from "./commands/pack.js";
 
 interface SourceArgs {
   release?: string;
@@ -113,6 +114,7 @@ export async function main(args: string[]): Promise<void> {
         },
       )
       .command(diffCommand(ac.signal))
+      .command(packCommand(ac.signal))
       .demandCommand(1, "name a command; see --help")
       .strict()
       .fail((msg, err, y) => {

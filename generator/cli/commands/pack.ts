@@ -1,0 +1,91 @@
+/**
+ * `tsvmomi-gen pack --release R --out DIR`: the bindings as an npm package
+ * (folder + .tgz), checked by publint.
+ */
+import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
+import { loadModel } from "../../pipeline.js";
+import { packBindings, PackError } from "../../pack/pack.js";
+import { findRelease, vmodlDatabases } from "../../../wsdl/manifest.js";
+import { assertWritableTarget, toLoadOptions } from "./shared.js";
+import path from "node:path";
+
+interface PackArgs {
+  release?: string;
+  service?: string;
+  wsdl?: string;
+  vmodl?: string | boolean;
+  out: string;
+  "pkg-version"?: string;
+  "vim25-release"?: string;
+  check?: boolean;
+  lint?: boolean;
+  quiet?: boolean;
+}
+
+export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs> {
+  return {
+    command: "pack",
+    describe: "build a publishable npm package @tsvmomi/<service>-<release> (ESM .js + .d.ts) into --out, npm pack it and run publint",
+    builder: (y: Argv) =>
+      y
+        .option("release", { type: "string", describe: "release, e.g. 7.0.3 or pbm-9.1" })
+        .option("service", { type: "string", describe: "service when --release has no prefix (default vim25)" })
+        .option("wsdl", { type: "string", describe: "bundle directory or entry file instead of a known release" })
+        .option("vmodl", { type: "string", describe: "vmodl.db to merge; --no-vmodl for the WSDL alone" })
+        .option("out", { type: "string", demandOption: true, describe: "folder for the package folder and the .tgz" })
+        .option("pkg-version", { type: "string", describe: "package version (default: the generator's version)" })
+        .option("vim25-release", { type: "string", describe: "for pbm/sms/vslm/eam: the vim25 release to depend on (default: the same)" })
+        .option("check", { type: "boolean", default: true, describe: "type-check the generated code (--no-check is faster)" })
+        .option("lint", { type: "boolean", default: true, describe: "run publint on the tarball (--no-lint skips it)" })
+        .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" }) as unknown as Argv<PackArgs>,
+    handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
+      await assertWritableTarget(path.join(argv.out, "x"), "--out");
+      const load = toLoadOptions(argv, signal);
+      const model = await loadModel(load);
+      const manifestRelease = argv.wsdl ? undefined : findRelease(model.service, model.release);
+      const vmodl = model.sources.vmodl ? vmodlDatabases().find((v) => v.file === model.sources.vmodl) : undefined;
+      if (model.service !== "vim25") {
+        const vimRelease = argv["vim25-release"] ?? model.release;
+        if (!findRelease("vim25", vimRelease)) {
+          load.onWarning?.(`there is no vim25 ${vimRelease} bundle; the package depends on @tsvmomi/vim25-${vimRelease} anyway (choose another with --vim25-release)`);
+        }
+      }
+      const r = await packBindings(model, {
+        out: argv.out,
+        ...(argv["pkg-version"] ? { version: argv["pkg-version"] } : {}),
+        ...(argv["vim25-release"] ? { vim25Release: argv["vim25-release"] } : {}),
+        check: argv.check !== false,
+        lint: argv.lint !== false,
+        provenance: {
+          ...(manifestRelease ? { release: manifestRelease } : {}),
+          ...(vmodl ? { vmodl } : {}),
+          ...(argv.wsdl ? { bundleLabel: `--wsdl ${argv.wsdl}` } : {}),
+        },
+        signal,
+        ...(load.onProgress ? { onProgress: load.onProgress } : {}),
+      });
+      const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+      const t = r.timings;
+      process.stdout.write(
+        [
+          `${r.name}@${r.version}`,
+          `  package  ${r.dir}`,
+          `  tarball  ${r.tarball} (${kib(r.size)}, unpacked ${kib(r.unpackedSize)}, ${r.entryCount} files)`,
+          `  time     emit ${ms(t.emitMs)}, ts-morph setup ${ms(t.setupMs)} + check ${ms(t.checkMs)} + emit ${ms(t.compileEmitMs)}, npm pack ${ms(t.npmPackMs)}${t.publintMs !== undefined ? `, publint ${ms(t.publintMs)}` : ""}`,
+          r.lint?.skipped ? `  publint  skipped: ${r.lint.skipped}` : r.lint ? `  publint  ${summary(r.lint.messages)}` : "  publint  not run",
+          ...(r.lint?.messages ?? []).map((m) => `    ${m.type}: ${m.text}`),
+        ].join("\n") + "\n",
+      );
+      const errors = r.lint?.messages.filter((m) => m.type === "error") ?? [];
+      if (errors.length) throw new PackError(`publint found ${errors.length} error(s) in ${r.tarball}`);
+    },
+  };
+}
+
+const ms = (n: number) => `${(n / 1000).toFixed(1)} s`;
+
+function summary(msgs: { type: string }[]): string {
+  if (!msgs.length) return "no issues";
+  const n = (t: string) => msgs.filter((m) => m.type === t).length;
+  return `${n("error")} error(s), ${n("warning")} warning(s), ${n("suggestion")} suggestion(s)`;
+}
