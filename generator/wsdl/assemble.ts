@@ -21,7 +21,7 @@ import type {
 } from "../model/ir.js";
 import type { LoadedBundle } from "./bundle-loader.js";
 import { WsdlError } from "./errors.js";
-import { XSD_NS } from "./namespaces.js";
+import { XSD_BUILTINS, XSD_NS } from "./namespaces.js";
 import { qkey } from "./qname.js";
 import type { RawComplexType, RawElement, RawGroup, RawParticle, RawSchema } from "./schema-reader.js";
 import { failAt, type At, type RawBinding, type RawDefinitions, type RawMessage, type RawPortType } from "./wsdl-reader.js";
@@ -210,6 +210,7 @@ class RefChecker {
   /** Any xsd:* or a type some schema in the bundle defines, in the namespace the reference names. */
   ref(ref: TypeRef, loc: SourceLoc, element: string, what: string, want?: Named["kind"]): Named | undefined {
     if (ref.ns === XSD_NS) {
+      if (!XSD_BUILTINS.has(ref.name)) throw fail(loc, element, `${what} refers to xsd:${ref.name}, which is not an XML Schema built-in type`);
       if (want === "complexType") throw fail(loc, element, `${what}: expected a complexType, found xsd:${ref.name}`);
       return undefined;
     }
@@ -293,21 +294,24 @@ class OperationBuilder {
     if (!pt) throw failAt(b.at, `expected portType ${qkey(b.type)} to be defined`);
     for (const op of pt.operations) {
       const at = op.at;
-      const w: WsdlOperation = { name: op.name, params: [], faults: [], binding: b.name, loc: op.loc };
-      if (op.input) w.params = this.fieldsOf(this.element(op.input, at, "input"), at);
-      if (op.output) {
-        const ret = this.fieldsOf(this.element(op.output, at, "output"), at).find((f) => f.name === "returnval");
-        if (ret) w.returns = ret;
-      }
+      const params = op.input ? this.fieldsOf(this.element(op.input, at, "input"), at) : [];
+      const returns = op.output ? this.fieldsOf(this.element(op.output, at, "output"), at).find((f) => f.name === "returnval") : undefined;
       const faults = new Set<string>();
       for (const f of op.faults) {
         const el = this.element(f, at, "fault");
         faults.add(el.type?.name ?? el.name);
       }
-      w.faults = [...faults].sort();
       const action = b.actions.get(op.name);
-      if (action) w.soapAction = action;
-      if (op.doc) w.doc = op.doc;
+      const w: WsdlOperation = {
+        name: op.name,
+        params,
+        ...(returns ? { returns } : {}),
+        faults: [...faults].sort(),
+        ...(action ? { soapAction: action } : {}),
+        binding: b.name,
+        ...(op.doc ? { doc: op.doc } : {}),
+        loc: op.loc,
+      };
 
       const prev = this.operations.get(op.name);
       if (prev && signature(prev) !== signature(w)) {

@@ -46,6 +46,13 @@ describe("readWsdlBundle on bad input", () => {
     expect(e.message).toMatch(/field broken .*NoSuchType/);
   });
 
+  it("rejects an xsd: reference that is not an XML Schema built-in", async () => {
+    const e = await failure(fixture("unknown-xsd-type"));
+    expect(e.file).toBe("service.wsdl");
+    expect(e.element).toBe("complexType Typo");
+    expect(e.message).toMatch(/field when refers to xsd:dateTme/);
+  });
+
   it("rejects an extension cycle", async () => {
     const e = await failure(fixture("extension-cycle"));
     expect(e.file).toBe("service.wsdl");
