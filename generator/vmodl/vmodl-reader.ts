@@ -205,7 +205,7 @@ class Builder {
     let cur: string | undefined = name;
     while (cur !== undefined) {
       if (cur === FAULT_ROOT) return true;
-      if (seen.has(cur)) this.fail(`base chain loops back to ${cur}`, name, this.raw.get(name)?.desc);
+      if (seen.has(cur)) this.fail(`base chain loops back to ${cur} (reached from ${name})`, cur, this.raw.get(cur)?.desc);
       seen.add(cur);
       const t = this.raw.get(cur);
       if (!t) return false;
