@@ -44,6 +44,8 @@ export class TransportError extends Error {
   readonly code: TransportErrorCode;
   readonly method: string | undefined;
   readonly host: string;
+  /** What happened, without the "<method> to <host>:" prefix. */
+  readonly detail: string;
 
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     if (typeof value !== "object" || value === null) return false;
@@ -54,6 +56,7 @@ export class TransportError extends Error {
   constructor(code: TransportErrorCode, ctx: CallContext, what: string, options?: { cause?: unknown }) {
     super(`${describe(ctx)}: ${what}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.detail = what;
     this.method = ctx.method;
     this.host = ctx.host;
     const kinds: string[] = [];
@@ -189,7 +192,7 @@ export class OutcomeUnknownError extends TransportError {
     super(
       TransportErrorCode.outcomeUnknown,
       ctx,
-      `outcome unknown: the request may have reached the server before the failure, so it was not retried (${cause.message})`,
+      `outcome unknown: ${cause.detail}, and the request may already have reached the server, so it was not retried`,
       { cause },
     );
   }
