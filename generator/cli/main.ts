@@ -12,6 +12,7 @@ import { writeTreeAtomically } from "../emit/write.js";
 import { DEFAULT_RELEASE } from "../../wsdl/manifest.js";
 import { diffCommand } from "./commands/diff.js";
 import { packCommand } from "./commands/pack.js";
+import { fetchWsdlCommand } from "./commands/fetch-wsdl.js";
 
 interface SourceArgs {
   release?: string;
@@ -115,6 +116,7 @@ export async function main(args: string[]): Promise<void> {
       )
       .command(diffCommand(ac.signal))
       .command(packCommand(ac.signal))
+      .command(fetchWsdlCommand(ac.signal))
       .demandCommand(1, "name a command; see --help")
       .strict()
       .fail((msg, err, y) => {
