@@ -53,7 +53,7 @@ type OrderedItem = Record<string, unknown> & { [ATTRS]?: Record<string, string> 
 
 export function parseXml(text: string, file: string): XmlDoc {
   const lineAt = lineIndex(text);
-  if (text.trim() === "") throw new WsdlError(file, "document", 1, "file is empty, expected an XML document");
+  if (!/\S/.test(text)) throw new WsdlError(file, "document", 1, "file is empty, expected an XML document");
   const verdict = XMLValidator.validate(text);
   if (verdict !== true) throw malformed(verdict.err, text, file, lineAt);
   let items: OrderedItem[];
