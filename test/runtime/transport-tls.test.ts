@@ -60,11 +60,13 @@ describe.skipIf(!hasOpenssl)("transport TLS", () => {
     expect(server.requests.length).toBe(before);
   });
 
-  it("insecure: true connects and warns exactly once per client", async () => {
+  it("insecure: true connects, reuses one TLS connection and warns exactly once per client", async () => {
     const warnings: string[] = [];
+    const connectionsBefore = server.connections;
     transport = createTransport({ url: server.url, insecure: true, logger: { warn: (m) => warnings.push(m) } });
     for (let i = 0; i < 3; i++) await (await transport.post(call)).body.text();
     expect(warnings).toHaveLength(1);
+    expect(server.connections - connectionsBefore).toBe(1); // keep-alive over TLS too
     expect(warnings[0]).toContain(`127.0.0.1:${server.port}`);
   });
 
