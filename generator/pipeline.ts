@@ -36,7 +36,8 @@ export async function loadModel(opts: LoadOptions): Promise<ApiModel> {
   progress(`reading WSDL ${service}-${release} (${bundle.source})`);
   const wsdl = await readWsdlBundle(bundle.entry, opts.signal ? { signal: opts.signal } : {});
   let vmodl;
-  if (opts.vmodl !== false && (service === "vim25" || opts.vmodl)) {
+  // vmodl.db also describes pbm; other services merge it only when asked.
+  if (opts.vmodl !== false && (service === "vim25" || service === "pbm" || opts.vmodl)) {
     const found = await resolveVmodl({ ...(opts.vmodl ? { vmodl: opts.vmodl } : {}), release });
     found.warnings.forEach(warn);
     progress(`reading VMODL ${path.basename(found.file)}`);

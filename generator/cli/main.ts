@@ -63,10 +63,10 @@ export function formatReport(model: ApiModel): string {
     `managed types  ${s.managedTypes}`,
     `methods        ${s.methods} (${s.unownedMethods} without an owning managed type)`,
     "",
-    `check report: ${model.checks.length} finding(s)`,
+    `check report: ${s.mismatches} mismatch(es), ${s.notes} note(s)`,
   ];
   const groups = new Map<string, typeof model.checks>();
-  for (const c of model.checks) groups.set(c.kind, [...(groups.get(c.kind) ?? []), c]);
+  for (const c of model.checks) groups.set(`${c.severity}: ${c.kind}`, [...(groups.get(`${c.severity}: ${c.kind}`) ?? []), c]);
   for (const [kind, items] of groups) {
     lines.push(`  ${kind} (${items.length})`);
     for (const c of items) lines.push(`    ${c.subject}: ${c.detail}`);

@@ -271,6 +271,12 @@ export interface IrManagedType {
 }
 
 export interface CheckEntry {
+  /**
+   * `mismatch`: WSDL and VMODL disagree about something both describe.
+   * `note`: one source has what the other does not, as expected between
+   * releases or for VMODL-only internal types the WSDL never publishes.
+   */
+  severity: "mismatch" | "note";
   /** Stable grouping key, e.g. `operation-without-owner`, `vmodl-property-unknown-type`. */
   kind: string;
   /** The type / operation / property it concerns (`VirtualMachine.datastore`). */

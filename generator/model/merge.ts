@@ -40,9 +40,17 @@ const SAFE_OP =
   /^(Retrieve|Query|Find|Fetch|Has|CurrentTime$|ContinueRetrievePropertiesEx$|WaitForUpdates(Ex)?$|CheckForUpdates$|RetrieveServiceContent$)/;
 
 export function mergeModel(input: MergeInput): ApiModel {
-  const { wsdl, vmodl } = input;
+  const { wsdl } = input;
   const checks: CheckEntry[] = [];
-  const check = (kind: string, subject: string, detail: string) => checks.push({ kind, subject, detail });
+  // Presence-only findings are notes; a disagreement about a thing both sources describe is a mismatch.
+  const NOTE_KINDS = new Set([
+    "wsdl-type-unknown-to-vmodl", "vmodl-type-missing-in-wsdl", "wsdl-enum-unknown-to-vmodl", "vmodl-enum-missing-in-wsdl",
+    "vmodl-method-missing-in-wsdl", "operation-without-owner", "wsdl-field-unknown-to-vmodl", "vmodl-field-missing-in-wsdl",
+    "enum-values-unknown-to-vmodl", "enum-values-missing-in-wsdl",
+  ]);
+  const check = (kind: string, subject: string, detail: string) =>
+    checks.push({ severity: NOTE_KINDS.has(kind) ? "note" : "mismatch", kind, subject, detail });
+  const vmodl = input.vmodl && scopeVmodl(input.vmodl, input.service);
 
   const requestTypes = new Set<string>();
   // Request wrappers are the types of the operations' input elements (CreateVM_Task → CreateVMRequestType).
@@ -67,7 +75,7 @@ export function mergeModel(input: MergeInput): ApiModel {
     const vt = vmodlData[t.name];
     const vprops = new Map((vt?.props ?? []).map((p) => [p.name, p]));
     const fields = t.fields.map((f) => fieldFrom(f, vprops.get(f.name), `${t.name}.${f.name}`));
-    if (vmodl) {
+    if (vmodl && t.ns === wsdl.namespace) {
       if (!vt && !vmodl.managed[t.name] && !vmodl.enums[t.name]) check("wsdl-type-unknown-to-vmodl", t.name, "complexType has no VMODL entry");
       if (vt) {
         const wsdlNames = new Set(t.fields.map((f) => f.name));
@@ -98,7 +106,7 @@ export function mergeModel(input: MergeInput): ApiModel {
   const enums: Record<string, IrEnum> = {};
   for (const e of sortedValues(wsdl.enums)) {
     const ve = vmodl?.enums[e.name];
-    if (vmodl && !ve) check("wsdl-enum-unknown-to-vmodl", e.name, "simpleType enumeration has no VMODL entry");
+    if (vmodl && !ve && e.ns === wsdl.namespace) check("wsdl-enum-unknown-to-vmodl", e.name, "simpleType enumeration has no VMODL entry");
     if (ve) {
       const w = new Set(e.values);
       const v = new Set(ve.values);
@@ -203,7 +211,7 @@ export function mergeModel(input: MergeInput): ApiModel {
     if (v && (!apiVersion || compareVersions(v, apiVersion) > 0)) apiVersion = v;
   }
 
-  checks.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.subject, b.subject) || cmp(a.detail, b.detail));
+  checks.sort((a, b) => cmp(a.severity, b.severity) || cmp(a.kind, b.kind) || cmp(a.subject, b.subject) || cmp(a.detail, b.detail));
 
   return {
     service: input.service,
@@ -258,6 +266,21 @@ export function mergeModel(input: MergeInput): ApiModel {
   }
 }
 
+/** Type-name prefixes of the services rbvmomi's vmodl.db mixes into one file. */
+const SERVICE_PREFIX: Record<string, RegExp> = { pbm: /^Pbm/, sms: /^Sms/, vslm: /^Vslm/, eam: /^Eam/ };
+
+/**
+ * vmodl.db holds vim25 and pbm (and maybe others) in one namespace of names.
+ * Keep the entries of `service` only, so pbm types are not reported missing from vim25 and vice versa.
+ */
+export function scopeVmodl(v: VmodlModel, service: string): VmodlModel {
+  const own = SERVICE_PREFIX[service];
+  const others = Object.entries(SERVICE_PREFIX).filter(([s]) => s !== service).map(([, re]) => re);
+  const keep = (name: string) => (own ? own.test(name) : true) && !others.some((re) => re.test(name));
+  const pick = <T>(rec: Record<string, T>) => Object.fromEntries(Object.entries(rec).filter(([k]) => keep(k)));
+  return { ...v, managed: pick(v.managed), data: pick(v.data), enums: pick(v.enums) };
+}
+
 /** XSD primitive names as VMODL spells them once mapped to WSDL. */
 export const PRIMITIVES = new Set([
   "string", "boolean", "byte", "short", "int", "long", "float", "double",
@@ -292,7 +315,7 @@ export function compareVersions(a: string, b: string): number {
 export function summarize(model: ApiModel) {
   const data = Object.values(model.dataTypes);
   const groups: Record<string, number> = {};
-  for (const c of model.checks) groups[c.kind] = (groups[c.kind] ?? 0) + 1;
+  for (const c of model.checks) groups[`${c.severity}:${c.kind}`] = (groups[`${c.severity}:${c.kind}`] ?? 0) + 1;
   return {
     dataTypes: data.filter((t) => t.kind === "data").length,
     faults: data.filter((t) => t.kind === "fault").length,
@@ -300,6 +323,8 @@ export function summarize(model: ApiModel) {
     managedTypes: Object.keys(model.managedTypes).length,
     methods: Object.keys(model.methods).length,
     unownedMethods: Object.values(model.methods).filter((m) => m.owners.length === 0).length,
+    mismatches: model.checks.filter((c) => c.severity === "mismatch").length,
+    notes: model.checks.filter((c) => c.severity === "note").length,
     checks: groups,
   };
 }
