@@ -15,6 +15,7 @@ import { compileBindings } from "./compile.js";
 import { isSemver, makePackageJson, packageName } from "./package-json.js";
 import { makeReadme, type Provenance } from "./readme.js";
 import { repoRoot } from "../../wsdl/paths.js";
+import { findRelease, vmodlDatabases } from "../../wsdl/manifest.js";
 
 const run = promisify(execFile);
 
@@ -60,6 +61,13 @@ export class PackError extends Error {
   readonly code = "TSVMOMI_PACK";
 }
 
+/** Provenance from wsdl/manifest.json, for a model read from a known release. */
+export function manifestProvenance(model: ApiModel): Provenance {
+  const release = findRelease(model.service, model.release);
+  const vmodl = model.sources.vmodl ? vmodlDatabases().find((v) => v.file === model.sources.vmodl) : undefined;
+  return { ...(release ? { release } : {}), ...(vmodl ? { vmodl } : {}) };
+}
+
 export function generatorVersion(): string {
   const pkg = JSON.parse(readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version?: string };
   return pkg.version ?? "0.0.0";
@@ -95,7 +103,7 @@ export async function packBindings(model: ApiModel, opts: PackOptions): Promise<
   });
   const tree = new Map<string, string>();
   tree.set("package.json", JSON.stringify(pkgJson, null, 2) + "\n");
-  tree.set("README.md", makeReadme(model, { name, version, ...(dep ? { dependsOn: dep.name } : {}) }, opts.provenance ?? {}));
+  tree.set("README.md", makeReadme(model, { name, version, ...(dep ? { dependsOn: dep.name } : {}) }, opts.provenance ?? manifestProvenance(model)));
   for (const [rel, text] of compiled.files) tree.set(`dist/${rel}`, text);
 
   const dir = path.resolve(opts.out, `${model.service}-${model.release}`);

@@ -4,8 +4,8 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { loadModel } from "../../pipeline.js";
-import { packBindings, PackError } from "../../pack/pack.js";
-import { findRelease, vmodlDatabases } from "../../../wsdl/manifest.js";
+import { manifestProvenance, packBindings, PackError } from "../../pack/pack.js";
+import { findRelease } from "../../../wsdl/manifest.js";
 import { assertWritableTarget, toLoadOptions } from "./shared.js";
 import path from "node:path";
 
@@ -42,8 +42,6 @@ export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs
       await assertWritableTarget(path.join(argv.out, "x"), "--out");
       const load = toLoadOptions(argv, signal);
       const model = await loadModel(load);
-      const manifestRelease = argv.wsdl ? undefined : findRelease(model.service, model.release);
-      const vmodl = model.sources.vmodl ? vmodlDatabases().find((v) => v.file === model.sources.vmodl) : undefined;
       if (model.service !== "vim25") {
         const vimRelease = argv["vim25-release"] ?? model.release;
         if (!findRelease("vim25", vimRelease)) {
@@ -56,11 +54,8 @@ export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs
         ...(argv["vim25-release"] ? { vim25Release: argv["vim25-release"] } : {}),
         check: argv.check !== false,
         lint: argv.lint !== false,
-        provenance: {
-          ...(manifestRelease ? { release: manifestRelease } : {}),
-          ...(vmodl ? { vmodl } : {}),
-          ...(argv.wsdl ? { bundleLabel: `--wsdl ${argv.wsdl}` } : {}),
-        },
+        // A --wsdl folder is not vouched for by the manifest even when its release name matches one.
+        provenance: argv.wsdl ? { ...manifestProvenance(model), release: undefined, bundleLabel: `--wsdl ${argv.wsdl}` } : manifestProvenance(model),
         signal,
         ...(load.onProgress ? { onProgress: load.onProgress } : {}),
       });
