@@ -3,6 +3,7 @@
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { loadModel } from "../../pipeline.js";
+import { resolveBundle } from "../../../wsdl/resolve.js";
 import { diffModels, renderDiffMarkdown } from "../../diff/diff.js";
 import { assertWritableTarget, toLoadOptions, writeFileAtomically } from "./shared.js";
 
@@ -53,8 +54,14 @@ export function diffCommand(signal: AbortSignal): CommandModule<object, DiffArgs
           },
           signal,
         );
-      const a = await loadModel(side(argv.a, argv["wsdl-a"], argv["vmodl-a"]));
-      const b = await loadModel(side(argv.b, argv["wsdl-b"], argv["vmodl-b"]));
+      const optsA = side(argv.a, argv["wsdl-a"], argv["vmodl-a"]);
+      const optsB = side(argv.b, argv["wsdl-b"], argv["vmodl-b"]);
+      // Find both bundles before reading either, so a typo in B does not cost a full read of A.
+      for (const o of [optsA, optsB]) {
+        await resolveBundle({ ...(o.wsdl ? { wsdl: o.wsdl } : {}), ...(o.service ? { service: o.service } : {}), ...(o.release ? { release: o.release } : {}), signal });
+      }
+      const a = await loadModel(optsA);
+      const b = await loadModel(optsB);
       const text = renderDiffMarkdown(diffModels(a, b), { header: [`Produced by \`${commandLine(argv)}\`.`] });
       if (argv.out) {
         await writeFileAtomically(argv.out, text);

@@ -7,7 +7,6 @@ import { loadModel } from "../../pipeline.js";
 import { manifestProvenance, packBindings, PackError } from "../../pack/pack.js";
 import { findRelease } from "../../../wsdl/manifest.js";
 import { assertWritableTarget, toLoadOptions } from "./shared.js";
-import path from "node:path";
 
 interface PackArgs {
   release?: string;
@@ -39,7 +38,7 @@ export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs
         .option("lint", { type: "boolean", default: true, describe: "run publint on the tarball (--no-lint skips it)" })
         .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" }) as unknown as Argv<PackArgs>,
     handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
-      await assertWritableTarget(path.join(argv.out, "x"), "--out");
+      await assertWritableTarget(argv.out, "--out", { folder: true });
       const load = toLoadOptions(argv, signal);
       const model = await loadModel(load);
       if (model.service !== "vim25") {

@@ -46,8 +46,9 @@ export class OutputError extends Error {
  * The nearest existing ancestor must be a writable directory; checked up front
  * so a typo in --out fails in milliseconds, not after the model has loaded.
  */
-export async function assertWritableTarget(target: string, what: string): Promise<void> {
-  let dir = path.dirname(path.resolve(target));
+export async function assertWritableTarget(target: string, what: string, opts: { folder?: boolean } = {}): Promise<void> {
+  // A folder that receives files must itself be (or become) a writable directory; a file or a replaced folder needs its parent.
+  let dir = opts.folder ? path.resolve(target) : path.dirname(path.resolve(target));
   for (;;) {
     try {
       const st = await fs.stat(dir);
@@ -57,7 +58,7 @@ export async function assertWritableTarget(target: string, what: string): Promis
     } catch (err) {
       if (err instanceof OutputError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") {
+      if (code === "ENOENT" || code === "ENOTDIR") {
         const parent = path.dirname(dir);
         if (parent === dir) break;
         dir = parent;
