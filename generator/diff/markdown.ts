@@ -24,6 +24,15 @@ export function renderDiffMarkdown(d: ModelDiff, opts: RenderOptions = {}): stri
   if (opts.header?.length) out.push(...opts.header, "");
   const src = (m: ModelDiff["a"]) => `${m.sources.wsdl.length} WSDL/XSD files${m.sources.vmodl ? ` + ${m.sources.vmodl}` : ", no VMODL"}`;
   out.push(`- A: ${name(d.a)}: ${src(d.a)}`, `- B: ${name(d.b)}: ${src(d.b)}`, "");
+  if (d.a.sources.vmodl && d.a.sources.vmodl === d.b.sources.vmodl) {
+    out.push(
+      `Both sides were merged with the same VMODL database (\`${d.a.sources.vmodl}\`). Managed types and their properties come from it, ` +
+        "so changes to them after that database's release do not show here; data types, enums and methods come from each release's own WSDL.",
+      "",
+    );
+  } else if (!d.a.sources.vmodl && !d.b.sources.vmodl) {
+    out.push("Neither side was merged with VMODL, so managed types and their properties are not compared.", "");
+  }
 
   const c = diffCounts(d);
   out.push("## Summary", "", "| | added | removed | changed |", "| --- | ---: | ---: | ---: |");
