@@ -1,0 +1,59 @@
+/**
+ * The public runtime: connect, call, faults, sessions, tracing.
+ *
+ *   import { connect } from "tsvmomi/runtime";
+ *   import { schemas, ServiceInstance } from "./generated/vim25-8.0.2/index.js";
+ *   await using client = await connect({ url, bindings: schemas, username, password, thumbprint });
+ *   const now = await client.call(ServiceInstance.CurrentTime, { type: "ServiceInstance", value: "ServiceInstance" });
+ */
+export { connect, Client, type ConnectOptions, type ClientLogger, type UserSession, type AuthOptions } from "./client/client.js";
+export type {
+  AnyDescriptor,
+  BindingTables,
+  CallOptions,
+  Descriptor,
+  ParamsOf,
+  ResultOf,
+  ServiceContentOf,
+  ThisOf,
+} from "./client/descriptor.js";
+
+export type { MoRef, DataObject, TypedValue } from "./types.js";
+export { moref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
+
+export {
+  ClientError,
+  ClientErrorCode,
+  MethodFaultError,
+  UnsupportedMethodError,
+  SessionError,
+  SessionCacheError,
+  ClientClosedError,
+  isFault,
+} from "./session/errors.js";
+export {
+  TransportError,
+  TransportErrorCode,
+  ConnectError,
+  ResetError,
+  TimeoutError,
+  HttpStatusError,
+  NotXmlError,
+  TlsError,
+  ClosedError,
+  OutcomeUnknownError,
+  VersionNegotiationError,
+  isTransportError,
+} from "./soap/errors.js";
+export { CodecError, SoapFaultError, type CodecErrorCode, type SoapFaultInfo } from "./codec/errors.js";
+
+export {
+  TRACE_REQUEST_CHANNEL,
+  TRACE_RESPONSE_CHANNEL,
+  type TraceRequestMessage,
+  type TraceResponseMessage,
+} from "./soap/middleware.js";
+export { subscribeTrace, type TraceSubscriber } from "./client/trace.js";
+export { redact, REDACTED } from "./soap/redact.js";
+export { normalizeThumbprint, certificateThumbprint } from "./soap/tls.js";
+export type { RetryOptions } from "./soap/retry.js";

@@ -1,0 +1,16 @@
+/**
+ * A call as the layers above the codec see it: method name, arguments keyed
+ * by parameter name (`_this` included) and what the policies need to decide.
+ */
+export interface ApiCall {
+  readonly method: string;
+  readonly args: Record<string, unknown>;
+  /** Read-only call: the retry layer may resend it after a transport failure. */
+  readonly safe: boolean;
+  readonly signal?: AbortSignal;
+  readonly timeout?: number;
+  /** Pre-serialized SOAP header children (the WS-Security header of LoginByToken). */
+  readonly soapHeaders?: string;
+  /** False for the session's own calls (Login, validation): a NotAuthenticated must not trigger a re-login. */
+  readonly recover?: boolean;
+}
