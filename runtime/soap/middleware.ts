@@ -5,7 +5,7 @@
  */
 import { channel } from "node:diagnostics_channel";
 import { bufferedBody } from "./body.js";
-import { redact, redactHeaders } from "./redact.js";
+import { REDACTED, redact, redactHeaders } from "./redact.js";
 import type { PostRequest, Transport, TransportResponse } from "./transport.js";
 
 export { redact, redactHeaders } from "./redact.js";
@@ -65,6 +65,41 @@ export interface TraceOptions {
   readonly log?: boolean;
   /** Where log lines go. Default: stderr. */
   readonly write?: (line: string) => void;
+  /**
+   * Literal values masked wherever they appear (the session cookie, the
+   * password), read at each call. Catches what element-name redaction cannot:
+   * a server echoing a secret in a fault message or under an innocent name.
+   */
+  readonly secrets?: () => Iterable<string | undefined>;
+}
+
+function xmlEscape(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+}
+
+/** `redact`, then every known secret value (raw and XML-escaped) replaced by REDACTED. */
+function masker(secrets: TraceOptions["secrets"]): (text: string) => string {
+  if (!secrets) return redact;
+  return (text) => {
+    let out = redact(text);
+    for (const s of secrets()) {
+      // Very short values would mask unrelated text and protect little.
+      if (!s || s.length < 4) continue;
+      out = out.split(s).join(REDACTED);
+      const escaped = xmlEscape(s);
+      if (escaped !== s) out = out.split(escaped).join(REDACTED);
+    }
+    return out;
+  };
+}
+
+function maskHeaders(
+  headers: Readonly<Record<string, string | readonly string[] | undefined>>,
+  mask: (text: string) => string,
+): Record<string, string | string[]> {
+  const out = redactHeaders(headers);
+  for (const [k, v] of Object.entries(out)) out[k] = typeof v === "string" ? mask(v) : v.map(mask);
+  return out;
 }
 
 let nextId = 1;
@@ -80,6 +115,7 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
   const responses = channel(TRACE_RESPONSE_CHANNEL);
   const log = options.log ?? process.env.TSVMOMI_TRACE === "1";
   const write = options.write ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const mask = masker(options.secrets);
 
   return (next) => async (call) => {
     if (!log && !requests.hasSubscribers && !responses.hasSubscribers) return next(call);
@@ -89,8 +125,8 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
       method: call.method,
       soapAction: call.soapAction,
       path: call.path ?? "/sdk",
-      headers: redactHeaders(call.headers ?? {}),
-      body: redact(call.body),
+      headers: maskHeaders(call.headers ?? {}, mask),
+      body: mask(call.body),
     };
     if (requests.hasSubscribers) requests.publish(request);
     if (log) write(`[tsvmomi #${id}] -> ${request.method} ${request.soapAction}\n${request.body}`);
@@ -103,7 +139,7 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
         error: {
           name: typeof e?.name === "string" ? e.name : "Error",
           ...(typeof e?.code === "string" ? { code: e.code } : {}),
-          message: redact(typeof e?.message === "string" ? e.message : String(err)),
+          message: mask(typeof e?.message === "string" ? e.message : String(err)),
         },
       };
       if (responses.hasSubscribers) responses.publish(message);
@@ -124,8 +160,8 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
       id,
       method: call.method,
       status: result.status,
-      headers: redactHeaders(result.headers),
-      body: redact(text),
+      headers: maskHeaders(result.headers, mask),
+      body: mask(text),
     };
     if (responses.hasSubscribers) responses.publish(response);
     if (log) write(`[tsvmomi #${id}] <- ${call.method} HTTP ${result.status}\n${response.body}`);

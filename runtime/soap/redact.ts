@@ -5,7 +5,8 @@
  * Secret elements are matched by local name, case-insensitively, on these
  * fragments: password, passwd, token (token, samlToken, sspiToken,
  * base64Token…), secret, ticket (cloneTicket, TicketedSessionAuthentication),
- * sessionid (SessionIsActive's sessionID), cookie, privatekey. Their whole
+ * sessionid (SessionIsActive's sessionID), cookie, privatekey, assertion
+ * (the SAML token LoginByToken carries in its WS-Security header). Their whole
  * content is replaced, nested elements included (CustomizationPassword keeps
  * its secret in a child `<value>`). `userName` is not a secret and is kept, as
  * is `<key>`: it is everywhere in vim25 (property keys, device keys) and a
@@ -14,7 +15,7 @@
 
 export const REDACTED = "***";
 
-const SECRET_NAME = "(?:[\\w.-]+:)?[\\w.-]*(?:password|passwd|token|secret|ticket|sessionid|cookie|privatekey)[\\w.-]*";
+const SECRET_NAME = "(?:[\\w.-]+:)?[\\w.-]*(?:password|passwd|token|secret|ticket|sessionid|cookie|privatekey|assertion)[\\w.-]*";
 
 // Full element, nested content included. The closing tag must repeat the opening name.
 const SECRET_ELEMENT = new RegExp(`<(${SECRET_NAME})(\\s[^>]*?)?(?<!/)>[\\s\\S]*?</\\1\\s*>`, "gi");
