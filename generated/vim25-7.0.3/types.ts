@@ -36968,7 +36968,8 @@ export interface vslmVClockInfo extends vslmVClockInfoFields {
   _typeName: "vslmVClockInfo";
 }
 
-export type {
+// Enums live in enums.ts (they have values); re-exported here so one module holds every named type.
+export {
   ActionParameter,
   ActionType,
   AffinityType,
@@ -37362,4 +37363,4 @@ export type {
   WeekOfMonth,
   WillLoseHAProtectionResolution,
   vslmVStorageObjectControlFlag,
-};
+} from "./enums.js";
