@@ -25,18 +25,21 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
   const render = (tpl: keyof Templates, view: object) => templates[tpl]({ ...header, ...view });
 
   checkCollisions(model);
+  // vim25 is the root bundle: types it carries from another namespace (urn:vsan in 9.x)
+  // have no other bindings to borrow from, so only dependent services borrow.
+  const borrowed = (x: { external?: string }) => x.external !== undefined && model.service !== "vim25";
 
   files.set("core.ts", render("core", {}));
 
   // --- data types -----------------------------------------------------------
-  const local = Object.values(model.dataTypes).filter((t) => !t.external);
+  const local = Object.values(model.dataTypes).filter((t) => !borrowed(t));
   const types = local.map((t) => {
     const family = dataFamily(model, t.name).filter((n) => n !== t.name);
     const base = t.base && model.dataTypes[t.base];
     return {
       name: t.name,
       fieldsName: `${t.name}Fields`,
-      baseFields: base ? `${base.external ? "ext." : ""}${t.base}Fields` : "DataObjectBase",
+      baseFields: base ? `${borrowed(base) ? "ext." : ""}${t.base}Fields` : "DataObjectBase",
       leaf: family.length === 0,
       family,
       doc: docs ? nonEmpty(docLines({ doc: t.doc, since: t.since, vmodlName: t.vmodlName, link: true })) : undefined,
@@ -49,9 +52,9 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
     };
   });
   const externals = Object.values(model.dataTypes)
-    .filter((t) => t.external)
+    .filter(borrowed)
     .map((t) => t.name)
-    .concat(Object.values(model.enums).filter((e) => e.external).map((e) => e.name))
+    .concat(Object.values(model.enums).filter(borrowed).map((e) => e.name))
     .sort(cmp);
   files.set(
     "types.ts",
@@ -59,13 +62,13 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
       types,
       externals,
       external: externals.length ? requireExternal(opts, "types") : undefined,
-      enumImports: Object.values(model.enums).filter((e) => !e.external).map((e) => e.name),
+      enumImports: Object.values(model.enums).filter((e) => !borrowed(e)).map((e) => e.name),
     }),
   );
 
   // --- enums ------------------------------------------------------------------
   const enums = Object.values(model.enums)
-    .filter((e) => !e.external)
+    .filter((e) => !borrowed(e))
     .map((e) => ({
       name: e.name,
       doc: docs ? nonEmpty(docLines({ doc: e.doc, since: e.since, vmodlName: e.vmodlName, link: true })) : undefined,
@@ -75,9 +78,18 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
 
   // --- faults -----------------------------------------------------------------
   const faults = Object.values(model.dataTypes)
-    .filter((t) => t.kind === "fault" && t.name !== "MethodFault" && t.base && !t.external)
+    .filter((t) => t.kind === "fault" && t.name !== "MethodFault" && t.base && !borrowed(t))
     .map((t) => ({ name: t.name, base: t.base!, doc: docs ? nonEmpty(docLines({ doc: t.doc, since: t.since })) : undefined }));
-  files.set("faults.ts", render("faults", { faults: orderByBase(faults) }));
+  // vim25's fault types are closed unions, so a dependent service's fault (PbmFault under
+  // VimFault) is not assignable to its vim25 base class's `fault`. Such faults extend the
+  // local root instead, whose `fault` admits them; `instanceof` reads the fault chain, not
+  // the prototype chain, so `instanceof VimFault` still holds at run time.
+  const crossing = faults.filter((f) => model.dataTypes[f.base] && borrowed(model.dataTypes[f.base]!));
+  for (const f of crossing) f.base = "MethodFault";
+  files.set(
+    "faults.ts",
+    render("faults", { faults: orderByBase(faults), rootExtra: nonEmpty(crossing.map((f) => f.name).sort(cmp)) }),
+  );
 
   // --- managed kinds, methods, paths -----------------------------------------------
   const managed = Object.values(model.managedTypes).map((m) => ({
@@ -117,7 +129,7 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
   files.set("paths/index.ts", render("paths-index", { managed: managedPaths }));
 
   // --- codec metadata -------------------------------------------------------------
-  files.set("schemas.ts", render("schemas", schemasView(model)));
+  files.set("schemas.ts", render("schemas", schemasView(model, borrowed)));
 
   files.set(
     "index.ts",
@@ -187,14 +199,14 @@ function pathsView(model: ApiModel, mt: IrManagedType) {
   };
 }
 
-function schemasView(model: ApiModel) {
+function schemasView(model: ApiModel, borrowed: (x: { external?: string }) => boolean) {
   const enc = (f: IrField) =>
     `${f.name}:${f.type}${f.array ? "[]" : ""}${f.optional ? "?" : ""}${f.moType ? `@${f.moType}` : ""}`;
   const types = Object.values(model.dataTypes)
-    .filter((t) => !t.external)
+    .filter((t) => !borrowed(t))
     .map((t) => ({ key: propKey(t.name), value: JSON.stringify([t.base ?? "", ...t.fields.map(enc)].join("|")) }));
   const enums = Object.values(model.enums)
-    .filter((e) => !e.external)
+    .filter((e) => !borrowed(e))
     .map((e) => ({ key: propKey(e.name), value: JSON.stringify(e.values.join("|")) }));
   // The root object a session starts from: what RetrieveServiceContent (or pbm's, sms' … equivalent) returns.
   const rootMethod = Object.values(model.methods).find((m) => /Retrieve(Service)?Content$/.test(m.name) && m.returns && !m.returns.primitive);
