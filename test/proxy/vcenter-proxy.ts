@@ -1,0 +1,318 @@
+/**
+ * A test-only HTTP(S) proxy on 127.0.0.1 in front of vcsim that re-pages and
+ * truncates vcsim's real responses the way vCenter does — and nothing more.
+ *
+ * Why it exists: govmomi's simulator (0.24.2) answers RetrievePropertiesEx
+ * with every object at once (no token; ContinueRetrievePropertiesEx is
+ * MethodNotFound) and never truncates WaitForUpdatesEx. vCenter does both,
+ * and client code that never saw a token or `truncated` is untested code.
+ *
+ * What it does, exactly:
+ * - RetrievePropertiesEx: forwarded; when the answer holds more objects than
+ *   min(pageSize, options.maxObjects), the first page is returned with a
+ *   `<token>` and the rest is held in memory, bound to the session cookie.
+ * - ContinueRetrievePropertiesEx(token): answered from memory, never
+ *   forwarded; the last page has no token. CancelRetrievePropertiesEx(token)
+ *   drops what is held. An unknown token (or one of another session) gets the
+ *   InvalidArgument fault vCenter sends.
+ * - WaitForUpdatesEx: forwarded; when the UpdateSet carries more ObjectUpdates
+ *   than min(options.maxObjectUpdates, maxObjectUpdates option), it is cut,
+ *   marked `<truncated>true</truncated>` and given a synthetic version. The
+ *   next WaitForUpdatesEx with that version is answered from memory (again
+ *   truncated if needed); the last piece carries vcsim's real version.
+ * - Everything else is passed through byte for byte.
+ *
+ * The pieces are cut from vcsim's own XML text and re-wrapped in vcsim's own
+ * envelope, so the namespace declarations on the envelope (xsd:, xsi:) that
+ * the values rely on stay in scope. It is not a vCenter emulator: it does not
+ * expire tokens, and tokens are not scoped to a PropertyCollector.
+ */
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { bodyElement, childElements, escapeXml, innerOf, scalar, splitAround, type Slice } from "./xml-slices.js";
+
+export interface VcenterProxyOptions {
+  /** vcsim's SDK URL (`https://127.0.0.1:PORT/sdk` or `http://…`). */
+  readonly upstream: string;
+  /** PEM to trust for an https upstream; without it the upstream certificate is not checked (it is a local simulator). */
+  readonly upstreamCa?: string;
+  /** Objects per RetrievePropertiesEx page (default 100); a smaller `options.maxObjects` wins. */
+  readonly pageSize?: number;
+  /** Cap on ObjectUpdates per WaitForUpdatesEx answer even when the client sets no `maxObjectUpdates`. */
+  readonly maxObjectUpdates?: number;
+  /** Serve https with this certificate instead of plain http. */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+export interface ProxyCounters {
+  /** RetrievePropertiesEx answers that were cut into pages. */
+  pagedRetrieves: number;
+  /** Pages served in total: first pages of cut answers plus every ContinueRetrievePropertiesEx page. */
+  pagesServed: number;
+  continues: number;
+  cancels: number;
+  /** Continue/Cancel calls answered with InvalidArgument. */
+  unknownTokens: number;
+  /** WaitForUpdatesEx answers marked truncated. */
+  truncations: number;
+  /** WaitForUpdatesEx answered from held updates without asking vcsim. */
+  heldUpdateAnswers: number;
+  /** Requests seen per SOAP method (including ones answered by the proxy). */
+  readonly methods: Map<string, number>;
+}
+
+export interface VcenterProxy {
+  /** `http(s)://127.0.0.1:PORT/sdk`: give this to connect(). */
+  readonly url: string;
+  readonly counters: ProxyCounters;
+  /** Retrieve tokens currently held (0 once every paged retrieve was read to the end or cancelled). */
+  heldTokens(): number;
+  /** Truncated update remainders currently held. */
+  heldUpdateSets(): number;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+interface HeldPages {
+  readonly session: string;
+  readonly head: string;
+  readonly tail: string;
+  objects: string[];
+  readonly pageSize: number;
+}
+
+interface FilterPiece {
+  readonly filter: string;
+  readonly missing: string[];
+  readonly updates: string[];
+}
+
+interface HeldUpdates {
+  readonly session: string;
+  readonly head: string;
+  readonly tail: string;
+  readonly realVersion: string;
+  readonly filters: FilterPiece[];
+}
+
+const SOAP_HEAD =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soapenv:Body>';
+const SOAP_TAIL = "</soapenv:Body></soapenv:Envelope>";
+
+function invalidArgument(what: string): string {
+  return `${SOAP_HEAD}<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>A specified parameter was not correct: ${escapeXml(what)}</faultstring><detail><InvalidArgumentFault xmlns="urn:vim25" xsi:type="InvalidArgument"><invalidProperty>${escapeXml(what)}</invalidProperty></InvalidArgumentFault></detail></soapenv:Fault>${SOAP_TAIL}`;
+}
+
+function sessionOf(req: http.IncomingMessage): string {
+  return /vmware_soap_session="?([^";]+)/.exec(req.headers.cookie ?? "")?.[1] ?? "";
+}
+
+function positive(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+export async function startVcenterProxy(options: VcenterProxyOptions): Promise<VcenterProxy> {
+  const upstream = new URL(options.upstream);
+  const pageSize = options.pageSize ?? 100;
+  if (!Number.isInteger(pageSize) || pageSize < 1) throw new TypeError(`vcenter-proxy: pageSize must be a positive integer, got ${pageSize}`);
+  const counters: ProxyCounters = {
+    pagedRetrieves: 0,
+    pagesServed: 0,
+    continues: 0,
+    cancels: 0,
+    unknownTokens: 0,
+    truncations: 0,
+    heldUpdateAnswers: 0,
+    methods: new Map(),
+  };
+  const pages = new Map<string, HeldPages>();
+  const updates = new Map<string, HeldUpdates>();
+  let serial = 0;
+  const agent = upstream.protocol === "https:"
+    ? new https.Agent({ keepAlive: true, ...(options.upstreamCa ? { ca: options.upstreamCa } : { rejectUnauthorized: false }) })
+    : new http.Agent({ keepAlive: true });
+
+  function forward(req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+    const headers = { ...req.headers, host: upstream.host };
+    delete headers["content-length"];
+    delete headers["transfer-encoding"];
+    delete headers["accept-encoding"]; // the proxy edits bodies, so it wants them uncompressed
+    const mod = upstream.protocol === "https:" ? https : http;
+    return new Promise((resolve, reject) => {
+      const up = mod.request(
+        { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...headers, "content-length": body.length }, agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+          res.on("error", reject);
+        },
+      );
+      up.on("error", reject);
+      up.end(body);
+    });
+  }
+
+  function pageOut(held: HeldPages, token: string): string {
+    const page = held.objects.splice(0, held.pageSize);
+    counters.pagesServed++;
+    if (held.objects.length === 0) {
+      pages.delete(token);
+      return `${held.head}${page.join("")}${held.tail}`;
+    }
+    return `${held.head}<token>${escapeXml(token)}</token>${page.join("")}${held.tail}`;
+  }
+
+  function onRetrieve(requestXml: string, response: string, session: string): string {
+    const method = splitAround(response, "returnval");
+    if (!method) return response; // empty result or a fault: nothing to page
+    const kids = childElements(method.content);
+    const objects = kids.filter((k) => k.name === "objects").map((k) => k.xml);
+    const limit = Math.min(pageSize, positive(scalar(requestXml, "maxObjects")) ?? Infinity);
+    if (objects.length <= limit) return response;
+    counters.pagedRetrieves++;
+    const token = `tsvmomi-proxy-token-${++serial}`;
+    // Pages are re-wrapped in this answer's envelope, so prefixes declared on it stay in scope.
+    const held: HeldPages = { session, head: method.head, tail: method.tail, objects, pageSize: limit };
+    pages.set(token, held);
+    return pageOut(held, token);
+  }
+
+  function chunkUpdates(held: HeldUpdates, cap: number): string {
+    let room = cap;
+    let out = "";
+    while (held.filters.length > 0) {
+      const f = held.filters[0]!;
+      const take = f.updates.splice(0, room);
+      room -= take.length;
+      // A filter's MissingObject entries go out with its first piece.
+      out += `<filterSet>${f.filter}${take.join("")}${f.missing.splice(0).join("")}</filterSet>`;
+      if (f.updates.length === 0) held.filters.shift();
+      if (room === 0) break;
+    }
+    const rest = held.filters.some((f) => f.updates.length > 0 || f.missing.length > 0);
+    if (!rest) return `${held.head}<version>${escapeXml(held.realVersion)}</version>${out}${held.tail}`;
+    counters.truncations++;
+    const version = `tsvmomi-proxy-truncated-${++serial}`;
+    updates.set(version, held);
+    return `${held.head}<version>${version}</version>${out}<truncated>true</truncated>${held.tail}`;
+  }
+
+  function onWaitResponse(requestXml: string, response: string, session: string): string {
+    const cap = Math.min(options.maxObjectUpdates ?? Infinity, positive(scalar(requestXml, "maxObjectUpdates")) ?? Infinity);
+    if (cap === Infinity) return response;
+    const method = splitAround(response, "returnval");
+    if (!method) return response;
+    const kids = childElements(method.content);
+    const filterSets = kids.filter((k) => k.name === "filterSet");
+    const total = filterSets.reduce((n, f) => n + childElements(innerOf(f.xml)).filter((c) => c.name === "objectSet").length, 0);
+    if (total <= cap) return response;
+    const version = kids.find((k) => k.name === "version");
+    const held: HeldUpdates = {
+      session,
+      head: method.head,
+      tail: method.tail,
+      realVersion: version ? innerOf(version.xml) : "",
+      filters: filterSets.map((f) => {
+        const parts: Slice[] = childElements(innerOf(f.xml));
+        return {
+          filter: parts.filter((p) => p.name === "filter").map((p) => p.xml).join(""),
+          updates: parts.filter((p) => p.name === "objectSet").map((p) => p.xml),
+          missing: parts.filter((p) => p.name === "missingSet").map((p) => p.xml),
+        };
+      }),
+    };
+    return chunkUpdates(held, cap);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const text = body.toString("utf8");
+    const method = req.method === "POST" ? bodyElement(text) : undefined;
+    if (method) counters.methods.set(method, (counters.methods.get(method) ?? 0) + 1);
+    const session = sessionOf(req);
+    const reply = (status: number, xml: string, headers: http.OutgoingHttpHeaders = {}) => {
+      res.writeHead(status, { ...headers, "content-type": "text/xml; charset=utf-8", "content-length": Buffer.byteLength(xml) });
+      res.end(xml);
+    };
+
+    if (method === "ContinueRetrievePropertiesEx" || method === "CancelRetrievePropertiesEx") {
+      const token = scalar(text, "token") ?? "";
+      const held = pages.get(token);
+      if (!held || held.session !== session) {
+        counters.unknownTokens++;
+        return reply(500, invalidArgument("token"));
+      }
+      if (method === "CancelRetrievePropertiesEx") {
+        counters.cancels++;
+        pages.delete(token);
+        return reply(200, `${SOAP_HEAD}<CancelRetrievePropertiesExResponse xmlns="urn:vim25"></CancelRetrievePropertiesExResponse>${SOAP_TAIL}`);
+      }
+      counters.continues++;
+      const head = held.head.replace(/RetrievePropertiesExResponse/g, "ContinueRetrievePropertiesExResponse");
+      const tail = held.tail.replace(/RetrievePropertiesExResponse/g, "ContinueRetrievePropertiesExResponse");
+      const xml = pageOut(held, token);
+      return reply(200, head + xml.slice(held.head.length, xml.length - held.tail.length) + tail);
+    }
+
+    if (method === "WaitForUpdatesEx") {
+      const version = scalar(text, "version");
+      const held = version === undefined ? undefined : updates.get(version);
+      if (held && held.session === session) {
+        updates.delete(version!);
+        counters.heldUpdateAnswers++;
+        const cap = Math.min(options.maxObjectUpdates ?? Infinity, positive(scalar(text, "maxObjectUpdates")) ?? Infinity);
+        return reply(200, chunkUpdates(held, cap));
+      }
+    }
+
+    const up = await forward(req, body);
+    let out = up.body;
+    if (up.status === 200 && method === "RetrievePropertiesEx") out = onRetrieve(text, out, session);
+    if (up.status === 200 && method === "WaitForUpdatesEx") out = onWaitResponse(text, out, session);
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(up.headers)) {
+      if (v !== undefined && k !== "content-length" && k !== "transfer-encoding" && k !== "connection" && k !== "keep-alive") headers[k] = v;
+    }
+    res.writeHead(up.status, { ...headers, "content-length": Buffer.byteLength(out) });
+    res.end(out);
+  }
+
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+      res.end(`vcenter-proxy: ${(err as Error)?.message ?? String(err)}`);
+    });
+  };
+  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, listener) : http.createServer(listener);
+  const sockets = new Set<Socket>();
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+      agent.destroy();
+    }));
+  return {
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${port}${upstream.pathname}`,
+    counters,
+    heldTokens: () => pages.size,
+    heldUpdateSets: () => updates.size,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
