@@ -1,0 +1,1 @@
+export { findByInventoryPath, inventoryPath, type InventoryOptions } from "./inventory-path.js";

@@ -1,0 +1,326 @@
+/**
+ * Typed, paged RetrievePropertiesEx.
+ *
+ *   const vms = await retrieve(client, { container: rootFolder, type: "VirtualMachine" }, ["name", "summary.runtime.powerState"]);
+ *   vms[0]["summary.runtime.powerState"]; // VirtualMachinePowerState | undefined
+ *
+ * Pages are requested with `maxObjects` and followed with
+ * ContinueRetrievePropertiesEx; whoever stops early (break, throw, abort)
+ * leaves no token behind: CancelRetrievePropertiesEx runs in `finally`, and
+ * a ContainerView made for the call is destroyed there too.
+ *
+ * Missing properties are never dropped. A path the server could not read
+ * appears in the object's `$missing` list with its fault (NoPermission,
+ * InvalidProperty, …) and its key is absent. NotAuthenticated is the
+ * exception: it means the session went away while the collector was
+ * working, so the session is checked through the client's call chain (which
+ * logs in again when it has to) and the affected objects are read once more.
+ *
+ * The untyped twins (`retrieveAny`, `retrievePagesAny`) are separate
+ * functions rather than overloads on purpose: with an overload, a misspelled
+ * literal path no longer yields TS2820's "Did you mean …" but "No overload
+ * matches this call".
+ */
+import type { Client } from "../client/client.js";
+import type { BindingTables, CallOptions } from "../client/descriptor.js";
+import { SessionError } from "../session/errors.js";
+import type { MoRef } from "../types.js";
+import { createContainerView, type ViewHandle } from "../view/index.js";
+import {
+  CancelRetrievePropertiesEx,
+  ContinueRetrievePropertiesEx,
+  propertyServices,
+  RetrievePropertiesEx,
+  type MissingProperty,
+  type ObjectContent,
+  type ObjectSpec,
+  type PropertyFilterSpec,
+  type RetrieveResult,
+} from "./methods.js";
+import type { PathsOf } from "./paths-of.js";
+import type { RetrievedObject } from "./selection.js";
+import { viewContents } from "./traversal.js";
+
+/** Where the objects come from. */
+export type RetrieveSource<T extends string> =
+  /** These objects (grouped by type into one PropertySpec each). */
+  | readonly MoRef<T>[]
+  /** A ContainerView made for this call and destroyed after it; `recursive` defaults to true. */
+  | { readonly container: MoRef; readonly type: T; readonly recursive?: boolean }
+  /** The objects of an existing ContainerView or ListView (left alive). */
+  | { readonly view: MoRef | ViewHandle; readonly type: T }
+  /** An explicit traversal (see traversal.ts), selecting objects of `type`. */
+  | { readonly type: T; readonly objectSet: readonly ObjectSpec[] };
+
+export interface RetrieveOptions {
+  /** Objects per page the server is asked for (`RetrieveOptions.maxObjects`); the server may send fewer. */
+  readonly pageSize?: number;
+  readonly signal?: AbortSignal;
+  /** Per-call deadline in ms for each request. */
+  readonly timeout?: number;
+}
+
+/** A property the server did not return, with the reason it gave. */
+export interface MissingPropertyFault {
+  readonly path: string;
+  /** The fault object (`_typeName` is its type: `NoPermission`, `InvalidProperty`, …). */
+  readonly fault: { readonly _typeName: string; readonly [field: string]: unknown };
+  readonly message?: string;
+}
+
+/** Present on a retrieved object only when the server reported missing properties for it. */
+export interface MissingReport {
+  readonly $missing?: readonly MissingPropertyFault[];
+}
+
+export type Retrieved<B extends BindingTables, T extends keyof PathsOf<B> & string, P extends keyof PathsOf<B>[T]> =
+  RetrievedObject<T, PathsOf<B>[T], P> & MissingReport;
+
+export type RetrievedAny = { readonly ref: MoRef; readonly [path: string]: unknown } & MissingReport;
+
+export interface RetrieveAnyOptions extends RetrieveOptions {
+  /** Paths valid for the selected type; when given, a path outside it fails before anything is sent. */
+  readonly knownPaths?: readonly string[];
+}
+
+type AnyClient = Client<BindingTables>;
+
+export function retrievePages<B extends BindingTables, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
+  client: Client<B>,
+  from: RetrieveSource<T>,
+  select: readonly P[],
+  options: RetrieveOptions = {},
+): AsyncIterable<Array<Retrieved<B, T, P>>> {
+  return pages(client as unknown as AnyClient, from, select, options, "retrievePages") as AsyncIterable<Array<Retrieved<B, T, P>>>;
+}
+
+export async function retrieve<B extends BindingTables, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
+  client: Client<B>,
+  from: RetrieveSource<T>,
+  select: readonly P[],
+  options: RetrieveOptions = {},
+): Promise<Array<Retrieved<B, T, P>>> {
+  const out: Array<Retrieved<B, T, P>> = [];
+  for await (const page of pages(client as unknown as AnyClient, from, select, options, "retrieve")) out.push(...(page as unknown as Array<Retrieved<B, T, P>>));
+  return out;
+}
+
+/** `retrievePages` for paths known only at run time. */
+export function retrievePagesAny(client: AnyClient, from: RetrieveSource<string>, select: readonly string[], options: RetrieveAnyOptions = {}): AsyncIterable<RetrievedAny[]> {
+  checkKnownPaths("retrievePagesAny", from, select, options.knownPaths);
+  return pages(client as AnyClient, from, select, options, "retrievePagesAny");
+}
+
+/** `retrieve` for paths known only at run time. */
+export async function retrieveAny(client: AnyClient, from: RetrieveSource<string>, select: readonly string[], options: RetrieveAnyOptions = {}): Promise<RetrievedAny[]> {
+  checkKnownPaths("retrieveAny", from, select, options.knownPaths);
+  const out: RetrievedAny[] = [];
+  for await (const page of pages(client as AnyClient, from, select, options, "retrieveAny")) out.push(...page);
+  return out;
+}
+
+// ---- implementation -------------------------------------------------------
+
+interface Plan {
+  readonly spec: PropertyFilterSpec;
+  readonly view?: ViewHandle;
+}
+
+function isViewHandle(v: unknown): v is ViewHandle {
+  return typeof v === "object" && v !== null && "ref" in v && typeof (v as ViewHandle).destroy === "function";
+}
+
+function describeSource(from: unknown): string {
+  try {
+    return JSON.stringify(from)?.slice(0, 200) ?? String(from);
+  } catch {
+    return String(from);
+  }
+}
+
+function checkSelect(method: string, select: readonly string[]): void {
+  if (!Array.isArray(select)) throw new TypeError(`${method}: select must be an array of property paths like ["name"], got ${describeSource(select)}`);
+  for (const p of select) {
+    if (typeof p !== "string" || p === "" || p.startsWith(".") || p.endsWith(".")) {
+      throw new TypeError(`${method}: property path must be a dotted name like "summary.runtime.powerState", got ${JSON.stringify(p)}`);
+    }
+  }
+}
+
+/** Validates the source and builds the filter spec; creates a ContainerView when asked to (after all checks pass). */
+async function plan(client: AnyClient, method: string, from: RetrieveSource<string>, select: readonly string[], signal?: AbortSignal): Promise<Plan | undefined> {
+  checkSelect(method, select);
+  const pathSet = [...new Set(select)];
+  if (Array.isArray(from)) {
+    if (from.length === 0) return undefined;
+    const types = new Set<string>();
+    for (const r of from as readonly MoRef[]) {
+      if (typeof r?.type !== "string" || typeof r.value !== "string") throw new TypeError(`${method}: expected MoRefs { type, value }, got ${describeSource(r)}`);
+      types.add(r.type);
+    }
+    return { spec: { propSet: [...types].map((type) => ({ type, pathSet })), objectSet: (from as readonly MoRef[]).map((obj) => ({ obj, skip: false })) } };
+  }
+  const src = from as Partial<{ container: MoRef; view: MoRef | ViewHandle; objectSet: readonly ObjectSpec[]; type: string; recursive: boolean }>;
+  if (typeof src !== "object" || src === null || typeof src.type !== "string" || src.type === "") {
+    throw new TypeError(`${method}: expected MoRef[], { container, type }, { view, type } or { type, objectSet }, got ${describeSource(from)}`);
+  }
+  const propSet = [{ type: src.type, pathSet }];
+  if (src.objectSet !== undefined) {
+    if (!Array.isArray(src.objectSet)) throw new TypeError(`${method}: objectSet must be an array of ObjectSpec, got ${describeSource(src.objectSet)}`);
+    return { spec: { propSet, objectSet: src.objectSet } };
+  }
+  if (src.view !== undefined) {
+    const ref = isViewHandle(src.view) ? src.view.ref : src.view;
+    return { spec: { propSet, objectSet: [viewContents(ref)] } };
+  }
+  if (src.container !== undefined) {
+    const view = await createContainerView(client, src.container, [src.type], src.recursive ?? true, signal ? { signal } : {});
+    return { spec: { propSet, objectSet: [viewContents(view.ref)] }, view };
+  }
+  throw new TypeError(`${method}: expected MoRef[], { container, type }, { view, type } or { type, objectSet }, got ${describeSource(from)}`);
+}
+
+function isNotAuthenticated(m: MissingProperty): boolean {
+  return m.fault?.fault?._typeName === "NotAuthenticated";
+}
+
+function toObject(o: ObjectContent): RetrievedAny {
+  const out: Record<string, unknown> = { ref: o.obj };
+  for (const p of o.propSet ?? []) out[p.name] = p.val;
+  const missing = o.missingSet ?? [];
+  if (missing.length > 0) {
+    out.$missing = missing.map((m): MissingPropertyFault => ({
+      path: m.path,
+      fault: (m.fault?.fault ?? { _typeName: "MethodFault" }) as MissingPropertyFault["fault"],
+      ...(m.fault?.localizedMessage ? { message: m.fault.localizedMessage } : {}),
+    }));
+  }
+  return out as RetrievedAny;
+}
+
+async function* pages(client: AnyClient, from: RetrieveSource<string>, select: readonly string[], options: RetrieveOptions, method: string): AsyncGenerator<RetrievedAny[]> {
+  const { pageSize, signal } = options;
+  if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) {
+    throw new TypeError(`${method}: pageSize must be a positive integer, got ${String(pageSize)}`);
+  }
+  const pc = propertyServices(client, method).propertyCollector;
+  signal?.throwIfAborted();
+  const callOptions: CallOptions = { ...(signal ? { signal } : {}), ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
+  const planned = await plan(client, method, from, select, signal);
+  if (!planned) return;
+  /** The token the server still holds for us; cleared once the last page arrived. */
+  let token: string | undefined;
+  let completed = false;
+  try {
+    let result: RetrieveResult | undefined = await client.call(
+      RetrievePropertiesEx,
+      pc,
+      { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} },
+      callOptions,
+    );
+    while (result) {
+      token = result.token;
+      const page = await recoverNotAuthenticated(client, pc, planned.spec, result.objects ?? [], callOptions, method);
+      if (page.length > 0) yield page;
+      if (token === undefined) break;
+      signal?.throwIfAborted();
+      result = await client.call(ContinueRetrievePropertiesEx, pc, { token }, callOptions);
+    }
+    token = undefined;
+    completed = true;
+  } finally {
+    // Without the caller's signal: it may be the very thing that aborted, and cleanup must still go out.
+    const cleanup: Promise<unknown>[] = [];
+    if (token !== undefined) cleanup.push(client.call(CancelRetrievePropertiesEx, pc, { token }));
+    if (planned.view) cleanup.push(planned.view.destroy());
+    const settled = await Promise.allSettled(cleanup);
+    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    // A cleanup failure must not hide the error (or early stop) that ended the iteration; on a clean finish it is the news.
+    if (rejected && completed) throw rejected.reason;
+  }
+}
+
+/**
+ * A missingSet NotAuthenticated means the session died under the collector.
+ * Asking for SessionManager.currentSession through the call chain faults at
+ * method level on a dead session, which is what the session layer turns into
+ * one shared re-login; then the affected objects are read again, once.
+ */
+async function recoverNotAuthenticated(
+  client: AnyClient,
+  pc: MoRef<"PropertyCollector">,
+  spec: PropertyFilterSpec,
+  objects: readonly ObjectContent[],
+  callOptions: CallOptions,
+  method: string,
+): Promise<RetrievedAny[]> {
+  const hit = objects.filter((o) => o.missingSet?.some(isNotAuthenticated));
+  if (hit.length === 0) return objects.map(toObject);
+  const sm = (client.serviceContent as { sessionManager?: MoRef }).sessionManager;
+  if (sm) {
+    await client.call(
+      RetrievePropertiesEx,
+      pc,
+      { specSet: [{ propSet: [{ type: "SessionManager", pathSet: ["currentSession"] }], objectSet: [{ obj: sm }] }], options: {} },
+      callOptions,
+    );
+  }
+  const again = await client.call(
+    RetrievePropertiesEx,
+    pc,
+    { specSet: [{ propSet: spec.propSet, objectSet: hit.map((o) => ({ obj: o.obj, skip: false })) }], options: {} },
+    callOptions,
+  );
+  const fresh = new Map((again?.objects ?? []).map((o) => [`${o.obj.type}:${o.obj.value}`, o]));
+  return objects.map((o) => {
+    if (!o.missingSet?.some(isNotAuthenticated)) return toObject(o);
+    const redo = fresh.get(`${o.obj.type}:${o.obj.value}`);
+    if (!redo) return toObject({ ...o, missingSet: o.missingSet.filter((m) => !isNotAuthenticated(m)) }); // gone meanwhile
+    if (redo.missingSet?.some(isNotAuthenticated)) {
+      throw new SessionError(`${method}: the server still reports NotAuthenticated for ${o.obj.type}:${o.obj.value} after checking the session; not retrying further`, { method });
+    }
+    return toObject(redo);
+  });
+}
+
+// ---- untyped path checks --------------------------------------------------
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest known path (case-insensitive edit distance). */
+export function nearestPath(path: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(path, k);
+    if (d < bestD) {
+      bestD = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+function checkKnownPaths(method: string, from: RetrieveSource<string>, select: readonly string[], known: readonly string[] | undefined): void {
+  if (!known) return;
+  checkSelect(method, select);
+  const set = new Set(known);
+  const type = Array.isArray(from) ? [...new Set((from as readonly MoRef[]).map((r) => r.type))].join("/") : (from as { type: string }).type;
+  for (const p of select) {
+    if (set.has(p)) continue;
+    const near = nearestPath(p, known);
+    throw new TypeError(`${method}: "${p}" is not a property path of ${type}${near ? `; nearest valid path: "${near}"` : ""}`);
+  }
+}
