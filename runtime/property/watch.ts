@@ -101,6 +101,8 @@ export interface ChangeSet<T extends string = string, V = Record<string, unknown
 export interface Watch<T extends string = string, V = Record<string, unknown>> extends AsyncIterable<ChangeSet<T, V>>, AsyncDisposable {
   /** The current snapshot, keyed by `moRefKey(ref)`; replaced whole after each change set. */
   readonly cache: CacheSnapshot<T, V>;
+  /** The private PropertyCollector currently in use (a new one after a resync); undefined once closed. For diagnostics. */
+  readonly collector: MoRef<"PropertyCollector"> | undefined;
   /** Stops the watch and cleans up on the server; idempotent. An iteration in progress ends without error. */
   close(): Promise<void>;
 }
@@ -145,6 +147,10 @@ class WatchImpl implements Watch {
 
   get cache(): CacheSnapshot {
     return this.#cache;
+  }
+
+  get collector(): MoRef<"PropertyCollector"> | undefined {
+    return this.#server?.collector;
   }
 
   async start(): Promise<void> {
