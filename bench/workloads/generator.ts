@@ -1,0 +1,49 @@
+/**
+ * Workload 4: the generator. Times a full `tsvmomi-gen generate` of the newest
+ * vim25 in a fresh process, then runs the type-check (bench/tsc-paths) and
+ * bundle-size (bench/bundle-size) benches, which are separate programs, and
+ * keeps their output as they print it.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { distBench, repoPath } from "../lib/repo.js";
+import { load1, median } from "../lib/stats.js";
+
+export interface GeneratorFigures {
+  release: string;
+  generateMs: number;
+  load: number;
+  /** Output of the companion benches, keyed by script; absent when the script is not built. */
+  companions: Record<string, { ok: boolean; output: string; load: number }>;
+}
+
+export const NEWEST_VIM25 = "9.1";
+const COMPANIONS = ["tsc-paths", "bundle-size"];
+
+export function benchGenerator(rounds: number): GeneratorFigures {
+  const times: number[] = [];
+  const loads: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const out = mkdtempSync(join(tmpdir(), "tsvmomi-bench-gen-"));
+    try {
+      loads.push(load1());
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [repoPath("bin", "tsvmomi-gen.js"), "generate", "--release", NEWEST_VIM25, "--out", out], { encoding: "utf8" });
+      times.push(performance.now() - t0);
+      if (r.status !== 0) throw new Error(`generate --release ${NEWEST_VIM25}: ${r.signal ?? `exit ${r.status}`}\n${r.stderr.slice(-2000)}`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  const companions: GeneratorFigures["companions"] = {};
+  for (const name of COMPANIONS) {
+    const script = distBench(`${name}.js`);
+    if (!existsSync(script)) continue;
+    const load = load1();
+    const r = spawnSync(process.execPath, [script], { encoding: "utf8", cwd: repoPath(), timeout: 600_000 });
+    companions[name] = { ok: r.status === 0, output: (r.stdout + (r.status === 0 ? "" : r.stderr)).trim(), load };
+  }
+  return { release: NEWEST_VIM25, generateMs: median(times), load: median(loads), companions };
+}
