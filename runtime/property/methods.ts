@@ -208,6 +208,14 @@ export const FindByInventoryPath: Descriptor<"SearchIndex", { inventoryPath: str
   safe: true,
 };
 
+/** Needs a session (System.View) on vCenter and vcsim alike, so on a dead session it faults NotAuthenticated at method level. */
+export const CurrentTime: Descriptor<"ServiceInstance", Record<string, never>, Date> = {
+  name: "CurrentTime",
+  params: [mo("ServiceInstance")],
+  returns: { name: "returnval", type: "dateTime" },
+  safe: true,
+};
+
 /** The parts of ServiceContent the property layer needs, read structurally from `client.serviceContent`. */
 export interface PropertyServices {
   readonly propertyCollector: MoRef<"PropertyCollector">;

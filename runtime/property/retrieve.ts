@@ -29,6 +29,7 @@ import { createContainerView, type ViewHandle } from "../view/index.js";
 import {
   CancelRetrievePropertiesEx,
   ContinueRetrievePropertiesEx,
+  CurrentTime,
   propertyServices,
   RetrievePropertiesEx,
   type MissingProperty,
@@ -241,10 +242,11 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
 }
 
 /**
- * A missingSet NotAuthenticated means the session died under the collector.
- * Asking for SessionManager.currentSession through the call chain faults at
- * method level on a dead session, which is what the session layer turns into
- * one shared re-login; then the affected objects are read again, once.
+ * A missingSet NotAuthenticated means the session died: the PropertyCollector
+ * answers an unauthenticated retrieve per property instead of faulting, so
+ * the session layer never sees it. CurrentTime does fault at method level on
+ * a dead session, and the session layer turns that into its one shared
+ * re-login; then the affected objects are read again, once.
  */
 async function recoverNotAuthenticated(
   client: AnyClient,
@@ -256,15 +258,7 @@ async function recoverNotAuthenticated(
 ): Promise<RetrievedAny[]> {
   const hit = objects.filter((o) => o.missingSet?.some(isNotAuthenticated));
   if (hit.length === 0) return objects.map(toObject);
-  const sm = (client.serviceContent as { sessionManager?: MoRef }).sessionManager;
-  if (sm) {
-    await client.call(
-      RetrievePropertiesEx,
-      pc,
-      { specSet: [{ propSet: [{ type: "SessionManager", pathSet: ["currentSession"] }], objectSet: [{ obj: sm }] }], options: {} },
-      callOptions,
-    );
-  }
+  await client.call(CurrentTime, client.serviceInstance, {}, callOptions);
   const again = await client.call(
     RetrievePropertiesEx,
     pc,

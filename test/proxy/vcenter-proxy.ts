@@ -22,6 +22,13 @@
  *   truncated if needed); the last piece carries vcsim's real version.
  * - Everything else is passed through byte for byte.
  *
+ * One test hook goes beyond that, and is only active when a test arms it:
+ * `injectNotAuthenticated` rewrites the next RetrievePropertiesEx answer(s)
+ * about objects of one type so their properties come back as NotAuthenticated
+ * missingSet entries (what vCenter sends when the session dies while the
+ * collector works), optionally running a callback first (e.g. to terminate
+ * the session for real).
+ *
  * The pieces are cut from vcsim's own XML text and re-wrapped in vcsim's own
  * envelope, so the namespace declarations on the envelope (xsd:, xsi:) that
  * the values rely on stay in scope. It is not a vCenter emulator: it does not
@@ -62,6 +69,15 @@ export interface ProxyCounters {
   readonly methods: Map<string, number>;
 }
 
+export interface NotAuthenticatedInjection {
+  /** Only answers holding objects of this type are rewritten. */
+  readonly type: string;
+  /** How many answers to rewrite (default 1). */
+  readonly times?: number;
+  /** Runs before the rewritten answer is sent. */
+  readonly before?: () => Promise<void>;
+}
+
 export interface VcenterProxy {
   /** `http(s)://127.0.0.1:PORT/sdk`: give this to connect(). */
   readonly url: string;
@@ -70,6 +86,8 @@ export interface VcenterProxy {
   heldTokens(): number;
   /** Truncated update remainders currently held. */
   heldUpdateSets(): number;
+  /** Test hook (see the header): the next matching RetrievePropertiesEx answers report NotAuthenticated for every property. */
+  injectNotAuthenticated(injection: NotAuthenticatedInjection): void;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -131,6 +149,7 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
   const pages = new Map<string, HeldPages>();
   const updates = new Map<string, HeldUpdates>();
   let serial = 0;
+  let injection: { type: string; left: number; before?: () => Promise<void> } | undefined;
   const agent = upstream.protocol === "https:"
     ? new https.Agent({ keepAlive: true, ...(options.upstreamCa ? { ca: options.upstreamCa } : { rejectUnauthorized: false }) })
     : new http.Agent({ keepAlive: true });
@@ -166,11 +185,40 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     return `${held.head}<token>${escapeXml(token)}</token>${page.join("")}${held.tail}`;
   }
 
-  function onRetrieve(requestXml: string, response: string, session: string): string {
+  /** Replaces each object's propSet entries of `type` with NotAuthenticated missingSet entries. */
+  function notAuthenticated(objects: string[], type: string): string[] | undefined {
+    let hit = false;
+    const out = objects.map((o) => {
+      const parts = childElements(innerOf(o));
+      const obj = parts.find((p) => p.name === "obj");
+      if (!obj || !new RegExp(`type="${type}"`).test(obj.xml)) return o;
+      hit = true;
+      const missing = parts
+        .filter((p) => p.name === "propSet")
+        .map((p) => {
+          const name = childElements(innerOf(p.xml)).find((c) => c.name === "name");
+          return `<missingSet>${name?.xml ?? "<path></path>"}<fault><fault xsi:type="NotAuthenticated"><object type="${type}">${innerOf(obj.xml)}</object><privilegeId>System.View</privilegeId></fault><localizedMessage>The session is not authenticated.</localizedMessage></fault></missingSet>`.replace(/<name>/, "<path>").replace(/<\/name>/, "</path>");
+        });
+      return `<objects>${obj.xml}${parts.filter((p) => p.name === "missingSet").map((p) => p.xml).join("")}${missing.join("")}</objects>`;
+    });
+    return hit ? out : undefined;
+  }
+
+  async function onRetrieve(requestXml: string, response: string, session: string): Promise<string> {
     const method = splitAround(response, "returnval");
     if (!method) return response; // empty result or a fault: nothing to page
     const kids = childElements(method.content);
-    const objects = kids.filter((k) => k.name === "objects").map((k) => k.xml);
+    let objects = kids.filter((k) => k.name === "objects").map((k) => k.xml);
+    if (injection && injection.left > 0) {
+      const rewritten = notAuthenticated(objects, injection.type);
+      if (rewritten) {
+        const { before } = injection;
+        if (--injection.left === 0) injection = undefined;
+        await before?.();
+        objects = rewritten;
+        response = `${method.head}${kids.filter((k) => k.name !== "objects").map((k) => k.xml).join("")}${objects.join("")}${method.tail}`;
+      }
+    }
     const limit = Math.min(pageSize, positive(scalar(requestXml, "maxObjects")) ?? Infinity);
     if (objects.length <= limit) return response;
     counters.pagedRetrieves++;
@@ -273,7 +321,7 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
 
     const up = await forward(req, body);
     let out = up.body;
-    if (up.status === 200 && method === "RetrievePropertiesEx") out = onRetrieve(text, out, session);
+    if (up.status === 200 && method === "RetrievePropertiesEx") out = await onRetrieve(text, out, session);
     if (up.status === 200 && method === "WaitForUpdatesEx") out = onWaitResponse(text, out, session);
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(up.headers)) {
@@ -312,6 +360,9 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     counters,
     heldTokens: () => pages.size,
     heldUpdateSets: () => updates.size,
+    injectNotAuthenticated(i) {
+      injection = { type: i.type, left: i.times ?? 1, ...(i.before ? { before: i.before } : {}) };
+    },
     close,
     [Symbol.asyncDispose]: close,
   };
