@@ -67,6 +67,12 @@ export interface ConnectOptions<B extends BindingTables> {
   /** Trace options: `log` writes redacted bodies (default when TSVMOMI_TRACE=1), `write` receives the lines. */
   readonly trace?: Pick<TraceOptions, "log" | "write">;
   readonly longs?: LongPolicy;
+  /**
+   * Largest response body decoded, in bytes; a bigger one fails with a
+   * CodecError TOO_LARGE while it streams in, before it is all read.
+   * Default DEFAULT_MAX_BYTES (512 MiB).
+   */
+  readonly maxResponseBytes?: number;
   readonly logger?: ClientLogger;
   readonly signal?: AbortSignal;
 }
@@ -146,6 +152,7 @@ export class Client<B extends BindingTables = BindingTables> {
       ...(init.options.retry ? { retry: init.options.retry } : {}),
       trace: { ...init.options.trace, secrets: () => [state.cookie] },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
+      ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
       isNotAuthenticated,
     });
   }

@@ -33,6 +33,8 @@ export interface PipelineOptions {
   readonly retry?: RetryOptions;
   readonly trace?: TraceOptions;
   readonly longs?: LongPolicy;
+  /** Response size limit handed to the streaming decoder. */
+  readonly maxBytes?: number;
   readonly isNotAuthenticated: (err: unknown) => boolean;
 }
 
@@ -62,6 +64,7 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
     return decodeResponse(o.registry, call.method, res.body, {
       faultFactory: (info) => toFaultError(o.registry, info),
       ...(o.longs ? { longs: o.longs } : {}),
+      ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
     });
   };
   return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated), retry<ApiCall, unknown>(o.retry))(codec);
