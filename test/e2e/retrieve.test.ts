@@ -20,7 +20,7 @@ let sim: Vcsim;
 let proxy: VcenterProxy;
 let client: Client<typeof schemas>;
 let direct: Client<typeof schemas>;
-let root: MoRef<"Folder">;
+let root: MoRef;
 
 beforeAll(async () => {
   sim = await startVcsim({ dc: DC, cluster: CLUSTERS, standaloneHost: STANDALONE, host: 1, vm: VMS });
@@ -74,7 +74,7 @@ describe("retrieve: paging through the proxy", () => {
 
     const vm = vms[0]!;
     expectTypeOf(vm.ref).toEqualTypeOf<MoRef<"VirtualMachine">>();
-    expectTypeOf(vm.name).toEqualTypeOf<string | undefined>();
+    expectTypeOf(vm.name).toEqualTypeOf<string>(); // ManagedEntity.name is a required property
     expectTypeOf(vm["summary.runtime.powerState"]).toEqualTypeOf<VirtualMachinePowerState | undefined>();
     expectTypeOf(vm["config.hardware.device"]).toEqualTypeOf<VirtualDevice[] | undefined>();
     for (const v of vms) {
