@@ -39,18 +39,17 @@ import {
   type PropertyFilterSpec,
   type UpdateSet,
 } from "./methods.js";
+import type { PathsOf } from "./paths-of.js";
 import type { Selected } from "./selection.js";
 
 // ---- types ----------------------------------------------------------------
 
-/** The release's managed type → path map, from the bindings' phantom. */
-type ManagedPathsOf<B extends BindingTables> = NonNullable<B["__types"]> extends { readonly paths?: infer M } ? NonNullable<M> : never;
 
 /** Managed types that can be watched with these bindings. */
-export type WatchType<B extends BindingTables> = keyof ManagedPathsOf<B> & string;
+export type WatchType<B extends BindingTables> = keyof PathsOf<B> & string;
 
 /** The path map of managed type `T`. */
-export type WatchPaths<B extends BindingTables, T extends WatchType<B>> = ManagedPathsOf<B>[T];
+export type WatchPaths<B extends BindingTables, T extends WatchType<B>> = PathsOf<B>[T];
 
 /** Valid property paths of managed type `T`. */
 export type WatchPath<B extends BindingTables, T extends WatchType<B>> = keyof WatchPaths<B, T> & string;
