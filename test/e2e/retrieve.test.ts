@@ -85,9 +85,12 @@ describe("retrieve: paging through the proxy", () => {
       for (const d of v["config.hardware.device"]!) expect(typeof d._typeName).toBe("string");
       expect(v.$missing).toBeUndefined();
     }
-    // Independently: vcsim asked directly (it never pages) names the same VMs.
-    const unpaged = await retrieve(direct, { container: root, type: "VirtualMachine" }, ["name"]);
+    // Independently: vcsim asked directly (it never pages) returns the same objects with equal values, so pages cut
+    // out of its XML (Continue pages included) decode exactly like the original (xsi:/xsd: prefixes still in scope).
+    const unpaged = await retrieve(direct, { container: root, type: "VirtualMachine" }, ["name", "summary.runtime.powerState", "config.hardware.device"]);
     expect(new Set(unpaged.map((v) => moRefKey(v.ref)))).toEqual(keys);
+    const byKey = new Map(unpaged.map((v) => [moRefKey(v.ref), v]));
+    for (const v of vms) expect(v).toEqual(byKey.get(moRefKey(v.ref)));
   });
 
   it("streams pages no larger than the page size; the last one is the remainder", async () => {
