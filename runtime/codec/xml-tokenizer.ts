@@ -20,6 +20,8 @@ export interface TokenHandler {
 
 export class XmlTokenizer {
   private rest = "";
+  /** Chunks appended to `rest` that hold no ">", joined when one that does arrives. */
+  private readonly restParts: string[] = [];
   private textParts: string[] = [];
   private readonly stack: string[] = [];
   private readonly attrs: string[] = [];
@@ -44,7 +46,15 @@ export class XmlTokenizer {
   }
 
   write(chunk: string): void {
-    const buf = this.rest.length > 0 ? this.rest + chunk : chunk;
+    if (this.rest.length > 0 && chunk.indexOf(">") < 0) {
+      // All markup ends in ">", so this chunk cannot complete the carried-over markup. Re-parsing it
+      // anyway made a long tag (or comment) fed in small chunks cost time quadratic in its length.
+      this.restParts.push(chunk);
+      return;
+    }
+    const rest = this.restParts.length > 0 ? this.rest + this.restParts.join("") : this.rest;
+    this.restParts.length = 0;
+    const buf = rest.length > 0 ? rest + chunk : chunk;
     const len = buf.length;
     let pos = 0;
     while (pos < len) {
