@@ -57,3 +57,31 @@ export { subscribeTrace, type TraceSubscriber } from "./client/trace.js";
 export { redact, REDACTED } from "./soap/redact.js";
 export { normalizeThumbprint, certificateThumbprint } from "./soap/tls.js";
 export type { RetryOptions } from "./soap/retry.js";
+
+// The PropertyCollector layer: typed retrieve, views, inventory paths.
+export {
+  retrieve,
+  retrievePages,
+  retrieveAny,
+  retrievePagesAny,
+  nearestPath,
+  type RetrieveSource,
+  type RetrieveOptions,
+  type Retrieved,
+  type MissingPropertyFault,
+} from "./property/retrieve.js";
+export type { PathsOf, ManagedTypeOf, PathOf } from "./property/paths-of.js";
+export type { Selected, RetrievedObject } from "./property/selection.js";
+export { inventoryTraversal, everythingUnder, viewContents, ancestry } from "./property/traversal.js";
+export { createContainerView, createListView, type ViewHandle } from "./view/index.js";
+export { findByInventoryPath, inventoryPath } from "./inventory/index.js";
+export {
+  watch,
+  waitForProperties,
+  WaitTimeoutError,
+  type Watch,
+  type WatchSpec,
+  type WatchOptions,
+  type ChangeSet,
+} from "./property/watch.js";
+export { waitForTask, taskFaultError, type WaitForTaskOptions } from "./task/index.js";

@@ -4,6 +4,7 @@
  * phantom types give `serviceContent` its release's type; every `call` is
  * typed by the method descriptor passed to it.
  */
+import type { SchemaRegistry } from "../schema.js";
 import { inspect } from "node:util";
 import type { LongPolicy } from "../codec/index.js";
 import { registryFromTables, type TableRegistry } from "../schema-tables.js";
@@ -165,6 +166,14 @@ export class Client<B extends BindingTables = BindingTables> {
   /** The root object every session starts from (`ServiceInstance:ServiceInstance`), e.g. for CurrentTime. */
   get serviceInstance(): MoRef<"ServiceInstance"> {
     return SERVICE_INSTANCE;
+  }
+
+  /**
+   * The schema registry built from the bindings. For layers built on the client
+   * (tasks, watches) that decode or classify values the way `call` does.
+   */
+  get schemaRegistry(): SchemaRegistry {
+    return this.#registry;
   }
 
   /** The session from the last login; undefined when not logged in (or reusing a cached session). */

@@ -4,6 +4,7 @@
  * whether the server refused the call or the task failed later.
  */
 import { registryFromTables, type SchemaTables } from "../schema-tables.js";
+import type { SchemaRegistry } from "../schema.js";
 import { faultChainOf, MethodFaultError } from "../session/errors.js";
 import type { MoRef } from "../types.js";
 
@@ -19,7 +20,12 @@ const registries = new WeakMap<SchemaTables, ReturnType<typeof registryFromTable
  * it the chain is the fault's own type and MethodFault, so `instanceof` works
  * for the exact class but not for its bases.
  */
-export function taskFaultError(task: MoRef, what: string, error: LocalizedFault | undefined, bindings?: SchemaTables): MethodFaultError {
+export function taskFaultError(
+  task: MoRef,
+  what: string,
+  error: LocalizedFault | undefined,
+  bindings?: SchemaTables | SchemaRegistry,
+): MethodFaultError {
   const fields = error?.fault as Record<string, unknown> | undefined;
   const typeName = typeof fields?._typeName === "string" ? fields._typeName : "";
   const info = {
@@ -30,7 +36,9 @@ export function taskFaultError(task: MoRef, what: string, error: LocalizedFault 
     method: `${what} (${task.type}:${task.value})`,
   };
   let chain: string[];
-  if (bindings) {
+  if (bindings && "isA" in bindings) {
+    chain = faultChainOf(bindings, info);
+  } else if (bindings) {
     let reg = registries.get(bindings);
     if (!reg) registries.set(bindings, (reg = registryFromTables(bindings)));
     chain = faultChainOf(reg, info);

@@ -25,7 +25,7 @@ export interface WaitForTaskOptions {
   /** Called whenever `info.progress` or `info.state` changes while the task runs (progress is 0–100, or undefined before the server reports any). */
   readonly onProgress?: (progress: number | undefined, info: TaskInfoLike) => void;
   readonly signal?: AbortSignal;
-  /** The generated `schemas`, so a failed task's fault error also matches its base classes (InvalidPowerState → InvalidState). */
+  /** Optional since the client supplies its own registry; a fault error matches its base classes (InvalidPowerState → InvalidState). */
   readonly bindings?: BindingTables;
   /** Per-wait seconds on the server (see WatchOptions.maxWaitSeconds). */
   readonly maxWaitSeconds?: number;
@@ -53,7 +53,7 @@ export async function waitForTask<R = unknown, B extends BindingTables = Binding
     const info = set.cache.get(key)?.values.info as TaskInfoLike | undefined;
     if (!info) throw new Error(`waitForTask(${task.value}): the task ${set.objects.some((o) => o.kind === "leave") ? "was removed" : "does not exist"} before it finished`);
     if (info.state === "success") return info.result as R;
-    if (info.state === "error") throw taskFaultError(task, info.descriptionId ?? info.name ?? "task", info.error, opts.bindings);
+    if (info.state === "error") throw taskFaultError(task, info.descriptionId ?? info.name ?? "task", info.error, opts.bindings ?? client.schemaRegistry);
     if (opts.onProgress && (last?.state !== info.state || last.progress !== info.progress)) opts.onProgress(info.progress, info);
     last = { state: info.state, progress: info.progress };
   }
