@@ -34,8 +34,8 @@ export interface FaultSpec {
   readonly status?: number;
   /** http-status: forward the request first and drop the real answer (a gateway failing after the server acted). Default false. */
   readonly forward?: boolean;
-  /** http-status: response body; gets the request body as text. Default a small HTML error page. */
-  readonly body?: string | ((requestBody: string) => string);
+  /** http-status: response body; a function gets the whole request (head and body) as text. Default a small HTML error page. */
+  readonly body?: string | ((request: string) => string);
   /** http-status: a Retry-After header value. */
   readonly retryAfter?: string;
   /** stall: close the connection after this long; default hold until the client or close() ends it. */
@@ -292,11 +292,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     return track(s);
   };
 
-  const statusResponse = (spec: FaultSpec, requestBody: string): Buffer => {
+  const statusResponse = (spec: FaultSpec, request: string): Buffer => {
     const status = spec.status ?? 503;
     const body =
       typeof spec.body === "function"
-        ? spec.body(requestBody)
+        ? spec.body(request)
         : (spec.body ?? `<html><head><title>${status} injected by fault proxy</title></head><body>gateway error</body></html>`);
     const bytes = Buffer.from(body, "utf8");
     const head =
@@ -335,7 +335,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         if (fault?.kind === "http-status" && !fault.forward) {
           count(fault);
           remember({ operation: op, status: fault.status ?? 503, fault: fault.kind, forwarded: false });
-          await write(client, statusResponse(fault, body.toString("utf8")));
+          await write(client, statusResponse(fault, req.bytes.toString("utf8")));
           continue;
         }
 
@@ -370,7 +370,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         const cut = res.head.headLength + Math.floor((res.bytes.length - res.head.headLength) / 2);
         switch (fault.kind) {
           case "http-status":
-            await write(client, statusResponse(fault, body.toString("utf8")));
+            await write(client, statusResponse(fault, req.bytes.toString("utf8")));
             continue;
           case "reset":
             await write(client, res.bytes.subarray(0, cut));
