@@ -40,10 +40,10 @@ export async function captureVcsimResponses(): Promise<Captured[]> {
     last("InvalidLogin fault");
     await client.login(USER, PASS);
 
-    const vms: MoRef[] = [];
+    const vms: Array<MoRef<"VirtualMachine">> = [];
     for (const p of ["DC0/vm/DC0_H0_VM0", "DC0/vm/DC0_H0_VM1", "DC0/vm/DC0_C0_RP0_VM0", "DC0/vm/DC0_C0_RP0_VM1"]) {
       const vm = await client.call(SearchIndex.FindByInventoryPath, sc.searchIndex!, { inventoryPath: p });
-      if (vm) vms.push(vm);
+      if (vm) vms.push(vm as MoRef<"VirtualMachine">);
     }
     if (vms.length === 0) throw new Error("vcsim capture: found no VMs");
     await client.call(PropertyCollector.RetrievePropertiesEx, sc.propertyCollector, {
@@ -51,7 +51,7 @@ export async function captureVcsimResponses(): Promise<Captured[]> {
         {
           _typeName: "PropertyFilterSpec",
           propSet: [{ _typeName: "PropertySpec", type: "VirtualMachine", pathSet: ["name", "config.hardware.device", "runtime.powerState"] }],
-          objectSet: vms.map((obj) => ({ _typeName: "ObjectSpec", obj })),
+          objectSet: vms.map((obj) => ({ _typeName: "ObjectSpec" as const, obj })),
         },
       ],
       options: { _typeName: "RetrieveOptions" },
