@@ -88,6 +88,11 @@ describe.skipIf(!hasOpenssl)("client through the fault proxy", () => {
     client = await connectThroughProxy();
   });
   afterAll(async () => {
+    // Figures for docs/RELIABILITY.md.
+    if (proxy) {
+      const st = proxy.stats();
+      console.log(`fault proxy: ${JSON.stringify({ requests: st.requests, connections: st.connections, injectedTotal: st.injectedTotal, injected: st.injected })}`);
+    }
     await client?.close();
     await proxy?.close();
     await sim?.stop();
