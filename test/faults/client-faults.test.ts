@@ -296,7 +296,8 @@ describe.skipIf(!hasOpenssl)("client through the fault proxy", () => {
     it("a handshake closed before it completes is a ConnectError: nothing was sent, so even CreateFolder is retried, once", async () => {
       const vmFolder = (await find("DC0/vm")) as MoRef<"Folder">;
       await proxy.dropConnections();
-      await new Promise((r) => setTimeout(r, 50));
+      // Give undici time to see its idle sockets close, so the write really needs a new connection.
+      await new Promise((r) => setTimeout(r, 200));
       proxy.inject({ kind: "tls-handshake", tls: "close", count: 1 });
       const name = "faults-after-handshake-drop";
       await client.call(Folder.CreateFolder, vmFolder, { name });
