@@ -137,7 +137,7 @@ export class CompiledSchema {
   private build(name: string): TypeInfo {
     const fields = this.registry.allFields(name).map(
       (f): FieldInfo => ({
-        name: f.name,
+        name: internalize(f.name),
         typeName: f.type,
         array: f.array === true,
         optional: f.optional === true,
@@ -147,6 +147,16 @@ export class CompiledSchema {
     );
     return { name, fields, byName: new Map(fields.map((f) => [f.name, f])) };
   }
+}
+
+/**
+ * The internalized (unique) copy of a string. Field names are the keys of
+ * every decoded object; V8 stores with an internalized key skip the string
+ * table lookup that a key built at run time (split from a schema entry) costs
+ * on every store.
+ */
+function internalize(s: string): string {
+  return Object.keys({ [s]: 0 })[0]!;
 }
 
 const compiled = new WeakMap<SchemaRegistry, CompiledSchema>();

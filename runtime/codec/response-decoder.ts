@@ -60,6 +60,8 @@ class Frame {
   moType = "";
   serverGuid: string | undefined = undefined;
   nsMark = 0;
+  /** Index in `type.fields` of the last child field matched (object frames). */
+  cursor = 0;
   /** Children seen by a generic frame (decides string vs object). */
   hasChildren = false;
 }
@@ -176,18 +178,19 @@ export class ResponseDecoder implements TokenHandler {
 
     switch (parent.kind) {
       case F_OBJECT: {
-        const field = parent.type!.byName.get(local);
+        const field = this.field(parent, local);
         if (field === undefined) {
           this.startGeneric(frame, parent.obj, local, xsiType);
           return;
         }
+        const key = field.name;
         let arr: unknown[] | undefined;
         if (field.array) {
-          arr = parent.obj[local];
-          if (arr === undefined) parent.obj[local] = arr = [];
+          arr = parent.obj[key];
+          if (arr === undefined) parent.obj[key] = arr = [];
         }
         if (nil) return this.skip(frame);
-        this.startValue(frame, field.kind, field.typeName, parent.obj, local, arr, xsiType, moType, serverGuid);
+        this.startValue(frame, field.kind, field.typeName, parent.obj, key, arr, xsiType, moType, serverGuid);
         return;
       }
       case F_ARRAY:
@@ -289,6 +292,26 @@ export class ResponseDecoder implements TokenHandler {
     } else f.target[f.key] = value;
   }
 
+  /**
+   * The field of an object frame named `local`. Servers send fields in schema
+   * order, so the search starts at the previous match (the same field again
+   * for arrays) and nearly always ends there or a few absent optional fields
+   * later, without hashing the fresh name string; the Map handles the rest.
+   */
+  private field(parent: Frame, local: string): FieldInfo | undefined {
+    const type = parent.type!;
+    const fields = type.fields;
+    for (let i = parent.cursor; i < fields.length; i++) {
+      if (fields[i]!.name === local) {
+        parent.cursor = i;
+        return fields[i];
+      }
+    }
+    const f = type.byName.get(local);
+    if (f !== undefined) parent.cursor = fields.indexOf(f);
+    return f;
+  }
+
   private startValue(
     frame: Frame,
     kind: number,
@@ -338,6 +361,7 @@ export class ResponseDecoder implements TokenHandler {
     const obj: Record<string, unknown> = unknown === undefined ? { _typeName: type.name } : { _typeName: type.name, _unknownType: unknown };
     frame.kind = F_OBJECT;
     frame.type = type;
+    frame.cursor = 0;
     frame.obj = obj;
     frame.target = target;
     frame.key = key;
