@@ -33,7 +33,7 @@ const WORKLOADS = ["retrieve", "decode", "watch", "generator"] as const;
 type Workload = (typeof WORKLOADS)[number];
 const CLIENTS: readonly ClientName[] = ["tsvmomi", "govmomi", "pyvmomi"];
 const WATCH_CLIENTS: readonly ClientName[] = ["tsvmomi", "govmomi"];
-const WATCH_CHANGES = 500;
+const WATCH_CHANGES = 500; // capped at the inventory size
 
 interface Options {
   rounds: number;
@@ -200,6 +200,9 @@ async function profileRetrieve(inv: Inventory): Promise<string> {
 
 async function main(): Promise<void> {
   const opts = options();
+  // A client call whose socket is unref'd does not keep Node alive; without this the bench
+  // could end silently, exit code 0, in the middle of a call.
+  const alive = setInterval(() => {}, 60_000);
   const lines: Line[] = [];
   const extras: string[] = [];
   let failed = false;
@@ -241,7 +244,10 @@ async function main(): Promise<void> {
           } else lines.push(decodeLine(`captured vcsim ${expected} VMs`, d));
         });
       }
-      if (opts.only.has("watch")) {
+      // vcsim re-collects the whole filter for every change it reports (WaitForUpdatesEx in
+      // simulator/property_collector.go), so on 5,500 VMs the watch measures the simulator,
+      // not the client: 500 changes there take about a minute for any watcher.
+      if (opts.only.has("watch") && inv.name === "small") {
         await attempt("Watch", async () => {
           const row = await benchWatch(sim, inv.name, expected, Math.min(WATCH_CHANGES, expected), opts.rounds, WATCH_CLIENTS);
           if (row.void) failed = true;
@@ -295,10 +301,12 @@ async function main(): Promise<void> {
     writeFileSync(repoPath("docs", "BENCHMARKS.md"), doc);
     console.error("bench: wrote docs/BENCHMARKS.md");
   }
+  clearInterval(alive);
   if (failed) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {
   console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
-  process.exitCode = 1;
+  // The keep-alive interval would otherwise hold the process open.
+  process.exit(1);
 });

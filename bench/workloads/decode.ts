@@ -29,7 +29,7 @@ const LINE = /^(.*?)\s+best\s+([\d.]+) MB\/s\s+median\s+([\d.]+) MB\/s/;
 /** Runs bench/decode.ts as is and picks its medians out of the printed table. */
 export function benchDecodeSynthetic(vmCount: number, rounds: number): DecodeFigures {
   const load = load1();
-  const r = spawnSync(process.execPath, [distBench("decode.js"), String(vmCount)], { encoding: "utf8", env: { ...process.env, BENCH_RUNS: String(Math.max(rounds, 1)) } });
+  const r = spawnSync(process.execPath, [distBench("decode.js"), "--vms", String(vmCount), "--runs", String(Math.max(rounds, 1)), "--fxp"], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`decode bench: ${r.signal ?? `exit ${r.status}`}\n${r.stderr}`);
   const medians = new Map<string, number>();
   for (const line of r.stdout.split("\n")) {
@@ -41,7 +41,7 @@ export function benchDecodeSynthetic(vmCount: number, rounds: number): DecodeFig
     if (v === undefined) throw new Error(`decode bench: no "${label}" line in its output:\n${r.stdout}`);
     return v;
   };
-  const mb = Number(/input: \d+ VMs, ([\d.]+) MB/.exec(r.stdout)?.[1] ?? NaN);
+  const mb = Number(/^synthetic[^:]*: ([\d.]+) MB/m.exec(r.stdout)?.[1] ?? NaN);
   const objects = Number(/decoded (\d+) objects/.exec(r.stdout)?.[1] ?? NaN);
   return {
     ours: pick("decodeResponse (bytes)"),

@@ -80,6 +80,8 @@ async function retrieve(client: Client<Bindings>): Promise<Omit<WorkerResult, "c
   return { count, devices, wallMs };
 }
 
+const debug = process.env.TSVMOMI_BENCH_DEBUG === "1";
+
 /** Our watch cache (runtime/property/watch.ts) over every VM's powerState. */
 async function watchPower(client: Client<Bindings>, state: string, want: number): Promise<Omit<WorkerResult, "client" | "mode" | "maxRssKb">> {
   await using w = await watch(client, { from: { container: client.serviceContent.rootFolder }, type: "VirtualMachine", select: ["runtime.powerState"] });
@@ -92,6 +94,7 @@ async function watchPower(client: Client<Bindings>, state: string, want: number)
     }
     let n = 0;
     for (const o of set.cache.values()) if (o.values["runtime.powerState"] === state) n++;
+    if (debug) process.stderr.write(`tsvmomi-worker: ${set.kind} set, ${set.objects.length} objects, ${n}/${want} ${state} after ${(performance.now() - t0).toFixed(0)} ms\n`);
     if (n >= want) return { count: set.cache.size, wallMs: performance.now() - t0, doneEpochMs: Date.now() };
   }
   throw new Error("watch ended before every change arrived");
