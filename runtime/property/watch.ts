@@ -24,7 +24,9 @@
 import type { Client } from "../client/client.js";
 import type { BindingTables } from "../client/descriptor.js";
 import { moRefKey } from "../moref.js";
-import { isFault, MethodFaultError } from "../session/errors.js";
+import { isFault, MethodFaultError, SessionError } from "../session/errors.js";
+import { OutcomeUnknownError } from "../soap/errors.js";
+import { abortableSleep, isTransient } from "../soap/retry.js";
 import type { MoRef } from "../types.js";
 import { CacheBuilder, type CacheSnapshot, type CachedObject, type ObjectChange } from "./cache.js";
 import {
@@ -113,7 +115,26 @@ const DEFAULT_CLEANUP_MS = 5_000;
 /** Slack on top of maxWaitSeconds before the HTTP call itself gives up. */
 const WAIT_SLACK_MS = 30_000;
 
+/** Attempts at building a new collector during one resync before the watch gives up. */
+const REBUILD_ATTEMPTS = 6;
+const REBUILD_BASE_DELAY_MS = 250;
+
 class WatchClosed extends Error {}
+
+/** The collector still exists but its answers no longer add up; only a fresh collector and a full read restore a known state. */
+class CollectorStateUnknown extends Error {}
+
+/**
+ * A transport failure that may pass: directly, as the unknown outcome of an
+ * unsafe call, or as the reason a re-login failed. What the client's own
+ * retries did not absorb, the watch absorbs by resyncing with backoff.
+ */
+function mayPass(err: unknown): boolean {
+  if (isTransient(err)) return true;
+  if (err instanceof OutcomeUnknownError) return isTransient(err.cause);
+  if (err instanceof SessionError) return mayPass(err.cause);
+  return false;
+}
 
 interface ServerSide {
   readonly collector: MoRef<"PropertyCollector">;
@@ -215,11 +236,16 @@ class WatchImpl implements Watch {
         } catch (err) {
           if (this.#closed.value) return;
           if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
-          if (!this.#lostCollector(err)) throw err;
+          // A failed re-login means the session, and the collector with it, is gone.
+          const lost = this.#lostCollector(err) || (err instanceof SessionError && mayPass(err));
+          if (!lost && !this.#stateUnknown(err) && !mayPass(err)) throw err;
           if (++resyncsInARow > (this.opts.maxResyncs ?? 3)) throw err;
-          this.opts.logger?.debug?.(`watch: collector lost (${(err as Error).message}); building a new one and resyncing`);
+          this.opts.logger?.debug?.(`watch: collector ${lost ? "lost" : "state unknown"} (${(err as Error).message}); building a new one and resyncing`);
+          const old = this.#server;
           this.#server = undefined;
-          this.#server = await this.#setUp();
+          // A collector whose state is unknown still exists; it must not outlive the resync.
+          if (!lost && old) await this.#destroy(old, false);
+          this.#server = await this.#rebuild();
           this.#version = "";
           this.#pendingResync = true;
           continue;
@@ -245,6 +271,39 @@ class WatchImpl implements Watch {
     return obj.value === s.collector.value || (s.view !== undefined && obj.value === s.view.value) || obj.type === "PropertyFilter";
   }
 
+  /**
+   * The server answered in a way that leaves the collector's version unknown:
+   * InvalidCollectorVersion (the version was lost, e.g. a truncated answer's
+   * version replayed after a transport retry), or a truncated answer followed
+   * by an empty one.
+   */
+  #stateUnknown(err: unknown): boolean {
+    return err instanceof CollectorStateUnknown || isFault(err, "InvalidCollectorVersion");
+  }
+
+  /**
+   * #setUp for a resync, retried with backoff on transient transport
+   * failures: a watch left running for weeks must not die because a
+   * connection dropped while it was rebuilding. A create whose outcome is
+   * unknown may leave one collector or view behind in the session; that is
+   * logged, and it goes away with the session.
+   */
+  async #rebuild(): Promise<ServerSide> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#setUp();
+      } catch (err) {
+        if (this.#closed.value || this.#abort.signal.aborted) throw err;
+        if (!mayPass(err) && !this.#lostCollector(err)) throw err;
+        if (attempt >= REBUILD_ATTEMPTS) throw err;
+        if (err instanceof OutcomeUnknownError) {
+          this.opts.logger?.warn(`watch: ${err.message}; rebuilding again (an orphaned collector or view may remain until the session ends)`);
+        }
+        await abortableSleep(REBUILD_BASE_DELAY_MS * 2 ** (attempt - 1), this.#abort.signal);
+      }
+    }
+  }
+
   /** Waits for the next whole change set; undefined when the wait timed out empty. */
   async #nextChangeSet(): Promise<ChangeSet | undefined> {
     const server = this.#server;
@@ -266,7 +325,7 @@ class WatchImpl implements Watch {
       if (this.#closed.value) throw new WatchClosed("watch: closed");
       if (!result) {
         // Empty on timeout. The first read never ends empty without a version to continue from, so just ask again.
-        if (any) throw new Error("watch: the server sent a truncated update and then nothing; the collector state is unknown");
+        if (any) throw new CollectorStateUnknown("watch: the server sent a truncated update and then nothing; the collector state is unknown");
         if (!initial) return undefined;
         continue;
       }
