@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { compareReleases, type Layout } from "./layout.js";
+import { compareReleases, compareVersionKeys, versionKey, type Layout } from "./layout.js";
 import { repoRoot } from "./paths.js";
 
 export { sharedDir } from "./paths.js";
@@ -141,4 +141,19 @@ export function newestRelease(service: string): ManifestRelease | undefined {
 /** vmodl databases oldest first. */
 export function vmodlDatabases(): ManifestVmodl[] {
   return [...loadManifest().vmodl].sort((a, b) => compareReleases(a.api, b.api));
+}
+
+/**
+ * The vim25 release a dependent service's bundle (pbm, sms, vslm, eam) is paired with,
+ * compared at the dependent's precision (`6.7` matches `6.7.0` and `6.7.3-approx`):
+ * the newest vim25 of the same release; else the oldest newer one, because a
+ * dependent bundle embeds its vim25 schema and vSphere mostly adds types, so an
+ * older vim25 lacks some (pbm-6.5 names types vim25-6.0 does not have);
+ * else the newest older one.
+ */
+export function pairedVim25(release: string, vim25: readonly string[] = releases("vim25").map((r) => r.release)): string | undefined {
+  const key = versionKey(release);
+  const at = (v: string) => compareVersionKeys(versionKey(v).slice(0, key.length), key);
+  const sorted = [...vim25].sort((a, b) => compareVersionKeys(versionKey(a), versionKey(b)) || (a < b ? -1 : 1));
+  return sorted.filter((v) => at(v) === 0).at(-1) ?? sorted.find((v) => at(v) > 0) ?? sorted.at(-1);
 }

@@ -9,7 +9,7 @@ import { summarize } from "../model/merge.js";
 import type { ApiModel } from "../model/ir.js";
 import { emitBindings } from "../emit/emit.js";
 import { writeTreeAtomically } from "../emit/write.js";
-import { DEFAULT_RELEASE } from "../../wsdl/manifest.js";
+import { DEFAULT_RELEASE, pairedVim25 } from "../../wsdl/manifest.js";
 import { diffCommand } from "./commands/diff.js";
 import { packCommand } from "./commands/pack.js";
 import { fetchWsdlCommand } from "./commands/fetch-wsdl.js";
@@ -107,7 +107,7 @@ export async function main(args: string[]): Promise<void> {
           const model = await loadModel(opts);
           const out = argv.out ?? path.join("generated", `${model.service}-${model.release}`);
           opts.onProgress?.("emitting");
-          const ext = argv["external-types"] ?? (model.service !== "vim25" ? `../vim25-${model.release}` : undefined);
+          const ext = argv["external-types"] ?? (model.service !== "vim25" ? `../vim25-${pairedVim25(model.release) ?? model.release}` : undefined);
           const files = emitBindings(model, ext ? { externalTypes: ext } : {});
           opts.onProgress?.(`writing ${files.size} files to ${out}`);
           await writeTreeAtomically(out, files, ac.signal);

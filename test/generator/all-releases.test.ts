@@ -15,7 +15,7 @@ import ts from "typescript";
 import { loadModel } from "../../generator/pipeline.js";
 import { emitBindings } from "../../generator/emit/emit.js";
 import { writeTreeAtomically } from "../../generator/emit/write.js";
-import { releases, type ManifestRelease } from "../../wsdl/manifest.js";
+import { pairedVim25, releases, type ManifestRelease } from "../../wsdl/manifest.js";
 import { compareVersionKeys, versionKey } from "../../wsdl/layout.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
@@ -24,20 +24,7 @@ const outRoot = path.join(repo, ".tmp", "all-releases");
 
 const name = (r: Pick<ManifestRelease, "service" | "release">) => `${r.service}-${r.release}`;
 
-/**
- * The vim25 release a dependent service's bundle is paired with, compared at the
- * dependent's precision (`6.7` matches `6.7.0` and `6.7.3-approx`):
- * the newest vim25 of the same release; else the oldest newer one, because a
- * dependent bundle embeds its vim25 schema and vSphere only adds types, so an
- * older vim25 lacks some (pbm-6.5 names types vim25-6.0 does not have);
- * else the newest older one.
- */
-export function pairedVim25(release: string, vim25: readonly string[]): string | undefined {
-  const key = versionKey(release);
-  const at = (v: string) => compareVersionKeys(versionKey(v).slice(0, key.length), key);
-  const sorted = [...vim25].sort((a, b) => compareVersionKeys(versionKey(a), versionKey(b)) || (a < b ? -1 : 1));
-  return sorted.filter((v) => at(v) === 0).at(-1) ?? sorted.find((v) => at(v) > 0) ?? sorted.at(-1);
-}
+export { pairedVim25 };
 
 /**
  * Bundles no vim25 bundle fits exactly. pbm-6.5 embeds the vim25 6.5 schema, but

@@ -5,7 +5,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { loadModel } from "../../pipeline.js";
 import { manifestProvenance, packBindings, PackError } from "../../pack/pack.js";
-import { findRelease } from "../../../wsdl/manifest.js";
+import { findRelease, pairedVim25 } from "../../../wsdl/manifest.js";
 import { assertWritableTarget, toLoadOptions } from "./shared.js";
 
 interface PackArgs {
@@ -33,7 +33,7 @@ export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs
         .option("vmodl", { type: "string", describe: "vmodl.db to merge; --no-vmodl for the WSDL alone" })
         .option("out", { type: "string", demandOption: true, describe: "folder for the package folder and the .tgz" })
         .option("pkg-version", { type: "string", describe: "package version (default: the generator's version)" })
-        .option("vim25-release", { type: "string", describe: "for pbm/sms/vslm/eam: the vim25 release to depend on (default: the same)" })
+        .option("vim25-release", { type: "string", describe: "for pbm/sms/vslm/eam: the vim25 release to depend on (default: the paired vim25 release, see wsdl/manifest.ts pairedVim25)" })
         .option("check", { type: "boolean", default: true, describe: "type-check the generated code (--no-check is faster)" })
         .option("lint", { type: "boolean", default: true, describe: "run publint on the tarball (--no-lint skips it)" })
         .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" }) as unknown as Argv<PackArgs>,
@@ -41,8 +41,8 @@ export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs
       await assertWritableTarget(argv.out, "--out", { folder: true });
       const load = toLoadOptions(argv, signal);
       const model = await loadModel(load);
-      if (model.service !== "vim25") {
-        const vimRelease = argv["vim25-release"] ?? model.release;
+      const vimRelease = model.service === "vim25" ? undefined : (argv["vim25-release"] ?? pairedVim25(model.release) ?? model.release);
+      if (vimRelease !== undefined) {
         if (!findRelease("vim25", vimRelease)) {
           load.onWarning?.(`there is no vim25 ${vimRelease} bundle; the package depends on @tsvmomi/vim25-${vimRelease} anyway (choose another with --vim25-release)`);
         }
@@ -50,7 +50,7 @@ export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs
       const r = await packBindings(model, {
         out: argv.out,
         ...(argv["pkg-version"] ? { version: argv["pkg-version"] } : {}),
-        ...(argv["vim25-release"] ? { vim25Release: argv["vim25-release"] } : {}),
+        ...(vimRelease !== undefined ? { vim25Release: vimRelease } : {}),
         check: argv.check !== false,
         lint: argv.lint !== false,
         // A --wsdl folder is not vouched for by the manifest even when its release name matches one.
