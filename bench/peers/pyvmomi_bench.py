@@ -45,6 +45,19 @@ def retrieve(si):
     return {"count": count, "devices": devices, "wallMs": round(wall, 3)}
 
 
+def peak_rss_kb():
+    # VmHWM, not getrusage: Linux keeps ru_maxrss across execve, so it would
+    # report the (large) runner's peak instead of this process's own.
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True, help="https://user:pass@host:port/sdk")
@@ -60,7 +73,7 @@ def main():
     finally:
         Disconnect(si)
     out.update(client="pyvmomi", mode="retrieve",
-               maxRssKb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+               maxRssKb=peak_rss_kb())
     print(json.dumps(out))
 
 

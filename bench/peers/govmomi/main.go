@@ -3,8 +3,9 @@
 // workloads, through govmomi's own helpers (view.Manager, ContainerView.Retrieve,
 // property.WaitForUpdates), and prints one JSON line with its result.
 //
-// Peak RSS comes from getrusage so the figure covers this process alone, the
-// same way the Node and Python workers read their own high-water mark.
+// Peak RSS is VmHWM from /proc/self/status, as the Node and Python workers
+// read theirs: getrusage's maxrss survives execve on Linux, so a child of a
+// large runner would report the runner's peak, not its own.
 package main
 
 import (
@@ -14,6 +15,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -68,10 +71,7 @@ func main() {
 	}
 	r.Client = "govmomi"
 	r.Mode = *mode
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		r.MaxRssKb = ru.Maxrss // kilobytes on Linux
-	}
+	r.MaxRssKb = peakRssKb()
 	out, _ := json.Marshal(r)
 	fmt.Println(string(out))
 }
@@ -145,6 +145,24 @@ func watch(ctx context.Context, c *govmomi.Client, state string, want int) resul
 	}
 	now := time.Now()
 	return result{Count: len(states), WallMs: ms(now.Sub(t0)), DoneEpochMs: now.UnixMilli()}
+}
+
+func peakRssKb() int64 {
+	status, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		for _, line := range strings.Split(string(status), "\n") {
+			if strings.HasPrefix(line, "VmHWM:") {
+				if kb, err := strconv.ParseInt(strings.Fields(line)[1], 10, 64); err == nil {
+					return kb
+				}
+			}
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		return ru.Maxrss
+	}
+	return 0
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
