@@ -47,6 +47,8 @@ export interface FieldInfo {
   readonly optional: boolean;
   readonly kind: number;
   readonly schema: FieldSchema;
+  /** For K_DATA fields: the declared type, filled in by the decoder on first use (types are built lazily, and may be cyclic). */
+  dataType: TypeInfo | undefined;
 }
 
 export interface TypeInfo {
@@ -143,6 +145,7 @@ export class CompiledSchema {
         optional: f.optional === true,
         kind: this.kindOf(f.type),
         schema: f,
+        dataType: undefined,
       }),
     );
     return { name, fields, byName: new Map(fields.map((f) => [f.name, f])) };
@@ -171,5 +174,5 @@ export function compile(registry: SchemaRegistry): CompiledSchema {
 }
 
 export function fieldInfo(c: CompiledSchema, f: FieldSchema): FieldInfo {
-  return { name: f.name, typeName: f.type, array: f.array === true, optional: f.optional === true, kind: c.kindOf(f.type), schema: f };
+  return { name: f.name, typeName: f.type, array: f.array === true, optional: f.optional === true, kind: c.kindOf(f.type), schema: f, dataType: undefined };
 }

@@ -89,6 +89,14 @@ export class ResponseDecoder implements TokenHandler {
   private d = 0;
   private readonly nsMap = new Map<string, string>();
   private readonly nsLog: (string | undefined)[] = [];
+  /**
+   * The last attribute name seen to mean xsi:type (`xsi:type`, or vcsim's
+   * `XMLSchema-instance:type`) and its prefix: nearly every data object
+   * carries one, and comparing the name beats splitting it each time. The
+   * prefix is still looked up, since a nested xmlns may rebind it.
+   */
+  private xsiTypeAttr = "";
+  private xsiTypePrefix = "";
   tokenizer: XmlTokenizer | undefined;
 
   private readonly responseName: string;
@@ -140,7 +148,7 @@ export class ResponseDecoder implements TokenHandler {
     return { value: this.result ?? this.holder.returnval };
   }
 
-  open(name: string, attrs: string[], attrCount: number): void {
+  open(name: string, attrs: string[], attrCount: number, localStart: number): void {
     const parent = this.frames[this.d]!;
     const nsMark = this.nsLog.length;
     let xsiType: string | undefined;
@@ -151,19 +159,24 @@ export class ResponseDecoder implements TokenHandler {
       const an = attrs[i]!;
       if (an === "type") moType = attrs[i + 1]!;
       else if (an === "serverGuid") serverGuid = attrs[i + 1];
+      else if (an === this.xsiTypeAttr && this.isXsi(this.xsiTypePrefix)) xsiType = attrs[i + 1];
       else if (an.charCodeAt(0) === 120 /* x */ && an.startsWith("xmlns")) {
         if (an.charCodeAt(5) === 58 /* : */) this.declare(an.slice(6), attrs[i + 1]!);
       } else {
         const colon = an.indexOf(":");
-        if (colon > 0 && this.isXsi(an.slice(0, colon))) {
+        const prefix = colon > 0 ? an.slice(0, colon) : "";
+        if (colon > 0 && this.isXsi(prefix)) {
           const local = an.slice(colon + 1);
-          if (local === "type") xsiType = attrs[i + 1];
+          if (local === "type") {
+            xsiType = attrs[i + 1];
+            this.xsiTypeAttr = an;
+            this.xsiTypePrefix = prefix;
+          }
           else if (local === "nil") nil = attrs[i + 1] === "true" || attrs[i + 1] === "1";
         }
       }
     }
-    const colon = name.indexOf(":");
-    const local = colon < 0 ? name : name.slice(colon + 1);
+    const local = localStart === 0 ? name : name.slice(localStart);
 
     let frame = this.frames[this.d + 1];
     if (frame === undefined) this.frames.push((frame = new Frame()));
@@ -190,12 +203,12 @@ export class ResponseDecoder implements TokenHandler {
           if (arr === undefined) parent.obj[key] = arr = [];
         }
         if (nil) return this.skip(frame);
-        this.startValue(frame, field.kind, field.typeName, parent.obj, key, arr, xsiType, moType, serverGuid);
+        this.startValue(frame, field.kind, field.kind === K_DATA ? this.dataType(field) : undefined, parent.obj, key, arr, xsiType, moType, serverGuid);
         return;
       }
       case F_ARRAY:
         if (nil) return this.skip(frame);
-        this.startValue(frame, parent.leaf, parent.type?.name ?? "", undefined, "", parent.obj, xsiType, moType, serverGuid);
+        this.startValue(frame, parent.leaf, parent.type, undefined, "", parent.obj, xsiType, moType, serverGuid);
         return;
       case F_GENERIC:
         parent.hasChildren = true;
@@ -211,7 +224,7 @@ export class ResponseDecoder implements TokenHandler {
           throw this.error("UNEXPECTED_ELEMENT", rf ? `expected <returnval> in <${this.responseName}>, found <${name}>` : `${this.method} returns nothing, but the response holds <${name}>`);
         }
         if (nil) return this.skip(frame);
-        this.startValue(frame, rf.kind, rf.typeName, this.holder, "returnval", this.result, xsiType, moType, serverGuid);
+        this.startValue(frame, rf.kind, rf.kind === K_DATA ? this.dataType(rf) : undefined, this.holder, "returnval", this.result, xsiType, moType, serverGuid);
         return;
       }
       case F_DOCUMENT:
@@ -236,7 +249,7 @@ export class ResponseDecoder implements TokenHandler {
         return;
       case F_FAULT:
         if (local === "faultcode" || local === "faultstring") {
-          this.startValue(frame, K_STRING, "string", this.fault, local, undefined, undefined, "", undefined);
+          this.startValue(frame, K_STRING, undefined, this.fault, local, undefined, undefined, "", undefined);
         } else if (local === "detail") frame.kind = F_DETAIL;
         else frame.kind = F_SKIP;
         return;
@@ -312,10 +325,15 @@ export class ResponseDecoder implements TokenHandler {
     return f;
   }
 
+  private dataType(field: FieldInfo): TypeInfo {
+    return (field.dataType ??= this.schema.typeInfo(field.typeName)!);
+  }
+
   private startValue(
     frame: Frame,
     kind: number,
-    typeName: string,
+    /** The declared type, for K_DATA. */
+    dataType: TypeInfo | undefined,
     target: any,
     key: string,
     arr: unknown[] | undefined,
@@ -328,7 +346,7 @@ export class ResponseDecoder implements TokenHandler {
     frame.arr = arr;
     switch (kind) {
       case K_DATA:
-        this.startData(frame, this.schema.typeInfo(typeName)!, target, key, arr, xsiType);
+        this.startData(frame, dataType!, target, key, arr, xsiType);
         return;
       case K_MOREF:
         frame.kind = F_MOREF;

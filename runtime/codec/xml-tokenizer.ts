@@ -12,8 +12,12 @@
 import { CodecError } from "./errors.js";
 
 export interface TokenHandler {
-  /** `attrs` holds `attrCount` name/value pairs and is reused between calls. */
-  open(name: string, attrs: string[], attrCount: number): void;
+  /**
+   * `attrs` holds `attrCount` name/value pairs and is reused between calls.
+   * `localStart` is where the local part of `name` begins (after `prefix:`),
+   * 0 when unprefixed: the scan finds the colon anyway, so handlers need not.
+   */
+  open(name: string, attrs: string[], attrCount: number, localStart: number): void;
   close(name: string): void;
   text(text: string): void;
 }
@@ -174,10 +178,13 @@ export class XmlTokenizer {
 
   private openTag(buf: string, lt: number, len: number): number {
     let i = lt + 1;
+    let localStart = 0;
     for (; i < len; i++) {
       const ch = buf.charCodeAt(i);
       if (ch === 62 || ch === 47 || ch === 32 || ch === 10 || ch === 13 || ch === 9) break;
-      if (ch === 60 || ch === 61 || ch === 34 || ch === 39) return this.badName(buf, lt);
+      if (ch === 58 /* : */) {
+        if (localStart === 0) localStart = i - lt;
+      } else if (ch === 60 || ch === 61 || ch === 34 || ch === 39) return this.badName(buf, lt);
     }
     if (i >= len) return -1;
     if (i === lt + 1) return this.badName(buf, lt);
@@ -234,7 +241,7 @@ export class XmlTokenizer {
       throw new CodecError("TOO_DEEP", `elements nest deeper than ${this.maxDepth} levels`, { offset: this.tokenStart });
     }
     stack.push(name);
-    this.handler.open(name, attrs, attrCount);
+    this.handler.open(name, attrs, attrCount, localStart);
     if (selfClosing) {
       stack.pop();
       this.handler.close(name);
