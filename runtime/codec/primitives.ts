@@ -23,7 +23,28 @@ export function parseBoolean(text: string): boolean {
 
 const INTEGER = /^\s*[+-]?\d+\s*$/;
 
+/**
+ * The value of `text` when it is `-?[0-9]{1,maxDigits}`, else NaN: the form
+ * vSphere always sends, parsed without `+text` and the validating regex
+ * (which ran on every int before). Callers take the strict path on NaN.
+ */
+function plainDigits(text: string, maxDigits: number): number {
+  const len = text.length;
+  const neg = len > 0 && text.charCodeAt(0) === 45; /* - */
+  let i = neg ? 1 : 0;
+  if (len === i || len - i > maxDigits) return NaN;
+  let v = 0;
+  for (; i < len; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
+}
+
 export function parseInt32(text: string): number {
+  const fast = plainDigits(text, 10);
+  if (!Number.isNaN(fast)) return fast;
   const n = +text;
   // `+` accepts hex, exponents and "" as 0; vSphere sends plain digits, so the regex only runs on the odd value.
   if (Number.isInteger(n) && text.length > 0 && text.length < 12 && INTEGER.test(text)) return n;
@@ -31,6 +52,9 @@ export function parseInt32(text: string): number {
 }
 
 export function parseLong(text: string, policy: LongPolicy): number | bigint {
+  // Up to 15 digits is always within ±(2^53−1).
+  const fast = plainDigits(text, 15);
+  if (!Number.isNaN(fast)) return fast;
   const n = +text;
   if (!Number.isInteger(n) || text.length === 0 || !INTEGER.test(text)) return bad("long", text);
   if (n <= MAX_SAFE && n >= -MAX_SAFE) return n;
