@@ -116,8 +116,9 @@ const DEFAULT_CLEANUP_MS = 5_000;
 const WAIT_SLACK_MS = 30_000;
 
 /** Attempts at building a new collector during one resync before the watch gives up. */
-const REBUILD_ATTEMPTS = 6;
+const REBUILD_ATTEMPTS = 10;
 const REBUILD_BASE_DELAY_MS = 250;
+const REBUILD_MAX_DELAY_MS = 5_000;
 
 class WatchClosed extends Error {}
 
@@ -299,7 +300,7 @@ class WatchImpl implements Watch {
         if (err instanceof OutcomeUnknownError) {
           this.opts.logger?.warn(`watch: ${err.message}; rebuilding again (an orphaned collector or view may remain until the session ends)`);
         }
-        await abortableSleep(REBUILD_BASE_DELAY_MS * 2 ** (attempt - 1), this.#abort.signal);
+        await abortableSleep(Math.min(REBUILD_MAX_DELAY_MS, REBUILD_BASE_DELAY_MS * 2 ** (attempt - 1)), this.#abort.signal);
       }
     }
   }
