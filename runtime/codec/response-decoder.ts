@@ -97,6 +97,10 @@ export class ResponseDecoder implements TokenHandler {
    */
   private xsiTypeAttr = "";
   private xsiTypePrefix = "";
+  /** `nsGen` when the prefix was last confirmed; any xmlns change since forces a lookup. */
+  private xsiTypeGen = -1;
+  /** Bumped on every namespace (re)binding and undo. */
+  private nsGen = 0;
   tokenizer: XmlTokenizer | undefined;
 
   private readonly responseName: string;
@@ -159,7 +163,10 @@ export class ResponseDecoder implements TokenHandler {
       const an = attrs[i]!;
       if (an === "type") moType = attrs[i + 1]!;
       else if (an === "serverGuid") serverGuid = attrs[i + 1];
-      else if (an === this.xsiTypeAttr && this.isXsi(this.xsiTypePrefix)) xsiType = attrs[i + 1];
+      else if (an === this.xsiTypeAttr && (this.xsiTypeGen === this.nsGen || this.isXsi(this.xsiTypePrefix))) {
+        xsiType = attrs[i + 1];
+        this.xsiTypeGen = this.nsGen;
+      }
       else if (an.charCodeAt(0) === 120 /* x */ && an.startsWith("xmlns")) {
         if (an.charCodeAt(5) === 58 /* : */) this.declare(an.slice(6), attrs[i + 1]!);
       } else {
@@ -171,6 +178,7 @@ export class ResponseDecoder implements TokenHandler {
             xsiType = attrs[i + 1];
             this.xsiTypeAttr = an;
             this.xsiTypePrefix = prefix;
+            this.xsiTypeGen = this.nsGen;
           }
           else if (local === "nil") nil = attrs[i + 1] === "true" || attrs[i + 1] === "1";
         }
@@ -472,12 +480,14 @@ export class ResponseDecoder implements TokenHandler {
   }
 
   private declare(prefix: string, uri: string): void {
+    this.nsGen++;
     this.nsLog.push(prefix, this.nsMap.get(prefix));
     this.nsMap.set(prefix, uri);
   }
 
   private undoNamespaces(mark: number): void {
     const log = this.nsLog;
+    this.nsGen++;
     while (log.length > mark) {
       const prev = log.pop();
       const prefix = log.pop()!;
