@@ -22,7 +22,7 @@ export interface GeneratorFigures {
 export const NEWEST_VIM25 = "9.1";
 const COMPANIONS = ["tsc-paths", "bundle-size"];
 
-export function benchGenerator(rounds: number): GeneratorFigures {
+export function benchGenerator(rounds: number, withCompanions = true): GeneratorFigures {
   const times: number[] = [];
   const loads: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -38,7 +38,7 @@ export function benchGenerator(rounds: number): GeneratorFigures {
     }
   }
   const companions: GeneratorFigures["companions"] = {};
-  for (const name of COMPANIONS) {
+  for (const name of withCompanions ? COMPANIONS : []) {
     const script = distBench(`${name}.js`);
     if (!existsSync(script)) continue;
     const load = load1();
