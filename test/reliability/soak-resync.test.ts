@@ -100,7 +100,7 @@ describe.skipIf(!hasOpenssl)("watch resync under failures during recovery", () =
     const { vm, name } = await renameSome("exhausted");
     const set = await until(it, (s) => s.kind === "resync");
     expect(proxy.stats().armed).toBe(0);
-    expect(set.cache.get(moRefKey(vm))?.values.name).toBe(name);
+    expect((set.cache.get(moRefKey(vm))?.values as Values | undefined)?.name).toBe(name);
     expect(diff(cacheValues(w), await freshRead(writer, "VirtualMachine", SELECT), SELECT)).toEqual([]);
   });
 });
