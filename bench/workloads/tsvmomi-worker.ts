@@ -11,10 +11,8 @@
  * initial state).
  */
 import { readFileSync } from "node:fs";
-import { connect, type Client } from "../../runtime/index.js";
-import { PropertyCollector, View, ViewManager, schemas } from "../../generated/vim25-7.0.3/index.js";
-import type { MoRef } from "../../runtime/types.js";
-import { watch } from "../../runtime/property/watch.js";
+import { connect, retrieve, watch, type Client } from "../../runtime/index.js";
+import { schemas } from "../../generated/vim25-7.0.3/index.js";
 import { RETRIEVE_PATHS } from "./retrieve-paths.js";
 
 type Bindings = typeof schemas;
@@ -30,56 +28,14 @@ interface WorkerResult {
   maxRssKb: number;
 }
 
-async function vmView(client: Client<Bindings>): Promise<MoRef<"ContainerView">> {
-  return (await client.call(ViewManager.CreateContainerView, client.serviceContent.viewManager!, {
-    container: client.serviceContent.rootFolder,
-    type: ["VirtualMachine"],
-    recursive: true,
-  })) as MoRef<"ContainerView">;
-}
-
-function viewFilter(view: MoRef, paths: readonly string[]) {
-  return {
-    _typeName: "PropertyFilterSpec" as const,
-    propSet: [{ _typeName: "PropertySpec" as const, type: "VirtualMachine", pathSet: [...paths] }],
-    objectSet: [
-      {
-        _typeName: "ObjectSpec" as const,
-        obj: view,
-        skip: true,
-        selectSet: [{ _typeName: "TraversalSpec" as const, type: "ContainerView", path: "view", skip: false }],
-      },
-    ],
-  };
-}
-
-function deviceCount(val: unknown): number {
-  if (Array.isArray(val)) return val.length;
-  const inner = (val as { VirtualDevice?: unknown[] } | undefined)?.VirtualDevice;
-  return Array.isArray(inner) ? inner.length : 0;
-}
-
-async function retrieve(client: Client<Bindings>): Promise<Omit<WorkerResult, "client" | "mode" | "maxRssKb">> {
+/** What a user of the runtime writes: one typed, paged retrieve through a ContainerView it cleans up. */
+async function retrieveVms(client: Client<Bindings>): Promise<Omit<WorkerResult, "client" | "mode" | "maxRssKb">> {
   const t0 = performance.now();
-  const view = await vmView(client);
-  const pc = client.serviceContent.propertyCollector;
-  let count = 0;
-  let devices = 0;
-  let page = await client.call(PropertyCollector.RetrievePropertiesEx, pc, {
-    specSet: [viewFilter(view, RETRIEVE_PATHS)],
-    options: { _typeName: "RetrieveOptions" },
-  });
-  while (page) {
-    for (const obj of page.objects) {
-      count++;
-      for (const p of obj.propSet ?? []) if (p.name === "config.hardware.device") devices += deviceCount(p.val);
-    }
-    if (!page.token) break;
-    page = await client.call(PropertyCollector.ContinueRetrievePropertiesEx, pc, { token: page.token });
-  }
+  const vms = await retrieve(client, { container: client.serviceContent.rootFolder, type: "VirtualMachine" }, RETRIEVE_PATHS);
   const wallMs = performance.now() - t0;
-  await client.call(View.DestroyView, view);
-  return { count, devices, wallMs };
+  let devices = 0;
+  for (const vm of vms) devices += vm["config.hardware.device"]?.length ?? 0;
+  return { count: vms.length, devices, wallMs };
 }
 
 const debug = process.env.TSVMOMI_BENCH_DEBUG === "1";
@@ -130,7 +86,7 @@ async function main(): Promise<void> {
     keepAlive: false,
   });
   try {
-    const r = mode === "retrieve" ? await retrieve(client) : await watchPower(client, state ?? "poweredOff", Number(want ?? 0));
+    const r = mode === "retrieve" ? await retrieveVms(client) : await watchPower(client, state ?? "poweredOff", Number(want ?? 0));
     const out: WorkerResult = { client: "tsvmomi", mode, ...r, maxRssKb: peakRssKb() };
     process.stdout.write(JSON.stringify(out) + "\n");
   } finally {
