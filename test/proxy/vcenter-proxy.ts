@@ -229,6 +229,9 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     return pageOut(held, token);
   }
 
+  /** Answers already given for a held version, replayed if the client asks for that version again. */
+  const answered = new Map<string, { session: string; xml: string }>();
+
   function chunkUpdates(held: HeldUpdates, cap: number): string {
     let room = cap;
     let out = "";
@@ -310,12 +313,21 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
 
     if (method === "WaitForUpdatesEx") {
       const version = scalar(text, "version");
+      // A wait is safe to repeat: a client retrying a version after a lost answer gets the same answer, as from vCenter.
+      const again = version === undefined ? undefined : answered.get(version);
+      if (again && again.session === session) {
+        counters.heldUpdateAnswers++;
+        return reply(200, again.xml);
+      }
       const held = version === undefined ? undefined : updates.get(version);
       if (held && held.session === session) {
         updates.delete(version!);
         counters.heldUpdateAnswers++;
         const cap = Math.min(options.maxObjectUpdates ?? Infinity, positive(scalar(text, "maxObjectUpdates")) ?? Infinity);
-        return reply(200, chunkUpdates(held, cap));
+        const xml = chunkUpdates(held, cap);
+        answered.set(version!, { session, xml });
+        if (answered.size > 64) answered.delete(answered.keys().next().value!);
+        return reply(200, xml);
       }
     }
 
