@@ -51,6 +51,7 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
       })),
     };
   });
+  const usedEnums = new Set(types.flatMap((t) => t.fields.map((f) => f.type.replace(/\[\]$/, ""))).filter((n) => model.enums[n]));
   const externals = Object.values(model.dataTypes)
     .filter(borrowed)
     .map((t) => t.name)
@@ -62,7 +63,11 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
       types,
       externals,
       external: externals.length ? requireExternal(opts, "types") : undefined,
-      enumImports: Object.values(model.enums).filter((e) => !borrowed(e)).map((e) => e.name),
+      // Only the enums a field here refers to; all of them are re-exported either way.
+      enumImports: Object.values(model.enums)
+        .filter((e) => !borrowed(e) && usedEnums.has(e.name))
+        .map((e) => e.name),
+      enumExports: Object.values(model.enums).filter((e) => !borrowed(e)).map((e) => e.name),
     }),
   );
 
@@ -138,6 +143,7 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
       managedPaths,
     }),
   );
+  for (const [file, text] of files) if (file.startsWith("methods/") || file.startsWith("paths/") || file === "types.ts") files.set(file, pruneTypeImports(text));
   return new Map([...files.entries()].sort(([a], [b]) => cmp(a, b)));
 }
 
@@ -251,6 +257,27 @@ function checkCollisions(model: ApiModel) {
   for (const e of Object.keys(model.enums)) add(e, "an enum");
   for (const m of Object.keys(model.managedTypes)) add(m, "a managed type");
   for (const n of ["MoRef", "TypedValue", "FieldSchema", "MethodDescriptor", "FaultLike", "ManagedKind", "ManagedFamilies", "ManagedTypeName", "schemas", "faults", "DataObjectBase"]) add(n, "a core name");
+}
+
+/**
+ * Drops the shared type imports a module does not use, so the output also
+ * compiles under `noUnusedLocals`. Only the header's fixed import forms are touched.
+ */
+function pruneTypeImports(text: string): string {
+  const body = (from: number) => text.slice(from);
+  const lines = text.split("\n");
+  const end = lines.findIndex((l) => l !== "" && !l.startsWith("//") && !l.startsWith("import "));
+  const rest = body(lines.slice(0, end).join("\n").length);
+  const keep = (line: string): string | undefined => {
+    const ns = /^import type \* as (\w+) from/.exec(line);
+    if (ns) return new RegExp(`\\b${ns[1]}\\.`).test(rest) ? line : undefined;
+    const named = /^import type \{ ([^}]+) \} from (.+)$/.exec(line);
+    if (!named) return line;
+    const used = named[1]!.split(",").map((n) => n.trim()).filter((n) => new RegExp(`\\b${n}\\b`).test(rest));
+    return used.length ? `import type { ${used.join(", ")} } from ${named[2]}` : undefined;
+  };
+  const head = lines.slice(0, end).map((l) => (l.startsWith("import type") ? keep(l) : l)).filter((l): l is string => l !== undefined);
+  return [...head, ...lines.slice(end)].join("\n");
 }
 
 function nonEmpty<T>(a: T[]): T[] | undefined {

@@ -5,7 +5,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 
-export async function writeTreeAtomically(outDir: string, files: Map<string, string>, signal?: AbortSignal): Promise<void> {
+/** Text or bytes: `fetch-wsdl` writes files exactly as served, the emitter writes rendered text. */
+export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<string, string | Uint8Array>, signal?: AbortSignal): Promise<void> {
   const parent = path.dirname(path.resolve(outDir));
   try {
     await fs.mkdir(parent, { recursive: true });

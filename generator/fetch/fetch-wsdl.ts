@@ -5,8 +5,7 @@
  * anything else is a mistake or an attack), and the folder is written whole
  * or not at all.
  */
-import fs from "node:fs/promises";
-import path from "node:path";
+import { writeTreeAtomically } from "../emit/write.js";
 import { request, type Agent } from "undici";
 import { makeAgent, type TlsOptions } from "./tls-agent.js";
 import { readXmlInfo, NotXmlError } from "./references.js";
@@ -160,41 +159,11 @@ function describeNetError(err: unknown): string {
 
 /** Bytes, not text: the files must land exactly as served. */
 async function writeBundleAtomically(outDir: string, files: Map<string, Buffer>, signal?: AbortSignal): Promise<void> {
-  const target = path.resolve(outDir);
-  const parent = path.dirname(target);
   try {
-    await fs.mkdir(parent, { recursive: true });
+    await writeTreeAtomically(outDir, files, signal);
   } catch (err) {
-    throw new FetchWsdlError(`output directory ${outDir} is not writable (${(err as NodeJS.ErrnoException).code ?? "error"})`);
-  }
-  const stamp = `${process.pid}-${Date.now().toString(36)}`;
-  const tmp = path.join(parent, `.${path.basename(target)}.tmp-${stamp}`);
-  const old = path.join(parent, `.${path.basename(target)}.old-${stamp}`);
-  try {
-    for (const [name, bytes] of files) {
-      signal?.throwIfAborted();
-      const file = path.join(tmp, name);
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, bytes);
-    }
-    const hadOld = await fs.rename(target, old).then(
-      () => true,
-      (e: NodeJS.ErrnoException) => {
-        if (e.code === "ENOENT") return false;
-        throw e;
-      },
-    );
-    try {
-      await fs.rename(tmp, target);
-    } catch (e) {
-      if (hadOld) await fs.rename(old, target);
-      throw e;
-    }
-    if (hadOld) await fs.rm(old, { recursive: true, force: true });
-  } catch (err) {
-    if (err instanceof FetchWsdlError || (err as Error).name === "AbortError") throw err;
-    throw new FetchWsdlError(`cannot write ${outDir} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  } finally {
-    await fs.rm(tmp, { recursive: true, force: true });
+    if ((err as Error).name === "AbortError") throw err;
+    const msg = (err as Error).message;
+    throw new FetchWsdlError(msg.startsWith("output directory") ? msg : `cannot write ${outDir} (${(err as NodeJS.ErrnoException).code ?? msg})`);
   }
 }
