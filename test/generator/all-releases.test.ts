@@ -16,7 +16,6 @@ import { loadModel } from "../../generator/pipeline.js";
 import { emitBindings } from "../../generator/emit/emit.js";
 import { writeTreeAtomically } from "../../generator/emit/write.js";
 import { pairedVim25, releases, type ManifestRelease } from "../../wsdl/manifest.js";
-import { compareVersionKeys, versionKey } from "../../wsdl/layout.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 // Under the repo (gitignored) so the repo's package.json makes the .ts files ESM for NodeNext.

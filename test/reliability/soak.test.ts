@@ -152,7 +152,7 @@ describe.skipIf(!hasOpenssl)(`watch soak under injected faults (${LONG ? "long" 
       workers: 4,
       maxChanges: Number.MAX_SAFE_INTEGER,
       signal: window,
-      onChange: async (n) => {
+      onChange: async () => {
         if (nextTermination <= TERMINATIONS && performance.now() - writeStart >= (nextTermination * WINDOW_MS) / (TERMINATIONS + 1)) {
           nextTermination++;
           pendingTermination = true;

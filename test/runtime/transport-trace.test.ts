@@ -20,7 +20,6 @@ import { sendXml, startServer, type TestServer } from "../fixtures/transport/ser
 
 const PASSWORD = "pa55-Wörd<&>secret";
 const COOKIE = '"52c1f9e0-6a0f-4b3e-9e5e-c0ffee123456"';
-const SAML = "PHNhbWw6QXNzZXJ0aW9uIElEPSJ4In0+c2lnbmVk";
 
 const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const loginBody =
