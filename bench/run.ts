@@ -12,7 +12,7 @@
  * Exits non-zero only when a workload crashes or its counts disagree (VOID);
  * a missed target is reported, never a failure.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { captureRetrieve } from "./lib/capture.js";
@@ -313,6 +313,9 @@ async function main(): Promise<void> {
       table,
       "",
       ...extras.flatMap((e) => [e, ""]),
+      // What the numbers led to, written by hand after reading them; kept beside the runner so a re-run keeps it.
+      readFileSync(repoPath("bench", "ANALYSIS.md"), "utf8").trim(),
+      "",
     ].join("\n");
     writeFileSync(repoPath("docs", "BENCHMARKS.md"), doc);
     console.error("bench: wrote docs/BENCHMARKS.md");
