@@ -38,6 +38,22 @@ export function certificateThumbprint(der: Uint8Array): string {
   return createHash("sha256").update(der).digest("hex").toUpperCase().match(/../g)!.join(":");
 }
 
+/**
+ * Errors raised before the connector hands a socket to undici: TCP connect or the TLS
+ * handshake failed, so no request byte was written and even a write may be retried.
+ * (A reset during the handshake reads `ECONNRESET` like a reset mid-response would.)
+ */
+const CONNECT_PHASE = Symbol.for("tsvmomi.soap.connectPhase");
+
+function markConnectPhase(err: Error): Error {
+  (err as Error & { [CONNECT_PHASE]?: true })[CONNECT_PHASE] = true;
+  return err;
+}
+
+export function failedBeforeSending(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { [CONNECT_PHASE]?: true })[CONNECT_PHASE] === true;
+}
+
 export function buildTlsConnector(
   tls: TlsOptions,
   connectTimeout: number,
@@ -51,10 +67,10 @@ export function buildTlsConnector(
     ...(pinned ? { maxCachedSessions: 0 } : {}),
     ...(tls.ca !== undefined ? { ca: tls.ca as string | Buffer | Array<string | Buffer> } : {}),
   });
-  if (!pinned) return base;
   return (opts, callback) => {
     base(opts, (err, socket) => {
-      if (err || !socket) return callback(err ?? new Error("connector returned no socket"), null);
+      if (err || !socket) return callback(markConnectPhase(err ?? new Error("connector returned no socket")), null);
+      if (!pinned) return callback(null, socket);
       const cert = (socket as TLSSocket).getPeerCertificate?.();
       const got = cert?.raw ? certificateThumbprint(cert.raw) : undefined;
       if (got !== pinned) {

@@ -29,7 +29,7 @@ import {
   type CallContext,
 } from "./errors.js";
 import { redact } from "./redact.js";
-import { buildTlsConnector, type TlsOptions } from "./tls.js";
+import { buildTlsConnector, failedBeforeSending, type TlsOptions } from "./tls.js";
 
 export type { ResponseBody } from "./body.js";
 
@@ -314,8 +314,8 @@ function mapError(err: unknown, ctx: CallContext, connectTimeout: number, inBody
   if (code && (TLS_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_"))) {
     return new TlsError(ctx, { reason: "verify", detail: `${code}: ${message}` }, { cause: err });
   }
-  // Node's wording for a socket that died during the TLS handshake: nothing was sent yet.
-  if (code === "ECONNRESET" && !inBody && /before secure TLS connection was established/.test(message)) {
+  // A socket that died during the TLS handshake (FIN or RST): nothing was sent yet.
+  if (code === "ECONNRESET" && !inBody && (failedBeforeSending(err) || /before secure TLS connection was established/.test(message))) {
     return new ConnectError(ctx, code, { cause: err });
   }
   if ((code && RESET_CODES.has(code)) || code?.startsWith("HPE_")) {

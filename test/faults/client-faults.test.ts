@@ -309,6 +309,19 @@ describe.skipIf(!hasOpenssl)("client through the fault proxy", () => {
       expect(names.filter((n) => n === name)).toHaveLength(1);
     });
 
+    it("a handshake reset (RST) is a ConnectError too, so a write is retried once rather than left unknown", async () => {
+      const vmFolder = (await find("DC0/vm")) as MoRef<"Folder">;
+      await proxy.dropConnections();
+      await new Promise((r) => setTimeout(r, 200));
+      proxy.inject({ kind: "tls-handshake", tls: "reset", count: 1 });
+      const name = "faults-after-handshake-reset";
+      await client.call(Folder.CreateFolder, vmFolder, { name });
+      expect(retries.map((r) => [r.method, r.error.name])).toEqual([["CreateFolder", "ConnectError"]]);
+      const children = (await props(vmFolder, "childEntity")) as MoRef[];
+      const names = await Promise.all(children.map((c) => props(c, "name")));
+      expect(names.filter((n) => n === name)).toHaveLength(1);
+    });
+
     it("pinning vcsim's own certificate through the proxy is a thumbprint mismatch", async () => {
       const err = await failure(connectThroughProxy({ thumbprint: sim.thumbprint }));
       expect(err).toBeInstanceOf(TlsError);
