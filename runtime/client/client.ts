@@ -66,7 +66,7 @@ export interface ConnectOptions<B extends BindingTables> {
   /** Transient-failure retry (see runtime/soap/retry.ts); `{ attempts: 1 }` disables. */
   readonly retry?: RetryOptions;
   /** Trace options: `log` writes redacted bodies (default when TSVMOMI_TRACE=1), `write` receives the lines. */
-  readonly trace?: Pick<TraceOptions, "log" | "write">;
+  readonly trace?: Pick<TraceOptions, "log" | "write" | "maxBodyBytes">;
   readonly longs?: LongPolicy;
   /**
    * Largest response body decoded, in bytes; a bigger one fails with a

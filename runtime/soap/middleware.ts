@@ -4,7 +4,7 @@
  * typed arguments; `SoapCall`/`SoapResult` are the wire-level defaults.
  */
 import { channel } from "node:diagnostics_channel";
-import { bufferedBody } from "./body.js";
+import { bufferedBody, createBody } from "./body.js";
 import { REDACTED, redact, redactHeaders } from "./redact.js";
 import type { PostRequest, Transport, TransportResponse } from "./transport.js";
 
@@ -71,7 +71,16 @@ export interface TraceOptions {
    * a server echoing a secret in a fault message or under an innocent name.
    */
   readonly secrets?: () => Iterable<string | undefined>;
+  /**
+   * Most bytes of one response body the trace holds in memory to publish. A longer
+   * body is published cut at this size and handed on as a stream (held prefix, then
+   * the socket), so tracing never buffers more than this and the codec's own size
+   * limit still applies while it reads. Default 8 MiB.
+   */
+  readonly maxBodyBytes?: number;
 }
+
+export const DEFAULT_TRACE_BODY_BYTES = 8 * 1024 * 1024;
 
 function xmlEscape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
@@ -110,6 +119,39 @@ let nextId = 1;
  * While tracing, response bodies are buffered so they can be published: the
  * codec then reads from memory instead of the socket.
  */
+interface Held {
+  chunks: Uint8Array[];
+  size: number;
+  /** Set when the body is longer than the cap: the iterator to continue from. */
+  rest?: true;
+  iterator: AsyncIterator<Uint8Array>;
+}
+
+/** Reads a body until it ends or `cap` bytes are held, whichever comes first. */
+async function holdPrefix(body: SoapResult["body"], cap: number): Promise<Held> {
+  const iterator = body[Symbol.asyncIterator]();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const step = await iterator.next();
+    if (step.done) return { chunks, size, iterator };
+    chunks.push(step.value);
+    size += step.value.byteLength;
+    if (size > cap) return { chunks, size, rest: true, iterator };
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
 export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResult> {
   const requests = channel(TRACE_REQUEST_CHANNEL);
   const responses = channel(TRACE_RESPONSE_CHANNEL);
@@ -148,23 +190,26 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
     };
 
     let result: SoapResult;
-    let bytes: Uint8Array;
+    let held: Held;
     try {
       result = await next(call);
-      bytes = await result.body.bytes();
+      held = await holdPrefix(result.body, options.maxBodyBytes ?? DEFAULT_TRACE_BODY_BYTES);
     } catch (err) {
       return failed(err);
     }
-    const text = new TextDecoder("utf-8").decode(bytes);
+    const text = new TextDecoder("utf-8").decode(concat(held.chunks, held.size));
+    const cut = held.rest ? `\n[… body continues past ${held.size} bytes; not traced]` : "";
     const response: TraceResponseMessage = {
       id,
       method: call.method,
       status: result.status,
       headers: maskHeaders(result.headers, mask),
-      body: mask(text),
+      body: mask(text) + cut,
     };
     if (responses.hasSubscribers) responses.publish(response);
     if (log) write(`[tsvmomi #${id}] <- ${call.method} HTTP ${result.status}\n${response.body}`);
-    return { ...result, body: bufferedBody(bytes) };
+    if (!held.rest) return { ...result, body: bufferedBody(concat(held.chunks, held.size)) };
+    // The transport's own body finishes (and maps errors) when its iterator ends or is returned.
+    return { ...result, body: createBody({ head: held.chunks, rest: held.iterator, mapError: (e) => e, finish: () => undefined }) };
   };
 }

@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CodecError, connect } from "../../runtime/index.js";
+import { CodecError, connect, subscribeTrace } from "../../runtime/index.js";
 import { DEFAULT_MAX_BYTES } from "../../runtime/codec/index.js";
 import { ServiceInstance, schemas } from "../../generated/vim25-7.0.3/index.js";
 import { captureVcsimResponses } from "../fuzz/vcsim-capture.js";
@@ -18,15 +18,19 @@ const CHUNK = 64 * 1024;
 
 let server: http.Server;
 let url: string;
+/** Bytes sent and connection close of the latest CurrentTime answer. */
 let sent = 0;
 let serverSawClose: Promise<void>;
+let resolveClose: () => void = () => undefined;
+const expectAnswer = () => {
+  sent = 0;
+  serverSawClose = new Promise((r) => (resolveClose = r));
+};
 
 beforeAll(async () => {
   const seeds = await captureVcsimResponses();
   const serviceContent = seeds.find((s) => s.method === "RetrieveServiceContent")!.body;
   const versions = readFileSync(new URL("../fixtures/transport/vimServiceVersions.xml", import.meta.url), "utf8");
-  let resolveClose!: () => void;
-  serverSawClose = new Promise((r) => (resolveClose = r));
   server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString("utf8")));
@@ -50,7 +54,8 @@ beforeAll(async () => {
         }
         res.end("2024-01-01T00:00:00Z</returnval></CurrentTimeResponse></soapenv:Body></soapenv:Envelope>");
       };
-      res.socket?.once("close", resolveClose);
+      const closed = resolveClose;
+      res.socket?.once("close", () => closed());
       pump();
     });
   });
@@ -70,6 +75,7 @@ describe("response size limit", () => {
 
   it("a body over maxResponseBytes fails with CodecError TOO_LARGE, naming the method, before the server has sent it all", async () => {
     const client = await connect({ url, bindings: schemas, keepAlive: false, maxResponseBytes: LIMIT, retry: { attempts: 1 } });
+    expectAnswer();
     try {
       const err = await client.call(ServiceInstance.CurrentTime, client.serviceInstance).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CodecError);
@@ -79,6 +85,33 @@ describe("response size limit", () => {
       await serverSawClose;
       expect(sent).toBeLessThan(OFFERED / 4);
     } finally {
+      await client.close();
+    }
+  });
+
+  it("holds while tracing too: the trace keeps at most its cap and hands the rest on as a stream", async () => {
+    const traced: string[] = [];
+    const unsubscribe = subscribeTrace({ onResponse: (m) => void traced.push(m.body ?? "") });
+    const client = await connect({
+      url,
+      bindings: schemas,
+      keepAlive: false,
+      maxResponseBytes: LIMIT,
+      retry: { attempts: 1 },
+      trace: { maxBodyBytes: LIMIT / 4 },
+    });
+    expectAnswer();
+    try {
+      const err = await client.call(ServiceInstance.CurrentTime, client.serviceInstance).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CodecError);
+      expect((err as CodecError).code).toBe("TOO_LARGE");
+      await serverSawClose;
+      expect(sent).toBeLessThan(OFFERED / 4);
+      const published = traced.find((b) => b.includes("CurrentTimeResponse"));
+      expect(published).toContain("body continues past");
+      expect(published!.length).toBeLessThan(LIMIT);
+    } finally {
+      unsubscribe();
       await client.close();
     }
   });
