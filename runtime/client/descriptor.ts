@@ -3,17 +3,11 @@
  * runtime never imports generated code. The phantom `__types` member carries
  * `this`, `params` and `result` for the type checker only.
  */
-import type { FieldSchema, MethodSchema } from "../schema.js";
+import type { MethodSchema } from "../schema.js";
 import type { SchemaTables } from "../schema-tables.js";
 import type { MoRef } from "../types.js";
 
-export interface Descriptor<This extends string = string, Params = unknown, Result = unknown> {
-  readonly name: string;
-  readonly params: readonly FieldSchema[];
-  readonly returns?: FieldSchema;
-  readonly safe: boolean;
-  readonly returnsTask?: boolean;
-  readonly faults?: readonly string[];
+export interface Descriptor<This extends string = string, Params = unknown, Result = unknown> extends MethodSchema {
   /** First API version with this method (`"6.7"`, `"7.0.1.0"`). */
   readonly since?: string;
   readonly __types?: { this: This; params: Params; result: Result };

@@ -69,13 +69,7 @@ export function createBody(src: BodySource): ResponseBody {
       chunks.push(c);
       size += c.byteLength;
     }
-    const out = new Uint8Array(size);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.byteLength;
-    }
-    return out;
+    return concatBytes(chunks, size);
   };
 
   return {
@@ -99,4 +93,16 @@ export function bufferedBody(data: Uint8Array): ResponseBody {
     mapError: (e) => e,
     finish: () => undefined,
   });
+}
+
+/** Joins chunks whose total length is `size` (the single-chunk case costs no copy). */
+export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }

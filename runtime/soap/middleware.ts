@@ -4,7 +4,7 @@
  * typed arguments; `SoapCall`/`SoapResult` are the wire-level defaults.
  */
 import { channel } from "node:diagnostics_channel";
-import { bufferedBody, createBody } from "./body.js";
+import { bufferedBody, concatBytes, createBody } from "./body.js";
 import { REDACTED, redact, redactHeaders } from "./redact.js";
 import type { PostRequest, Transport, TransportResponse } from "./transport.js";
 
@@ -141,17 +141,6 @@ async function holdPrefix(body: SoapResult["body"], cap: number): Promise<Held> 
   }
 }
 
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}
-
 export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResult> {
   const requests = channel(TRACE_REQUEST_CHANNEL);
   const responses = channel(TRACE_RESPONSE_CHANNEL);
@@ -197,7 +186,7 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
     } catch (err) {
       return failed(err);
     }
-    const text = new TextDecoder("utf-8").decode(concat(held.chunks, held.size));
+    const text = new TextDecoder("utf-8").decode(concatBytes(held.chunks, held.size));
     const cut = held.rest ? `\n[… body continues past ${held.size} bytes; not traced]` : "";
     const response: TraceResponseMessage = {
       id,
@@ -208,7 +197,7 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
     };
     if (responses.hasSubscribers) responses.publish(response);
     if (log) write(`[tsvmomi #${id}] <- ${call.method} HTTP ${result.status}\n${response.body}`);
-    if (!held.rest) return { ...result, body: bufferedBody(concat(held.chunks, held.size)) };
+    if (!held.rest) return { ...result, body: bufferedBody(concatBytes(held.chunks, held.size)) };
     // The transport's own body finishes (and maps errors) when its iterator ends or is returned.
     return { ...result, body: createBody({ head: held.chunks, rest: held.iterator, mapError: (e) => e, finish: () => undefined }) };
   };
