@@ -3,20 +3,12 @@
  * mutator is pure given the PRNG, so a failing input is reproduced from its
  * seed and index alone.
  */
+import { seededRandom } from "../faults/fault-proxy.js";
 
 export type Random = () => number;
 
-/** mulberry32 */
-export function prng(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fault proxy's seeded mulberry32, so a seed means the same sequence in both tools. */
+export const prng: (seed: number) => Random = seededRandom;
 
 export const int = (r: Random, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
 export const pick = <T>(r: Random, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
