@@ -20,7 +20,7 @@ export interface TokenLifetime {
 
 export class SamlToken {
   readonly #xml: string;
-  /** The assertion's `ID`: what a holder-of-key signature's KeyIdentifier names. Not a secret. */
+  /** The assertion's `ID` ("" when absent): what a holder-of-key signature's KeyIdentifier names. Not a secret. */
   readonly id: string;
   /** `Subject/NameID`, e.g. `Administrator@VSPHERE.LOCAL`. */
   readonly subject: string | undefined;
@@ -65,7 +65,6 @@ export class SamlToken {
     if (root.local !== "Assertion" || root.ns !== SAML2_NS) {
       throw new TypeError(`SAML token: expected a <saml2:Assertion> in namespace ${SAML2_NS}, found <${root.name}>`);
     }
-    if (!attribute(root, "ID")) throw new TypeError("SAML token: the <saml2:Assertion> has no ID attribute");
     return new SamlToken(body, root, lifetime);
   }
 

@@ -18,7 +18,7 @@
  * over `canonicalize()` of the Body as sent (runtime/sts/xml.ts), while the
  * token inside stays byte for byte what the STS issued.
  */
-import { createHash, createPrivateKey, createPublicKey, randomUUID, sign, X509Certificate, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, KeyObject, randomUUID, sign, X509Certificate } from "node:crypto";
 import { StsKeyError } from "./errors.js";
 import type { SamlToken } from "./token.js";
 import { canonicalize, escapeText, parseXml } from "./xml.js";
@@ -63,10 +63,11 @@ export class SigningKey {
     }
     let key: KeyObject;
     try {
-      key =
-        typeof privateKey === "object" && "asymmetricKeyType" in privateKey
-          ? privateKey
-          : createPrivateKey(passphrase === undefined ? { key: toKeyInput(privateKey) } : { key: toKeyInput(privateKey), passphrase });
+      if (privateKey instanceof KeyObject) key = privateKey;
+      else {
+        const input = toKeyInput(privateKey);
+        key = createPrivateKey(passphrase === undefined ? { key: input } : { key: input, passphrase });
+      }
     } catch (err) {
       throw new StsKeyError("the private key is not a readable PEM/DER private key (or its passphrase is wrong)", { cause: safeCause(err) });
     }
@@ -159,6 +160,9 @@ export interface SealedMessage {
  * name token, the SAML assertion and the signature over Timestamp and Body.
  */
 export function sealMessage(payload: string, o: SecurityOptions): SealedMessage {
+  if (o.sign?.reference.kind === "token" && !o.sign.reference.token.id) {
+    throw new TypeError("holder-of-key signing: the SAML token has no ID attribute for the signature to reference");
+  }
   const now = o.now ?? new Date();
   const tsId = newId();
   const timestamp =

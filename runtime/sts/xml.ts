@@ -175,7 +175,7 @@ export function parseXml(input: string, options: ParseOptions = {}): ParsedXml {
         WS.exec(src);
         pos = WS.lastIndex;
         const q = src[pos];
-        if (q !== '"' && q !== "'") fail(`attribute ${an[0]} of <${name}> is not quoted`);
+        if (q !== '"' && q !== "'") return fail(`attribute ${an[0]} of <${name}> is not quoted`);
         const close = src.indexOf(q, pos + 1);
         if (close < 0) fail(`unterminated value of attribute ${an[0]}`);
         const raw = src.slice(pos + 1, close);
