@@ -18,7 +18,7 @@ export interface TokenRenewalOptions {
   /** For a bearer token: the user the STS authenticates the renewal as. */
   readonly username?: string;
   readonly password?: string;
-  /** Renew this many ms before the token expires. Default 60 000 (at most half the remaining lifetime). */
+  /** Renew this many ms before the token expires (at once when less remains). Default 60 000. */
   readonly renewBefore?: number;
   /** Lifetime to ask for at each renewal, in ms. Default: the STS client's default. */
   readonly lifetime?: number;
@@ -57,10 +57,12 @@ export function startTokenRenewal(o: TokenRenewalOptions): TokenRenewal {
     }, Math.max(0, ms)).unref();
   };
   const untilExpiry = () => (token.expires ? token.expires.getTime() - Date.now() : Number.POSITIVE_INFINITY);
-  const next = () => {
+  const next = (afterRenewal: boolean) => {
     const left = untilExpiry();
     if (!Number.isFinite(left)) return; // no stated end: nothing to renew against
-    schedule(left - Math.min(o.renewBefore ?? DEFAULT_RENEW_BEFORE_MS, left / 2));
+    const margin = o.renewBefore ?? DEFAULT_RENEW_BEFORE_MS;
+    // A renewal that granted no more than the margin would renew again at once, forever: wait half the life instead.
+    schedule(afterRenewal && left <= margin ? left / 2 : left - margin);
   };
 
   const renew = (signal?: AbortSignal): Promise<SamlToken> => {
@@ -74,7 +76,7 @@ export function startTokenRenewal(o: TokenRenewalOptions): TokenRenewal {
           ...(signal ? { signal } : {}),
         });
         o.onRenew?.(token);
-        next();
+        next(true);
         return token;
       } catch (err) {
         throw err instanceof TokenRenewError ? err : new TokenRenewError(o.sts.url, err);
@@ -93,7 +95,7 @@ export function startTokenRenewal(o: TokenRenewalOptions): TokenRenewal {
   };
   if (o.signal?.aborted) stopped = true;
   else o.signal?.addEventListener("abort", stop, { once: true });
-  next();
+  next(false);
 
   return {
     get token() {
