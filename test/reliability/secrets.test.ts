@@ -168,7 +168,7 @@ describe.skipIf(!hasOpenssl)("secrets", () => {
       await admin.call(SessionManager.TerminateSession, admin.serviceContent.sessionManager!, { sessionId: [bearer.userSession!.key] });
       await admin.close();
       await bearer.call(ServiceInstance.CurrentTime, bearer.serviceInstance);
-      push(inspect(bearer, { depth: 10, showHidden: true }), JSON.stringify(bearer));
+      captured.push(inspect(bearer, { depth: 10, showHidden: true }), JSON.stringify(bearer));
 
       // Holder-of-key, cached too.
       const hok = await open({ certificate: pair.certificate, privateKey: pair.privateKey }, { sessionCache: cache });
@@ -177,7 +177,7 @@ describe.skipIf(!hasOpenssl)("secrets", () => {
       const sts = await hok.stsClient({ url: new URL("/sts/STSService/vsphere.local", proxy.url) });
       push(inspect(sts, { depth: 10, showHidden: true }));
       const token = await sts.issue({ username: "sso-user@vsphere.local", password: SSO_PASSWORD });
-      push(inspect(token, { depth: 10, showHidden: true }), JSON.stringify(token), String(token));
+      captured.push(inspect(token, { depth: 10, showHidden: true }), JSON.stringify(token), String(token));
 
       // A gateway echoing the whole STS request (user name token, password) back as an error page.
       proxy.inject({ kind: "http-status", status: 502, method: "RequestSecurityToken", body: (req) => req, count: 1 });
