@@ -22,7 +22,7 @@ export interface GeneratorFigures {
 }
 
 export const NEWEST_VIM25 = "9.1";
-const COMPANIONS = ["tsc-paths", "bundle-size"];
+const COMPANIONS = ["tsc-paths", "bundle-size", "packages"];
 
 export function benchGenerator(rounds: number, withCompanions = true): GeneratorFigures {
   const times: number[] = [];
