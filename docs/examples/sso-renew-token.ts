@@ -1,6 +1,6 @@
 // A long-running service keeps a holder-of-key token fresh and hands each renewed token on.
 import { connect, SigningKey, startTokenRenewal, type SamlToken } from "../../runtime/index.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "./bindings.js";
 import type { Target } from "./connection.js";
 
 export async function serveWithFreshToken(

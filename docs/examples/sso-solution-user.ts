@@ -1,7 +1,7 @@
 // Log in as a solution user: vCenter's SSO issues a holder-of-key token for the certificate, no password.
 import { readFile } from "node:fs/promises";
 import { connect } from "../../runtime/index.js";
-import { schemas, ServiceInstance } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, ServiceInstance } from "./bindings.js";
 import type { Target } from "./connection.js";
 
 export async function solutionUserLogin(target: Target, certFile: string, keyFile: string): Promise<{ user: string; serverTime: Date }> {

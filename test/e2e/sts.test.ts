@@ -17,7 +17,7 @@ import {
   SessionError,
   type Client,
 } from "../../runtime/index.js";
-import { schemas, ServiceInstance, SessionManager } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, ServiceInstance, SessionManager } from "../support/bindings.js";
 import { makeKeyPair, xmlsecVerify, type TestKeyPair } from "../fixtures/sts/keys.js";
 import { startRecorder, type Recorder } from "../fixtures/sts/recorder.js";
 
