@@ -372,11 +372,14 @@ export class Client<B extends BindingTables = BindingTables> {
     if (cached) return cached;
     const o = this.#options;
     const pinned = options.thumbprint !== undefined || options.ca !== undefined;
-    const ca = pinned ? options.ca : o.ca;
+    // TLS settings mean nothing to a plain-http STS (a test double, a local proxy); a pin would refuse it.
+    const tls = new URL(url).protocol === "https:";
+    const ca = !tls ? undefined : pinned ? options.ca : o.ca;
+    const thumbprint = !tls ? undefined : pinned ? options.thumbprint : o.thumbprint;
     const sts = new StsClient({
       url,
-      ...(pinned ? {} : o.insecure !== undefined ? { insecure: o.insecure } : {}),
-      ...((pinned ? options.thumbprint : o.thumbprint) !== undefined ? { thumbprint: (pinned ? options.thumbprint : o.thumbprint)! } : {}),
+      ...(tls && !pinned && o.insecure !== undefined ? { insecure: o.insecure } : {}),
+      ...(thumbprint !== undefined ? { thumbprint } : {}),
       ...(ca !== undefined ? { ca: typeof ca === "string" ? ca : Buffer.from(ca) } : {}),
       ...(o.connectTimeout !== undefined ? { connectTimeout: o.connectTimeout } : {}),
       ...(o.trace ? { trace: o.trace } : {}),
@@ -580,7 +583,13 @@ export async function connect<B extends BindingTables>(opts: ConnectOptions<B>):
     });
     logger?.debug?.(`speaking ${negotiated.soapAction} (${negotiated.source})`);
     const client = new Client<B>({ url, transport, registry: registryFromTables(bindings), version: negotiated.version, options: opts });
-    await Client._start(client, opts, cache);
+    try {
+      await Client._start(client, opts, cache);
+    } catch (err) {
+      // Closes the STS connections a failed SSO login opened, too.
+      await client.close().catch(() => undefined);
+      throw err;
+    }
     return client;
   } catch (err) {
     await transport.close().catch(() => undefined);

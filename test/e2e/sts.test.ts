@@ -151,6 +151,30 @@ describe("SSO STS against vcsim", () => {
     expect(c.userSession?.userName).toBe("Administrator@VSPHERE.LOCAL");
   });
 
+  it("a failed SSO login fails connect with the STS fault and leaves no STS connection open", async () => {
+    const sts = await startRecorder();
+    try {
+      sts.respond(
+        "/Issue",
+        500,
+        `<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/"><S:Body><S:Fault><faultcode>ns0:FailedAuthentication</faultcode><faultstring>bad credentials</faultstring></S:Fault></S:Body></S:Envelope>`,
+      );
+      const err = await connect({
+        url: sim.url,
+        bindings: schemas,
+        thumbprint: sim.thumbprint,
+        keepAlive: false,
+        auth: { kind: "sso", username: "u", password: "wrong", stsUrl: `${sts.origin}${STS_PATH}` },
+      }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: "StsFaultError", faultName: "FailedAuthentication", code: "TSVMOMI_ERR_STS_FAULT" });
+      expect(sts.requests).toHaveLength(1);
+      for (let i = 0; i < 200 && sts.openConnections() > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(sts.openConnections()).toBe(0);
+    } finally {
+      await sts.close();
+    }
+  });
+
   it("an expired token is refused before sending: LoginByToken, Renew, and re-login with a kept token", async () => {
     const sts = await admin.stsClient();
     const fresh = await sts.issue({ username: "u", password: "p" });
