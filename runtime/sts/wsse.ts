@@ -194,7 +194,7 @@ export function sealMessage(payload: string, o: SecurityOptions): SealedMessage 
     o.sign.reference.kind === "certificate"
       ? `<wsse:SecurityTokenReference><wsse:Reference URI="#${bstId}" ValueType="${X509V3}"></wsse:Reference></wsse:SecurityTokenReference>`
       : `<wsse:SecurityTokenReference xmlns:wsse11="${WSSE11_NS}" wsse11:TokenType="${SAML_TOKEN_TYPE}">` +
-        `<wsse:KeyIdentifier ValueType="${SAML_ID}">${o.sign.reference.token.id}</wsse:KeyIdentifier></wsse:SecurityTokenReference>`;
+        `<wsse:KeyIdentifier ValueType="${SAML_ID}">${escapeText(o.sign.reference.token.id)}</wsse:KeyIdentifier></wsse:SecurityTokenReference>`;
   header +=
     `<ds:Signature xmlns:ds="${DSIG_NS}"${o.sign.signatureId ? ` Id="${o.sign.signatureId}"` : ""}>${signedInfo}` +
     `<ds:SignatureValue>${o.sign.key.signBase64(signedInfo)}</ds:SignatureValue><ds:KeyInfo>${keyInfo}</ds:KeyInfo></ds:Signature>`;

@@ -140,6 +140,30 @@ describe("SSO STS against vcsim", () => {
     }
   });
 
+  it("with a session cache, a second SSO connect reuses the session: no token issued, no LoginByToken", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const dir = await mkdtemp(`${tmpdir()}/tsvmomi-sts-cache-`);
+    const methods: string[] = [];
+    const stop = subscribeTrace({ onRequest: (m) => methods.push(m.method) });
+    try {
+      const auth = { kind: "sso", certificate: pair.certificate, privateKey: pair.privateKey } as const;
+      const open = () => connect({ url: sim.url, bindings: schemas, thumbprint: sim.thumbprint, keepAlive: false, auth, sessionCache: `${dir}/sessions.json` });
+      const first = await open();
+      const key = first.userSession!.key;
+      await first[Symbol.asyncDispose](); // keeps the cached session alive
+      methods.length = 0;
+      await using second = await open();
+      expect(second.loggedIn).toBe(true);
+      expect(second.userSession?.key).toBe(key);
+      expect(methods).not.toContain("STS Issue");
+      expect(methods).not.toContain("LoginByToken");
+    } finally {
+      stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("connect({ auth: { kind: 'sso', username, password } }) logs in with a bearer token from the discovered STS", async () => {
     await using c = await connect({
       url: sim.url,
