@@ -400,6 +400,7 @@ export async function connect<B extends BindingTables>(opts: ConnectOptions<B>):
       namespace: bindings.namespace,
       path: `${sdkPath(url)}/vimServiceVersions.xml`,
       ...(opts.version !== undefined ? { pin: opts.version } : {}),
+      ...(opts.maxResponseBytes !== undefined ? { maxBytes: opts.maxResponseBytes } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(logger ? { logger } : {}),
     });
