@@ -71,9 +71,16 @@ export interface ConnectOptions<B extends BindingTables> {
   /**
    * Largest response body decoded, in bytes; a bigger one fails with a
    * CodecError TOO_LARGE while it streams in, before it is all read.
-   * Default DEFAULT_MAX_BYTES (512 MiB).
+   * Default DEFAULT_MAX_BYTES (512 MiB, at most an eighth of the heap).
    */
   readonly maxResponseBytes?: number;
+  /**
+   * Most XML elements decoded from one response; more fail with CodecError
+   * TOO_LARGE while streaming. Bounds the heap the decoded result takes
+   * (dense small elements cost several times their bytes). Default
+   * DEFAULT_MAX_ELEMENTS: a quarter of the heap at 160 bytes per element.
+   */
+  readonly maxResponseElements?: number;
   readonly logger?: ClientLogger;
   readonly signal?: AbortSignal;
 }
@@ -154,6 +161,7 @@ export class Client<B extends BindingTables = BindingTables> {
       trace: { ...init.options.trace, secrets: () => [state.cookie] },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
+      ...(init.options.maxResponseElements !== undefined ? { maxElements: init.options.maxResponseElements } : {}),
       isNotAuthenticated,
     });
   }

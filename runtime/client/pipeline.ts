@@ -35,6 +35,8 @@ export interface PipelineOptions {
   readonly longs?: LongPolicy;
   /** Response size limit handed to the streaming decoder. */
   readonly maxBytes?: number;
+  /** Element budget handed to the streaming decoder. */
+  readonly maxElements?: number;
   readonly isNotAuthenticated: (err: unknown) => boolean;
 }
 
@@ -65,6 +67,7 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
       faultFactory: (info) => toFaultError(o.registry, info),
       ...(o.longs ? { longs: o.longs } : {}),
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+      ...(o.maxElements !== undefined ? { maxElements: o.maxElements } : {}),
     });
   };
   return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated), retry<ApiCall, unknown>(o.retry))(codec);
