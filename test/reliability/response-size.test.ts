@@ -143,7 +143,7 @@ describe("response size limit", () => {
     expectAnswer();
     try {
       const err = await client
-        .call(PropertyCollector.RetrievePropertiesEx, client.serviceContent.propertyCollector, { specSet: [], options: {} })
+        .call(PropertyCollector.RetrievePropertiesEx, client.serviceContent.propertyCollector, { specSet: [], options: { _typeName: "RetrieveOptions" } })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CodecError);
       expect((err as CodecError).code).toBe("TOO_LARGE");
