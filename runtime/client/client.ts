@@ -11,7 +11,7 @@ import { registryFromTables, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
-import { createTransport, type Transport } from "../soap/transport.js";
+import { createTransport, DEFAULT_TIMEOUT_MS, type Transport } from "../soap/transport.js";
 import { compareVersions, negotiateVersion } from "../soap/versions.js";
 import type { MoRef } from "../types.js";
 import type { ApiCall } from "../session/api-call.js";
@@ -59,7 +59,12 @@ export interface ConnectOptions<B extends BindingTables> {
   readonly keepAlive?: number | false;
   /** File of session cookies reused across runs (needs `username`/`password`); `false` or absent disables. */
   readonly sessionCache?: string | false;
-  /** Default per-call deadline in ms. Default 300 000. */
+  /**
+   * Deadline of each call in ms, from the call until its answer is decoded:
+   * every retry, the backoff and any `Retry-After` wait between attempts, and
+   * the replay after a re-login all fit in it. Default 300 000; 0 disables.
+   * A call's own `{ timeout }` overrides it.
+   */
   readonly timeout?: number;
   /** TCP + TLS connect deadline in ms. Default 10 000. */
   readonly connectTimeout?: number;
@@ -134,6 +139,7 @@ export class Client<B extends BindingTables = BindingTables> {
   readonly #handler: Handler<ApiCall, unknown>;
   readonly #logger: ClientLogger;
   readonly #keepAliveMs: number | false;
+  readonly #timeoutMs: number;
   #keepAlive: KeepAlive | undefined;
   #userSession: UserSession | undefined;
   #loggedIn = false;
@@ -149,6 +155,7 @@ export class Client<B extends BindingTables = BindingTables> {
     this.#registry = init.registry;
     this.#logger = init.options.logger ?? { warn: (m) => process.emitWarning(m, { code: "TSVMOMI_CLIENT" }) };
     this.#keepAliveMs = init.options.keepAlive ?? DEFAULT_KEEPALIVE_MS;
+    this.#timeoutMs = init.options.timeout ?? DEFAULT_TIMEOUT_MS;
     for (const m of Object.values(builtin)) if (typeof m === "object" && "params" in m) init.registry.addMethod(m);
     const state = this.#state;
     this.#handler = buildPipeline({
@@ -216,12 +223,14 @@ export class Client<B extends BindingTables = BindingTables> {
 
   readonly #send: Sender = (method, args, extra = {}) => {
     if (this.#closed) return Promise.reject(new ClientClosedError(method.name));
+    // One deadline for the whole call: every attempt, the backoff between them, a re-login's replay.
+    const ms = extra.timeout ?? this.#timeoutMs;
     return this.#handler({
       method: method.name,
       args,
       safe: method.safe,
       ...(extra.signal ? { signal: extra.signal } : {}),
-      ...(extra.timeout !== undefined ? { timeout: extra.timeout } : {}),
+      ...(ms > 0 ? { deadline: { at: Date.now() + ms, ms } } : { timeout: 0 }),
       ...(extra.soapHeaders ? { soapHeaders: extra.soapHeaders } : {}),
       ...(extra.recover === false ? { recover: false } : {}),
     });

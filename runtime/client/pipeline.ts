@@ -61,7 +61,7 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
       body,
       safe: call.safe,
       ...(call.signal ? { signal: call.signal } : {}),
-      ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
+      ...(call.deadline ? { deadline: call.deadline } : call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });
     return decodeResponse(o.registry, call.method, res.body, {
       faultFactory: (info) => toFaultError(o.registry, info),
