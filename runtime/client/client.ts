@@ -196,6 +196,11 @@ export class Client<B extends BindingTables = BindingTables> {
     return this.#userSession;
   }
 
+  /** Where the client's warnings go (`logger` of connect, default process.emitWarning); layers built on the client report side failures here. */
+  get logger(): ClientLogger {
+    return this.#logger;
+  }
+
   get loggedIn(): boolean {
     return this.#loggedIn;
   }
