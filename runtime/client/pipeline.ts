@@ -21,6 +21,7 @@ import type { Transport } from "../soap/transport.js";
 import { encodeRequest } from "../codec/index.js";
 import type { ApiCall } from "../session/api-call.js";
 import { toFaultError } from "../session/errors.js";
+import { sessionLostInResult } from "../session/lost-in-result.js";
 import { sessionLayer } from "../session/relogin.js";
 import type { SessionState } from "../session/session-state.js";
 
@@ -70,5 +71,5 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
       ...(o.maxElements !== undefined ? { maxElements: o.maxElements } : {}),
     });
   };
-  return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated), retry<ApiCall, unknown>(o.retry))(codec);
+  return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated, sessionLostInResult), retry<ApiCall, unknown>(o.retry))(codec);
 }

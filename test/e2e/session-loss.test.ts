@@ -59,4 +59,38 @@ describe("session loss during collector work (vcsim)", () => {
       }
     }
   });
+
+  it("a raw RetrievePropertiesEx on a dead session logs in again and returns the properties (a NotAuthenticated missingSet is a session loss)", async () => {
+    const c = await open();
+    try {
+      const spec = {
+        specSet: [
+          {
+            _typeName: "PropertyFilterSpec" as const,
+            propSet: [{ _typeName: "PropertySpec" as const, type: "Folder", pathSet: ["name", "childEntity"] }],
+            objectSet: [{ _typeName: "ObjectSpec" as const, obj: c.serviceContent.rootFolder }],
+          },
+        ],
+        options: { _typeName: "RetrieveOptions" as const },
+      };
+      const before = await c.call(PropertyCollector.RetrievePropertiesEx, c.serviceContent.propertyCollector, spec);
+      const key = c.userSession!.key;
+      await terminate(c);
+      const logins: string[] = [];
+      const stop = subscribeTrace({ onRequest: (m) => void (m.method === "Login" && logins.push(m.method)) });
+      try {
+        for (let i = 0; i < 5; i++) {
+          const after = await c.call(PropertyCollector.RetrievePropertiesEx, c.serviceContent.propertyCollector, spec);
+          expect(after?.objects[0]?.missingSet ?? []).toEqual([]);
+          expect(after?.objects[0]?.propSet).toEqual(before?.objects[0]?.propSet);
+        }
+      } finally {
+        stop();
+      }
+      expect(logins).toHaveLength(1);
+      expect(c.userSession!.key).not.toBe(key);
+    } finally {
+      await c[Symbol.asyncDispose]();
+    }
+  });
 });
