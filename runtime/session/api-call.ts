@@ -11,6 +11,8 @@ export interface ApiCall {
   readonly safe: boolean;
   readonly signal?: AbortSignal;
   readonly timeout?: number;
+  /** The call's overall deadline, set once by the client from `timeout`; every attempt and wait fits in it. */
+  readonly deadline?: { readonly at: number; readonly ms: number };
   /** Pre-serialized SOAP header children, or a sealer that signs the body (holder-of-key LoginByToken). */
   readonly soapHeaders?: string | HeaderSealer;
   /** False for the session's own calls (Login, validation): a NotAuthenticated must not trigger a re-login. */
