@@ -63,7 +63,7 @@ export interface ConnectOptions<B extends BindingTables> {
   readonly version?: string;
   /** Keepalive interval in ms (CurrentTime while logged in); default 10 minutes; `false` disables. */
   readonly keepAlive?: number | false;
-  /** File of session cookies reused across runs (needs `username`/`password`); `false` or absent disables. */
+  /** File of session cookies reused across runs (needs `username`/`password` or `auth`); `false` or absent disables. The cache holds no token. */
   readonly sessionCache?: string | false;
   /**
    * Deadline of each call in ms, from the call until its answer is decoded:

@@ -17,6 +17,7 @@ import {
   NotXmlError,
   startTokenRenewal,
   MAX_STS_RESPONSE_BYTES,
+  discoverStsUrl,
 } from "../../runtime/index.js";
 import { makeKeyPair, xmlsecVerify, type TestKeyPair } from "../fixtures/sts/keys.js";
 import { startRecorder, type Recorder } from "../fixtures/sts/recorder.js";
@@ -212,5 +213,33 @@ describe("holder-of-key credentials", () => {
       await sts.close();
       await srv.close();
     }
+  });
+});
+
+describe("STS discovery", () => {
+  const VC = "https://vc.example.com/sdk";
+  it("takes the config.vpxd.sso.sts.uri setting when the server answers", async () => {
+    await expect(discoverStsUrl(VC, async () => [{ key: "config.vpxd.sso.sts.uri", value: "https://psc.example.com/sts/STSService/corp.local" }])).resolves.toEqual({
+      url: "https://psc.example.com/sts/STSService/corp.local",
+      source: "setting",
+    });
+  });
+
+  it("falls back to /sts/STSService/<domain> on the vCenter when the setting cannot be read, saying why", async () => {
+    const why: string[] = [];
+    const denied = async () => {
+      throw Object.assign(new Error("NotAuthenticated"), { name: "NotAuthenticated" });
+    };
+    await expect(discoverStsUrl(VC, denied, { onFallback: (w) => why.push(w) })).resolves.toEqual({
+      url: "https://vc.example.com/sts/STSService/vsphere.local",
+      source: "default",
+    });
+    expect(why[0]).toMatch(/reading config\.vpxd\.sso\.sts\.uri failed \(NotAuthenticated\); using https:\/\/vc\.example\.com\/sts\/STSService\/vsphere\.local/);
+    await expect(discoverStsUrl(VC, async () => [], { domain: "corp.local" })).resolves.toMatchObject({ url: "https://vc.example.com/sts/STSService/corp.local" });
+  });
+
+  it("a setting that is not an http(s) URL is a StsResponseError, not a silent fallback", async () => {
+    await expect(discoverStsUrl(VC, async () => [{ key: "config.vpxd.sso.sts.uri", value: "not a url" }])).rejects.toThrow(/config\.vpxd\.sso\.sts\.uri setting is not a URL/);
+    await expect(discoverStsUrl(VC, async () => [{ key: "config.vpxd.sso.sts.uri", value: "ftp://x/sts" }])).rejects.toBeInstanceOf(StsResponseError);
   });
 });
