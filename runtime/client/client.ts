@@ -195,7 +195,7 @@ export class Client<B extends BindingTables = BindingTables> {
   #persist: ((cookie: string | undefined) => Promise<void>) | undefined;
   #closed = false;
   readonly #options: ConnectOptions<B>;
-  /** STS clients by URL, closed with this client. */
+  /** STS clients by URL and TLS pin, closed with this client. */
   readonly #sts = new Map<string, StsClient>();
 
   /** Use `connect()`. */
@@ -390,14 +390,16 @@ export class Client<B extends BindingTables = BindingTables> {
    */
   async stsClient(options: { url?: string | URL; domain?: string; thumbprint?: string; ca?: string | Uint8Array; signal?: AbortSignal } = {}): Promise<StsClient> {
     const url = options.url !== undefined ? new URL(options.url).href : (await this.discoverSts({ ...(options.domain ? { domain: options.domain } : {}), ...(options.signal ? { signal: options.signal } : {}) })).url;
-    const cached = this.#sts.get(url);
-    if (cached) return cached;
+    if (this.#closed) throw new ClientClosedError("stsClient");
     const o = this.#options;
     const pinned = options.thumbprint !== undefined || options.ca !== undefined;
     // TLS settings mean nothing to a plain-http STS (a test double, a local proxy); a pin would refuse it.
     const tls = new URL(url).protocol === "https:";
     const ca = !tls ? undefined : pinned ? options.ca : o.ca;
     const thumbprint = !tls ? undefined : pinned ? options.thumbprint : o.thumbprint;
+    const cacheKey = `${url} ${thumbprint ?? ""} ${pinned && ca !== undefined ? "ca" : ""}`;
+    const cached = this.#sts.get(cacheKey);
+    if (cached) return cached;
     const sts = new StsClient({
       url,
       ...(tls && !pinned && o.insecure !== undefined ? { insecure: o.insecure } : {}),
@@ -407,7 +409,7 @@ export class Client<B extends BindingTables = BindingTables> {
       ...(o.trace ? { trace: o.trace } : {}),
       ...(o.logger ? { logger: o.logger } : {}),
     });
-    this.#sts.set(url, sts);
+    this.#sts.set(cacheKey, sts);
     return sts;
   }
 
