@@ -173,6 +173,13 @@ describe("SSO STS against vcsim", () => {
       auth: { kind: "sso", username: "user@vsphere.local", password: "Secret-pass-1" },
     });
     expect(c.userSession?.userName).toBe("Administrator@VSPHERE.LOCAL");
+
+    // The same after connecting, on a client that is not logged in yet.
+    await using later = await connect({ url: sim.url, bindings: schemas, thumbprint: sim.thumbprint, keepAlive: false });
+    expect(later.loggedIn).toBe(false);
+    const session = await later.loginBySso({ kind: "sso", username: "user@vsphere.local", password: "Secret-pass-1" });
+    expect(session.userName).toBe("Administrator@VSPHERE.LOCAL");
+    expect(later.loggedIn).toBe(true);
   });
 
   it("a failed SSO login fails connect with the STS fault and leaves no STS connection open", async () => {
