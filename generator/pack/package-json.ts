@@ -1,7 +1,7 @@
 /**
  * The published package's identity and shape.
  *
- * Versioning: the release is in the name (`@tsvmomi/vim25-7.0.3`), so the
+ * Versioning: the release is in the name (`@tsvmomi/vim25-<release>`), so the
  * version is the generator's own (`0.1.0`) and tracks the shape of the
  * bindings, not VMware's release. That keeps it a plain semver that `^` ranges
  * match (a prerelease such as `7.0.3-tsvmomi.0` would be skipped by ranges),

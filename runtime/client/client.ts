@@ -31,7 +31,7 @@ import {
   type ResultOf,
   type ServiceContentOf,
 } from "./descriptor.js";
-import { versionsUpTo } from "./known-versions.js";
+import { offeredVersions } from "./known-versions.js";
 import { buildPipeline } from "./pipeline.js";
 
 export interface ClientLogger {
@@ -396,7 +396,7 @@ export async function connect<B extends BindingTables>(opts: ConnectOptions<B>):
   });
   try {
     const negotiated = await negotiateVersion(transport, {
-      known: versionsUpTo(bindings.apiVersion),
+      known: offeredVersions(bindings),
       namespace: bindings.namespace,
       path: `${sdkPath(url)}/vimServiceVersions.xml`,
       ...(opts.version !== undefined ? { pin: opts.version } : {}),
