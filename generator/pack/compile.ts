@@ -14,6 +14,12 @@ export interface CompileOptions {
    * vim25 package, which is not in the in-memory file system).
    */
   externalModules?: string[];
+  /**
+   * The runtime package's declaration files (`index.d.ts`, `client/client.d.ts` …),
+   * which the bindings import their shared shapes from (`import type … from "tsvmomi"`);
+   * mounted as `node_modules/tsvmomi` for the check.
+   */
+  runtimeTypes?: Map<string, string>;
 }
 
 export interface CompileResult {
@@ -51,6 +57,11 @@ export function compileBindings(sources: Map<string, string>, opts: CompileOptio
   });
   // NodeNext decides ESM vs CJS from the nearest package.json, as it will in the published package.
   project.getFileSystem().writeFileSync("/package.json", JSON.stringify({ type: "module" }));
+  if (opts.runtimeTypes) {
+    const fsys = project.getFileSystem();
+    fsys.writeFileSync("/node_modules/tsvmomi/package.json", JSON.stringify({ name: "tsvmomi", type: "module", types: "./index.d.ts", exports: { ".": { types: "./index.d.ts" } } }));
+    for (const [rel, text] of opts.runtimeTypes) fsys.writeFileSync(`/node_modules/tsvmomi/${rel}`, text);
+  }
   for (const [rel, text] of sources) {
     if (rel.endsWith(".ts")) project.createSourceFile(`${SRC}/${rel}`, text, { overwrite: true });
   }

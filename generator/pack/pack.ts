@@ -87,7 +87,12 @@ export async function packBindings(model: ApiModel, opts: PackOptions): Promise<
   opts.signal?.throwIfAborted();
 
   progress(`compiling ${sources.size} files with ts-morph (in memory${opts.check === false ? ", no type-check" : ""})`);
-  const compiled = compileBindings(sources, { check: opts.check !== false, ...(dep ? { externalModules: [dep.name] } : {}) });
+  const check = opts.check !== false;
+  const compiled = compileBindings(sources, {
+    check,
+    ...(dep ? { externalModules: [dep.name] } : {}),
+    ...(check ? { runtimeTypes: await runtimeDeclarations() } : {}),
+  });
   opts.signal?.throwIfAborted();
 
   const distFiles = [...compiled.files.keys()];
@@ -173,4 +178,25 @@ async function runPublint(tarball: string): Promise<NonNullable<PackResult["lint
   return {
     messages: messages.map((m) => ({ type: m.type, code: m.code, text: utils.formatMessage(m, pkg, { color: false }) ?? m.code })),
   };
+}
+
+/**
+ * The built runtime's declarations (dist/runtime), which generated bindings
+ * import their shared shapes from as the `tsvmomi` package.
+ */
+export async function runtimeDeclarations(root = path.join(repoRoot(), "dist", "runtime")): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(path.join(dir, e.name), `${prefix}${e.name}/`);
+      else if (e.name.endsWith(".d.ts")) out.set(`${prefix}${e.name}`, await fs.readFile(path.join(dir, e.name), "utf8"));
+    }
+  };
+  try {
+    await walk(root, "");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`pack: the runtime's declarations are not built (${root} is missing); run \`npm run build\` first`);
+    throw err;
+  }
+  return out;
 }

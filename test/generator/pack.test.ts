@@ -21,7 +21,7 @@ import { InvalidLogin, MethodFault } from "${NAME}/faults";
 import { PowerOnVM_Task } from "${NAME}/methods/Unowned";
 import type { MethodDescriptor, MoRef } from "${NAME}/core";
 
-const spec: VirtualMachineConfigSpec = { _typeName: "VirtualMachineConfigSpec", name: "vm1", numCPUs: 2 };
+const spec: VirtualMachineConfigSpec = { name: "vm1", numCPUs: 2 };
 const state: VirtualMachinePowerState = VirtualMachinePowerState.poweredOn;
 type Params = NonNullable<(typeof PowerOnVM_Task)["__types"]>["params"];
 const params: Params = { host: { type: "HostSystem", value: "host-1" } };
@@ -58,7 +58,19 @@ describe("pack vim25 7.0.3 (WSDL only) and consume it", () => {
     writeFileSync(
       path.join(consumer, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, skipLibCheck: false, types: [] },
+        // Until the runtime is installable as the `tsvmomi` package, its built declarations stand in for it.
+        compilerOptions: {
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+          lib: ["ES2023", "ESNext.Disposable"],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ["node"],
+          typeRoots: [path.join(repoRoot(), "node_modules", "@types")],
+          paths: { tsvmomi: [path.join(repoRoot(), "dist", "runtime", "index.d.ts")] },
+        },
         files: ["good.ts"],
       }),
     );
