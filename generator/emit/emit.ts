@@ -233,7 +233,7 @@ function pathsView(model: ApiModel, mt: IrManagedType, docs: boolean, oldest: st
  * each to the versions not newer than it.
  */
 function knownVersions(model: ApiModel): string[] {
-  const all = new Set(model.versions ?? []);
+  const all = new Set([...(model.versions ?? []), ...(model.apiVersions ?? [])]);
   const add = (v: string | undefined) => v && all.add(v);
   add(model.apiVersion);
   for (const t of Object.values(model.dataTypes)) {
@@ -265,7 +265,8 @@ function schemasView(model: ApiModel, borrowed: (x: { external?: string }) => bo
   // The root object a session starts from: what RetrieveServiceContent (or pbm's, sms' … equivalent) returns.
   const rootMethod = Object.values(model.methods).find((m) => /Retrieve(Service)?Content$/.test(m.name) && m.returns && !m.returns.primitive);
   const serviceContent = rootMethod && model.dataTypes[rootMethod.returns!.type] ? rootMethod.returns!.type : undefined;
-  return { namespace: model.namespace, apiVersion: model.apiVersion, types, enums, serviceContent };
+  const apiVersions = nonEmpty(model.apiVersions ?? []);
+  return { namespace: model.namespace, apiVersion: model.apiVersion, apiVersions, types, enums, serviceContent };
 }
 
 /** Fault classes must be declared after their base class. */

@@ -3,7 +3,7 @@
  * package folder atomically, `npm pack` it, and lint the tarball with publint.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -14,7 +14,7 @@ import { writeTreeAtomically } from "../emit/write.js";
 import { compileBindings } from "./compile.js";
 import { isSemver, makePackageJson, packageName } from "./package-json.js";
 import { makeReadme, type Provenance } from "./readme.js";
-import { repoRoot } from "../../wsdl/paths.js";
+import { generatorPackage, runtimePackage, runtimePeerRange } from "../package-info.js";
 import { findRelease, vmodlDatabases } from "../../wsdl/manifest.js";
 
 const run = promisify(execFile);
@@ -69,8 +69,7 @@ export function manifestProvenance(model: ApiModel): Provenance {
 }
 
 export function generatorVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version?: string };
-  return pkg.version ?? "0.0.0";
+  return generatorPackage().version;
 }
 
 export async function packBindings(model: ApiModel, opts: PackOptions): Promise<PackResult> {
@@ -96,6 +95,7 @@ export async function packBindings(model: ApiModel, opts: PackOptions): Promise<
   opts.signal?.throwIfAborted();
 
   const distFiles = [...compiled.files.keys()];
+  const runtime = runtimePackage();
   const pkgJson = makePackageJson({
     service: model.service,
     release: model.release,
@@ -104,7 +104,8 @@ export async function packBindings(model: ApiModel, opts: PackOptions): Promise<
     namespace: model.namespace,
     distFiles,
     ...(dep ? { dependsOn: dep } : {}),
-    generator: { name: "tsvmomi-gen", version: generatorVersion() },
+    generator: { name: generatorPackage().name, version: generatorVersion() },
+    runtime: { name: runtime.name, range: runtimePeerRange(runtime.version), node: runtime.node },
   });
   const tree = new Map<string, string>();
   tree.set("package.json", JSON.stringify(pkgJson, null, 2) + "\n");
@@ -181,10 +182,11 @@ async function runPublint(tarball: string): Promise<NonNullable<PackResult["lint
 }
 
 /**
- * The built runtime's declarations (dist/runtime), which generated bindings
- * import their shared shapes from as the `tsvmomi` package.
+ * The runtime package's declarations (every `.d.ts` under `dist/` of the `tsvmomi`
+ * package as Node resolves it from here), which generated bindings import
+ * their shared shapes from.
  */
-export async function runtimeDeclarations(root = path.join(repoRoot(), "dist", "runtime")): Promise<Map<string, string>> {
+export async function runtimeDeclarations(root = runtimeDistDir()): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const walk = async (dir: string, prefix: string): Promise<void> => {
     for (const e of await fs.readdir(dir, { withFileTypes: true })) {
@@ -195,8 +197,13 @@ export async function runtimeDeclarations(root = path.join(repoRoot(), "dist", "
   try {
     await walk(root, "");
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`pack: the runtime's declarations are not built (${root} is missing); run \`npm run build\` first`);
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`pack: the runtime's declarations are missing (${root}); run \`npm run build\` first`);
     throw err;
   }
   return out;
+}
+
+function runtimeDistDir(): string {
+  const pkgJson = createRequire(import.meta.url).resolve(`${runtimePackage().name}/package.json`);
+  return path.join(path.dirname(pkgJson), "dist");
 }
