@@ -38,6 +38,7 @@ import {
   type ServiceContentOf,
 } from "./descriptor.js";
 import { offeredVersions } from "./known-versions.js";
+import type { MethodGate } from "./version-gate.js";
 import { buildPipeline } from "./pipeline.js";
 
 export interface ClientLogger {
@@ -45,7 +46,7 @@ export interface ClientLogger {
   debug?(message: string): void;
 }
 
-export interface ConnectOptions<B extends BindingTables> {
+export interface ConnectOptions<B extends BindingTables, V extends string = string> {
   /** `https://host/sdk`; the path defaults to `/sdk`. Credentials in the URL are ignored (pass `username`/`password`). */
   readonly url: string | URL;
   /** The generated `schemas` value of the release to speak. */
@@ -59,8 +60,12 @@ export interface ConnectOptions<B extends BindingTables> {
   readonly thumbprint?: string;
   /** PEM CA certificate(s) to trust instead of Node's bundle. */
   readonly ca?: string | Uint8Array;
-  /** Pin the API version instead of negotiating it. */
-  readonly version?: string;
+  /**
+   * Pin the API version instead of negotiating it. Given as a literal
+   * (`"7.0.3.0"`), it also types the client: methods, parameters and property
+   * paths newer than it fail to compile, with a message naming the version they need.
+   */
+  readonly version?: V;
   /** Keepalive interval in ms (CurrentTime while logged in); default 10 minutes; `false` disables. */
   readonly keepAlive?: number | false;
   /** File of session cookies reused across runs (needs `username`/`password` or `auth`); `false` or absent disables. The cache holds no token. */
@@ -163,19 +168,19 @@ function sdkPath(url: URL): string {
   return url.pathname === "" || url.pathname === "/" ? "/sdk" : url.pathname.replace(/\/+$/, "");
 }
 
-interface ClientInit<B extends BindingTables> {
+interface ClientInit<B extends BindingTables, V extends string = string> {
   readonly url: URL;
   readonly transport: Transport;
   readonly registry: TableRegistry;
   readonly version: string;
-  readonly options: ConnectOptions<B>;
+  readonly options: ConnectOptions<B, V>;
 }
 
 interface Sender {
   (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<ApiCall>): Promise<unknown>;
 }
 
-export class Client<B extends BindingTables = BindingTables> {
+export class Client<B extends BindingTables = BindingTables, V extends string = string> {
   /** Negotiated (or pinned) vim25 API version, e.g. `"6.5"`, `"8.0.2.0"`. */
   readonly version: string;
   /** `https://host/sdk` without credentials. */
@@ -199,7 +204,7 @@ export class Client<B extends BindingTables = BindingTables> {
   readonly #sts = new Map<string, StsClient>();
 
   /** Use `connect()`. */
-  constructor(init: ClientInit<B>) {
+  constructor(init: ClientInit<B, V>) {
     this.version = init.version;
     this.url = `${init.url.origin}${sdkPath(init.url)}`;
     this.#transport = init.transport;
@@ -257,8 +262,12 @@ export class Client<B extends BindingTables = BindingTables> {
     return this.#loggedIn;
   }
 
-  /** Calls a method: `client.call(Folder.CreateFolder, rootFolder, { name: "x" })`. */
-  async call<D extends AnyDescriptor>(descriptor: D, thisRef: CallThis<D>, ...rest: CallRest<D>): Promise<ResultOf<D>> {
+  /**
+   * Calls a method: `client.call(Folder.CreateFolder, rootFolder, { name: "x" })`.
+   * On a client pinned to an API version, a method or parameter newer than it
+   * does not compile (`MethodGate`, `PinnedParams`).
+   */
+  async call<D extends AnyDescriptor>(descriptor: D & MethodGate<D, B, V>, thisRef: CallThis<D>, ...rest: CallRest<D, B, V>): Promise<ResultOf<D>> {
     const [params, options] = rest as [Record<string, unknown> | undefined, CallOptions | undefined];
     const name = descriptor?.name;
     if (typeof name !== "string" || !Array.isArray(descriptor.params)) {
@@ -510,7 +519,7 @@ export class Client<B extends BindingTables = BindingTables> {
   }
 
   /** @internal connect's second half: service content, then a cached or fresh session. */
-  static async _start<B extends BindingTables>(client: Client<B>, opts: ConnectOptions<B>, cache: { store: SessionCache; key: string } | undefined): Promise<void> {
+  static async _start<B extends BindingTables, V extends string>(client: Client<B, V>, opts: ConnectOptions<B, V>, cache: { store: SessionCache; key: string } | undefined): Promise<void> {
     const signal = opts.signal;
     client.#serviceContent = (await client.#send(builtin.RetrieveServiceContent, { _this: SERVICE_INSTANCE }, signal ? { signal } : {})) as ServiceContentOf<B>;
     const { username, password, auth } = opts;
@@ -561,7 +570,7 @@ function ssoCacheIdentity(auth: SsoAuth): { username: string; password: string }
 }
 
 /** Connects (negotiating the API version), fetches the service content and, given credentials, logs in. */
-export async function connect<B extends BindingTables>(opts: ConnectOptions<B>): Promise<Client<B>> {
+export async function connect<B extends BindingTables, V extends string = string>(opts: ConnectOptions<B, V>): Promise<Client<B, V>> {
   if (!opts || typeof opts !== "object") throw new TypeError("connect: expected an options object { url, bindings, … }");
   const url = new URL(opts.url);
   url.username = "";
@@ -607,7 +616,7 @@ export async function connect<B extends BindingTables>(opts: ConnectOptions<B>):
       ...(logger ? { logger } : {}),
     });
     logger?.debug?.(`speaking ${negotiated.soapAction} (${negotiated.source})`);
-    const client = new Client<B>({ url, transport, registry: registryFromTables(bindings), version: negotiated.version, options: opts });
+    const client = new Client<B, V>({ url, transport, registry: registryFromTables(bindings), version: negotiated.version, options: opts });
     try {
       await Client._start(client, opts, cache);
     } catch (err) {
