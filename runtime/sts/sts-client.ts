@@ -188,7 +188,8 @@ function lifetime(now: Date, ms: number | undefined): string {
   );
 }
 
-async function readBounded(body: AsyncIterable<Uint8Array>, max: number, tooLarge: () => Error): Promise<string> {
+/** Reads a response body as UTF-8, refusing more than `max` bytes while it streams in. */
+export async function readBounded(body: AsyncIterable<Uint8Array>, max: number, tooLarge: () => Error): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const it = body[Symbol.asyncIterator]();
