@@ -68,6 +68,8 @@ export interface ConnectOptions<B extends BindingTables> {
   readonly timeout?: number;
   /** TCP + TLS connect deadline in ms. Default 10 000. */
   readonly connectTimeout?: number;
+  /** Most sockets (and so calls in flight) to the server; more calls wait for one. Default 8. */
+  readonly connections?: number;
   /** Transient-failure retry (see runtime/soap/retry.ts); `{ attempts: 1 }` disables. */
   readonly retry?: RetryOptions;
   /** Trace options: `log` writes redacted bodies (default when TSVMOMI_TRACE=1), `write` receives the lines. */
@@ -414,6 +416,7 @@ export async function connect<B extends BindingTables>(opts: ConnectOptions<B>):
     ...(opts.ca !== undefined ? { ca: typeof opts.ca === "string" ? opts.ca : Buffer.from(opts.ca) } : {}),
     ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
     ...(opts.connectTimeout !== undefined ? { connectTimeout: opts.connectTimeout } : {}),
+    ...(opts.connections !== undefined ? { connections: opts.connections } : {}),
     ...(logger ? { logger } : {}),
   });
   try {
