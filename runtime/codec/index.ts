@@ -10,8 +10,10 @@
  *   no elements on the wire is absent, like every absent optional field (no
  *   `undefined`-valued keys).
  * - MoRefs are `{ type, value }` (+ `serverGuid` when sent).
- * - xsd:long within ±(2^53−1) is a number; beyond, `longs` decides
- *   ("round" default, "bigint", "error"). xsd:dateTime is a Date with
+ * - xsd:long within ±(2^53−1) is a number; beyond, a bigint (exact; `longs`
+ *   may choose "round" or "error" instead), in typed fields and anyType slots
+ *   alike. The encoder refuses a number beyond ±(2^53−1) for an xsd:long
+ *   (UNSAFE_LONG): it may already have lost digits. xsd:dateTime is a Date with
  *   sub-millisecond digits truncated; base64Binary is a Buffer.
  * - anyType slots decode by xsi:type: `xsd:*` primitives, `ArrayOfX` → X[],
  *   MoRefs, enums (strings) and data objects. No xsi:type → the text.
@@ -36,4 +38,4 @@ export {
   type ResponseBody,
 } from "./decode-response.js";
 export { CodecError, SoapFaultError, type CodecErrorCode, type SoapFaultInfo } from "./errors.js";
-export type { LongPolicy } from "./primitives.js";
+export { DEFAULT_LONG_POLICY, type LongPolicy } from "./primitives.js";

@@ -26,7 +26,7 @@ import {
 } from "./compiled-schema.js";
 import { CodecError, type SoapFaultInfo } from "./errors.js";
 import { DEFAULT_MAX_ELEMENTS } from "./limits.js";
-import { type LongPolicy, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInt32, parseLong } from "./primitives.js";
+import { DEFAULT_LONG_POLICY, type LongPolicy, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInt32, parseLong } from "./primitives.js";
 import type { XmlTokenizer, TokenHandler } from "./xml-tokenizer.js";
 
 const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
@@ -68,7 +68,7 @@ class Frame {
 }
 
 export interface DecodeOptions {
-  /** How xsd:long values beyond ±(2^53−1) decode. Default "round" (nearest double, like vSphere's JSON API). */
+  /** How xsd:long values beyond ±(2^53−1) decode. Default "bigint" (exact; see LongPolicy). */
   longs?: LongPolicy;
   /** Maps a decoded SOAP fault to the error thrown; default `new SoapFaultError(info)`. */
   faultFactory?: (info: SoapFaultInfo) => Error;
@@ -133,7 +133,7 @@ export class ResponseDecoder implements TokenHandler {
     this.responseName = method + "Response";
     this.returnField = returnField;
     this.result = returnField?.array ? [] : undefined;
-    this.longs = opts.longs ?? "round";
+    this.longs = opts.longs ?? DEFAULT_LONG_POLICY;
     this.methodFault = schema.typeInfo("MethodFault");
     this.maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.budget = this.maxElements;
