@@ -16,7 +16,11 @@
  *   (UNSAFE_LONG): it may already have lost digits. xsd:dateTime is a Date with
  *   sub-millisecond digits truncated; base64Binary is a Buffer.
  * - anyType slots decode by xsi:type: `xsd:*` primitives, `ArrayOfX` → X[],
- *   MoRefs, enums (strings) and data objects. No xsi:type → the text.
+ *   MoRefs, enums (strings) and data objects. No xsi:type → the text. An
+ *   xsi:type this registry does not know (a newer server's) decodes to
+ *   `{ _typeName: "DynamicData", _unknownType: "<wire name>", …children }`
+ *   (leaves as strings; text only → the string), and `ArrayOf<unknown>` to an
+ *   array of those.
  *
  * anyType encoding infers the XSD type: string → xsd:string, boolean →
  * xsd:boolean, integer → xsd:int (xsd:long outside int range), other number →
