@@ -19,7 +19,7 @@ import * as builtin from "../session/builtin-methods.js";
 import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../session/errors.js";
 import { startKeepAlive, type KeepAlive } from "../session/keepalive.js";
 import { securityHeader } from "../session/saml.js";
-import { SessionCache, sessionKey } from "../session/session-cache.js";
+import { SessionCache, type SessionCacheEntry } from "../session/session-cache.js";
 import { SessionState } from "../session/session-state.js";
 import {
   toMethodSchema,
@@ -362,17 +362,17 @@ export class Client<B extends BindingTables = BindingTables> {
   }
 
   /** @internal connect's second half: service content, then a cached or fresh session. */
-  static async _start<B extends BindingTables>(client: Client<B>, opts: ConnectOptions<B>, cache: { store: SessionCache; key: string } | undefined): Promise<void> {
+  static async _start<B extends BindingTables>(client: Client<B>, opts: ConnectOptions<B>, cache: SessionCacheEntry | undefined): Promise<void> {
     const signal = opts.signal;
     client.#serviceContent = (await client.#send(builtin.RetrieveServiceContent, { _this: SERVICE_INSTANCE }, signal ? { signal } : {})) as ServiceContentOf<B>;
     const { username, password } = opts;
     if (username === undefined || password === undefined) return;
     if (cache) {
-      const cookie = await cache.store.get(cache.key);
+      const cookie = await cache.get();
       if (cookie !== undefined && (await client.#adoptCookie(cookie, signal))) {
         client.#logger.debug?.(`reusing the cached session for ${client.url}`);
         client.#loggedIn = true;
-        client.#persist = (c) => cache.store.set(cache.key, c);
+        client.#persist = (c) => cache.set(c);
         // Credentials stay armed so the reused session can still be restored when it expires.
         client.#state.arm(async () => {
           await client.#authenticate(builtin.Login, { userName: username, password }, undefined);
@@ -380,7 +380,7 @@ export class Client<B extends BindingTables = BindingTables> {
         client.#startKeepAlive();
         return;
       }
-      client.#persist = (c) => cache.store.set(cache.key, c);
+      client.#persist = (c) => cache.set(c);
     }
     await client.login(username, password, signal ? { signal } : {});
   }
@@ -401,11 +401,12 @@ export async function connect<B extends BindingTables>(opts: ConnectOptions<B>):
   }
   opts.signal?.throwIfAborted();
 
-  let cache: { store: SessionCache; key: string } | undefined;
+  let cache: SessionCacheEntry | undefined;
   if (opts.sessionCache && opts.username !== undefined && opts.password !== undefined) {
-    const store = new SessionCache(opts.sessionCache);
-    await store.check(); // a loose-permission file fails before any traffic
-    cache = { store, key: sessionKey({ url: url.href, username: opts.username, password: opts.password, thumbprint: opts.thumbprint }) };
+    const warn = opts.logger ? (m: string) => opts.logger!.warn(m) : undefined;
+    const store = new SessionCache(opts.sessionCache, warn);
+    await store.check(); // a directory or a loose-permission file fails before any traffic
+    cache = store.entry({ url: url.href, username: opts.username, password: opts.password, thumbprint: opts.thumbprint });
   }
 
   const logger = opts.logger;
