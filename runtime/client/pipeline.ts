@@ -82,7 +82,9 @@ function sessionProbe(call: ApiCall): ApiCall {
 export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
   const wire = compose(trace(o.trace), cookieLayer(o.state))(transportHandler(o.transport));
   const codec: Handler<ApiCall, unknown> = async (call) => {
-    const body = encodeRequest(o.registry, call.method, call.args, call.soapHeaders ? { headers: call.soapHeaders } : {});
+    // A sealer runs per attempt: each retry carries a fresh timestamp and signature.
+    const headers = call.soapHeaders;
+    const body = encodeRequest(o.registry, call.method, call.args, typeof headers === "function" ? { seal: headers } : headers ? { headers } : {});
     const res = await wire({
       method: call.method,
       soapAction: o.soapAction,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { connect, retrieve, retrievePages, subscribeTrace, type Client } from "../../runtime/index.js";
-import { schemas, PropertyCollector, ServiceInstance, SessionManager } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, PropertyCollector, ServiceInstance, SessionManager } from "../support/bindings.js";
 
 type Bindings = typeof schemas;
 

@@ -13,7 +13,7 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodecError, connect, subscribeTrace } from "../../runtime/index.js";
 import { DEFAULT_MAX_BYTES } from "../../runtime/codec/index.js";
-import { PropertyCollector, ServiceInstance, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { PropertyCollector, ServiceInstance, schemas } from "../support/bindings.js";
 import { captureVcsimResponses } from "../fuzz/vcsim-capture.js";
 
 const LIMIT = 1024 * 1024;
@@ -164,7 +164,7 @@ describe("response size limit", () => {
         import { decodeResponse, DEFAULT_MAX_BYTES, DEFAULT_MAX_ELEMENTS } from "./runtime/codec/index.js";
         import { registryFromTables } from "./runtime/schema-tables.js";
         import { RetrievePropertiesEx } from "./runtime/session/builtin-methods.js";
-        import { schemas } from "./generated/vim25-7.0.3/index.js";
+        import { schemas } from "./test/support/bindings.js";
         import { getHeapStatistics } from "node:v8";
         const registry = registryFromTables(schemas);
         registry.addMethod(RetrievePropertiesEx);

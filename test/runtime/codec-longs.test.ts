@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { CodecError, decodeValue, encodeValue } from "../../runtime/codec/index.js";
 import { registryFromTables } from "../../runtime/schema-tables.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "../support/bindings.js";
 
 const registry = registryFromTables(schemas);
 const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"';

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { decodeResponseSync, decodeValue } from "../../runtime/codec/index.js";
 import { registryFromTables } from "../../runtime/schema-tables.js";
 import { RetrievePropertiesEx } from "../../runtime/session/builtin-methods.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "../support/bindings.js";
 import { envelope } from "../fixtures/codec/envelope.js";
 
 const registry = registryFromTables(schemas);
