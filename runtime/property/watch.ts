@@ -43,6 +43,7 @@ import {
 } from "./methods.js";
 import type { KindOf, PathsOf } from "./paths-of.js";
 import type { PathGate } from "../client/version-gate.js";
+import { checkPathsAgainstBindings, type PathTables } from "./path-check.js";
 import type { Selected } from "./selection.js";
 
 // ---- types ----------------------------------------------------------------
@@ -392,6 +393,8 @@ export async function watch<B extends BindingTables, V extends string, T extends
   opts: WatchOptions = {},
 ): Promise<Watch<KindOf<B, T>, WatchValues<B, T, P>>> {
   checkSpec(spec);
+  const registry = client.schemaRegistry as { tables?: PathTables } & Client["schemaRegistry"];
+  if (registry.tables) checkPathsAgainstBindings("watch", registry.tables, registry, [spec.type], spec.select);
   opts.signal?.throwIfAborted();
   const w = new WatchImpl(client as unknown as Client<BindingTables>, spec, opts);
   await w.start();
