@@ -66,6 +66,12 @@ export interface RetrieveOptions {
   readonly signal?: AbortSignal;
   /** Per-call deadline in ms for each request. */
   readonly timeout?: number;
+  /**
+   * Check each path against the bindings before sending (default true): a path
+   * they say cannot exist throws a TypeError with the nearest valid path.
+   * `false` sends it anyway, e.g. a property of a server newer than the bindings.
+   */
+  readonly checkPaths?: boolean;
 }
 
 /** Present on a retrieved object only when the server reported missing properties for it. */
@@ -152,9 +158,9 @@ function checkSelect(method: string, select: readonly string[]): void {
 }
 
 /** Validates the source and builds the filter spec; creates a ContainerView when asked to (after all checks pass). */
-async function plan(client: AnyClient, method: string, from: RetrieveSource<string>, select: readonly string[], signal?: AbortSignal): Promise<Plan | undefined> {
+async function plan(client: AnyClient, method: string, from: RetrieveSource<string>, select: readonly string[], checkPaths: boolean, signal?: AbortSignal): Promise<Plan | undefined> {
   checkSelect(method, select);
-  checkAgainstBindings(client, method, from, select);
+  if (checkPaths) checkAgainstBindings(client, method, from, select);
   const pathSet = [...new Set(select)];
   if (Array.isArray(from)) {
     if (from.length === 0) return undefined;
@@ -211,7 +217,7 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
   const pc = propertyServices(client, method).propertyCollector;
   signal?.throwIfAborted();
   const callOptions: CallOptions = { ...(signal ? { signal } : {}), ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
-  const planned = await plan(client, method, from, select, signal);
+  const planned = await plan(client, method, from, select, options.checkPaths !== false, signal);
   if (!planned) return;
   /** The token the server still holds for us; cleared once the last page arrived. */
   let token: string | undefined;
