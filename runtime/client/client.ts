@@ -7,7 +7,7 @@
 import type { SchemaRegistry } from "../schema.js";
 import { inspect } from "node:util";
 import type { LongPolicy } from "../codec/index.js";
-import { registryFromTables, type TableRegistry } from "../schema-tables.js";
+import { registryFromTables, secretFieldNames, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
@@ -226,7 +226,16 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       soapAction: `${init.registry.namespace}/${init.version}`,
       path: sdkPath(init.url),
       ...(init.options.retry ? { retry: init.options.retry } : {}),
-      trace: { ...init.options.trace, secrets: () => [state.cookie] },
+      trace: {
+        ...init.options.trace,
+        secrets: () => [state.cookie],
+        // What the bindings flag secret: fields of any type, and this method's own parameters.
+        secretElements: (method) => {
+          const params = init.registry.method(method)?.params.filter((p) => p.secret).map((p) => p.name) ?? [];
+          const fields = secretFieldNames(init.registry.tables);
+          return params.length ? [...fields, ...params] : fields;
+        },
+      },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
       ...(init.options.maxResponseElements !== undefined ? { maxElements: init.options.maxResponseElements } : {}),
