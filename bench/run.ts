@@ -5,7 +5,9 @@
  *
  *   --rounds N     rounds per workload (default 3); figures are medians
  *   --small        only the ~50-VM inventory, 1 round (the CI smoke run)
- *   --only a,b     any of retrieve, decode, watch, generator
+ *   --only a,b     any of retrieve, decode, watch, generator, scale (scale runs only when named:
+ *                  550 to 11,000 VMs take minutes; its tables are printed, see bench/ANALYSIS.md)
+ *   --scale-vms    scale's inventory sizes as VMs per pool (11 pools), default 50,100,500,1000
  *   --no-write     print only
  *   --profile      also run our retrieve under `node --cpu-prof` and summarise it
  *
@@ -21,16 +23,23 @@ import { machineFacts } from "./lib/machine.js";
 import { runJsonChild } from "./lib/proc.js";
 import { repoPath } from "./lib/repo.js";
 import { load1 } from "./lib/stats.js";
-import { buildNativeParts, INVENTORIES, startInventory, urlWithCredentials, vmCount, type Inventory } from "./lib/vcsim.js";
+import { buildNativeParts, INVENTORIES, scaledInventory, startInventory, urlWithCredentials, vmCount, type Inventory } from "./lib/vcsim.js";
 import { commandFor, type ClientName, type PeerResult } from "./workloads/clients.js";
 import { benchDecodeCaptured, benchDecodeSynthetic, type DecodeFigures } from "./workloads/decode.js";
 import { benchGenerator, type GeneratorFigures } from "./workloads/generator.js";
 import { benchRetrieve, type RetrieveRow } from "./workloads/retrieve.js";
 import { benchWatch, type WatchRow } from "./workloads/watch.js";
+import { benchPages, renderPages, renderScaling, type PagesFigures } from "./workloads/scale.js";
 import { RETRIEVE_PATHS } from "./workloads/retrieve-paths.js";
 
-const WORKLOADS = ["retrieve", "decode", "watch", "generator"] as const;
+const WORKLOADS = ["retrieve", "decode", "watch", "generator", "scale"] as const;
 type Workload = (typeof WORKLOADS)[number];
+/** What runs without --only: scale is heavy (an 11,000-VM vcsim) and runs only when named. */
+const DEFAULT_WORKLOADS: readonly Workload[] = ["retrieve", "decode", "watch", "generator"];
+/** Issue 16's sizes: the retrieve scaling table at 550, 5,500 and 11,000 VMs; retrievePages at 1,100 and 11,000. */
+const SCALE_RETRIEVE_VMS = new Set([550, 5_500, 11_000]);
+const SCALE_PAGES_VMS = new Set([1_100, 11_000]);
+const SCALE_PAGE_SIZE = 100;
 const CLIENTS: readonly ClientName[] = ["tsvmomi", "govmomi", "pyvmomi"];
 const WATCH_CLIENTS: readonly ClientName[] = ["tsvmomi", "govmomi"];
 const WATCH_CHANGES = 500; // capped at the inventory size
@@ -41,6 +50,7 @@ interface Options {
   only: Set<Workload>;
   write: boolean;
   profile: boolean;
+  scaleVms: number[];
 }
 
 function options(): Options {
@@ -51,6 +61,7 @@ function options(): Options {
       only: { type: "string" },
       "no-write": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
+      "scale-vms": { type: "string" },
     },
     strict: true,
   });
@@ -58,11 +69,13 @@ function options(): Options {
   const rounds = values.rounds === undefined ? (small ? 1 : 3) : Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds: expected a positive integer, got ${values.rounds}`);
   const only = new Set<Workload>();
-  for (const w of (values.only ?? WORKLOADS.join(",")).split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const w of (values.only ?? DEFAULT_WORKLOADS.join(",")).split(",").map((s) => s.trim()).filter(Boolean)) {
     if (!(WORKLOADS as readonly string[]).includes(w)) throw new Error(`--only: unknown workload "${w}"; expected some of ${WORKLOADS.join(", ")}`);
     only.add(w as Workload);
   }
-  return { rounds, small, only, write: !values["no-write"], profile: values.profile! };
+  const scaleVms = (values["scale-vms"] ?? "50,100,500,1000").split(",").map((v) => Number(v.trim()));
+  if (scaleVms.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`--scale-vms: expected positive integers (VMs per pool), got ${values["scale-vms"]}`);
+  return { rounds, small, only, write: !values["no-write"], profile: values.profile!, scaleVms };
 }
 
 // ---- table ------------------------------------------------------------------
@@ -228,7 +241,7 @@ async function main(): Promise<void> {
     }
   };
 
-  const needsSim = opts.only.has("retrieve") || opts.only.has("watch") || (opts.only.has("decode") && !opts.small);
+  const needsSim = opts.only.has("retrieve") || opts.only.has("watch") || opts.only.has("scale") || (opts.only.has("decode") && !opts.small);
   if (needsSim) buildNativeParts();
   const inventories = opts.small ? [INVENTORIES.small] : [INVENTORIES.large, INVENTORIES.small];
 
@@ -268,6 +281,32 @@ async function main(): Promise<void> {
     });
   }
 
+  if (opts.only.has("scale")) {
+    // Largest first: the figures that matter most are taken before the machine's load changes.
+    const sizes = opts.small ? [INVENTORIES.small] : [...opts.scaleVms].sort((a, b) => b - a).map(scaledInventory);
+    const scaling: RetrieveRow[] = [];
+    const paging: PagesFigures[] = [];
+    for (const inv of sizes) {
+      const expected = vmCount(inv);
+      const doRetrieve = opts.small || SCALE_RETRIEVE_VMS.has(expected);
+      const doPages = opts.small || SCALE_PAGES_VMS.has(expected);
+      if (!doRetrieve && !doPages) continue;
+      console.error(`bench: scale: starting vcsim with ${expected} VMs (load ${load1()})`);
+      await attempt(`Scale ${expected} VMs`, async () => {
+        await using sim = await startInventory(inv);
+        if (doPages) paging.push(...(await benchPages(sim, expected, opts.small ? 10 : SCALE_PAGE_SIZE, opts.rounds)));
+        if (doRetrieve) {
+          const row = await benchRetrieve(sim, inv.name, expected, opts.rounds, CLIENTS);
+          if (row.void) failed = true;
+          scaling.push(row);
+        }
+      });
+    }
+    paging.sort((a, b) => a.vms - b.vms || (a.mode === b.mode ? 0 : a.mode === "unpaged" ? -1 : 1));
+    if (scaling.length > 0) extras.push(`### How cost grows with work (--only scale, ${opts.rounds} round(s), medians)\n\n${renderScaling(scaling)}`);
+    if (paging.length > 0) extras.push(`### retrievePages, keeping nothing (--only scale, ${opts.rounds} round(s), medians)\n\n${renderPages(paging)}`);
+  }
+
   if (opts.only.has("decode")) {
     const synthVms = opts.small ? 500 : 5500;
     await attempt("Decode (synthetic)", async () => {
@@ -294,7 +333,10 @@ async function main(): Promise<void> {
   console.log(table);
   for (const e of extras) console.log(`\n${e}`);
 
-  if (opts.write) {
+  // Scale alone would replace the whole results table with its two extras; its figures go to bench/ANALYSIS.md by hand.
+  const scaleOnly = opts.only.size === 1 && opts.only.has("scale");
+  if (opts.write && scaleOnly) console.error("bench: --only scale prints its tables and leaves docs/BENCHMARKS.md alone");
+  if (opts.write && !scaleOnly) {
     const facts = machineFacts();
     const doc = [
       "# Benchmarks",

@@ -10,7 +10,7 @@ import { startVcsim, type Vcsim } from "../../test/vcsim/harness.js";
 import { repoPath } from "./repo.js";
 
 export interface Inventory {
-  readonly name: "small" | "large";
+  readonly name: string;
   readonly dc: number;
   readonly cluster: number;
   readonly host: number;
@@ -18,10 +18,13 @@ export interface Inventory {
   readonly vm: number;
 }
 
-export const INVENTORIES: Record<Inventory["name"], Inventory> = {
+export const INVENTORIES: Record<"small" | "large", Inventory> = {
   small: { name: "small", dc: 1, cluster: 1, host: 2, standaloneHost: 1, vm: 25 },
   large: { name: "large", dc: 1, cluster: 10, host: 2, standaloneHost: 1, vm: 500 },
 };
+
+/** The large inventory's layout with `vm` VMs per pool: 11 pools, so 11 × vm VMs (issue 16's scaling sizes). */
+export const scaledInventory = (vm: number): Inventory => ({ ...INVENTORIES.large, name: `${(11 * vm).toLocaleString("en-US")} VMs`, vm });
 
 export const vmCount = (inv: Inventory): number => inv.dc * (inv.cluster + inv.standaloneHost) * inv.vm;
 

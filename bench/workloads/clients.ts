@@ -11,11 +11,13 @@ export interface PeerResult {
   wallMs: number;
   doneEpochMs?: number;
   maxRssKb: number;
+  pages?: number;
+  firstPageMs?: number;
 }
 
 export const PYTHON = process.env.TSVMOMI_BENCH_PYTHON ?? "/usr/bin/python3";
 
-export function commandFor(client: ClientName, mode: "retrieve" | "watch", url: string, thumbprint: string, extra: string[] = [], nodeFlags: string[] = []): [string, string[]] {
+export function commandFor(client: ClientName, mode: "retrieve" | "watch" | "pages", url: string, thumbprint: string, extra: string[] = [], nodeFlags: string[] = []): [string, string[]] {
   switch (client) {
     case "tsvmomi":
       return [process.execPath, [...nodeFlags, distBench("workloads", "tsvmomi-worker.js"), mode, url, thumbprint, ...extra]];

@@ -6,12 +6,13 @@
  *
  *   node dist/bench/workloads/tsvmomi-worker.js retrieve <url> <thumbprint>
  *   node dist/bench/workloads/tsvmomi-worker.js watch <url> <thumbprint> <state> <count>
+ *   node dist/bench/workloads/tsvmomi-worker.js pages <url> <thumbprint> [pageSize]
  *
  * Prints one JSON line (`watch` prints READY first, once its cache holds the
  * initial state).
  */
 import { readFileSync } from "node:fs";
-import { connect, retrieve, watch, type Client } from "../../runtime/index.js";
+import { connect, retrieve, retrievePages, watch, type Client } from "../../runtime/index.js";
 import { schemas } from "../../test/support/bindings-schemas.js";
 import { RETRIEVE_PATHS } from "./retrieve-paths.js";
 
@@ -26,6 +27,9 @@ interface WorkerResult {
   wallMs: number;
   doneEpochMs?: number;
   maxRssKb: number;
+  /** pages mode: pages received, and ms from the first call to the first page. */
+  pages?: number;
+  firstPageMs?: number;
 }
 
 /** What a user of the runtime writes: one typed, paged retrieve through a ContainerView it cleans up. */
@@ -36,6 +40,25 @@ async function retrieveVms(client: Client<Bindings>): Promise<Omit<WorkerResult,
   let devices = 0;
   for (const vm of vms) devices += vm["config.hardware.device"]?.length ?? 0;
   return { count: vms.length, devices, wallMs };
+}
+
+/**
+ * A consumer that processes pages and keeps nothing: it counts VMs and devices
+ * page by page, so its peak RSS is what the runtime holds, not what the caller
+ * accumulates (issue 16's constant-memory workload).
+ */
+async function countPages(client: Client<Bindings>, pageSize: number | undefined): Promise<Omit<WorkerResult, "client" | "mode" | "maxRssKb">> {
+  const t0 = performance.now();
+  let count = 0;
+  let devices = 0;
+  let pages = 0;
+  let firstPageMs = NaN;
+  for await (const page of retrievePages(client, { container: client.serviceContent.rootFolder, type: "VirtualMachine" }, RETRIEVE_PATHS, pageSize ? { pageSize } : {})) {
+    if (pages++ === 0) firstPageMs = performance.now() - t0;
+    count += page.length;
+    for (const vm of page) devices += vm["config.hardware.device"]?.length ?? 0;
+  }
+  return { count, devices, wallMs: performance.now() - t0, pages, firstPageMs };
 }
 
 const debug = process.env.TSVMOMI_BENCH_DEBUG === "1";
@@ -73,8 +96,8 @@ async function main(): Promise<void> {
   // keeping its loop alive and exited 0 mid-call. This timer holds it open.
   const alive = setInterval(() => {}, 60_000);
   const [mode, url, thumbprint, state, want] = process.argv.slice(2);
-  if ((mode !== "retrieve" && mode !== "watch") || !url) {
-    throw new Error("usage: tsvmomi-worker retrieve|watch <url-with-credentials> <thumbprint> [state count]");
+  if ((mode !== "retrieve" && mode !== "watch" && mode !== "pages") || !url) {
+    throw new Error("usage: tsvmomi-worker retrieve|watch|pages <url-with-credentials> <thumbprint> [state count | pageSize]");
   }
   const u = new URL(url);
   const client = await connect({
@@ -86,7 +109,12 @@ async function main(): Promise<void> {
     keepAlive: false,
   });
   try {
-    const r = mode === "retrieve" ? await retrieveVms(client) : await watchPower(client, state ?? "poweredOff", Number(want ?? 0));
+    const r =
+      mode === "retrieve"
+        ? await retrieveVms(client)
+        : mode === "pages"
+          ? await countPages(client, state ? Number(state) : undefined)
+          : await watchPower(client, state ?? "poweredOff", Number(want ?? 0));
     const out: WorkerResult = { client: "tsvmomi", mode, ...r, maxRssKb: peakRssKb() };
     process.stdout.write(JSON.stringify(out) + "\n");
   } finally {
