@@ -44,8 +44,9 @@ export async function startInventory(inv: Inventory): Promise<Vcsim> {
     host: inv.host,
     standaloneHost: inv.standaloneHost,
     vm: inv.vm,
-    // 5,500 VMs take ~20 s to create on an idle 2-core machine; allow for a loaded one.
-    readyTimeoutMs: 300_000,
+    // 5,500 VMs take ~20 s to create on an idle 2-core machine; allow for a loaded one. At load 15,
+    // 11,000 VMs were not ready after 300 s, so the allowance grows with the inventory.
+    readyTimeoutMs: Math.max(300_000, vmCount(inv) * 60),
   });
 }
 

@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     password: decodeURIComponent(u.password),
     ...(thumbprint ? { thumbprint } : { insecure: true }),
     keepAlive: false,
+    // bench/levers.ts measures undici's socket count; unset keeps the runtime's default.
+    ...(process.env.TSVMOMI_BENCH_CONNECTIONS ? { connections: Number(process.env.TSVMOMI_BENCH_CONNECTIONS) } : {}),
   });
   try {
     const r =
