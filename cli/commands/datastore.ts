@@ -1,0 +1,69 @@
+/**
+ * `tsvmomi datastore ls [-ds NAME] [-l] [-R] [PATH]`: files on a datastore,
+ * through its HostDatastoreBrowser (SearchDatastore_Task, or
+ * SearchDatastoreSubFolders_Task with -R).
+ */
+import type { CommandContext } from "../context.js";
+import { methods } from "../bindings.js";
+import { CliError, UsageError } from "../errors.js";
+import { expand, resolvePath, type Found } from "../finder.js";
+import { retrieveAny } from "../../runtime/property/retrieve.js";
+import type { MoRef } from "../../runtime/types.js";
+import { cell, humanBytes, printJson, printTable } from "../output.js";
+import { runTask } from "../tasks-util.js";
+
+type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The datastore -ds (or TSVMOMI_DATASTORE / GOVC_DATASTORE) names: an inventory path or a unique name. */
+export async function datastoreArg(ctx: CommandContext): Promise<Found & { name: string }> {
+  const arg = (ctx.flags.ds as string | undefined) ?? ctx.io.env.TSVMOMI_DATASTORE ?? ctx.io.env.GOVC_DATASTORE;
+  if (!arg) throw new UsageError(`${ctx.command}: which datastore? pass -ds NAME (or set GOVC_DATASTORE)`, ctx.command);
+  const client = await ctx.client();
+  const hits = arg.includes("/") ? [await resolvePath(client, arg, ctx.io.env, ctx.signal)] : await expand(client, arg, ctx.io.env, ctx.signal, ["Datastore"]);
+  if (hits.length !== 1) throw new CliError(`-ds ${arg}: names ${hits.length} datastores (${hits.map((h) => h.path).join(", ")}); give its inventory path`);
+  if (hits[0]!.ref.type !== "Datastore") throw new CliError(`-ds ${arg}: ${hits[0]!.path} is a ${hits[0]!.ref.type}, not a Datastore`);
+  return hits[0]!;
+}
+
+export interface FileEntry {
+  readonly path: string;
+  readonly type?: string;
+  readonly size?: number;
+  readonly modified?: unknown;
+}
+
+export async function run(ctx: CommandContext): Promise<number | void> {
+  const ds = await datastoreArg(ctx);
+  const client = await ctx.client();
+  const [info] = await retrieveAny(client, [ds.ref], ["browser", "summary.accessible"], { signal: ctx.signal });
+  const browser = info?.browser as MoRef<"HostDatastoreBrowser"> | undefined;
+  if (!browser) throw new CliError(`${ds.path}: has no datastore browser`);
+  const dir = (ctx.args[0] ?? "").replace(/^\/+/, "");
+  const B = await methods.HostDatastoreBrowser();
+  const searchSpec = { details: { fileType: true, fileSize: true, modification: true, fileOwner: false }, sortFoldersFirst: true };
+  const datastorePath = `[${ds.name}] ${dir}`;
+  const recurse = ctx.flags.R === true;
+  const task = recurse
+    ? await client.call(B.SearchDatastoreSubFolders_Task, browser, { datastorePath, searchSpec } as never, { signal: ctx.signal })
+    : await client.call(B.SearchDatastore_Task, browser, { datastorePath, searchSpec } as never, { signal: ctx.signal });
+  const result = await runTask<Any | Any[]>(client, task, ctx.io, `ls ${datastorePath}`, ctx.signal);
+  const results = (Array.isArray(result) ? result : result ? [result] : []) as Any[];
+  const prefix = `[${ds.name}] `;
+  const files: FileEntry[] = [];
+  for (const r of results) {
+    const folder = String(r.folderPath ?? "").startsWith(prefix) ? String(r.folderPath).slice(prefix.length) : String(r.folderPath ?? "");
+    const base = recurse ? folder.replace(/^\/+/, "").replace(/\/*$/, "") : "";
+    for (const f of (r.file as Any[] | undefined) ?? []) {
+      files.push({
+        path: base && base !== dir.replace(/\/*$/, "") ? `${base.slice(dir.replace(/\/*$/, "").length).replace(/^\//, "")}/${f.path}` : f.path,
+        ...(f._typeName ? { type: String(f._typeName).replace(/Info$/, "") } : {}),
+        ...(f.fileSize !== undefined ? { size: Number(f.fileSize) } : {}),
+        ...(f.modification ? { modified: f.modification } : {}),
+      });
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (ctx.json) return printJson(ctx.io, { datastore: { path: ds.path, ref: ds.ref }, folder: dir, files });
+  if (ctx.flags.l) printTable(ctx.io, files.map((f) => [humanBytes(f.size), cell(f.modified), `${f.path}${f.type === "Folder" ? "/" : ""}`]));
+  else ctx.io.stdout.write(files.map((f) => `${f.path}${f.type === "Folder" ? "/" : ""}\n`).join(""));
+}
