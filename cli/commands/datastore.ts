@@ -40,7 +40,8 @@ export async function run(ctx: CommandContext): Promise<number | void> {
   if (!browser) throw new CliError(`${ds.path}: has no datastore browser`);
   const dir = (ctx.args[0] ?? "").replace(/^\/+/, "");
   const B = await methods.HostDatastoreBrowser();
-  const searchSpec = { details: { fileType: true, fileSize: true, modification: true, fileOwner: false }, sortFoldersFirst: true };
+  // matchPattern "*" is what "everything" means to vcsim (and is harmless on vCenter, where no pattern means the same).
+  const searchSpec = { matchPattern: ["*"], details: { fileType: true, fileSize: true, modification: true, fileOwner: false }, sortFoldersFirst: true };
   const datastorePath = `[${ds.name}] ${dir}`;
   const recurse = ctx.flags.R === true;
   const task = recurse
@@ -56,7 +57,8 @@ export async function run(ctx: CommandContext): Promise<number | void> {
     for (const f of (r.file as Any[] | undefined) ?? []) {
       files.push({
         path: base && base !== dir.replace(/\/*$/, "") ? `${base.slice(dir.replace(/\/*$/, "").length).replace(/^\//, "")}/${f.path}` : f.path,
-        ...(f._typeName ? { type: String(f._typeName).replace(/Info$/, "") } : {}),
+        // FolderFileInfo → "Folder", VmDiskFileInfo → "VmDisk", plain FileInfo → "File".
+        ...(f._typeName ? { type: String(f._typeName).replace(/FileInfo$/, "") || "File" } : {}),
         ...(f.fileSize !== undefined ? { size: Number(f.fileSize) } : {}),
         ...(f.modification ? { modified: f.modification } : {}),
       });

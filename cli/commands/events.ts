@@ -71,7 +71,8 @@ export async function run(ctx: CommandContext): Promise<number> {
       seen.set(c.ref.value, Math.max(0, ...page.map((e) => e.key)));
       initial.push(...page);
     }
-    initial.sort((a, b) => (String(a.createdTime) < String(b.createdTime) ? -1 : 1) || a.key - b.key);
+    // Event keys grow with time on a server; with several collectors (PATHs), order by time, then key.
+    initial.sort((a, b) => time(a.createdTime) - time(b.createdTime) || a.key - b.key);
     const shown = initial.slice(-count);
     if (!ctx.flags.f) {
       if (ctx.json) printJson(ctx.io, { events: shown });
@@ -111,6 +112,10 @@ function printEvents(ctx: CommandContext, events: readonly EventLine[]): void {
 function writeFollowed(ctx: CommandContext, e: EventLine): void {
   if (ctx.json) ctx.io.stdout.write(`${toJson(e, false)}\n`);
   else ctx.io.stdout.write(`${stamp(e.createdTime)}  ${e.source ? `${e.source}  ` : ""}${e.type}  ${e.message ?? ""}`.trimEnd() + "\n");
+}
+
+function time(t: unknown): number {
+  return t instanceof Date ? t.getTime() : Date.parse(String(t)) || 0;
 }
 
 function stamp(t: unknown): string {
