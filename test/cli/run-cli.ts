@@ -47,5 +47,7 @@ export function normalise(json: string): string {
     .replace(/\/[^"@]*govcsim-[^"@]*/g, "<vcsim-dir>")
     .replace(/127\.0\.0\.1:\d+/g, "127.0.0.1:<port>")
     // Objects made during a test (snapshots, clones, tasks) are numbered by how much ran before.
-    .replace(/"(snapshot|task|vm)-\d+"/g, '"$1-<n>"');
+    .replace(/"(snapshot|task|vm)-\d+"/g, '"$1-<n>"')
+    // vcsim reports its temp directory's file system as the datastore's size.
+    .replace(/"(capacityBytes|freeBytes)": \d+/g, '"$1": "<bytes>"');
 }
