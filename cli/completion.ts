@@ -9,7 +9,8 @@ import { COMMANDS } from "./commands/index.js";
 import { GLOBAL_FLAGS } from "./main.js";
 import type { FlagSpec } from "./args.js";
 
-const flagWords = (specs: readonly FlagSpec[]) => specs.flatMap((f) => [f.name, ...(f.alias ?? [])].map((n) => (n.length === 1 ? `-${n}` : `--${n}`)));
+// govc spells every flag with one dash; the parser takes one or two.
+const flagWords = (specs: readonly FlagSpec[]) => specs.flatMap((f) => [f.name, ...(f.alias ?? [])].map((n) => `-${n}`));
 
 function tables() {
   const top = [...new Set(COMMANDS.map((c) => c.name.split(" ")[0]!))];
