@@ -191,18 +191,30 @@ export interface OpenOptions {
   readonly signal: AbortSignal;
 }
 
+/** The TLS policy the connection uses: a SHA-256 pin (a known_hosts SHA-1 resolved by a probe), or insecure, or neither (the CA bundle). */
+export interface TlsPolicy {
+  readonly thumbprint: string | undefined;
+  readonly insecure: boolean;
+}
+
+export async function tlsPolicy(settings: ConnectionSettings, signal: AbortSignal): Promise<TlsPolicy> {
+  const url = new URL(settings.url);
+  let thumbprint = settings.thumbprint;
+  if (thumbprint !== undefined && hexOf(thumbprint).length === 40 && url.protocol === "https:") {
+    thumbprint = await sha256ForSha1(url, thumbprint, signal);
+  }
+  return { thumbprint, insecure: settings.insecure && thumbprint === undefined };
+}
+
 /** Connects as the settings say; with `login`, reuses the cached session when there is one. */
-export async function openClient(settings: ConnectionSettings, bindings: Bindings, io: Io, options: OpenOptions): Promise<Client<Bindings>> {
+export async function openClient(settings: ConnectionSettings, bindings: Bindings, io: Io, options: OpenOptions & { tls: TlsPolicy }): Promise<Client<Bindings>> {
   const { connect } = await import("../runtime/client/client.js");
   const url = new URL(settings.url);
   const login = options.login ?? true;
   if (login && settings.username === undefined) {
     throw new UsageError("no credentials: set TSVMOMI_USERNAME and TSVMOMI_PASSWORD (or GOVC_*, or user:pass@ in the URL)");
   }
-  let thumbprint = settings.thumbprint;
-  if (thumbprint !== undefined && hexOf(thumbprint).length === 40 && url.protocol === "https:") {
-    thumbprint = await sha256ForSha1(url, thumbprint, options.signal);
-  }
+  const thumbprint = options.tls.thumbprint;
   const warn = (m: string) => {
     // The user asked for -k; repeating the runtime's warning on every command is noise.
     if (settings.insecure && /verification is disabled/.test(m)) return;
@@ -213,7 +225,7 @@ export async function openClient(settings: ConnectionSettings, bindings: Binding
     bindings,
     ...(login ? { username: settings.username!, password: settings.password! } : {}),
     ...(thumbprint !== undefined ? { thumbprint } : {}),
-    ...(settings.insecure && thumbprint === undefined ? { insecure: true } : {}),
+    ...(options.tls.insecure ? { insecure: true } : {}),
     ...(login && settings.sessionCache ? { sessionCache: settings.sessionCache } : {}),
     ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
     // A one-shot command never idles long enough to need CurrentTime pings; `watch` asks for them.

@@ -2,6 +2,7 @@
 import type { Client } from "../runtime/client/client.js";
 import type { FlagValues } from "./args.js";
 import type { Bindings } from "./bindings.js";
+import type { TlsPolicy } from "./connection.js";
 import type { Io } from "./output.js";
 
 export interface CommandContext {
@@ -16,6 +17,8 @@ export interface CommandContext {
   readonly signal: AbortSignal;
   /** The connected client, opened on first use and disposed by main (cached sessions stay alive). */
   client(options?: { login?: boolean }): Promise<Client<Bindings>>;
+  /** The TLS policy of that connection, for the few requests made outside SOAP (datastore files). Call after client(). */
+  tls(): Promise<TlsPolicy>;
 }
 
 /** A command module's one export. Returns the exit code (default 0). */

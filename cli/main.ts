@@ -16,6 +16,7 @@ import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, formatError, UsageError } from "./erro
 import type { Io } from "./output.js";
 import type { Client } from "../runtime/client/client.js";
 import type { Bindings } from "./bindings.js";
+import type { TlsPolicy } from "./connection.js";
 
 export const VERSION = "0.1.0";
 
@@ -132,6 +133,7 @@ export async function run(argv: readonly string[], io: Io, signal: AbortSignal =
     }
     const mod = await def.load();
     let opening: Promise<Client<Bindings>> | undefined;
+    let tls: Promise<TlsPolicy> | undefined;
     const ctx: CommandContext = {
       command: def.name,
       io,
@@ -142,12 +144,17 @@ export async function run(argv: readonly string[], io: Io, signal: AbortSignal =
       signal,
       client: (options) => {
         opening ??= (async () => {
-          const [{ connectionSettings, openClient }, { bindings }] = await Promise.all([import("./connection.js"), import("./bindings.js")]);
+          const [{ connectionSettings, openClient, tlsPolicy }, { bindings }] = await Promise.all([import("./connection.js"), import("./bindings.js")]);
           const settings = connectionSettings(flags, io.env);
-          client = await openClient(settings, bindings, io, { login: options?.login ?? true, debug: flags.debug === true, signal });
+          tls = tlsPolicy(settings, signal);
+          client = await openClient(settings, bindings, io, { login: options?.login ?? true, debug: flags.debug === true, signal, tls: await tls });
           return client;
         })();
         return opening;
+      },
+      tls: () => {
+        if (!tls) throw new Error(`${def!.name}: tls() before client()`);
+        return tls;
       },
     };
     const code = await mod.run(ctx);

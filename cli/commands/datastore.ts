@@ -10,6 +10,11 @@ import { expand, resolvePath, type Found } from "../finder.js";
 import { retrieveAny } from "../../runtime/property/retrieve.js";
 import type { MoRef } from "../../runtime/types.js";
 import { cell, humanBytes, printJson, printTable } from "../output.js";
+import { progress } from "../progress.js";
+import { resolve } from "node:path";
+import { inventoryPath } from "../../runtime/inventory/index.js";
+import { formatMoRef } from "../../runtime/moref.js";
+import { ancestry } from "../../runtime/property/traversal.js";
 import { runTask } from "../tasks-util.js";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -33,6 +38,46 @@ export interface FileEntry {
 }
 
 export async function run(ctx: CommandContext): Promise<number | void> {
+  const sub = ctx.command.split(" ")[1];
+  if (sub === "upload" || sub === "download") return transfer(ctx, sub);
+  return list(ctx);
+}
+
+/** The inventory path of the datacenter holding `ref` (the /folder endpoint's dcPath). */
+async function datacenterPath(ctx: CommandContext, ref: MoRef): Promise<string> {
+  const client = await ctx.client();
+  const chain = await retrieveAny(client, { type: "ManagedEntity", objectSet: [ancestry(ref)] }, ["name"], { signal: ctx.signal });
+  const dc = chain.find((o) => o.ref.type === "Datacenter");
+  if (!dc) throw new CliError(`${formatMoRef(ref)}: not inside a datacenter`);
+  return inventoryPath(client, dc.ref, { signal: ctx.signal });
+}
+
+async function transfer(ctx: CommandContext, sub: "upload" | "download"): Promise<void> {
+  const ds = await datastoreArg(ctx);
+  const client = await ctx.client();
+  const tls = await ctx.tls();
+  const { upload, download } = await import("../datastore-files.js");
+  const target = { datacenterPath: await datacenterPath(ctx, ds.ref), datastoreName: ds.name, path: sub === "upload" ? ctx.args[1]! : ctx.args[0]! };
+  const bar = progress(ctx.io, `${sub} ${target.path}`);
+  const onBytes = (n: number, total: number | undefined) => bar.update(total ? (n / total) * 100 : undefined, humanBytes(n));
+  let bytes: number;
+  try {
+    if (sub === "upload") {
+      bytes = await upload(client, tls, resolve(ctx.io.cwd, ctx.args[0]!), target, ctx.signal, onBytes);
+    } else {
+      const local = ctx.args[1]!;
+      bytes = await download(client, tls, target, local === "-" ? (process.stdout as NodeJS.WritableStream) : resolve(ctx.io.cwd, local), ctx.signal, onBytes);
+      if (local === "-") return;
+    }
+  } finally {
+    bar.done();
+  }
+  const remote = `[${ds.name}] ${target.path}`;
+  if (ctx.json) return printJson(ctx.io, { datastore: { path: ds.path, ref: ds.ref }, remote, local: sub === "upload" ? ctx.args[0] : ctx.args[1], bytes });
+  ctx.io.stdout.write(sub === "upload" ? `${ctx.args[0]} -> ${remote} (${humanBytes(bytes)})\n` : `${remote} -> ${ctx.args[1]} (${humanBytes(bytes)})\n`);
+}
+
+async function list(ctx: CommandContext): Promise<number | void> {
   const ds = await datastoreArg(ctx);
   const client = await ctx.client();
   const [info] = await retrieveAny(client, [ds.ref], ["browser", "summary.accessible"], { signal: ctx.signal });

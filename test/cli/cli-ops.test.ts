@@ -1,6 +1,10 @@
 // The commands that change things, end to end against one vcsim: power,
 // snapshot, vm clone/reconfigure/destroy, datastore ls, events and tasks
 // (one-shot and -f, stopped the way Ctrl-C stops them: the signal aborts).
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, findByInventoryPath, type MoRef } from "../../runtime/index.js";
 import { FileManager, schemas } from "../../generated/vim25-7.0.3/index.js";
@@ -118,6 +122,25 @@ describe("datastore ls", () => {
     expect(all).toContain("probe/inner/");
     const unknown = await cli(["datastore", "ls", "-ds", "NoSuchDS"], env);
     expect(unknown).toEqual({ code: 1, stdout: "", stderr: "tsvmomi: NoSuchDS: no Datastore with that name\n" });
+  });
+});
+
+describe("datastore upload and download", () => {
+  it("round-trips a file through the /folder endpoint; a missing file leaves nothing behind", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsvmomi-ds-"));
+    const data = randomBytes(300_000);
+    writeFileSync(join(dir, "probe.bin"), data);
+    const up = await cli(["datastore", "upload", "-ds", "LocalDS_0", join(dir, "probe.bin"), "up/probe.bin"], env);
+    expect(up).toEqual({ code: 0, stdout: `${join(dir, "probe.bin")} -> [LocalDS_0] up/probe.bin (293.0 KB)\n`, stderr: "" });
+    expect((await cli(["datastore", "ls", "-ds", "LocalDS_0", "up"], env)).stdout).toBe("probe.bin\n");
+    const down = await cli(["datastore", "download", "-ds", "LocalDS_0", "up/probe.bin", join(dir, "back.bin"), "--json"], env);
+    expect(JSON.parse(down.stdout)).toMatchObject({ remote: "[LocalDS_0] up/probe.bin", bytes: data.length });
+    expect(readFileSync(join(dir, "back.bin")).equals(data)).toBe(true);
+    const missing = await cli(["datastore", "download", "-ds", "LocalDS_0", "up/nope.bin", join(dir, "nope.bin")], env);
+    expect(missing).toEqual({ code: 1, stdout: "", stderr: "tsvmomi: GET /folder/up/nope.bin on LocalDS_0: HTTP 404 (no such file or datastore)\n" });
+    expect(readdirSync(dir).sort()).toEqual(["back.bin", "probe.bin"]);
+    const noLocal = await cli(["datastore", "upload", "-ds", "LocalDS_0", join(dir, "absent.bin"), "x.bin"], env);
+    expect(noLocal).toEqual({ code: 1, stdout: "", stderr: `tsvmomi: ${join(dir, "absent.bin")}: no such file\n` });
   });
 });
 
