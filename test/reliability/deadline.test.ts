@@ -7,7 +7,7 @@ import type http from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { connect, HttpStatusError, TimeoutError, type Client } from "../../runtime/index.js";
 import type { RetryInfo } from "../../runtime/soap/retry.js";
-import { ServiceInstance, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { ServiceInstance, schemas } from "../support/bindings.js";
 import { envelope } from "../fixtures/codec/envelope.js";
 import { startServer, type TestServer } from "../fixtures/transport/server.js";
 

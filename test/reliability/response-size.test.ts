@@ -164,7 +164,7 @@ describe("response size limit", () => {
         import { decodeResponse, DEFAULT_MAX_BYTES, DEFAULT_MAX_ELEMENTS } from "./runtime/codec/index.js";
         import { registryFromTables } from "./runtime/schema-tables.js";
         import { RetrievePropertiesEx } from "./runtime/session/builtin-methods.js";
-        import { schemas } from "./generated/vim25-7.0.3/index.js";
+        import { schemas } from "./test/support/bindings.js";
         import { getHeapStatistics } from "node:v8";
         const registry = registryFromTables(schemas);
         registry.addMethod(RetrievePropertiesEx);
