@@ -38,6 +38,20 @@ export interface ManifestRelease {
   /** SOURCES.md's human wording of the release (`7.0 U3 (7.0.3.0)`). */
   label?: string;
   source: ManifestSource;
+  /** The bundle's files; empty for a `typeinfo` release. */
+  files: ManifestFile[];
+  /** For layout `typeinfo`: the `typeinfo` folder (`pyvmomi-8.0.3`) the release is generated from. */
+  typeInfo?: string;
+}
+
+/** A pyVmomi type-info folder under ../shared/vmodl (`_typeinfo_*.py`). */
+export interface ManifestTypeInfo {
+  folder: string;
+  /** The vSphere release it describes up to, from the folder name (`8.0.3`). */
+  api: string;
+  /** SOURCES.md's wording (`8.0 U3 (8.0.3.0)`). */
+  label?: string;
+  source: { repo?: string; commit?: string };
   files: ManifestFile[];
 }
 
@@ -54,6 +68,8 @@ export interface Manifest {
   generatedBy: string;
   releases: ManifestRelease[];
   vmodl: ManifestVmodl[];
+  /** pyVmomi type info; the VMODL of releases from 7.0.3 on. */
+  typeinfo?: ManifestTypeInfo[];
 }
 
 /**
@@ -136,6 +152,11 @@ export function findRelease(service: string, release: string): ManifestRelease |
 /** The newest manifest release of a service (for services other than the default's). */
 export function newestRelease(service: string): ManifestRelease | undefined {
   return releases(service).at(-1);
+}
+
+/** pyVmomi type-info folders oldest first. */
+export function typeInfoFolders(): ManifestTypeInfo[] {
+  return [...(loadManifest().typeinfo ?? [])].sort((a, b) => compareReleases(a.api, b.api));
 }
 
 /** vmodl databases oldest first. */

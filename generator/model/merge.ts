@@ -50,7 +50,8 @@ export function mergeModel(input: MergeInput): ApiModel {
   ]);
   const check = (kind: string, subject: string, detail: string) =>
     checks.push({ severity: NOTE_KINDS.has(kind) ? "note" : "mismatch", kind, subject, detail });
-  const vmodl = input.vmodl && scopeVmodl(input.vmodl, input.service);
+  // pyVmomi type info arrives scoped by file; vmodl.db mixes services and is scoped by name.
+  const vmodl = input.vmodl && (input.vmodl.service ? input.vmodl : scopeVmodl(input.vmodl, input.service));
 
   const requestTypes = new Set<string>();
   // Request wrappers are the types of the operations' input elements (CreateVM_Task → CreateVMRequestType).
@@ -204,6 +205,8 @@ export function mergeModel(input: MergeInput): ApiModel {
       safe: !returnsTask && SAFE_OP.test(op.name),
       ...sinceOf(vm?.since),
       ...(op.doc ? { doc: op.doc } : {}),
+      ...(vm?.privilege ? { privilege: vm.privilege } : {}),
+      ...(vm?.taskResult ? { taskResult: { type: vm.taskResult.moType ?? vm.taskResult.type, isArray: vm.taskResult.array } } : {}),
       owners: [...(owners.get(op.name) ?? [])].sort(),
     };
     methods[op.name] = m;
@@ -224,6 +227,7 @@ export function mergeModel(input: MergeInput): ApiModel {
     managedTypes,
     methods,
     checks,
+    ...(vmodl?.serviceVersions?.length ? { versions: [...vmodl.serviceVersions] } : {}),
   };
 
   function fieldFrom(f: WsdlField, vp: VmodlProperty | undefined, subject: string): IrField {
@@ -242,8 +246,14 @@ export function mergeModel(input: MergeInput): ApiModel {
     }
     if (vp) {
       if (vp.array !== array) check("array-mismatch", subject, `WSDL array=${array}, VMODL array=${vp.array}`);
+      if (vmodl?.service && vp.type !== type.name && !(vp.type === "anyType" && vp.vmodlType === "vmodl.DataObject"))
+        check("type-mismatch", subject, `WSDL ${type.name}, VMODL ${vp.vmodlType ?? vp.type}${vp.vmodlType ? ` (${vp.type} on the wire)` : ""}`);
+      if (vmodl?.service && vp.optional !== out.optional && subject.indexOf("(_this)") < 0)
+        check("optional-mismatch", subject, `WSDL minOccurs=${f.minOccurs}, VMODL ${vp.optional ? "optional" : "required"}`);
       const since = vp.since;
       if (since) out.since = since;
+      if (vp.secret) out.secret = true;
+      if (vp.privilege) out.privilege = vp.privilege;
     }
     if (f.doc) out.doc = f.doc;
     return out;
@@ -262,6 +272,8 @@ export function mergeModel(input: MergeInput): ApiModel {
     if (isMo) out.moType = p.moType ?? p.type;
     else if (p.type === MOREF) out.moType = "ManagedObject";
     if (p.since) out.since = p.since;
+    if (p.secret) out.secret = true;
+    if (p.privilege) out.privilege = p.privilege;
     return out;
   }
 }
