@@ -47,11 +47,19 @@ export function mergeModel(input: MergeInput): ApiModel {
     "wsdl-type-unknown-to-vmodl", "vmodl-type-missing-in-wsdl", "wsdl-enum-unknown-to-vmodl", "vmodl-enum-missing-in-wsdl",
     "vmodl-method-missing-in-wsdl", "operation-without-owner", "wsdl-field-unknown-to-vmodl", "vmodl-field-missing-in-wsdl",
     "enum-values-unknown-to-vmodl", "enum-values-missing-in-wsdl",
+    // Only when the WSDL is newer than the VMODL: what the newer release changed.
+    "wsdl-params-added", "wsdl-made-optional",
   ]);
   const check = (kind: string, subject: string, detail: string) =>
     checks.push({ severity: NOTE_KINDS.has(kind) ? "note" : "mismatch", kind, subject, detail });
   // pyVmomi type info arrives scoped by file; vmodl.db mixes services and is scoped by name.
   const vmodl = input.vmodl && (input.vmodl.service ? input.vmodl : scopeVmodl(input.vmodl, input.service));
+
+  // A WSDL newer than every version the VMODL knows (9.x against pyVmomi 8.0.3) may add trailing
+  // parameters and relax required fields; those are that release's changes, reported as notes.
+  const wsdlVersion = Object.values(wsdl.operations).map((o) => o.soapAction?.match(/\/(\d+(?:\.\d+)+)$/)?.[1]).filter((v) => v !== undefined).sort(compareVersions).at(-1);
+  const vmodlNewest = vmodl?.serviceVersions?.at(-1);
+  const wsdlIsNewer = wsdlVersion !== undefined && vmodlNewest !== undefined && compareVersions(wsdlVersion, vmodlNewest) > 0;
 
   const requestTypes = new Set<string>();
   // Request wrappers are the types of the operations' input elements (CreateVM_Task → CreateVMRequestType).
@@ -189,8 +197,11 @@ export function mergeModel(input: MergeInput): ApiModel {
     if (vm) {
       const wnames = op.params.map((p) => p.name).filter((n) => n !== "_this");
       const vnames = vm.params.map((p) => p.name);
-      if (wnames.join(",") !== vnames.join(","))
-        check("method-params-differ", op.name, `WSDL (${wnames.join(", ")}) vs VMODL (${vnames.join(", ")})`);
+      if (wnames.join(",") !== vnames.join(",")) {
+        const appended = wsdlIsNewer && vnames.every((n, i) => wnames[i] === n);
+        if (appended) check("wsdl-params-added", op.name, `the WSDL adds ${wnames.slice(vnames.length).join(", ")} after VMODL's (${vnames.join(", ")})`);
+        else check("method-params-differ", op.name, `WSDL (${wnames.join(", ")}) vs VMODL (${vnames.join(", ")})`);
+      }
     } else if (vmodl) {
       check("operation-without-owner", op.name, "no VMODL managed type declares this operation");
     }
@@ -248,8 +259,10 @@ export function mergeModel(input: MergeInput): ApiModel {
       if (vp.array !== array) check("array-mismatch", subject, `WSDL array=${array}, VMODL array=${vp.array}`);
       if (vmodl?.service && vp.type !== type.name && !(vp.type === "anyType" && vp.vmodlType === "vmodl.DataObject"))
         check("type-mismatch", subject, `WSDL ${type.name}, VMODL ${vp.vmodlType ?? vp.type}${vp.vmodlType ? ` (${vp.type} on the wire)` : ""}`);
-      if (vmodl?.service && vp.optional !== out.optional && subject.indexOf("(_this)") < 0)
-        check("optional-mismatch", subject, `WSDL minOccurs=${f.minOccurs}, VMODL ${vp.optional ? "optional" : "required"}`);
+      if (vmodl?.service && vp.optional !== out.optional) {
+        if (wsdlIsNewer && out.optional) check("wsdl-made-optional", subject, `VMODL required, the newer WSDL has minOccurs=0`);
+        else check("optional-mismatch", subject, `WSDL minOccurs=${f.minOccurs}, VMODL ${vp.optional ? "optional" : "required"}`);
+      }
       const since = vp.since;
       if (since) out.since = since;
       if (vp.secret) out.secret = true;

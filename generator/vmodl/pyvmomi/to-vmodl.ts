@@ -192,7 +192,8 @@ export function typeInfoToVmodl(ti: TypeInfo, service: string): VmodlModel {
     const base = baseOf(t.base, t);
     const methods: VmodlMethod[] = t.methods.map((m) => {
       const r = m.result;
-      const returnsTask = r.type === "vim.Task";
+      // vim.Task, sms.Task, vslm.Task: each service has its own task object.
+      const returnsTask = kindOf.get(r.type)?.kind === "managed" && /(^|[a-z])Task$/.test(kindOf.get(r.type)!.wsdl);
       const at = { ...m, name: `${m.wsdlName} result`, type: r.type, version: m.version, flags: r.flags, file: t.file };
       const vm: VmodlMethod = {
         name: m.wsdlName,
