@@ -3,7 +3,7 @@
  * minified, platform node, tree-shaking on) of a few consumers of the committed
  * default release, with minified and gzip sizes, and the schemas table's share.
  *
- *   npm run build && node dist/bench/bundle-size.js [--release-dir generated/vim25-7.0.3]
+ *   npm run build && node dist/bench/bundle-size.js [--release-dir generated/vim25-8.0.3]
  */
 import path from "node:path";
 import { gzipSync } from "node:zlib";

@@ -73,12 +73,14 @@ export interface Manifest {
 }
 
 /**
- * vim25 7.0.3 because the newest VMODL database there is (rbvmomi's vmodl 7.0)
- * describes 7.0: a 9.x WSDL would bring managed types and properties that the
- * VMODL cannot describe, so typed property paths would have holes. Among the
- * 7.0 bundles, 7.0.3 (U3) is the most complete. Revisit when a newer VMODL exists.
+ * vim25 8.0.3 (8.0 U3), the newest release the newest VMODL (pyVmomi 8.0.3's
+ * type info) fully describes. It has no WSDL bundle: it is generated from the
+ * type info alone (manifest layout `typeinfo`), which carries the wire order,
+ * types and a version on every symbol, so one set of bindings serves servers
+ * from 6.7 to 9.x with the runtime's since-gate. docs/GENERATOR.md checks its
+ * wire description against vim25 9.0.0's WSDL.
  */
-export const DEFAULT_RELEASE = { service: "vim25", release: "7.0.3" } as const;
+export const DEFAULT_RELEASE = { service: "vim25", release: "8.0.3" } as const;
 
 export const defaultRelease = DEFAULT_RELEASE;
 

@@ -17,7 +17,7 @@ import {
   type MoRef,
 } from "../../runtime/index.js";
 import type { RetryInfo } from "../../runtime/soap/retry.js";
-import { Folder, PropertyCollector, SearchIndex, ServiceInstance, VirtualMachine, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { Folder, PropertyCollector, SearchIndex, ServiceInstance, VirtualMachine, schemas } from "../../generated/vim25-8.0.3/index.js";
 import { hasOpenssl, makeCerts, type TestCerts } from "../fixtures/transport/server.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { startFaultProxy, type FaultProxy, type FaultSpec } from "./fault-proxy.js";

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodecError, connect, subscribeTrace } from "../../runtime/index.js";
 import { DEFAULT_MAX_BYTES } from "../../runtime/codec/index.js";
-import { ServiceInstance, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { ServiceInstance, schemas } from "../../generated/vim25-8.0.3/index.js";
 import { captureVcsimResponses } from "../fuzz/vcsim-capture.js";
 
 const LIMIT = 1024 * 1024;

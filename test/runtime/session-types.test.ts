@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Client } from "../../runtime/index.js";
 import { versionsUpTo } from "../../runtime/client/known-versions.js";
-import { Folder, ServiceInstance, VirtualMachine, type schemas, type ServiceContent } from "../../generated/vim25-7.0.3/index.js";
+import { Folder, ServiceInstance, VirtualMachine, type schemas, type ServiceContent } from "../../generated/vim25-8.0.3/index.js";
 
 type C = Client<typeof schemas>;
 
