@@ -168,6 +168,12 @@ export async function resolveBundle(opts: {
   const known = releases(service).map((r) => r.release);
   if (release === undefined) throw new UnknownReleaseError(service, "(none given)", known);
   const manifestRelease = findRelease(service, release);
+  if (manifestRelease?.layout === "typeinfo") {
+    throw new NotABundleError(
+      `${service} ${release} has no WSDL bundle: it is generated from pyVmomi type info (../shared/vmodl/${manifestRelease.typeInfo}); ` +
+        `load it with loadModel, or name a release with a bundle (${releases(service).filter((r) => r.layout !== "typeinfo").map((r) => r.release).join(", ")})`,
+    );
+  }
   const dir = path.join(sharedWsdl, folderName(service, release));
   const st = await statOrUndefined(dir);
   if (!manifestRelease && !st) throw new UnknownReleaseError(service, release, known);
