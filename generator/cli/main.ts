@@ -56,7 +56,9 @@ export function formatReport(model: ApiModel): string {
   const s = summarize(model);
   const lines = [
     `${model.service}-${model.release} (${model.namespace}${model.apiVersion ? `, API ${model.apiVersion}` : ""})`,
-    `sources: ${model.sources.wsdl.length} WSDL/XSD files${model.sources.vmodl ? `, ${model.sources.vmodl}` : ", no VMODL"}`,
+    model.sources.wsdl.length === 0 && model.sources.vmodl
+      ? `sources: no WSDL, generated from ${model.sources.vmodl} type info alone`
+      : `sources: ${model.sources.wsdl.length} WSDL/XSD files${model.sources.vmodl ? `, ${model.sources.vmodl}` : ", no VMODL"}`,
     "",
     `data types     ${s.dataTypes}`,
     `faults         ${s.faults}`,
