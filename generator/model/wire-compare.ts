@@ -106,10 +106,10 @@ export function renderWireComparison(c: WireComparison): string {
   ];
   for (const [group, meaning] of Object.entries(GROUPS)) {
     const items = c.differences.filter((x) => x.group === group);
-    lines.push(`### ${group} (${items.length})`, "", `A = ${c.a}, B = ${c.b}: ${meaning}.`, "");
+    lines.push(`#### ${group} (${items.length})`, "", `A = ${c.a}, B = ${c.b}: ${meaning}.`, "");
     for (const x of items) lines.push(`- \`${x.type}\`: ${x.detail}`);
     if (items.length) lines.push("");
   }
-  if (c.onlyA.length) lines.push(`### only in ${c.a} (${c.onlyA.length})`, "", c.onlyA.map((n) => `\`${n}\``).join(", "), "");
+  if (c.onlyA.length) lines.push(`#### only in ${c.a} (${c.onlyA.length})`, "", c.onlyA.map((n) => `\`${n}\``).join(", "), "");
   return lines.join("\n");
 }
