@@ -16,8 +16,10 @@ import { typeInfoToVmodl } from "./vmodl/pyvmomi/to-vmodl.js";
 import { synthesizeWsdl } from "./vmodl/pyvmomi/to-wsdl.js";
 import { mergeModel } from "./model/merge.js";
 import type { ApiModel, VmodlModel, WsdlModel } from "./model/ir.js";
+import { apiVersionsOf } from "./model/api-versions.js";
+import { publicWireVersions } from "./vmodl/versions.js";
 import { resolveBundle, resolveVmodl } from "../wsdl/resolve.js";
-import { findRelease, sharedDir } from "../wsdl/manifest.js";
+import { findRelease, releases, sharedDir } from "../wsdl/manifest.js";
 
 export interface LoadOptions {
   service?: string;
@@ -52,7 +54,7 @@ export async function loadModel(opts: LoadOptions): Promise<ApiModel> {
       files: [],
     });
     progress("merging");
-    return mergeModel({ service, release: typeInfoRelease.release, wsdl, vmodl, sources: { wsdl: [], vmodl: path.basename(dir) } });
+    return withApiVersions(mergeModel({ service, release: typeInfoRelease.release, wsdl, vmodl, sources: { wsdl: [], vmodl: path.basename(dir) } }), vmodl);
   }
 
   const bundle = await resolveBundle({
@@ -76,13 +78,23 @@ export async function loadModel(opts: LoadOptions): Promise<ApiModel> {
   }
   signal?.throwIfAborted();
   progress("merging");
-  return mergeModel({
+  const model = mergeModel({
     service: bundle.service ?? service,
     release,
     wsdl,
     ...(vmodl ? { vmodl } : {}),
     sources: { wsdl: wsdl.files, ...(vmodl ? { vmodl: path.basename(vmodl.file) } : {}) },
   });
+  return withApiVersions(model, vmodl);
+}
+
+/** The wire versions the bindings can speak (generator/model/api-versions.ts). */
+function withApiVersions(model: ApiModel, vmodl: VmodlModel | undefined): ApiModel {
+  const apiVersions = apiVersionsOf(model, [
+    ...releases(model.service).map((r) => r.apiVersion),
+    ...(vmodl ? publicWireVersions(model.service, Object.values(vmodl.versions)) : []),
+  ]);
+  return apiVersions.length ? { ...model, apiVersions } : model;
 }
 
 async function readVmodlSource(

@@ -4,7 +4,7 @@
  * for it, so a program that never decodes a HostSystem never builds its schema.
  *
  * Entry format (written by generator/emit/emit.ts): `Base|field:type[flags]|…`
- * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef.
+ * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef, `!` secret.
  */
 import type { DataSchema, EnumSchema, FieldSchema, MethodSchema, SchemaRegistry } from "./schema.js";
 
@@ -13,6 +13,8 @@ export interface SchemaTables {
   readonly service?: string;
   readonly release?: string;
   readonly apiVersion?: string;
+  /** Every version the bindings can speak, oldest first (written by the generator). */
+  readonly apiVersions?: readonly string[];
   readonly types: Readonly<Record<string, string>>;
   readonly enums: Readonly<Record<string, string>>;
 }
@@ -23,7 +25,7 @@ export interface TableRegistry extends SchemaRegistry {
   addMethod(m: MethodSchema): void;
 }
 
-const FIELD = /^([^:]+):([^[?@]+)(\[\])?(\?)?(?:@(.+))?$/;
+const FIELD = /^([^:]+):([^[?@!]+)(\[\])?(\?)?(?:@([^!]+))?(!)?$/;
 
 export function registryFromTables(tables: SchemaTables, methods: readonly MethodSchema[] = []): TableRegistry {
   const types = new Map<string, DataSchema | null>();
@@ -88,6 +90,7 @@ function parseType(name: string, entry: string): DataSchema {
       ...(m[3] ? { array: true } : {}),
       ...(m[4] ? { optional: true } : {}),
       ...(m[5] ? { moType: m[5] } : {}),
+      ...(m[6] ? { secret: true } : {}),
     });
   }
   return { name, ...(base ? { base } : {}), fields };

@@ -13,6 +13,14 @@ function hasFault(value: unknown, name: string): boolean {
 /** Root of every vSphere fault. */
 export class MethodFault extends Error {
   readonly faultChain: readonly string[];
+  /**
+   * The server's `faultstring` (for a fault made here, the message). This and
+   * `faultCode` are what the runtime's fault error carries, so they type-check
+   * after `err instanceof faults.X`; the fault's own fields are on `fault`.
+   */
+  readonly serverMessage: string;
+  /** The SOAP `faultcode` (`ServerFaultCode`). */
+  readonly faultCode: string;
   constructor(
     message: string,
     readonly fault: t.MethodFault,
@@ -21,6 +29,8 @@ export class MethodFault extends Error {
     super(message);
     this.name = fault._typeName;
     this.faultChain = [fault._typeName];
+    this.serverMessage = message;
+    this.faultCode = "ServerFaultCode";
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasFault(value, "MethodFault");
@@ -28,7 +38,9 @@ export class MethodFault extends Error {
 }
 
 /**
+ * VMODL name: `vim.fault.VimFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VimFault.html
  */
 export class VimFault extends MethodFault {
   declare readonly fault: t.VimFault;
@@ -38,7 +50,9 @@ export class VimFault extends MethodFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ActiveDirectoryFault`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ActiveDirectoryFault.html
  */
 export class ActiveDirectoryFault extends VimFault {
   declare readonly fault: t.ActiveDirectoryFault;
@@ -48,7 +62,9 @@ export class ActiveDirectoryFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCConfigFault`
  * @since 2.5u2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCConfigFault.html
  */
 export class EVCConfigFault extends VimFault {
   declare readonly fault: t.EVCConfigFault;
@@ -58,7 +74,9 @@ export class EVCConfigFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ActiveVMsBlockingEVC`
  * @since 2.5u2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ActiveVMsBlockingEVC.html
  */
 export class ActiveVMsBlockingEVC extends EVCConfigFault {
   declare readonly fault: t.ActiveVMsBlockingEVC;
@@ -68,7 +86,9 @@ export class ActiveVMsBlockingEVC extends EVCConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HostConfigFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostConfigFault.html
  */
 export class HostConfigFault extends VimFault {
   declare readonly fault: t.HostConfigFault;
@@ -78,7 +98,9 @@ export class HostConfigFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AdminDisabled`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AdminDisabled.html
  */
 export class AdminDisabled extends HostConfigFault {
   declare readonly fault: t.AdminDisabled;
@@ -88,7 +110,9 @@ export class AdminDisabled extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AdminNotDisabled`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AdminNotDisabled.html
  */
 export class AdminNotDisabled extends HostConfigFault {
   declare readonly fault: t.AdminNotDisabled;
@@ -98,7 +122,9 @@ export class AdminNotDisabled extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MigrationFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MigrationFault.html
  */
 export class MigrationFault extends VimFault {
   declare readonly fault: t.MigrationFault;
@@ -108,7 +134,9 @@ export class MigrationFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AffinityConfigured`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AffinityConfigured.html
  */
 export class AffinityConfigured extends MigrationFault {
   declare readonly fault: t.AffinityConfigured;
@@ -118,7 +146,9 @@ export class AffinityConfigured extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HostConnectFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostConnectFault.html
  */
 export class HostConnectFault extends VimFault {
   declare readonly fault: t.HostConnectFault;
@@ -128,7 +158,9 @@ export class HostConnectFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AgentInstallFailed`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AgentInstallFailed.html
  */
 export class AgentInstallFailed extends HostConnectFault {
   declare readonly fault: t.AgentInstallFailed;
@@ -138,7 +170,9 @@ export class AgentInstallFailed extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AlreadyBeingManaged`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AlreadyBeingManaged.html
  */
 export class AlreadyBeingManaged extends HostConnectFault {
   declare readonly fault: t.AlreadyBeingManaged;
@@ -148,7 +182,9 @@ export class AlreadyBeingManaged extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AlreadyConnected`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AlreadyConnected.html
  */
 export class AlreadyConnected extends HostConnectFault {
   declare readonly fault: t.AlreadyConnected;
@@ -158,7 +194,9 @@ export class AlreadyConnected extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AlreadyExists`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AlreadyExists.html
  */
 export class AlreadyExists extends VimFault {
   declare readonly fault: t.AlreadyExists;
@@ -168,7 +206,9 @@ export class AlreadyExists extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AlreadyUpgraded`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AlreadyUpgraded.html
  */
 export class AlreadyUpgraded extends VimFault {
   declare readonly fault: t.AlreadyUpgraded;
@@ -178,7 +218,9 @@ export class AlreadyUpgraded extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AnswerFileUpdateFailed`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AnswerFileUpdateFailed.html
  */
 export class AnswerFileUpdateFailed extends VimFault {
   declare readonly fault: t.AnswerFileUpdateFailed;
@@ -188,7 +230,9 @@ export class AnswerFileUpdateFailed extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotFault.html
  */
 export class SnapshotFault extends VimFault {
   declare readonly fault: t.SnapshotFault;
@@ -198,7 +242,9 @@ export class SnapshotFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ApplicationQuiesceFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ApplicationQuiesceFault.html
  */
 export class ApplicationQuiesceFault extends SnapshotFault {
   declare readonly fault: t.ApplicationQuiesceFault;
@@ -208,7 +254,9 @@ export class ApplicationQuiesceFault extends SnapshotFault {
 }
 
 /**
+ * VMODL name: `vim.fault.AuthMinimumAdminPermission`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AuthMinimumAdminPermission.html
  */
 export class AuthMinimumAdminPermission extends VimFault {
   declare readonly fault: t.AuthMinimumAdminPermission;
@@ -218,7 +266,9 @@ export class AuthMinimumAdminPermission extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DvsFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsFault.html
  */
 export class DvsFault extends VimFault {
   declare readonly fault: t.DvsFault;
@@ -228,7 +278,9 @@ export class DvsFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.BackupBlobReadFailure`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.BackupBlobReadFailure.html
  */
 export class BackupBlobReadFailure extends DvsFault {
   declare readonly fault: t.BackupBlobReadFailure;
@@ -238,7 +290,9 @@ export class BackupBlobReadFailure extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.BackupBlobWriteFailure`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.BackupBlobWriteFailure.html
  */
 export class BackupBlobWriteFailure extends DvsFault {
   declare readonly fault: t.BackupBlobWriteFailure;
@@ -248,7 +302,9 @@ export class BackupBlobWriteFailure extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.BlockedByFirewall`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.BlockedByFirewall.html
  */
 export class BlockedByFirewall extends HostConfigFault {
   declare readonly fault: t.BlockedByFirewall;
@@ -258,7 +314,9 @@ export class BlockedByFirewall extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidCAMServer`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidCAMServer.html
  */
 export class InvalidCAMServer extends ActiveDirectoryFault {
   declare readonly fault: t.InvalidCAMServer;
@@ -268,7 +326,9 @@ export class InvalidCAMServer extends ActiveDirectoryFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CAMServerRefusedConnection`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CAMServerRefusedConnection.html
  */
 export class CAMServerRefusedConnection extends InvalidCAMServer {
   declare readonly fault: t.CAMServerRefusedConnection;
@@ -278,7 +338,9 @@ export class CAMServerRefusedConnection extends InvalidCAMServer {
 }
 
 /**
+ * VMODL name: `vim.fault.FileFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileFault.html
  */
 export class FileFault extends VimFault {
   declare readonly fault: t.FileFault;
@@ -288,7 +350,9 @@ export class FileFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAccessFile`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessFile.html
  */
 export class CannotAccessFile extends FileFault {
   declare readonly fault: t.CannotAccessFile;
@@ -298,7 +362,9 @@ export class CannotAccessFile extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAccessLocalSource`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessLocalSource.html
  */
 export class CannotAccessLocalSource extends VimFault {
   declare readonly fault: t.CannotAccessLocalSource;
@@ -308,7 +374,9 @@ export class CannotAccessLocalSource extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmConfigFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmConfigFault.html
  */
 export class VmConfigFault extends VimFault {
   declare readonly fault: t.VmConfigFault;
@@ -318,7 +386,9 @@ export class VmConfigFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAccessVmComponent`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessVmComponent.html
  */
 export class CannotAccessVmComponent extends VmConfigFault {
   declare readonly fault: t.CannotAccessVmComponent;
@@ -328,7 +398,9 @@ export class CannotAccessVmComponent extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAccessVmDevice`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessVmDevice.html
  */
 export class CannotAccessVmDevice extends CannotAccessVmComponent {
   declare readonly fault: t.CannotAccessVmDevice;
@@ -338,7 +410,9 @@ export class CannotAccessVmDevice extends CannotAccessVmComponent {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAccessNetwork`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessNetwork.html
  */
 export class CannotAccessNetwork extends CannotAccessVmDevice {
   declare readonly fault: t.CannotAccessNetwork;
@@ -348,7 +422,9 @@ export class CannotAccessNetwork extends CannotAccessVmDevice {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAccessVmConfig`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessVmConfig.html
  */
 export class CannotAccessVmConfig extends CannotAccessVmComponent {
   declare readonly fault: t.CannotAccessVmConfig;
@@ -358,7 +434,9 @@ export class CannotAccessVmConfig extends CannotAccessVmComponent {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAccessVmDisk`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessVmDisk.html
  */
 export class CannotAccessVmDisk extends CannotAccessVmDevice {
   declare readonly fault: t.CannotAccessVmDisk;
@@ -368,7 +446,9 @@ export class CannotAccessVmDisk extends CannotAccessVmDevice {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAddHostWithFTVmAsStandalone`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAddHostWithFTVmAsStandalone.html
  */
 export class CannotAddHostWithFTVmAsStandalone extends HostConnectFault {
   declare readonly fault: t.CannotAddHostWithFTVmAsStandalone;
@@ -378,7 +458,9 @@ export class CannotAddHostWithFTVmAsStandalone extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAddHostWithFTVmToDifferentCluster`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAddHostWithFTVmToDifferentCluster.html
  */
 export class CannotAddHostWithFTVmToDifferentCluster extends HostConnectFault {
   declare readonly fault: t.CannotAddHostWithFTVmToDifferentCluster;
@@ -388,7 +470,9 @@ export class CannotAddHostWithFTVmToDifferentCluster extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotAddHostWithFTVmToNonHACluster`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAddHostWithFTVmToNonHACluster.html
  */
 export class CannotAddHostWithFTVmToNonHACluster extends HostConnectFault {
   declare readonly fault: t.CannotAddHostWithFTVmToNonHACluster;
@@ -398,7 +482,9 @@ export class CannotAddHostWithFTVmToNonHACluster extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmFaultToleranceIssue`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceIssue.html
  */
 export class VmFaultToleranceIssue extends VimFault {
   declare readonly fault: t.VmFaultToleranceIssue;
@@ -408,7 +494,9 @@ export class VmFaultToleranceIssue extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotChangeDrsBehaviorForFtSecondary`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotChangeDrsBehaviorForFtSecondary.html
  */
 export class CannotChangeDrsBehaviorForFtSecondary extends VmFaultToleranceIssue {
   declare readonly fault: t.CannotChangeDrsBehaviorForFtSecondary;
@@ -418,7 +506,9 @@ export class CannotChangeDrsBehaviorForFtSecondary extends VmFaultToleranceIssue
 }
 
 /**
+ * VMODL name: `vim.fault.CannotChangeHaSettingsForFtSecondary`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotChangeHaSettingsForFtSecondary.html
  */
 export class CannotChangeHaSettingsForFtSecondary extends VmFaultToleranceIssue {
   declare readonly fault: t.CannotChangeHaSettingsForFtSecondary;
@@ -428,7 +518,9 @@ export class CannotChangeHaSettingsForFtSecondary extends VmFaultToleranceIssue 
 }
 
 /**
+ * VMODL name: `vim.fault.VsanFault`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VsanFault.html
  */
 export class VsanFault extends VimFault {
   declare readonly fault: t.VsanFault;
@@ -438,7 +530,9 @@ export class VsanFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotChangeVsanClusterUuid`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotChangeVsanClusterUuid.html
  */
 export class CannotChangeVsanClusterUuid extends VsanFault {
   declare readonly fault: t.CannotChangeVsanClusterUuid;
@@ -448,7 +542,9 @@ export class CannotChangeVsanClusterUuid extends VsanFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotChangeVsanNodeUuid`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotChangeVsanNodeUuid.html
  */
 export class CannotChangeVsanNodeUuid extends VsanFault {
   declare readonly fault: t.CannotChangeVsanNodeUuid;
@@ -458,7 +554,9 @@ export class CannotChangeVsanNodeUuid extends VsanFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotComputeFTCompatibleHosts`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotComputeFTCompatibleHosts.html
  */
 export class CannotComputeFTCompatibleHosts extends VmFaultToleranceIssue {
   declare readonly fault: t.CannotComputeFTCompatibleHosts;
@@ -468,7 +566,9 @@ export class CannotComputeFTCompatibleHosts extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotCreateFile`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotCreateFile.html
  */
 export class CannotCreateFile extends FileFault {
   declare readonly fault: t.CannotCreateFile;
@@ -478,7 +578,9 @@ export class CannotCreateFile extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CustomizationFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CustomizationFault.html
  */
 export class CustomizationFault extends VimFault {
   declare readonly fault: t.CustomizationFault;
@@ -488,7 +590,9 @@ export class CustomizationFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotDecryptPasswords`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDecryptPasswords.html
  */
 export class CannotDecryptPasswords extends CustomizationFault {
   declare readonly fault: t.CannotDecryptPasswords;
@@ -498,7 +602,9 @@ export class CannotDecryptPasswords extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotDeleteFile`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDeleteFile.html
  */
 export class CannotDeleteFile extends FileFault {
   declare readonly fault: t.CannotDeleteFile;
@@ -508,7 +614,9 @@ export class CannotDeleteFile extends FileFault {
 }
 
 /**
+ * VMODL name: `vmodl.RuntimeFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.RuntimeFault.html
  */
 export class RuntimeFault extends MethodFault {
   declare readonly fault: t.RuntimeFault;
@@ -518,7 +626,9 @@ export class RuntimeFault extends MethodFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotDisableDrsOnClustersWithVApps`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDisableDrsOnClustersWithVApps.html
  */
 export class CannotDisableDrsOnClustersWithVApps extends RuntimeFault {
   declare readonly fault: t.CannotDisableDrsOnClustersWithVApps;
@@ -528,7 +638,9 @@ export class CannotDisableDrsOnClustersWithVApps extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotDisableSnapshot`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDisableSnapshot.html
  */
 export class CannotDisableSnapshot extends VmConfigFault {
   declare readonly fault: t.CannotDisableSnapshot;
@@ -538,7 +650,9 @@ export class CannotDisableSnapshot extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotDisconnectHostWithFaultToleranceVm`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDisconnectHostWithFaultToleranceVm.html
  */
 export class CannotDisconnectHostWithFaultToleranceVm extends VimFault {
   declare readonly fault: t.CannotDisconnectHostWithFaultToleranceVm;
@@ -548,7 +662,9 @@ export class CannotDisconnectHostWithFaultToleranceVm extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotEnableVmcpForCluster`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotEnableVmcpForCluster.html
  */
 export class CannotEnableVmcpForCluster extends VimFault {
   declare readonly fault: t.CannotEnableVmcpForCluster;
@@ -558,7 +674,9 @@ export class CannotEnableVmcpForCluster extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotModifyConfigCpuRequirements`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotModifyConfigCpuRequirements.html
  */
 export class CannotModifyConfigCpuRequirements extends MigrationFault {
   declare readonly fault: t.CannotModifyConfigCpuRequirements;
@@ -568,7 +686,9 @@ export class CannotModifyConfigCpuRequirements extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotMoveFaultToleranceVm`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveFaultToleranceVm.html
  */
 export class CannotMoveFaultToleranceVm extends VimFault {
   declare readonly fault: t.CannotMoveFaultToleranceVm;
@@ -578,7 +698,9 @@ export class CannotMoveFaultToleranceVm extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotMoveHostWithFaultToleranceVm`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveHostWithFaultToleranceVm.html
  */
 export class CannotMoveHostWithFaultToleranceVm extends VimFault {
   declare readonly fault: t.CannotMoveHostWithFaultToleranceVm;
@@ -588,7 +710,9 @@ export class CannotMoveHostWithFaultToleranceVm extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotMoveVmWithDeltaDisk`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveVmWithDeltaDisk.html
  */
 export class CannotMoveVmWithDeltaDisk extends MigrationFault {
   declare readonly fault: t.CannotMoveVmWithDeltaDisk;
@@ -598,7 +722,9 @@ export class CannotMoveVmWithDeltaDisk extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotMoveVmWithNativeDeltaDisk`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveVmWithNativeDeltaDisk.html
  */
 export class CannotMoveVmWithNativeDeltaDisk extends MigrationFault {
   declare readonly fault: t.CannotMoveVmWithNativeDeltaDisk;
@@ -608,7 +734,9 @@ export class CannotMoveVmWithNativeDeltaDisk extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotMoveVsanEnabledHost`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveVsanEnabledHost.html
  */
 export class CannotMoveVsanEnabledHost extends VsanFault {
   declare readonly fault: t.CannotMoveVsanEnabledHost;
@@ -618,7 +746,9 @@ export class CannotMoveVsanEnabledHost extends VsanFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotPlaceWithoutPrerequisiteMoves`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotPlaceWithoutPrerequisiteMoves.html
  */
 export class CannotPlaceWithoutPrerequisiteMoves extends VimFault {
   declare readonly fault: t.CannotPlaceWithoutPrerequisiteMoves;
@@ -628,7 +758,9 @@ export class CannotPlaceWithoutPrerequisiteMoves extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidState`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidState.html
  */
 export class InvalidState extends VimFault {
   declare readonly fault: t.InvalidState;
@@ -638,7 +770,9 @@ export class InvalidState extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotPowerOffVmInCluster`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotPowerOffVmInCluster.html
  */
 export class CannotPowerOffVmInCluster extends InvalidState {
   declare readonly fault: t.CannotPowerOffVmInCluster;
@@ -648,7 +782,9 @@ export class CannotPowerOffVmInCluster extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotReconfigureVsanWhenHaEnabled`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotReconfigureVsanWhenHaEnabled.html
  */
 export class CannotReconfigureVsanWhenHaEnabled extends VsanFault {
   declare readonly fault: t.CannotReconfigureVsanWhenHaEnabled;
@@ -658,7 +794,9 @@ export class CannotReconfigureVsanWhenHaEnabled extends VsanFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CannotUseNetwork`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotUseNetwork.html
  */
 export class CannotUseNetwork extends VmConfigFault {
   declare readonly fault: t.CannotUseNetwork;
@@ -668,7 +806,9 @@ export class CannotUseNetwork extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ClockSkew`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ClockSkew.html
  */
 export class ClockSkew extends HostConfigFault {
   declare readonly fault: t.ClockSkew;
@@ -678,7 +818,9 @@ export class ClockSkew extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CloneFromSnapshotNotSupported`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CloneFromSnapshotNotSupported.html
  */
 export class CloneFromSnapshotNotSupported extends MigrationFault {
   declare readonly fault: t.CloneFromSnapshotNotSupported;
@@ -688,7 +830,9 @@ export class CloneFromSnapshotNotSupported extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CollectorAddressUnset`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CollectorAddressUnset.html
  */
 export class CollectorAddressUnset extends DvsFault {
   declare readonly fault: t.CollectorAddressUnset;
@@ -698,7 +842,9 @@ export class CollectorAddressUnset extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ConcurrentAccess`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ConcurrentAccess.html
  */
 export class ConcurrentAccess extends VimFault {
   declare readonly fault: t.ConcurrentAccess;
@@ -708,7 +854,9 @@ export class ConcurrentAccess extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ConflictingConfiguration`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ConflictingConfiguration.html
  */
 export class ConflictingConfiguration extends DvsFault {
   declare readonly fault: t.ConflictingConfiguration;
@@ -718,7 +866,9 @@ export class ConflictingConfiguration extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ConflictingDatastoreFound`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ConflictingDatastoreFound.html
  */
 export class ConflictingDatastoreFound extends RuntimeFault {
   declare readonly fault: t.ConflictingDatastoreFound;
@@ -728,7 +878,9 @@ export class ConflictingDatastoreFound extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfFault.html
  */
 export class OvfFault extends VimFault {
   declare readonly fault: t.OvfFault;
@@ -738,7 +890,9 @@ export class OvfFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfExport`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfExport.html
  */
 export class OvfExport extends OvfFault {
   declare readonly fault: t.OvfExport;
@@ -748,7 +902,9 @@ export class OvfExport extends OvfFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ConnectedIso`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ConnectedIso.html
  */
 export class ConnectedIso extends OvfExport {
   declare readonly fault: t.ConnectedIso;
@@ -758,7 +914,9 @@ export class ConnectedIso extends OvfExport {
 }
 
 /**
+ * VMODL name: `vim.fault.VirtualHardwareCompatibilityIssue`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualHardwareCompatibilityIssue.html
  */
 export class VirtualHardwareCompatibilityIssue extends VmConfigFault {
   declare readonly fault: t.VirtualHardwareCompatibilityIssue;
@@ -768,7 +926,9 @@ export class VirtualHardwareCompatibilityIssue extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CpuIncompatible`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuIncompatible.html
  */
 export class CpuIncompatible extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.CpuIncompatible;
@@ -778,7 +938,9 @@ export class CpuIncompatible extends VirtualHardwareCompatibilityIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.CpuCompatibilityUnknown`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuCompatibilityUnknown.html
  */
 export class CpuCompatibilityUnknown extends CpuIncompatible {
   declare readonly fault: t.CpuCompatibilityUnknown;
@@ -788,7 +950,9 @@ export class CpuCompatibilityUnknown extends CpuIncompatible {
 }
 
 /**
+ * VMODL name: `vim.fault.CpuHotPlugNotSupported`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuHotPlugNotSupported.html
  */
 export class CpuHotPlugNotSupported extends VmConfigFault {
   declare readonly fault: t.CpuHotPlugNotSupported;
@@ -798,7 +962,9 @@ export class CpuHotPlugNotSupported extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.CpuIncompatible1ECX`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuIncompatible1ECX.html
  */
 export class CpuIncompatible1ECX extends CpuIncompatible {
   declare readonly fault: t.CpuIncompatible1ECX;
@@ -808,7 +974,9 @@ export class CpuIncompatible1ECX extends CpuIncompatible {
 }
 
 /**
+ * VMODL name: `vim.fault.CpuIncompatible81EDX`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuIncompatible81EDX.html
  */
 export class CpuIncompatible81EDX extends CpuIncompatible {
   declare readonly fault: t.CpuIncompatible81EDX;
@@ -818,7 +986,9 @@ export class CpuIncompatible81EDX extends CpuIncompatible {
 }
 
 /**
+ * VMODL name: `vim.fault.CustomizationPending`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CustomizationPending.html
  */
 export class CustomizationPending extends CustomizationFault {
   declare readonly fault: t.CustomizationPending;
@@ -828,7 +998,9 @@ export class CustomizationPending extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DeviceNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceNotSupported.html
  */
 export class DeviceNotSupported extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.DeviceNotSupported;
@@ -838,7 +1010,9 @@ export class DeviceNotSupported extends VirtualHardwareCompatibilityIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.DeviceBackingNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceBackingNotSupported.html
  */
 export class DeviceBackingNotSupported extends DeviceNotSupported {
   declare readonly fault: t.DeviceBackingNotSupported;
@@ -848,7 +1022,9 @@ export class DeviceBackingNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.DVPortNotSupported`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DVPortNotSupported.html
  */
 export class DVPortNotSupported extends DeviceBackingNotSupported {
   declare readonly fault: t.DVPortNotSupported;
@@ -858,7 +1034,9 @@ export class DVPortNotSupported extends DeviceBackingNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.DasConfigFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DasConfigFault.html
  */
 export class DasConfigFault extends VimFault {
   declare readonly fault: t.DasConfigFault;
@@ -868,7 +1046,9 @@ export class DasConfigFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DatabaseError`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DatabaseError.html
  */
 export class DatabaseError extends RuntimeFault {
   declare readonly fault: t.DatabaseError;
@@ -878,7 +1058,9 @@ export class DatabaseError extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DatacenterMismatch`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DatacenterMismatch.html
  */
 export class DatacenterMismatch extends MigrationFault {
   declare readonly fault: t.DatacenterMismatch;
@@ -888,7 +1070,9 @@ export class DatacenterMismatch extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDatastore`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDatastore.html
  */
 export class InvalidDatastore extends VimFault {
   declare readonly fault: t.InvalidDatastore;
@@ -898,7 +1082,9 @@ export class InvalidDatastore extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DatastoreNotWritableOnHost`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DatastoreNotWritableOnHost.html
  */
 export class DatastoreNotWritableOnHost extends InvalidDatastore {
   declare readonly fault: t.DatastoreNotWritableOnHost;
@@ -908,7 +1094,9 @@ export class DatastoreNotWritableOnHost extends InvalidDatastore {
 }
 
 /**
+ * VMODL name: `vim.fault.DeltaDiskFormatNotSupported`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeltaDiskFormatNotSupported.html
  */
 export class DeltaDiskFormatNotSupported extends VmConfigFault {
   declare readonly fault: t.DeltaDiskFormatNotSupported;
@@ -918,7 +1106,9 @@ export class DeltaDiskFormatNotSupported extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DestinationSwitchFull`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DestinationSwitchFull.html
  */
 export class DestinationSwitchFull extends CannotAccessNetwork {
   declare readonly fault: t.DestinationSwitchFull;
@@ -928,7 +1118,9 @@ export class DestinationSwitchFull extends CannotAccessNetwork {
 }
 
 /**
+ * VMODL name: `vim.fault.DestinationVsanDisabled`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DestinationVsanDisabled.html
  */
 export class DestinationVsanDisabled extends CannotMoveVsanEnabledHost {
   declare readonly fault: t.DestinationVsanDisabled;
@@ -938,7 +1130,9 @@ export class DestinationVsanDisabled extends CannotMoveVsanEnabledHost {
 }
 
 /**
+ * VMODL name: `vim.fault.DeviceControllerNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceControllerNotSupported.html
  */
 export class DeviceControllerNotSupported extends DeviceNotSupported {
   declare readonly fault: t.DeviceControllerNotSupported;
@@ -948,7 +1142,9 @@ export class DeviceControllerNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidVmConfig`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidVmConfig.html
  */
 export class InvalidVmConfig extends VmConfigFault {
   declare readonly fault: t.InvalidVmConfig;
@@ -958,7 +1154,9 @@ export class InvalidVmConfig extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDeviceSpec`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDeviceSpec.html
  */
 export class InvalidDeviceSpec extends InvalidVmConfig {
   declare readonly fault: t.InvalidDeviceSpec;
@@ -968,7 +1166,9 @@ export class InvalidDeviceSpec extends InvalidVmConfig {
 }
 
 /**
+ * VMODL name: `vim.fault.DeviceHotPlugNotSupported`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceHotPlugNotSupported.html
  */
 export class DeviceHotPlugNotSupported extends InvalidDeviceSpec {
   declare readonly fault: t.DeviceHotPlugNotSupported;
@@ -978,7 +1178,9 @@ export class DeviceHotPlugNotSupported extends InvalidDeviceSpec {
 }
 
 /**
+ * VMODL name: `vim.fault.DeviceNotFound`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceNotFound.html
  */
 export class DeviceNotFound extends InvalidDeviceSpec {
   declare readonly fault: t.DeviceNotFound;
@@ -988,7 +1190,9 @@ export class DeviceNotFound extends InvalidDeviceSpec {
 }
 
 /**
+ * VMODL name: `vim.fault.DeviceUnsupportedForVmPlatform`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceUnsupportedForVmPlatform.html
  */
 export class DeviceUnsupportedForVmPlatform extends InvalidDeviceSpec {
   declare readonly fault: t.DeviceUnsupportedForVmPlatform;
@@ -998,7 +1202,9 @@ export class DeviceUnsupportedForVmPlatform extends InvalidDeviceSpec {
 }
 
 /**
+ * VMODL name: `vim.fault.DeviceUnsupportedForVmVersion`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceUnsupportedForVmVersion.html
  */
 export class DeviceUnsupportedForVmVersion extends InvalidDeviceSpec {
   declare readonly fault: t.DeviceUnsupportedForVmVersion;
@@ -1008,7 +1214,9 @@ export class DeviceUnsupportedForVmVersion extends InvalidDeviceSpec {
 }
 
 /**
+ * VMODL name: `vim.fault.DigestNotSupported`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DigestNotSupported.html
  */
 export class DigestNotSupported extends DeviceNotSupported {
   declare readonly fault: t.DigestNotSupported;
@@ -1018,7 +1226,9 @@ export class DigestNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.DirectoryNotEmpty`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DirectoryNotEmpty.html
  */
 export class DirectoryNotEmpty extends FileFault {
   declare readonly fault: t.DirectoryNotEmpty;
@@ -1028,7 +1238,9 @@ export class DirectoryNotEmpty extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DisableAdminNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisableAdminNotSupported.html
  */
 export class DisableAdminNotSupported extends HostConfigFault {
   declare readonly fault: t.DisableAdminNotSupported;
@@ -1038,7 +1250,9 @@ export class DisableAdminNotSupported extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DisallowedChangeByService`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisallowedChangeByService.html
  */
 export class DisallowedChangeByService extends RuntimeFault {
   declare readonly fault: t.DisallowedChangeByService;
@@ -1048,7 +1262,9 @@ export class DisallowedChangeByService extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DisallowedDiskModeChange`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisallowedDiskModeChange.html
  */
 export class DisallowedDiskModeChange extends InvalidDeviceSpec {
   declare readonly fault: t.DisallowedDiskModeChange;
@@ -1058,7 +1274,9 @@ export class DisallowedDiskModeChange extends InvalidDeviceSpec {
 }
 
 /**
+ * VMODL name: `vim.fault.DisallowedMigrationDeviceAttached`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisallowedMigrationDeviceAttached.html
  */
 export class DisallowedMigrationDeviceAttached extends MigrationFault {
   declare readonly fault: t.DisallowedMigrationDeviceAttached;
@@ -1068,7 +1286,9 @@ export class DisallowedMigrationDeviceAttached extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DisallowedOperationOnFailoverHost`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisallowedOperationOnFailoverHost.html
  */
 export class DisallowedOperationOnFailoverHost extends RuntimeFault {
   declare readonly fault: t.DisallowedOperationOnFailoverHost;
@@ -1078,7 +1298,9 @@ export class DisallowedOperationOnFailoverHost extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DisconnectedHostsBlockingEVC`
  * @since 2.5u2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisconnectedHostsBlockingEVC.html
  */
 export class DisconnectedHostsBlockingEVC extends EVCConfigFault {
   declare readonly fault: t.DisconnectedHostsBlockingEVC;
@@ -1088,7 +1310,9 @@ export class DisconnectedHostsBlockingEVC extends EVCConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VsanDiskFault`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VsanDiskFault.html
  */
 export class VsanDiskFault extends VsanFault {
   declare readonly fault: t.VsanDiskFault;
@@ -1098,7 +1322,9 @@ export class VsanDiskFault extends VsanFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DiskHasPartitions`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskHasPartitions.html
  */
 export class DiskHasPartitions extends VsanDiskFault {
   declare readonly fault: t.DiskHasPartitions;
@@ -1108,7 +1334,9 @@ export class DiskHasPartitions extends VsanDiskFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DiskIsLastRemainingNonSSD`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskIsLastRemainingNonSSD.html
  */
 export class DiskIsLastRemainingNonSSD extends VsanDiskFault {
   declare readonly fault: t.DiskIsLastRemainingNonSSD;
@@ -1118,7 +1346,9 @@ export class DiskIsLastRemainingNonSSD extends VsanDiskFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DiskIsNonLocal`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskIsNonLocal.html
  */
 export class DiskIsNonLocal extends VsanDiskFault {
   declare readonly fault: t.DiskIsNonLocal;
@@ -1128,7 +1358,9 @@ export class DiskIsNonLocal extends VsanDiskFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DiskIsUSB`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskIsUSB.html
  */
 export class DiskIsUSB extends VsanDiskFault {
   declare readonly fault: t.DiskIsUSB;
@@ -1138,7 +1370,9 @@ export class DiskIsUSB extends VsanDiskFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DiskMoveTypeNotSupported`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskMoveTypeNotSupported.html
  */
 export class DiskMoveTypeNotSupported extends MigrationFault {
   declare readonly fault: t.DiskMoveTypeNotSupported;
@@ -1148,7 +1382,9 @@ export class DiskMoveTypeNotSupported extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DiskNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskNotSupported.html
  */
 export class DiskNotSupported extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.DiskNotSupported;
@@ -1158,7 +1394,9 @@ export class DiskNotSupported extends VirtualHardwareCompatibilityIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.DiskTooSmall`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskTooSmall.html
  */
 export class DiskTooSmall extends VsanDiskFault {
   declare readonly fault: t.DiskTooSmall;
@@ -1168,7 +1406,9 @@ export class DiskTooSmall extends VsanDiskFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DomainNotFound`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DomainNotFound.html
  */
 export class DomainNotFound extends ActiveDirectoryFault {
   declare readonly fault: t.DomainNotFound;
@@ -1178,7 +1418,9 @@ export class DomainNotFound extends ActiveDirectoryFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DrsDisabledOnVm`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DrsDisabledOnVm.html
  */
 export class DrsDisabledOnVm extends VimFault {
   declare readonly fault: t.DrsDisabledOnVm;
@@ -1188,7 +1430,9 @@ export class DrsDisabledOnVm extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DrsVmotionIncompatibleFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DrsVmotionIncompatibleFault.html
  */
 export class DrsVmotionIncompatibleFault extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.DrsVmotionIncompatibleFault;
@@ -1198,7 +1442,9 @@ export class DrsVmotionIncompatibleFault extends VirtualHardwareCompatibilityIss
 }
 
 /**
+ * VMODL name: `vim.fault.DuplicateDisks`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DuplicateDisks.html
  */
 export class DuplicateDisks extends VsanDiskFault {
   declare readonly fault: t.DuplicateDisks;
@@ -1208,7 +1454,9 @@ export class DuplicateDisks extends VsanDiskFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DuplicateName`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DuplicateName.html
  */
 export class DuplicateName extends VimFault {
   declare readonly fault: t.DuplicateName;
@@ -1218,7 +1466,9 @@ export class DuplicateName extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DuplicateVsanNetworkInterface`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DuplicateVsanNetworkInterface.html
  */
 export class DuplicateVsanNetworkInterface extends VsanFault {
   declare readonly fault: t.DuplicateVsanNetworkInterface;
@@ -1228,7 +1478,9 @@ export class DuplicateVsanNetworkInterface extends VsanFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DvsApplyOperationFault`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsApplyOperationFault.html
  */
 export class DvsApplyOperationFault extends DvsFault {
   declare readonly fault: t.DvsApplyOperationFault;
@@ -1238,7 +1490,9 @@ export class DvsApplyOperationFault extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DvsNotAuthorized`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsNotAuthorized.html
  */
 export class DvsNotAuthorized extends DvsFault {
   declare readonly fault: t.DvsNotAuthorized;
@@ -1248,7 +1502,9 @@ export class DvsNotAuthorized extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DvsOperationBulkFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsOperationBulkFault.html
  */
 export class DvsOperationBulkFault extends DvsFault {
   declare readonly fault: t.DvsOperationBulkFault;
@@ -1258,7 +1514,9 @@ export class DvsOperationBulkFault extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.DvsScopeViolated`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsScopeViolated.html
  */
 export class DvsScopeViolated extends DvsFault {
   declare readonly fault: t.DvsScopeViolated;
@@ -1268,7 +1526,9 @@ export class DvsScopeViolated extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedHost`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHost.html
  */
 export class NotSupportedHost extends HostConnectFault {
   declare readonly fault: t.NotSupportedHost;
@@ -1278,7 +1538,9 @@ export class NotSupportedHost extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedHostInCluster`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostInCluster.html
  */
 export class NotSupportedHostInCluster extends NotSupportedHost {
   declare readonly fault: t.NotSupportedHostInCluster;
@@ -1288,7 +1550,9 @@ export class NotSupportedHostInCluster extends NotSupportedHost {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailed.html
  */
 export class EVCAdmissionFailed extends NotSupportedHostInCluster {
   declare readonly fault: t.EVCAdmissionFailed;
@@ -1298,7 +1562,9 @@ export class EVCAdmissionFailed extends NotSupportedHostInCluster {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailedCPUFeaturesForMode`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUFeaturesForMode.html
  */
 export class EVCAdmissionFailedCPUFeaturesForMode extends EVCAdmissionFailed {
   declare readonly fault: t.EVCAdmissionFailedCPUFeaturesForMode;
@@ -1308,7 +1574,9 @@ export class EVCAdmissionFailedCPUFeaturesForMode extends EVCAdmissionFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailedCPUModel`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUModel.html
  */
 export class EVCAdmissionFailedCPUModel extends EVCAdmissionFailed {
   declare readonly fault: t.EVCAdmissionFailedCPUModel;
@@ -1318,7 +1586,9 @@ export class EVCAdmissionFailedCPUModel extends EVCAdmissionFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailedCPUModelForMode`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUModelForMode.html
  */
 export class EVCAdmissionFailedCPUModelForMode extends EVCAdmissionFailed {
   declare readonly fault: t.EVCAdmissionFailedCPUModelForMode;
@@ -1328,7 +1598,9 @@ export class EVCAdmissionFailedCPUModelForMode extends EVCAdmissionFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailedCPUVendor`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUVendor.html
  */
 export class EVCAdmissionFailedCPUVendor extends EVCAdmissionFailed {
   declare readonly fault: t.EVCAdmissionFailedCPUVendor;
@@ -1338,7 +1610,9 @@ export class EVCAdmissionFailedCPUVendor extends EVCAdmissionFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailedCPUVendorUnknown`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUVendorUnknown.html
  */
 export class EVCAdmissionFailedCPUVendorUnknown extends EVCAdmissionFailed {
   declare readonly fault: t.EVCAdmissionFailedCPUVendorUnknown;
@@ -1348,7 +1622,9 @@ export class EVCAdmissionFailedCPUVendorUnknown extends EVCAdmissionFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailedHostDisconnected`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedHostDisconnected.html
  */
 export class EVCAdmissionFailedHostDisconnected extends EVCAdmissionFailed {
   declare readonly fault: t.EVCAdmissionFailedHostDisconnected;
@@ -1358,7 +1634,9 @@ export class EVCAdmissionFailedHostDisconnected extends EVCAdmissionFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailedHostSoftware`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedHostSoftware.html
  */
 export class EVCAdmissionFailedHostSoftware extends EVCAdmissionFailed {
   declare readonly fault: t.EVCAdmissionFailedHostSoftware;
@@ -1368,7 +1646,9 @@ export class EVCAdmissionFailedHostSoftware extends EVCAdmissionFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailedHostSoftwareForMode`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedHostSoftwareForMode.html
  */
 export class EVCAdmissionFailedHostSoftwareForMode extends EVCAdmissionFailed {
   declare readonly fault: t.EVCAdmissionFailedHostSoftwareForMode;
@@ -1378,7 +1658,9 @@ export class EVCAdmissionFailedHostSoftwareForMode extends EVCAdmissionFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCAdmissionFailedVmActive`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedVmActive.html
  */
 export class EVCAdmissionFailedVmActive extends EVCAdmissionFailed {
   declare readonly fault: t.EVCAdmissionFailedVmActive;
@@ -1388,7 +1670,9 @@ export class EVCAdmissionFailedVmActive extends EVCAdmissionFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCModeIllegalByVendor`
  * @since 2.5u2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCModeIllegalByVendor.html
  */
 export class EVCModeIllegalByVendor extends EVCConfigFault {
   declare readonly fault: t.EVCModeIllegalByVendor;
@@ -1398,7 +1682,9 @@ export class EVCModeIllegalByVendor extends EVCConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCModeUnsupportedByHosts`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCModeUnsupportedByHosts.html
  */
 export class EVCModeUnsupportedByHosts extends EVCConfigFault {
   declare readonly fault: t.EVCModeUnsupportedByHosts;
@@ -1408,7 +1694,9 @@ export class EVCModeUnsupportedByHosts extends EVCConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCUnsupportedByHostHardware`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCUnsupportedByHostHardware.html
  */
 export class EVCUnsupportedByHostHardware extends EVCConfigFault {
   declare readonly fault: t.EVCUnsupportedByHostHardware;
@@ -1418,7 +1706,9 @@ export class EVCUnsupportedByHostHardware extends EVCConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.EVCUnsupportedByHostSoftware`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCUnsupportedByHostSoftware.html
  */
 export class EVCUnsupportedByHostSoftware extends EVCConfigFault {
   declare readonly fault: t.EVCUnsupportedByHostSoftware;
@@ -1428,7 +1718,9 @@ export class EVCUnsupportedByHostSoftware extends EVCConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.EightHostLimitViolated`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EightHostLimitViolated.html
  */
 export class EightHostLimitViolated extends VmConfigFault {
   declare readonly fault: t.EightHostLimitViolated;
@@ -1438,7 +1730,9 @@ export class EightHostLimitViolated extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.EncryptionKeyRequired`
  * @since 6.7
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EncryptionKeyRequired.html
  */
 export class EncryptionKeyRequired extends InvalidState {
   declare readonly fault: t.EncryptionKeyRequired;
@@ -1448,7 +1742,9 @@ export class EncryptionKeyRequired extends InvalidState {
 }
 
 /**
+ * VMODL name: `vmodl.fault.NotEnoughLicenses`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.NotEnoughLicenses.html
  */
 export class NotEnoughLicenses extends RuntimeFault {
   declare readonly fault: t.NotEnoughLicenses;
@@ -1458,7 +1754,9 @@ export class NotEnoughLicenses extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ExpiredFeatureLicense`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ExpiredFeatureLicense.html
  */
 export class ExpiredFeatureLicense extends NotEnoughLicenses {
   declare readonly fault: t.ExpiredFeatureLicense;
@@ -1468,7 +1766,9 @@ export class ExpiredFeatureLicense extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.ExpiredAddonLicense`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ExpiredAddonLicense.html
  */
 export class ExpiredAddonLicense extends ExpiredFeatureLicense {
   declare readonly fault: t.ExpiredAddonLicense;
@@ -1478,7 +1778,9 @@ export class ExpiredAddonLicense extends ExpiredFeatureLicense {
 }
 
 /**
+ * VMODL name: `vim.fault.ExpiredEditionLicense`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ExpiredEditionLicense.html
  */
 export class ExpiredEditionLicense extends ExpiredFeatureLicense {
   declare readonly fault: t.ExpiredEditionLicense;
@@ -1488,7 +1790,9 @@ export class ExpiredEditionLicense extends ExpiredFeatureLicense {
 }
 
 /**
+ * VMODL name: `vim.fault.ExtendedFault`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ExtendedFault.html
  */
 export class ExtendedFault extends VimFault {
   declare readonly fault: t.ExtendedFault;
@@ -1498,7 +1802,9 @@ export class ExtendedFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FailToEnableSPBM`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FailToEnableSPBM.html
  */
 export class FailToEnableSPBM extends NotEnoughLicenses {
   declare readonly fault: t.FailToEnableSPBM;
@@ -1508,7 +1814,9 @@ export class FailToEnableSPBM extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.FailToLockFaultToleranceVMs`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FailToLockFaultToleranceVMs.html
  */
 export class FailToLockFaultToleranceVMs extends RuntimeFault {
   declare readonly fault: t.FailToLockFaultToleranceVMs;
@@ -1518,7 +1826,9 @@ export class FailToLockFaultToleranceVMs extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FaultToleranceAntiAffinityViolated`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceAntiAffinityViolated.html
  */
 export class FaultToleranceAntiAffinityViolated extends MigrationFault {
   declare readonly fault: t.FaultToleranceAntiAffinityViolated;
@@ -1528,7 +1838,9 @@ export class FaultToleranceAntiAffinityViolated extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FaultToleranceCannotEditMem`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceCannotEditMem.html
  */
 export class FaultToleranceCannotEditMem extends VmConfigFault {
   declare readonly fault: t.FaultToleranceCannotEditMem;
@@ -1538,7 +1850,9 @@ export class FaultToleranceCannotEditMem extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FaultToleranceCpuIncompatible`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceCpuIncompatible.html
  */
 export class FaultToleranceCpuIncompatible extends CpuIncompatible {
   declare readonly fault: t.FaultToleranceCpuIncompatible;
@@ -1548,7 +1862,9 @@ export class FaultToleranceCpuIncompatible extends CpuIncompatible {
 }
 
 /**
+ * VMODL name: `vim.fault.FaultToleranceNeedsThickDisk`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceNeedsThickDisk.html
  */
 export class FaultToleranceNeedsThickDisk extends MigrationFault {
   declare readonly fault: t.FaultToleranceNeedsThickDisk;
@@ -1558,7 +1874,9 @@ export class FaultToleranceNeedsThickDisk extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FaultToleranceNotLicensed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceNotLicensed.html
  */
 export class FaultToleranceNotLicensed extends VmFaultToleranceIssue {
   declare readonly fault: t.FaultToleranceNotLicensed;
@@ -1568,7 +1886,9 @@ export class FaultToleranceNotLicensed extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.FaultToleranceNotSameBuild`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceNotSameBuild.html
  */
 export class FaultToleranceNotSameBuild extends MigrationFault {
   declare readonly fault: t.FaultToleranceNotSameBuild;
@@ -1578,7 +1898,9 @@ export class FaultToleranceNotSameBuild extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FaultTolerancePrimaryPowerOnNotAttempted`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultTolerancePrimaryPowerOnNotAttempted.html
  */
 export class FaultTolerancePrimaryPowerOnNotAttempted extends VmFaultToleranceIssue {
   declare readonly fault: t.FaultTolerancePrimaryPowerOnNotAttempted;
@@ -1588,7 +1910,9 @@ export class FaultTolerancePrimaryPowerOnNotAttempted extends VmFaultToleranceIs
 }
 
 /**
+ * VMODL name: `vim.fault.FaultToleranceVmNotDasProtected`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceVmNotDasProtected.html
  */
 export class FaultToleranceVmNotDasProtected extends VimFault {
   declare readonly fault: t.FaultToleranceVmNotDasProtected;
@@ -1598,7 +1922,9 @@ export class FaultToleranceVmNotDasProtected extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FcoeFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FcoeFault.html
  */
 export class FcoeFault extends VimFault {
   declare readonly fault: t.FcoeFault;
@@ -1608,7 +1934,9 @@ export class FcoeFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FcoeFaultPnicHasNoPortSet`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FcoeFaultPnicHasNoPortSet.html
  */
 export class FcoeFaultPnicHasNoPortSet extends FcoeFault {
   declare readonly fault: t.FcoeFaultPnicHasNoPortSet;
@@ -1618,7 +1946,9 @@ export class FcoeFaultPnicHasNoPortSet extends FcoeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FeatureRequirementsNotMet`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FeatureRequirementsNotMet.html
  */
 export class FeatureRequirementsNotMet extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.FeatureRequirementsNotMet;
@@ -1628,7 +1958,9 @@ export class FeatureRequirementsNotMet extends VirtualHardwareCompatibilityIssue
 }
 
 /**
+ * VMODL name: `vim.fault.FileAlreadyExists`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileAlreadyExists.html
  */
 export class FileAlreadyExists extends FileFault {
   declare readonly fault: t.FileAlreadyExists;
@@ -1638,7 +1970,9 @@ export class FileAlreadyExists extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FileBackedPortNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileBackedPortNotSupported.html
  */
 export class FileBackedPortNotSupported extends DeviceNotSupported {
   declare readonly fault: t.FileBackedPortNotSupported;
@@ -1648,7 +1982,9 @@ export class FileBackedPortNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.FileLocked`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileLocked.html
  */
 export class FileLocked extends FileFault {
   declare readonly fault: t.FileLocked;
@@ -1658,7 +1994,9 @@ export class FileLocked extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FileNameTooLong`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileNameTooLong.html
  */
 export class FileNameTooLong extends FileFault {
   declare readonly fault: t.FileNameTooLong;
@@ -1668,7 +2006,9 @@ export class FileNameTooLong extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FileNotFound`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileNotFound.html
  */
 export class FileNotFound extends FileFault {
   declare readonly fault: t.FileNotFound;
@@ -1678,7 +2018,9 @@ export class FileNotFound extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FileNotWritable`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileNotWritable.html
  */
 export class FileNotWritable extends FileFault {
   declare readonly fault: t.FileNotWritable;
@@ -1688,7 +2030,9 @@ export class FileNotWritable extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FileTooLarge`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileTooLarge.html
  */
 export class FileTooLarge extends FileFault {
   declare readonly fault: t.FileTooLarge;
@@ -1698,7 +2042,9 @@ export class FileTooLarge extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FilesystemQuiesceFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FilesystemQuiesceFault.html
  */
 export class FilesystemQuiesceFault extends SnapshotFault {
   declare readonly fault: t.FilesystemQuiesceFault;
@@ -1708,7 +2054,9 @@ export class FilesystemQuiesceFault extends SnapshotFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ResourceInUse`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ResourceInUse.html
  */
 export class ResourceInUse extends VimFault {
   declare readonly fault: t.ResourceInUse;
@@ -1718,7 +2066,9 @@ export class ResourceInUse extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FilterInUse`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FilterInUse.html
  */
 export class FilterInUse extends ResourceInUse {
   declare readonly fault: t.FilterInUse;
@@ -1728,7 +2078,9 @@ export class FilterInUse extends ResourceInUse {
 }
 
 /**
+ * VMODL name: `vim.fault.FtIssuesOnHost`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FtIssuesOnHost.html
  */
 export class FtIssuesOnHost extends VmFaultToleranceIssue {
   declare readonly fault: t.FtIssuesOnHost;
@@ -1738,7 +2090,9 @@ export class FtIssuesOnHost extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.FtVmHostRuleViolation`
  * @since 8.0.3.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FtVmHostRuleViolation.html
  */
 export class FtVmHostRuleViolation extends VmConfigFault {
   declare readonly fault: t.FtVmHostRuleViolation;
@@ -1748,7 +2102,9 @@ export class FtVmHostRuleViolation extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MigrationFeatureNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MigrationFeatureNotSupported.html
  */
 export class MigrationFeatureNotSupported extends MigrationFault {
   declare readonly fault: t.MigrationFeatureNotSupported;
@@ -1758,7 +2114,9 @@ export class MigrationFeatureNotSupported extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.FullStorageVMotionNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FullStorageVMotionNotSupported.html
  */
 export class FullStorageVMotionNotSupported extends MigrationFeatureNotSupported {
   declare readonly fault: t.FullStorageVMotionNotSupported;
@@ -1768,7 +2126,9 @@ export class FullStorageVMotionNotSupported extends MigrationFeatureNotSupported
 }
 
 /**
+ * VMODL name: `vim.fault.GatewayConnectFault`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayConnectFault.html
  */
 export class GatewayConnectFault extends HostConnectFault {
   declare readonly fault: t.GatewayConnectFault;
@@ -1778,7 +2138,9 @@ export class GatewayConnectFault extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GatewayToHostConnectFault`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayToHostConnectFault.html
  */
 export class GatewayToHostConnectFault extends GatewayConnectFault {
   declare readonly fault: t.GatewayToHostConnectFault;
@@ -1788,7 +2150,9 @@ export class GatewayToHostConnectFault extends GatewayConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GatewayHostNotReachable`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayHostNotReachable.html
  */
 export class GatewayHostNotReachable extends GatewayToHostConnectFault {
   declare readonly fault: t.GatewayHostNotReachable;
@@ -1798,7 +2162,9 @@ export class GatewayHostNotReachable extends GatewayToHostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GatewayNotFound`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayNotFound.html
  */
 export class GatewayNotFound extends GatewayConnectFault {
   declare readonly fault: t.GatewayNotFound;
@@ -1808,7 +2174,9 @@ export class GatewayNotFound extends GatewayConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GatewayNotReachable`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayNotReachable.html
  */
 export class GatewayNotReachable extends GatewayConnectFault {
   declare readonly fault: t.GatewayNotReachable;
@@ -1818,7 +2186,9 @@ export class GatewayNotReachable extends GatewayConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GatewayOperationRefused`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayOperationRefused.html
  */
 export class GatewayOperationRefused extends GatewayConnectFault {
   declare readonly fault: t.GatewayOperationRefused;
@@ -1828,7 +2198,9 @@ export class GatewayOperationRefused extends GatewayConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GatewayToHostAuthFault`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayToHostAuthFault.html
  */
 export class GatewayToHostAuthFault extends GatewayToHostConnectFault {
   declare readonly fault: t.GatewayToHostAuthFault;
@@ -1838,7 +2210,9 @@ export class GatewayToHostAuthFault extends GatewayToHostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GatewayToHostTrustVerifyFault`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayToHostTrustVerifyFault.html
  */
 export class GatewayToHostTrustVerifyFault extends GatewayToHostConnectFault {
   declare readonly fault: t.GatewayToHostTrustVerifyFault;
@@ -1848,7 +2222,9 @@ export class GatewayToHostTrustVerifyFault extends GatewayToHostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GenericDrsFault`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GenericDrsFault.html
  */
 export class GenericDrsFault extends VimFault {
   declare readonly fault: t.GenericDrsFault;
@@ -1858,7 +2234,9 @@ export class GenericDrsFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GenericVmConfigFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GenericVmConfigFault.html
  */
 export class GenericVmConfigFault extends VmConfigFault {
   declare readonly fault: t.GenericVmConfigFault;
@@ -1868,7 +2246,9 @@ export class GenericVmConfigFault extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestOperationsFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestOperationsFault.html
  */
 export class GuestOperationsFault extends VimFault {
   declare readonly fault: t.GuestOperationsFault;
@@ -1878,7 +2258,9 @@ export class GuestOperationsFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestAuthenticationChallenge`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestAuthenticationChallenge.html
  */
 export class GuestAuthenticationChallenge extends GuestOperationsFault {
   declare readonly fault: t.GuestAuthenticationChallenge;
@@ -1888,7 +2270,9 @@ export class GuestAuthenticationChallenge extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestComponentsOutOfDate`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestComponentsOutOfDate.html
  */
 export class GuestComponentsOutOfDate extends GuestOperationsFault {
   declare readonly fault: t.GuestComponentsOutOfDate;
@@ -1898,7 +2282,9 @@ export class GuestComponentsOutOfDate extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestMultipleMappings`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestMultipleMappings.html
  */
 export class GuestMultipleMappings extends GuestOperationsFault {
   declare readonly fault: t.GuestMultipleMappings;
@@ -1908,7 +2294,9 @@ export class GuestMultipleMappings extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestOperationsUnavailable`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestOperationsUnavailable.html
  */
 export class GuestOperationsUnavailable extends GuestOperationsFault {
   declare readonly fault: t.GuestOperationsUnavailable;
@@ -1918,7 +2306,9 @@ export class GuestOperationsUnavailable extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestPermissionDenied`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestPermissionDenied.html
  */
 export class GuestPermissionDenied extends GuestOperationsFault {
   declare readonly fault: t.GuestPermissionDenied;
@@ -1928,7 +2318,9 @@ export class GuestPermissionDenied extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestProcessNotFound`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestProcessNotFound.html
  */
 export class GuestProcessNotFound extends GuestOperationsFault {
   declare readonly fault: t.GuestProcessNotFound;
@@ -1938,7 +2330,9 @@ export class GuestProcessNotFound extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestRegistryFault`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryFault.html
  */
 export class GuestRegistryFault extends GuestOperationsFault {
   declare readonly fault: t.GuestRegistryFault;
@@ -1948,7 +2342,9 @@ export class GuestRegistryFault extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestRegistryKeyFault`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyFault.html
  */
 export class GuestRegistryKeyFault extends GuestRegistryFault {
   declare readonly fault: t.GuestRegistryKeyFault;
@@ -1958,7 +2354,9 @@ export class GuestRegistryKeyFault extends GuestRegistryFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestRegistryKeyAlreadyExists`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyAlreadyExists.html
  */
 export class GuestRegistryKeyAlreadyExists extends GuestRegistryKeyFault {
   declare readonly fault: t.GuestRegistryKeyAlreadyExists;
@@ -1968,7 +2366,9 @@ export class GuestRegistryKeyAlreadyExists extends GuestRegistryKeyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestRegistryKeyHasSubkeys`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyHasSubkeys.html
  */
 export class GuestRegistryKeyHasSubkeys extends GuestRegistryKeyFault {
   declare readonly fault: t.GuestRegistryKeyHasSubkeys;
@@ -1978,7 +2378,9 @@ export class GuestRegistryKeyHasSubkeys extends GuestRegistryKeyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestRegistryKeyInvalid`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyInvalid.html
  */
 export class GuestRegistryKeyInvalid extends GuestRegistryKeyFault {
   declare readonly fault: t.GuestRegistryKeyInvalid;
@@ -1988,7 +2390,9 @@ export class GuestRegistryKeyInvalid extends GuestRegistryKeyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestRegistryKeyParentVolatile`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyParentVolatile.html
  */
 export class GuestRegistryKeyParentVolatile extends GuestRegistryKeyFault {
   declare readonly fault: t.GuestRegistryKeyParentVolatile;
@@ -1998,7 +2402,9 @@ export class GuestRegistryKeyParentVolatile extends GuestRegistryKeyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestRegistryValueFault`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryValueFault.html
  */
 export class GuestRegistryValueFault extends GuestRegistryFault {
   declare readonly fault: t.GuestRegistryValueFault;
@@ -2008,7 +2414,9 @@ export class GuestRegistryValueFault extends GuestRegistryFault {
 }
 
 /**
+ * VMODL name: `vim.fault.GuestRegistryValueNotFound`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryValueNotFound.html
  */
 export class GuestRegistryValueNotFound extends GuestRegistryValueFault {
   declare readonly fault: t.GuestRegistryValueNotFound;
@@ -2018,7 +2426,9 @@ export class GuestRegistryValueNotFound extends GuestRegistryValueFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HAErrorsAtDest`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HAErrorsAtDest.html
  */
 export class HAErrorsAtDest extends MigrationFault {
   declare readonly fault: t.HAErrorsAtDest;
@@ -2028,7 +2438,9 @@ export class HAErrorsAtDest extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HeterogenousHostsBlockingEVC`
  * @since 2.5u2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HeterogenousHostsBlockingEVC.html
  */
 export class HeterogenousHostsBlockingEVC extends EVCConfigFault {
   declare readonly fault: t.HeterogenousHostsBlockingEVC;
@@ -2038,7 +2450,9 @@ export class HeterogenousHostsBlockingEVC extends EVCConfigFault {
 }
 
 /**
+ * VMODL name: `vmodl.fault.NotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.NotSupported.html
  */
 export class NotSupported extends RuntimeFault {
   declare readonly fault: t.NotSupported;
@@ -2048,7 +2462,9 @@ export class NotSupported extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HostAccessRestrictedToManagementServer`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostAccessRestrictedToManagementServer.html
  */
 export class HostAccessRestrictedToManagementServer extends NotSupported {
   declare readonly fault: t.HostAccessRestrictedToManagementServer;
@@ -2058,7 +2474,9 @@ export class HostAccessRestrictedToManagementServer extends NotSupported {
 }
 
 /**
+ * VMODL name: `vmodl.fault.HostCommunication`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.HostCommunication.html
  */
 export class HostCommunication extends RuntimeFault {
   declare readonly fault: t.HostCommunication;
@@ -2068,7 +2486,9 @@ export class HostCommunication extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HostConfigFailed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostConfigFailed.html
  */
 export class HostConfigFailed extends HostConfigFault {
   declare readonly fault: t.HostConfigFailed;
@@ -2078,7 +2498,9 @@ export class HostConfigFailed extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HostHasComponentFailure`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostHasComponentFailure.html
  */
 export class HostHasComponentFailure extends VimFault {
   declare readonly fault: t.HostHasComponentFailure;
@@ -2088,7 +2510,9 @@ export class HostHasComponentFailure extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HostInDomain`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostInDomain.html
  */
 export class HostInDomain extends HostConfigFault {
   declare readonly fault: t.HostInDomain;
@@ -2098,7 +2522,9 @@ export class HostInDomain extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HostIncompatibleForFaultTolerance`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostIncompatibleForFaultTolerance.html
  */
 export class HostIncompatibleForFaultTolerance extends VmFaultToleranceIssue {
   declare readonly fault: t.HostIncompatibleForFaultTolerance;
@@ -2108,7 +2534,9 @@ export class HostIncompatibleForFaultTolerance extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.HostIncompatibleForRecordReplay`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostIncompatibleForRecordReplay.html
  */
 export class HostIncompatibleForRecordReplay extends VimFault {
   declare readonly fault: t.HostIncompatibleForRecordReplay;
@@ -2118,7 +2546,9 @@ export class HostIncompatibleForRecordReplay extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HostInventoryFull`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostInventoryFull.html
  */
 export class HostInventoryFull extends NotEnoughLicenses {
   declare readonly fault: t.HostInventoryFull;
@@ -2128,7 +2558,9 @@ export class HostInventoryFull extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vmodl.fault.HostNotConnected`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.HostNotConnected.html
  */
 export class HostNotConnected extends HostCommunication {
   declare readonly fault: t.HostNotConnected;
@@ -2138,7 +2570,9 @@ export class HostNotConnected extends HostCommunication {
 }
 
 /**
+ * VMODL name: `vmodl.fault.HostNotReachable`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.HostNotReachable.html
  */
 export class HostNotReachable extends HostCommunication {
   declare readonly fault: t.HostNotReachable;
@@ -2148,7 +2582,9 @@ export class HostNotReachable extends HostCommunication {
 }
 
 /**
+ * VMODL name: `vim.fault.HostPowerOpFailed`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostPowerOpFailed.html
  */
 export class HostPowerOpFailed extends VimFault {
   declare readonly fault: t.HostPowerOpFailed;
@@ -2158,7 +2594,9 @@ export class HostPowerOpFailed extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HostSpecificationOperationFailed`
  * @since 6.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostSpecificationOperationFailed.html
  */
 export class HostSpecificationOperationFailed extends VimFault {
   declare readonly fault: t.HostSpecificationOperationFailed;
@@ -2168,7 +2606,9 @@ export class HostSpecificationOperationFailed extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotCopyNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotCopyNotSupported.html
  */
 export class SnapshotCopyNotSupported extends MigrationFault {
   declare readonly fault: t.SnapshotCopyNotSupported;
@@ -2178,7 +2618,9 @@ export class SnapshotCopyNotSupported extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.HotSnapshotMoveNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HotSnapshotMoveNotSupported.html
  */
 export class HotSnapshotMoveNotSupported extends SnapshotCopyNotSupported {
   declare readonly fault: t.HotSnapshotMoveNotSupported;
@@ -2188,7 +2630,9 @@ export class HotSnapshotMoveNotSupported extends SnapshotCopyNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.HttpFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HttpFault.html
  */
 export class HttpFault extends VimFault {
   declare readonly fault: t.HttpFault;
@@ -2198,7 +2642,9 @@ export class HttpFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IDEDiskNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IDEDiskNotSupported.html
  */
 export class IDEDiskNotSupported extends DiskNotSupported {
   declare readonly fault: t.IDEDiskNotSupported;
@@ -2208,7 +2654,9 @@ export class IDEDiskNotSupported extends DiskNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.IORMNotSupportedHostOnDatastore`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IORMNotSupportedHostOnDatastore.html
  */
 export class IORMNotSupportedHostOnDatastore extends VimFault {
   declare readonly fault: t.IORMNotSupportedHostOnDatastore;
@@ -2218,7 +2666,9 @@ export class IORMNotSupportedHostOnDatastore extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ImportHostAddFailure`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ImportHostAddFailure.html
  */
 export class ImportHostAddFailure extends DvsFault {
   declare readonly fault: t.ImportHostAddFailure;
@@ -2228,7 +2678,9 @@ export class ImportHostAddFailure extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ImportOperationBulkFault`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ImportOperationBulkFault.html
  */
 export class ImportOperationBulkFault extends DvsFault {
   declare readonly fault: t.ImportOperationBulkFault;
@@ -2238,7 +2690,9 @@ export class ImportOperationBulkFault extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InUseFeatureManipulationDisallowed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InUseFeatureManipulationDisallowed.html
  */
 export class InUseFeatureManipulationDisallowed extends NotEnoughLicenses {
   declare readonly fault: t.InUseFeatureManipulationDisallowed;
@@ -2248,7 +2702,9 @@ export class InUseFeatureManipulationDisallowed extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.InaccessibleDatastore`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InaccessibleDatastore.html
  */
 export class InaccessibleDatastore extends InvalidDatastore {
   declare readonly fault: t.InaccessibleDatastore;
@@ -2258,7 +2714,9 @@ export class InaccessibleDatastore extends InvalidDatastore {
 }
 
 /**
+ * VMODL name: `vim.fault.InaccessibleFTMetadataDatastore`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InaccessibleFTMetadataDatastore.html
  */
 export class InaccessibleFTMetadataDatastore extends InaccessibleDatastore {
   declare readonly fault: t.InaccessibleFTMetadataDatastore;
@@ -2268,7 +2726,9 @@ export class InaccessibleFTMetadataDatastore extends InaccessibleDatastore {
 }
 
 /**
+ * VMODL name: `vim.fault.InaccessibleVFlashSource`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InaccessibleVFlashSource.html
  */
 export class InaccessibleVFlashSource extends VimFault {
   declare readonly fault: t.InaccessibleVFlashSource;
@@ -2278,7 +2738,9 @@ export class InaccessibleVFlashSource extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IncompatibleDefaultDevice`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncompatibleDefaultDevice.html
  */
 export class IncompatibleDefaultDevice extends MigrationFault {
   declare readonly fault: t.IncompatibleDefaultDevice;
@@ -2288,7 +2750,9 @@ export class IncompatibleDefaultDevice extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IncompatibleHostForFtSecondary`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncompatibleHostForFtSecondary.html
  */
 export class IncompatibleHostForFtSecondary extends VmFaultToleranceIssue {
   declare readonly fault: t.IncompatibleHostForFtSecondary;
@@ -2298,7 +2762,9 @@ export class IncompatibleHostForFtSecondary extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.ReplicationFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationFault.html
  */
 export class ReplicationFault extends VimFault {
   declare readonly fault: t.ReplicationFault;
@@ -2308,7 +2774,9 @@ export class ReplicationFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IncompatibleHostForVmReplication`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncompatibleHostForVmReplication.html
  */
 export class IncompatibleHostForVmReplication extends ReplicationFault {
   declare readonly fault: t.IncompatibleHostForVmReplication;
@@ -2318,7 +2786,9 @@ export class IncompatibleHostForVmReplication extends ReplicationFault {
 }
 
 /**
+ * VMODL name: `vmodl.fault.InvalidArgument`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.InvalidArgument.html
  */
 export class InvalidArgument extends RuntimeFault {
   declare readonly fault: t.InvalidArgument;
@@ -2328,7 +2798,9 @@ export class InvalidArgument extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IncompatibleSetting`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncompatibleSetting.html
  */
 export class IncompatibleSetting extends InvalidArgument {
   declare readonly fault: t.IncompatibleSetting;
@@ -2338,7 +2810,9 @@ export class IncompatibleSetting extends InvalidArgument {
 }
 
 /**
+ * VMODL name: `vim.fault.IncorrectFileType`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncorrectFileType.html
  */
 export class IncorrectFileType extends FileFault {
   declare readonly fault: t.IncorrectFileType;
@@ -2348,7 +2822,9 @@ export class IncorrectFileType extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IncorrectHostInformation`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncorrectHostInformation.html
  */
 export class IncorrectHostInformation extends NotEnoughLicenses {
   declare readonly fault: t.IncorrectHostInformation;
@@ -2358,7 +2834,9 @@ export class IncorrectHostInformation extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.IndependentDiskVMotionNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IndependentDiskVMotionNotSupported.html
  */
 export class IndependentDiskVMotionNotSupported extends MigrationFeatureNotSupported {
   declare readonly fault: t.IndependentDiskVMotionNotSupported;
@@ -2368,7 +2846,9 @@ export class IndependentDiskVMotionNotSupported extends MigrationFeatureNotSuppo
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientResourcesFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientResourcesFault.html
  */
 export class InsufficientResourcesFault extends VimFault {
   declare readonly fault: t.InsufficientResourcesFault;
@@ -2378,7 +2858,9 @@ export class InsufficientResourcesFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientAgentVmsDeployed`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientAgentVmsDeployed.html
  */
 export class InsufficientAgentVmsDeployed extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientAgentVmsDeployed;
@@ -2388,7 +2870,9 @@ export class InsufficientAgentVmsDeployed extends InsufficientResourcesFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientCpuResourcesFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientCpuResourcesFault.html
  */
 export class InsufficientCpuResourcesFault extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientCpuResourcesFault;
@@ -2398,7 +2882,9 @@ export class InsufficientCpuResourcesFault extends InsufficientResourcesFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientDisks`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientDisks.html
  */
 export class InsufficientDisks extends VsanDiskFault {
   declare readonly fault: t.InsufficientDisks;
@@ -2408,7 +2894,9 @@ export class InsufficientDisks extends VsanDiskFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientFailoverResourcesFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientFailoverResourcesFault.html
  */
 export class InsufficientFailoverResourcesFault extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientFailoverResourcesFault;
@@ -2418,7 +2906,9 @@ export class InsufficientFailoverResourcesFault extends InsufficientResourcesFau
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientGraphicsResourcesFault`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientGraphicsResourcesFault.html
  */
 export class InsufficientGraphicsResourcesFault extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientGraphicsResourcesFault;
@@ -2428,7 +2918,9 @@ export class InsufficientGraphicsResourcesFault extends InsufficientResourcesFau
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientHostCapacityFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientHostCapacityFault.html
  */
 export class InsufficientHostCapacityFault extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientHostCapacityFault;
@@ -2438,7 +2930,9 @@ export class InsufficientHostCapacityFault extends InsufficientResourcesFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientHostCpuCapacityFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientHostCpuCapacityFault.html
  */
 export class InsufficientHostCpuCapacityFault extends InsufficientHostCapacityFault {
   declare readonly fault: t.InsufficientHostCpuCapacityFault;
@@ -2448,7 +2942,9 @@ export class InsufficientHostCpuCapacityFault extends InsufficientHostCapacityFa
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientHostMemoryCapacityFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientHostMemoryCapacityFault.html
  */
 export class InsufficientHostMemoryCapacityFault extends InsufficientHostCapacityFault {
   declare readonly fault: t.InsufficientHostMemoryCapacityFault;
@@ -2458,7 +2954,9 @@ export class InsufficientHostMemoryCapacityFault extends InsufficientHostCapacit
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientMemoryResourcesFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientMemoryResourcesFault.html
  */
 export class InsufficientMemoryResourcesFault extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientMemoryResourcesFault;
@@ -2468,7 +2966,9 @@ export class InsufficientMemoryResourcesFault extends InsufficientResourcesFault
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientNetworkCapacity`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientNetworkCapacity.html
  */
 export class InsufficientNetworkCapacity extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientNetworkCapacity;
@@ -2478,7 +2978,9 @@ export class InsufficientNetworkCapacity extends InsufficientResourcesFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientNetworkResourcePoolCapacity`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientNetworkResourcePoolCapacity.html
  */
 export class InsufficientNetworkResourcePoolCapacity extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientNetworkResourcePoolCapacity;
@@ -2488,7 +2990,9 @@ export class InsufficientNetworkResourcePoolCapacity extends InsufficientResourc
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientPerCpuCapacity`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientPerCpuCapacity.html
  */
 export class InsufficientPerCpuCapacity extends InsufficientHostCapacityFault {
   declare readonly fault: t.InsufficientPerCpuCapacity;
@@ -2498,7 +3002,9 @@ export class InsufficientPerCpuCapacity extends InsufficientHostCapacityFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientStandbyResource`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStandbyResource.html
  */
 export class InsufficientStandbyResource extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientStandbyResource;
@@ -2508,7 +3014,9 @@ export class InsufficientStandbyResource extends InsufficientResourcesFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientStandbyCpuResource`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStandbyCpuResource.html
  */
 export class InsufficientStandbyCpuResource extends InsufficientStandbyResource {
   declare readonly fault: t.InsufficientStandbyCpuResource;
@@ -2518,7 +3026,9 @@ export class InsufficientStandbyCpuResource extends InsufficientStandbyResource 
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientStandbyMemoryResource`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStandbyMemoryResource.html
  */
 export class InsufficientStandbyMemoryResource extends InsufficientStandbyResource {
   declare readonly fault: t.InsufficientStandbyMemoryResource;
@@ -2528,7 +3038,9 @@ export class InsufficientStandbyMemoryResource extends InsufficientStandbyResour
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientStorageIops`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStorageIops.html
  */
 export class InsufficientStorageIops extends VimFault {
   declare readonly fault: t.InsufficientStorageIops;
@@ -2538,7 +3050,9 @@ export class InsufficientStorageIops extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientStorageSpace`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStorageSpace.html
  */
 export class InsufficientStorageSpace extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientStorageSpace;
@@ -2548,7 +3062,9 @@ export class InsufficientStorageSpace extends InsufficientResourcesFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InsufficientVFlashResourcesFault`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientVFlashResourcesFault.html
  */
 export class InsufficientVFlashResourcesFault extends InsufficientResourcesFault {
   declare readonly fault: t.InsufficientVFlashResourcesFault;
@@ -2558,7 +3074,9 @@ export class InsufficientVFlashResourcesFault extends InsufficientResourcesFault
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidAffinitySettingFault`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidAffinitySettingFault.html
  */
 export class InvalidAffinitySettingFault extends VimFault {
   declare readonly fault: t.InvalidAffinitySettingFault;
@@ -2568,7 +3086,9 @@ export class InvalidAffinitySettingFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidBmcRole`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidBmcRole.html
  */
 export class InvalidBmcRole extends VimFault {
   declare readonly fault: t.InvalidBmcRole;
@@ -2578,7 +3098,9 @@ export class InvalidBmcRole extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.PlatformConfigFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PlatformConfigFault.html
  */
 export class PlatformConfigFault extends HostConfigFault {
   declare readonly fault: t.PlatformConfigFault;
@@ -2588,7 +3110,9 @@ export class PlatformConfigFault extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidBundle`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidBundle.html
  */
 export class InvalidBundle extends PlatformConfigFault {
   declare readonly fault: t.InvalidBundle;
@@ -2598,7 +3122,9 @@ export class InvalidBundle extends PlatformConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidCAMCertificate`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidCAMCertificate.html
  */
 export class InvalidCAMCertificate extends InvalidCAMServer {
   declare readonly fault: t.InvalidCAMCertificate;
@@ -2608,7 +3134,9 @@ export class InvalidCAMCertificate extends InvalidCAMServer {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidLogin`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidLogin.html
  */
 export class InvalidLogin extends VimFault {
   declare readonly fault: t.InvalidLogin;
@@ -2618,7 +3146,9 @@ export class InvalidLogin extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidClientCertificate`
  * @since 2.5u2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidClientCertificate.html
  */
 export class InvalidClientCertificate extends InvalidLogin {
   declare readonly fault: t.InvalidClientCertificate;
@@ -2628,7 +3158,9 @@ export class InvalidClientCertificate extends InvalidLogin {
 }
 
 /**
+ * VMODL name: `vmodl.query.InvalidCollectorVersion`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.query.InvalidCollectorVersion.html
  */
 export class InvalidCollectorVersion extends MethodFault {
   declare readonly fault: t.InvalidCollectorVersion;
@@ -2638,7 +3170,9 @@ export class InvalidCollectorVersion extends MethodFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidController`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidController.html
  */
 export class InvalidController extends InvalidDeviceSpec {
   declare readonly fault: t.InvalidController;
@@ -2648,7 +3182,9 @@ export class InvalidController extends InvalidDeviceSpec {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDasConfigArgument`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDasConfigArgument.html
  */
 export class InvalidDasConfigArgument extends InvalidArgument {
   declare readonly fault: t.InvalidDasConfigArgument;
@@ -2658,7 +3194,9 @@ export class InvalidDasConfigArgument extends InvalidArgument {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDasRestartPriorityForFtVm`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDasRestartPriorityForFtVm.html
  */
 export class InvalidDasRestartPriorityForFtVm extends InvalidArgument {
   declare readonly fault: t.InvalidDasRestartPriorityForFtVm;
@@ -2668,7 +3206,9 @@ export class InvalidDasRestartPriorityForFtVm extends InvalidArgument {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDatastorePath`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDatastorePath.html
  */
 export class InvalidDatastorePath extends InvalidDatastore {
   declare readonly fault: t.InvalidDatastorePath;
@@ -2678,7 +3218,9 @@ export class InvalidDatastorePath extends InvalidDatastore {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDatastoreState`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDatastoreState.html
  */
 export class InvalidDatastoreState extends InvalidState {
   declare readonly fault: t.InvalidDatastoreState;
@@ -2688,7 +3230,9 @@ export class InvalidDatastoreState extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDeviceBacking`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDeviceBacking.html
  */
 export class InvalidDeviceBacking extends InvalidDeviceSpec {
   declare readonly fault: t.InvalidDeviceBacking;
@@ -2698,7 +3242,9 @@ export class InvalidDeviceBacking extends InvalidDeviceSpec {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDeviceOperation`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDeviceOperation.html
  */
 export class InvalidDeviceOperation extends InvalidDeviceSpec {
   declare readonly fault: t.InvalidDeviceOperation;
@@ -2708,7 +3254,9 @@ export class InvalidDeviceOperation extends InvalidDeviceSpec {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidFormat`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidFormat.html
  */
 export class InvalidFormat extends VmConfigFault {
   declare readonly fault: t.InvalidFormat;
@@ -2718,7 +3266,9 @@ export class InvalidFormat extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDiskFormat`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDiskFormat.html
  */
 export class InvalidDiskFormat extends InvalidFormat {
   declare readonly fault: t.InvalidDiskFormat;
@@ -2728,7 +3278,9 @@ export class InvalidDiskFormat extends InvalidFormat {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidDrsBehaviorForFtVm`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDrsBehaviorForFtVm.html
  */
 export class InvalidDrsBehaviorForFtVm extends InvalidArgument {
   declare readonly fault: t.InvalidDrsBehaviorForFtVm;
@@ -2738,7 +3290,9 @@ export class InvalidDrsBehaviorForFtVm extends InvalidArgument {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidEditionLicense`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidEditionLicense.html
  */
 export class InvalidEditionLicense extends NotEnoughLicenses {
   declare readonly fault: t.InvalidEditionLicense;
@@ -2748,7 +3302,9 @@ export class InvalidEditionLicense extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidEvent`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidEvent.html
  */
 export class InvalidEvent extends VimFault {
   declare readonly fault: t.InvalidEvent;
@@ -2758,7 +3314,9 @@ export class InvalidEvent extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidFolder`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidFolder.html
  */
 export class InvalidFolder extends VimFault {
   declare readonly fault: t.InvalidFolder;
@@ -2768,7 +3326,9 @@ export class InvalidFolder extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidGuestLogin`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidGuestLogin.html
  */
 export class InvalidGuestLogin extends GuestOperationsFault {
   declare readonly fault: t.InvalidGuestLogin;
@@ -2778,7 +3338,9 @@ export class InvalidGuestLogin extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidHostState`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidHostState.html
  */
 export class InvalidHostState extends InvalidState {
   declare readonly fault: t.InvalidHostState;
@@ -2788,7 +3350,9 @@ export class InvalidHostState extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidHostConnectionState`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidHostConnectionState.html
  */
 export class InvalidHostConnectionState extends InvalidHostState {
   declare readonly fault: t.InvalidHostConnectionState;
@@ -2798,7 +3362,9 @@ export class InvalidHostConnectionState extends InvalidHostState {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidHostName`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidHostName.html
  */
 export class InvalidHostName extends HostConfigFault {
   declare readonly fault: t.InvalidHostName;
@@ -2808,7 +3374,9 @@ export class InvalidHostName extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidIndexArgument`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidIndexArgument.html
  */
 export class InvalidIndexArgument extends InvalidArgument {
   declare readonly fault: t.InvalidIndexArgument;
@@ -2818,7 +3386,9 @@ export class InvalidIndexArgument extends InvalidArgument {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidIpfixConfig`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidIpfixConfig.html
  */
 export class InvalidIpfixConfig extends DvsFault {
   declare readonly fault: t.InvalidIpfixConfig;
@@ -2828,7 +3398,9 @@ export class InvalidIpfixConfig extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidIpmiLoginInfo`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidIpmiLoginInfo.html
  */
 export class InvalidIpmiLoginInfo extends VimFault {
   declare readonly fault: t.InvalidIpmiLoginInfo;
@@ -2838,7 +3410,9 @@ export class InvalidIpmiLoginInfo extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidIpmiMacAddress`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidIpmiMacAddress.html
  */
 export class InvalidIpmiMacAddress extends VimFault {
   declare readonly fault: t.InvalidIpmiMacAddress;
@@ -2848,7 +3422,9 @@ export class InvalidIpmiMacAddress extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidLicense`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidLicense.html
  */
 export class InvalidLicense extends VimFault {
   declare readonly fault: t.InvalidLicense;
@@ -2858,7 +3434,9 @@ export class InvalidLicense extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidLocale`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidLocale.html
  */
 export class InvalidLocale extends VimFault {
   declare readonly fault: t.InvalidLocale;
@@ -2868,7 +3446,9 @@ export class InvalidLocale extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidName`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidName.html
  */
 export class InvalidName extends VimFault {
   declare readonly fault: t.InvalidName;
@@ -2878,7 +3458,9 @@ export class InvalidName extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NasConfigFault`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NasConfigFault.html
  */
 export class NasConfigFault extends HostConfigFault {
   declare readonly fault: t.NasConfigFault;
@@ -2888,7 +3470,9 @@ export class NasConfigFault extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidNasCredentials`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidNasCredentials.html
  */
 export class InvalidNasCredentials extends NasConfigFault {
   declare readonly fault: t.InvalidNasCredentials;
@@ -2898,7 +3482,9 @@ export class InvalidNasCredentials extends NasConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VAppPropertyFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppPropertyFault.html
  */
 export class VAppPropertyFault extends VmConfigFault {
   declare readonly fault: t.VAppPropertyFault;
@@ -2908,7 +3494,9 @@ export class VAppPropertyFault extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidNetworkInType`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidNetworkInType.html
  */
 export class InvalidNetworkInType extends VAppPropertyFault {
   declare readonly fault: t.InvalidNetworkInType;
@@ -2918,7 +3506,9 @@ export class InvalidNetworkInType extends VAppPropertyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidNetworkResource`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidNetworkResource.html
  */
 export class InvalidNetworkResource extends NasConfigFault {
   declare readonly fault: t.InvalidNetworkResource;
@@ -2928,7 +3518,9 @@ export class InvalidNetworkResource extends NasConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidOperationOnSecondaryVm`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidOperationOnSecondaryVm.html
  */
 export class InvalidOperationOnSecondaryVm extends VmFaultToleranceIssue {
   declare readonly fault: t.InvalidOperationOnSecondaryVm;
@@ -2938,7 +3530,9 @@ export class InvalidOperationOnSecondaryVm extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidPowerState`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidPowerState.html
  */
 export class InvalidPowerState extends InvalidState {
   declare readonly fault: t.InvalidPowerState;
@@ -2948,7 +3542,9 @@ export class InvalidPowerState extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidPrivilege`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidPrivilege.html
  */
 export class InvalidPrivilege extends VimFault {
   declare readonly fault: t.InvalidPrivilege;
@@ -2958,7 +3554,9 @@ export class InvalidPrivilege extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidProfileReferenceHost`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidProfileReferenceHost.html
  */
 export class InvalidProfileReferenceHost extends RuntimeFault {
   declare readonly fault: t.InvalidProfileReferenceHost;
@@ -2968,7 +3566,9 @@ export class InvalidProfileReferenceHost extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vmodl.query.InvalidProperty`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.query.InvalidProperty.html
  */
 export class InvalidProperty extends MethodFault {
   declare readonly fault: t.InvalidProperty;
@@ -2978,7 +3578,9 @@ export class InvalidProperty extends MethodFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidPropertyType`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidPropertyType.html
  */
 export class InvalidPropertyType extends VAppPropertyFault {
   declare readonly fault: t.InvalidPropertyType;
@@ -2988,7 +3590,9 @@ export class InvalidPropertyType extends VAppPropertyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidPropertyValue`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidPropertyValue.html
  */
 export class InvalidPropertyValue extends VAppPropertyFault {
   declare readonly fault: t.InvalidPropertyValue;
@@ -2998,7 +3602,9 @@ export class InvalidPropertyValue extends VAppPropertyFault {
 }
 
 /**
+ * VMODL name: `vmodl.fault.InvalidRequest`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.InvalidRequest.html
  */
 export class InvalidRequest extends RuntimeFault {
   declare readonly fault: t.InvalidRequest;
@@ -3008,7 +3614,9 @@ export class InvalidRequest extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidResourcePoolStructureFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidResourcePoolStructureFault.html
  */
 export class InvalidResourcePoolStructureFault extends InsufficientResourcesFault {
   declare readonly fault: t.InvalidResourcePoolStructureFault;
@@ -3018,7 +3626,9 @@ export class InvalidResourcePoolStructureFault extends InsufficientResourcesFaul
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidScheduledTask`
  * @since 8.0.2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidScheduledTask.html
  */
 export class InvalidScheduledTask extends RuntimeFault {
   declare readonly fault: t.InvalidScheduledTask;
@@ -3028,7 +3638,9 @@ export class InvalidScheduledTask extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidSnapshotFormat`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidSnapshotFormat.html
  */
 export class InvalidSnapshotFormat extends InvalidFormat {
   declare readonly fault: t.InvalidSnapshotFormat;
@@ -3038,7 +3650,9 @@ export class InvalidSnapshotFormat extends InvalidFormat {
 }
 
 /**
+ * VMODL name: `vmodl.fault.InvalidType`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.InvalidType.html
  */
 export class InvalidType extends InvalidRequest {
   declare readonly fault: t.InvalidType;
@@ -3048,7 +3662,9 @@ export class InvalidType extends InvalidRequest {
 }
 
 /**
+ * VMODL name: `vim.fault.InvalidVmState`
  * @since 6.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidVmState.html
  */
 export class InvalidVmState extends InvalidState {
   declare readonly fault: t.InvalidVmState;
@@ -3058,7 +3674,9 @@ export class InvalidVmState extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.InventoryHasStandardAloneHosts`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InventoryHasStandardAloneHosts.html
  */
 export class InventoryHasStandardAloneHosts extends NotEnoughLicenses {
   declare readonly fault: t.InventoryHasStandardAloneHosts;
@@ -3068,7 +3686,9 @@ export class InventoryHasStandardAloneHosts extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.IpHostnameGeneratorError`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IpHostnameGeneratorError.html
  */
 export class IpHostnameGeneratorError extends CustomizationFault {
   declare readonly fault: t.IpHostnameGeneratorError;
@@ -3078,7 +3698,9 @@ export class IpHostnameGeneratorError extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFault.html
  */
 export class IscsiFault extends VimFault {
   declare readonly fault: t.IscsiFault;
@@ -3088,7 +3710,9 @@ export class IscsiFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultInvalidVnic`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultInvalidVnic.html
  */
 export class IscsiFaultInvalidVnic extends IscsiFault {
   declare readonly fault: t.IscsiFaultInvalidVnic;
@@ -3098,7 +3722,9 @@ export class IscsiFaultInvalidVnic extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultPnicInUse`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultPnicInUse.html
  */
 export class IscsiFaultPnicInUse extends IscsiFault {
   declare readonly fault: t.IscsiFaultPnicInUse;
@@ -3108,7 +3734,9 @@ export class IscsiFaultPnicInUse extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultVnicAlreadyBound`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicAlreadyBound.html
  */
 export class IscsiFaultVnicAlreadyBound extends IscsiFault {
   declare readonly fault: t.IscsiFaultVnicAlreadyBound;
@@ -3118,7 +3746,9 @@ export class IscsiFaultVnicAlreadyBound extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultVnicHasActivePaths`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicHasActivePaths.html
  */
 export class IscsiFaultVnicHasActivePaths extends IscsiFault {
   declare readonly fault: t.IscsiFaultVnicHasActivePaths;
@@ -3128,7 +3758,9 @@ export class IscsiFaultVnicHasActivePaths extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultVnicHasMultipleUplinks`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicHasMultipleUplinks.html
  */
 export class IscsiFaultVnicHasMultipleUplinks extends IscsiFault {
   declare readonly fault: t.IscsiFaultVnicHasMultipleUplinks;
@@ -3138,7 +3770,9 @@ export class IscsiFaultVnicHasMultipleUplinks extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultVnicHasNoUplinks`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicHasNoUplinks.html
  */
 export class IscsiFaultVnicHasNoUplinks extends IscsiFault {
   declare readonly fault: t.IscsiFaultVnicHasNoUplinks;
@@ -3148,7 +3782,9 @@ export class IscsiFaultVnicHasNoUplinks extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultVnicHasWrongUplink`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicHasWrongUplink.html
  */
 export class IscsiFaultVnicHasWrongUplink extends IscsiFault {
   declare readonly fault: t.IscsiFaultVnicHasWrongUplink;
@@ -3158,7 +3794,9 @@ export class IscsiFaultVnicHasWrongUplink extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultVnicInUse`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicInUse.html
  */
 export class IscsiFaultVnicInUse extends IscsiFault {
   declare readonly fault: t.IscsiFaultVnicInUse;
@@ -3168,7 +3806,9 @@ export class IscsiFaultVnicInUse extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultVnicIsLastPath`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicIsLastPath.html
  */
 export class IscsiFaultVnicIsLastPath extends IscsiFault {
   declare readonly fault: t.IscsiFaultVnicIsLastPath;
@@ -3178,7 +3818,9 @@ export class IscsiFaultVnicIsLastPath extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultVnicNotBound`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicNotBound.html
  */
 export class IscsiFaultVnicNotBound extends IscsiFault {
   declare readonly fault: t.IscsiFaultVnicNotBound;
@@ -3188,7 +3830,9 @@ export class IscsiFaultVnicNotBound extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.IscsiFaultVnicNotFound`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicNotFound.html
  */
 export class IscsiFaultVnicNotFound extends IscsiFault {
   declare readonly fault: t.IscsiFaultVnicNotFound;
@@ -3198,7 +3842,9 @@ export class IscsiFaultVnicNotFound extends IscsiFault {
 }
 
 /**
+ * VMODL name: `vim.fault.KeyNotFound`
  * @since 6.7.2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.KeyNotFound.html
  */
 export class KeyNotFound extends VimFault {
   declare readonly fault: t.KeyNotFound;
@@ -3208,7 +3854,9 @@ export class KeyNotFound extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.LargeRDMConversionNotSupported`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LargeRDMConversionNotSupported.html
  */
 export class LargeRDMConversionNotSupported extends MigrationFault {
   declare readonly fault: t.LargeRDMConversionNotSupported;
@@ -3218,7 +3866,9 @@ export class LargeRDMConversionNotSupported extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.LargeRDMNotSupportedOnDatastore`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LargeRDMNotSupportedOnDatastore.html
  */
 export class LargeRDMNotSupportedOnDatastore extends VmConfigFault {
   declare readonly fault: t.LargeRDMNotSupportedOnDatastore;
@@ -3228,7 +3878,9 @@ export class LargeRDMNotSupportedOnDatastore extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.LegacyNetworkInterfaceInUse`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LegacyNetworkInterfaceInUse.html
  */
 export class LegacyNetworkInterfaceInUse extends CannotAccessNetwork {
   declare readonly fault: t.LegacyNetworkInterfaceInUse;
@@ -3238,7 +3890,9 @@ export class LegacyNetworkInterfaceInUse extends CannotAccessNetwork {
 }
 
 /**
+ * VMODL name: `vim.fault.LicenseAssignmentFailed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseAssignmentFailed.html
  */
 export class LicenseAssignmentFailed extends RuntimeFault {
   declare readonly fault: t.LicenseAssignmentFailed;
@@ -3248,7 +3902,9 @@ export class LicenseAssignmentFailed extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.LicenseDowngradeDisallowed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseDowngradeDisallowed.html
  */
 export class LicenseDowngradeDisallowed extends NotEnoughLicenses {
   declare readonly fault: t.LicenseDowngradeDisallowed;
@@ -3258,7 +3914,9 @@ export class LicenseDowngradeDisallowed extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.LicenseEntityNotFound`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseEntityNotFound.html
  */
 export class LicenseEntityNotFound extends VimFault {
   declare readonly fault: t.LicenseEntityNotFound;
@@ -3268,7 +3926,9 @@ export class LicenseEntityNotFound extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.LicenseExpired`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseExpired.html
  */
 export class LicenseExpired extends NotEnoughLicenses {
   declare readonly fault: t.LicenseExpired;
@@ -3278,7 +3938,9 @@ export class LicenseExpired extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.LicenseKeyEntityMismatch`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseKeyEntityMismatch.html
  */
 export class LicenseKeyEntityMismatch extends NotEnoughLicenses {
   declare readonly fault: t.LicenseKeyEntityMismatch;
@@ -3288,7 +3950,9 @@ export class LicenseKeyEntityMismatch extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.LicenseRestricted`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseRestricted.html
  */
 export class LicenseRestricted extends NotEnoughLicenses {
   declare readonly fault: t.LicenseRestricted;
@@ -3298,7 +3962,9 @@ export class LicenseRestricted extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.LicenseServerUnavailable`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseServerUnavailable.html
  */
 export class LicenseServerUnavailable extends VimFault {
   declare readonly fault: t.LicenseServerUnavailable;
@@ -3308,7 +3974,9 @@ export class LicenseServerUnavailable extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.LicenseSourceUnavailable`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseSourceUnavailable.html
  */
 export class LicenseSourceUnavailable extends NotEnoughLicenses {
   declare readonly fault: t.LicenseSourceUnavailable;
@@ -3318,7 +3986,9 @@ export class LicenseSourceUnavailable extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.LimitExceeded`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LimitExceeded.html
  */
 export class LimitExceeded extends VimFault {
   declare readonly fault: t.LimitExceeded;
@@ -3328,7 +3998,9 @@ export class LimitExceeded extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.LinuxVolumeNotClean`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LinuxVolumeNotClean.html
  */
 export class LinuxVolumeNotClean extends CustomizationFault {
   declare readonly fault: t.LinuxVolumeNotClean;
@@ -3338,7 +4010,9 @@ export class LinuxVolumeNotClean extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.LogBundlingFailed`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LogBundlingFailed.html
  */
 export class LogBundlingFailed extends VimFault {
   declare readonly fault: t.LogBundlingFailed;
@@ -3348,7 +4022,9 @@ export class LogBundlingFailed extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MaintenanceModeFileMove`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MaintenanceModeFileMove.html
  */
 export class MaintenanceModeFileMove extends MigrationFault {
   declare readonly fault: t.MaintenanceModeFileMove;
@@ -3358,7 +4034,9 @@ export class MaintenanceModeFileMove extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vmodl.fault.ManagedObjectNotFound`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.ManagedObjectNotFound.html
  */
 export class ManagedObjectNotFound extends RuntimeFault {
   declare readonly fault: t.ManagedObjectNotFound;
@@ -3368,7 +4046,9 @@ export class ManagedObjectNotFound extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.UnsupportedDatastore`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsupportedDatastore.html
  */
 export class UnsupportedDatastore extends VmConfigFault {
   declare readonly fault: t.UnsupportedDatastore;
@@ -3378,7 +4058,9 @@ export class UnsupportedDatastore extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MemoryFileFormatNotSupportedByDatastore`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemoryFileFormatNotSupportedByDatastore.html
  */
 export class MemoryFileFormatNotSupportedByDatastore extends UnsupportedDatastore {
   declare readonly fault: t.MemoryFileFormatNotSupportedByDatastore;
@@ -3388,7 +4070,9 @@ export class MemoryFileFormatNotSupportedByDatastore extends UnsupportedDatastor
 }
 
 /**
+ * VMODL name: `vim.fault.MemoryHotPlugNotSupported`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemoryHotPlugNotSupported.html
  */
 export class MemoryHotPlugNotSupported extends VmConfigFault {
   declare readonly fault: t.MemoryHotPlugNotSupported;
@@ -3398,7 +4082,9 @@ export class MemoryHotPlugNotSupported extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MemorySizeNotRecommended`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemorySizeNotRecommended.html
  */
 export class MemorySizeNotRecommended extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.MemorySizeNotRecommended;
@@ -3408,7 +4094,9 @@ export class MemorySizeNotRecommended extends VirtualHardwareCompatibilityIssue 
 }
 
 /**
+ * VMODL name: `vim.fault.MemorySizeNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemorySizeNotSupported.html
  */
 export class MemorySizeNotSupported extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.MemorySizeNotSupported;
@@ -3418,7 +4106,9 @@ export class MemorySizeNotSupported extends VirtualHardwareCompatibilityIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.MemorySizeNotSupportedByDatastore`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemorySizeNotSupportedByDatastore.html
  */
 export class MemorySizeNotSupportedByDatastore extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.MemorySizeNotSupportedByDatastore;
@@ -3428,7 +4118,9 @@ export class MemorySizeNotSupportedByDatastore extends VirtualHardwareCompatibil
 }
 
 /**
+ * VMODL name: `vim.fault.MemorySnapshotOnIndependentDisk`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemorySnapshotOnIndependentDisk.html
  */
 export class MemorySnapshotOnIndependentDisk extends SnapshotFault {
   declare readonly fault: t.MemorySnapshotOnIndependentDisk;
@@ -3438,7 +4130,9 @@ export class MemorySnapshotOnIndependentDisk extends SnapshotFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MethodAlreadyDisabledFault`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MethodAlreadyDisabledFault.html
  */
 export class MethodAlreadyDisabledFault extends RuntimeFault {
   declare readonly fault: t.MethodAlreadyDisabledFault;
@@ -3448,7 +4142,9 @@ export class MethodAlreadyDisabledFault extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MethodDisabled`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MethodDisabled.html
  */
 export class MethodDisabled extends RuntimeFault {
   declare readonly fault: t.MethodDisabled;
@@ -3458,7 +4154,9 @@ export class MethodDisabled extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vmodl.fault.MethodNotFound`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.MethodNotFound.html
  */
 export class MethodNotFound extends InvalidRequest {
   declare readonly fault: t.MethodNotFound;
@@ -3468,7 +4166,9 @@ export class MethodNotFound extends InvalidRequest {
 }
 
 /**
+ * VMODL name: `vim.fault.MigrationDisabled`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MigrationDisabled.html
  */
 export class MigrationDisabled extends MigrationFault {
   declare readonly fault: t.MigrationDisabled;
@@ -3478,7 +4178,9 @@ export class MigrationDisabled extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MigrationNotReady`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MigrationNotReady.html
  */
 export class MigrationNotReady extends MigrationFault {
   declare readonly fault: t.MigrationNotReady;
@@ -3488,7 +4190,9 @@ export class MigrationNotReady extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MismatchedBundle`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MismatchedBundle.html
  */
 export class MismatchedBundle extends VimFault {
   declare readonly fault: t.MismatchedBundle;
@@ -3498,7 +4202,9 @@ export class MismatchedBundle extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MismatchedNetworkPolicies`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MismatchedNetworkPolicies.html
  */
 export class MismatchedNetworkPolicies extends MigrationFault {
   declare readonly fault: t.MismatchedNetworkPolicies;
@@ -3508,7 +4214,9 @@ export class MismatchedNetworkPolicies extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MismatchedVMotionNetworkNames`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MismatchedVMotionNetworkNames.html
  */
 export class MismatchedVMotionNetworkNames extends MigrationFault {
   declare readonly fault: t.MismatchedVMotionNetworkNames;
@@ -3518,7 +4226,9 @@ export class MismatchedVMotionNetworkNames extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MissingBmcSupport`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingBmcSupport.html
  */
 export class MissingBmcSupport extends VimFault {
   declare readonly fault: t.MissingBmcSupport;
@@ -3528,7 +4238,9 @@ export class MissingBmcSupport extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MissingController`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingController.html
  */
 export class MissingController extends InvalidDeviceSpec {
   declare readonly fault: t.MissingController;
@@ -3538,7 +4250,9 @@ export class MissingController extends InvalidDeviceSpec {
 }
 
 /**
+ * VMODL name: `vim.fault.MissingIpPool`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingIpPool.html
  */
 export class MissingIpPool extends VAppPropertyFault {
   declare readonly fault: t.MissingIpPool;
@@ -3548,7 +4262,9 @@ export class MissingIpPool extends VAppPropertyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MissingLinuxCustResources`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingLinuxCustResources.html
  */
 export class MissingLinuxCustResources extends CustomizationFault {
   declare readonly fault: t.MissingLinuxCustResources;
@@ -3558,7 +4274,9 @@ export class MissingLinuxCustResources extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MissingNetworkIpConfig`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingNetworkIpConfig.html
  */
 export class MissingNetworkIpConfig extends VAppPropertyFault {
   declare readonly fault: t.MissingNetworkIpConfig;
@@ -3568,7 +4286,9 @@ export class MissingNetworkIpConfig extends VAppPropertyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VAppConfigFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppConfigFault.html
  */
 export class VAppConfigFault extends VimFault {
   declare readonly fault: t.VAppConfigFault;
@@ -3578,7 +4298,9 @@ export class VAppConfigFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MissingPowerOffConfiguration`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingPowerOffConfiguration.html
  */
 export class MissingPowerOffConfiguration extends VAppConfigFault {
   declare readonly fault: t.MissingPowerOffConfiguration;
@@ -3588,7 +4310,9 @@ export class MissingPowerOffConfiguration extends VAppConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MissingPowerOnConfiguration`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingPowerOnConfiguration.html
  */
 export class MissingPowerOnConfiguration extends VAppConfigFault {
   declare readonly fault: t.MissingPowerOnConfiguration;
@@ -3598,7 +4322,9 @@ export class MissingPowerOnConfiguration extends VAppConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MissingWindowsCustResources`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingWindowsCustResources.html
  */
 export class MissingWindowsCustResources extends CustomizationFault {
   declare readonly fault: t.MissingWindowsCustResources;
@@ -3608,7 +4334,9 @@ export class MissingWindowsCustResources extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MksConnectionLimitReached`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MksConnectionLimitReached.html
  */
 export class MksConnectionLimitReached extends InvalidState {
   declare readonly fault: t.MksConnectionLimitReached;
@@ -3618,7 +4346,9 @@ export class MksConnectionLimitReached extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.MountError`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MountError.html
  */
 export class MountError extends CustomizationFault {
   declare readonly fault: t.MountError;
@@ -3628,7 +4358,9 @@ export class MountError extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MultiWriterNotSupported`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MultiWriterNotSupported.html
  */
 export class MultiWriterNotSupported extends DeviceNotSupported {
   declare readonly fault: t.MultiWriterNotSupported;
@@ -3638,7 +4370,9 @@ export class MultiWriterNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.MultipleCertificatesVerifyFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MultipleCertificatesVerifyFault.html
  */
 export class MultipleCertificatesVerifyFault extends HostConnectFault {
   declare readonly fault: t.MultipleCertificatesVerifyFault;
@@ -3648,7 +4382,9 @@ export class MultipleCertificatesVerifyFault extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.MultipleSnapshotsNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MultipleSnapshotsNotSupported.html
  */
 export class MultipleSnapshotsNotSupported extends SnapshotFault {
   declare readonly fault: t.MultipleSnapshotsNotSupported;
@@ -3658,7 +4394,9 @@ export class MultipleSnapshotsNotSupported extends SnapshotFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NamespaceFull`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NamespaceFull.html
  */
 export class NamespaceFull extends VimFault {
   declare readonly fault: t.NamespaceFull;
@@ -3668,7 +4406,9 @@ export class NamespaceFull extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NamespaceLimitReached`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NamespaceLimitReached.html
  */
 export class NamespaceLimitReached extends VimFault {
   declare readonly fault: t.NamespaceLimitReached;
@@ -3678,7 +4418,9 @@ export class NamespaceLimitReached extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NamespaceWriteProtected`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NamespaceWriteProtected.html
  */
 export class NamespaceWriteProtected extends VimFault {
   declare readonly fault: t.NamespaceWriteProtected;
@@ -3688,7 +4430,9 @@ export class NamespaceWriteProtected extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NasConnectionLimitReached`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NasConnectionLimitReached.html
  */
 export class NasConnectionLimitReached extends NasConfigFault {
   declare readonly fault: t.NasConnectionLimitReached;
@@ -3698,7 +4442,9 @@ export class NasConnectionLimitReached extends NasConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NasSessionCredentialConflict`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NasSessionCredentialConflict.html
  */
 export class NasSessionCredentialConflict extends NasConfigFault {
   declare readonly fault: t.NasSessionCredentialConflict;
@@ -3708,7 +4454,9 @@ export class NasSessionCredentialConflict extends NasConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NasVolumeNotMounted`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NasVolumeNotMounted.html
  */
 export class NasVolumeNotMounted extends NasConfigFault {
   declare readonly fault: t.NasVolumeNotMounted;
@@ -3718,7 +4466,9 @@ export class NasVolumeNotMounted extends NasConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NetworkCopyFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NetworkCopyFault.html
  */
 export class NetworkCopyFault extends FileFault {
   declare readonly fault: t.NetworkCopyFault;
@@ -3728,7 +4478,9 @@ export class NetworkCopyFault extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NetworkDisruptedAndConfigRolledBack`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NetworkDisruptedAndConfigRolledBack.html
  */
 export class NetworkDisruptedAndConfigRolledBack extends VimFault {
   declare readonly fault: t.NetworkDisruptedAndConfigRolledBack;
@@ -3738,7 +4490,9 @@ export class NetworkDisruptedAndConfigRolledBack extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NetworkInaccessible`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NetworkInaccessible.html
  */
 export class NetworkInaccessible extends NasConfigFault {
   declare readonly fault: t.NetworkInaccessible;
@@ -3748,7 +4502,9 @@ export class NetworkInaccessible extends NasConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NetworksMayNotBeTheSame`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NetworksMayNotBeTheSame.html
  */
 export class NetworksMayNotBeTheSame extends MigrationFault {
   declare readonly fault: t.NetworksMayNotBeTheSame;
@@ -3758,7 +4514,9 @@ export class NetworksMayNotBeTheSame extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NicSettingMismatch`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NicSettingMismatch.html
  */
 export class NicSettingMismatch extends CustomizationFault {
   declare readonly fault: t.NicSettingMismatch;
@@ -3768,7 +4526,9 @@ export class NicSettingMismatch extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoActiveHostInCluster`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoActiveHostInCluster.html
  */
 export class NoActiveHostInCluster extends InvalidState {
   declare readonly fault: t.NoActiveHostInCluster;
@@ -3778,7 +4538,9 @@ export class NoActiveHostInCluster extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.NoAvailableIp`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoAvailableIp.html
  */
 export class NoAvailableIp extends VAppPropertyFault {
   declare readonly fault: t.NoAvailableIp;
@@ -3788,7 +4550,9 @@ export class NoAvailableIp extends VAppPropertyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoClientCertificate`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoClientCertificate.html
  */
 export class NoClientCertificate extends VimFault {
   declare readonly fault: t.NoClientCertificate;
@@ -3798,7 +4562,9 @@ export class NoClientCertificate extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoCompatibleDatastore`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleDatastore.html
  */
 export class NoCompatibleDatastore extends VimFault {
   declare readonly fault: t.NoCompatibleDatastore;
@@ -3808,7 +4574,9 @@ export class NoCompatibleDatastore extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoCompatibleHardAffinityHost`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleHardAffinityHost.html
  */
 export class NoCompatibleHardAffinityHost extends VmConfigFault {
   declare readonly fault: t.NoCompatibleHardAffinityHost;
@@ -3818,7 +4586,9 @@ export class NoCompatibleHardAffinityHost extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoCompatibleHost`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleHost.html
  */
 export class NoCompatibleHost extends VimFault {
   declare readonly fault: t.NoCompatibleHost;
@@ -3828,7 +4598,9 @@ export class NoCompatibleHost extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoCompatibleHostWithAccessToDevice`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleHostWithAccessToDevice.html
  */
 export class NoCompatibleHostWithAccessToDevice extends NoCompatibleHost {
   declare readonly fault: t.NoCompatibleHostWithAccessToDevice;
@@ -3838,7 +4610,9 @@ export class NoCompatibleHostWithAccessToDevice extends NoCompatibleHost {
 }
 
 /**
+ * VMODL name: `vim.fault.NoCompatibleSoftAffinityHost`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleSoftAffinityHost.html
  */
 export class NoCompatibleSoftAffinityHost extends VmConfigFault {
   declare readonly fault: t.NoCompatibleSoftAffinityHost;
@@ -3848,7 +4622,9 @@ export class NoCompatibleSoftAffinityHost extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoConnectedDatastore`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoConnectedDatastore.html
  */
 export class NoConnectedDatastore extends VimFault {
   declare readonly fault: t.NoConnectedDatastore;
@@ -3858,7 +4634,9 @@ export class NoConnectedDatastore extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoDiskFound`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoDiskFound.html
  */
 export class NoDiskFound extends VimFault {
   declare readonly fault: t.NoDiskFound;
@@ -3868,7 +4646,9 @@ export class NoDiskFound extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoDiskSpace`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoDiskSpace.html
  */
 export class NoDiskSpace extends FileFault {
   declare readonly fault: t.NoDiskSpace;
@@ -3878,7 +4658,9 @@ export class NoDiskSpace extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoDisksToCustomize`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoDisksToCustomize.html
  */
 export class NoDisksToCustomize extends CustomizationFault {
   declare readonly fault: t.NoDisksToCustomize;
@@ -3888,7 +4670,9 @@ export class NoDisksToCustomize extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoGateway`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoGateway.html
  */
 export class NoGateway extends HostConfigFault {
   declare readonly fault: t.NoGateway;
@@ -3898,7 +4682,9 @@ export class NoGateway extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoGuestHeartbeat`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoGuestHeartbeat.html
  */
 export class NoGuestHeartbeat extends MigrationFault {
   declare readonly fault: t.NoGuestHeartbeat;
@@ -3908,7 +4694,9 @@ export class NoGuestHeartbeat extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoHost`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoHost.html
  */
 export class NoHost extends HostConnectFault {
   declare readonly fault: t.NoHost;
@@ -3918,7 +4706,9 @@ export class NoHost extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoHostSuitableForFtSecondary`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoHostSuitableForFtSecondary.html
  */
 export class NoHostSuitableForFtSecondary extends VmFaultToleranceIssue {
   declare readonly fault: t.NoHostSuitableForFtSecondary;
@@ -3928,7 +4718,9 @@ export class NoHostSuitableForFtSecondary extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.NoLicenseServerConfigured`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoLicenseServerConfigured.html
  */
 export class NoLicenseServerConfigured extends NotEnoughLicenses {
   declare readonly fault: t.NoLicenseServerConfigured;
@@ -3938,7 +4730,9 @@ export class NoLicenseServerConfigured extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.NoPeerHostFound`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPeerHostFound.html
  */
 export class NoPeerHostFound extends HostPowerOpFailed {
   declare readonly fault: t.NoPeerHostFound;
@@ -3948,7 +4742,9 @@ export class NoPeerHostFound extends HostPowerOpFailed {
 }
 
 /**
+ * VMODL name: `vmodl.fault.SecurityError`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.SecurityError.html
  */
 export class SecurityError extends RuntimeFault {
   declare readonly fault: t.SecurityError;
@@ -3958,7 +4754,9 @@ export class SecurityError extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoPermission`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPermission.html
  */
 export class NoPermission extends SecurityError {
   declare readonly fault: t.NoPermission;
@@ -3968,7 +4766,9 @@ export class NoPermission extends SecurityError {
 }
 
 /**
+ * VMODL name: `vim.fault.NoPermissionOnAD`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPermissionOnAD.html
  */
 export class NoPermissionOnAD extends ActiveDirectoryFault {
   declare readonly fault: t.NoPermissionOnAD;
@@ -3978,7 +4778,9 @@ export class NoPermissionOnAD extends ActiveDirectoryFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoPermissionOnHost`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPermissionOnHost.html
  */
 export class NoPermissionOnHost extends HostConnectFault {
   declare readonly fault: t.NoPermissionOnHost;
@@ -3988,7 +4790,9 @@ export class NoPermissionOnHost extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoPermissionOnNasVolume`
  * @since 2.5u2server
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPermissionOnNasVolume.html
  */
 export class NoPermissionOnNasVolume extends NasConfigFault {
   declare readonly fault: t.NoPermissionOnNasVolume;
@@ -3998,7 +4802,9 @@ export class NoPermissionOnNasVolume extends NasConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoSubjectName`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoSubjectName.html
  */
 export class NoSubjectName extends VimFault {
   declare readonly fault: t.NoSubjectName;
@@ -4008,7 +4814,9 @@ export class NoSubjectName extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoVcManagedIpConfigured`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoVcManagedIpConfigured.html
  */
 export class NoVcManagedIpConfigured extends VAppPropertyFault {
   declare readonly fault: t.NoVcManagedIpConfigured;
@@ -4018,7 +4826,9 @@ export class NoVcManagedIpConfigured extends VAppPropertyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoVirtualNic`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoVirtualNic.html
  */
 export class NoVirtualNic extends HostConfigFault {
   declare readonly fault: t.NoVirtualNic;
@@ -4028,7 +4838,9 @@ export class NoVirtualNic extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NoVmInVApp`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoVmInVApp.html
  */
 export class NoVmInVApp extends VAppConfigFault {
   declare readonly fault: t.NoVmInVApp;
@@ -4038,7 +4850,9 @@ export class NoVmInVApp extends VAppConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NonADUserRequired`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NonADUserRequired.html
  */
 export class NonADUserRequired extends ActiveDirectoryFault {
   declare readonly fault: t.NonADUserRequired;
@@ -4048,7 +4862,9 @@ export class NonADUserRequired extends ActiveDirectoryFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NonHomeRDMVMotionNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NonHomeRDMVMotionNotSupported.html
  */
 export class NonHomeRDMVMotionNotSupported extends MigrationFeatureNotSupported {
   declare readonly fault: t.NonHomeRDMVMotionNotSupported;
@@ -4058,7 +4874,9 @@ export class NonHomeRDMVMotionNotSupported extends MigrationFeatureNotSupported 
 }
 
 /**
+ * VMODL name: `vim.fault.NonPersistentDisksNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NonPersistentDisksNotSupported.html
  */
 export class NonPersistentDisksNotSupported extends DeviceNotSupported {
   declare readonly fault: t.NonPersistentDisksNotSupported;
@@ -4068,7 +4886,9 @@ export class NonPersistentDisksNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.NonVmwareOuiMacNotSupportedHost`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NonVmwareOuiMacNotSupportedHost.html
  */
 export class NonVmwareOuiMacNotSupportedHost extends NotSupportedHost {
   declare readonly fault: t.NonVmwareOuiMacNotSupportedHost;
@@ -4078,7 +4898,9 @@ export class NonVmwareOuiMacNotSupportedHost extends NotSupportedHost {
 }
 
 /**
+ * VMODL name: `vim.fault.NotADirectory`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotADirectory.html
  */
 export class NotADirectory extends FileFault {
   declare readonly fault: t.NotADirectory;
@@ -4088,7 +4910,9 @@ export class NotADirectory extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NotAFile`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotAFile.html
  */
 export class NotAFile extends FileFault {
   declare readonly fault: t.NotAFile;
@@ -4098,7 +4922,9 @@ export class NotAFile extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NotAuthenticated`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotAuthenticated.html
  */
 export class NotAuthenticated extends NoPermission {
   declare readonly fault: t.NotAuthenticated;
@@ -4108,7 +4934,9 @@ export class NotAuthenticated extends NoPermission {
 }
 
 /**
+ * VMODL name: `vim.fault.NotEnoughCpus`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotEnoughCpus.html
  */
 export class NotEnoughCpus extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.NotEnoughCpus;
@@ -4118,7 +4946,9 @@ export class NotEnoughCpus extends VirtualHardwareCompatibilityIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.NotEnoughLogicalCpus`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotEnoughLogicalCpus.html
  */
 export class NotEnoughLogicalCpus extends NotEnoughCpus {
   declare readonly fault: t.NotEnoughLogicalCpus;
@@ -4128,7 +4958,9 @@ export class NotEnoughLogicalCpus extends NotEnoughCpus {
 }
 
 /**
+ * VMODL name: `vim.fault.NotFound`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotFound.html
  */
 export class NotFound extends VimFault {
   declare readonly fault: t.NotFound;
@@ -4138,7 +4970,9 @@ export class NotFound extends VimFault {
 }
 
 /**
+ * VMODL name: `vmodl.fault.NotImplemented`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.NotImplemented.html
  */
 export class NotImplemented extends RuntimeFault {
   declare readonly fault: t.NotImplemented;
@@ -4148,7 +4982,9 @@ export class NotImplemented extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedDeviceForFT`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedDeviceForFT.html
  */
 export class NotSupportedDeviceForFT extends VmFaultToleranceIssue {
   declare readonly fault: t.NotSupportedDeviceForFT;
@@ -4158,7 +4994,9 @@ export class NotSupportedDeviceForFT extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedHostForChecksum`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForChecksum.html
  */
 export class NotSupportedHostForChecksum extends VimFault {
   declare readonly fault: t.NotSupportedHostForChecksum;
@@ -4168,7 +5006,9 @@ export class NotSupportedHostForChecksum extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedHostForVFlash`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForVFlash.html
  */
 export class NotSupportedHostForVFlash extends NotSupportedHost {
   declare readonly fault: t.NotSupportedHostForVFlash;
@@ -4178,7 +5018,9 @@ export class NotSupportedHostForVFlash extends NotSupportedHost {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedHostForVmcp`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForVmcp.html
  */
 export class NotSupportedHostForVmcp extends NotSupportedHost {
   declare readonly fault: t.NotSupportedHostForVmcp;
@@ -4188,7 +5030,9 @@ export class NotSupportedHostForVmcp extends NotSupportedHost {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedHostForVmemFile`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForVmemFile.html
  */
 export class NotSupportedHostForVmemFile extends NotSupportedHost {
   declare readonly fault: t.NotSupportedHostForVmemFile;
@@ -4198,7 +5042,9 @@ export class NotSupportedHostForVmemFile extends NotSupportedHost {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedHostForVsan`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForVsan.html
  */
 export class NotSupportedHostForVsan extends NotSupportedHost {
   declare readonly fault: t.NotSupportedHostForVsan;
@@ -4208,7 +5054,9 @@ export class NotSupportedHostForVsan extends NotSupportedHost {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedHostInDvs`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostInDvs.html
  */
 export class NotSupportedHostInDvs extends NotSupportedHost {
   declare readonly fault: t.NotSupportedHostInDvs;
@@ -4218,7 +5066,9 @@ export class NotSupportedHostInDvs extends NotSupportedHost {
 }
 
 /**
+ * VMODL name: `vim.fault.NotSupportedHostInHACluster`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostInHACluster.html
  */
 export class NotSupportedHostInHACluster extends NotSupportedHost {
   declare readonly fault: t.NotSupportedHostInHACluster;
@@ -4228,7 +5078,9 @@ export class NotSupportedHostInHACluster extends NotSupportedHost {
 }
 
 /**
+ * VMODL name: `vim.fault.NotUserConfigurableProperty`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotUserConfigurableProperty.html
  */
 export class NotUserConfigurableProperty extends VAppPropertyFault {
   declare readonly fault: t.NotUserConfigurableProperty;
@@ -4238,7 +5090,9 @@ export class NotUserConfigurableProperty extends VAppPropertyFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NumVirtualCoresPerSocketNotSupported`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NumVirtualCoresPerSocketNotSupported.html
  */
 export class NumVirtualCoresPerSocketNotSupported extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.NumVirtualCoresPerSocketNotSupported;
@@ -4248,7 +5102,9 @@ export class NumVirtualCoresPerSocketNotSupported extends VirtualHardwareCompati
 }
 
 /**
+ * VMODL name: `vim.fault.NumVirtualCpusExceedsLimit`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NumVirtualCpusExceedsLimit.html
  */
 export class NumVirtualCpusExceedsLimit extends InsufficientResourcesFault {
   declare readonly fault: t.NumVirtualCpusExceedsLimit;
@@ -4258,7 +5114,9 @@ export class NumVirtualCpusExceedsLimit extends InsufficientResourcesFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NumVirtualCpusIncompatible`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NumVirtualCpusIncompatible.html
  */
 export class NumVirtualCpusIncompatible extends VmConfigFault {
   declare readonly fault: t.NumVirtualCpusIncompatible;
@@ -4268,7 +5126,9 @@ export class NumVirtualCpusIncompatible extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.NumVirtualCpusNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NumVirtualCpusNotSupported.html
  */
 export class NumVirtualCpusNotSupported extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.NumVirtualCpusNotSupported;
@@ -4278,7 +5138,9 @@ export class NumVirtualCpusNotSupported extends VirtualHardwareCompatibilityIssu
 }
 
 /**
+ * VMODL name: `vim.fault.OperationDisabledByGuest`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OperationDisabledByGuest.html
  */
 export class OperationDisabledByGuest extends GuestOperationsFault {
   declare readonly fault: t.OperationDisabledByGuest;
@@ -4288,7 +5150,9 @@ export class OperationDisabledByGuest extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OperationDisallowedOnHost`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OperationDisallowedOnHost.html
  */
 export class OperationDisallowedOnHost extends RuntimeFault {
   declare readonly fault: t.OperationDisallowedOnHost;
@@ -4298,7 +5162,9 @@ export class OperationDisallowedOnHost extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OperationNotSupportedByGuest`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OperationNotSupportedByGuest.html
  */
 export class OperationNotSupportedByGuest extends GuestOperationsFault {
   declare readonly fault: t.OperationNotSupportedByGuest;
@@ -4308,7 +5174,9 @@ export class OperationNotSupportedByGuest extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OutOfBounds`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OutOfBounds.html
  */
 export class OutOfBounds extends VimFault {
   declare readonly fault: t.OutOfBounds;
@@ -4318,7 +5186,9 @@ export class OutOfBounds extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfInvalidPackage`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidPackage.html
  */
 export class OvfInvalidPackage extends OvfFault {
   declare readonly fault: t.OvfInvalidPackage;
@@ -4328,7 +5198,9 @@ export class OvfInvalidPackage extends OvfFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfAttribute`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfAttribute.html
  */
 export class OvfAttribute extends OvfInvalidPackage {
   declare readonly fault: t.OvfAttribute;
@@ -4338,7 +5210,9 @@ export class OvfAttribute extends OvfInvalidPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfHardwareExport`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfHardwareExport.html
  */
 export class OvfHardwareExport extends OvfExport {
   declare readonly fault: t.OvfHardwareExport;
@@ -4348,7 +5222,9 @@ export class OvfHardwareExport extends OvfExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConnectedDevice`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConnectedDevice.html
  */
 export class OvfConnectedDevice extends OvfHardwareExport {
   declare readonly fault: t.OvfConnectedDevice;
@@ -4358,7 +5234,9 @@ export class OvfConnectedDevice extends OvfHardwareExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConnectedDeviceFloppy`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConnectedDeviceFloppy.html
  */
 export class OvfConnectedDeviceFloppy extends OvfConnectedDevice {
   declare readonly fault: t.OvfConnectedDeviceFloppy;
@@ -4368,7 +5246,9 @@ export class OvfConnectedDeviceFloppy extends OvfConnectedDevice {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConnectedDeviceIso`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConnectedDeviceIso.html
  */
 export class OvfConnectedDeviceIso extends OvfConnectedDevice {
   declare readonly fault: t.OvfConnectedDeviceIso;
@@ -4378,7 +5258,9 @@ export class OvfConnectedDeviceIso extends OvfConnectedDevice {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConstraint`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConstraint.html
  */
 export class OvfConstraint extends OvfInvalidPackage {
   declare readonly fault: t.OvfConstraint;
@@ -4388,7 +5270,9 @@ export class OvfConstraint extends OvfInvalidPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConsumerCallbackFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerCallbackFault.html
  */
 export class OvfConsumerCallbackFault extends OvfFault {
   declare readonly fault: t.OvfConsumerCallbackFault;
@@ -4398,7 +5282,9 @@ export class OvfConsumerCallbackFault extends OvfFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConsumerCommunicationError`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerCommunicationError.html
  */
 export class OvfConsumerCommunicationError extends OvfConsumerCallbackFault {
   declare readonly fault: t.OvfConsumerCommunicationError;
@@ -4408,7 +5294,9 @@ export class OvfConsumerCommunicationError extends OvfConsumerCallbackFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConsumerFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerFault.html
  */
 export class OvfConsumerFault extends OvfConsumerCallbackFault {
   declare readonly fault: t.OvfConsumerFault;
@@ -4418,7 +5306,9 @@ export class OvfConsumerFault extends OvfConsumerCallbackFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConsumerInvalidSection`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerInvalidSection.html
  */
 export class OvfConsumerInvalidSection extends OvfConsumerCallbackFault {
   declare readonly fault: t.OvfConsumerInvalidSection;
@@ -4428,7 +5318,9 @@ export class OvfConsumerInvalidSection extends OvfConsumerCallbackFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConsumerPowerOnFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerPowerOnFault.html
  */
 export class OvfConsumerPowerOnFault extends InvalidState {
   declare readonly fault: t.OvfConsumerPowerOnFault;
@@ -4438,7 +5330,9 @@ export class OvfConsumerPowerOnFault extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConsumerUndeclaredSection`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerUndeclaredSection.html
  */
 export class OvfConsumerUndeclaredSection extends OvfConsumerCallbackFault {
   declare readonly fault: t.OvfConsumerUndeclaredSection;
@@ -4448,7 +5342,9 @@ export class OvfConsumerUndeclaredSection extends OvfConsumerCallbackFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConsumerUndefinedPrefix`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerUndefinedPrefix.html
  */
 export class OvfConsumerUndefinedPrefix extends OvfConsumerCallbackFault {
   declare readonly fault: t.OvfConsumerUndefinedPrefix;
@@ -4458,7 +5354,9 @@ export class OvfConsumerUndefinedPrefix extends OvfConsumerCallbackFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfConsumerValidationFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerValidationFault.html
  */
 export class OvfConsumerValidationFault extends VmConfigFault {
   declare readonly fault: t.OvfConsumerValidationFault;
@@ -4468,7 +5366,9 @@ export class OvfConsumerValidationFault extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfImport`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfImport.html
  */
 export class OvfImport extends OvfFault {
   declare readonly fault: t.OvfImport;
@@ -4478,7 +5378,9 @@ export class OvfImport extends OvfFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfCpuCompatibility`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfCpuCompatibility.html
  */
 export class OvfCpuCompatibility extends OvfImport {
   declare readonly fault: t.OvfCpuCompatibility;
@@ -4488,7 +5390,9 @@ export class OvfCpuCompatibility extends OvfImport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfCpuCompatibilityCheckNotSupported`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfCpuCompatibilityCheckNotSupported.html
  */
 export class OvfCpuCompatibilityCheckNotSupported extends OvfImport {
   declare readonly fault: t.OvfCpuCompatibilityCheckNotSupported;
@@ -4498,7 +5402,9 @@ export class OvfCpuCompatibilityCheckNotSupported extends OvfImport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfSystemFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfSystemFault.html
  */
 export class OvfSystemFault extends OvfFault {
   declare readonly fault: t.OvfSystemFault;
@@ -4508,7 +5414,9 @@ export class OvfSystemFault extends OvfFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfDiskMappingNotFound`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDiskMappingNotFound.html
  */
 export class OvfDiskMappingNotFound extends OvfSystemFault {
   declare readonly fault: t.OvfDiskMappingNotFound;
@@ -4518,7 +5426,9 @@ export class OvfDiskMappingNotFound extends OvfSystemFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfDiskOrderConstraint`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDiskOrderConstraint.html
  */
 export class OvfDiskOrderConstraint extends OvfConstraint {
   declare readonly fault: t.OvfDiskOrderConstraint;
@@ -4528,7 +5438,9 @@ export class OvfDiskOrderConstraint extends OvfConstraint {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfElement`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfElement.html
  */
 export class OvfElement extends OvfInvalidPackage {
   declare readonly fault: t.OvfElement;
@@ -4538,7 +5450,9 @@ export class OvfElement extends OvfInvalidPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfDuplicateElement`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDuplicateElement.html
  */
 export class OvfDuplicateElement extends OvfElement {
   declare readonly fault: t.OvfDuplicateElement;
@@ -4548,7 +5462,9 @@ export class OvfDuplicateElement extends OvfElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfDuplicatedElementBoundary`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDuplicatedElementBoundary.html
  */
 export class OvfDuplicatedElementBoundary extends OvfElement {
   declare readonly fault: t.OvfDuplicatedElementBoundary;
@@ -4558,7 +5474,9 @@ export class OvfDuplicatedElementBoundary extends OvfElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfDuplicatedPropertyIdExport`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDuplicatedPropertyIdExport.html
  */
 export class OvfDuplicatedPropertyIdExport extends OvfExport {
   declare readonly fault: t.OvfDuplicatedPropertyIdExport;
@@ -4568,7 +5486,9 @@ export class OvfDuplicatedPropertyIdExport extends OvfExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfDuplicatedPropertyIdImport`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDuplicatedPropertyIdImport.html
  */
 export class OvfDuplicatedPropertyIdImport extends OvfExport {
   declare readonly fault: t.OvfDuplicatedPropertyIdImport;
@@ -4578,7 +5498,9 @@ export class OvfDuplicatedPropertyIdImport extends OvfExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfElementInvalidValue`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfElementInvalidValue.html
  */
 export class OvfElementInvalidValue extends OvfElement {
   declare readonly fault: t.OvfElementInvalidValue;
@@ -4588,7 +5510,9 @@ export class OvfElementInvalidValue extends OvfElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfExportFailed`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfExportFailed.html
  */
 export class OvfExportFailed extends OvfExport {
   declare readonly fault: t.OvfExportFailed;
@@ -4598,7 +5522,9 @@ export class OvfExportFailed extends OvfExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfHardwareCheck`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfHardwareCheck.html
  */
 export class OvfHardwareCheck extends OvfImport {
   declare readonly fault: t.OvfHardwareCheck;
@@ -4608,7 +5534,9 @@ export class OvfHardwareCheck extends OvfImport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfHostResourceConstraint`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfHostResourceConstraint.html
  */
 export class OvfHostResourceConstraint extends OvfConstraint {
   declare readonly fault: t.OvfHostResourceConstraint;
@@ -4618,7 +5546,9 @@ export class OvfHostResourceConstraint extends OvfConstraint {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfHostValueNotParsed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfHostValueNotParsed.html
  */
 export class OvfHostValueNotParsed extends OvfSystemFault {
   declare readonly fault: t.OvfHostValueNotParsed;
@@ -4628,7 +5558,9 @@ export class OvfHostValueNotParsed extends OvfSystemFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfImportFailed`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfImportFailed.html
  */
 export class OvfImportFailed extends OvfImport {
   declare readonly fault: t.OvfImportFailed;
@@ -4638,7 +5570,9 @@ export class OvfImportFailed extends OvfImport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfInternalError`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInternalError.html
  */
 export class OvfInternalError extends OvfSystemFault {
   declare readonly fault: t.OvfInternalError;
@@ -4648,7 +5582,9 @@ export class OvfInternalError extends OvfSystemFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfInvalidValue`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValue.html
  */
 export class OvfInvalidValue extends OvfAttribute {
   declare readonly fault: t.OvfInvalidValue;
@@ -4658,7 +5594,9 @@ export class OvfInvalidValue extends OvfAttribute {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfInvalidValueConfiguration`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValueConfiguration.html
  */
 export class OvfInvalidValueConfiguration extends OvfInvalidValue {
   declare readonly fault: t.OvfInvalidValueConfiguration;
@@ -4668,7 +5606,9 @@ export class OvfInvalidValueConfiguration extends OvfInvalidValue {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfInvalidValueEmpty`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValueEmpty.html
  */
 export class OvfInvalidValueEmpty extends OvfInvalidValue {
   declare readonly fault: t.OvfInvalidValueEmpty;
@@ -4678,7 +5618,9 @@ export class OvfInvalidValueEmpty extends OvfInvalidValue {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfInvalidValueFormatMalformed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValueFormatMalformed.html
  */
 export class OvfInvalidValueFormatMalformed extends OvfInvalidValue {
   declare readonly fault: t.OvfInvalidValueFormatMalformed;
@@ -4688,7 +5630,9 @@ export class OvfInvalidValueFormatMalformed extends OvfInvalidValue {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfInvalidValueReference`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValueReference.html
  */
 export class OvfInvalidValueReference extends OvfInvalidValue {
   declare readonly fault: t.OvfInvalidValueReference;
@@ -4698,7 +5642,9 @@ export class OvfInvalidValueReference extends OvfInvalidValue {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedPackage`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedPackage.html
  */
 export class OvfUnsupportedPackage extends OvfFault {
   declare readonly fault: t.OvfUnsupportedPackage;
@@ -4708,7 +5654,9 @@ export class OvfUnsupportedPackage extends OvfFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfInvalidVmName`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidVmName.html
  */
 export class OvfInvalidVmName extends OvfUnsupportedPackage {
   declare readonly fault: t.OvfInvalidVmName;
@@ -4718,7 +5666,9 @@ export class OvfInvalidVmName extends OvfUnsupportedPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfMappedOsId`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMappedOsId.html
  */
 export class OvfMappedOsId extends OvfImport {
   declare readonly fault: t.OvfMappedOsId;
@@ -4728,7 +5678,9 @@ export class OvfMappedOsId extends OvfImport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfMissingAttribute`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMissingAttribute.html
  */
 export class OvfMissingAttribute extends OvfAttribute {
   declare readonly fault: t.OvfMissingAttribute;
@@ -4738,7 +5690,9 @@ export class OvfMissingAttribute extends OvfAttribute {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfMissingElement`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMissingElement.html
  */
 export class OvfMissingElement extends OvfElement {
   declare readonly fault: t.OvfMissingElement;
@@ -4748,7 +5702,9 @@ export class OvfMissingElement extends OvfElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfMissingElementNormalBoundary`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMissingElementNormalBoundary.html
  */
 export class OvfMissingElementNormalBoundary extends OvfMissingElement {
   declare readonly fault: t.OvfMissingElementNormalBoundary;
@@ -4758,7 +5714,9 @@ export class OvfMissingElementNormalBoundary extends OvfMissingElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfMissingHardware`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMissingHardware.html
  */
 export class OvfMissingHardware extends OvfImport {
   declare readonly fault: t.OvfMissingHardware;
@@ -4768,7 +5726,9 @@ export class OvfMissingHardware extends OvfImport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfNetworkMappingNotSupported`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfNetworkMappingNotSupported.html
  */
 export class OvfNetworkMappingNotSupported extends OvfImport {
   declare readonly fault: t.OvfNetworkMappingNotSupported;
@@ -4778,7 +5738,9 @@ export class OvfNetworkMappingNotSupported extends OvfImport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfNoHostNic`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfNoHostNic.html
  */
 export class OvfNoHostNic extends OvfUnsupportedPackage {
   declare readonly fault: t.OvfNoHostNic;
@@ -4788,7 +5750,9 @@ export class OvfNoHostNic extends OvfUnsupportedPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedElement`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedElement.html
  */
 export class OvfUnsupportedElement extends OvfUnsupportedPackage {
   declare readonly fault: t.OvfUnsupportedElement;
@@ -4798,7 +5762,9 @@ export class OvfUnsupportedElement extends OvfUnsupportedPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfNoSpaceOnController`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfNoSpaceOnController.html
  */
 export class OvfNoSpaceOnController extends OvfUnsupportedElement {
   declare readonly fault: t.OvfNoSpaceOnController;
@@ -4808,7 +5774,9 @@ export class OvfNoSpaceOnController extends OvfUnsupportedElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfNoSupportedHardwareFamily`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfNoSupportedHardwareFamily.html
  */
 export class OvfNoSupportedHardwareFamily extends OvfUnsupportedPackage {
   declare readonly fault: t.OvfNoSupportedHardwareFamily;
@@ -4818,7 +5786,9 @@ export class OvfNoSupportedHardwareFamily extends OvfUnsupportedPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfProperty`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfProperty.html
  */
 export class OvfProperty extends OvfInvalidPackage {
   declare readonly fault: t.OvfProperty;
@@ -4828,7 +5798,9 @@ export class OvfProperty extends OvfInvalidPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfPropertyExport`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyExport.html
  */
 export class OvfPropertyExport extends OvfExport {
   declare readonly fault: t.OvfPropertyExport;
@@ -4838,7 +5810,9 @@ export class OvfPropertyExport extends OvfExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfPropertyNetwork`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyNetwork.html
  */
 export class OvfPropertyNetwork extends OvfProperty {
   declare readonly fault: t.OvfPropertyNetwork;
@@ -4848,7 +5822,9 @@ export class OvfPropertyNetwork extends OvfProperty {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfPropertyNetworkExport`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyNetworkExport.html
  */
 export class OvfPropertyNetworkExport extends OvfExport {
   declare readonly fault: t.OvfPropertyNetworkExport;
@@ -4858,7 +5834,9 @@ export class OvfPropertyNetworkExport extends OvfExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfPropertyQualifier`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyQualifier.html
  */
 export class OvfPropertyQualifier extends OvfProperty {
   declare readonly fault: t.OvfPropertyQualifier;
@@ -4868,7 +5846,9 @@ export class OvfPropertyQualifier extends OvfProperty {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfPropertyQualifierDuplicate`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyQualifierDuplicate.html
  */
 export class OvfPropertyQualifierDuplicate extends OvfProperty {
   declare readonly fault: t.OvfPropertyQualifierDuplicate;
@@ -4878,7 +5858,9 @@ export class OvfPropertyQualifierDuplicate extends OvfProperty {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfPropertyQualifierIgnored`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyQualifierIgnored.html
  */
 export class OvfPropertyQualifierIgnored extends OvfProperty {
   declare readonly fault: t.OvfPropertyQualifierIgnored;
@@ -4888,7 +5870,9 @@ export class OvfPropertyQualifierIgnored extends OvfProperty {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfPropertyType`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyType.html
  */
 export class OvfPropertyType extends OvfProperty {
   declare readonly fault: t.OvfPropertyType;
@@ -4898,7 +5882,9 @@ export class OvfPropertyType extends OvfProperty {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfPropertyValue`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyValue.html
  */
 export class OvfPropertyValue extends OvfProperty {
   declare readonly fault: t.OvfPropertyValue;
@@ -4908,7 +5894,9 @@ export class OvfPropertyValue extends OvfProperty {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfToXmlUnsupportedElement`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfToXmlUnsupportedElement.html
  */
 export class OvfToXmlUnsupportedElement extends OvfSystemFault {
   declare readonly fault: t.OvfToXmlUnsupportedElement;
@@ -4918,7 +5906,9 @@ export class OvfToXmlUnsupportedElement extends OvfSystemFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnableToExportDisk`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnableToExportDisk.html
  */
 export class OvfUnableToExportDisk extends OvfHardwareExport {
   declare readonly fault: t.OvfUnableToExportDisk;
@@ -4928,7 +5918,9 @@ export class OvfUnableToExportDisk extends OvfHardwareExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnexpectedElement`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnexpectedElement.html
  */
 export class OvfUnexpectedElement extends OvfElement {
   declare readonly fault: t.OvfUnexpectedElement;
@@ -4938,7 +5930,9 @@ export class OvfUnexpectedElement extends OvfElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnknownDevice`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnknownDevice.html
  */
 export class OvfUnknownDevice extends OvfSystemFault {
   declare readonly fault: t.OvfUnknownDevice;
@@ -4948,7 +5942,9 @@ export class OvfUnknownDevice extends OvfSystemFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnknownDeviceBacking`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnknownDeviceBacking.html
  */
 export class OvfUnknownDeviceBacking extends OvfHardwareExport {
   declare readonly fault: t.OvfUnknownDeviceBacking;
@@ -4958,7 +5954,9 @@ export class OvfUnknownDeviceBacking extends OvfHardwareExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnknownEntity`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnknownEntity.html
  */
 export class OvfUnknownEntity extends OvfSystemFault {
   declare readonly fault: t.OvfUnknownEntity;
@@ -4968,7 +5966,9 @@ export class OvfUnknownEntity extends OvfSystemFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedAttribute`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedAttribute.html
  */
 export class OvfUnsupportedAttribute extends OvfUnsupportedPackage {
   declare readonly fault: t.OvfUnsupportedAttribute;
@@ -4978,7 +5978,9 @@ export class OvfUnsupportedAttribute extends OvfUnsupportedPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedAttributeValue`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedAttributeValue.html
  */
 export class OvfUnsupportedAttributeValue extends OvfUnsupportedAttribute {
   declare readonly fault: t.OvfUnsupportedAttributeValue;
@@ -4988,7 +5990,9 @@ export class OvfUnsupportedAttributeValue extends OvfUnsupportedAttribute {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedDeviceBackingInfo`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedDeviceBackingInfo.html
  */
 export class OvfUnsupportedDeviceBackingInfo extends OvfSystemFault {
   declare readonly fault: t.OvfUnsupportedDeviceBackingInfo;
@@ -4998,7 +6002,9 @@ export class OvfUnsupportedDeviceBackingInfo extends OvfSystemFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedDeviceBackingOption`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedDeviceBackingOption.html
  */
 export class OvfUnsupportedDeviceBackingOption extends OvfSystemFault {
   declare readonly fault: t.OvfUnsupportedDeviceBackingOption;
@@ -5008,7 +6014,9 @@ export class OvfUnsupportedDeviceBackingOption extends OvfSystemFault {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedDeviceExport`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedDeviceExport.html
  */
 export class OvfUnsupportedDeviceExport extends OvfHardwareExport {
   declare readonly fault: t.OvfUnsupportedDeviceExport;
@@ -5018,7 +6026,9 @@ export class OvfUnsupportedDeviceExport extends OvfHardwareExport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedDiskProvisioning`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedDiskProvisioning.html
  */
 export class OvfUnsupportedDiskProvisioning extends OvfImport {
   declare readonly fault: t.OvfUnsupportedDiskProvisioning;
@@ -5028,7 +6038,9 @@ export class OvfUnsupportedDiskProvisioning extends OvfImport {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedElementValue`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedElementValue.html
  */
 export class OvfUnsupportedElementValue extends OvfUnsupportedElement {
   declare readonly fault: t.OvfUnsupportedElementValue;
@@ -5038,7 +6050,9 @@ export class OvfUnsupportedElementValue extends OvfUnsupportedElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedSection`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedSection.html
  */
 export class OvfUnsupportedSection extends OvfUnsupportedElement {
   declare readonly fault: t.OvfUnsupportedSection;
@@ -5048,7 +6062,9 @@ export class OvfUnsupportedSection extends OvfUnsupportedElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedSubType`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedSubType.html
  */
 export class OvfUnsupportedSubType extends OvfUnsupportedPackage {
   declare readonly fault: t.OvfUnsupportedSubType;
@@ -5058,7 +6074,9 @@ export class OvfUnsupportedSubType extends OvfUnsupportedPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfUnsupportedType`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedType.html
  */
 export class OvfUnsupportedType extends OvfUnsupportedPackage {
   declare readonly fault: t.OvfUnsupportedType;
@@ -5068,7 +6086,9 @@ export class OvfUnsupportedType extends OvfUnsupportedPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfWrongElement`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfWrongElement.html
  */
 export class OvfWrongElement extends OvfElement {
   declare readonly fault: t.OvfWrongElement;
@@ -5078,7 +6098,9 @@ export class OvfWrongElement extends OvfElement {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfWrongNamespace`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfWrongNamespace.html
  */
 export class OvfWrongNamespace extends OvfInvalidPackage {
   declare readonly fault: t.OvfWrongNamespace;
@@ -5088,7 +6110,9 @@ export class OvfWrongNamespace extends OvfInvalidPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.OvfXmlFormat`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfXmlFormat.html
  */
 export class OvfXmlFormat extends OvfInvalidPackage {
   declare readonly fault: t.OvfXmlFormat;
@@ -5098,7 +6122,9 @@ export class OvfXmlFormat extends OvfInvalidPackage {
 }
 
 /**
+ * VMODL name: `vim.fault.PasswordExpired`
  * @since 6.7.2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PasswordExpired.html
  */
 export class PasswordExpired extends InvalidLogin {
   declare readonly fault: t.PasswordExpired;
@@ -5108,7 +6134,9 @@ export class PasswordExpired extends InvalidLogin {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchNotApplicable`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchNotApplicable.html
  */
 export class PatchNotApplicable extends VimFault {
   declare readonly fault: t.PatchNotApplicable;
@@ -5118,7 +6146,9 @@ export class PatchNotApplicable extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchAlreadyInstalled`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchAlreadyInstalled.html
  */
 export class PatchAlreadyInstalled extends PatchNotApplicable {
   declare readonly fault: t.PatchAlreadyInstalled;
@@ -5128,7 +6158,9 @@ export class PatchAlreadyInstalled extends PatchNotApplicable {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchBinariesNotFound`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchBinariesNotFound.html
  */
 export class PatchBinariesNotFound extends VimFault {
   declare readonly fault: t.PatchBinariesNotFound;
@@ -5138,7 +6170,9 @@ export class PatchBinariesNotFound extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchInstallFailed`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchInstallFailed.html
  */
 export class PatchInstallFailed extends PlatformConfigFault {
   declare readonly fault: t.PatchInstallFailed;
@@ -5148,7 +6182,9 @@ export class PatchInstallFailed extends PlatformConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchIntegrityError`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchIntegrityError.html
  */
 export class PatchIntegrityError extends PlatformConfigFault {
   declare readonly fault: t.PatchIntegrityError;
@@ -5158,7 +6194,9 @@ export class PatchIntegrityError extends PlatformConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchMetadataInvalid`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchMetadataInvalid.html
  */
 export class PatchMetadataInvalid extends VimFault {
   declare readonly fault: t.PatchMetadataInvalid;
@@ -5168,7 +6206,9 @@ export class PatchMetadataInvalid extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchMetadataCorrupted`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchMetadataCorrupted.html
  */
 export class PatchMetadataCorrupted extends PatchMetadataInvalid {
   declare readonly fault: t.PatchMetadataCorrupted;
@@ -5178,7 +6218,9 @@ export class PatchMetadataCorrupted extends PatchMetadataInvalid {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchMetadataNotFound`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchMetadataNotFound.html
  */
 export class PatchMetadataNotFound extends PatchMetadataInvalid {
   declare readonly fault: t.PatchMetadataNotFound;
@@ -5188,7 +6230,9 @@ export class PatchMetadataNotFound extends PatchMetadataInvalid {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchMissingDependencies`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchMissingDependencies.html
  */
 export class PatchMissingDependencies extends PatchNotApplicable {
   declare readonly fault: t.PatchMissingDependencies;
@@ -5198,7 +6242,9 @@ export class PatchMissingDependencies extends PatchNotApplicable {
 }
 
 /**
+ * VMODL name: `vim.fault.PatchSuperseded`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchSuperseded.html
  */
 export class PatchSuperseded extends PatchNotApplicable {
   declare readonly fault: t.PatchSuperseded;
@@ -5208,7 +6254,9 @@ export class PatchSuperseded extends PatchNotApplicable {
 }
 
 /**
+ * VMODL name: `vim.fault.RDMNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMNotSupported.html
  */
 export class RDMNotSupported extends DeviceNotSupported {
   declare readonly fault: t.RDMNotSupported;
@@ -5218,7 +6266,9 @@ export class RDMNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.PhysCompatRDMNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PhysCompatRDMNotSupported.html
  */
 export class PhysCompatRDMNotSupported extends RDMNotSupported {
   declare readonly fault: t.PhysCompatRDMNotSupported;
@@ -5228,7 +6278,9 @@ export class PhysCompatRDMNotSupported extends RDMNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.PowerOnFtSecondaryFailed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PowerOnFtSecondaryFailed.html
  */
 export class PowerOnFtSecondaryFailed extends VmFaultToleranceIssue {
   declare readonly fault: t.PowerOnFtSecondaryFailed;
@@ -5238,7 +6290,9 @@ export class PowerOnFtSecondaryFailed extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.Timedout`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.Timedout.html
  */
 export class Timedout extends VimFault {
   declare readonly fault: t.Timedout;
@@ -5248,7 +6302,9 @@ export class Timedout extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.PowerOnFtSecondaryTimedout`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PowerOnFtSecondaryTimedout.html
  */
 export class PowerOnFtSecondaryTimedout extends Timedout {
   declare readonly fault: t.PowerOnFtSecondaryTimedout;
@@ -5258,7 +6314,9 @@ export class PowerOnFtSecondaryTimedout extends Timedout {
 }
 
 /**
+ * VMODL name: `vim.fault.ProfileUpdateFailed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ProfileUpdateFailed.html
  */
 export class ProfileUpdateFailed extends VimFault {
   declare readonly fault: t.ProfileUpdateFailed;
@@ -5268,7 +6326,9 @@ export class ProfileUpdateFailed extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.QuarantineModeFault`
  * @since 6.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.QuarantineModeFault.html
  */
 export class QuarantineModeFault extends VmConfigFault {
   declare readonly fault: t.QuarantineModeFault;
@@ -5278,7 +6338,9 @@ export class QuarantineModeFault extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.QuestionPending`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.QuestionPending.html
  */
 export class QuestionPending extends InvalidState {
   declare readonly fault: t.QuestionPending;
@@ -5288,7 +6350,9 @@ export class QuestionPending extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.QuiesceDatastoreIOForHAFailed`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.QuiesceDatastoreIOForHAFailed.html
  */
 export class QuiesceDatastoreIOForHAFailed extends ResourceInUse {
   declare readonly fault: t.QuiesceDatastoreIOForHAFailed;
@@ -5298,7 +6362,9 @@ export class QuiesceDatastoreIOForHAFailed extends ResourceInUse {
 }
 
 /**
+ * VMODL name: `vim.fault.RDMConversionNotSupported`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMConversionNotSupported.html
  */
 export class RDMConversionNotSupported extends MigrationFault {
   declare readonly fault: t.RDMConversionNotSupported;
@@ -5308,7 +6374,9 @@ export class RDMConversionNotSupported extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.RDMNotPreserved`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMNotPreserved.html
  */
 export class RDMNotPreserved extends MigrationFault {
   declare readonly fault: t.RDMNotPreserved;
@@ -5318,7 +6386,9 @@ export class RDMNotPreserved extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.RDMNotSupportedOnDatastore`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMNotSupportedOnDatastore.html
  */
 export class RDMNotSupportedOnDatastore extends VmConfigFault {
   declare readonly fault: t.RDMNotSupportedOnDatastore;
@@ -5328,7 +6398,9 @@ export class RDMNotSupportedOnDatastore extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.RDMPointsToInaccessibleDisk`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMPointsToInaccessibleDisk.html
  */
 export class RDMPointsToInaccessibleDisk extends CannotAccessVmDisk {
   declare readonly fault: t.RDMPointsToInaccessibleDisk;
@@ -5338,7 +6410,9 @@ export class RDMPointsToInaccessibleDisk extends CannotAccessVmDisk {
 }
 
 /**
+ * VMODL name: `vim.fault.RawDiskNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RawDiskNotSupported.html
  */
 export class RawDiskNotSupported extends DeviceNotSupported {
   declare readonly fault: t.RawDiskNotSupported;
@@ -5348,7 +6422,9 @@ export class RawDiskNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.ReadHostResourcePoolTreeFailed`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReadHostResourcePoolTreeFailed.html
  */
 export class ReadHostResourcePoolTreeFailed extends HostConnectFault {
   declare readonly fault: t.ReadHostResourcePoolTreeFailed;
@@ -5358,7 +6434,9 @@ export class ReadHostResourcePoolTreeFailed extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ReadOnlyDisksWithLegacyDestination`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReadOnlyDisksWithLegacyDestination.html
  */
 export class ReadOnlyDisksWithLegacyDestination extends MigrationFault {
   declare readonly fault: t.ReadOnlyDisksWithLegacyDestination;
@@ -5368,7 +6446,9 @@ export class ReadOnlyDisksWithLegacyDestination extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.RebootRequired`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RebootRequired.html
  */
 export class RebootRequired extends VimFault {
   declare readonly fault: t.RebootRequired;
@@ -5378,7 +6458,9 @@ export class RebootRequired extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.RecordReplayDisabled`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RecordReplayDisabled.html
  */
 export class RecordReplayDisabled extends VimFault {
   declare readonly fault: t.RecordReplayDisabled;
@@ -5388,7 +6470,9 @@ export class RecordReplayDisabled extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.RemoteDeviceNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RemoteDeviceNotSupported.html
  */
 export class RemoteDeviceNotSupported extends DeviceNotSupported {
   declare readonly fault: t.RemoteDeviceNotSupported;
@@ -5398,7 +6482,9 @@ export class RemoteDeviceNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.RemoveFailed`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RemoveFailed.html
  */
 export class RemoveFailed extends VimFault {
   declare readonly fault: t.RemoveFailed;
@@ -5408,7 +6494,9 @@ export class RemoveFailed extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ReplicationConfigFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationConfigFault.html
  */
 export class ReplicationConfigFault extends ReplicationFault {
   declare readonly fault: t.ReplicationConfigFault;
@@ -5418,7 +6506,9 @@ export class ReplicationConfigFault extends ReplicationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ReplicationDiskConfigFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationDiskConfigFault.html
  */
 export class ReplicationDiskConfigFault extends ReplicationConfigFault {
   declare readonly fault: t.ReplicationDiskConfigFault;
@@ -5428,7 +6518,9 @@ export class ReplicationDiskConfigFault extends ReplicationConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ReplicationIncompatibleWithFT`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationIncompatibleWithFT.html
  */
 export class ReplicationIncompatibleWithFT extends ReplicationFault {
   declare readonly fault: t.ReplicationIncompatibleWithFT;
@@ -5438,7 +6530,9 @@ export class ReplicationIncompatibleWithFT extends ReplicationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ReplicationInvalidOptions`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationInvalidOptions.html
  */
 export class ReplicationInvalidOptions extends ReplicationFault {
   declare readonly fault: t.ReplicationInvalidOptions;
@@ -5448,7 +6542,9 @@ export class ReplicationInvalidOptions extends ReplicationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ReplicationNotSupportedOnHost`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationNotSupportedOnHost.html
  */
 export class ReplicationNotSupportedOnHost extends ReplicationFault {
   declare readonly fault: t.ReplicationNotSupportedOnHost;
@@ -5458,7 +6554,9 @@ export class ReplicationNotSupportedOnHost extends ReplicationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ReplicationVmConfigFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationVmConfigFault.html
  */
 export class ReplicationVmConfigFault extends ReplicationConfigFault {
   declare readonly fault: t.ReplicationVmConfigFault;
@@ -5468,7 +6566,9 @@ export class ReplicationVmConfigFault extends ReplicationConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ReplicationVmFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationVmFault.html
  */
 export class ReplicationVmFault extends ReplicationFault {
   declare readonly fault: t.ReplicationVmFault;
@@ -5478,7 +6578,9 @@ export class ReplicationVmFault extends ReplicationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ReplicationVmInProgressFault`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationVmInProgressFault.html
  */
 export class ReplicationVmInProgressFault extends ReplicationVmFault {
   declare readonly fault: t.ReplicationVmInProgressFault;
@@ -5488,7 +6590,9 @@ export class ReplicationVmInProgressFault extends ReplicationVmFault {
 }
 
 /**
+ * VMODL name: `vmodl.fault.RequestCanceled`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.RequestCanceled.html
  */
 export class RequestCanceled extends RuntimeFault {
   declare readonly fault: t.RequestCanceled;
@@ -5498,7 +6602,9 @@ export class RequestCanceled extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ResourceNotAvailable`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ResourceNotAvailable.html
  */
 export class ResourceNotAvailable extends VimFault {
   declare readonly fault: t.ResourceNotAvailable;
@@ -5508,7 +6614,9 @@ export class ResourceNotAvailable extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.RestrictedByAdministrator`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RestrictedByAdministrator.html
  */
 export class RestrictedByAdministrator extends RuntimeFault {
   declare readonly fault: t.RestrictedByAdministrator;
@@ -5518,7 +6626,9 @@ export class RestrictedByAdministrator extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.RestrictedVersion`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RestrictedVersion.html
  */
 export class RestrictedVersion extends SecurityError {
   declare readonly fault: t.RestrictedVersion;
@@ -5528,7 +6638,9 @@ export class RestrictedVersion extends SecurityError {
 }
 
 /**
+ * VMODL name: `vim.fault.RollbackFailure`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RollbackFailure.html
  */
 export class RollbackFailure extends DvsFault {
   declare readonly fault: t.RollbackFailure;
@@ -5538,7 +6650,9 @@ export class RollbackFailure extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.RuleViolation`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RuleViolation.html
  */
 export class RuleViolation extends VmConfigFault {
   declare readonly fault: t.RuleViolation;
@@ -5548,7 +6662,9 @@ export class RuleViolation extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SSLDisabledFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SSLDisabledFault.html
  */
 export class SSLDisabledFault extends HostConnectFault {
   declare readonly fault: t.SSLDisabledFault;
@@ -5558,7 +6674,9 @@ export class SSLDisabledFault extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SSLVerifyFault`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SSLVerifyFault.html
  */
 export class SSLVerifyFault extends HostConnectFault {
   declare readonly fault: t.SSLVerifyFault;
@@ -5568,7 +6686,9 @@ export class SSLVerifyFault extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SSPIChallenge`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SSPIChallenge.html
  */
 export class SSPIChallenge extends VimFault {
   declare readonly fault: t.SSPIChallenge;
@@ -5578,7 +6698,9 @@ export class SSPIChallenge extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SecondaryVmAlreadyDisabled`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SecondaryVmAlreadyDisabled.html
  */
 export class SecondaryVmAlreadyDisabled extends VmFaultToleranceIssue {
   declare readonly fault: t.SecondaryVmAlreadyDisabled;
@@ -5588,7 +6710,9 @@ export class SecondaryVmAlreadyDisabled extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.SecondaryVmAlreadyEnabled`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SecondaryVmAlreadyEnabled.html
  */
 export class SecondaryVmAlreadyEnabled extends VmFaultToleranceIssue {
   declare readonly fault: t.SecondaryVmAlreadyEnabled;
@@ -5598,7 +6722,9 @@ export class SecondaryVmAlreadyEnabled extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.SecondaryVmAlreadyRegistered`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SecondaryVmAlreadyRegistered.html
  */
 export class SecondaryVmAlreadyRegistered extends VmFaultToleranceIssue {
   declare readonly fault: t.SecondaryVmAlreadyRegistered;
@@ -5608,7 +6734,9 @@ export class SecondaryVmAlreadyRegistered extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.SecondaryVmNotRegistered`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SecondaryVmNotRegistered.html
  */
 export class SecondaryVmNotRegistered extends VmFaultToleranceIssue {
   declare readonly fault: t.SecondaryVmNotRegistered;
@@ -5618,7 +6746,9 @@ export class SecondaryVmNotRegistered extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.SharedBusControllerNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SharedBusControllerNotSupported.html
  */
 export class SharedBusControllerNotSupported extends DeviceNotSupported {
   declare readonly fault: t.SharedBusControllerNotSupported;
@@ -5628,7 +6758,9 @@ export class SharedBusControllerNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.ShrinkDiskFault`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ShrinkDiskFault.html
  */
 export class ShrinkDiskFault extends VimFault {
   declare readonly fault: t.ShrinkDiskFault;
@@ -5638,7 +6770,9 @@ export class ShrinkDiskFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotCloneNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotCloneNotSupported.html
  */
 export class SnapshotCloneNotSupported extends SnapshotCopyNotSupported {
   declare readonly fault: t.SnapshotCloneNotSupported;
@@ -5648,7 +6782,9 @@ export class SnapshotCloneNotSupported extends SnapshotCopyNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotDisabled`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotDisabled.html
  */
 export class SnapshotDisabled extends SnapshotFault {
   declare readonly fault: t.SnapshotDisabled;
@@ -5658,7 +6794,9 @@ export class SnapshotDisabled extends SnapshotFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotIncompatibleDeviceInVm`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotIncompatibleDeviceInVm.html
  */
 export class SnapshotIncompatibleDeviceInVm extends SnapshotFault {
   declare readonly fault: t.SnapshotIncompatibleDeviceInVm;
@@ -5668,7 +6806,9 @@ export class SnapshotIncompatibleDeviceInVm extends SnapshotFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotLocked`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotLocked.html
  */
 export class SnapshotLocked extends SnapshotFault {
   declare readonly fault: t.SnapshotLocked;
@@ -5678,7 +6818,9 @@ export class SnapshotLocked extends SnapshotFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotMoveFromNonHomeNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotMoveFromNonHomeNotSupported.html
  */
 export class SnapshotMoveFromNonHomeNotSupported extends SnapshotCopyNotSupported {
   declare readonly fault: t.SnapshotMoveFromNonHomeNotSupported;
@@ -5688,7 +6830,9 @@ export class SnapshotMoveFromNonHomeNotSupported extends SnapshotCopyNotSupporte
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotMoveNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotMoveNotSupported.html
  */
 export class SnapshotMoveNotSupported extends SnapshotCopyNotSupported {
   declare readonly fault: t.SnapshotMoveNotSupported;
@@ -5698,7 +6842,9 @@ export class SnapshotMoveNotSupported extends SnapshotCopyNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotMoveToNonHomeNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotMoveToNonHomeNotSupported.html
  */
 export class SnapshotMoveToNonHomeNotSupported extends SnapshotCopyNotSupported {
   declare readonly fault: t.SnapshotMoveToNonHomeNotSupported;
@@ -5708,7 +6854,9 @@ export class SnapshotMoveToNonHomeNotSupported extends SnapshotCopyNotSupported 
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotNoChange`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotNoChange.html
  */
 export class SnapshotNoChange extends SnapshotFault {
   declare readonly fault: t.SnapshotNoChange;
@@ -5718,7 +6866,9 @@ export class SnapshotNoChange extends SnapshotFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SnapshotRevertIssue`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotRevertIssue.html
  */
 export class SnapshotRevertIssue extends MigrationFault {
   declare readonly fault: t.SnapshotRevertIssue;
@@ -5728,7 +6878,9 @@ export class SnapshotRevertIssue extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SoftRuleVioCorrectionDisallowed`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SoftRuleVioCorrectionDisallowed.html
  */
 export class SoftRuleVioCorrectionDisallowed extends VmConfigFault {
   declare readonly fault: t.SoftRuleVioCorrectionDisallowed;
@@ -5738,7 +6890,9 @@ export class SoftRuleVioCorrectionDisallowed extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SoftRuleVioCorrectionImpact`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SoftRuleVioCorrectionImpact.html
  */
 export class SoftRuleVioCorrectionImpact extends VmConfigFault {
   declare readonly fault: t.SoftRuleVioCorrectionImpact;
@@ -5748,7 +6902,9 @@ export class SoftRuleVioCorrectionImpact extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SolutionUserRequired`
  * @since 7.0.0.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SolutionUserRequired.html
  */
 export class SolutionUserRequired extends SecurityError {
   declare readonly fault: t.SolutionUserRequired;
@@ -5758,7 +6914,9 @@ export class SolutionUserRequired extends SecurityError {
 }
 
 /**
+ * VMODL name: `vim.fault.SsdDiskNotAvailable`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SsdDiskNotAvailable.html
  */
 export class SsdDiskNotAvailable extends VimFault {
   declare readonly fault: t.SsdDiskNotAvailable;
@@ -5768,7 +6926,9 @@ export class SsdDiskNotAvailable extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveDiskInMultiWriterMode`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveDiskInMultiWriterMode.html
  */
 export class StorageDrsCannotMoveDiskInMultiWriterMode extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveDiskInMultiWriterMode;
@@ -5778,7 +6938,9 @@ export class StorageDrsCannotMoveDiskInMultiWriterMode extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveFTVm`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveFTVm.html
  */
 export class StorageDrsCannotMoveFTVm extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveFTVm;
@@ -5788,7 +6950,9 @@ export class StorageDrsCannotMoveFTVm extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveIndependentDisk`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveIndependentDisk.html
  */
 export class StorageDrsCannotMoveIndependentDisk extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveIndependentDisk;
@@ -5798,7 +6962,9 @@ export class StorageDrsCannotMoveIndependentDisk extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveManuallyPlacedSwapFile`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveManuallyPlacedSwapFile.html
  */
 export class StorageDrsCannotMoveManuallyPlacedSwapFile extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedSwapFile;
@@ -5808,7 +6974,9 @@ export class StorageDrsCannotMoveManuallyPlacedSwapFile extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveManuallyPlacedVm`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveManuallyPlacedVm.html
  */
 export class StorageDrsCannotMoveManuallyPlacedVm extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedVm;
@@ -5818,7 +6986,9 @@ export class StorageDrsCannotMoveManuallyPlacedVm extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveSharedDisk`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveSharedDisk.html
  */
 export class StorageDrsCannotMoveSharedDisk extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveSharedDisk;
@@ -5828,7 +6998,9 @@ export class StorageDrsCannotMoveSharedDisk extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveTemplate`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveTemplate.html
  */
 export class StorageDrsCannotMoveTemplate extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveTemplate;
@@ -5838,7 +7010,9 @@ export class StorageDrsCannotMoveTemplate extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveVmInUserFolder`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveVmInUserFolder.html
  */
 export class StorageDrsCannotMoveVmInUserFolder extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveVmInUserFolder;
@@ -5848,7 +7022,9 @@ export class StorageDrsCannotMoveVmInUserFolder extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveVmWithMountedCDROM`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveVmWithMountedCDROM.html
  */
 export class StorageDrsCannotMoveVmWithMountedCDROM extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveVmWithMountedCDROM;
@@ -5858,7 +7034,9 @@ export class StorageDrsCannotMoveVmWithMountedCDROM extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsCannotMoveVmWithNoFilesInLayout`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveVmWithNoFilesInLayout.html
  */
 export class StorageDrsCannotMoveVmWithNoFilesInLayout extends VimFault {
   declare readonly fault: t.StorageDrsCannotMoveVmWithNoFilesInLayout;
@@ -5868,7 +7046,9 @@ export class StorageDrsCannotMoveVmWithNoFilesInLayout extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsDatacentersCannotShareDatastore`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsDatacentersCannotShareDatastore.html
  */
 export class StorageDrsDatacentersCannotShareDatastore extends VimFault {
   declare readonly fault: t.StorageDrsDatacentersCannotShareDatastore;
@@ -5878,7 +7058,9 @@ export class StorageDrsDatacentersCannotShareDatastore extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsDisabledOnVm`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsDisabledOnVm.html
  */
 export class StorageDrsDisabledOnVm extends VimFault {
   declare readonly fault: t.StorageDrsDisabledOnVm;
@@ -5888,7 +7070,9 @@ export class StorageDrsDisabledOnVm extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsHbrDiskNotMovable`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsHbrDiskNotMovable.html
  */
 export class StorageDrsHbrDiskNotMovable extends VimFault {
   declare readonly fault: t.StorageDrsHbrDiskNotMovable;
@@ -5898,7 +7082,9 @@ export class StorageDrsHbrDiskNotMovable extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsHmsMoveInProgress`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsHmsMoveInProgress.html
  */
 export class StorageDrsHmsMoveInProgress extends VimFault {
   declare readonly fault: t.StorageDrsHmsMoveInProgress;
@@ -5908,7 +7094,9 @@ export class StorageDrsHmsMoveInProgress extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsHmsUnreachable`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsHmsUnreachable.html
  */
 export class StorageDrsHmsUnreachable extends VimFault {
   declare readonly fault: t.StorageDrsHmsUnreachable;
@@ -5918,7 +7106,9 @@ export class StorageDrsHmsUnreachable extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsIolbDisabledInternally`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsIolbDisabledInternally.html
  */
 export class StorageDrsIolbDisabledInternally extends VimFault {
   declare readonly fault: t.StorageDrsIolbDisabledInternally;
@@ -5928,7 +7118,9 @@ export class StorageDrsIolbDisabledInternally extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsRelocateDisabled`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsRelocateDisabled.html
  */
 export class StorageDrsRelocateDisabled extends VimFault {
   declare readonly fault: t.StorageDrsRelocateDisabled;
@@ -5938,7 +7130,9 @@ export class StorageDrsRelocateDisabled extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsStaleHmsCollection`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsStaleHmsCollection.html
  */
 export class StorageDrsStaleHmsCollection extends VimFault {
   declare readonly fault: t.StorageDrsStaleHmsCollection;
@@ -5948,7 +7142,9 @@ export class StorageDrsStaleHmsCollection extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageDrsUnableToMoveFiles`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsUnableToMoveFiles.html
  */
 export class StorageDrsUnableToMoveFiles extends VimFault {
   declare readonly fault: t.StorageDrsUnableToMoveFiles;
@@ -5958,7 +7154,9 @@ export class StorageDrsUnableToMoveFiles extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageVMotionNotSupported`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageVMotionNotSupported.html
  */
 export class StorageVMotionNotSupported extends MigrationFeatureNotSupported {
   declare readonly fault: t.StorageVMotionNotSupported;
@@ -5968,7 +7166,9 @@ export class StorageVMotionNotSupported extends MigrationFeatureNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.StorageVmotionIncompatible`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageVmotionIncompatible.html
  */
 export class StorageVmotionIncompatible extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.StorageVmotionIncompatible;
@@ -5978,7 +7178,9 @@ export class StorageVmotionIncompatible extends VirtualHardwareCompatibilityIssu
 }
 
 /**
+ * VMODL name: `vim.fault.SuspendedRelocateNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SuspendedRelocateNotSupported.html
  */
 export class SuspendedRelocateNotSupported extends MigrationFault {
   declare readonly fault: t.SuspendedRelocateNotSupported;
@@ -5988,7 +7190,9 @@ export class SuspendedRelocateNotSupported extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SwapDatastoreNotWritableOnHost`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwapDatastoreNotWritableOnHost.html
  */
 export class SwapDatastoreNotWritableOnHost extends DatastoreNotWritableOnHost {
   declare readonly fault: t.SwapDatastoreNotWritableOnHost;
@@ -5998,7 +7202,9 @@ export class SwapDatastoreNotWritableOnHost extends DatastoreNotWritableOnHost {
 }
 
 /**
+ * VMODL name: `vim.fault.SwapDatastoreUnset`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwapDatastoreUnset.html
  */
 export class SwapDatastoreUnset extends VimFault {
   declare readonly fault: t.SwapDatastoreUnset;
@@ -6008,7 +7214,9 @@ export class SwapDatastoreUnset extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SwapPlacementOverrideNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwapPlacementOverrideNotSupported.html
  */
 export class SwapPlacementOverrideNotSupported extends InvalidVmConfig {
   declare readonly fault: t.SwapPlacementOverrideNotSupported;
@@ -6018,7 +7226,9 @@ export class SwapPlacementOverrideNotSupported extends InvalidVmConfig {
 }
 
 /**
+ * VMODL name: `vim.fault.SwitchIpUnset`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwitchIpUnset.html
  */
 export class SwitchIpUnset extends DvsFault {
   declare readonly fault: t.SwitchIpUnset;
@@ -6028,7 +7238,9 @@ export class SwitchIpUnset extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.SwitchNotInUpgradeMode`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwitchNotInUpgradeMode.html
  */
 export class SwitchNotInUpgradeMode extends DvsFault {
   declare readonly fault: t.SwitchNotInUpgradeMode;
@@ -6038,7 +7250,9 @@ export class SwitchNotInUpgradeMode extends DvsFault {
 }
 
 /**
+ * VMODL name: `vmodl.fault.SystemError`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.SystemError.html
  */
 export class SystemError extends RuntimeFault {
   declare readonly fault: t.SystemError;
@@ -6048,7 +7262,9 @@ export class SystemError extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.TaskInProgress`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TaskInProgress.html
  */
 export class TaskInProgress extends VimFault {
   declare readonly fault: t.TaskInProgress;
@@ -6058,7 +7274,9 @@ export class TaskInProgress extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ThirdPartyLicenseAssignmentFailed`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ThirdPartyLicenseAssignmentFailed.html
  */
 export class ThirdPartyLicenseAssignmentFailed extends RuntimeFault {
   declare readonly fault: t.ThirdPartyLicenseAssignmentFailed;
@@ -6068,7 +7286,9 @@ export class ThirdPartyLicenseAssignmentFailed extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.TooManyConcurrentNativeClones`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyConcurrentNativeClones.html
  */
 export class TooManyConcurrentNativeClones extends FileFault {
   declare readonly fault: t.TooManyConcurrentNativeClones;
@@ -6078,7 +7298,9 @@ export class TooManyConcurrentNativeClones extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.TooManyConsecutiveOverrides`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyConsecutiveOverrides.html
  */
 export class TooManyConsecutiveOverrides extends VimFault {
   declare readonly fault: t.TooManyConsecutiveOverrides;
@@ -6088,7 +7310,9 @@ export class TooManyConsecutiveOverrides extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.TooManyDevices`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyDevices.html
  */
 export class TooManyDevices extends InvalidVmConfig {
   declare readonly fault: t.TooManyDevices;
@@ -6098,7 +7322,9 @@ export class TooManyDevices extends InvalidVmConfig {
 }
 
 /**
+ * VMODL name: `vim.fault.TooManyDisksOnLegacyHost`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyDisksOnLegacyHost.html
  */
 export class TooManyDisksOnLegacyHost extends MigrationFault {
   declare readonly fault: t.TooManyDisksOnLegacyHost;
@@ -6108,7 +7334,9 @@ export class TooManyDisksOnLegacyHost extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.TooManyGuestLogons`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyGuestLogons.html
  */
 export class TooManyGuestLogons extends GuestOperationsFault {
   declare readonly fault: t.TooManyGuestLogons;
@@ -6118,7 +7346,9 @@ export class TooManyGuestLogons extends GuestOperationsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.TooManyHosts`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyHosts.html
  */
 export class TooManyHosts extends HostConnectFault {
   declare readonly fault: t.TooManyHosts;
@@ -6128,7 +7358,9 @@ export class TooManyHosts extends HostConnectFault {
 }
 
 /**
+ * VMODL name: `vim.fault.TooManyNativeCloneLevels`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyNativeCloneLevels.html
  */
 export class TooManyNativeCloneLevels extends FileFault {
   declare readonly fault: t.TooManyNativeCloneLevels;
@@ -6138,7 +7370,9 @@ export class TooManyNativeCloneLevels extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.TooManyNativeClonesOnFile`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyNativeClonesOnFile.html
  */
 export class TooManyNativeClonesOnFile extends FileFault {
   declare readonly fault: t.TooManyNativeClonesOnFile;
@@ -6148,7 +7382,9 @@ export class TooManyNativeClonesOnFile extends FileFault {
 }
 
 /**
+ * VMODL name: `vim.fault.TooManySnapshotLevels`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManySnapshotLevels.html
  */
 export class TooManySnapshotLevels extends SnapshotFault {
   declare readonly fault: t.TooManySnapshotLevels;
@@ -6158,7 +7394,9 @@ export class TooManySnapshotLevels extends SnapshotFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmToolsUpgradeFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmToolsUpgradeFault.html
  */
 export class VmToolsUpgradeFault extends VimFault {
   declare readonly fault: t.VmToolsUpgradeFault;
@@ -6168,7 +7406,9 @@ export class VmToolsUpgradeFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ToolsAlreadyUpgraded`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsAlreadyUpgraded.html
  */
 export class ToolsAlreadyUpgraded extends VmToolsUpgradeFault {
   declare readonly fault: t.ToolsAlreadyUpgraded;
@@ -6178,7 +7418,9 @@ export class ToolsAlreadyUpgraded extends VmToolsUpgradeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ToolsAutoUpgradeNotSupported`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsAutoUpgradeNotSupported.html
  */
 export class ToolsAutoUpgradeNotSupported extends VmToolsUpgradeFault {
   declare readonly fault: t.ToolsAutoUpgradeNotSupported;
@@ -6188,7 +7430,9 @@ export class ToolsAutoUpgradeNotSupported extends VmToolsUpgradeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ToolsImageCopyFailed`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsImageCopyFailed.html
  */
 export class ToolsImageCopyFailed extends VmToolsUpgradeFault {
   declare readonly fault: t.ToolsImageCopyFailed;
@@ -6198,7 +7442,9 @@ export class ToolsImageCopyFailed extends VmToolsUpgradeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ToolsImageNotAvailable`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsImageNotAvailable.html
  */
 export class ToolsImageNotAvailable extends VmToolsUpgradeFault {
   declare readonly fault: t.ToolsImageNotAvailable;
@@ -6208,7 +7454,9 @@ export class ToolsImageNotAvailable extends VmToolsUpgradeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ToolsImageSignatureCheckFailed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsImageSignatureCheckFailed.html
  */
 export class ToolsImageSignatureCheckFailed extends VmToolsUpgradeFault {
   declare readonly fault: t.ToolsImageSignatureCheckFailed;
@@ -6218,7 +7466,9 @@ export class ToolsImageSignatureCheckFailed extends VmToolsUpgradeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ToolsInstallationInProgress`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsInstallationInProgress.html
  */
 export class ToolsInstallationInProgress extends MigrationFault {
   declare readonly fault: t.ToolsInstallationInProgress;
@@ -6228,7 +7478,9 @@ export class ToolsInstallationInProgress extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ToolsUnavailable`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsUnavailable.html
  */
 export class ToolsUnavailable extends VimFault {
   declare readonly fault: t.ToolsUnavailable;
@@ -6238,7 +7490,9 @@ export class ToolsUnavailable extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.ToolsUpgradeCancelled`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsUpgradeCancelled.html
  */
 export class ToolsUpgradeCancelled extends VmToolsUpgradeFault {
   declare readonly fault: t.ToolsUpgradeCancelled;
@@ -6248,7 +7502,9 @@ export class ToolsUpgradeCancelled extends VmToolsUpgradeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.UnSupportedDatastoreForVFlash`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnSupportedDatastoreForVFlash.html
  */
 export class UnSupportedDatastoreForVFlash extends UnsupportedDatastore {
   declare readonly fault: t.UnSupportedDatastoreForVFlash;
@@ -6258,7 +7514,9 @@ export class UnSupportedDatastoreForVFlash extends UnsupportedDatastore {
 }
 
 /**
+ * VMODL name: `vim.fault.UncommittedUndoableDisk`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UncommittedUndoableDisk.html
  */
 export class UncommittedUndoableDisk extends MigrationFault {
   declare readonly fault: t.UncommittedUndoableDisk;
@@ -6268,7 +7526,9 @@ export class UncommittedUndoableDisk extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.UnconfiguredPropertyValue`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnconfiguredPropertyValue.html
  */
 export class UnconfiguredPropertyValue extends InvalidPropertyValue {
   declare readonly fault: t.UnconfiguredPropertyValue;
@@ -6278,7 +7538,9 @@ export class UnconfiguredPropertyValue extends InvalidPropertyValue {
 }
 
 /**
+ * VMODL name: `vim.fault.UncustomizableGuest`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UncustomizableGuest.html
  */
 export class UncustomizableGuest extends CustomizationFault {
   declare readonly fault: t.UncustomizableGuest;
@@ -6288,7 +7550,9 @@ export class UncustomizableGuest extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.UnexpectedCustomizationFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnexpectedCustomizationFault.html
  */
 export class UnexpectedCustomizationFault extends CustomizationFault {
   declare readonly fault: t.UnexpectedCustomizationFault;
@@ -6298,7 +7562,9 @@ export class UnexpectedCustomizationFault extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vmodl.fault.UnexpectedFault`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.UnexpectedFault.html
  */
 export class UnexpectedFault extends RuntimeFault {
   declare readonly fault: t.UnexpectedFault;
@@ -6308,7 +7574,9 @@ export class UnexpectedFault extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.UnrecognizedHost`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnrecognizedHost.html
  */
 export class UnrecognizedHost extends VimFault {
   declare readonly fault: t.UnrecognizedHost;
@@ -6318,7 +7586,9 @@ export class UnrecognizedHost extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.UnsharedSwapVMotionNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsharedSwapVMotionNotSupported.html
  */
 export class UnsharedSwapVMotionNotSupported extends MigrationFeatureNotSupported {
   declare readonly fault: t.UnsharedSwapVMotionNotSupported;
@@ -6328,7 +7598,9 @@ export class UnsharedSwapVMotionNotSupported extends MigrationFeatureNotSupporte
 }
 
 /**
+ * VMODL name: `vim.fault.UnsupportedGuest`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsupportedGuest.html
  */
 export class UnsupportedGuest extends InvalidVmConfig {
   declare readonly fault: t.UnsupportedGuest;
@@ -6338,7 +7610,9 @@ export class UnsupportedGuest extends InvalidVmConfig {
 }
 
 /**
+ * VMODL name: `vim.fault.UnsupportedVimApiVersion`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsupportedVimApiVersion.html
  */
 export class UnsupportedVimApiVersion extends VimFault {
   declare readonly fault: t.UnsupportedVimApiVersion;
@@ -6348,7 +7622,9 @@ export class UnsupportedVimApiVersion extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.UnsupportedVmxLocation`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsupportedVmxLocation.html
  */
 export class UnsupportedVmxLocation extends VmConfigFault {
   declare readonly fault: t.UnsupportedVmxLocation;
@@ -6358,7 +7634,9 @@ export class UnsupportedVmxLocation extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.UnusedVirtualDiskBlocksNotScrubbed`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnusedVirtualDiskBlocksNotScrubbed.html
  */
 export class UnusedVirtualDiskBlocksNotScrubbed extends DeviceBackingNotSupported {
   declare readonly fault: t.UnusedVirtualDiskBlocksNotScrubbed;
@@ -6368,7 +7646,9 @@ export class UnusedVirtualDiskBlocksNotScrubbed extends DeviceBackingNotSupporte
 }
 
 /**
+ * VMODL name: `vim.fault.UserNotFound`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UserNotFound.html
  */
 export class UserNotFound extends VimFault {
   declare readonly fault: t.UserNotFound;
@@ -6378,7 +7658,9 @@ export class UserNotFound extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VAppNotRunning`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppNotRunning.html
  */
 export class VAppNotRunning extends VmConfigFault {
   declare readonly fault: t.VAppNotRunning;
@@ -6388,7 +7670,9 @@ export class VAppNotRunning extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VAppOperationInProgress`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppOperationInProgress.html
  */
 export class VAppOperationInProgress extends RuntimeFault {
   declare readonly fault: t.VAppOperationInProgress;
@@ -6398,7 +7682,9 @@ export class VAppOperationInProgress extends RuntimeFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VAppTaskInProgress`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppTaskInProgress.html
  */
 export class VAppTaskInProgress extends TaskInProgress {
   declare readonly fault: t.VAppTaskInProgress;
@@ -6408,7 +7694,9 @@ export class VAppTaskInProgress extends TaskInProgress {
 }
 
 /**
+ * VMODL name: `vim.fault.VFlashCacheHotConfigNotSupported`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VFlashCacheHotConfigNotSupported.html
  */
 export class VFlashCacheHotConfigNotSupported extends VmConfigFault {
   declare readonly fault: t.VFlashCacheHotConfigNotSupported;
@@ -6418,7 +7706,9 @@ export class VFlashCacheHotConfigNotSupported extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VFlashModuleNotSupported`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VFlashModuleNotSupported.html
  */
 export class VFlashModuleNotSupported extends VmConfigFault {
   declare readonly fault: t.VFlashModuleNotSupported;
@@ -6428,7 +7718,9 @@ export class VFlashModuleNotSupported extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VFlashModuleVersionIncompatible`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VFlashModuleVersionIncompatible.html
  */
 export class VFlashModuleVersionIncompatible extends VimFault {
   declare readonly fault: t.VFlashModuleVersionIncompatible;
@@ -6438,7 +7730,9 @@ export class VFlashModuleVersionIncompatible extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VMINotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMINotSupported.html
  */
 export class VMINotSupported extends DeviceNotSupported {
   declare readonly fault: t.VMINotSupported;
@@ -6448,7 +7742,9 @@ export class VMINotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.VMOnConflictDVPort`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMOnConflictDVPort.html
  */
 export class VMOnConflictDVPort extends CannotAccessNetwork {
   declare readonly fault: t.VMOnConflictDVPort;
@@ -6458,7 +7754,9 @@ export class VMOnConflictDVPort extends CannotAccessNetwork {
 }
 
 /**
+ * VMODL name: `vim.fault.VMOnVirtualIntranet`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMOnVirtualIntranet.html
  */
 export class VMOnVirtualIntranet extends CannotAccessNetwork {
   declare readonly fault: t.VMOnVirtualIntranet;
@@ -6468,7 +7766,9 @@ export class VMOnVirtualIntranet extends CannotAccessNetwork {
 }
 
 /**
+ * VMODL name: `vim.fault.VMotionAcrossNetworkNotSupported`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionAcrossNetworkNotSupported.html
  */
 export class VMotionAcrossNetworkNotSupported extends MigrationFeatureNotSupported {
   declare readonly fault: t.VMotionAcrossNetworkNotSupported;
@@ -6478,7 +7778,9 @@ export class VMotionAcrossNetworkNotSupported extends MigrationFeatureNotSupport
 }
 
 /**
+ * VMODL name: `vim.fault.VMotionInterfaceIssue`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionInterfaceIssue.html
  */
 export class VMotionInterfaceIssue extends MigrationFault {
   declare readonly fault: t.VMotionInterfaceIssue;
@@ -6488,7 +7790,9 @@ export class VMotionInterfaceIssue extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VMotionLinkCapacityLow`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionLinkCapacityLow.html
  */
 export class VMotionLinkCapacityLow extends VMotionInterfaceIssue {
   declare readonly fault: t.VMotionLinkCapacityLow;
@@ -6498,7 +7802,9 @@ export class VMotionLinkCapacityLow extends VMotionInterfaceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.VMotionLinkDown`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionLinkDown.html
  */
 export class VMotionLinkDown extends VMotionInterfaceIssue {
   declare readonly fault: t.VMotionLinkDown;
@@ -6508,7 +7814,9 @@ export class VMotionLinkDown extends VMotionInterfaceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.VMotionNotConfigured`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionNotConfigured.html
  */
 export class VMotionNotConfigured extends VMotionInterfaceIssue {
   declare readonly fault: t.VMotionNotConfigured;
@@ -6518,7 +7826,9 @@ export class VMotionNotConfigured extends VMotionInterfaceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.VMotionNotLicensed`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionNotLicensed.html
  */
 export class VMotionNotLicensed extends VMotionInterfaceIssue {
   declare readonly fault: t.VMotionNotLicensed;
@@ -6528,7 +7838,9 @@ export class VMotionNotLicensed extends VMotionInterfaceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.VMotionNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionNotSupported.html
  */
 export class VMotionNotSupported extends VMotionInterfaceIssue {
   declare readonly fault: t.VMotionNotSupported;
@@ -6538,7 +7850,9 @@ export class VMotionNotSupported extends VMotionInterfaceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.VMotionProtocolIncompatible`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionProtocolIncompatible.html
  */
 export class VMotionProtocolIncompatible extends MigrationFault {
   declare readonly fault: t.VMotionProtocolIncompatible;
@@ -6548,7 +7862,9 @@ export class VMotionProtocolIncompatible extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VirtualDiskBlocksNotFullyProvisioned`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualDiskBlocksNotFullyProvisioned.html
  */
 export class VirtualDiskBlocksNotFullyProvisioned extends DeviceBackingNotSupported {
   declare readonly fault: t.VirtualDiskBlocksNotFullyProvisioned;
@@ -6558,7 +7874,9 @@ export class VirtualDiskBlocksNotFullyProvisioned extends DeviceBackingNotSuppor
 }
 
 /**
+ * VMODL name: `vim.fault.VirtualDiskModeNotSupported`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualDiskModeNotSupported.html
  */
 export class VirtualDiskModeNotSupported extends DeviceNotSupported {
   declare readonly fault: t.VirtualDiskModeNotSupported;
@@ -6568,7 +7886,9 @@ export class VirtualDiskModeNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.VirtualEthernetCardNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualEthernetCardNotSupported.html
  */
 export class VirtualEthernetCardNotSupported extends DeviceNotSupported {
   declare readonly fault: t.VirtualEthernetCardNotSupported;
@@ -6578,7 +7898,9 @@ export class VirtualEthernetCardNotSupported extends DeviceNotSupported {
 }
 
 /**
+ * VMODL name: `vim.fault.VirtualHardwareVersionNotSupported`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualHardwareVersionNotSupported.html
  */
 export class VirtualHardwareVersionNotSupported extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.VirtualHardwareVersionNotSupported;
@@ -6588,7 +7910,9 @@ export class VirtualHardwareVersionNotSupported extends VirtualHardwareCompatibi
 }
 
 /**
+ * VMODL name: `vim.fault.VmAlreadyExistsInDatacenter`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmAlreadyExistsInDatacenter.html
  */
 export class VmAlreadyExistsInDatacenter extends InvalidFolder {
   declare readonly fault: t.VmAlreadyExistsInDatacenter;
@@ -6598,7 +7922,9 @@ export class VmAlreadyExistsInDatacenter extends InvalidFolder {
 }
 
 /**
+ * VMODL name: `vim.fault.VmConfigIncompatibleForFaultTolerance`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmConfigIncompatibleForFaultTolerance.html
  */
 export class VmConfigIncompatibleForFaultTolerance extends VmConfigFault {
   declare readonly fault: t.VmConfigIncompatibleForFaultTolerance;
@@ -6608,7 +7934,9 @@ export class VmConfigIncompatibleForFaultTolerance extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmConfigIncompatibleForRecordReplay`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmConfigIncompatibleForRecordReplay.html
  */
 export class VmConfigIncompatibleForRecordReplay extends VmConfigFault {
   declare readonly fault: t.VmConfigIncompatibleForRecordReplay;
@@ -6618,7 +7946,9 @@ export class VmConfigIncompatibleForRecordReplay extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmFaultToleranceConfigIssue`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceConfigIssue.html
  */
 export class VmFaultToleranceConfigIssue extends VmFaultToleranceIssue {
   declare readonly fault: t.VmFaultToleranceConfigIssue;
@@ -6628,7 +7958,9 @@ export class VmFaultToleranceConfigIssue extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.VmFaultToleranceConfigIssueWrapper`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceConfigIssueWrapper.html
  */
 export class VmFaultToleranceConfigIssueWrapper extends VmFaultToleranceIssue {
   declare readonly fault: t.VmFaultToleranceConfigIssueWrapper;
@@ -6638,7 +7970,9 @@ export class VmFaultToleranceConfigIssueWrapper extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.VmFaultToleranceInvalidFileBacking`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceInvalidFileBacking.html
  */
 export class VmFaultToleranceInvalidFileBacking extends VmFaultToleranceIssue {
   declare readonly fault: t.VmFaultToleranceInvalidFileBacking;
@@ -6648,7 +7982,9 @@ export class VmFaultToleranceInvalidFileBacking extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.VmFaultToleranceOpIssuesList`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceOpIssuesList.html
  */
 export class VmFaultToleranceOpIssuesList extends VmFaultToleranceIssue {
   declare readonly fault: t.VmFaultToleranceOpIssuesList;
@@ -6658,7 +7994,9 @@ export class VmFaultToleranceOpIssuesList extends VmFaultToleranceIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.VmFaultToleranceTooManyFtVcpusOnHost`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceTooManyFtVcpusOnHost.html
  */
 export class VmFaultToleranceTooManyFtVcpusOnHost extends InsufficientResourcesFault {
   declare readonly fault: t.VmFaultToleranceTooManyFtVcpusOnHost;
@@ -6668,7 +8006,9 @@ export class VmFaultToleranceTooManyFtVcpusOnHost extends InsufficientResourcesF
 }
 
 /**
+ * VMODL name: `vim.fault.VmFaultToleranceTooManyVMsOnHost`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceTooManyVMsOnHost.html
  */
 export class VmFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFault {
   declare readonly fault: t.VmFaultToleranceTooManyVMsOnHost;
@@ -6678,7 +8018,9 @@ export class VmFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFault
 }
 
 /**
+ * VMODL name: `vim.fault.VmHostAffinityRuleViolation`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmHostAffinityRuleViolation.html
  */
 export class VmHostAffinityRuleViolation extends VmConfigFault {
   declare readonly fault: t.VmHostAffinityRuleViolation;
@@ -6688,7 +8030,9 @@ export class VmHostAffinityRuleViolation extends VmConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmLimitLicense`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmLimitLicense.html
  */
 export class VmLimitLicense extends NotEnoughLicenses {
   declare readonly fault: t.VmLimitLicense;
@@ -6698,7 +8042,9 @@ export class VmLimitLicense extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.VmMetadataManagerFault`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmMetadataManagerFault.html
  */
 export class VmMetadataManagerFault extends VimFault {
   declare readonly fault: t.VmMetadataManagerFault;
@@ -6708,7 +8054,9 @@ export class VmMetadataManagerFault extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmMonitorIncompatibleForFaultTolerance`
  * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmMonitorIncompatibleForFaultTolerance.html
  */
 export class VmMonitorIncompatibleForFaultTolerance extends VimFault {
   declare readonly fault: t.VmMonitorIncompatibleForFaultTolerance;
@@ -6718,7 +8066,9 @@ export class VmMonitorIncompatibleForFaultTolerance extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmPowerOnDisabled`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmPowerOnDisabled.html
  */
 export class VmPowerOnDisabled extends InvalidState {
   declare readonly fault: t.VmPowerOnDisabled;
@@ -6728,7 +8078,9 @@ export class VmPowerOnDisabled extends InvalidState {
 }
 
 /**
+ * VMODL name: `vim.fault.VmSmpFaultToleranceTooManyVMsOnHost`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmSmpFaultToleranceTooManyVMsOnHost.html
  */
 export class VmSmpFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFault {
   declare readonly fault: t.VmSmpFaultToleranceTooManyVMsOnHost;
@@ -6738,7 +8090,9 @@ export class VmSmpFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFa
 }
 
 /**
+ * VMODL name: `vim.fault.VmValidateMaxDevice`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmValidateMaxDevice.html
  */
 export class VmValidateMaxDevice extends VimFault {
   declare readonly fault: t.VmValidateMaxDevice;
@@ -6748,7 +8102,9 @@ export class VmValidateMaxDevice extends VimFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmWwnConflict`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmWwnConflict.html
  */
 export class VmWwnConflict extends InvalidVmConfig {
   declare readonly fault: t.VmWwnConflict;
@@ -6758,7 +8114,9 @@ export class VmWwnConflict extends InvalidVmConfig {
 }
 
 /**
+ * VMODL name: `vim.fault.VmfsMountFault`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmfsMountFault.html
  */
 export class VmfsMountFault extends HostConfigFault {
   declare readonly fault: t.VmfsMountFault;
@@ -6768,7 +8126,9 @@ export class VmfsMountFault extends HostConfigFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmfsAlreadyMounted`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmfsAlreadyMounted.html
  */
 export class VmfsAlreadyMounted extends VmfsMountFault {
   declare readonly fault: t.VmfsAlreadyMounted;
@@ -6778,7 +8138,9 @@ export class VmfsAlreadyMounted extends VmfsMountFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmfsAmbiguousMount`
  * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmfsAmbiguousMount.html
  */
 export class VmfsAmbiguousMount extends VmfsMountFault {
   declare readonly fault: t.VmfsAmbiguousMount;
@@ -6788,7 +8150,9 @@ export class VmfsAmbiguousMount extends VmfsMountFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VmotionInterfaceNotEnabled`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmotionInterfaceNotEnabled.html
  */
 export class VmotionInterfaceNotEnabled extends HostPowerOpFailed {
   declare readonly fault: t.VmotionInterfaceNotEnabled;
@@ -6798,7 +8162,9 @@ export class VmotionInterfaceNotEnabled extends HostPowerOpFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.VolumeEditorError`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VolumeEditorError.html
  */
 export class VolumeEditorError extends CustomizationFault {
   declare readonly fault: t.VolumeEditorError;
@@ -6808,7 +8174,9 @@ export class VolumeEditorError extends CustomizationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VramLimitLicense`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VramLimitLicense.html
  */
 export class VramLimitLicense extends NotEnoughLicenses {
   declare readonly fault: t.VramLimitLicense;
@@ -6818,7 +8186,9 @@ export class VramLimitLicense extends NotEnoughLicenses {
 }
 
 /**
+ * VMODL name: `vim.fault.VsanClusterUuidMismatch`
  * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VsanClusterUuidMismatch.html
  */
 export class VsanClusterUuidMismatch extends CannotMoveVsanEnabledHost {
   declare readonly fault: t.VsanClusterUuidMismatch;
@@ -6828,7 +8198,9 @@ export class VsanClusterUuidMismatch extends CannotMoveVsanEnabledHost {
 }
 
 /**
+ * VMODL name: `vim.fault.VsanIncompatibleDiskMapping`
  * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VsanIncompatibleDiskMapping.html
  */
 export class VsanIncompatibleDiskMapping extends VsanDiskFault {
   declare readonly fault: t.VsanIncompatibleDiskMapping;
@@ -6838,7 +8210,9 @@ export class VsanIncompatibleDiskMapping extends VsanDiskFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VspanDestPortConflict`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanDestPortConflict.html
  */
 export class VspanDestPortConflict extends DvsFault {
   declare readonly fault: t.VspanDestPortConflict;
@@ -6848,7 +8222,9 @@ export class VspanDestPortConflict extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VspanPortConflict`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortConflict.html
  */
 export class VspanPortConflict extends DvsFault {
   declare readonly fault: t.VspanPortConflict;
@@ -6858,7 +8234,9 @@ export class VspanPortConflict extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VspanPortMoveFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortMoveFault.html
  */
 export class VspanPortMoveFault extends DvsFault {
   declare readonly fault: t.VspanPortMoveFault;
@@ -6868,7 +8246,9 @@ export class VspanPortMoveFault extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VspanPortPromiscChangeFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortPromiscChangeFault.html
  */
 export class VspanPortPromiscChangeFault extends DvsFault {
   declare readonly fault: t.VspanPortPromiscChangeFault;
@@ -6878,7 +8258,9 @@ export class VspanPortPromiscChangeFault extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VspanPortgroupPromiscChangeFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortgroupPromiscChangeFault.html
  */
 export class VspanPortgroupPromiscChangeFault extends DvsFault {
   declare readonly fault: t.VspanPortgroupPromiscChangeFault;
@@ -6888,7 +8270,9 @@ export class VspanPortgroupPromiscChangeFault extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VspanPortgroupTypeChangeFault`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortgroupTypeChangeFault.html
  */
 export class VspanPortgroupTypeChangeFault extends DvsFault {
   declare readonly fault: t.VspanPortgroupTypeChangeFault;
@@ -6898,7 +8282,9 @@ export class VspanPortgroupTypeChangeFault extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VspanPromiscuousPortNotSupported`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPromiscuousPortNotSupported.html
  */
 export class VspanPromiscuousPortNotSupported extends DvsFault {
   declare readonly fault: t.VspanPromiscuousPortNotSupported;
@@ -6908,7 +8294,9 @@ export class VspanPromiscuousPortNotSupported extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.VspanSameSessionPortConflict`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanSameSessionPortConflict.html
  */
 export class VspanSameSessionPortConflict extends DvsFault {
   declare readonly fault: t.VspanSameSessionPortConflict;
@@ -6918,7 +8306,9 @@ export class VspanSameSessionPortConflict extends DvsFault {
 }
 
 /**
+ * VMODL name: `vim.fault.WakeOnLanNotSupported`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WakeOnLanNotSupported.html
  */
 export class WakeOnLanNotSupported extends VirtualHardwareCompatibilityIssue {
   declare readonly fault: t.WakeOnLanNotSupported;
@@ -6928,7 +8318,9 @@ export class WakeOnLanNotSupported extends VirtualHardwareCompatibilityIssue {
 }
 
 /**
+ * VMODL name: `vim.fault.WakeOnLanNotSupportedByVmotionNIC`
  * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WakeOnLanNotSupportedByVmotionNIC.html
  */
 export class WakeOnLanNotSupportedByVmotionNIC extends HostPowerOpFailed {
   declare readonly fault: t.WakeOnLanNotSupportedByVmotionNIC;
@@ -6938,7 +8330,9 @@ export class WakeOnLanNotSupportedByVmotionNIC extends HostPowerOpFailed {
 }
 
 /**
+ * VMODL name: `vim.fault.WillLoseHAProtection`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WillLoseHAProtection.html
  */
 export class WillLoseHAProtection extends MigrationFault {
   declare readonly fault: t.WillLoseHAProtection;
@@ -6948,7 +8342,9 @@ export class WillLoseHAProtection extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.WillModifyConfigCpuRequirements`
  * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WillModifyConfigCpuRequirements.html
  */
 export class WillModifyConfigCpuRequirements extends MigrationFault {
   declare readonly fault: t.WillModifyConfigCpuRequirements;
@@ -6958,7 +8354,9 @@ export class WillModifyConfigCpuRequirements extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.WillResetSnapshotDirectory`
  * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WillResetSnapshotDirectory.html
  */
 export class WillResetSnapshotDirectory extends MigrationFault {
   declare readonly fault: t.WillResetSnapshotDirectory;
@@ -6968,7 +8366,9 @@ export class WillResetSnapshotDirectory extends MigrationFault {
 }
 
 /**
+ * VMODL name: `vim.fault.WipeDiskFault`
  * @since 5.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WipeDiskFault.html
  */
 export class WipeDiskFault extends VimFault {
   declare readonly fault: t.WipeDiskFault;

@@ -14,6 +14,7 @@ import { diffCommand } from "./commands/diff.js";
 import { packCommand } from "./commands/pack.js";
 import { fetchWsdlCommand } from "./commands/fetch-wsdl.js";
 import { wireCheckCommand } from "./commands/wire-check.js";
+import { generatorPackage } from "../package-info.js";
 
 interface SourceArgs {
   release?: string;
@@ -128,7 +129,7 @@ export async function main(args: string[]): Promise<void> {
         throw new UsageError(`${msg}\n\n${y.help()}`);
       })
       .help()
-      .version(false)
+      .version(generatorPackage().version)
       .parseAsync();
   } finally {
     process.off("SIGINT", onSig);

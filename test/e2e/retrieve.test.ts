@@ -7,7 +7,7 @@ import { connect, isFault, moRefKey, SessionError, subscribeTrace, type Client, 
 import { retrieve, retrieveAny, retrievePages, retrievePagesAny } from "../../runtime/property/retrieve.js";
 import { everythingUnder } from "../../runtime/property/traversal.js";
 import { createContainerView } from "../../runtime/view/index.js";
-import { schemas, SessionManager, View, VirtualMachinePowerState, type VirtualDevice } from "../../generated/vim25-8.0.3/index.js";
+import { schemas, SessionManager, View, VirtualMachinePowerState, type VirtualDevice } from "../support/bindings.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { startVcenterProxy, type VcenterProxy } from "../proxy/vcenter-proxy.js";
 
@@ -74,7 +74,9 @@ describe("retrieve: paging through the proxy", () => {
 
     const vm = vms[0]!;
     expectTypeOf(vm.ref).toEqualTypeOf<MoRef<"VirtualMachine">>();
-    expectTypeOf(vm.name).toEqualTypeOf<string>(); // ManagedEntity.name is a required property
+    // ManagedEntity.name is a required property: a string once the object has no $missing entry.
+    expectTypeOf(vm.name).toEqualTypeOf<string | undefined>();
+    if (!vm.$missing) expectTypeOf(vm.name).toEqualTypeOf<string>();
     expectTypeOf(vm["summary.runtime.powerState"]).toEqualTypeOf<VirtualMachinePowerState | undefined>();
     expectTypeOf(vm["config.hardware.device"]).toEqualTypeOf<VirtualDevice[] | undefined>();
     for (const v of vms) {

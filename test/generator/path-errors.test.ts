@@ -10,7 +10,7 @@ const repo = path.resolve(import.meta.dirname, "../..");
 const consumer = path.join(repo, "test", "types", "__path_errors__.ts");
 
 const source = `
-import type { VirtualMachinePath, VirtualMachinePaths, HostSystemPath } from "../../generated/vim25-8.0.3/index.js";
+import type { VirtualMachinePath, VirtualMachinePaths, HostSystemPath } from "../support/bindings.js";
 import type { Selected } from "../../runtime/property/selection.js";
 declare function select<const P extends VirtualMachinePath>(paths: readonly P[]): Selected<VirtualMachinePaths, P>;
 declare function selectHost<const P extends HostSystemPath>(paths: readonly P[]): unknown;
@@ -28,6 +28,8 @@ function diagnostics(): string[] {
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     skipLibCheck: true,
     types: [],
+    // Generated bindings import their shared shapes from the runtime package.
+    paths: { tsvmomi: [path.join(repo, "runtime", "index.ts")] },
   };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);

@@ -8,6 +8,7 @@ export interface ReconfigureAlarmParams {
 }
 
 /**
+ * Privilege: `Alarm.Edit`
  * @since 2.0
  */
 export const ReconfigureAlarm: MethodDescriptor<ManagedKind<"Alarm">, ReconfigureAlarmParams, void> = {
@@ -20,12 +21,14 @@ export const ReconfigureAlarm: MethodDescriptor<ManagedKind<"Alarm">, Reconfigur
   returnsTask: false,
   faults: ["DuplicateName","InvalidName","RuntimeFault"],
   since: "2.0",
+  privilege: "Alarm.Edit",
 };
 
 export interface RemoveAlarmParams {
 }
 
 /**
+ * Privilege: `Alarm.Delete`
  * @since 2.0
  */
 export const RemoveAlarm: MethodDescriptor<ManagedKind<"Alarm">, RemoveAlarmParams, void> = {
@@ -37,6 +40,7 @@ export const RemoveAlarm: MethodDescriptor<ManagedKind<"Alarm">, RemoveAlarmPara
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Alarm.Delete",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

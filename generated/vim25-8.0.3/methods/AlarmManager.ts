@@ -11,7 +11,7 @@ export interface AcknowledgeAlarmParams {
 /**
  * @since 4.0
  */
-export const AcknowledgeAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, AcknowledgeAlarmParams, void> = {
+export const AcknowledgeAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, AcknowledgeAlarmParams, void, { name: "AcknowledgeAlarm"; since: "4.0" }> = {
   name: "AcknowledgeAlarm",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -31,7 +31,7 @@ export interface AreAlarmActionsEnabledParams {
 /**
  * @since 4.0
  */
-export const AreAlarmActionsEnabled: MethodDescriptor<ManagedKind<"AlarmManager">, AreAlarmActionsEnabledParams, boolean> = {
+export const AreAlarmActionsEnabled: MethodDescriptor<ManagedKind<"AlarmManager">, AreAlarmActionsEnabledParams, boolean, { name: "AreAlarmActionsEnabled"; since: "4.0" }> = {
   name: "AreAlarmActionsEnabled",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -49,9 +49,10 @@ export interface ClearTriggeredAlarmsParams {
 }
 
 /**
+ * Privilege: `Alarm.SetStatus`
  * @since 6.7
  */
-export const ClearTriggeredAlarms: MethodDescriptor<ManagedKind<"AlarmManager">, ClearTriggeredAlarmsParams, void> = {
+export const ClearTriggeredAlarms: MethodDescriptor<ManagedKind<"AlarmManager">, ClearTriggeredAlarmsParams, void, { name: "ClearTriggeredAlarms"; since: "6.7" }> = {
   name: "ClearTriggeredAlarms",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -61,6 +62,7 @@ export const ClearTriggeredAlarms: MethodDescriptor<ManagedKind<"AlarmManager">,
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.7",
+  privilege: "Alarm.SetStatus",
 };
 
 export interface CreateAlarmParams {
@@ -93,7 +95,7 @@ export interface DisableAlarmParams {
 /**
  * @since 6.9.1
  */
-export const DisableAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, DisableAlarmParams, void> = {
+export const DisableAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, DisableAlarmParams, void, { name: "DisableAlarm"; since: "6.9.1" }> = {
   name: "DisableAlarm",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -114,7 +116,7 @@ export interface EnableAlarmParams {
 /**
  * @since 6.9.1
  */
-export const EnableAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, EnableAlarmParams, void> = {
+export const EnableAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, EnableAlarmParams, void, { name: "EnableAlarm"; since: "6.9.1" }> = {
   name: "EnableAlarm",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -135,7 +137,7 @@ export interface EnableAlarmActionsParams {
 /**
  * @since 4.0
  */
-export const EnableAlarmActions: MethodDescriptor<ManagedKind<"AlarmManager">, EnableAlarmActionsParams, void> = {
+export const EnableAlarmActions: MethodDescriptor<ManagedKind<"AlarmManager">, EnableAlarmActionsParams, void, { name: "EnableAlarmActions"; since: "4.0" }> = {
   name: "EnableAlarmActions",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -153,6 +155,7 @@ export interface GetAlarmParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const GetAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, GetAlarmParams, (MoRef<ManagedKind<"Alarm">>)[]> = {
@@ -166,6 +169,7 @@ export const GetAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, GetAlarmPar
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface GetAlarmStateParams {

@@ -9,6 +9,7 @@ export interface AddAuthorizationRoleParams {
 }
 
 /**
+ * Privilege: `Authorization.ModifyRoles`
  * @since 2.0
  */
 export const AddAuthorizationRole: MethodDescriptor<ManagedKind<"AuthorizationManager">, AddAuthorizationRoleParams, number> = {
@@ -23,6 +24,7 @@ export const AddAuthorizationRole: MethodDescriptor<ManagedKind<"AuthorizationMa
   returnsTask: false,
   faults: ["AlreadyExists","InvalidName","RuntimeFault"],
   since: "2.0",
+  privilege: "Authorization.ModifyRoles",
 };
 
 export interface FetchUserPrivilegeOnEntitiesParams {
@@ -33,7 +35,7 @@ export interface FetchUserPrivilegeOnEntitiesParams {
 /**
  * @since 6.5
  */
-export const FetchUserPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, FetchUserPrivilegeOnEntitiesParams, t.UserPrivilegeResult[]> = {
+export const FetchUserPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, FetchUserPrivilegeOnEntitiesParams, t.UserPrivilegeResult[], { name: "FetchUserPrivilegeOnEntities"; since: "6.5" }> = {
   name: "FetchUserPrivilegeOnEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AuthorizationManager" },
@@ -54,9 +56,10 @@ export interface HasPrivilegeOnEntitiesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 5.5
  */
-export const HasPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasPrivilegeOnEntitiesParams, t.EntityPrivilege[]> = {
+export const HasPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasPrivilegeOnEntitiesParams, t.EntityPrivilege[], { name: "HasPrivilegeOnEntities"; since: "5.5" }> = {
   name: "HasPrivilegeOnEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AuthorizationManager" },
@@ -69,6 +72,7 @@ export const HasPrivilegeOnEntities: MethodDescriptor<ManagedKind<"Authorization
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "System.View",
 };
 
 export interface HasPrivilegeOnEntityParams {
@@ -78,9 +82,10 @@ export interface HasPrivilegeOnEntityParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 5.0
  */
-export const HasPrivilegeOnEntity: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasPrivilegeOnEntityParams, boolean[]> = {
+export const HasPrivilegeOnEntity: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasPrivilegeOnEntityParams, boolean[], { name: "HasPrivilegeOnEntity"; since: "5.0" }> = {
   name: "HasPrivilegeOnEntity",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AuthorizationManager" },
@@ -93,6 +98,7 @@ export const HasPrivilegeOnEntity: MethodDescriptor<ManagedKind<"AuthorizationMa
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.0",
+  privilege: "System.View",
 };
 
 export interface HasUserPrivilegeOnEntitiesParams {
@@ -104,7 +110,7 @@ export interface HasUserPrivilegeOnEntitiesParams {
 /**
  * @since 6.5
  */
-export const HasUserPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasUserPrivilegeOnEntitiesParams, t.EntityPrivilege[]> = {
+export const HasUserPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasUserPrivilegeOnEntitiesParams, t.EntityPrivilege[], { name: "HasUserPrivilegeOnEntities"; since: "6.5" }> = {
   name: "HasUserPrivilegeOnEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AuthorizationManager" },
@@ -125,6 +131,7 @@ export interface MergePermissionsParams {
 }
 
 /**
+ * Privilege: `Authorization.ReassignRolePermissions`
  * @since 2.0
  */
 export const MergePermissions: MethodDescriptor<ManagedKind<"AuthorizationManager">, MergePermissionsParams, void> = {
@@ -138,6 +145,7 @@ export const MergePermissions: MethodDescriptor<ManagedKind<"AuthorizationManage
   returnsTask: false,
   faults: ["AuthMinimumAdminPermission","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Authorization.ReassignRolePermissions",
 };
 
 export interface RemoveAuthorizationRoleParams {
@@ -146,6 +154,7 @@ export interface RemoveAuthorizationRoleParams {
 }
 
 /**
+ * Privilege: `Authorization.ModifyRoles`
  * @since 2.0
  */
 export const RemoveAuthorizationRole: MethodDescriptor<ManagedKind<"AuthorizationManager">, RemoveAuthorizationRoleParams, void> = {
@@ -159,6 +168,7 @@ export const RemoveAuthorizationRole: MethodDescriptor<ManagedKind<"Authorizatio
   returnsTask: false,
   faults: ["NotFound","RemoveFailed","RuntimeFault"],
   since: "2.0",
+  privilege: "Authorization.ModifyRoles",
 };
 
 export interface RemoveEntityPermissionParams {
@@ -209,6 +219,7 @@ export interface RetrieveAllPermissionsParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const RetrieveAllPermissions: MethodDescriptor<ManagedKind<"AuthorizationManager">, RetrieveAllPermissionsParams, t.Permission[]> = {
@@ -221,6 +232,7 @@ export const RetrieveAllPermissions: MethodDescriptor<ManagedKind<"Authorization
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface RetrieveEntityPermissionsParams {
@@ -250,6 +262,7 @@ export interface RetrieveRolePermissionsParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const RetrieveRolePermissions: MethodDescriptor<ManagedKind<"AuthorizationManager">, RetrieveRolePermissionsParams, t.Permission[]> = {
@@ -263,6 +276,7 @@ export const RetrieveRolePermissions: MethodDescriptor<ManagedKind<"Authorizatio
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface SetEntityPermissionsParams {
@@ -293,6 +307,7 @@ export interface UpdateAuthorizationRoleParams {
 }
 
 /**
+ * Privilege: `Authorization.ModifyRoles`
  * @since 2.0
  */
 export const UpdateAuthorizationRole: MethodDescriptor<ManagedKind<"AuthorizationManager">, UpdateAuthorizationRoleParams, void> = {
@@ -307,4 +322,5 @@ export const UpdateAuthorizationRole: MethodDescriptor<ManagedKind<"Authorizatio
   returnsTask: false,
   faults: ["AlreadyExists","InvalidName","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Authorization.ModifyRoles",
 };

@@ -8,9 +8,10 @@ export interface UpdateClusterProfileParams {
 }
 
 /**
+ * Privilege: `Profile.Edit`
  * @since 4.0
  */
-export const UpdateClusterProfile: MethodDescriptor<ManagedKind<"ClusterProfile">, UpdateClusterProfileParams, void> = {
+export const UpdateClusterProfile: MethodDescriptor<ManagedKind<"ClusterProfile">, UpdateClusterProfileParams, void, { name: "UpdateClusterProfile"; since: "4.0" }> = {
   name: "UpdateClusterProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ClusterProfile" },
@@ -20,6 +21,7 @@ export const UpdateClusterProfile: MethodDescriptor<ManagedKind<"ClusterProfile"
   returnsTask: false,
   faults: ["DuplicateName","RuntimeFault"],
   since: "4.0",
+  privilege: "Profile.Edit",
 };
 
 export { AssociateProfile, CheckProfileCompliance_Task, DestroyProfile, DissociateProfile, ExportProfile, RetrieveDescription } from "./Profile.js";

@@ -8,9 +8,10 @@ export interface AddKeyParams {
 }
 
 /**
+ * Privilege: `Cryptographer.ManageKeys`
  * @since 6.5
  */
-export const AddKey: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeyParams, void> = {
+export const AddKey: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeyParams, void, { name: "AddKey"; since: "6.5" }> = {
   name: "AddKey",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },
@@ -20,6 +21,7 @@ export const AddKey: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeyParams
   returnsTask: false,
   faults: ["AlreadyExists","InvalidState","RuntimeFault"],
   since: "6.5",
+  privilege: "Cryptographer.ManageKeys",
 };
 
 export interface AddKeysParams {
@@ -27,9 +29,10 @@ export interface AddKeysParams {
 }
 
 /**
+ * Privilege: `Cryptographer.ManageKeys`
  * @since 6.5
  */
-export const AddKeys: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeysParams, t.CryptoKeyResult[]> = {
+export const AddKeys: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeysParams, t.CryptoKeyResult[], { name: "AddKeys"; since: "6.5" }> = {
   name: "AddKeys",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },
@@ -40,6 +43,7 @@ export const AddKeys: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeysPara
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "6.5",
+  privilege: "Cryptographer.ManageKeys",
 };
 
 export interface ListKeysParams {
@@ -47,9 +51,10 @@ export interface ListKeysParams {
 }
 
 /**
+ * Privilege: `Cryptographer.ManageKeys`
  * @since 6.5
  */
-export const ListKeys: MethodDescriptor<ManagedKind<"CryptoManager">, ListKeysParams, t.CryptoKeyId[]> = {
+export const ListKeys: MethodDescriptor<ManagedKind<"CryptoManager">, ListKeysParams, t.CryptoKeyId[], { name: "ListKeys"; since: "6.5" }> = {
   name: "ListKeys",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },
@@ -60,6 +65,7 @@ export const ListKeys: MethodDescriptor<ManagedKind<"CryptoManager">, ListKeysPa
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "Cryptographer.ManageKeys",
 };
 
 export interface RemoveKeyParams {
@@ -68,9 +74,10 @@ export interface RemoveKeyParams {
 }
 
 /**
+ * Privilege: `Cryptographer.ManageKeys`
  * @since 6.5
  */
-export const RemoveKey: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKeyParams, void> = {
+export const RemoveKey: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKeyParams, void, { name: "RemoveKey"; since: "6.5" }> = {
   name: "RemoveKey",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },
@@ -81,6 +88,7 @@ export const RemoveKey: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKey
   returnsTask: false,
   faults: ["ResourceInUse","RuntimeFault"],
   since: "6.5",
+  privilege: "Cryptographer.ManageKeys",
 };
 
 export interface RemoveKeysParams {
@@ -89,9 +97,10 @@ export interface RemoveKeysParams {
 }
 
 /**
+ * Privilege: `Cryptographer.ManageKeys`
  * @since 6.5
  */
-export const RemoveKeys: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKeysParams, t.CryptoKeyResult[]> = {
+export const RemoveKeys: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKeysParams, t.CryptoKeyResult[], { name: "RemoveKeys"; since: "6.5" }> = {
   name: "RemoveKeys",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },
@@ -103,4 +112,5 @@ export const RemoveKeys: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKe
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "Cryptographer.ManageKeys",
 };

@@ -11,9 +11,10 @@ export interface AddCustomFieldDefParams {
 }
 
 /**
+ * Privilege: `Global.ManageCustomFields`
  * @since 2.0
  */
-export const AddCustomFieldDef: MethodDescriptor<ManagedKind<"CustomFieldsManager">, AddCustomFieldDefParams, t.CustomFieldDef> = {
+export const AddCustomFieldDef: MethodDescriptor<ManagedKind<"CustomFieldsManager">, AddCustomFieldDefParams, t.CustomFieldDef, { name: "AddCustomFieldDef"; paramSince: { moType: "2.5"; fieldDefPolicy: "2.5"; fieldPolicy: "2.5"; } }> = {
   name: "AddCustomFieldDef",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CustomFieldsManager" },
@@ -27,6 +28,7 @@ export const AddCustomFieldDef: MethodDescriptor<ManagedKind<"CustomFieldsManage
   returnsTask: false,
   faults: ["DuplicateName","InvalidPrivilege","RuntimeFault"],
   since: "2.0",
+  privilege: "Global.ManageCustomFields",
 };
 
 export interface RemoveCustomFieldDefParams {
@@ -34,6 +36,7 @@ export interface RemoveCustomFieldDefParams {
 }
 
 /**
+ * Privilege: `Global.ManageCustomFields`
  * @since 2.0
  */
 export const RemoveCustomFieldDef: MethodDescriptor<ManagedKind<"CustomFieldsManager">, RemoveCustomFieldDefParams, void> = {
@@ -46,6 +49,7 @@ export const RemoveCustomFieldDef: MethodDescriptor<ManagedKind<"CustomFieldsMan
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Global.ManageCustomFields",
 };
 
 export interface RenameCustomFieldDefParams {
@@ -54,6 +58,7 @@ export interface RenameCustomFieldDefParams {
 }
 
 /**
+ * Privilege: `Global.ManageCustomFields`
  * @since 2.0
  */
 export const RenameCustomFieldDef: MethodDescriptor<ManagedKind<"CustomFieldsManager">, RenameCustomFieldDefParams, void> = {
@@ -67,6 +72,7 @@ export const RenameCustomFieldDef: MethodDescriptor<ManagedKind<"CustomFieldsMan
   returnsTask: false,
   faults: ["DuplicateName","RuntimeFault"],
   since: "2.0",
+  privilege: "Global.ManageCustomFields",
 };
 
 export interface SetFieldParams {

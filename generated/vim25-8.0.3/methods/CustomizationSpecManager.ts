@@ -8,6 +8,7 @@ export interface CheckCustomizationResourcesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const CheckCustomizationResources: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, CheckCustomizationResourcesParams, void> = {
@@ -20,6 +21,7 @@ export const CheckCustomizationResources: MethodDescriptor<ManagedKind<"Customiz
   returnsTask: false,
   faults: ["CustomizationFault","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface CreateCustomizationSpecParams {
@@ -27,6 +29,7 @@ export interface CreateCustomizationSpecParams {
 }
 
 /**
+ * Privilege: `VirtualMachine.Provisioning.ModifyCustSpecs`
  * @since 2.0
  */
 export const CreateCustomizationSpec: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, CreateCustomizationSpecParams, void> = {
@@ -39,6 +42,7 @@ export const CreateCustomizationSpec: MethodDescriptor<ManagedKind<"Customizatio
   returnsTask: false,
   faults: ["AlreadyExists","CustomizationFault","RuntimeFault"],
   since: "2.0",
+  privilege: "VirtualMachine.Provisioning.ModifyCustSpecs",
 };
 
 export interface CustomizationSpecItemToXmlParams {
@@ -46,6 +50,7 @@ export interface CustomizationSpecItemToXmlParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const CustomizationSpecItemToXml: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, CustomizationSpecItemToXmlParams, string> = {
@@ -59,6 +64,7 @@ export const CustomizationSpecItemToXml: MethodDescriptor<ManagedKind<"Customiza
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface DeleteCustomizationSpecParams {
@@ -66,6 +72,7 @@ export interface DeleteCustomizationSpecParams {
 }
 
 /**
+ * Privilege: `VirtualMachine.Provisioning.ModifyCustSpecs`
  * @since 2.0
  */
 export const DeleteCustomizationSpec: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, DeleteCustomizationSpecParams, void> = {
@@ -78,6 +85,7 @@ export const DeleteCustomizationSpec: MethodDescriptor<ManagedKind<"Customizatio
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "VirtualMachine.Provisioning.ModifyCustSpecs",
 };
 
 export interface DoesCustomizationSpecExistParams {
@@ -85,6 +93,7 @@ export interface DoesCustomizationSpecExistParams {
 }
 
 /**
+ * Privilege: `VirtualMachine.Provisioning.ReadCustSpecs`
  * @since 2.0
  */
 export const DoesCustomizationSpecExist: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, DoesCustomizationSpecExistParams, boolean> = {
@@ -98,6 +107,7 @@ export const DoesCustomizationSpecExist: MethodDescriptor<ManagedKind<"Customiza
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "VirtualMachine.Provisioning.ReadCustSpecs",
 };
 
 export interface DuplicateCustomizationSpecParams {
@@ -106,6 +116,7 @@ export interface DuplicateCustomizationSpecParams {
 }
 
 /**
+ * Privilege: `VirtualMachine.Provisioning.ModifyCustSpecs`
  * @since 2.0
  */
 export const DuplicateCustomizationSpec: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, DuplicateCustomizationSpecParams, void> = {
@@ -119,6 +130,7 @@ export const DuplicateCustomizationSpec: MethodDescriptor<ManagedKind<"Customiza
   returnsTask: false,
   faults: ["AlreadyExists","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "VirtualMachine.Provisioning.ModifyCustSpecs",
 };
 
 export interface GetCustomizationSpecParams {
@@ -126,6 +138,7 @@ export interface GetCustomizationSpecParams {
 }
 
 /**
+ * Privilege: `VirtualMachine.Provisioning.ReadCustSpecs`
  * @since 2.0
  */
 export const GetCustomizationSpec: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, GetCustomizationSpecParams, t.CustomizationSpecItem> = {
@@ -139,6 +152,7 @@ export const GetCustomizationSpec: MethodDescriptor<ManagedKind<"CustomizationSp
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "VirtualMachine.Provisioning.ReadCustSpecs",
 };
 
 export interface OverwriteCustomizationSpecParams {
@@ -146,6 +160,7 @@ export interface OverwriteCustomizationSpecParams {
 }
 
 /**
+ * Privilege: `VirtualMachine.Provisioning.ModifyCustSpecs`
  * @since 2.0
  */
 export const OverwriteCustomizationSpec: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, OverwriteCustomizationSpecParams, void> = {
@@ -158,6 +173,7 @@ export const OverwriteCustomizationSpec: MethodDescriptor<ManagedKind<"Customiza
   returnsTask: false,
   faults: ["ConcurrentAccess","CustomizationFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "VirtualMachine.Provisioning.ModifyCustSpecs",
 };
 
 export interface RenameCustomizationSpecParams {
@@ -166,6 +182,7 @@ export interface RenameCustomizationSpecParams {
 }
 
 /**
+ * Privilege: `VirtualMachine.Provisioning.ModifyCustSpecs`
  * @since 2.0
  */
 export const RenameCustomizationSpec: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, RenameCustomizationSpecParams, void> = {
@@ -179,6 +196,7 @@ export const RenameCustomizationSpec: MethodDescriptor<ManagedKind<"Customizatio
   returnsTask: false,
   faults: ["AlreadyExists","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "VirtualMachine.Provisioning.ModifyCustSpecs",
 };
 
 export interface XmlToCustomizationSpecItemParams {
@@ -186,6 +204,7 @@ export interface XmlToCustomizationSpecItemParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const XmlToCustomizationSpecItem: MethodDescriptor<ManagedKind<"CustomizationSpecManager">, XmlToCustomizationSpecItemParams, t.CustomizationSpecItem> = {
@@ -199,4 +218,5 @@ export const XmlToCustomizationSpecItem: MethodDescriptor<ManagedKind<"Customiza
   returnsTask: false,
   faults: ["CustomizationFault","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };

@@ -9,9 +9,10 @@ export interface ConvertNamespacePathToUuidPathParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const ConvertNamespacePathToUuidPath: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, ConvertNamespacePathToUuidPathParams, string> = {
+export const ConvertNamespacePathToUuidPath: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, ConvertNamespacePathToUuidPathParams, string, { name: "ConvertNamespacePathToUuidPath"; since: "6.5" }> = {
   name: "ConvertNamespacePathToUuidPath",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "DatastoreNamespaceManager" },
@@ -23,6 +24,7 @@ export const ConvertNamespacePathToUuidPath: MethodDescriptor<ManagedKind<"Datas
   returnsTask: false,
   faults: ["InvalidDatastore","InvalidDatastorePath","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface CreateDirectoryParams {
@@ -35,7 +37,7 @@ export interface CreateDirectoryParams {
 /**
  * @since 5.5
  */
-export const CreateDirectory: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, CreateDirectoryParams, string> = {
+export const CreateDirectory: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, CreateDirectoryParams, string, { name: "CreateDirectory"; since: "5.5"; paramSince: { size: "7.0.2.0"; } }> = {
   name: "CreateDirectory",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "DatastoreNamespaceManager" },
@@ -59,7 +61,7 @@ export interface DeleteDirectoryParams {
 /**
  * @since 5.5
  */
-export const DeleteDirectory: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, DeleteDirectoryParams, void> = {
+export const DeleteDirectory: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, DeleteDirectoryParams, void, { name: "DeleteDirectory"; since: "5.5" }> = {
   name: "DeleteDirectory",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "DatastoreNamespaceManager" },
@@ -81,7 +83,7 @@ export interface IncreaseDirectorySizeParams {
 /**
  * @since 8.0.1.0
  */
-export const IncreaseDirectorySize: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, IncreaseDirectorySizeParams, void> = {
+export const IncreaseDirectorySize: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, IncreaseDirectorySizeParams, void, { name: "IncreaseDirectorySize"; since: "8.0.1.0" }> = {
   name: "IncreaseDirectorySize",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "DatastoreNamespaceManager" },
@@ -101,9 +103,10 @@ export interface QueryDirectoryInfoParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 8.0.1.0
  */
-export const QueryDirectoryInfo: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, QueryDirectoryInfoParams, t.DatastoreNamespaceManagerDirectoryInfo> = {
+export const QueryDirectoryInfo: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, QueryDirectoryInfoParams, t.DatastoreNamespaceManagerDirectoryInfo, { name: "QueryDirectoryInfo"; since: "8.0.1.0" }> = {
   name: "QueryDirectoryInfo",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "DatastoreNamespaceManager" },
@@ -115,4 +118,5 @@ export const QueryDirectoryInfo: MethodDescriptor<ManagedKind<"DatastoreNamespac
   returnsTask: false,
   faults: ["FileFault","FileNotFound","InvalidDatastore","NotSupported","RuntimeFault"],
   since: "8.0.1.0",
+  privilege: "System.View",
 };

@@ -9,6 +9,7 @@ export interface QueryConfigOptionParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryConfigOption: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryConfigOptionParams, t.VirtualMachineConfigOption> = {
@@ -23,12 +24,14 @@ export const QueryConfigOption: MethodDescriptor<ManagedKind<"EnvironmentBrowser
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface QueryConfigOptionDescriptorParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryConfigOptionDescriptor: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryConfigOptionDescriptorParams, t.VirtualMachineConfigOptionDescriptor[]> = {
@@ -41,6 +44,7 @@ export const QueryConfigOptionDescriptor: MethodDescriptor<ManagedKind<"Environm
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface QueryConfigOptionExParams {
@@ -48,9 +52,10 @@ export interface QueryConfigOptionExParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.0
  */
-export const QueryConfigOptionEx: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryConfigOptionExParams, t.VirtualMachineConfigOption> = {
+export const QueryConfigOptionEx: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryConfigOptionExParams, t.VirtualMachineConfigOption, { name: "QueryConfigOptionEx"; since: "6.0" }> = {
   name: "QueryConfigOptionEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "EnvironmentBrowser" },
@@ -61,6 +66,7 @@ export const QueryConfigOptionEx: MethodDescriptor<ManagedKind<"EnvironmentBrows
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.0",
+  privilege: "System.View",
 };
 
 export interface QueryConfigTargetParams {
@@ -68,6 +74,7 @@ export interface QueryConfigTargetParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryConfigTarget: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryConfigTargetParams, t.ConfigTarget> = {
@@ -81,6 +88,7 @@ export const QueryConfigTarget: MethodDescriptor<ManagedKind<"EnvironmentBrowser
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface QueryTargetCapabilitiesParams {
@@ -88,9 +96,10 @@ export interface QueryTargetCapabilitiesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const QueryTargetCapabilities: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryTargetCapabilitiesParams, t.HostCapability> = {
+export const QueryTargetCapabilities: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryTargetCapabilitiesParams, t.HostCapability, { name: "QueryTargetCapabilities"; since: "4.0" }> = {
   name: "QueryTargetCapabilities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "EnvironmentBrowser" },
@@ -101,4 +110,5 @@ export const QueryTargetCapabilities: MethodDescriptor<ManagedKind<"EnvironmentB
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.View",
 };

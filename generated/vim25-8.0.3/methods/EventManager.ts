@@ -8,6 +8,7 @@ export interface CreateCollectorForEventsParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const CreateCollectorForEvents: MethodDescriptor<ManagedKind<"EventManager">, CreateCollectorForEventsParams, MoRef<ManagedKind<"EventHistoryCollector">>> = {
@@ -21,6 +22,7 @@ export const CreateCollectorForEvents: MethodDescriptor<ManagedKind<"EventManage
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface LogUserEventParams {
@@ -50,9 +52,10 @@ export interface PostEventParams {
 }
 
 /**
+ * Privilege: `Global.LogEvent`
  * @since 2.5
  */
-export const PostEvent: MethodDescriptor<ManagedKind<"EventManager">, PostEventParams, void> = {
+export const PostEvent: MethodDescriptor<ManagedKind<"EventManager">, PostEventParams, void, { name: "PostEvent"; since: "2.5" }> = {
   name: "PostEvent",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "EventManager" },
@@ -63,6 +66,7 @@ export const PostEvent: MethodDescriptor<ManagedKind<"EventManager">, PostEventP
   returnsTask: false,
   faults: ["InvalidEvent","RuntimeFault"],
   since: "2.5",
+  privilege: "Global.LogEvent",
 };
 
 export interface QueryEventsParams {
@@ -70,6 +74,7 @@ export interface QueryEventsParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryEvents: MethodDescriptor<ManagedKind<"EventManager">, QueryEventsParams, t.Event[]> = {
@@ -83,6 +88,7 @@ export const QueryEvents: MethodDescriptor<ManagedKind<"EventManager">, QueryEve
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface RetrieveArgumentDescriptionParams {
@@ -90,9 +96,10 @@ export interface RetrieveArgumentDescriptionParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const RetrieveArgumentDescription: MethodDescriptor<ManagedKind<"EventManager">, RetrieveArgumentDescriptionParams, t.EventArgDesc[]> = {
+export const RetrieveArgumentDescription: MethodDescriptor<ManagedKind<"EventManager">, RetrieveArgumentDescriptionParams, t.EventArgDesc[], { name: "RetrieveArgumentDescription"; since: "4.0" }> = {
   name: "RetrieveArgumentDescription",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "EventManager" },
@@ -103,4 +110,5 @@ export const RetrieveArgumentDescription: MethodDescriptor<ManagedKind<"EventMan
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.View",
 };

@@ -8,9 +8,10 @@ export interface FindExtensionParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.5
  */
-export const FindExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, FindExtensionParams, t.Extension> = {
+export const FindExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, FindExtensionParams, t.Extension, { name: "FindExtension"; since: "2.5" }> = {
   name: "FindExtension",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -21,15 +22,17 @@ export const FindExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, Fi
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.View",
 };
 
 export interface GetPublicKeyParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.5
  */
-export const GetPublicKey: MethodDescriptor<ManagedKind<"ExtensionManager">, GetPublicKeyParams, string> = {
+export const GetPublicKey: MethodDescriptor<ManagedKind<"ExtensionManager">, GetPublicKeyParams, string, { name: "GetPublicKey"; since: "2.5" }> = {
   name: "GetPublicKey",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -39,6 +42,7 @@ export const GetPublicKey: MethodDescriptor<ManagedKind<"ExtensionManager">, Get
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.View",
 };
 
 export interface QueryExtensionIpAllocationUsageParams {
@@ -46,9 +50,10 @@ export interface QueryExtensionIpAllocationUsageParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 5.1
  */
-export const QueryExtensionIpAllocationUsage: MethodDescriptor<ManagedKind<"ExtensionManager">, QueryExtensionIpAllocationUsageParams, t.ExtensionManagerIpAllocationUsage[]> = {
+export const QueryExtensionIpAllocationUsage: MethodDescriptor<ManagedKind<"ExtensionManager">, QueryExtensionIpAllocationUsageParams, t.ExtensionManagerIpAllocationUsage[], { name: "QueryExtensionIpAllocationUsage"; since: "5.1" }> = {
   name: "QueryExtensionIpAllocationUsage",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -59,6 +64,7 @@ export const QueryExtensionIpAllocationUsage: MethodDescriptor<ManagedKind<"Exte
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.1",
+  privilege: "System.View",
 };
 
 export interface QueryManagedByParams {
@@ -66,9 +72,10 @@ export interface QueryManagedByParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 5.0
  */
-export const QueryManagedBy: MethodDescriptor<ManagedKind<"ExtensionManager">, QueryManagedByParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const QueryManagedBy: MethodDescriptor<ManagedKind<"ExtensionManager">, QueryManagedByParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "QueryManagedBy"; since: "5.0" }> = {
   name: "QueryManagedBy",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -79,6 +86,7 @@ export const QueryManagedBy: MethodDescriptor<ManagedKind<"ExtensionManager">, Q
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.0",
+  privilege: "System.View",
 };
 
 export interface RegisterExtensionParams {
@@ -86,9 +94,10 @@ export interface RegisterExtensionParams {
 }
 
 /**
+ * Privilege: `Extension.Register`
  * @since 2.5
  */
-export const RegisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, RegisterExtensionParams, void> = {
+export const RegisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, RegisterExtensionParams, void, { name: "RegisterExtension"; since: "2.5" }> = {
   name: "RegisterExtension",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -98,6 +107,7 @@ export const RegisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager">
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Extension.Register",
 };
 
 export interface SetExtensionCertificateParams {
@@ -106,9 +116,10 @@ export interface SetExtensionCertificateParams {
 }
 
 /**
+ * Privilege: `Extension.Update`
  * @since 4.0
  */
-export const SetExtensionCertificate: MethodDescriptor<ManagedKind<"ExtensionManager">, SetExtensionCertificateParams, void> = {
+export const SetExtensionCertificate: MethodDescriptor<ManagedKind<"ExtensionManager">, SetExtensionCertificateParams, void, { name: "SetExtensionCertificate"; since: "4.0" }> = {
   name: "SetExtensionCertificate",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -119,6 +130,7 @@ export const SetExtensionCertificate: MethodDescriptor<ManagedKind<"ExtensionMan
   returnsTask: false,
   faults: ["NoClientCertificate","NotFound","RuntimeFault"],
   since: "4.0",
+  privilege: "Extension.Update",
 };
 
 export interface SetPublicKeyParams {
@@ -127,9 +139,10 @@ export interface SetPublicKeyParams {
 }
 
 /**
+ * Privilege: `Extension.Update`
  * @since 2.5
  */
-export const SetPublicKey: MethodDescriptor<ManagedKind<"ExtensionManager">, SetPublicKeyParams, void> = {
+export const SetPublicKey: MethodDescriptor<ManagedKind<"ExtensionManager">, SetPublicKeyParams, void, { name: "SetPublicKey"; since: "2.5" }> = {
   name: "SetPublicKey",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -140,6 +153,7 @@ export const SetPublicKey: MethodDescriptor<ManagedKind<"ExtensionManager">, Set
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Extension.Update",
 };
 
 export interface SetServiceAccountParams {
@@ -148,9 +162,10 @@ export interface SetServiceAccountParams {
 }
 
 /**
+ * Privilege: `Extension.Update`
  * @since 8.0.2.0
  */
-export const SetServiceAccount: MethodDescriptor<ManagedKind<"ExtensionManager">, SetServiceAccountParams, void> = {
+export const SetServiceAccount: MethodDescriptor<ManagedKind<"ExtensionManager">, SetServiceAccountParams, void, { name: "SetServiceAccount"; since: "8.0.2.0" }> = {
   name: "SetServiceAccount",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -161,6 +176,7 @@ export const SetServiceAccount: MethodDescriptor<ManagedKind<"ExtensionManager">
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "8.0.2.0",
+  privilege: "Extension.Update",
 };
 
 export interface UnregisterExtensionParams {
@@ -168,9 +184,10 @@ export interface UnregisterExtensionParams {
 }
 
 /**
+ * Privilege: `Extension.Unregister`
  * @since 2.5
  */
-export const UnregisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, UnregisterExtensionParams, void> = {
+export const UnregisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, UnregisterExtensionParams, void, { name: "UnregisterExtension"; since: "2.5" }> = {
   name: "UnregisterExtension",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -180,6 +197,7 @@ export const UnregisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "2.5",
+  privilege: "Extension.Unregister",
 };
 
 export interface UpdateExtensionParams {
@@ -187,9 +205,10 @@ export interface UpdateExtensionParams {
 }
 
 /**
+ * Privilege: `Extension.Update`
  * @since 2.5
  */
-export const UpdateExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, UpdateExtensionParams, void> = {
+export const UpdateExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, UpdateExtensionParams, void, { name: "UpdateExtension"; since: "2.5" }> = {
   name: "UpdateExtension",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -199,4 +218,5 @@ export const UpdateExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, 
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "2.5",
+  privilege: "Extension.Update",
 };

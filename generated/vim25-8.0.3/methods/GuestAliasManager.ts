@@ -15,7 +15,7 @@ export interface AddGuestAliasParams {
 /**
  * @since 6.0
  */
-export const AddGuestAlias: MethodDescriptor<ManagedKind<"GuestAliasManager">, AddGuestAliasParams, void> = {
+export const AddGuestAlias: MethodDescriptor<ManagedKind<"GuestAliasManager">, AddGuestAliasParams, void, { name: "AddGuestAlias"; since: "6.0" }> = {
   name: "AddGuestAlias",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },
@@ -41,7 +41,7 @@ export interface ListGuestAliasesParams {
 /**
  * @since 6.0
  */
-export const ListGuestAliases: MethodDescriptor<ManagedKind<"GuestAliasManager">, ListGuestAliasesParams, t.GuestAliases[]> = {
+export const ListGuestAliases: MethodDescriptor<ManagedKind<"GuestAliasManager">, ListGuestAliasesParams, t.GuestAliases[], { name: "ListGuestAliases"; since: "6.0" }> = {
   name: "ListGuestAliases",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },
@@ -64,7 +64,7 @@ export interface ListGuestMappedAliasesParams {
 /**
  * @since 6.0
  */
-export const ListGuestMappedAliases: MethodDescriptor<ManagedKind<"GuestAliasManager">, ListGuestMappedAliasesParams, t.GuestMappedAliases[]> = {
+export const ListGuestMappedAliases: MethodDescriptor<ManagedKind<"GuestAliasManager">, ListGuestMappedAliasesParams, t.GuestMappedAliases[], { name: "ListGuestMappedAliases"; since: "6.0" }> = {
   name: "ListGuestMappedAliases",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },
@@ -89,7 +89,7 @@ export interface RemoveGuestAliasParams {
 /**
  * @since 6.0
  */
-export const RemoveGuestAlias: MethodDescriptor<ManagedKind<"GuestAliasManager">, RemoveGuestAliasParams, void> = {
+export const RemoveGuestAlias: MethodDescriptor<ManagedKind<"GuestAliasManager">, RemoveGuestAliasParams, void, { name: "RemoveGuestAlias"; since: "6.0" }> = {
   name: "RemoveGuestAlias",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },
@@ -115,7 +115,7 @@ export interface RemoveGuestAliasByCertParams {
 /**
  * @since 6.0
  */
-export const RemoveGuestAliasByCert: MethodDescriptor<ManagedKind<"GuestAliasManager">, RemoveGuestAliasByCertParams, void> = {
+export const RemoveGuestAliasByCert: MethodDescriptor<ManagedKind<"GuestAliasManager">, RemoveGuestAliasByCertParams, void, { name: "RemoveGuestAliasByCert"; since: "6.0" }> = {
   name: "RemoveGuestAliasByCert",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },

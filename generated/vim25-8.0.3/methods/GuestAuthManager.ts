@@ -12,7 +12,7 @@ export interface AcquireCredentialsInGuestParams {
 /**
  * @since 5.0
  */
-export const AcquireCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, AcquireCredentialsInGuestParams, t.GuestAuthentication> = {
+export const AcquireCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, AcquireCredentialsInGuestParams, t.GuestAuthentication, { name: "AcquireCredentialsInGuest"; since: "5.0" }> = {
   name: "AcquireCredentialsInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAuthManager" },
@@ -35,7 +35,7 @@ export interface ReleaseCredentialsInGuestParams {
 /**
  * @since 5.0
  */
-export const ReleaseCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, ReleaseCredentialsInGuestParams, void> = {
+export const ReleaseCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, ReleaseCredentialsInGuestParams, void, { name: "ReleaseCredentialsInGuest"; since: "5.0" }> = {
   name: "ReleaseCredentialsInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAuthManager" },
@@ -56,7 +56,7 @@ export interface ValidateCredentialsInGuestParams {
 /**
  * @since 5.0
  */
-export const ValidateCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, ValidateCredentialsInGuestParams, void> = {
+export const ValidateCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, ValidateCredentialsInGuestParams, void, { name: "ValidateCredentialsInGuest"; since: "5.0" }> = {
   name: "ValidateCredentialsInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAuthManager" },

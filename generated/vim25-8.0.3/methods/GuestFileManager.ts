@@ -13,7 +13,7 @@ export interface ChangeFileAttributesInGuestParams {
 /**
  * @since 5.0
  */
-export const ChangeFileAttributesInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, ChangeFileAttributesInGuestParams, void> = {
+export const ChangeFileAttributesInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, ChangeFileAttributesInGuestParams, void, { name: "ChangeFileAttributesInGuest"; since: "5.0" }> = {
   name: "ChangeFileAttributesInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -39,7 +39,7 @@ export interface CreateTemporaryDirectoryInGuestParams {
 /**
  * @since 5.0
  */
-export const CreateTemporaryDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, CreateTemporaryDirectoryInGuestParams, string> = {
+export const CreateTemporaryDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, CreateTemporaryDirectoryInGuestParams, string, { name: "CreateTemporaryDirectoryInGuest"; since: "5.0" }> = {
   name: "CreateTemporaryDirectoryInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -67,7 +67,7 @@ export interface CreateTemporaryFileInGuestParams {
 /**
  * @since 5.0
  */
-export const CreateTemporaryFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, CreateTemporaryFileInGuestParams, string> = {
+export const CreateTemporaryFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, CreateTemporaryFileInGuestParams, string, { name: "CreateTemporaryFileInGuest"; since: "5.0" }> = {
   name: "CreateTemporaryFileInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -94,7 +94,7 @@ export interface DeleteDirectoryInGuestParams {
 /**
  * @since 5.0
  */
-export const DeleteDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, DeleteDirectoryInGuestParams, void> = {
+export const DeleteDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, DeleteDirectoryInGuestParams, void, { name: "DeleteDirectoryInGuest"; since: "5.0" }> = {
   name: "DeleteDirectoryInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -118,7 +118,7 @@ export interface DeleteFileInGuestParams {
 /**
  * @since 5.0
  */
-export const DeleteFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, DeleteFileInGuestParams, void> = {
+export const DeleteFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, DeleteFileInGuestParams, void, { name: "DeleteFileInGuest"; since: "5.0" }> = {
   name: "DeleteFileInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -141,7 +141,7 @@ export interface InitiateFileTransferFromGuestParams {
 /**
  * @since 5.0
  */
-export const InitiateFileTransferFromGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, InitiateFileTransferFromGuestParams, t.FileTransferInformation> = {
+export const InitiateFileTransferFromGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, InitiateFileTransferFromGuestParams, t.FileTransferInformation, { name: "InitiateFileTransferFromGuest"; since: "5.0" }> = {
   name: "InitiateFileTransferFromGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -168,7 +168,7 @@ export interface InitiateFileTransferToGuestParams {
 /**
  * @since 5.0
  */
-export const InitiateFileTransferToGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, InitiateFileTransferToGuestParams, string> = {
+export const InitiateFileTransferToGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, InitiateFileTransferToGuestParams, string, { name: "InitiateFileTransferToGuest"; since: "5.0" }> = {
   name: "InitiateFileTransferToGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -198,7 +198,7 @@ export interface ListFilesInGuestParams {
 /**
  * @since 5.0
  */
-export const ListFilesInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, ListFilesInGuestParams, t.GuestListFileInfo> = {
+export const ListFilesInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, ListFilesInGuestParams, t.GuestListFileInfo, { name: "ListFilesInGuest"; since: "5.0" }> = {
   name: "ListFilesInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -226,7 +226,7 @@ export interface MakeDirectoryInGuestParams {
 /**
  * @since 5.0
  */
-export const MakeDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MakeDirectoryInGuestParams, void> = {
+export const MakeDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MakeDirectoryInGuestParams, void, { name: "MakeDirectoryInGuest"; since: "5.0" }> = {
   name: "MakeDirectoryInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -251,7 +251,7 @@ export interface MoveDirectoryInGuestParams {
 /**
  * @since 5.0
  */
-export const MoveDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MoveDirectoryInGuestParams, void> = {
+export const MoveDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MoveDirectoryInGuestParams, void, { name: "MoveDirectoryInGuest"; since: "5.0" }> = {
   name: "MoveDirectoryInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -277,7 +277,7 @@ export interface MoveFileInGuestParams {
 /**
  * @since 5.0
  */
-export const MoveFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MoveFileInGuestParams, void> = {
+export const MoveFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MoveFileInGuestParams, void, { name: "MoveFileInGuest"; since: "5.0" }> = {
   name: "MoveFileInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },

@@ -12,7 +12,7 @@ export interface ListProcessesInGuestParams {
 /**
  * @since 5.0
  */
-export const ListProcessesInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, ListProcessesInGuestParams, t.GuestProcessInfo[]> = {
+export const ListProcessesInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, ListProcessesInGuestParams, t.GuestProcessInfo[], { name: "ListProcessesInGuest"; since: "5.0" }> = {
   name: "ListProcessesInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestProcessManager" },
@@ -36,7 +36,7 @@ export interface ReadEnvironmentVariableInGuestParams {
 /**
  * @since 5.0
  */
-export const ReadEnvironmentVariableInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, ReadEnvironmentVariableInGuestParams, string[]> = {
+export const ReadEnvironmentVariableInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, ReadEnvironmentVariableInGuestParams, string[], { name: "ReadEnvironmentVariableInGuest"; since: "5.0" }> = {
   name: "ReadEnvironmentVariableInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestProcessManager" },
@@ -60,7 +60,7 @@ export interface StartProgramInGuestParams {
 /**
  * @since 5.0
  */
-export const StartProgramInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, StartProgramInGuestParams, number> = {
+export const StartProgramInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, StartProgramInGuestParams, number, { name: "StartProgramInGuest"; since: "5.0" }> = {
   name: "StartProgramInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestProcessManager" },
@@ -84,7 +84,7 @@ export interface TerminateProcessInGuestParams {
 /**
  * @since 5.0
  */
-export const TerminateProcessInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, TerminateProcessInGuestParams, void> = {
+export const TerminateProcessInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, TerminateProcessInGuestParams, void, { name: "TerminateProcessInGuest"; since: "5.0" }> = {
   name: "TerminateProcessInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestProcessManager" },

@@ -14,7 +14,7 @@ export interface CreateRegistryKeyInGuestParams {
 /**
  * @since 6.0
  */
-export const CreateRegistryKeyInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, CreateRegistryKeyInGuestParams, void> = {
+export const CreateRegistryKeyInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, CreateRegistryKeyInGuestParams, void, { name: "CreateRegistryKeyInGuest"; since: "6.0" }> = {
   name: "CreateRegistryKeyInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -40,7 +40,7 @@ export interface DeleteRegistryKeyInGuestParams {
 /**
  * @since 6.0
  */
-export const DeleteRegistryKeyInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, DeleteRegistryKeyInGuestParams, void> = {
+export const DeleteRegistryKeyInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, DeleteRegistryKeyInGuestParams, void, { name: "DeleteRegistryKeyInGuest"; since: "6.0" }> = {
   name: "DeleteRegistryKeyInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -64,7 +64,7 @@ export interface DeleteRegistryValueInGuestParams {
 /**
  * @since 6.0
  */
-export const DeleteRegistryValueInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, DeleteRegistryValueInGuestParams, void> = {
+export const DeleteRegistryValueInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, DeleteRegistryValueInGuestParams, void, { name: "DeleteRegistryValueInGuest"; since: "6.0" }> = {
   name: "DeleteRegistryValueInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -89,7 +89,7 @@ export interface ListRegistryKeysInGuestParams {
 /**
  * @since 6.0
  */
-export const ListRegistryKeysInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, ListRegistryKeysInGuestParams, t.GuestRegKeyRecordSpec[]> = {
+export const ListRegistryKeysInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, ListRegistryKeysInGuestParams, t.GuestRegKeyRecordSpec[], { name: "ListRegistryKeysInGuest"; since: "6.0" }> = {
   name: "ListRegistryKeysInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -117,7 +117,7 @@ export interface ListRegistryValuesInGuestParams {
 /**
  * @since 6.0
  */
-export const ListRegistryValuesInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, ListRegistryValuesInGuestParams, t.GuestRegValueSpec[]> = {
+export const ListRegistryValuesInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, ListRegistryValuesInGuestParams, t.GuestRegValueSpec[], { name: "ListRegistryValuesInGuest"; since: "6.0" }> = {
   name: "ListRegistryValuesInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -143,7 +143,7 @@ export interface SetRegistryValueInGuestParams {
 /**
  * @since 6.0
  */
-export const SetRegistryValueInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, SetRegistryValueInGuestParams, void> = {
+export const SetRegistryValueInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, SetRegistryValueInGuestParams, void, { name: "SetRegistryValueInGuest"; since: "6.0" }> = {
   name: "SetRegistryValueInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },

@@ -10,9 +10,10 @@ export interface AddFilterParams {
 }
 
 /**
+ * Privilege: `Host.Inventory.EditCluster`
  * @since 6.5
  */
-export const AddFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddFilterParams, string> = {
+export const AddFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddFilterParams, string, { name: "AddFilter"; since: "6.5" }> = {
   name: "AddFilter",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -25,6 +26,7 @@ export const AddFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, Add
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "Host.Inventory.EditCluster",
 };
 
 export interface AddFilterEntitiesParams {
@@ -33,9 +35,10 @@ export interface AddFilterEntitiesParams {
 }
 
 /**
+ * Privilege: `Host.Inventory.EditCluster`
  * @since 6.5
  */
-export const AddFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddFilterEntitiesParams, void> = {
+export const AddFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddFilterEntitiesParams, void, { name: "AddFilterEntities"; since: "6.5" }> = {
   name: "AddFilterEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -46,6 +49,7 @@ export const AddFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManage
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "Host.Inventory.EditCluster",
 };
 
 export interface AddMonitoredEntitiesParams {
@@ -54,9 +58,10 @@ export interface AddMonitoredEntitiesParams {
 }
 
 /**
+ * Privilege: `HealthUpdateProvider.Update`
  * @since 6.5
  */
-export const AddMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddMonitoredEntitiesParams, void> = {
+export const AddMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddMonitoredEntitiesParams, void, { name: "AddMonitoredEntities"; since: "6.5" }> = {
   name: "AddMonitoredEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -67,6 +72,7 @@ export const AddMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateMan
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "HealthUpdateProvider.Update",
 };
 
 export interface HasMonitoredEntityParams {
@@ -75,9 +81,10 @@ export interface HasMonitoredEntityParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const HasMonitoredEntity: MethodDescriptor<ManagedKind<"HealthUpdateManager">, HasMonitoredEntityParams, boolean> = {
+export const HasMonitoredEntity: MethodDescriptor<ManagedKind<"HealthUpdateManager">, HasMonitoredEntityParams, boolean, { name: "HasMonitoredEntity"; since: "6.5" }> = {
   name: "HasMonitoredEntity",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -89,6 +96,7 @@ export const HasMonitoredEntity: MethodDescriptor<ManagedKind<"HealthUpdateManag
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface HasProviderParams {
@@ -96,9 +104,10 @@ export interface HasProviderParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const HasProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, HasProviderParams, boolean> = {
+export const HasProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, HasProviderParams, boolean, { name: "HasProvider"; since: "6.5" }> = {
   name: "HasProvider",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -109,6 +118,7 @@ export const HasProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, H
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface PostHealthUpdatesParams {
@@ -117,9 +127,10 @@ export interface PostHealthUpdatesParams {
 }
 
 /**
+ * Privilege: `HealthUpdateProvider.Update`
  * @since 6.5
  */
-export const PostHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManager">, PostHealthUpdatesParams, void> = {
+export const PostHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManager">, PostHealthUpdatesParams, void, { name: "PostHealthUpdates"; since: "6.5" }> = {
   name: "PostHealthUpdates",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -130,6 +141,7 @@ export const PostHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManage
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "HealthUpdateProvider.Update",
 };
 
 export interface QueryFilterEntitiesParams {
@@ -137,9 +149,10 @@ export interface QueryFilterEntitiesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const QueryFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "QueryFilterEntities"; since: "6.5" }> = {
   name: "QueryFilterEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -150,6 +163,7 @@ export const QueryFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateMana
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface QueryFilterInfoIdsParams {
@@ -157,9 +171,10 @@ export interface QueryFilterInfoIdsParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryFilterInfoIds: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterInfoIdsParams, string[]> = {
+export const QueryFilterInfoIds: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterInfoIdsParams, string[], { name: "QueryFilterInfoIds"; since: "6.5" }> = {
   name: "QueryFilterInfoIds",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -170,6 +185,7 @@ export const QueryFilterInfoIds: MethodDescriptor<ManagedKind<"HealthUpdateManag
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface QueryFilterListParams {
@@ -177,9 +193,10 @@ export interface QueryFilterListParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryFilterList: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterListParams, string[]> = {
+export const QueryFilterList: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterListParams, string[], { name: "QueryFilterList"; since: "6.5" }> = {
   name: "QueryFilterList",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -190,6 +207,7 @@ export const QueryFilterList: MethodDescriptor<ManagedKind<"HealthUpdateManager"
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface QueryFilterNameParams {
@@ -197,9 +215,10 @@ export interface QueryFilterNameParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryFilterName: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterNameParams, string> = {
+export const QueryFilterName: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterNameParams, string, { name: "QueryFilterName"; since: "6.5" }> = {
   name: "QueryFilterName",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -210,6 +229,7 @@ export const QueryFilterName: MethodDescriptor<ManagedKind<"HealthUpdateManager"
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface QueryHealthUpdateInfosParams {
@@ -217,9 +237,10 @@ export interface QueryHealthUpdateInfosParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryHealthUpdateInfos: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryHealthUpdateInfosParams, t.HealthUpdateInfo[]> = {
+export const QueryHealthUpdateInfos: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryHealthUpdateInfosParams, t.HealthUpdateInfo[], { name: "QueryHealthUpdateInfos"; since: "6.5" }> = {
   name: "QueryHealthUpdateInfos",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -230,6 +251,7 @@ export const QueryHealthUpdateInfos: MethodDescriptor<ManagedKind<"HealthUpdateM
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface QueryHealthUpdatesParams {
@@ -237,9 +259,10 @@ export interface QueryHealthUpdatesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryHealthUpdatesParams, t.HealthUpdate[]> = {
+export const QueryHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryHealthUpdatesParams, t.HealthUpdate[], { name: "QueryHealthUpdates"; since: "6.5" }> = {
   name: "QueryHealthUpdates",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -250,6 +273,7 @@ export const QueryHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManag
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface QueryMonitoredEntitiesParams {
@@ -257,9 +281,10 @@ export interface QueryMonitoredEntitiesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryMonitoredEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const QueryMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryMonitoredEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "QueryMonitoredEntities"; since: "6.5" }> = {
   name: "QueryMonitoredEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -270,15 +295,17 @@ export const QueryMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateM
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface QueryProviderListParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryProviderList: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryProviderListParams, string[]> = {
+export const QueryProviderList: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryProviderListParams, string[], { name: "QueryProviderList"; since: "6.5" }> = {
   name: "QueryProviderList",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -288,6 +315,7 @@ export const QueryProviderList: MethodDescriptor<ManagedKind<"HealthUpdateManage
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface QueryProviderNameParams {
@@ -295,9 +323,10 @@ export interface QueryProviderNameParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryProviderName: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryProviderNameParams, string> = {
+export const QueryProviderName: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryProviderNameParams, string, { name: "QueryProviderName"; since: "6.5" }> = {
   name: "QueryProviderName",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -308,6 +337,7 @@ export const QueryProviderName: MethodDescriptor<ManagedKind<"HealthUpdateManage
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface QueryUnmonitoredHostsParams {
@@ -316,9 +346,10 @@ export interface QueryUnmonitoredHostsParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const QueryUnmonitoredHosts: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryUnmonitoredHostsParams, (MoRef<ManagedKind<"HostSystem">>)[]> = {
+export const QueryUnmonitoredHosts: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryUnmonitoredHostsParams, (MoRef<ManagedKind<"HostSystem">>)[], { name: "QueryUnmonitoredHosts"; since: "6.5" }> = {
   name: "QueryUnmonitoredHosts",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -330,6 +361,7 @@ export const QueryUnmonitoredHosts: MethodDescriptor<ManagedKind<"HealthUpdateMa
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface RegisterHealthUpdateProviderParams {
@@ -338,9 +370,10 @@ export interface RegisterHealthUpdateProviderParams {
 }
 
 /**
+ * Privilege: `HealthUpdateProvider.Register`
  * @since 6.5
  */
-export const RegisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RegisterHealthUpdateProviderParams, string> = {
+export const RegisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RegisterHealthUpdateProviderParams, string, { name: "RegisterHealthUpdateProvider"; since: "6.5" }> = {
   name: "RegisterHealthUpdateProvider",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -352,6 +385,7 @@ export const RegisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"HealthU
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "HealthUpdateProvider.Register",
 };
 
 export interface RemoveFilterParams {
@@ -359,9 +393,10 @@ export interface RemoveFilterParams {
 }
 
 /**
+ * Privilege: `Host.Inventory.EditCluster`
  * @since 6.5
  */
-export const RemoveFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveFilterParams, void> = {
+export const RemoveFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveFilterParams, void, { name: "RemoveFilter"; since: "6.5" }> = {
   name: "RemoveFilter",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -371,6 +406,7 @@ export const RemoveFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, 
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "Host.Inventory.EditCluster",
 };
 
 export interface RemoveFilterEntitiesParams {
@@ -379,9 +415,10 @@ export interface RemoveFilterEntitiesParams {
 }
 
 /**
+ * Privilege: `Host.Inventory.EditCluster`
  * @since 6.5
  */
-export const RemoveFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveFilterEntitiesParams, void> = {
+export const RemoveFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveFilterEntitiesParams, void, { name: "RemoveFilterEntities"; since: "6.5" }> = {
   name: "RemoveFilterEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -392,6 +429,7 @@ export const RemoveFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateMan
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "Host.Inventory.EditCluster",
 };
 
 export interface RemoveMonitoredEntitiesParams {
@@ -400,9 +438,10 @@ export interface RemoveMonitoredEntitiesParams {
 }
 
 /**
+ * Privilege: `HealthUpdateProvider.Update`
  * @since 6.5
  */
-export const RemoveMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveMonitoredEntitiesParams, void> = {
+export const RemoveMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveMonitoredEntitiesParams, void, { name: "RemoveMonitoredEntities"; since: "6.5" }> = {
   name: "RemoveMonitoredEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -413,6 +452,7 @@ export const RemoveMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdate
   returnsTask: false,
   faults: ["InvalidState","NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "HealthUpdateProvider.Update",
 };
 
 export interface UnregisterHealthUpdateProviderParams {
@@ -420,9 +460,10 @@ export interface UnregisterHealthUpdateProviderParams {
 }
 
 /**
+ * Privilege: `HealthUpdateProvider.Unregister`
  * @since 6.5
  */
-export const UnregisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, UnregisterHealthUpdateProviderParams, void> = {
+export const UnregisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, UnregisterHealthUpdateProviderParams, void, { name: "UnregisterHealthUpdateProvider"; since: "6.5" }> = {
   name: "UnregisterHealthUpdateProvider",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -432,4 +473,5 @@ export const UnregisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"Healt
   returnsTask: false,
   faults: ["InvalidState","NotFound","RuntimeFault"],
   since: "6.5",
+  privilege: "HealthUpdateProvider.Unregister",
 };

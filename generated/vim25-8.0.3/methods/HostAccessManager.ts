@@ -10,9 +10,10 @@ export interface ChangeAccessModeParams {
 }
 
 /**
+ * Privilege: `Global.Settings`
  * @since 6.0
  */
-export const ChangeAccessMode: MethodDescriptor<ManagedKind<"HostAccessManager">, ChangeAccessModeParams, void> = {
+export const ChangeAccessMode: MethodDescriptor<ManagedKind<"HostAccessManager">, ChangeAccessModeParams, void, { name: "ChangeAccessMode"; since: "6.0" }> = {
   name: "ChangeAccessMode",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -24,6 +25,7 @@ export const ChangeAccessMode: MethodDescriptor<ManagedKind<"HostAccessManager">
   returnsTask: false,
   faults: ["AuthMinimumAdminPermission","RuntimeFault","UserNotFound"],
   since: "6.0",
+  privilege: "Global.Settings",
 };
 
 export interface ChangeLockdownModeParams {
@@ -31,9 +33,10 @@ export interface ChangeLockdownModeParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 6.0
  */
-export const ChangeLockdownMode: MethodDescriptor<ManagedKind<"HostAccessManager">, ChangeLockdownModeParams, void> = {
+export const ChangeLockdownMode: MethodDescriptor<ManagedKind<"HostAccessManager">, ChangeLockdownModeParams, void, { name: "ChangeLockdownMode"; since: "6.0" }> = {
   name: "ChangeLockdownMode",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -43,15 +46,17 @@ export const ChangeLockdownMode: MethodDescriptor<ManagedKind<"HostAccessManager
   returnsTask: false,
   faults: ["AuthMinimumAdminPermission","RuntimeFault"],
   since: "6.0",
+  privilege: "Host.Config.Settings",
 };
 
 export interface QueryLockdownExceptionsParams {
 }
 
 /**
+ * Privilege: `Global.Settings`
  * @since 6.0
  */
-export const QueryLockdownExceptions: MethodDescriptor<ManagedKind<"HostAccessManager">, QueryLockdownExceptionsParams, string[]> = {
+export const QueryLockdownExceptions: MethodDescriptor<ManagedKind<"HostAccessManager">, QueryLockdownExceptionsParams, string[], { name: "QueryLockdownExceptions"; since: "6.0" }> = {
   name: "QueryLockdownExceptions",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -61,15 +66,17 @@ export const QueryLockdownExceptions: MethodDescriptor<ManagedKind<"HostAccessMa
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.0",
+  privilege: "Global.Settings",
 };
 
 export interface QuerySystemUsersParams {
 }
 
 /**
+ * Privilege: `Global.Settings`
  * @since 6.0
  */
-export const QuerySystemUsers: MethodDescriptor<ManagedKind<"HostAccessManager">, QuerySystemUsersParams, string[]> = {
+export const QuerySystemUsers: MethodDescriptor<ManagedKind<"HostAccessManager">, QuerySystemUsersParams, string[], { name: "QuerySystemUsers"; since: "6.0" }> = {
   name: "QuerySystemUsers",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -79,15 +86,17 @@ export const QuerySystemUsers: MethodDescriptor<ManagedKind<"HostAccessManager">
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.0",
+  privilege: "Global.Settings",
 };
 
 export interface RetrieveHostAccessControlEntriesParams {
 }
 
 /**
+ * Privilege: `Global.Settings`
  * @since 6.0
  */
-export const RetrieveHostAccessControlEntries: MethodDescriptor<ManagedKind<"HostAccessManager">, RetrieveHostAccessControlEntriesParams, t.HostAccessControlEntry[]> = {
+export const RetrieveHostAccessControlEntries: MethodDescriptor<ManagedKind<"HostAccessManager">, RetrieveHostAccessControlEntriesParams, t.HostAccessControlEntry[], { name: "RetrieveHostAccessControlEntries"; since: "6.0" }> = {
   name: "RetrieveHostAccessControlEntries",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -97,6 +106,7 @@ export const RetrieveHostAccessControlEntries: MethodDescriptor<ManagedKind<"Hos
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.0",
+  privilege: "Global.Settings",
 };
 
 export interface UpdateLockdownExceptionsParams {
@@ -104,9 +114,10 @@ export interface UpdateLockdownExceptionsParams {
 }
 
 /**
+ * Privilege: `Global.Settings`
  * @since 6.0
  */
-export const UpdateLockdownExceptions: MethodDescriptor<ManagedKind<"HostAccessManager">, UpdateLockdownExceptionsParams, void> = {
+export const UpdateLockdownExceptions: MethodDescriptor<ManagedKind<"HostAccessManager">, UpdateLockdownExceptionsParams, void, { name: "UpdateLockdownExceptions"; since: "6.0" }> = {
   name: "UpdateLockdownExceptions",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -116,6 +127,7 @@ export const UpdateLockdownExceptions: MethodDescriptor<ManagedKind<"HostAccessM
   returnsTask: false,
   faults: ["AuthMinimumAdminPermission","RuntimeFault","UserNotFound"],
   since: "6.0",
+  privilege: "Global.Settings",
 };
 
 export interface UpdateSystemUsersParams {
@@ -123,9 +135,10 @@ export interface UpdateSystemUsersParams {
 }
 
 /**
+ * Privilege: `Global.Settings`
  * @since 6.0
  */
-export const UpdateSystemUsers: MethodDescriptor<ManagedKind<"HostAccessManager">, UpdateSystemUsersParams, void> = {
+export const UpdateSystemUsers: MethodDescriptor<ManagedKind<"HostAccessManager">, UpdateSystemUsersParams, void, { name: "UpdateSystemUsers"; since: "6.0" }> = {
   name: "UpdateSystemUsers",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -135,4 +148,5 @@ export const UpdateSystemUsers: MethodDescriptor<ManagedKind<"HostAccessManager"
   returnsTask: false,
   faults: ["RuntimeFault","UserNotFound"],
   since: "6.0",
+  privilege: "Global.Settings",
 };

@@ -7,9 +7,10 @@ export interface DownloadDescriptionTreeParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 7.0.0.0
  */
-export const DownloadDescriptionTree: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, DownloadDescriptionTreeParams, Uint8Array> = {
+export const DownloadDescriptionTree: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, DownloadDescriptionTreeParams, Uint8Array, { name: "DownloadDescriptionTree"; since: "7.0.0.0" }> = {
   name: "DownloadDescriptionTree",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAssignableHardwareManager" },
@@ -19,15 +20,17 @@ export const DownloadDescriptionTree: MethodDescriptor<ManagedKind<"HostAssignab
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "7.0.0.0",
+  privilege: "System.Read",
 };
 
 export interface RetrieveDynamicPassthroughInfoParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 7.0.0.0
  */
-export const RetrieveDynamicPassthroughInfo: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, RetrieveDynamicPassthroughInfoParams, t.VirtualMachineDynamicPassthroughInfo[]> = {
+export const RetrieveDynamicPassthroughInfo: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, RetrieveDynamicPassthroughInfoParams, t.VirtualMachineDynamicPassthroughInfo[], { name: "RetrieveDynamicPassthroughInfo"; since: "7.0.0.0" }> = {
   name: "RetrieveDynamicPassthroughInfo",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAssignableHardwareManager" },
@@ -37,15 +40,17 @@ export const RetrieveDynamicPassthroughInfo: MethodDescriptor<ManagedKind<"HostA
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "7.0.0.0",
+  privilege: "System.Read",
 };
 
 export interface RetrieveVendorDeviceGroupInfoParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 8.0.0.1
  */
-export const RetrieveVendorDeviceGroupInfo: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, RetrieveVendorDeviceGroupInfoParams, t.VirtualMachineVendorDeviceGroupInfo[]> = {
+export const RetrieveVendorDeviceGroupInfo: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, RetrieveVendorDeviceGroupInfoParams, t.VirtualMachineVendorDeviceGroupInfo[], { name: "RetrieveVendorDeviceGroupInfo"; since: "8.0.0.1" }> = {
   name: "RetrieveVendorDeviceGroupInfo",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAssignableHardwareManager" },
@@ -55,6 +60,7 @@ export const RetrieveVendorDeviceGroupInfo: MethodDescriptor<ManagedKind<"HostAs
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "8.0.0.1",
+  privilege: "System.Read",
 };
 
 export interface UpdateAssignableHardwareConfigParams {
@@ -62,9 +68,10 @@ export interface UpdateAssignableHardwareConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 7.0.0.0
  */
-export const UpdateAssignableHardwareConfig: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, UpdateAssignableHardwareConfigParams, void> = {
+export const UpdateAssignableHardwareConfig: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, UpdateAssignableHardwareConfigParams, void, { name: "UpdateAssignableHardwareConfig"; since: "7.0.0.0" }> = {
   name: "UpdateAssignableHardwareConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAssignableHardwareManager" },
@@ -74,4 +81,5 @@ export const UpdateAssignableHardwareConfig: MethodDescriptor<ManagedKind<"HostA
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "7.0.0.0",
+  privilege: "Host.Config.Settings",
 };

@@ -7,6 +7,7 @@ export interface AutoStartPowerOffParams {
 }
 
 /**
+ * Privilege: `Host.Config.AutoStart`
  * @since 2.0
  */
 export const AutoStartPowerOff: MethodDescriptor<ManagedKind<"HostAutoStartManager">, AutoStartPowerOffParams, void> = {
@@ -18,12 +19,14 @@ export const AutoStartPowerOff: MethodDescriptor<ManagedKind<"HostAutoStartManag
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.AutoStart",
 };
 
 export interface AutoStartPowerOnParams {
 }
 
 /**
+ * Privilege: `Host.Config.AutoStart`
  * @since 2.0
  */
 export const AutoStartPowerOn: MethodDescriptor<ManagedKind<"HostAutoStartManager">, AutoStartPowerOnParams, void> = {
@@ -35,6 +38,7 @@ export const AutoStartPowerOn: MethodDescriptor<ManagedKind<"HostAutoStartManage
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.AutoStart",
 };
 
 export interface ReconfigureAutostartParams {
@@ -42,6 +46,7 @@ export interface ReconfigureAutostartParams {
 }
 
 /**
+ * Privilege: `Host.Config.AutoStart`
  * @since 2.0
  */
 export const ReconfigureAutostart: MethodDescriptor<ManagedKind<"HostAutoStartManager">, ReconfigureAutostartParams, void> = {
@@ -54,4 +59,5 @@ export const ReconfigureAutostart: MethodDescriptor<ManagedKind<"HostAutoStartMa
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.AutoStart",
 };

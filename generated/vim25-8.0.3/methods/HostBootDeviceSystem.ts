@@ -7,9 +7,10 @@ export interface QueryBootDevicesParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 2.5
  */
-export const QueryBootDevices: MethodDescriptor<ManagedKind<"HostBootDeviceSystem">, QueryBootDevicesParams, t.HostBootDeviceInfo> = {
+export const QueryBootDevices: MethodDescriptor<ManagedKind<"HostBootDeviceSystem">, QueryBootDevicesParams, t.HostBootDeviceInfo, { name: "QueryBootDevices"; since: "2.5" }> = {
   name: "QueryBootDevices",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostBootDeviceSystem" },
@@ -19,6 +20,7 @@ export const QueryBootDevices: MethodDescriptor<ManagedKind<"HostBootDeviceSyste
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.Read",
 };
 
 export interface UpdateBootDeviceParams {
@@ -26,9 +28,10 @@ export interface UpdateBootDeviceParams {
 }
 
 /**
+ * Privilege: `Host.Config.Maintenance`
  * @since 2.5
  */
-export const UpdateBootDevice: MethodDescriptor<ManagedKind<"HostBootDeviceSystem">, UpdateBootDeviceParams, void> = {
+export const UpdateBootDevice: MethodDescriptor<ManagedKind<"HostBootDeviceSystem">, UpdateBootDeviceParams, void, { name: "UpdateBootDevice"; since: "2.5" }> = {
   name: "UpdateBootDevice",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostBootDeviceSystem" },
@@ -38,4 +41,5 @@ export const UpdateBootDevice: MethodDescriptor<ManagedKind<"HostBootDeviceSyste
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.Maintenance",
 };

@@ -9,9 +9,10 @@ export interface GenerateCertificateSigningRequestParams {
 }
 
 /**
+ * Privilege: `Certificate.Manage`
  * @since 6.0
  */
-export const GenerateCertificateSigningRequest: MethodDescriptor<ManagedKind<"HostCertificateManager">, GenerateCertificateSigningRequestParams, string> = {
+export const GenerateCertificateSigningRequest: MethodDescriptor<ManagedKind<"HostCertificateManager">, GenerateCertificateSigningRequestParams, string, { name: "GenerateCertificateSigningRequest"; since: "6.0"; paramSince: { spec: "8.0.1.0"; } }> = {
   name: "GenerateCertificateSigningRequest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -23,6 +24,7 @@ export const GenerateCertificateSigningRequest: MethodDescriptor<ManagedKind<"Ho
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "6.0",
+  privilege: "Certificate.Manage",
 };
 
 export interface GenerateCertificateSigningRequestByDnParams {
@@ -31,9 +33,10 @@ export interface GenerateCertificateSigningRequestByDnParams {
 }
 
 /**
+ * Privilege: `Certificate.Manage`
  * @since 6.0
  */
-export const GenerateCertificateSigningRequestByDn: MethodDescriptor<ManagedKind<"HostCertificateManager">, GenerateCertificateSigningRequestByDnParams, string> = {
+export const GenerateCertificateSigningRequestByDn: MethodDescriptor<ManagedKind<"HostCertificateManager">, GenerateCertificateSigningRequestByDnParams, string, { name: "GenerateCertificateSigningRequestByDn"; since: "6.0"; paramSince: { spec: "8.0.1.0"; } }> = {
   name: "GenerateCertificateSigningRequestByDn",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -45,6 +48,7 @@ export const GenerateCertificateSigningRequestByDn: MethodDescriptor<ManagedKind
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "6.0",
+  privilege: "Certificate.Manage",
 };
 
 export interface InstallServerCertificateParams {
@@ -52,9 +56,10 @@ export interface InstallServerCertificateParams {
 }
 
 /**
+ * Privilege: `Certificate.Manage`
  * @since 6.0
  */
-export const InstallServerCertificate: MethodDescriptor<ManagedKind<"HostCertificateManager">, InstallServerCertificateParams, void> = {
+export const InstallServerCertificate: MethodDescriptor<ManagedKind<"HostCertificateManager">, InstallServerCertificateParams, void, { name: "InstallServerCertificate"; since: "6.0" }> = {
   name: "InstallServerCertificate",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -64,15 +69,17 @@ export const InstallServerCertificate: MethodDescriptor<ManagedKind<"HostCertifi
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "6.0",
+  privilege: "Certificate.Manage",
 };
 
 export interface ListCACertificateRevocationListsParams {
 }
 
 /**
+ * Privilege: `Certificate.Manage`
  * @since 6.0
  */
-export const ListCACertificateRevocationLists: MethodDescriptor<ManagedKind<"HostCertificateManager">, ListCACertificateRevocationListsParams, string[]> = {
+export const ListCACertificateRevocationLists: MethodDescriptor<ManagedKind<"HostCertificateManager">, ListCACertificateRevocationListsParams, string[], { name: "ListCACertificateRevocationLists"; since: "6.0" }> = {
   name: "ListCACertificateRevocationLists",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -82,15 +89,17 @@ export const ListCACertificateRevocationLists: MethodDescriptor<ManagedKind<"Hos
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "6.0",
+  privilege: "Certificate.Manage",
 };
 
 export interface ListCACertificatesParams {
 }
 
 /**
+ * Privilege: `Certificate.Manage`
  * @since 6.0
  */
-export const ListCACertificates: MethodDescriptor<ManagedKind<"HostCertificateManager">, ListCACertificatesParams, string[]> = {
+export const ListCACertificates: MethodDescriptor<ManagedKind<"HostCertificateManager">, ListCACertificatesParams, string[], { name: "ListCACertificates"; since: "6.0" }> = {
   name: "ListCACertificates",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -100,6 +109,7 @@ export const ListCACertificates: MethodDescriptor<ManagedKind<"HostCertificateMa
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "6.0",
+  privilege: "Certificate.Manage",
 };
 
 export interface NotifyAffectedServicesParams {
@@ -107,9 +117,10 @@ export interface NotifyAffectedServicesParams {
 }
 
 /**
+ * Privilege: `Certificate.Manage`
  * @since 6.0
  */
-export const NotifyAffectedServices: MethodDescriptor<ManagedKind<"HostCertificateManager">, NotifyAffectedServicesParams, void> = {
+export const NotifyAffectedServices: MethodDescriptor<ManagedKind<"HostCertificateManager">, NotifyAffectedServicesParams, void, { name: "NotifyAffectedServices"; since: "6.0"; paramSince: { services: "8.0.1.0"; } }> = {
   name: "NotifyAffectedServices",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -119,6 +130,7 @@ export const NotifyAffectedServices: MethodDescriptor<ManagedKind<"HostCertifica
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.0",
+  privilege: "Certificate.Manage",
 };
 
 export interface ProvisionServerPrivateKeyParams {
@@ -126,18 +138,20 @@ export interface ProvisionServerPrivateKeyParams {
 }
 
 /**
+ * Privilege: `Certificate.Manage`
  * @since 8.0.3.0
  */
-export const ProvisionServerPrivateKey: MethodDescriptor<ManagedKind<"HostCertificateManager">, ProvisionServerPrivateKeyParams, void> = {
+export const ProvisionServerPrivateKey: MethodDescriptor<ManagedKind<"HostCertificateManager">, ProvisionServerPrivateKeyParams, void, { name: "ProvisionServerPrivateKey"; since: "8.0.3.0" }> = {
   name: "ProvisionServerPrivateKey",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
-    { name: "key", type: "string" },
+    { name: "key", type: "string", secret: true },
   ],
   safe: false,
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "8.0.3.0",
+  privilege: "Certificate.Manage",
 };
 
 export interface ReplaceCACertificatesAndCRLsParams {
@@ -146,9 +160,10 @@ export interface ReplaceCACertificatesAndCRLsParams {
 }
 
 /**
+ * Privilege: `Certificate.Manage`
  * @since 6.0
  */
-export const ReplaceCACertificatesAndCRLs: MethodDescriptor<ManagedKind<"HostCertificateManager">, ReplaceCACertificatesAndCRLsParams, void> = {
+export const ReplaceCACertificatesAndCRLs: MethodDescriptor<ManagedKind<"HostCertificateManager">, ReplaceCACertificatesAndCRLsParams, void, { name: "ReplaceCACertificatesAndCRLs"; since: "6.0" }> = {
   name: "ReplaceCACertificatesAndCRLs",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -159,15 +174,17 @@ export const ReplaceCACertificatesAndCRLs: MethodDescriptor<ManagedKind<"HostCer
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "6.0",
+  privilege: "Certificate.Manage",
 };
 
 export interface RetrieveCertificateInfoListParams {
 }
 
 /**
+ * Privilege: `Certificate.Manage`
  * @since 8.0.1.0
  */
-export const RetrieveCertificateInfoList: MethodDescriptor<ManagedKind<"HostCertificateManager">, RetrieveCertificateInfoListParams, t.HostCertificateManagerCertificateInfo[]> = {
+export const RetrieveCertificateInfoList: MethodDescriptor<ManagedKind<"HostCertificateManager">, RetrieveCertificateInfoListParams, t.HostCertificateManagerCertificateInfo[], { name: "RetrieveCertificateInfoList"; since: "8.0.1.0" }> = {
   name: "RetrieveCertificateInfoList",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -177,4 +194,5 @@ export const RetrieveCertificateInfoList: MethodDescriptor<ManagedKind<"HostCert
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "8.0.1.0",
+  privilege: "Certificate.Manage",
 };

@@ -6,6 +6,7 @@ export interface DisableHyperThreadingParams {
 }
 
 /**
+ * Privilege: `Host.Config.HyperThreading`
  * @since 2.0
  */
 export const DisableHyperThreading: MethodDescriptor<ManagedKind<"HostCpuSchedulerSystem">, DisableHyperThreadingParams, void> = {
@@ -17,12 +18,14 @@ export const DisableHyperThreading: MethodDescriptor<ManagedKind<"HostCpuSchedul
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.HyperThreading",
 };
 
 export interface EnableHyperThreadingParams {
 }
 
 /**
+ * Privilege: `Host.Config.HyperThreading`
  * @since 2.0
  */
 export const EnableHyperThreading: MethodDescriptor<ManagedKind<"HostCpuSchedulerSystem">, EnableHyperThreadingParams, void> = {
@@ -34,6 +37,7 @@ export const EnableHyperThreading: MethodDescriptor<ManagedKind<"HostCpuSchedule
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.HyperThreading",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

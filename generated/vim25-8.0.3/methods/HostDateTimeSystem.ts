@@ -7,9 +7,10 @@ export interface QueryAvailableTimeZonesParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 2.5
  */
-export const QueryAvailableTimeZones: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, QueryAvailableTimeZonesParams, t.HostDateTimeSystemTimeZone[]> = {
+export const QueryAvailableTimeZones: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, QueryAvailableTimeZonesParams, t.HostDateTimeSystemTimeZone[], { name: "QueryAvailableTimeZones"; since: "2.5" }> = {
   name: "QueryAvailableTimeZones",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostDateTimeSystem" },
@@ -19,15 +20,17 @@ export const QueryAvailableTimeZones: MethodDescriptor<ManagedKind<"HostDateTime
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.Read",
 };
 
 export interface QueryDateTimeParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 2.5
  */
-export const QueryDateTime: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, QueryDateTimeParams, Date> = {
+export const QueryDateTime: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, QueryDateTimeParams, Date, { name: "QueryDateTime"; since: "2.5" }> = {
   name: "QueryDateTime",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostDateTimeSystem" },
@@ -37,15 +40,17 @@ export const QueryDateTime: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, 
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.Read",
 };
 
 export interface RefreshDateTimeSystemParams {
 }
 
 /**
+ * Privilege: `Host.Config.DateTime`
  * @since 2.5
  */
-export const RefreshDateTimeSystem: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, RefreshDateTimeSystemParams, void> = {
+export const RefreshDateTimeSystem: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, RefreshDateTimeSystemParams, void, { name: "RefreshDateTimeSystem"; since: "2.5" }> = {
   name: "RefreshDateTimeSystem",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostDateTimeSystem" },
@@ -54,15 +59,17 @@ export const RefreshDateTimeSystem: MethodDescriptor<ManagedKind<"HostDateTimeSy
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.DateTime",
 };
 
 export interface TestTimeServiceParams {
 }
 
 /**
+ * Privilege: `Host.Config.DateTime`
  * @since 7.0.3.0
  */
-export const TestTimeService: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, TestTimeServiceParams, t.HostDateTimeSystemServiceTestResult> = {
+export const TestTimeService: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, TestTimeServiceParams, t.HostDateTimeSystemServiceTestResult, { name: "TestTimeService"; since: "7.0.3.0" }> = {
   name: "TestTimeService",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostDateTimeSystem" },
@@ -72,6 +79,7 @@ export const TestTimeService: MethodDescriptor<ManagedKind<"HostDateTimeSystem">
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "7.0.3.0",
+  privilege: "Host.Config.DateTime",
 };
 
 export interface UpdateDateTimeParams {
@@ -79,9 +87,10 @@ export interface UpdateDateTimeParams {
 }
 
 /**
+ * Privilege: `Host.Config.DateTime`
  * @since 2.5
  */
-export const UpdateDateTime: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, UpdateDateTimeParams, void> = {
+export const UpdateDateTime: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, UpdateDateTimeParams, void, { name: "UpdateDateTime"; since: "2.5" }> = {
   name: "UpdateDateTime",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostDateTimeSystem" },
@@ -91,6 +100,7 @@ export const UpdateDateTime: MethodDescriptor<ManagedKind<"HostDateTimeSystem">,
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.DateTime",
 };
 
 export interface UpdateDateTimeConfigParams {
@@ -98,9 +108,10 @@ export interface UpdateDateTimeConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.DateTime`
  * @since 2.5
  */
-export const UpdateDateTimeConfig: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, UpdateDateTimeConfigParams, void> = {
+export const UpdateDateTimeConfig: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, UpdateDateTimeConfigParams, void, { name: "UpdateDateTimeConfig"; since: "2.5" }> = {
   name: "UpdateDateTimeConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostDateTimeSystem" },
@@ -110,4 +121,5 @@ export const UpdateDateTimeConfig: MethodDescriptor<ManagedKind<"HostDateTimeSys
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.DateTime",
 };

@@ -8,6 +8,7 @@ export interface CreateDiagnosticPartitionParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 2.0
  */
 export const CreateDiagnosticPartition: MethodDescriptor<ManagedKind<"HostDiagnosticSystem">, CreateDiagnosticPartitionParams, void> = {
@@ -20,12 +21,14 @@ export const CreateDiagnosticPartition: MethodDescriptor<ManagedKind<"HostDiagno
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface QueryAvailablePartitionParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 2.0
  */
 export const QueryAvailablePartition: MethodDescriptor<ManagedKind<"HostDiagnosticSystem">, QueryAvailablePartitionParams, t.HostDiagnosticPartition[]> = {
@@ -38,6 +41,7 @@ export const QueryAvailablePartition: MethodDescriptor<ManagedKind<"HostDiagnost
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface QueryPartitionCreateDescParams {
@@ -46,6 +50,7 @@ export interface QueryPartitionCreateDescParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 2.0
  */
 export const QueryPartitionCreateDesc: MethodDescriptor<ManagedKind<"HostDiagnosticSystem">, QueryPartitionCreateDescParams, t.HostDiagnosticPartitionCreateDescription> = {
@@ -60,6 +65,7 @@ export const QueryPartitionCreateDesc: MethodDescriptor<ManagedKind<"HostDiagnos
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface QueryPartitionCreateOptionsParams {
@@ -68,6 +74,7 @@ export interface QueryPartitionCreateOptionsParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 2.0
  */
 export const QueryPartitionCreateOptions: MethodDescriptor<ManagedKind<"HostDiagnosticSystem">, QueryPartitionCreateOptionsParams, t.HostDiagnosticPartitionCreateOption[]> = {
@@ -82,6 +89,7 @@ export const QueryPartitionCreateOptions: MethodDescriptor<ManagedKind<"HostDiag
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface SelectActivePartitionParams {
@@ -89,6 +97,7 @@ export interface SelectActivePartitionParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 2.0
  */
 export const SelectActivePartition: MethodDescriptor<ManagedKind<"HostDiagnosticSystem">, SelectActivePartitionParams, void> = {
@@ -101,4 +110,5 @@ export const SelectActivePartition: MethodDescriptor<ManagedKind<"HostDiagnostic
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Storage",
 };

@@ -8,9 +8,10 @@ export interface EsxAgentHostManagerUpdateConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 5.0
  */
-export const EsxAgentHostManagerUpdateConfig: MethodDescriptor<ManagedKind<"HostEsxAgentHostManager">, EsxAgentHostManagerUpdateConfigParams, void> = {
+export const EsxAgentHostManagerUpdateConfig: MethodDescriptor<ManagedKind<"HostEsxAgentHostManager">, EsxAgentHostManagerUpdateConfigParams, void, { name: "EsxAgentHostManagerUpdateConfig"; since: "5.0" }> = {
   name: "EsxAgentHostManagerUpdateConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostEsxAgentHostManager" },
@@ -20,4 +21,5 @@ export const EsxAgentHostManagerUpdateConfig: MethodDescriptor<ManagedKind<"Host
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.Settings",
 };

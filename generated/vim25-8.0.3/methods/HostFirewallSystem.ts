@@ -8,6 +8,7 @@ export interface DisableRulesetParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const DisableRuleset: MethodDescriptor<ManagedKind<"HostFirewallSystem">, DisableRulesetParams, void> = {
@@ -20,6 +21,7 @@ export const DisableRuleset: MethodDescriptor<ManagedKind<"HostFirewallSystem">,
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export interface EnableRulesetParams {
@@ -27,6 +29,7 @@ export interface EnableRulesetParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const EnableRuleset: MethodDescriptor<ManagedKind<"HostFirewallSystem">, EnableRulesetParams, void> = {
@@ -39,12 +42,14 @@ export const EnableRuleset: MethodDescriptor<ManagedKind<"HostFirewallSystem">, 
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export interface RefreshFirewallParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const RefreshFirewall: MethodDescriptor<ManagedKind<"HostFirewallSystem">, RefreshFirewallParams, void> = {
@@ -56,6 +61,7 @@ export const RefreshFirewall: MethodDescriptor<ManagedKind<"HostFirewallSystem">
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export interface UpdateDefaultPolicyParams {
@@ -63,6 +69,7 @@ export interface UpdateDefaultPolicyParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const UpdateDefaultPolicy: MethodDescriptor<ManagedKind<"HostFirewallSystem">, UpdateDefaultPolicyParams, void> = {
@@ -75,6 +82,7 @@ export const UpdateDefaultPolicy: MethodDescriptor<ManagedKind<"HostFirewallSyst
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export interface UpdateRulesetParams {
@@ -83,9 +91,10 @@ export interface UpdateRulesetParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 5.0
  */
-export const UpdateRuleset: MethodDescriptor<ManagedKind<"HostFirewallSystem">, UpdateRulesetParams, void> = {
+export const UpdateRuleset: MethodDescriptor<ManagedKind<"HostFirewallSystem">, UpdateRulesetParams, void, { name: "UpdateRuleset"; since: "5.0" }> = {
   name: "UpdateRuleset",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostFirewallSystem" },
@@ -96,6 +105,7 @@ export const UpdateRuleset: MethodDescriptor<ManagedKind<"HostFirewallSystem">, 
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.NetService",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

@@ -6,9 +6,10 @@ export interface BackupFirmwareConfigurationParams {
 }
 
 /**
+ * Privilege: `Host.Config.Firmware`
  * @since 2.5
  */
-export const BackupFirmwareConfiguration: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, BackupFirmwareConfigurationParams, string> = {
+export const BackupFirmwareConfiguration: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, BackupFirmwareConfigurationParams, string, { name: "BackupFirmwareConfiguration"; since: "2.5" }> = {
   name: "BackupFirmwareConfiguration",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostFirmwareSystem" },
@@ -18,15 +19,17 @@ export const BackupFirmwareConfiguration: MethodDescriptor<ManagedKind<"HostFirm
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.Firmware",
 };
 
 export interface QueryFirmwareConfigUploadURLParams {
 }
 
 /**
+ * Privilege: `Host.Config.Firmware`
  * @since 2.5
  */
-export const QueryFirmwareConfigUploadURL: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, QueryFirmwareConfigUploadURLParams, string> = {
+export const QueryFirmwareConfigUploadURL: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, QueryFirmwareConfigUploadURLParams, string, { name: "QueryFirmwareConfigUploadURL"; since: "2.5" }> = {
   name: "QueryFirmwareConfigUploadURL",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostFirmwareSystem" },
@@ -36,15 +39,17 @@ export const QueryFirmwareConfigUploadURL: MethodDescriptor<ManagedKind<"HostFir
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.Firmware",
 };
 
 export interface ResetFirmwareToFactoryDefaultsParams {
 }
 
 /**
+ * Privilege: `Host.Config.Firmware`
  * @since 2.5
  */
-export const ResetFirmwareToFactoryDefaults: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, ResetFirmwareToFactoryDefaultsParams, void> = {
+export const ResetFirmwareToFactoryDefaults: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, ResetFirmwareToFactoryDefaultsParams, void, { name: "ResetFirmwareToFactoryDefaults"; since: "2.5" }> = {
   name: "ResetFirmwareToFactoryDefaults",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostFirmwareSystem" },
@@ -53,6 +58,7 @@ export const ResetFirmwareToFactoryDefaults: MethodDescriptor<ManagedKind<"HostF
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.Firmware",
 };
 
 export interface RestoreFirmwareConfigurationParams {
@@ -60,9 +66,10 @@ export interface RestoreFirmwareConfigurationParams {
 }
 
 /**
+ * Privilege: `Host.Config.Firmware`
  * @since 2.5
  */
-export const RestoreFirmwareConfiguration: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, RestoreFirmwareConfigurationParams, void> = {
+export const RestoreFirmwareConfiguration: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, RestoreFirmwareConfigurationParams, void, { name: "RestoreFirmwareConfiguration"; since: "2.5" }> = {
   name: "RestoreFirmwareConfiguration",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostFirmwareSystem" },
@@ -72,4 +79,5 @@ export const RestoreFirmwareConfiguration: MethodDescriptor<ManagedKind<"HostFir
   returnsTask: false,
   faults: ["FileFault","InvalidBundle","InvalidState","MismatchedBundle","RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.Firmware",
 };

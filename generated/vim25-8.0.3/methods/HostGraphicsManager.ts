@@ -7,9 +7,10 @@ export interface IsSharedGraphicsActiveParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const IsSharedGraphicsActive: MethodDescriptor<ManagedKind<"HostGraphicsManager">, IsSharedGraphicsActiveParams, boolean> = {
+export const IsSharedGraphicsActive: MethodDescriptor<ManagedKind<"HostGraphicsManager">, IsSharedGraphicsActiveParams, boolean, { name: "IsSharedGraphicsActive"; since: "5.5" }> = {
   name: "IsSharedGraphicsActive",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostGraphicsManager" },
@@ -19,15 +20,17 @@ export const IsSharedGraphicsActive: MethodDescriptor<ManagedKind<"HostGraphicsM
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface RefreshGraphicsManagerParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 5.5
  */
-export const RefreshGraphicsManager: MethodDescriptor<ManagedKind<"HostGraphicsManager">, RefreshGraphicsManagerParams, void> = {
+export const RefreshGraphicsManager: MethodDescriptor<ManagedKind<"HostGraphicsManager">, RefreshGraphicsManagerParams, void, { name: "RefreshGraphicsManager"; since: "5.5" }> = {
   name: "RefreshGraphicsManager",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostGraphicsManager" },
@@ -36,15 +39,17 @@ export const RefreshGraphicsManager: MethodDescriptor<ManagedKind<"HostGraphicsM
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "Host.Config.Settings",
 };
 
 export interface RetrieveVgpuDeviceInfoParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 7.0.3.0
  */
-export const RetrieveVgpuDeviceInfo: MethodDescriptor<ManagedKind<"HostGraphicsManager">, RetrieveVgpuDeviceInfoParams, t.VirtualMachineVgpuDeviceInfo[]> = {
+export const RetrieveVgpuDeviceInfo: MethodDescriptor<ManagedKind<"HostGraphicsManager">, RetrieveVgpuDeviceInfoParams, t.VirtualMachineVgpuDeviceInfo[], { name: "RetrieveVgpuDeviceInfo"; since: "7.0.3.0" }> = {
   name: "RetrieveVgpuDeviceInfo",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostGraphicsManager" },
@@ -54,15 +59,17 @@ export const RetrieveVgpuDeviceInfo: MethodDescriptor<ManagedKind<"HostGraphicsM
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "7.0.3.0",
+  privilege: "System.Read",
 };
 
 export interface RetrieveVgpuProfileInfoParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 7.0.3.0
  */
-export const RetrieveVgpuProfileInfo: MethodDescriptor<ManagedKind<"HostGraphicsManager">, RetrieveVgpuProfileInfoParams, t.VirtualMachineVgpuProfileInfo[]> = {
+export const RetrieveVgpuProfileInfo: MethodDescriptor<ManagedKind<"HostGraphicsManager">, RetrieveVgpuProfileInfoParams, t.VirtualMachineVgpuProfileInfo[], { name: "RetrieveVgpuProfileInfo"; since: "7.0.3.0" }> = {
   name: "RetrieveVgpuProfileInfo",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostGraphicsManager" },
@@ -72,6 +79,7 @@ export const RetrieveVgpuProfileInfo: MethodDescriptor<ManagedKind<"HostGraphics
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "7.0.3.0",
+  privilege: "System.Read",
 };
 
 export interface UpdateGraphicsConfigParams {
@@ -79,9 +87,10 @@ export interface UpdateGraphicsConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 6.5
  */
-export const UpdateGraphicsConfig: MethodDescriptor<ManagedKind<"HostGraphicsManager">, UpdateGraphicsConfigParams, void> = {
+export const UpdateGraphicsConfig: MethodDescriptor<ManagedKind<"HostGraphicsManager">, UpdateGraphicsConfigParams, void, { name: "UpdateGraphicsConfig"; since: "6.5" }> = {
   name: "UpdateGraphicsConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostGraphicsManager" },
@@ -91,6 +100,7 @@ export const UpdateGraphicsConfig: MethodDescriptor<ManagedKind<"HostGraphicsMan
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "Host.Config.Settings",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

@@ -7,9 +7,10 @@ export interface ClearSystemEventLogParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 6.5
  */
-export const ClearSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, ClearSystemEventLogParams, void> = {
+export const ClearSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, ClearSystemEventLogParams, void, { name: "ClearSystemEventLog"; since: "6.5" }> = {
   name: "ClearSystemEventLog",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostHealthStatusSystem" },
@@ -18,15 +19,17 @@ export const ClearSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatus
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "Host.Config.Settings",
 };
 
 export interface FetchSystemEventLogParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 6.5
  */
-export const FetchSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, FetchSystemEventLogParams, t.SystemEventInfo[]> = {
+export const FetchSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, FetchSystemEventLogParams, t.SystemEventInfo[], { name: "FetchSystemEventLog"; since: "6.5" }> = {
   name: "FetchSystemEventLog",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostHealthStatusSystem" },
@@ -36,15 +39,17 @@ export const FetchSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatus
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "Host.Config.Settings",
 };
 
 export interface RefreshHealthStatusSystemParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 2.5
  */
-export const RefreshHealthStatusSystem: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, RefreshHealthStatusSystemParams, void> = {
+export const RefreshHealthStatusSystem: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, RefreshHealthStatusSystemParams, void, { name: "RefreshHealthStatusSystem"; since: "2.5" }> = {
   name: "RefreshHealthStatusSystem",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostHealthStatusSystem" },
@@ -53,15 +58,17 @@ export const RefreshHealthStatusSystem: MethodDescriptor<ManagedKind<"HostHealth
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.Read",
 };
 
 export interface ResetSystemHealthInfoParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 2.5
  */
-export const ResetSystemHealthInfo: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, ResetSystemHealthInfoParams, void> = {
+export const ResetSystemHealthInfo: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, ResetSystemHealthInfoParams, void, { name: "ResetSystemHealthInfo"; since: "2.5" }> = {
   name: "ResetSystemHealthInfo",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostHealthStatusSystem" },
@@ -70,4 +77,5 @@ export const ResetSystemHealthInfo: MethodDescriptor<ManagedKind<"HostHealthStat
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.Settings",
 };

@@ -7,9 +7,10 @@ export interface HostImageConfigGetAcceptanceParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.0
  */
-export const HostImageConfigGetAcceptance: MethodDescriptor<ManagedKind<"HostImageConfigManager">, HostImageConfigGetAcceptanceParams, string> = {
+export const HostImageConfigGetAcceptance: MethodDescriptor<ManagedKind<"HostImageConfigManager">, HostImageConfigGetAcceptanceParams, string, { name: "HostImageConfigGetAcceptance"; since: "5.0" }> = {
   name: "HostImageConfigGetAcceptance",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostImageConfigManager" },
@@ -19,15 +20,17 @@ export const HostImageConfigGetAcceptance: MethodDescriptor<ManagedKind<"HostIma
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "5.0",
+  privilege: "System.Read",
 };
 
 export interface HostImageConfigGetProfileParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.0
  */
-export const HostImageConfigGetProfile: MethodDescriptor<ManagedKind<"HostImageConfigManager">, HostImageConfigGetProfileParams, t.HostImageProfileSummary> = {
+export const HostImageConfigGetProfile: MethodDescriptor<ManagedKind<"HostImageConfigManager">, HostImageConfigGetProfileParams, t.HostImageProfileSummary, { name: "HostImageConfigGetProfile"; since: "5.0" }> = {
   name: "HostImageConfigGetProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostImageConfigManager" },
@@ -37,6 +40,7 @@ export const HostImageConfigGetProfile: MethodDescriptor<ManagedKind<"HostImageC
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.0",
+  privilege: "System.Read",
 };
 
 export interface UpdateHostImageAcceptanceLevelParams {
@@ -44,9 +48,10 @@ export interface UpdateHostImageAcceptanceLevelParams {
 }
 
 /**
+ * Privilege: `Host.Config.Image`
  * @since 5.0
  */
-export const UpdateHostImageAcceptanceLevel: MethodDescriptor<ManagedKind<"HostImageConfigManager">, UpdateHostImageAcceptanceLevelParams, void> = {
+export const UpdateHostImageAcceptanceLevel: MethodDescriptor<ManagedKind<"HostImageConfigManager">, UpdateHostImageAcceptanceLevelParams, void, { name: "UpdateHostImageAcceptanceLevel"; since: "5.0" }> = {
   name: "UpdateHostImageAcceptanceLevel",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostImageConfigManager" },
@@ -56,15 +61,17 @@ export const UpdateHostImageAcceptanceLevel: MethodDescriptor<ManagedKind<"HostI
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.Image",
 };
 
 export interface fetchSoftwarePackagesParams {
 }
 
 /**
+ * Privilege: `Host.Config.Image`
  * @since 6.5
  */
-export const fetchSoftwarePackages: MethodDescriptor<ManagedKind<"HostImageConfigManager">, fetchSoftwarePackagesParams, t.SoftwarePackage[]> = {
+export const fetchSoftwarePackages: MethodDescriptor<ManagedKind<"HostImageConfigManager">, fetchSoftwarePackagesParams, t.SoftwarePackage[], { name: "fetchSoftwarePackages"; since: "6.5" }> = {
   name: "fetchSoftwarePackages",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostImageConfigManager" },
@@ -74,15 +81,17 @@ export const fetchSoftwarePackages: MethodDescriptor<ManagedKind<"HostImageConfi
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "Host.Config.Image",
 };
 
 export interface installDateParams {
 }
 
 /**
+ * Privilege: `Host.Config.Image`
  * @since 6.5
  */
-export const installDate: MethodDescriptor<ManagedKind<"HostImageConfigManager">, installDateParams, Date> = {
+export const installDate: MethodDescriptor<ManagedKind<"HostImageConfigManager">, installDateParams, Date, { name: "installDate"; since: "6.5" }> = {
   name: "installDate",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostImageConfigManager" },
@@ -92,4 +101,5 @@ export const installDate: MethodDescriptor<ManagedKind<"HostImageConfigManager">
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "Host.Config.Image",
 };

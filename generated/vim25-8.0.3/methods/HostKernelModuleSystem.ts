@@ -8,9 +8,10 @@ export interface QueryConfiguredModuleOptionStringParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 2.5u2
  */
-export const QueryConfiguredModuleOptionString: MethodDescriptor<ManagedKind<"HostKernelModuleSystem">, QueryConfiguredModuleOptionStringParams, string> = {
+export const QueryConfiguredModuleOptionString: MethodDescriptor<ManagedKind<"HostKernelModuleSystem">, QueryConfiguredModuleOptionStringParams, string, { name: "QueryConfiguredModuleOptionString"; since: "2.5u2" }> = {
   name: "QueryConfiguredModuleOptionString",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostKernelModuleSystem" },
@@ -21,15 +22,17 @@ export const QueryConfiguredModuleOptionString: MethodDescriptor<ManagedKind<"Ho
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "2.5u2",
+  privilege: "Host.Config.Settings",
 };
 
 export interface QueryModulesParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 4.0
  */
-export const QueryModules: MethodDescriptor<ManagedKind<"HostKernelModuleSystem">, QueryModulesParams, t.KernelModuleInfo[]> = {
+export const QueryModules: MethodDescriptor<ManagedKind<"HostKernelModuleSystem">, QueryModulesParams, t.KernelModuleInfo[], { name: "QueryModules"; since: "4.0" }> = {
   name: "QueryModules",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostKernelModuleSystem" },
@@ -39,6 +42,7 @@ export const QueryModules: MethodDescriptor<ManagedKind<"HostKernelModuleSystem"
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Host.Config.Settings",
 };
 
 export interface UpdateModuleOptionStringParams {
@@ -47,9 +51,10 @@ export interface UpdateModuleOptionStringParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 2.5u2
  */
-export const UpdateModuleOptionString: MethodDescriptor<ManagedKind<"HostKernelModuleSystem">, UpdateModuleOptionStringParams, void> = {
+export const UpdateModuleOptionString: MethodDescriptor<ManagedKind<"HostKernelModuleSystem">, UpdateModuleOptionStringParams, void, { name: "UpdateModuleOptionString"; since: "2.5u2" }> = {
   name: "UpdateModuleOptionString",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostKernelModuleSystem" },
@@ -60,4 +65,5 @@ export const UpdateModuleOptionString: MethodDescriptor<ManagedKind<"HostKernelM
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "2.5u2",
+  privilege: "Host.Config.Settings",
 };

@@ -9,6 +9,7 @@ export interface AssignUserToGroupParams {
 }
 
 /**
+ * Privilege: `Host.Local.ManageUserGroups`
  * @since 2.0
  */
 export const AssignUserToGroup: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, AssignUserToGroupParams, void> = {
@@ -22,6 +23,7 @@ export const AssignUserToGroup: MethodDescriptor<ManagedKind<"HostLocalAccountMa
   returnsTask: false,
   faults: ["AlreadyExists","RuntimeFault","UserNotFound"],
   since: "2.0",
+  privilege: "Host.Local.ManageUserGroups",
 };
 
 export interface ChangePasswordParams {
@@ -31,20 +33,22 @@ export interface ChangePasswordParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 6.7.2
  */
-export const ChangePassword: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, ChangePasswordParams, void> = {
+export const ChangePassword: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, ChangePasswordParams, void, { name: "ChangePassword"; since: "6.7.2" }> = {
   name: "ChangePassword",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostLocalAccountManager" },
     { name: "user", type: "string" },
-    { name: "oldPassword", type: "string" },
-    { name: "newPassword", type: "string" },
+    { name: "oldPassword", type: "string", secret: true },
+    { name: "newPassword", type: "string", secret: true },
   ],
   safe: false,
   returnsTask: false,
   faults: ["InvalidLogin","RuntimeFault"],
   since: "6.7.2",
+  privilege: "System.Anonymous",
 };
 
 export interface CreateGroupParams {
@@ -52,6 +56,7 @@ export interface CreateGroupParams {
 }
 
 /**
+ * Privilege: `Host.Local.ManageUserGroups`
  * @since 2.0
  */
 export const CreateGroup: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, CreateGroupParams, void> = {
@@ -64,6 +69,7 @@ export const CreateGroup: MethodDescriptor<ManagedKind<"HostLocalAccountManager"
   returnsTask: false,
   faults: ["AlreadyExists","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Local.ManageUserGroups",
 };
 
 export interface CreateUserParams {
@@ -71,6 +77,7 @@ export interface CreateUserParams {
 }
 
 /**
+ * Privilege: `Host.Local.ManageUserGroups`
  * @since 2.0
  */
 export const CreateUser: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, CreateUserParams, void> = {
@@ -83,6 +90,7 @@ export const CreateUser: MethodDescriptor<ManagedKind<"HostLocalAccountManager">
   returnsTask: false,
   faults: ["AlreadyExists","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Local.ManageUserGroups",
 };
 
 export interface RemoveGroupParams {
@@ -90,6 +98,7 @@ export interface RemoveGroupParams {
 }
 
 /**
+ * Privilege: `Host.Local.ManageUserGroups`
  * @since 2.0
  */
 export const RemoveGroup: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, RemoveGroupParams, void> = {
@@ -102,6 +111,7 @@ export const RemoveGroup: MethodDescriptor<ManagedKind<"HostLocalAccountManager"
   returnsTask: false,
   faults: ["RuntimeFault","UserNotFound"],
   since: "2.0",
+  privilege: "Host.Local.ManageUserGroups",
 };
 
 export interface RemoveUserParams {
@@ -109,6 +119,7 @@ export interface RemoveUserParams {
 }
 
 /**
+ * Privilege: `Host.Local.ManageUserGroups`
  * @since 2.0
  */
 export const RemoveUser: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, RemoveUserParams, void> = {
@@ -121,6 +132,7 @@ export const RemoveUser: MethodDescriptor<ManagedKind<"HostLocalAccountManager">
   returnsTask: false,
   faults: ["RuntimeFault","UserNotFound"],
   since: "2.0",
+  privilege: "Host.Local.ManageUserGroups",
 };
 
 export interface UnassignUserFromGroupParams {
@@ -129,6 +141,7 @@ export interface UnassignUserFromGroupParams {
 }
 
 /**
+ * Privilege: `Host.Local.ManageUserGroups`
  * @since 2.0
  */
 export const UnassignUserFromGroup: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, UnassignUserFromGroupParams, void> = {
@@ -142,6 +155,7 @@ export const UnassignUserFromGroup: MethodDescriptor<ManagedKind<"HostLocalAccou
   returnsTask: false,
   faults: ["RuntimeFault","UserNotFound"],
   since: "2.0",
+  privilege: "Host.Local.ManageUserGroups",
 };
 
 export interface UpdateUserParams {
@@ -149,6 +163,7 @@ export interface UpdateUserParams {
 }
 
 /**
+ * Privilege: `Host.Local.ManageUserGroups`
  * @since 2.0
  */
 export const UpdateUser: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, UpdateUserParams, void> = {
@@ -161,4 +176,5 @@ export const UpdateUser: MethodDescriptor<ManagedKind<"HostLocalAccountManager">
   returnsTask: false,
   faults: ["AlreadyExists","RuntimeFault","UserNotFound"],
   since: "2.0",
+  privilege: "Host.Local.ManageUserGroups",
 };

@@ -8,6 +8,7 @@ export interface ReconfigureServiceConsoleReservationParams {
 }
 
 /**
+ * Privilege: `Host.Config.Memory`
  * @since 2.0
  */
 export const ReconfigureServiceConsoleReservation: MethodDescriptor<ManagedKind<"HostMemorySystem">, ReconfigureServiceConsoleReservationParams, void> = {
@@ -20,6 +21,7 @@ export const ReconfigureServiceConsoleReservation: MethodDescriptor<ManagedKind<
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Memory",
 };
 
 export interface ReconfigureVirtualMachineReservationParams {
@@ -27,9 +29,10 @@ export interface ReconfigureVirtualMachineReservationParams {
 }
 
 /**
+ * Privilege: `Host.Config.Memory`
  * @since 2.5
  */
-export const ReconfigureVirtualMachineReservation: MethodDescriptor<ManagedKind<"HostMemorySystem">, ReconfigureVirtualMachineReservationParams, void> = {
+export const ReconfigureVirtualMachineReservation: MethodDescriptor<ManagedKind<"HostMemorySystem">, ReconfigureVirtualMachineReservationParams, void, { name: "ReconfigureVirtualMachineReservation"; since: "2.5" }> = {
   name: "ReconfigureVirtualMachineReservation",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostMemorySystem" },
@@ -39,6 +42,7 @@ export const ReconfigureVirtualMachineReservation: MethodDescriptor<ManagedKind<
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Host.Config.Memory",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

@@ -8,6 +8,7 @@ export interface AddPortGroupParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const AddPortGroup: MethodDescriptor<ManagedKind<"HostNetworkSystem">, AddPortGroupParams, void> = {
@@ -20,6 +21,7 @@ export const AddPortGroup: MethodDescriptor<ManagedKind<"HostNetworkSystem">, Ad
   returnsTask: false,
   faults: ["AlreadyExists","HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface AddServiceConsoleVirtualNicParams {
@@ -72,6 +74,7 @@ export interface AddVirtualSwitchParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const AddVirtualSwitch: MethodDescriptor<ManagedKind<"HostNetworkSystem">, AddVirtualSwitchParams, void> = {
@@ -85,6 +88,7 @@ export const AddVirtualSwitch: MethodDescriptor<ManagedKind<"HostNetworkSystem">
   returnsTask: false,
   faults: ["AlreadyExists","HostConfigFault","ResourceInUse","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface QueryNetworkHintParams {
@@ -92,6 +96,7 @@ export interface QueryNetworkHintParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 2.0
  */
 export const QueryNetworkHint: MethodDescriptor<ManagedKind<"HostNetworkSystem">, QueryNetworkHintParams, t.PhysicalNicHintInfo[]> = {
@@ -105,12 +110,14 @@ export const QueryNetworkHint: MethodDescriptor<ManagedKind<"HostNetworkSystem">
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "System.Read",
 };
 
 export interface RefreshNetworkSystemParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const RefreshNetworkSystem: MethodDescriptor<ManagedKind<"HostNetworkSystem">, RefreshNetworkSystemParams, void> = {
@@ -122,6 +129,7 @@ export const RefreshNetworkSystem: MethodDescriptor<ManagedKind<"HostNetworkSyst
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface RemovePortGroupParams {
@@ -129,6 +137,7 @@ export interface RemovePortGroupParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const RemovePortGroup: MethodDescriptor<ManagedKind<"HostNetworkSystem">, RemovePortGroupParams, void> = {
@@ -141,6 +150,7 @@ export const RemovePortGroup: MethodDescriptor<ManagedKind<"HostNetworkSystem">,
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","ResourceInUse","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface RemoveServiceConsoleVirtualNicParams {
@@ -148,6 +158,7 @@ export interface RemoveServiceConsoleVirtualNicParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const RemoveServiceConsoleVirtualNic: MethodDescriptor<ManagedKind<"HostNetworkSystem">, RemoveServiceConsoleVirtualNicParams, void> = {
@@ -160,6 +171,7 @@ export const RemoveServiceConsoleVirtualNic: MethodDescriptor<ManagedKind<"HostN
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","ResourceInUse","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface RemoveVirtualNicParams {
@@ -167,6 +179,7 @@ export interface RemoveVirtualNicParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const RemoveVirtualNic: MethodDescriptor<ManagedKind<"HostNetworkSystem">, RemoveVirtualNicParams, void> = {
@@ -179,6 +192,7 @@ export const RemoveVirtualNic: MethodDescriptor<ManagedKind<"HostNetworkSystem">
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface RemoveVirtualSwitchParams {
@@ -186,6 +200,7 @@ export interface RemoveVirtualSwitchParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const RemoveVirtualSwitch: MethodDescriptor<ManagedKind<"HostNetworkSystem">, RemoveVirtualSwitchParams, void> = {
@@ -198,6 +213,7 @@ export const RemoveVirtualSwitch: MethodDescriptor<ManagedKind<"HostNetworkSyste
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","ResourceInUse","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface RestartServiceConsoleVirtualNicParams {
@@ -205,6 +221,7 @@ export interface RestartServiceConsoleVirtualNicParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const RestartServiceConsoleVirtualNic: MethodDescriptor<ManagedKind<"HostNetworkSystem">, RestartServiceConsoleVirtualNicParams, void> = {
@@ -217,6 +234,7 @@ export const RestartServiceConsoleVirtualNic: MethodDescriptor<ManagedKind<"Host
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface UpdateConsoleIpRouteConfigParams {
@@ -224,6 +242,7 @@ export interface UpdateConsoleIpRouteConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const UpdateConsoleIpRouteConfig: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdateConsoleIpRouteConfigParams, void> = {
@@ -236,6 +255,7 @@ export const UpdateConsoleIpRouteConfig: MethodDescriptor<ManagedKind<"HostNetwo
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface UpdateDnsConfigParams {
@@ -243,6 +263,7 @@ export interface UpdateDnsConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const UpdateDnsConfig: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdateDnsConfigParams, void> = {
@@ -255,6 +276,7 @@ export const UpdateDnsConfig: MethodDescriptor<ManagedKind<"HostNetworkSystem">,
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface UpdateIpRouteConfigParams {
@@ -262,6 +284,7 @@ export interface UpdateIpRouteConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const UpdateIpRouteConfig: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdateIpRouteConfigParams, void> = {
@@ -274,6 +297,7 @@ export const UpdateIpRouteConfig: MethodDescriptor<ManagedKind<"HostNetworkSyste
   returnsTask: false,
   faults: ["HostConfigFault","InvalidState","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface UpdateIpRouteTableConfigParams {
@@ -281,9 +305,10 @@ export interface UpdateIpRouteTableConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 4.0
  */
-export const UpdateIpRouteTableConfig: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdateIpRouteTableConfigParams, void> = {
+export const UpdateIpRouteTableConfig: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdateIpRouteTableConfigParams, void, { name: "UpdateIpRouteTableConfig"; since: "4.0" }> = {
   name: "UpdateIpRouteTableConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostNetworkSystem" },
@@ -293,6 +318,7 @@ export const UpdateIpRouteTableConfig: MethodDescriptor<ManagedKind<"HostNetwork
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "4.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface UpdateNetworkConfigParams {
@@ -323,6 +349,7 @@ export interface UpdatePhysicalNicLinkSpeedParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const UpdatePhysicalNicLinkSpeed: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdatePhysicalNicLinkSpeedParams, void> = {
@@ -336,6 +363,7 @@ export const UpdatePhysicalNicLinkSpeed: MethodDescriptor<ManagedKind<"HostNetwo
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface UpdatePortGroupParams {
@@ -344,6 +372,7 @@ export interface UpdatePortGroupParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const UpdatePortGroup: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdatePortGroupParams, void> = {
@@ -357,6 +386,7 @@ export const UpdatePortGroup: MethodDescriptor<ManagedKind<"HostNetworkSystem">,
   returnsTask: false,
   faults: ["AlreadyExists","HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface UpdateServiceConsoleVirtualNicParams {
@@ -407,6 +437,7 @@ export interface UpdateVirtualSwitchParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const UpdateVirtualSwitch: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdateVirtualSwitchParams, void> = {
@@ -420,6 +451,7 @@ export const UpdateVirtualSwitch: MethodDescriptor<ManagedKind<"HostNetworkSyste
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","ResourceInUse","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface startDpuFailoverParams {
@@ -428,9 +460,10 @@ export interface startDpuFailoverParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 8.0.3.0
  */
-export const startDpuFailover: MethodDescriptor<ManagedKind<"HostNetworkSystem">, startDpuFailoverParams, void> = {
+export const startDpuFailover: MethodDescriptor<ManagedKind<"HostNetworkSystem">, startDpuFailoverParams, void, { name: "startDpuFailover"; since: "8.0.3.0" }> = {
   name: "startDpuFailover",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostNetworkSystem" },
@@ -441,6 +474,7 @@ export const startDpuFailover: MethodDescriptor<ManagedKind<"HostNetworkSystem">
   returnsTask: false,
   faults: ["InvalidArgument","RuntimeFault"],
   since: "8.0.3.0",
+  privilege: "Host.Config.Network",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

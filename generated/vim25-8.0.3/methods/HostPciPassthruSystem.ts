@@ -7,9 +7,10 @@ export interface RefreshParams {
 }
 
 /**
+ * Privilege: `Host.Config.Settings`
  * @since 4.0
  */
-export const Refresh: MethodDescriptor<ManagedKind<"HostPciPassthruSystem">, RefreshParams, void> = {
+export const Refresh: MethodDescriptor<ManagedKind<"HostPciPassthruSystem">, RefreshParams, void, { name: "Refresh"; since: "4.0" }> = {
   name: "Refresh",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostPciPassthruSystem" },
@@ -18,6 +19,7 @@ export const Refresh: MethodDescriptor<ManagedKind<"HostPciPassthruSystem">, Ref
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Host.Config.Settings",
 };
 
 export interface UpdatePassthruConfigParams {
@@ -25,9 +27,10 @@ export interface UpdatePassthruConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.PciPassthru`
  * @since 4.0
  */
-export const UpdatePassthruConfig: MethodDescriptor<ManagedKind<"HostPciPassthruSystem">, UpdatePassthruConfigParams, void> = {
+export const UpdatePassthruConfig: MethodDescriptor<ManagedKind<"HostPciPassthruSystem">, UpdatePassthruConfigParams, void, { name: "UpdatePassthruConfig"; since: "4.0" }> = {
   name: "UpdatePassthruConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostPciPassthruSystem" },
@@ -37,6 +40,7 @@ export const UpdatePassthruConfig: MethodDescriptor<ManagedKind<"HostPciPassthru
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "4.0",
+  privilege: "Host.Config.PciPassthru",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

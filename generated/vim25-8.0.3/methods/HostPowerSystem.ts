@@ -7,9 +7,10 @@ export interface ConfigurePowerPolicyParams {
 }
 
 /**
+ * Privilege: `Host.Config.Power`
  * @since 4.1
  */
-export const ConfigurePowerPolicy: MethodDescriptor<ManagedKind<"HostPowerSystem">, ConfigurePowerPolicyParams, void> = {
+export const ConfigurePowerPolicy: MethodDescriptor<ManagedKind<"HostPowerSystem">, ConfigurePowerPolicyParams, void, { name: "ConfigurePowerPolicy"; since: "4.1" }> = {
   name: "ConfigurePowerPolicy",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostPowerSystem" },
@@ -19,4 +20,5 @@ export const ConfigurePowerPolicy: MethodDescriptor<ManagedKind<"HostPowerSystem
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "4.1",
+  privilege: "Host.Config.Power",
 };

@@ -9,9 +9,10 @@ export interface ExecuteHostProfileParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const ExecuteHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, ExecuteHostProfileParams, t.ProfileExecuteResult> = {
+export const ExecuteHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, ExecuteHostProfileParams, t.ProfileExecuteResult, { name: "ExecuteHostProfile"; since: "4.0" }> = {
   name: "ExecuteHostProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostProfile" },
@@ -23,15 +24,17 @@ export const ExecuteHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, Ex
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.View",
 };
 
 export interface HostProfileResetValidationStateParams {
 }
 
 /**
+ * Privilege: `Profile.Edit`
  * @since 6.7
  */
-export const HostProfileResetValidationState: MethodDescriptor<ManagedKind<"HostProfile">, HostProfileResetValidationStateParams, void> = {
+export const HostProfileResetValidationState: MethodDescriptor<ManagedKind<"HostProfile">, HostProfileResetValidationStateParams, void, { name: "HostProfileResetValidationState"; since: "6.7" }> = {
   name: "HostProfileResetValidationState",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostProfile" },
@@ -40,6 +43,7 @@ export const HostProfileResetValidationState: MethodDescriptor<ManagedKind<"Host
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.7",
+  privilege: "Profile.Edit",
 };
 
 export interface UpdateHostProfileParams {
@@ -47,9 +51,10 @@ export interface UpdateHostProfileParams {
 }
 
 /**
+ * Privilege: `Profile.Edit`
  * @since 4.0
  */
-export const UpdateHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, UpdateHostProfileParams, void> = {
+export const UpdateHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, UpdateHostProfileParams, void, { name: "UpdateHostProfile"; since: "4.0" }> = {
   name: "UpdateHostProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostProfile" },
@@ -59,6 +64,7 @@ export const UpdateHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, Upd
   returnsTask: false,
   faults: ["DuplicateName","ProfileUpdateFailed","RuntimeFault"],
   since: "4.0",
+  privilege: "Profile.Edit",
 };
 
 export interface UpdateReferenceHostParams {
@@ -66,9 +72,10 @@ export interface UpdateReferenceHostParams {
 }
 
 /**
+ * Privilege: `Profile.Edit`
  * @since 4.0
  */
-export const UpdateReferenceHost: MethodDescriptor<ManagedKind<"HostProfile">, UpdateReferenceHostParams, void> = {
+export const UpdateReferenceHost: MethodDescriptor<ManagedKind<"HostProfile">, UpdateReferenceHostParams, void, { name: "UpdateReferenceHost"; since: "4.0" }> = {
   name: "UpdateReferenceHost",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostProfile" },
@@ -78,6 +85,7 @@ export const UpdateReferenceHost: MethodDescriptor<ManagedKind<"HostProfile">, U
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Profile.Edit",
 };
 
 export { AssociateProfile, CheckProfileCompliance_Task, DestroyProfile, DissociateProfile, ExportProfile, RetrieveDescription } from "./Profile.js";

@@ -6,6 +6,7 @@ export interface RefreshServicesParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const RefreshServices: MethodDescriptor<ManagedKind<"HostServiceSystem">, RefreshServicesParams, void> = {
@@ -17,6 +18,7 @@ export const RefreshServices: MethodDescriptor<ManagedKind<"HostServiceSystem">,
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export interface RestartServiceParams {
@@ -24,6 +26,7 @@ export interface RestartServiceParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const RestartService: MethodDescriptor<ManagedKind<"HostServiceSystem">, RestartServiceParams, void> = {
@@ -36,6 +39,7 @@ export const RestartService: MethodDescriptor<ManagedKind<"HostServiceSystem">, 
   returnsTask: false,
   faults: ["HostConfigFault","InvalidState","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export interface StartServiceParams {
@@ -43,6 +47,7 @@ export interface StartServiceParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const StartService: MethodDescriptor<ManagedKind<"HostServiceSystem">, StartServiceParams, void> = {
@@ -55,6 +60,7 @@ export const StartService: MethodDescriptor<ManagedKind<"HostServiceSystem">, St
   returnsTask: false,
   faults: ["HostConfigFault","InvalidState","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export interface StopServiceParams {
@@ -62,6 +68,7 @@ export interface StopServiceParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const StopService: MethodDescriptor<ManagedKind<"HostServiceSystem">, StopServiceParams, void> = {
@@ -74,6 +81,7 @@ export const StopService: MethodDescriptor<ManagedKind<"HostServiceSystem">, Sto
   returnsTask: false,
   faults: ["HostConfigFault","InvalidState","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export interface UninstallServiceParams {
@@ -81,6 +89,7 @@ export interface UninstallServiceParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const UninstallService: MethodDescriptor<ManagedKind<"HostServiceSystem">, UninstallServiceParams, void> = {
@@ -93,6 +102,7 @@ export const UninstallService: MethodDescriptor<ManagedKind<"HostServiceSystem">
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export interface UpdateServicePolicyParams {
@@ -101,6 +111,7 @@ export interface UpdateServicePolicyParams {
 }
 
 /**
+ * Privilege: `Host.Config.NetService`
  * @since 2.0
  */
 export const UpdateServicePolicy: MethodDescriptor<ManagedKind<"HostServiceSystem">, UpdateServicePolicyParams, void> = {
@@ -114,6 +125,7 @@ export const UpdateServicePolicy: MethodDescriptor<ManagedKind<"HostServiceSyste
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.NetService",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

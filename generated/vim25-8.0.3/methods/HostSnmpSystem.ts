@@ -8,9 +8,10 @@ export interface ReconfigureSnmpAgentParams {
 }
 
 /**
+ * Privilege: `Global.Settings`
  * @since 2.5
  */
-export const ReconfigureSnmpAgent: MethodDescriptor<ManagedKind<"HostSnmpSystem">, ReconfigureSnmpAgentParams, void> = {
+export const ReconfigureSnmpAgent: MethodDescriptor<ManagedKind<"HostSnmpSystem">, ReconfigureSnmpAgentParams, void, { name: "ReconfigureSnmpAgent"; since: "2.5" }> = {
   name: "ReconfigureSnmpAgent",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSnmpSystem" },
@@ -20,15 +21,17 @@ export const ReconfigureSnmpAgent: MethodDescriptor<ManagedKind<"HostSnmpSystem"
   returnsTask: false,
   faults: ["InsufficientResourcesFault","NotFound","RuntimeFault"],
   since: "2.5",
+  privilege: "Global.Settings",
 };
 
 export interface SendTestNotificationParams {
 }
 
 /**
+ * Privilege: `Global.Settings`
  * @since 2.5
  */
-export const SendTestNotification: MethodDescriptor<ManagedKind<"HostSnmpSystem">, SendTestNotificationParams, void> = {
+export const SendTestNotification: MethodDescriptor<ManagedKind<"HostSnmpSystem">, SendTestNotificationParams, void, { name: "SendTestNotification"; since: "2.5" }> = {
   name: "SendTestNotification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSnmpSystem" },
@@ -37,4 +40,5 @@ export const SendTestNotification: MethodDescriptor<ManagedKind<"HostSnmpSystem"
   returnsTask: false,
   faults: ["InsufficientResourcesFault","NotFound","RuntimeFault"],
   since: "2.5",
+  privilege: "Global.Settings",
 };

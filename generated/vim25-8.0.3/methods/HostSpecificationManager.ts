@@ -8,9 +8,10 @@ export interface DeleteHostSpecificationParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const DeleteHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, DeleteHostSpecificationParams, void> = {
+export const DeleteHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, DeleteHostSpecificationParams, void, { name: "DeleteHostSpecification"; since: "6.5" }> = {
   name: "DeleteHostSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -20,6 +21,7 @@ export const DeleteHostSpecification: MethodDescriptor<ManagedKind<"HostSpecific
   returnsTask: false,
   faults: ["HostSpecificationOperationFailed","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface DeleteHostSubSpecificationParams {
@@ -28,9 +30,10 @@ export interface DeleteHostSubSpecificationParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const DeleteHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, DeleteHostSubSpecificationParams, void> = {
+export const DeleteHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, DeleteHostSubSpecificationParams, void, { name: "DeleteHostSubSpecification"; since: "6.5" }> = {
   name: "DeleteHostSubSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -41,6 +44,7 @@ export const DeleteHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpeci
   returnsTask: false,
   faults: ["HostSpecificationOperationFailed","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface HostSpecGetUpdatedHostsParams {
@@ -49,9 +53,10 @@ export interface HostSpecGetUpdatedHostsParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const HostSpecGetUpdatedHosts: MethodDescriptor<ManagedKind<"HostSpecificationManager">, HostSpecGetUpdatedHostsParams, (MoRef<ManagedKind<"HostSystem">>)[]> = {
+export const HostSpecGetUpdatedHosts: MethodDescriptor<ManagedKind<"HostSpecificationManager">, HostSpecGetUpdatedHostsParams, (MoRef<ManagedKind<"HostSystem">>)[], { name: "HostSpecGetUpdatedHosts"; since: "6.5" }> = {
   name: "HostSpecGetUpdatedHosts",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -63,6 +68,7 @@ export const HostSpecGetUpdatedHosts: MethodDescriptor<ManagedKind<"HostSpecific
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface RetrieveHostSpecificationParams {
@@ -71,9 +77,10 @@ export interface RetrieveHostSpecificationParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 6.5
  */
-export const RetrieveHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, RetrieveHostSpecificationParams, t.HostSpecification> = {
+export const RetrieveHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, RetrieveHostSpecificationParams, t.HostSpecification, { name: "RetrieveHostSpecification"; since: "6.5" }> = {
   name: "RetrieveHostSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -85,6 +92,7 @@ export const RetrieveHostSpecification: MethodDescriptor<ManagedKind<"HostSpecif
   returnsTask: false,
   faults: ["HostSpecificationOperationFailed","RuntimeFault"],
   since: "6.5",
+  privilege: "System.View",
 };
 
 export interface UpdateHostSpecificationParams {
@@ -93,9 +101,10 @@ export interface UpdateHostSpecificationParams {
 }
 
 /**
+ * Privilege: `Profile.Edit`
  * @since 6.5
  */
-export const UpdateHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, UpdateHostSpecificationParams, void> = {
+export const UpdateHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, UpdateHostSpecificationParams, void, { name: "UpdateHostSpecification"; since: "6.5" }> = {
   name: "UpdateHostSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -106,6 +115,7 @@ export const UpdateHostSpecification: MethodDescriptor<ManagedKind<"HostSpecific
   returnsTask: false,
   faults: ["HostSpecificationOperationFailed","RuntimeFault"],
   since: "6.5",
+  privilege: "Profile.Edit",
 };
 
 export interface UpdateHostSubSpecificationParams {
@@ -114,9 +124,10 @@ export interface UpdateHostSubSpecificationParams {
 }
 
 /**
+ * Privilege: `Profile.Edit`
  * @since 6.5
  */
-export const UpdateHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, UpdateHostSubSpecificationParams, void> = {
+export const UpdateHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, UpdateHostSubSpecificationParams, void, { name: "UpdateHostSubSpecification"; since: "6.5" }> = {
   name: "UpdateHostSubSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -127,4 +138,5 @@ export const UpdateHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpeci
   returnsTask: false,
   faults: ["HostSpecificationOperationFailed","RuntimeFault"],
   since: "6.5",
+  privilege: "Profile.Edit",
 };

@@ -7,6 +7,7 @@ export interface DeselectVnicParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const DeselectVnic: MethodDescriptor<ManagedKind<"HostVMotionSystem">, DeselectVnicParams, void> = {
@@ -18,6 +19,7 @@ export const DeselectVnic: MethodDescriptor<ManagedKind<"HostVMotionSystem">, De
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface SelectVnicParams {
@@ -25,6 +27,7 @@ export interface SelectVnicParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const SelectVnic: MethodDescriptor<ManagedKind<"HostVMotionSystem">, SelectVnicParams, void> = {
@@ -37,6 +40,7 @@ export const SelectVnic: MethodDescriptor<ManagedKind<"HostVMotionSystem">, Sele
   returnsTask: false,
   faults: ["HostConfigFault","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface UpdateIpConfigParams {
@@ -44,6 +48,7 @@ export interface UpdateIpConfigParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 2.0
  */
 export const UpdateIpConfig: MethodDescriptor<ManagedKind<"HostVMotionSystem">, UpdateIpConfigParams, void> = {
@@ -56,6 +61,7 @@ export const UpdateIpConfig: MethodDescriptor<ManagedKind<"HostVMotionSystem">, 
   returnsTask: false,
   faults: ["HostConfigFault","NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Host.Config.Network",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

@@ -9,9 +9,10 @@ export interface DeselectVnicForNicTypeParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 4.0
  */
-export const DeselectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, DeselectVnicForNicTypeParams, void> = {
+export const DeselectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, DeselectVnicForNicTypeParams, void, { name: "DeselectVnicForNicType"; since: "4.0" }> = {
   name: "DeselectVnicForNicType",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVirtualNicManager" },
@@ -22,6 +23,7 @@ export const DeselectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNi
   returnsTask: false,
   faults: ["HostConfigFault","InvalidArgument","RuntimeFault"],
   since: "4.0",
+  privilege: "Host.Config.Network",
 };
 
 export interface QueryNetConfigParams {
@@ -29,9 +31,10 @@ export interface QueryNetConfigParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 4.0
  */
-export const QueryNetConfig: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, QueryNetConfigParams, t.VirtualNicManagerNetConfig> = {
+export const QueryNetConfig: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, QueryNetConfigParams, t.VirtualNicManagerNetConfig, { name: "QueryNetConfig"; since: "4.0" }> = {
   name: "QueryNetConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVirtualNicManager" },
@@ -42,6 +45,7 @@ export const QueryNetConfig: MethodDescriptor<ManagedKind<"HostVirtualNicManager
   returnsTask: false,
   faults: ["HostConfigFault","InvalidArgument","RuntimeFault"],
   since: "4.0",
+  privilege: "System.Read",
 };
 
 export interface SelectVnicForNicTypeParams {
@@ -50,9 +54,10 @@ export interface SelectVnicForNicTypeParams {
 }
 
 /**
+ * Privilege: `Host.Config.Network`
  * @since 4.0
  */
-export const SelectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, SelectVnicForNicTypeParams, void> = {
+export const SelectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, SelectVnicForNicTypeParams, void, { name: "SelectVnicForNicType"; since: "4.0" }> = {
   name: "SelectVnicForNicType",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVirtualNicManager" },
@@ -63,6 +68,7 @@ export const SelectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNicM
   returnsTask: false,
   faults: ["HostConfigFault","InvalidArgument","RuntimeFault"],
   since: "4.0",
+  privilege: "Host.Config.Network",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

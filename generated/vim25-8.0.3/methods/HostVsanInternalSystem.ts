@@ -8,9 +8,10 @@ export interface AbdicateDomOwnershipParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.5
  */
-export const AbdicateDomOwnership: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, AbdicateDomOwnershipParams, string[]> = {
+export const AbdicateDomOwnership: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, AbdicateDomOwnershipParams, string[], { name: "AbdicateDomOwnership"; since: "5.5" }> = {
   name: "AbdicateDomOwnership",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -21,6 +22,7 @@ export const AbdicateDomOwnership: MethodDescriptor<ManagedKind<"HostVsanInterna
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "Host.Config.Storage",
 };
 
 export interface CanProvisionObjectsParams {
@@ -29,9 +31,10 @@ export interface CanProvisionObjectsParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const CanProvisionObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, CanProvisionObjectsParams, t.VsanPolicySatisfiability[]> = {
+export const CanProvisionObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, CanProvisionObjectsParams, t.VsanPolicySatisfiability[], { name: "CanProvisionObjects"; since: "5.5"; paramSince: { ignoreSatisfiability: "6.0"; } }> = {
   name: "CanProvisionObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -43,6 +46,7 @@ export const CanProvisionObjects: MethodDescriptor<ManagedKind<"HostVsanInternal
   returnsTask: false,
   faults: ["RuntimeFault","VimFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface DeleteVsanObjectsParams {
@@ -51,9 +55,10 @@ export interface DeleteVsanObjectsParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.5
  */
-export const DeleteVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, DeleteVsanObjectsParams, t.HostVsanInternalSystemDeleteVsanObjectsResult[]> = {
+export const DeleteVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, DeleteVsanObjectsParams, t.HostVsanInternalSystemDeleteVsanObjectsResult[], { name: "DeleteVsanObjects"; since: "5.5" }> = {
   name: "DeleteVsanObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -65,6 +70,7 @@ export const DeleteVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSy
   returnsTask: false,
   faults: ["RuntimeFault","VimFault"],
   since: "5.5",
+  privilege: "Host.Config.Storage",
 };
 
 export interface GetVsanObjExtAttrsParams {
@@ -72,9 +78,10 @@ export interface GetVsanObjExtAttrsParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const GetVsanObjExtAttrs: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, GetVsanObjExtAttrsParams, string> = {
+export const GetVsanObjExtAttrs: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, GetVsanObjExtAttrsParams, string, { name: "GetVsanObjExtAttrs"; since: "5.5" }> = {
   name: "GetVsanObjExtAttrs",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -85,6 +92,7 @@ export const GetVsanObjExtAttrs: MethodDescriptor<ManagedKind<"HostVsanInternalS
   returnsTask: false,
   faults: ["RuntimeFault","VimFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface QueryCmmdsParams {
@@ -92,9 +100,10 @@ export interface QueryCmmdsParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const QueryCmmds: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryCmmdsParams, string> = {
+export const QueryCmmds: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryCmmdsParams, string, { name: "QueryCmmds"; since: "5.5" }> = {
   name: "QueryCmmds",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -105,6 +114,7 @@ export const QueryCmmds: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">,
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface QueryObjectsOnPhysicalVsanDiskParams {
@@ -112,9 +122,10 @@ export interface QueryObjectsOnPhysicalVsanDiskParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const QueryObjectsOnPhysicalVsanDisk: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryObjectsOnPhysicalVsanDiskParams, string> = {
+export const QueryObjectsOnPhysicalVsanDisk: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryObjectsOnPhysicalVsanDiskParams, string, { name: "QueryObjectsOnPhysicalVsanDisk"; since: "5.5" }> = {
   name: "QueryObjectsOnPhysicalVsanDisk",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -125,6 +136,7 @@ export const QueryObjectsOnPhysicalVsanDisk: MethodDescriptor<ManagedKind<"HostV
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface QueryPhysicalVsanDisksParams {
@@ -132,9 +144,10 @@ export interface QueryPhysicalVsanDisksParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const QueryPhysicalVsanDisks: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryPhysicalVsanDisksParams, string> = {
+export const QueryPhysicalVsanDisks: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryPhysicalVsanDisksParams, string, { name: "QueryPhysicalVsanDisks"; since: "5.5" }> = {
   name: "QueryPhysicalVsanDisks",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -145,6 +158,7 @@ export const QueryPhysicalVsanDisks: MethodDescriptor<ManagedKind<"HostVsanInter
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface QuerySyncingVsanObjectsParams {
@@ -152,9 +166,10 @@ export interface QuerySyncingVsanObjectsParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const QuerySyncingVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QuerySyncingVsanObjectsParams, string> = {
+export const QuerySyncingVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QuerySyncingVsanObjectsParams, string, { name: "QuerySyncingVsanObjects"; since: "5.5" }> = {
   name: "QuerySyncingVsanObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -165,6 +180,7 @@ export const QuerySyncingVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInte
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface QueryVsanObjectUuidsByFilterParams {
@@ -174,9 +190,10 @@ export interface QueryVsanObjectUuidsByFilterParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 6.0
  */
-export const QueryVsanObjectUuidsByFilter: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanObjectUuidsByFilterParams, string[]> = {
+export const QueryVsanObjectUuidsByFilter: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanObjectUuidsByFilterParams, string[], { name: "QueryVsanObjectUuidsByFilter"; since: "6.0" }> = {
   name: "QueryVsanObjectUuidsByFilter",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -189,6 +206,7 @@ export const QueryVsanObjectUuidsByFilter: MethodDescriptor<ManagedKind<"HostVsa
   returnsTask: false,
   faults: ["RuntimeFault","VsanFault"],
   since: "6.0",
+  privilege: "System.Read",
 };
 
 export interface QueryVsanObjectsParams {
@@ -196,9 +214,10 @@ export interface QueryVsanObjectsParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const QueryVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanObjectsParams, string> = {
+export const QueryVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanObjectsParams, string, { name: "QueryVsanObjects"; since: "5.5" }> = {
   name: "QueryVsanObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -209,6 +228,7 @@ export const QueryVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSys
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface QueryVsanStatisticsParams {
@@ -216,9 +236,10 @@ export interface QueryVsanStatisticsParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const QueryVsanStatistics: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanStatisticsParams, string> = {
+export const QueryVsanStatistics: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanStatisticsParams, string, { name: "QueryVsanStatistics"; since: "5.5" }> = {
   name: "QueryVsanStatistics",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -229,6 +250,7 @@ export const QueryVsanStatistics: MethodDescriptor<ManagedKind<"HostVsanInternal
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface ReconfigurationSatisfiableParams {
@@ -237,9 +259,10 @@ export interface ReconfigurationSatisfiableParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const ReconfigurationSatisfiable: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, ReconfigurationSatisfiableParams, t.VsanPolicySatisfiability[]> = {
+export const ReconfigurationSatisfiable: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, ReconfigurationSatisfiableParams, t.VsanPolicySatisfiability[], { name: "ReconfigurationSatisfiable"; since: "5.5"; paramSince: { ignoreSatisfiability: "6.0"; } }> = {
   name: "ReconfigurationSatisfiable",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -251,6 +274,7 @@ export const ReconfigurationSatisfiable: MethodDescriptor<ManagedKind<"HostVsanI
   returnsTask: false,
   faults: ["RuntimeFault","VimFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface ReconfigureDomObjectParams {
@@ -259,9 +283,10 @@ export interface ReconfigureDomObjectParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.5
  */
-export const ReconfigureDomObject: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, ReconfigureDomObjectParams, void> = {
+export const ReconfigureDomObject: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, ReconfigureDomObjectParams, void, { name: "ReconfigureDomObject"; since: "5.5" }> = {
   name: "ReconfigureDomObject",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -272,6 +297,7 @@ export const ReconfigureDomObject: MethodDescriptor<ManagedKind<"HostVsanInterna
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "Host.Config.Storage",
 };
 
 export interface RunVsanPhysicalDiskDiagnosticsParams {
@@ -279,9 +305,10 @@ export interface RunVsanPhysicalDiskDiagnosticsParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 5.5
  */
-export const RunVsanPhysicalDiskDiagnostics: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, RunVsanPhysicalDiskDiagnosticsParams, t.HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult[]> = {
+export const RunVsanPhysicalDiskDiagnostics: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, RunVsanPhysicalDiskDiagnosticsParams, t.HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult[], { name: "RunVsanPhysicalDiskDiagnostics"; since: "5.5" }> = {
   name: "RunVsanPhysicalDiskDiagnostics",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -292,6 +319,7 @@ export const RunVsanPhysicalDiskDiagnostics: MethodDescriptor<ManagedKind<"HostV
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.5",
+  privilege: "System.Read",
 };
 
 export interface UpgradeVsanObjectsParams {
@@ -300,9 +328,10 @@ export interface UpgradeVsanObjectsParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 6.0
  */
-export const UpgradeVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, UpgradeVsanObjectsParams, t.HostVsanInternalSystemVsanObjectOperationResult[]> = {
+export const UpgradeVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, UpgradeVsanObjectsParams, t.HostVsanInternalSystemVsanObjectOperationResult[], { name: "UpgradeVsanObjects"; since: "6.0" }> = {
   name: "UpgradeVsanObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -314,4 +343,5 @@ export const UpgradeVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalS
   returnsTask: false,
   faults: ["RuntimeFault","VsanFault"],
   since: "6.0",
+  privilege: "Host.Config.Storage",
 };

@@ -9,7 +9,7 @@ export interface CloseInventoryViewFolderParams {
 /**
  * @since 2.5
  */
-export const CloseInventoryViewFolder: MethodDescriptor<ManagedKind<"InventoryView">, CloseInventoryViewFolderParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const CloseInventoryViewFolder: MethodDescriptor<ManagedKind<"InventoryView">, CloseInventoryViewFolderParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "CloseInventoryViewFolder"; since: "2.5" }> = {
   name: "CloseInventoryViewFolder",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "InventoryView" },
@@ -29,7 +29,7 @@ export interface OpenInventoryViewFolderParams {
 /**
  * @since 2.5
  */
-export const OpenInventoryViewFolder: MethodDescriptor<ManagedKind<"InventoryView">, OpenInventoryViewFolderParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const OpenInventoryViewFolder: MethodDescriptor<ManagedKind<"InventoryView">, OpenInventoryViewFolderParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "OpenInventoryViewFolder"; since: "2.5" }> = {
   name: "OpenInventoryViewFolder",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "InventoryView" },

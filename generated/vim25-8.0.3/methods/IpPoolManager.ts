@@ -12,7 +12,7 @@ export interface AllocateIpv4AddressParams {
 /**
  * @since 5.1
  */
-export const AllocateIpv4Address: MethodDescriptor<ManagedKind<"IpPoolManager">, AllocateIpv4AddressParams, string> = {
+export const AllocateIpv4Address: MethodDescriptor<ManagedKind<"IpPoolManager">, AllocateIpv4AddressParams, string, { name: "AllocateIpv4Address"; since: "5.1" }> = {
   name: "AllocateIpv4Address",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -36,7 +36,7 @@ export interface AllocateIpv6AddressParams {
 /**
  * @since 5.1
  */
-export const AllocateIpv6Address: MethodDescriptor<ManagedKind<"IpPoolManager">, AllocateIpv6AddressParams, string> = {
+export const AllocateIpv6Address: MethodDescriptor<ManagedKind<"IpPoolManager">, AllocateIpv6AddressParams, string, { name: "AllocateIpv6Address"; since: "5.1" }> = {
   name: "AllocateIpv6Address",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -59,7 +59,7 @@ export interface CreateIpPoolParams {
 /**
  * @since 4.0
  */
-export const CreateIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, CreateIpPoolParams, number> = {
+export const CreateIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, CreateIpPoolParams, number, { name: "CreateIpPool"; since: "4.0" }> = {
   name: "CreateIpPool",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -82,7 +82,7 @@ export interface DestroyIpPoolParams {
 /**
  * @since 4.0
  */
-export const DestroyIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, DestroyIpPoolParams, void> = {
+export const DestroyIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, DestroyIpPoolParams, void, { name: "DestroyIpPool"; since: "4.0" }> = {
   name: "DestroyIpPool",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -105,7 +105,7 @@ export interface QueryIPAllocationsParams {
 /**
  * @since 5.1
  */
-export const QueryIPAllocations: MethodDescriptor<ManagedKind<"IpPoolManager">, QueryIPAllocationsParams, t.IpPoolManagerIpAllocation[]> = {
+export const QueryIPAllocations: MethodDescriptor<ManagedKind<"IpPoolManager">, QueryIPAllocationsParams, t.IpPoolManagerIpAllocation[], { name: "QueryIPAllocations"; since: "5.1" }> = {
   name: "QueryIPAllocations",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -127,7 +127,7 @@ export interface QueryIpPoolsParams {
 /**
  * @since 4.0
  */
-export const QueryIpPools: MethodDescriptor<ManagedKind<"IpPoolManager">, QueryIpPoolsParams, t.IpPool[]> = {
+export const QueryIpPools: MethodDescriptor<ManagedKind<"IpPoolManager">, QueryIpPoolsParams, t.IpPool[], { name: "QueryIpPools"; since: "4.0" }> = {
   name: "QueryIpPools",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -149,7 +149,7 @@ export interface ReleaseIpAllocationParams {
 /**
  * @since 5.1
  */
-export const ReleaseIpAllocation: MethodDescriptor<ManagedKind<"IpPoolManager">, ReleaseIpAllocationParams, void> = {
+export const ReleaseIpAllocation: MethodDescriptor<ManagedKind<"IpPoolManager">, ReleaseIpAllocationParams, void, { name: "ReleaseIpAllocation"; since: "5.1" }> = {
   name: "ReleaseIpAllocation",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -171,7 +171,7 @@ export interface UpdateIpPoolParams {
 /**
  * @since 4.0
  */
-export const UpdateIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, UpdateIpPoolParams, void> = {
+export const UpdateIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, UpdateIpPoolParams, void, { name: "UpdateIpPool"; since: "4.0" }> = {
   name: "UpdateIpPool",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },

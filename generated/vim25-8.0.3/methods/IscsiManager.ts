@@ -9,9 +9,10 @@ export interface BindVnicParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.0
  */
-export const BindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, BindVnicParams, void> = {
+export const BindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, BindVnicParams, void, { name: "BindVnic"; since: "5.0" }> = {
   name: "BindVnic",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -22,6 +23,7 @@ export const BindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, BindVnicPar
   returnsTask: false,
   faults: ["IscsiFault","IscsiFaultInvalidVnic","IscsiFaultVnicAlreadyBound","IscsiFaultVnicHasMultipleUplinks","IscsiFaultVnicHasNoUplinks","IscsiFaultVnicHasWrongUplink","IscsiFaultVnicNotFound","NotFound","PlatformConfigFault","RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface QueryBoundVnicsParams {
@@ -29,9 +31,10 @@ export interface QueryBoundVnicsParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.0
  */
-export const QueryBoundVnics: MethodDescriptor<ManagedKind<"IscsiManager">, QueryBoundVnicsParams, t.IscsiPortInfo[]> = {
+export const QueryBoundVnics: MethodDescriptor<ManagedKind<"IscsiManager">, QueryBoundVnicsParams, t.IscsiPortInfo[], { name: "QueryBoundVnics"; since: "5.0" }> = {
   name: "QueryBoundVnics",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -42,6 +45,7 @@ export const QueryBoundVnics: MethodDescriptor<ManagedKind<"IscsiManager">, Quer
   returnsTask: false,
   faults: ["IscsiFault","NotFound","RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface QueryCandidateNicsParams {
@@ -49,9 +53,10 @@ export interface QueryCandidateNicsParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.0
  */
-export const QueryCandidateNics: MethodDescriptor<ManagedKind<"IscsiManager">, QueryCandidateNicsParams, t.IscsiPortInfo[]> = {
+export const QueryCandidateNics: MethodDescriptor<ManagedKind<"IscsiManager">, QueryCandidateNicsParams, t.IscsiPortInfo[], { name: "QueryCandidateNics"; since: "5.0" }> = {
   name: "QueryCandidateNics",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -62,6 +67,7 @@ export const QueryCandidateNics: MethodDescriptor<ManagedKind<"IscsiManager">, Q
   returnsTask: false,
   faults: ["IscsiFault","NotFound","RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface QueryMigrationDependenciesParams {
@@ -69,9 +75,10 @@ export interface QueryMigrationDependenciesParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.0
  */
-export const QueryMigrationDependencies: MethodDescriptor<ManagedKind<"IscsiManager">, QueryMigrationDependenciesParams, t.IscsiMigrationDependency> = {
+export const QueryMigrationDependencies: MethodDescriptor<ManagedKind<"IscsiManager">, QueryMigrationDependenciesParams, t.IscsiMigrationDependency, { name: "QueryMigrationDependencies"; since: "5.0" }> = {
   name: "QueryMigrationDependencies",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -82,6 +89,7 @@ export const QueryMigrationDependencies: MethodDescriptor<ManagedKind<"IscsiMana
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface QueryPnicStatusParams {
@@ -89,9 +97,10 @@ export interface QueryPnicStatusParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.0
  */
-export const QueryPnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, QueryPnicStatusParams, t.IscsiStatus> = {
+export const QueryPnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, QueryPnicStatusParams, t.IscsiStatus, { name: "QueryPnicStatus"; since: "5.0" }> = {
   name: "QueryPnicStatus",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -102,6 +111,7 @@ export const QueryPnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, Quer
   returnsTask: false,
   faults: ["IscsiFault","RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface QueryVnicStatusParams {
@@ -109,9 +119,10 @@ export interface QueryVnicStatusParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.0
  */
-export const QueryVnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, QueryVnicStatusParams, t.IscsiStatus> = {
+export const QueryVnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, QueryVnicStatusParams, t.IscsiStatus, { name: "QueryVnicStatus"; since: "5.0" }> = {
   name: "QueryVnicStatus",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -122,6 +133,7 @@ export const QueryVnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, Quer
   returnsTask: false,
   faults: ["IscsiFault","RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.Storage",
 };
 
 export interface UnbindVnicParams {
@@ -131,9 +143,10 @@ export interface UnbindVnicParams {
 }
 
 /**
+ * Privilege: `Host.Config.Storage`
  * @since 5.0
  */
-export const UnbindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, UnbindVnicParams, void> = {
+export const UnbindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, UnbindVnicParams, void, { name: "UnbindVnic"; since: "5.0" }> = {
   name: "UnbindVnic",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -145,4 +158,5 @@ export const UnbindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, UnbindVni
   returnsTask: false,
   faults: ["IscsiFault","IscsiFaultVnicHasActivePaths","IscsiFaultVnicIsLastPath","IscsiFaultVnicNotBound","NotFound","PlatformConfigFault","RuntimeFault"],
   since: "5.0",
+  privilege: "Host.Config.Storage",
 };

@@ -8,9 +8,10 @@ export interface QueryAssignedLicensesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const QueryAssignedLicenses: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, QueryAssignedLicensesParams, t.LicenseAssignmentManagerLicenseAssignment[]> = {
+export const QueryAssignedLicenses: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, QueryAssignedLicensesParams, t.LicenseAssignmentManagerLicenseAssignment[], { name: "QueryAssignedLicenses"; since: "4.0" }> = {
   name: "QueryAssignedLicenses",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseAssignmentManager" },
@@ -21,6 +22,7 @@ export const QueryAssignedLicenses: MethodDescriptor<ManagedKind<"LicenseAssignm
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.View",
 };
 
 export interface RemoveAssignedLicenseParams {
@@ -28,9 +30,10 @@ export interface RemoveAssignedLicenseParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 4.0
  */
-export const RemoveAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, RemoveAssignedLicenseParams, void> = {
+export const RemoveAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, RemoveAssignedLicenseParams, void, { name: "RemoveAssignedLicense"; since: "4.0" }> = {
   name: "RemoveAssignedLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseAssignmentManager" },
@@ -40,6 +43,7 @@ export const RemoveAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignm
   returnsTask: false,
   faults: ["LicenseEntityNotFound","RuntimeFault"],
   since: "4.0",
+  privilege: "Global.Licenses",
 };
 
 export interface UpdateAssignedLicenseParams {
@@ -49,9 +53,10 @@ export interface UpdateAssignedLicenseParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 4.0
  */
-export const UpdateAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, UpdateAssignedLicenseParams, t.LicenseManagerLicenseInfo> = {
+export const UpdateAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, UpdateAssignedLicenseParams, t.LicenseManagerLicenseInfo, { name: "UpdateAssignedLicense"; since: "4.0" }> = {
   name: "UpdateAssignedLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseAssignmentManager" },
@@ -64,4 +69,5 @@ export const UpdateAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignm
   returnsTask: false,
   faults: ["LicenseEntityNotFound","RuntimeFault"],
   since: "4.0",
+  privilege: "Global.Licenses",
 };

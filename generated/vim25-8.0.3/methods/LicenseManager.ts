@@ -9,9 +9,10 @@ export interface AddLicenseParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 4.0
  */
-export const AddLicense: MethodDescriptor<ManagedKind<"LicenseManager">, AddLicenseParams, t.LicenseManagerLicenseInfo> = {
+export const AddLicense: MethodDescriptor<ManagedKind<"LicenseManager">, AddLicenseParams, t.LicenseManagerLicenseInfo, { name: "AddLicense"; since: "4.0" }> = {
   name: "AddLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -23,6 +24,7 @@ export const AddLicense: MethodDescriptor<ManagedKind<"LicenseManager">, AddLice
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Global.Licenses",
 };
 
 export interface CheckLicenseFeatureParams {
@@ -31,6 +33,7 @@ export interface CheckLicenseFeatureParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 2.0
  */
 export const CheckLicenseFeature: MethodDescriptor<ManagedKind<"LicenseManager">, CheckLicenseFeatureParams, boolean> = {
@@ -45,6 +48,7 @@ export const CheckLicenseFeature: MethodDescriptor<ManagedKind<"LicenseManager">
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "2.0",
+  privilege: "System.Read",
 };
 
 export interface ConfigureLicenseSourceParams {
@@ -53,6 +57,7 @@ export interface ConfigureLicenseSourceParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 2.0
  */
 export const ConfigureLicenseSource: MethodDescriptor<ManagedKind<"LicenseManager">, ConfigureLicenseSourceParams, void> = {
@@ -66,6 +71,7 @@ export const ConfigureLicenseSource: MethodDescriptor<ManagedKind<"LicenseManage
   returnsTask: false,
   faults: ["CannotAccessLocalSource","InvalidLicense","LicenseServerUnavailable","RuntimeFault"],
   since: "2.0",
+  privilege: "Global.Licenses",
 };
 
 export interface DecodeLicenseParams {
@@ -73,9 +79,10 @@ export interface DecodeLicenseParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 4.0
  */
-export const DecodeLicense: MethodDescriptor<ManagedKind<"LicenseManager">, DecodeLicenseParams, t.LicenseManagerLicenseInfo> = {
+export const DecodeLicense: MethodDescriptor<ManagedKind<"LicenseManager">, DecodeLicenseParams, t.LicenseManagerLicenseInfo, { name: "DecodeLicense"; since: "4.0" }> = {
   name: "DecodeLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -86,6 +93,7 @@ export const DecodeLicense: MethodDescriptor<ManagedKind<"LicenseManager">, Deco
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Global.Licenses",
 };
 
 export interface DisableFeatureParams {
@@ -94,6 +102,7 @@ export interface DisableFeatureParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 2.0
  */
 export const DisableFeature: MethodDescriptor<ManagedKind<"LicenseManager">, DisableFeatureParams, boolean> = {
@@ -108,6 +117,7 @@ export const DisableFeature: MethodDescriptor<ManagedKind<"LicenseManager">, Dis
   returnsTask: false,
   faults: ["InvalidState","LicenseServerUnavailable","RuntimeFault"],
   since: "2.0",
+  privilege: "Global.Licenses",
 };
 
 export interface EnableFeatureParams {
@@ -116,6 +126,7 @@ export interface EnableFeatureParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 2.0
  */
 export const EnableFeature: MethodDescriptor<ManagedKind<"LicenseManager">, EnableFeatureParams, boolean> = {
@@ -130,6 +141,7 @@ export const EnableFeature: MethodDescriptor<ManagedKind<"LicenseManager">, Enab
   returnsTask: false,
   faults: ["InvalidState","LicenseServerUnavailable","RuntimeFault"],
   since: "2.0",
+  privilege: "Global.Licenses",
 };
 
 export interface QueryLicenseSourceAvailabilityParams {
@@ -137,6 +149,7 @@ export interface QueryLicenseSourceAvailabilityParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 2.0
  */
 export const QueryLicenseSourceAvailability: MethodDescriptor<ManagedKind<"LicenseManager">, QueryLicenseSourceAvailabilityParams, t.LicenseAvailabilityInfo[]> = {
@@ -150,6 +163,7 @@ export const QueryLicenseSourceAvailability: MethodDescriptor<ManagedKind<"Licen
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Global.Licenses",
 };
 
 export interface QueryLicenseUsageParams {
@@ -157,6 +171,7 @@ export interface QueryLicenseUsageParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 2.0
  */
 export const QueryLicenseUsage: MethodDescriptor<ManagedKind<"LicenseManager">, QueryLicenseUsageParams, t.LicenseUsageInfo> = {
@@ -170,6 +185,7 @@ export const QueryLicenseUsage: MethodDescriptor<ManagedKind<"LicenseManager">, 
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.Read",
 };
 
 export interface QuerySupportedFeaturesParams {
@@ -177,9 +193,10 @@ export interface QuerySupportedFeaturesParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 2.5
  */
-export const QuerySupportedFeatures: MethodDescriptor<ManagedKind<"LicenseManager">, QuerySupportedFeaturesParams, t.LicenseFeatureInfo[]> = {
+export const QuerySupportedFeatures: MethodDescriptor<ManagedKind<"LicenseManager">, QuerySupportedFeaturesParams, t.LicenseFeatureInfo[], { name: "QuerySupportedFeatures"; since: "2.5" }> = {
   name: "QuerySupportedFeatures",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -190,6 +207,7 @@ export const QuerySupportedFeatures: MethodDescriptor<ManagedKind<"LicenseManage
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Global.Licenses",
 };
 
 export interface RemoveLicenseParams {
@@ -197,9 +215,10 @@ export interface RemoveLicenseParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 4.0
  */
-export const RemoveLicense: MethodDescriptor<ManagedKind<"LicenseManager">, RemoveLicenseParams, void> = {
+export const RemoveLicense: MethodDescriptor<ManagedKind<"LicenseManager">, RemoveLicenseParams, void, { name: "RemoveLicense"; since: "4.0" }> = {
   name: "RemoveLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -209,6 +228,7 @@ export const RemoveLicense: MethodDescriptor<ManagedKind<"LicenseManager">, Remo
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Global.Licenses",
 };
 
 export interface RemoveLicenseLabelParams {
@@ -217,9 +237,10 @@ export interface RemoveLicenseLabelParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 4.0
  */
-export const RemoveLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">, RemoveLicenseLabelParams, void> = {
+export const RemoveLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">, RemoveLicenseLabelParams, void, { name: "RemoveLicenseLabel"; since: "4.0" }> = {
   name: "RemoveLicenseLabel",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -230,6 +251,7 @@ export const RemoveLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">,
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Global.Licenses",
 };
 
 export interface SetLicenseEditionParams {
@@ -238,6 +260,7 @@ export interface SetLicenseEditionParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 2.0
  */
 export const SetLicenseEdition: MethodDescriptor<ManagedKind<"LicenseManager">, SetLicenseEditionParams, void> = {
@@ -251,6 +274,7 @@ export const SetLicenseEdition: MethodDescriptor<ManagedKind<"LicenseManager">, 
   returnsTask: false,
   faults: ["InvalidState","LicenseServerUnavailable","RuntimeFault"],
   since: "2.0",
+  privilege: "Global.Licenses",
 };
 
 export interface UpdateLicenseParams {
@@ -259,9 +283,10 @@ export interface UpdateLicenseParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 4.0
  */
-export const UpdateLicense: MethodDescriptor<ManagedKind<"LicenseManager">, UpdateLicenseParams, t.LicenseManagerLicenseInfo> = {
+export const UpdateLicense: MethodDescriptor<ManagedKind<"LicenseManager">, UpdateLicenseParams, t.LicenseManagerLicenseInfo, { name: "UpdateLicense"; since: "4.0" }> = {
   name: "UpdateLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -273,6 +298,7 @@ export const UpdateLicense: MethodDescriptor<ManagedKind<"LicenseManager">, Upda
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Global.Licenses",
 };
 
 export interface UpdateLicenseLabelParams {
@@ -282,9 +308,10 @@ export interface UpdateLicenseLabelParams {
 }
 
 /**
+ * Privilege: `Global.Licenses`
  * @since 4.0
  */
-export const UpdateLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">, UpdateLicenseLabelParams, void> = {
+export const UpdateLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">, UpdateLicenseLabelParams, void, { name: "UpdateLicenseLabel"; since: "4.0" }> = {
   name: "UpdateLicenseLabel",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -296,4 +323,5 @@ export const UpdateLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">,
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Global.Licenses",
 };

@@ -10,7 +10,7 @@ export interface ModifyListViewParams {
 /**
  * @since 2.5
  */
-export const ModifyListView: MethodDescriptor<ManagedKind<"ListView">, ModifyListViewParams, MoRef[]> = {
+export const ModifyListView: MethodDescriptor<ManagedKind<"ListView">, ModifyListViewParams, MoRef[], { name: "ModifyListView"; since: "2.5" }> = {
   name: "ModifyListView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ListView" },
@@ -31,7 +31,7 @@ export interface ResetListViewParams {
 /**
  * @since 2.5
  */
-export const ResetListView: MethodDescriptor<ManagedKind<"ListView">, ResetListViewParams, MoRef[]> = {
+export const ResetListView: MethodDescriptor<ManagedKind<"ListView">, ResetListViewParams, MoRef[], { name: "ResetListView"; since: "2.5" }> = {
   name: "ResetListView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ListView" },
@@ -51,7 +51,7 @@ export interface ResetListViewFromViewParams {
 /**
  * @since 2.5
  */
-export const ResetListViewFromView: MethodDescriptor<ManagedKind<"ListView">, ResetListViewFromViewParams, void> = {
+export const ResetListViewFromView: MethodDescriptor<ManagedKind<"ListView">, ResetListViewFromViewParams, void, { name: "ResetListViewFromView"; since: "2.5" }> = {
   name: "ResetListViewFromView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ListView" },

@@ -6,6 +6,7 @@ export interface DestroyNetworkParams {
 }
 
 /**
+ * Privilege: `Network.Delete`
  * @since 2.0
  */
 export const DestroyNetwork: MethodDescriptor<ManagedKind<"Network">, DestroyNetworkParams, void> = {
@@ -17,6 +18,7 @@ export const DestroyNetwork: MethodDescriptor<ManagedKind<"Network">, DestroyNet
   returnsTask: false,
   faults: ["ResourceInUse","RuntimeFault"],
   since: "2.0",
+  privilege: "Network.Delete",
 };
 
 export { Destroy_Task, Reload, Rename_Task } from "./ManagedEntity.js";

@@ -8,6 +8,7 @@ export interface QueryOptionsParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryOptions: MethodDescriptor<ManagedKind<"OptionManager">, QueryOptionsParams, t.OptionValue[]> = {
@@ -21,6 +22,7 @@ export const QueryOptions: MethodDescriptor<ManagedKind<"OptionManager">, QueryO
   returnsTask: false,
   faults: ["InvalidName","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface UpdateOptionsParams {

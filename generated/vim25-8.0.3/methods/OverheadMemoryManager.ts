@@ -8,9 +8,10 @@ export interface LookupVmOverheadMemoryParams {
 }
 
 /**
+ * Privilege: `Global.VCServer`
  * @since 6.0
  */
-export const LookupVmOverheadMemory: MethodDescriptor<ManagedKind<"OverheadMemoryManager">, LookupVmOverheadMemoryParams, number> = {
+export const LookupVmOverheadMemory: MethodDescriptor<ManagedKind<"OverheadMemoryManager">, LookupVmOverheadMemoryParams, number, { name: "LookupVmOverheadMemory"; since: "6.0" }> = {
   name: "LookupVmOverheadMemory",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OverheadMemoryManager" },
@@ -22,4 +23,5 @@ export const LookupVmOverheadMemory: MethodDescriptor<ManagedKind<"OverheadMemor
   returnsTask: false,
   faults: ["InvalidArgument","InvalidType","ManagedObjectNotFound","NotFound","RuntimeFault"],
   since: "6.0",
+  privilege: "Global.VCServer",
 };

@@ -9,9 +9,10 @@ export interface CreateDescriptorParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const CreateDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, CreateDescriptorParams, t.OvfCreateDescriptorResult> = {
+export const CreateDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, CreateDescriptorParams, t.OvfCreateDescriptorResult, { name: "CreateDescriptor"; since: "4.0" }> = {
   name: "CreateDescriptor",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OvfManager" },
@@ -23,6 +24,7 @@ export const CreateDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, Creat
   returnsTask: false,
   faults: ["ConcurrentAccess","FileFault","InvalidState","RuntimeFault","TaskInProgress","VmConfigFault"],
   since: "4.0",
+  privilege: "System.View",
 };
 
 export interface CreateImportSpecParams {
@@ -33,9 +35,10 @@ export interface CreateImportSpecParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const CreateImportSpec: MethodDescriptor<ManagedKind<"OvfManager">, CreateImportSpecParams, t.OvfCreateImportSpecResult> = {
+export const CreateImportSpec: MethodDescriptor<ManagedKind<"OvfManager">, CreateImportSpecParams, t.OvfCreateImportSpecResult, { name: "CreateImportSpec"; since: "4.0" }> = {
   name: "CreateImportSpec",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OvfManager" },
@@ -49,6 +52,7 @@ export const CreateImportSpec: MethodDescriptor<ManagedKind<"OvfManager">, Creat
   returnsTask: false,
   faults: ["ConcurrentAccess","FileFault","InvalidDatastore","InvalidState","RuntimeFault","TaskInProgress","VmConfigFault"],
   since: "4.0",
+  privilege: "System.View",
 };
 
 export interface ParseDescriptorParams {
@@ -57,9 +61,10 @@ export interface ParseDescriptorParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const ParseDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, ParseDescriptorParams, t.OvfParseDescriptorResult> = {
+export const ParseDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, ParseDescriptorParams, t.OvfParseDescriptorResult, { name: "ParseDescriptor"; since: "4.0" }> = {
   name: "ParseDescriptor",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OvfManager" },
@@ -71,6 +76,7 @@ export const ParseDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, ParseD
   returnsTask: false,
   faults: ["ConcurrentAccess","FileFault","InvalidState","RuntimeFault","TaskInProgress","VmConfigFault"],
   since: "4.0",
+  privilege: "System.View",
 };
 
 export interface ValidateHostParams {
@@ -80,9 +86,10 @@ export interface ValidateHostParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const ValidateHost: MethodDescriptor<ManagedKind<"OvfManager">, ValidateHostParams, t.OvfValidateHostResult> = {
+export const ValidateHost: MethodDescriptor<ManagedKind<"OvfManager">, ValidateHostParams, t.OvfValidateHostResult, { name: "ValidateHost"; since: "4.0" }> = {
   name: "ValidateHost",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OvfManager" },
@@ -95,4 +102,5 @@ export const ValidateHost: MethodDescriptor<ManagedKind<"OvfManager">, ValidateH
   returnsTask: false,
   faults: ["ConcurrentAccess","FileFault","InvalidState","RuntimeFault","TaskInProgress"],
   since: "4.0",
+  privilege: "System.View",
 };

@@ -8,6 +8,7 @@ export interface CreatePerfIntervalParams {
 }
 
 /**
+ * Privilege: `Performance.ModifyIntervals`
  * @since 2.0
  */
 export const CreatePerfInterval: MethodDescriptor<ManagedKind<"PerformanceManager">, CreatePerfIntervalParams, void> = {
@@ -20,6 +21,7 @@ export const CreatePerfInterval: MethodDescriptor<ManagedKind<"PerformanceManage
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Performance.ModifyIntervals",
 };
 
 export interface QueryAvailablePerfMetricParams {
@@ -30,6 +32,7 @@ export interface QueryAvailablePerfMetricParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryAvailablePerfMetric: MethodDescriptor<ManagedKind<"PerformanceManager">, QueryAvailablePerfMetricParams, t.PerfMetricId[]> = {
@@ -46,6 +49,7 @@ export const QueryAvailablePerfMetric: MethodDescriptor<ManagedKind<"Performance
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface QueryPerfParams {
@@ -53,6 +57,7 @@ export interface QueryPerfParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryPerf: MethodDescriptor<ManagedKind<"PerformanceManager">, QueryPerfParams, t.PerfEntityMetricBase[]> = {
@@ -66,6 +71,7 @@ export const QueryPerf: MethodDescriptor<ManagedKind<"PerformanceManager">, Quer
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface QueryPerfCompositeParams {
@@ -73,6 +79,7 @@ export interface QueryPerfCompositeParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryPerfComposite: MethodDescriptor<ManagedKind<"PerformanceManager">, QueryPerfCompositeParams, t.PerfCompositeMetric> = {
@@ -86,6 +93,7 @@ export const QueryPerfComposite: MethodDescriptor<ManagedKind<"PerformanceManage
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface QueryPerfCounterParams {
@@ -93,6 +101,7 @@ export interface QueryPerfCounterParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryPerfCounter: MethodDescriptor<ManagedKind<"PerformanceManager">, QueryPerfCounterParams, t.PerfCounterInfo[]> = {
@@ -106,6 +115,7 @@ export const QueryPerfCounter: MethodDescriptor<ManagedKind<"PerformanceManager"
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface QueryPerfCounterByLevelParams {
@@ -113,9 +123,10 @@ export interface QueryPerfCounterByLevelParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.5
  */
-export const QueryPerfCounterByLevel: MethodDescriptor<ManagedKind<"PerformanceManager">, QueryPerfCounterByLevelParams, t.PerfCounterInfo[]> = {
+export const QueryPerfCounterByLevel: MethodDescriptor<ManagedKind<"PerformanceManager">, QueryPerfCounterByLevelParams, t.PerfCounterInfo[], { name: "QueryPerfCounterByLevel"; since: "2.5" }> = {
   name: "QueryPerfCounterByLevel",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PerformanceManager" },
@@ -126,6 +137,7 @@ export const QueryPerfCounterByLevel: MethodDescriptor<ManagedKind<"PerformanceM
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.View",
 };
 
 export interface QueryPerfProviderSummaryParams {
@@ -133,6 +145,7 @@ export interface QueryPerfProviderSummaryParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const QueryPerfProviderSummary: MethodDescriptor<ManagedKind<"PerformanceManager">, QueryPerfProviderSummaryParams, t.PerfProviderSummary> = {
@@ -146,6 +159,7 @@ export const QueryPerfProviderSummary: MethodDescriptor<ManagedKind<"Performance
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface RemovePerfIntervalParams {
@@ -153,6 +167,7 @@ export interface RemovePerfIntervalParams {
 }
 
 /**
+ * Privilege: `Performance.ModifyIntervals`
  * @since 2.0
  */
 export const RemovePerfInterval: MethodDescriptor<ManagedKind<"PerformanceManager">, RemovePerfIntervalParams, void> = {
@@ -165,6 +180,7 @@ export const RemovePerfInterval: MethodDescriptor<ManagedKind<"PerformanceManage
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Performance.ModifyIntervals",
 };
 
 export interface ResetCounterLevelMappingParams {
@@ -172,9 +188,10 @@ export interface ResetCounterLevelMappingParams {
 }
 
 /**
+ * Privilege: `Performance.ModifyIntervals`
  * @since 4.1
  */
-export const ResetCounterLevelMapping: MethodDescriptor<ManagedKind<"PerformanceManager">, ResetCounterLevelMappingParams, void> = {
+export const ResetCounterLevelMapping: MethodDescriptor<ManagedKind<"PerformanceManager">, ResetCounterLevelMappingParams, void, { name: "ResetCounterLevelMapping"; since: "4.1" }> = {
   name: "ResetCounterLevelMapping",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PerformanceManager" },
@@ -184,6 +201,7 @@ export const ResetCounterLevelMapping: MethodDescriptor<ManagedKind<"Performance
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.1",
+  privilege: "Performance.ModifyIntervals",
 };
 
 export interface UpdateCounterLevelMappingParams {
@@ -191,9 +209,10 @@ export interface UpdateCounterLevelMappingParams {
 }
 
 /**
+ * Privilege: `Performance.ModifyIntervals`
  * @since 4.1
  */
-export const UpdateCounterLevelMapping: MethodDescriptor<ManagedKind<"PerformanceManager">, UpdateCounterLevelMappingParams, void> = {
+export const UpdateCounterLevelMapping: MethodDescriptor<ManagedKind<"PerformanceManager">, UpdateCounterLevelMappingParams, void, { name: "UpdateCounterLevelMapping"; since: "4.1" }> = {
   name: "UpdateCounterLevelMapping",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PerformanceManager" },
@@ -203,6 +222,7 @@ export const UpdateCounterLevelMapping: MethodDescriptor<ManagedKind<"Performanc
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.1",
+  privilege: "Performance.ModifyIntervals",
 };
 
 export interface UpdatePerfIntervalParams {
@@ -210,6 +230,7 @@ export interface UpdatePerfIntervalParams {
 }
 
 /**
+ * Privilege: `Performance.ModifyIntervals`
  * @since 2.0
  */
 export const UpdatePerfInterval: MethodDescriptor<ManagedKind<"PerformanceManager">, UpdatePerfIntervalParams, void> = {
@@ -222,4 +243,5 @@ export const UpdatePerfInterval: MethodDescriptor<ManagedKind<"PerformanceManage
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Performance.ModifyIntervals",
 };

@@ -8,9 +8,10 @@ export interface CreateProfileParams {
 }
 
 /**
+ * Privilege: `Profile.Create`
  * @since 4.0
  */
-export const CreateProfile: MethodDescriptor<ManagedKind<"ProfileManager">, CreateProfileParams, MoRef<ManagedKind<"Profile">>> = {
+export const CreateProfile: MethodDescriptor<ManagedKind<"ProfileManager">, CreateProfileParams, MoRef<ManagedKind<"Profile">>, { name: "CreateProfile"; since: "4.0" }> = {
   name: "CreateProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ProfileManager" },
@@ -21,6 +22,7 @@ export const CreateProfile: MethodDescriptor<ManagedKind<"ProfileManager">, Crea
   returnsTask: false,
   faults: ["DuplicateName","RuntimeFault"],
   since: "4.0",
+  privilege: "Profile.Create",
 };
 
 export interface FindAssociatedProfileParams {
@@ -28,9 +30,10 @@ export interface FindAssociatedProfileParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const FindAssociatedProfile: MethodDescriptor<ManagedKind<"ProfileManager">, FindAssociatedProfileParams, (MoRef<ManagedKind<"Profile">>)[]> = {
+export const FindAssociatedProfile: MethodDescriptor<ManagedKind<"ProfileManager">, FindAssociatedProfileParams, (MoRef<ManagedKind<"Profile">>)[], { name: "FindAssociatedProfile"; since: "4.0" }> = {
   name: "FindAssociatedProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ProfileManager" },
@@ -41,6 +44,7 @@ export const FindAssociatedProfile: MethodDescriptor<ManagedKind<"ProfileManager
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.View",
 };
 
 export interface QueryPolicyMetadataParams {
@@ -49,9 +53,10 @@ export interface QueryPolicyMetadataParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const QueryPolicyMetadata: MethodDescriptor<ManagedKind<"ProfileManager">, QueryPolicyMetadataParams, t.ProfilePolicyMetadata[]> = {
+export const QueryPolicyMetadata: MethodDescriptor<ManagedKind<"ProfileManager">, QueryPolicyMetadataParams, t.ProfilePolicyMetadata[], { name: "QueryPolicyMetadata"; since: "4.0"; paramSince: { profile: "5.0"; } }> = {
   name: "QueryPolicyMetadata",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ProfileManager" },
@@ -63,4 +68,5 @@ export const QueryPolicyMetadata: MethodDescriptor<ManagedKind<"ProfileManager">
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.View",
 };

@@ -8,9 +8,10 @@ export interface CancelRetrievePropertiesExParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.1
  */
-export const CancelRetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, CancelRetrievePropertiesExParams, void> = {
+export const CancelRetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, CancelRetrievePropertiesExParams, void, { name: "CancelRetrievePropertiesEx"; since: "4.1" }> = {
   name: "CancelRetrievePropertiesEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -20,12 +21,14 @@ export const CancelRetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyC
   returnsTask: false,
   faults: ["InvalidProperty","RuntimeFault"],
   since: "4.1",
+  privilege: "System.View",
 };
 
 export interface CancelWaitForUpdatesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const CancelWaitForUpdates: MethodDescriptor<ManagedKind<"PropertyCollector">, CancelWaitForUpdatesParams, void> = {
@@ -37,6 +40,7 @@ export const CancelWaitForUpdates: MethodDescriptor<ManagedKind<"PropertyCollect
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface CheckForUpdatesParams {
@@ -44,6 +48,7 @@ export interface CheckForUpdatesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const CheckForUpdates: MethodDescriptor<ManagedKind<"PropertyCollector">, CheckForUpdatesParams, t.UpdateSet> = {
@@ -57,6 +62,7 @@ export const CheckForUpdates: MethodDescriptor<ManagedKind<"PropertyCollector">,
   returnsTask: false,
   faults: ["InvalidCollectorVersion","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface ContinueRetrievePropertiesExParams {
@@ -64,9 +70,10 @@ export interface ContinueRetrievePropertiesExParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.1
  */
-export const ContinueRetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, ContinueRetrievePropertiesExParams, t.RetrieveResult> = {
+export const ContinueRetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, ContinueRetrievePropertiesExParams, t.RetrieveResult, { name: "ContinueRetrievePropertiesEx"; since: "4.1" }> = {
   name: "ContinueRetrievePropertiesEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -77,6 +84,7 @@ export const ContinueRetrievePropertiesEx: MethodDescriptor<ManagedKind<"Propert
   returnsTask: false,
   faults: ["InvalidProperty","RuntimeFault"],
   since: "4.1",
+  privilege: "System.View",
 };
 
 export interface CreateFilterParams {
@@ -85,6 +93,7 @@ export interface CreateFilterParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const CreateFilter: MethodDescriptor<ManagedKind<"PropertyCollector">, CreateFilterParams, MoRef<ManagedKind<"PropertyFilter">>> = {
@@ -99,15 +108,17 @@ export const CreateFilter: MethodDescriptor<ManagedKind<"PropertyCollector">, Cr
   returnsTask: false,
   faults: ["InvalidProperty","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface CreatePropertyCollectorParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.1
  */
-export const CreatePropertyCollector: MethodDescriptor<ManagedKind<"PropertyCollector">, CreatePropertyCollectorParams, MoRef<ManagedKind<"PropertyCollector">>> = {
+export const CreatePropertyCollector: MethodDescriptor<ManagedKind<"PropertyCollector">, CreatePropertyCollectorParams, MoRef<ManagedKind<"PropertyCollector">>, { name: "CreatePropertyCollector"; since: "4.1" }> = {
   name: "CreatePropertyCollector",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -117,15 +128,17 @@ export const CreatePropertyCollector: MethodDescriptor<ManagedKind<"PropertyColl
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.1",
+  privilege: "System.View",
 };
 
 export interface DestroyPropertyCollectorParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.1
  */
-export const DestroyPropertyCollector: MethodDescriptor<ManagedKind<"PropertyCollector">, DestroyPropertyCollectorParams, void> = {
+export const DestroyPropertyCollector: MethodDescriptor<ManagedKind<"PropertyCollector">, DestroyPropertyCollectorParams, void, { name: "DestroyPropertyCollector"; since: "4.1" }> = {
   name: "DestroyPropertyCollector",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -134,6 +147,7 @@ export const DestroyPropertyCollector: MethodDescriptor<ManagedKind<"PropertyCol
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.1",
+  privilege: "System.View",
 };
 
 export interface RetrievePropertiesParams {
@@ -141,6 +155,7 @@ export interface RetrievePropertiesParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 2.0
  */
 export const RetrieveProperties: MethodDescriptor<ManagedKind<"PropertyCollector">, RetrievePropertiesParams, t.ObjectContent[]> = {
@@ -154,6 +169,7 @@ export const RetrieveProperties: MethodDescriptor<ManagedKind<"PropertyCollector
   returnsTask: false,
   faults: ["InvalidProperty","RuntimeFault"],
   since: "2.0",
+  privilege: "System.Anonymous",
 };
 
 export interface RetrievePropertiesExParams {
@@ -162,9 +178,10 @@ export interface RetrievePropertiesExParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 4.1
  */
-export const RetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, RetrievePropertiesExParams, t.RetrieveResult> = {
+export const RetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, RetrievePropertiesExParams, t.RetrieveResult, { name: "RetrievePropertiesEx"; since: "4.1" }> = {
   name: "RetrievePropertiesEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -176,6 +193,7 @@ export const RetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollect
   returnsTask: false,
   faults: ["InvalidProperty","RuntimeFault"],
   since: "4.1",
+  privilege: "System.Anonymous",
 };
 
 export interface WaitForUpdatesParams {
@@ -183,6 +201,7 @@ export interface WaitForUpdatesParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const WaitForUpdates: MethodDescriptor<ManagedKind<"PropertyCollector">, WaitForUpdatesParams, t.UpdateSet> = {
@@ -196,6 +215,7 @@ export const WaitForUpdates: MethodDescriptor<ManagedKind<"PropertyCollector">, 
   returnsTask: false,
   faults: ["InvalidCollectorVersion","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface WaitForUpdatesExParams {
@@ -204,9 +224,10 @@ export interface WaitForUpdatesExParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.1
  */
-export const WaitForUpdatesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, WaitForUpdatesExParams, t.UpdateSet> = {
+export const WaitForUpdatesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, WaitForUpdatesExParams, t.UpdateSet, { name: "WaitForUpdatesEx"; since: "4.1" }> = {
   name: "WaitForUpdatesEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -218,4 +239,5 @@ export const WaitForUpdatesEx: MethodDescriptor<ManagedKind<"PropertyCollector">
   returnsTask: false,
   faults: ["InvalidCollectorVersion","RuntimeFault"],
   since: "4.1",
+  privilege: "System.View",
 };

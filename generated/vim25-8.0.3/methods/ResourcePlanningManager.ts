@@ -8,9 +8,10 @@ export interface EstimateDatabaseSizeParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 4.0
  */
-export const EstimateDatabaseSize: MethodDescriptor<ManagedKind<"ResourcePlanningManager">, EstimateDatabaseSizeParams, t.DatabaseSizeEstimate> = {
+export const EstimateDatabaseSize: MethodDescriptor<ManagedKind<"ResourcePlanningManager">, EstimateDatabaseSizeParams, t.DatabaseSizeEstimate, { name: "EstimateDatabaseSize"; since: "4.0" }> = {
   name: "EstimateDatabaseSize",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ResourcePlanningManager" },
@@ -21,4 +22,5 @@ export const EstimateDatabaseSize: MethodDescriptor<ManagedKind<"ResourcePlannin
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.Read",
 };

@@ -8,6 +8,7 @@ export interface ReconfigureScheduledTaskParams {
 }
 
 /**
+ * Privilege: `ScheduledTask.Edit`
  * @since 2.0
  */
 export const ReconfigureScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTask">, ReconfigureScheduledTaskParams, void> = {
@@ -20,12 +21,14 @@ export const ReconfigureScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTa
   returnsTask: false,
   faults: ["DuplicateName","InvalidName","InvalidState","RuntimeFault"],
   since: "2.0",
+  privilege: "ScheduledTask.Edit",
 };
 
 export interface RemoveScheduledTaskParams {
 }
 
 /**
+ * Privilege: `ScheduledTask.Delete`
  * @since 2.0
  */
 export const RemoveScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTask">, RemoveScheduledTaskParams, void> = {
@@ -37,12 +40,14 @@ export const RemoveScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTask">,
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "2.0",
+  privilege: "ScheduledTask.Delete",
 };
 
 export interface RunScheduledTaskParams {
 }
 
 /**
+ * Privilege: `ScheduledTask.Run`
  * @since 2.0
  */
 export const RunScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTask">, RunScheduledTaskParams, void> = {
@@ -54,6 +59,7 @@ export const RunScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTask">, Ru
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "2.0",
+  privilege: "ScheduledTask.Run",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

@@ -9,9 +9,10 @@ export interface FindAllByDnsNameParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const FindAllByDnsName: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByDnsNameParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const FindAllByDnsName: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByDnsNameParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "FindAllByDnsName"; since: "4.0" }> = {
   name: "FindAllByDnsName",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SearchIndex" },
@@ -24,6 +25,7 @@ export const FindAllByDnsName: MethodDescriptor<ManagedKind<"SearchIndex">, Find
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.View",
 };
 
 export interface FindAllByIpParams {
@@ -33,9 +35,10 @@ export interface FindAllByIpParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const FindAllByIp: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByIpParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const FindAllByIp: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByIpParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "FindAllByIp"; since: "4.0" }> = {
   name: "FindAllByIp",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SearchIndex" },
@@ -48,6 +51,7 @@ export const FindAllByIp: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllBy
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.View",
 };
 
 export interface FindAllByUuidParams {
@@ -58,9 +62,10 @@ export interface FindAllByUuidParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 4.0
  */
-export const FindAllByUuid: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByUuidParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const FindAllByUuid: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByUuidParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "FindAllByUuid"; since: "4.0" }> = {
   name: "FindAllByUuid",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SearchIndex" },
@@ -74,6 +79,7 @@ export const FindAllByUuid: MethodDescriptor<ManagedKind<"SearchIndex">, FindAll
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "System.View",
 };
 
 export interface FindByDatastorePathParams {
@@ -82,6 +88,7 @@ export interface FindByDatastorePathParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const FindByDatastorePath: MethodDescriptor<ManagedKind<"SearchIndex">, FindByDatastorePathParams, MoRef<ManagedKind<"VirtualMachine">>> = {
@@ -96,6 +103,7 @@ export const FindByDatastorePath: MethodDescriptor<ManagedKind<"SearchIndex">, F
   returnsTask: false,
   faults: ["InvalidDatastore","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface FindByDnsNameParams {
@@ -105,6 +113,7 @@ export interface FindByDnsNameParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const FindByDnsName: MethodDescriptor<ManagedKind<"SearchIndex">, FindByDnsNameParams, MoRef<ManagedKind<"ManagedEntity">>> = {
@@ -120,6 +129,7 @@ export const FindByDnsName: MethodDescriptor<ManagedKind<"SearchIndex">, FindByD
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface FindByInventoryPathParams {
@@ -127,6 +137,7 @@ export interface FindByInventoryPathParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const FindByInventoryPath: MethodDescriptor<ManagedKind<"SearchIndex">, FindByInventoryPathParams, MoRef<ManagedKind<"ManagedEntity">>> = {
@@ -140,6 +151,7 @@ export const FindByInventoryPath: MethodDescriptor<ManagedKind<"SearchIndex">, F
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface FindByIpParams {
@@ -149,6 +161,7 @@ export interface FindByIpParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const FindByIp: MethodDescriptor<ManagedKind<"SearchIndex">, FindByIpParams, MoRef<ManagedKind<"ManagedEntity">>> = {
@@ -164,6 +177,7 @@ export const FindByIp: MethodDescriptor<ManagedKind<"SearchIndex">, FindByIpPara
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface FindByUuidParams {
@@ -174,9 +188,10 @@ export interface FindByUuidParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
-export const FindByUuid: MethodDescriptor<ManagedKind<"SearchIndex">, FindByUuidParams, MoRef<ManagedKind<"ManagedEntity">>> = {
+export const FindByUuid: MethodDescriptor<ManagedKind<"SearchIndex">, FindByUuidParams, MoRef<ManagedKind<"ManagedEntity">>, { name: "FindByUuid"; paramSince: { instanceUuid: "4.0"; } }> = {
   name: "FindByUuid",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SearchIndex" },
@@ -190,6 +205,7 @@ export const FindByUuid: MethodDescriptor<ManagedKind<"SearchIndex">, FindByUuid
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface FindChildParams {
@@ -198,6 +214,7 @@ export interface FindChildParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const FindChild: MethodDescriptor<ManagedKind<"SearchIndex">, FindChildParams, MoRef<ManagedKind<"ManagedEntity">>> = {
@@ -212,4 +229,5 @@ export const FindChild: MethodDescriptor<ManagedKind<"SearchIndex">, FindChildPa
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };

@@ -7,6 +7,7 @@ export interface CurrentTimeParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const CurrentTime: MethodDescriptor<ManagedKind<"ServiceInstance">, CurrentTimeParams, Date> = {
@@ -19,6 +20,7 @@ export const CurrentTime: MethodDescriptor<ManagedKind<"ServiceInstance">, Curre
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface QueryVMotionCompatibilityParams {
@@ -28,6 +30,7 @@ export interface QueryVMotionCompatibilityParams {
 }
 
 /**
+ * Privilege: `Resource.QueryVMotion`
  * @since 2.0
  */
 export const QueryVMotionCompatibility: MethodDescriptor<ManagedKind<"ServiceInstance">, QueryVMotionCompatibilityParams, t.HostVMotionCompatibility[]> = {
@@ -43,15 +46,17 @@ export const QueryVMotionCompatibility: MethodDescriptor<ManagedKind<"ServiceIns
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Resource.QueryVMotion",
 };
 
 export interface RetrieveProductComponentsParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 2.5
  */
-export const RetrieveProductComponents: MethodDescriptor<ManagedKind<"ServiceInstance">, RetrieveProductComponentsParams, t.ProductComponentInfo[]> = {
+export const RetrieveProductComponents: MethodDescriptor<ManagedKind<"ServiceInstance">, RetrieveProductComponentsParams, t.ProductComponentInfo[], { name: "RetrieveProductComponents"; since: "2.5" }> = {
   name: "RetrieveProductComponents",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ServiceInstance" },
@@ -61,12 +66,14 @@ export const RetrieveProductComponents: MethodDescriptor<ManagedKind<"ServiceIns
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.Anonymous",
 };
 
 export interface RetrieveServiceContentParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 2.0
  */
 export const RetrieveServiceContent: MethodDescriptor<ManagedKind<"ServiceInstance">, RetrieveServiceContentParams, t.ServiceContent> = {
@@ -79,6 +86,7 @@ export const RetrieveServiceContent: MethodDescriptor<ManagedKind<"ServiceInstan
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.Anonymous",
 };
 
 export interface ValidateMigrationParams {
@@ -90,6 +98,7 @@ export interface ValidateMigrationParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const ValidateMigration: MethodDescriptor<ManagedKind<"ServiceInstance">, ValidateMigrationParams, t.Event[]> = {
@@ -107,4 +116,5 @@ export const ValidateMigration: MethodDescriptor<ManagedKind<"ServiceInstance">,
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };

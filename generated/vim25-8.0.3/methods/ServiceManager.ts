@@ -9,9 +9,10 @@ export interface QueryServiceListParams {
 }
 
 /**
+ * Privilege: `Global.ServiceManagers`
  * @since 2.5
  */
-export const QueryServiceList: MethodDescriptor<ManagedKind<"ServiceManager">, QueryServiceListParams, t.ServiceManagerServiceInfo[]> = {
+export const QueryServiceList: MethodDescriptor<ManagedKind<"ServiceManager">, QueryServiceListParams, t.ServiceManagerServiceInfo[], { name: "QueryServiceList"; since: "2.5" }> = {
   name: "QueryServiceList",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ServiceManager" },
@@ -23,4 +24,5 @@ export const QueryServiceList: MethodDescriptor<ManagedKind<"ServiceManager">, Q
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Global.ServiceManagers",
 };

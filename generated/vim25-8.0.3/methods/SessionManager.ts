@@ -7,18 +7,20 @@ export interface AcquireCloneTicketParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.5u2
  */
-export const AcquireCloneTicket: MethodDescriptor<ManagedKind<"SessionManager">, AcquireCloneTicketParams, string> = {
+export const AcquireCloneTicket: MethodDescriptor<ManagedKind<"SessionManager">, AcquireCloneTicketParams, string, { name: "AcquireCloneTicket"; since: "2.5u2" }> = {
   name: "AcquireCloneTicket",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
   ],
-  returns: { name: "returnval", type: "string" },
+  returns: { name: "returnval", type: "string", secret: true },
   safe: false,
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5u2",
+  privilege: "System.View",
 };
 
 export interface AcquireGenericServiceTicketParams {
@@ -26,9 +28,10 @@ export interface AcquireGenericServiceTicketParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 5.0
  */
-export const AcquireGenericServiceTicket: MethodDescriptor<ManagedKind<"SessionManager">, AcquireGenericServiceTicketParams, t.SessionManagerGenericServiceTicket> = {
+export const AcquireGenericServiceTicket: MethodDescriptor<ManagedKind<"SessionManager">, AcquireGenericServiceTicketParams, t.SessionManagerGenericServiceTicket, { name: "AcquireGenericServiceTicket"; since: "5.0" }> = {
   name: "AcquireGenericServiceTicket",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -39,6 +42,7 @@ export const AcquireGenericServiceTicket: MethodDescriptor<ManagedKind<"SessionM
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "5.0",
+  privilege: "System.Anonymous",
 };
 
 export interface AcquireLocalTicketParams {
@@ -46,6 +50,7 @@ export interface AcquireLocalTicketParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 2.0
  */
 export const AcquireLocalTicket: MethodDescriptor<ManagedKind<"SessionManager">, AcquireLocalTicketParams, t.SessionManagerLocalTicket> = {
@@ -59,6 +64,7 @@ export const AcquireLocalTicket: MethodDescriptor<ManagedKind<"SessionManager">,
   returnsTask: false,
   faults: ["InvalidLogin","RuntimeFault"],
   since: "2.0",
+  privilege: "System.Anonymous",
 };
 
 export interface CloneSessionParams {
@@ -66,19 +72,21 @@ export interface CloneSessionParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 2.5u2
  */
-export const CloneSession: MethodDescriptor<ManagedKind<"SessionManager">, CloneSessionParams, t.UserSession> = {
+export const CloneSession: MethodDescriptor<ManagedKind<"SessionManager">, CloneSessionParams, t.UserSession, { name: "CloneSession"; since: "2.5u2" }> = {
   name: "CloneSession",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
-    { name: "cloneTicket", type: "string" },
+    { name: "cloneTicket", type: "string", secret: true },
   ],
   returns: { name: "returnval", type: "UserSession" },
   safe: false,
   returnsTask: false,
   faults: ["InvalidLogin","RuntimeFault"],
   since: "2.5u2",
+  privilege: "System.Anonymous",
 };
 
 export interface ImpersonateUserParams {
@@ -87,9 +95,10 @@ export interface ImpersonateUserParams {
 }
 
 /**
+ * Privilege: `Sessions.ImpersonateUser`
  * @since 2.5
  */
-export const ImpersonateUser: MethodDescriptor<ManagedKind<"SessionManager">, ImpersonateUserParams, t.UserSession> = {
+export const ImpersonateUser: MethodDescriptor<ManagedKind<"SessionManager">, ImpersonateUserParams, t.UserSession, { name: "ImpersonateUser"; since: "2.5" }> = {
   name: "ImpersonateUser",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -101,6 +110,7 @@ export const ImpersonateUser: MethodDescriptor<ManagedKind<"SessionManager">, Im
   returnsTask: false,
   faults: ["InvalidLocale","InvalidLogin","RuntimeFault"],
   since: "2.5",
+  privilege: "Sessions.ImpersonateUser",
 };
 
 export interface LoginParams {
@@ -110,6 +120,7 @@ export interface LoginParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 2.0
  */
 export const Login: MethodDescriptor<ManagedKind<"SessionManager">, LoginParams, t.UserSession> = {
@@ -117,7 +128,7 @@ export const Login: MethodDescriptor<ManagedKind<"SessionManager">, LoginParams,
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
     { name: "userName", type: "string" },
-    { name: "password", type: "string" },
+    { name: "password", type: "string", secret: true },
     { name: "locale", type: "string", optional: true },
   ],
   returns: { name: "returnval", type: "UserSession" },
@@ -125,6 +136,7 @@ export const Login: MethodDescriptor<ManagedKind<"SessionManager">, LoginParams,
   returnsTask: false,
   faults: ["InvalidLocale","InvalidLogin","RuntimeFault"],
   since: "2.0",
+  privilege: "System.Anonymous",
 };
 
 export interface LoginBySSPIParams {
@@ -133,9 +145,10 @@ export interface LoginBySSPIParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 2.5
  */
-export const LoginBySSPI: MethodDescriptor<ManagedKind<"SessionManager">, LoginBySSPIParams, t.UserSession> = {
+export const LoginBySSPI: MethodDescriptor<ManagedKind<"SessionManager">, LoginBySSPIParams, t.UserSession, { name: "LoginBySSPI"; since: "2.5" }> = {
   name: "LoginBySSPI",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -147,6 +160,7 @@ export const LoginBySSPI: MethodDescriptor<ManagedKind<"SessionManager">, LoginB
   returnsTask: false,
   faults: ["InvalidLocale","InvalidLogin","RuntimeFault","SSPIChallenge"],
   since: "2.5",
+  privilege: "System.Anonymous",
 };
 
 export interface LoginByTokenParams {
@@ -154,9 +168,10 @@ export interface LoginByTokenParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 5.1
  */
-export const LoginByToken: MethodDescriptor<ManagedKind<"SessionManager">, LoginByTokenParams, t.UserSession> = {
+export const LoginByToken: MethodDescriptor<ManagedKind<"SessionManager">, LoginByTokenParams, t.UserSession, { name: "LoginByToken"; since: "5.1" }> = {
   name: "LoginByToken",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -167,6 +182,7 @@ export const LoginByToken: MethodDescriptor<ManagedKind<"SessionManager">, Login
   returnsTask: false,
   faults: ["InvalidLocale","InvalidLogin","RuntimeFault"],
   since: "5.1",
+  privilege: "System.Anonymous",
 };
 
 export interface LoginExtensionByCertificateParams {
@@ -175,9 +191,10 @@ export interface LoginExtensionByCertificateParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 4.0
  */
-export const LoginExtensionByCertificate: MethodDescriptor<ManagedKind<"SessionManager">, LoginExtensionByCertificateParams, t.UserSession> = {
+export const LoginExtensionByCertificate: MethodDescriptor<ManagedKind<"SessionManager">, LoginExtensionByCertificateParams, t.UserSession, { name: "LoginExtensionByCertificate"; since: "4.0" }> = {
   name: "LoginExtensionByCertificate",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -189,6 +206,7 @@ export const LoginExtensionByCertificate: MethodDescriptor<ManagedKind<"SessionM
   returnsTask: false,
   faults: ["InvalidLocale","InvalidLogin","NoClientCertificate","RuntimeFault"],
   since: "4.0",
+  privilege: "System.Anonymous",
 };
 
 export interface LoginExtensionBySubjectNameParams {
@@ -197,9 +215,10 @@ export interface LoginExtensionBySubjectNameParams {
 }
 
 /**
+ * Privilege: `System.Anonymous`
  * @since 2.5
  */
-export const LoginExtensionBySubjectName: MethodDescriptor<ManagedKind<"SessionManager">, LoginExtensionBySubjectNameParams, t.UserSession> = {
+export const LoginExtensionBySubjectName: MethodDescriptor<ManagedKind<"SessionManager">, LoginExtensionBySubjectNameParams, t.UserSession, { name: "LoginExtensionBySubjectName"; since: "2.5" }> = {
   name: "LoginExtensionBySubjectName",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -211,12 +230,14 @@ export const LoginExtensionBySubjectName: MethodDescriptor<ManagedKind<"SessionM
   returnsTask: false,
   faults: ["InvalidLocale","InvalidLogin","NoClientCertificate","NoSubjectName","NotFound","RuntimeFault"],
   since: "2.5",
+  privilege: "System.Anonymous",
 };
 
 export interface LogoutParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const Logout: MethodDescriptor<ManagedKind<"SessionManager">, LogoutParams, void> = {
@@ -228,6 +249,7 @@ export const Logout: MethodDescriptor<ManagedKind<"SessionManager">, LogoutParam
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface SessionIsActiveParams {
@@ -236,9 +258,10 @@ export interface SessionIsActiveParams {
 }
 
 /**
+ * Privilege: `Sessions.ValidateSession`
  * @since 2.5
  */
-export const SessionIsActive: MethodDescriptor<ManagedKind<"SessionManager">, SessionIsActiveParams, boolean> = {
+export const SessionIsActive: MethodDescriptor<ManagedKind<"SessionManager">, SessionIsActiveParams, boolean, { name: "SessionIsActive"; since: "2.5" }> = {
   name: "SessionIsActive",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -250,6 +273,7 @@ export const SessionIsActive: MethodDescriptor<ManagedKind<"SessionManager">, Se
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Sessions.ValidateSession",
 };
 
 export interface SetLocaleParams {
@@ -257,6 +281,7 @@ export interface SetLocaleParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const SetLocale: MethodDescriptor<ManagedKind<"SessionManager">, SetLocaleParams, void> = {
@@ -269,6 +294,7 @@ export const SetLocale: MethodDescriptor<ManagedKind<"SessionManager">, SetLocal
   returnsTask: false,
   faults: ["InvalidLocale","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface TerminateSessionParams {
@@ -276,6 +302,7 @@ export interface TerminateSessionParams {
 }
 
 /**
+ * Privilege: `Sessions.TerminateSession`
  * @since 2.0
  */
 export const TerminateSession: MethodDescriptor<ManagedKind<"SessionManager">, TerminateSessionParams, void> = {
@@ -288,6 +315,7 @@ export const TerminateSession: MethodDescriptor<ManagedKind<"SessionManager">, T
   returnsTask: false,
   faults: ["NotFound","RuntimeFault"],
   since: "2.0",
+  privilege: "Sessions.TerminateSession",
 };
 
 export interface UpdateServiceMessageParams {
@@ -295,6 +323,7 @@ export interface UpdateServiceMessageParams {
 }
 
 /**
+ * Privilege: `Sessions.GlobalMessage`
  * @since 2.0
  */
 export const UpdateServiceMessage: MethodDescriptor<ManagedKind<"SessionManager">, UpdateServiceMessageParams, void> = {
@@ -307,4 +336,5 @@ export const UpdateServiceMessage: MethodDescriptor<ManagedKind<"SessionManager"
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.0",
+  privilege: "Sessions.GlobalMessage",
 };

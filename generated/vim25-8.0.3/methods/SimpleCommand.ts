@@ -7,9 +7,10 @@ export interface ExecuteSimpleCommandParams {
 }
 
 /**
+ * Privilege: `Global.ServiceManagers`
  * @since 2.5
  */
-export const ExecuteSimpleCommand: MethodDescriptor<ManagedKind<"SimpleCommand">, ExecuteSimpleCommandParams, string> = {
+export const ExecuteSimpleCommand: MethodDescriptor<ManagedKind<"SimpleCommand">, ExecuteSimpleCommandParams, string, { name: "ExecuteSimpleCommand"; since: "2.5" }> = {
   name: "ExecuteSimpleCommand",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SimpleCommand" },
@@ -20,4 +21,5 @@ export const ExecuteSimpleCommand: MethodDescriptor<ManagedKind<"SimpleCommand">
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Global.ServiceManagers",
 };

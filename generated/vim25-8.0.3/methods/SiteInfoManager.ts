@@ -7,9 +7,10 @@ export interface GetSiteInfoParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 7.0.0.0
  */
-export const GetSiteInfo: MethodDescriptor<ManagedKind<"SiteInfoManager">, GetSiteInfoParams, t.SiteInfo> = {
+export const GetSiteInfo: MethodDescriptor<ManagedKind<"SiteInfoManager">, GetSiteInfoParams, t.SiteInfo, { name: "GetSiteInfo"; since: "7.0.0.0" }> = {
   name: "GetSiteInfo",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SiteInfoManager" },
@@ -19,4 +20,5 @@ export const GetSiteInfo: MethodDescriptor<ManagedKind<"SiteInfoManager">, GetSi
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "7.0.0.0",
+  privilege: "System.View",
 };

@@ -7,9 +7,10 @@ export interface QueryHostsWithAttachedLunParams {
 }
 
 /**
+ * Privilege: `System.Read`
  * @since 6.7.2
  */
-export const QueryHostsWithAttachedLun: MethodDescriptor<ManagedKind<"StorageQueryManager">, QueryHostsWithAttachedLunParams, (MoRef<ManagedKind<"HostSystem">>)[]> = {
+export const QueryHostsWithAttachedLun: MethodDescriptor<ManagedKind<"StorageQueryManager">, QueryHostsWithAttachedLunParams, (MoRef<ManagedKind<"HostSystem">>)[], { name: "QueryHostsWithAttachedLun"; since: "6.7.2" }> = {
   name: "QueryHostsWithAttachedLun",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "StorageQueryManager" },
@@ -20,4 +21,5 @@ export const QueryHostsWithAttachedLun: MethodDescriptor<ManagedKind<"StorageQue
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.7.2",
+  privilege: "System.Read",
 };

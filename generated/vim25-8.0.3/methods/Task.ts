@@ -25,9 +25,10 @@ export interface SetTaskDescriptionParams {
 }
 
 /**
+ * Privilege: `Task.Update`
  * @since 4.0
  */
-export const SetTaskDescription: MethodDescriptor<ManagedKind<"Task">, SetTaskDescriptionParams, void> = {
+export const SetTaskDescription: MethodDescriptor<ManagedKind<"Task">, SetTaskDescriptionParams, void, { name: "SetTaskDescription"; since: "4.0" }> = {
   name: "SetTaskDescription",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "Task" },
@@ -37,6 +38,7 @@ export const SetTaskDescription: MethodDescriptor<ManagedKind<"Task">, SetTaskDe
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "4.0",
+  privilege: "Task.Update",
 };
 
 export interface SetTaskStateParams {
@@ -46,9 +48,10 @@ export interface SetTaskStateParams {
 }
 
 /**
+ * Privilege: `Task.Update`
  * @since 2.5
  */
-export const SetTaskState: MethodDescriptor<ManagedKind<"Task">, SetTaskStateParams, void> = {
+export const SetTaskState: MethodDescriptor<ManagedKind<"Task">, SetTaskStateParams, void, { name: "SetTaskState"; since: "2.5" }> = {
   name: "SetTaskState",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "Task" },
@@ -60,6 +63,7 @@ export const SetTaskState: MethodDescriptor<ManagedKind<"Task">, SetTaskStatePar
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "2.5",
+  privilege: "Task.Update",
 };
 
 export interface UpdateProgressParams {
@@ -67,9 +71,10 @@ export interface UpdateProgressParams {
 }
 
 /**
+ * Privilege: `Task.Update`
  * @since 2.5
  */
-export const UpdateProgress: MethodDescriptor<ManagedKind<"Task">, UpdateProgressParams, void> = {
+export const UpdateProgress: MethodDescriptor<ManagedKind<"Task">, UpdateProgressParams, void, { name: "UpdateProgress"; since: "2.5" }> = {
   name: "UpdateProgress",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "Task" },
@@ -79,6 +84,7 @@ export const UpdateProgress: MethodDescriptor<ManagedKind<"Task">, UpdateProgres
   returnsTask: false,
   faults: ["InvalidState","OutOfBounds","RuntimeFault"],
   since: "2.5",
+  privilege: "Task.Update",
 };
 
 export { setCustomValue } from "./ExtensibleManagedObject.js";

@@ -8,6 +8,7 @@ export interface CreateCollectorForTasksParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.0
  */
 export const CreateCollectorForTasks: MethodDescriptor<ManagedKind<"TaskManager">, CreateCollectorForTasksParams, MoRef<ManagedKind<"TaskHistoryCollector">>> = {
@@ -21,6 +22,7 @@ export const CreateCollectorForTasks: MethodDescriptor<ManagedKind<"TaskManager"
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "2.0",
+  privilege: "System.View",
 };
 
 export interface CreateCollectorWithInfoFilterForTasksParams {
@@ -29,9 +31,10 @@ export interface CreateCollectorWithInfoFilterForTasksParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 8.0.3.0
  */
-export const CreateCollectorWithInfoFilterForTasks: MethodDescriptor<ManagedKind<"TaskManager">, CreateCollectorWithInfoFilterForTasksParams, MoRef<ManagedKind<"TaskHistoryCollector">>> = {
+export const CreateCollectorWithInfoFilterForTasks: MethodDescriptor<ManagedKind<"TaskManager">, CreateCollectorWithInfoFilterForTasksParams, MoRef<ManagedKind<"TaskHistoryCollector">>, { name: "CreateCollectorWithInfoFilterForTasks"; since: "8.0.3.0" }> = {
   name: "CreateCollectorWithInfoFilterForTasks",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "TaskManager" },
@@ -43,6 +46,7 @@ export const CreateCollectorWithInfoFilterForTasks: MethodDescriptor<ManagedKind
   returnsTask: false,
   faults: ["InvalidState","RuntimeFault"],
   since: "8.0.3.0",
+  privilege: "System.View",
 };
 
 export interface CreateTaskParams {
@@ -55,9 +59,10 @@ export interface CreateTaskParams {
 }
 
 /**
+ * Privilege: `Task.Create`
  * @since 2.5
  */
-export const CreateTask: MethodDescriptor<ManagedKind<"TaskManager">, CreateTaskParams, t.TaskInfo> = {
+export const CreateTask: MethodDescriptor<ManagedKind<"TaskManager">, CreateTaskParams, t.TaskInfo, { name: "CreateTask"; since: "2.5"; paramSince: { parentTaskKey: "4.0"; activationId: "6.0"; } }> = {
   name: "CreateTask",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "TaskManager" },
@@ -73,4 +78,5 @@ export const CreateTask: MethodDescriptor<ManagedKind<"TaskManager">, CreateTask
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "Task.Create",
 };

@@ -7,9 +7,10 @@ export interface MarkServiceProviderEntitiesParams {
 }
 
 /**
+ * Privilege: `TenantManager.Update`
  * @since 6.9.1
  */
-export const MarkServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, MarkServiceProviderEntitiesParams, void> = {
+export const MarkServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, MarkServiceProviderEntitiesParams, void, { name: "MarkServiceProviderEntities"; since: "6.9.1" }> = {
   name: "MarkServiceProviderEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "TenantTenantManager" },
@@ -19,15 +20,17 @@ export const MarkServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTe
   returnsTask: false,
   faults: ["AuthMinimumAdminPermission","ManagedObjectNotFound","RuntimeFault"],
   since: "6.9.1",
+  privilege: "TenantManager.Update",
 };
 
 export interface RetrieveServiceProviderEntitiesParams {
 }
 
 /**
+ * Privilege: `TenantManager.Query`
  * @since 6.9.1
  */
-export const RetrieveServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, RetrieveServiceProviderEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const RetrieveServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, RetrieveServiceProviderEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "RetrieveServiceProviderEntities"; since: "6.9.1" }> = {
   name: "RetrieveServiceProviderEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "TenantTenantManager" },
@@ -37,6 +40,7 @@ export const RetrieveServiceProviderEntities: MethodDescriptor<ManagedKind<"Tena
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "6.9.1",
+  privilege: "TenantManager.Query",
 };
 
 export interface UnmarkServiceProviderEntitiesParams {
@@ -44,9 +48,10 @@ export interface UnmarkServiceProviderEntitiesParams {
 }
 
 /**
+ * Privilege: `TenantManager.Update`
  * @since 6.9.1
  */
-export const UnmarkServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, UnmarkServiceProviderEntitiesParams, void> = {
+export const UnmarkServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, UnmarkServiceProviderEntitiesParams, void, { name: "UnmarkServiceProviderEntities"; since: "6.9.1" }> = {
   name: "UnmarkServiceProviderEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "TenantTenantManager" },
@@ -56,4 +61,5 @@ export const UnmarkServiceProviderEntities: MethodDescriptor<ManagedKind<"Tenant
   returnsTask: false,
   faults: ["ManagedObjectNotFound","RuntimeFault"],
   since: "6.9.1",
+  privilege: "TenantManager.Update",
 };

@@ -6,9 +6,10 @@ export interface DestroyViewParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.5
  */
-export const DestroyView: MethodDescriptor<ManagedKind<"View">, DestroyViewParams, void> = {
+export const DestroyView: MethodDescriptor<ManagedKind<"View">, DestroyViewParams, void, { name: "DestroyView"; since: "2.5" }> = {
   name: "DestroyView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "View" },
@@ -17,4 +18,5 @@ export const DestroyView: MethodDescriptor<ManagedKind<"View">, DestroyViewParam
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.View",
 };

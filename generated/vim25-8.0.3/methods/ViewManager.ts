@@ -9,9 +9,10 @@ export interface CreateContainerViewParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.5
  */
-export const CreateContainerView: MethodDescriptor<ManagedKind<"ViewManager">, CreateContainerViewParams, MoRef<ManagedKind<"ContainerView">>> = {
+export const CreateContainerView: MethodDescriptor<ManagedKind<"ViewManager">, CreateContainerViewParams, MoRef<ManagedKind<"ContainerView">>, { name: "CreateContainerView"; since: "2.5" }> = {
   name: "CreateContainerView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ViewManager" },
@@ -24,15 +25,17 @@ export const CreateContainerView: MethodDescriptor<ManagedKind<"ViewManager">, C
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.View",
 };
 
 export interface CreateInventoryViewParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.5
  */
-export const CreateInventoryView: MethodDescriptor<ManagedKind<"ViewManager">, CreateInventoryViewParams, MoRef<ManagedKind<"InventoryView">>> = {
+export const CreateInventoryView: MethodDescriptor<ManagedKind<"ViewManager">, CreateInventoryViewParams, MoRef<ManagedKind<"InventoryView">>, { name: "CreateInventoryView"; since: "2.5" }> = {
   name: "CreateInventoryView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ViewManager" },
@@ -42,6 +45,7 @@ export const CreateInventoryView: MethodDescriptor<ManagedKind<"ViewManager">, C
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.View",
 };
 
 export interface CreateListViewParams {
@@ -49,9 +53,10 @@ export interface CreateListViewParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.5
  */
-export const CreateListView: MethodDescriptor<ManagedKind<"ViewManager">, CreateListViewParams, MoRef<ManagedKind<"ListView">>> = {
+export const CreateListView: MethodDescriptor<ManagedKind<"ViewManager">, CreateListViewParams, MoRef<ManagedKind<"ListView">>, { name: "CreateListView"; since: "2.5" }> = {
   name: "CreateListView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ViewManager" },
@@ -62,6 +67,7 @@ export const CreateListView: MethodDescriptor<ManagedKind<"ViewManager">, Create
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.View",
 };
 
 export interface CreateListViewFromViewParams {
@@ -69,9 +75,10 @@ export interface CreateListViewFromViewParams {
 }
 
 /**
+ * Privilege: `System.View`
  * @since 2.5
  */
-export const CreateListViewFromView: MethodDescriptor<ManagedKind<"ViewManager">, CreateListViewFromViewParams, MoRef<ManagedKind<"ListView">>> = {
+export const CreateListViewFromView: MethodDescriptor<ManagedKind<"ViewManager">, CreateListViewFromViewParams, MoRef<ManagedKind<"ListView">>, { name: "CreateListViewFromView"; since: "2.5" }> = {
   name: "CreateListViewFromView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ViewManager" },
@@ -82,4 +89,5 @@ export const CreateListViewFromView: MethodDescriptor<ManagedKind<"ViewManager">
   returnsTask: false,
   faults: ["RuntimeFault"],
   since: "2.5",
+  privilege: "System.View",
 };

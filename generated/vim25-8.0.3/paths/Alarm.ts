@@ -2,29 +2,55 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of Alarm for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.alarm.Alarm`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.alarm.Alarm.html
  */
 export interface AlarmPaths extends ExtensibleManagedObjectPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "info": t.AlarmInfo;
+  /** @since 2.0 */
   "info.name": string | undefined;
+  /** @since 5.0 */
   "info.systemName": string | undefined;
+  /** @since 2.0 */
   "info.description": string | undefined;
+  /** @since 2.0 */
   "info.enabled": boolean | undefined;
+  /** @since 2.0 */
   "info.expression": t.AlarmExpression | undefined;
+  /** @since 2.0 */
   "info.action": t.AlarmAction | undefined;
+  /** @since 4.0 */
   "info.actionFrequency": number | undefined;
+  /** @since 2.0 */
   "info.setting": t.AlarmSetting | undefined;
+  /** @since 2.0 */
   "info.setting.toleranceRange": number | undefined;
+  /** @since 2.0 */
   "info.setting.reportingFrequency": number | undefined;
+  /** @since 2.0 */
   "info.key": string | undefined;
+  /** @since 2.0 */
   "info.alarm": MoRef<ManagedKind<"Alarm">> | undefined;
+  /** @since 2.0 */
   "info.entity": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** @since 2.0 */
   "info.lastModifiedTime": Date | undefined;
+  /** @since 2.0 */
   "info.lastModifiedUser": string | undefined;
+  /** @since 2.0 */
   "info.creationEventId": number | undefined;
 }
 
 export type AlarmPath = keyof AlarmPaths & string;
+
+/** The API version each path of Alarm first works in, for paths newer than the API's first release. */
+export interface AlarmPathSince extends ExtensibleManagedObjectPathSince {
+  "info.systemName": "5.0";
+  "info.actionFrequency": "4.0";
+}

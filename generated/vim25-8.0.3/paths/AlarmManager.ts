@@ -3,20 +3,42 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of AlarmManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.alarm.AlarmManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.alarm.AlarmManager.html
  */
 export interface AlarmManagerPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "defaultExpression": t.AlarmExpression[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "description": t.AlarmDescription;
+  /** @since 2.0 */
   "description.expr": t.TypeDescription[] | undefined;
+  /** @since 2.0 */
   "description.stateOperator": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.metricOperator": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.hostSystemConnectionState": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.virtualMachinePowerState": t.ElementDescription[] | undefined;
+  /** @since 4.0 */
   "description.datastoreConnectionState": t.ElementDescription[] | undefined;
+  /** @since 4.0 */
   "description.hostSystemPowerState": t.ElementDescription[] | undefined;
+  /** @since 4.0 */
   "description.virtualMachineGuestHeartbeatStatus": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.entityStatus": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.action": t.TypeDescription[] | undefined;
 }
 
 export type AlarmManagerPath = keyof AlarmManagerPaths & string;
+
+/** The API version each path of AlarmManager first works in, for paths newer than the API's first release. */
+export interface AlarmManagerPathSince {
+  "description.datastoreConnectionState": "4.0";
+  "description.hostSystemPowerState": "4.0";
+  "description.virtualMachineGuestHeartbeatStatus": "4.0";
+}

@@ -3,13 +3,25 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of AuthorizationManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.AuthorizationManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.AuthorizationManager.html
  */
 export interface AuthorizationManagerPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "privilegeList": t.AuthorizationPrivilege[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "roleList": t.AuthorizationRole[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "description": t.AuthorizationDescription;
+  /** @since 2.0 */
   "description.privilege": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.privilegeGroup": t.ElementDescription[] | undefined;
 }
 
 export type AuthorizationManagerPath = keyof AuthorizationManagerPaths & string;
+
+/** The API version each path of AuthorizationManager first works in, for paths newer than the API's first release. */
+export interface AuthorizationManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of CertificateManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.CertificateManager`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.CertificateManager.html
  */
 export interface CertificateManagerPaths {
 }
 
 export type CertificateManagerPath = keyof CertificateManagerPaths & string;
+
+/** The API version each path of CertificateManager first works in, for paths newer than the API's first release. */
+export interface CertificateManagerPathSince {
+}

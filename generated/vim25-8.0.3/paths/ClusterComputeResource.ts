@@ -2,99 +2,264 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ComputeResourcePaths } from "./ComputeResource.js";
+import type { ComputeResourcePaths, ComputeResourcePathSince } from "./ComputeResource.js";
 
 /**
  * Property paths of ClusterComputeResource for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.ClusterComputeResource`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.ClusterComputeResource.html
  */
 export interface ClusterComputeResourcePaths extends ComputeResourcePaths {
+  /** @since 2.0 */
   "configuration": t.ClusterConfigInfo;
+  /** @since 2.0 */
   "configuration.dasConfig": t.ClusterDasConfigInfo | undefined;
+  /** @since 2.0 */
   "configuration.dasConfig.enabled": boolean | undefined;
+  /** @since 4.0 */
   "configuration.dasConfig.vmMonitoring": string | undefined;
+  /** @since 4.0 */
   "configuration.dasConfig.hostMonitoring": string | undefined;
+  /** @since 6.0 */
   "configuration.dasConfig.vmComponentProtecting": string | undefined;
+  /** @since 2.0 */
   "configuration.dasConfig.failoverLevel": number | undefined;
+  /** @since 4.0 */
   "configuration.dasConfig.admissionControlPolicy": t.ClusterDasAdmissionControlPolicy | undefined;
+  /** @since 6.5 */
   "configuration.dasConfig.admissionControlPolicy.resourceReductionToToleratePercent": number | undefined;
+  /** @since 7.0.2.0 */
   "configuration.dasConfig.admissionControlPolicy.pMemAdmissionControlEnabled": boolean | undefined;
+  /** @since 2.0 */
   "configuration.dasConfig.admissionControlEnabled": boolean | undefined;
+  /** @since 2.5 */
   "configuration.dasConfig.defaultVmSettings": t.ClusterDasVmSettings | undefined;
+  /** @since 2.5 */
   "configuration.dasConfig.defaultVmSettings.restartPriority": string | undefined;
+  /** @since 6.5 */
   "configuration.dasConfig.defaultVmSettings.restartPriorityTimeout": number | undefined;
+  /** @since 2.5 */
   "configuration.dasConfig.defaultVmSettings.isolationResponse": string | undefined;
+  /** @since 4.0 */
   "configuration.dasConfig.defaultVmSettings.vmToolsMonitoringSettings": t.ClusterVmToolsMonitoringSettings | undefined;
+  /** @since 6.0 */
   "configuration.dasConfig.defaultVmSettings.vmComponentProtectionSettings": t.ClusterVmComponentProtectionSettings | undefined;
+  /** @since 2.0 */
   "configuration.dasConfig.option": t.OptionValue[] | undefined;
+  /** @since 5.0 */
   "configuration.dasConfig.heartbeatDatastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
+  /** @since 5.0 */
   "configuration.dasConfig.hBDatastoreCandidatePolicy": string | undefined;
+  /** @since 2.0 */
   "configuration.dasVmConfig": t.ClusterDasVmConfigInfo[] | undefined;
+  /** @since 2.0 */
   "configuration.drsConfig": t.ClusterDrsConfigInfo | undefined;
+  /** @since 2.0 */
   "configuration.drsConfig.enabled": boolean | undefined;
+  /** @since 4.0 */
   "configuration.drsConfig.enableVmBehaviorOverrides": boolean | undefined;
+  /** @since 2.0 */
   "configuration.drsConfig.defaultVmBehavior": t.DrsBehavior | undefined;
+  /** @since 2.0 */
   "configuration.drsConfig.vmotionRate": number | undefined;
+  /** @since 7.0.0.0 */
   "configuration.drsConfig.scaleDescendantsShares": string | undefined;
+  /** @since 2.0 */
   "configuration.drsConfig.option": t.OptionValue[] | undefined;
+  /** @since 2.0 */
   "configuration.drsVmConfig": t.ClusterDrsVmConfigInfo[] | undefined;
+  /** @since 2.0 */
   "configuration.rule": t.ClusterRuleInfo[] | undefined;
+  /** Privilege: `System.Read` @since 2.5 */
   "recommendation": t.ClusterRecommendation[] | undefined;
+  /** @since 2.0 */
   "drsRecommendation": t.ClusterDrsRecommendation[] | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx": t.ClusterComputeResourceSummary;
+  /** @since 7.0.1.1 */
   "summaryEx.totalCpu": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.totalMemory": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.numCpuCores": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.numCpuThreads": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.effectiveCpu": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.effectiveMemory": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.numHosts": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.numEffectiveHosts": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.overallStatus": t.ManagedEntityStatus | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.currentFailoverLevel": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.admissionControlInfo": t.ClusterDasAdmissionControlInfo | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.numVmotions": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.targetBalance": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.currentBalance": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.drsScore": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.numVmsPerDrsScoreBucket": number[] | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary": t.ClusterUsageSummary | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.totalCpuCapacityMhz": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.totalMemCapacityMB": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.cpuReservationMhz": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.memReservationMB": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.poweredOffCpuReservationMhz": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.poweredOffMemReservationMB": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.cpuDemandMhz": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.memDemandMB": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.statsGenNumber": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.cpuEntitledMhz": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.memEntitledMB": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.poweredOffVmCount": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.usageSummary.totalVmCount": number | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.currentEVCModeKey": string | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.currentEVCGraphicsModeKey": string | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.dasData": t.ClusterDasData | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.clusterMaintenanceModeStatus": string | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.vcsHealthStatus": string | undefined;
+  /** @since 7.0.1.1 */
   "summaryEx.vcsSlots": t.ClusterComputeResourceVcsSlots[] | undefined;
+  /** @since 6.7.1 */
   "hciConfig": t.ClusterComputeResourceHCIConfigInfo | undefined;
+  /** @since 6.7.1 */
   "hciConfig.workflowState": string | undefined;
+  /** @since 6.7.1 */
   "hciConfig.dvsSetting": t.ClusterComputeResourceDVSSetting[] | undefined;
+  /** @since 6.7.1 */
   "hciConfig.configuredHosts": (MoRef<ManagedKind<"HostSystem">>)[] | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile": t.ClusterComputeResourceHostConfigurationProfile | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig": t.HostDateTimeConfig | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.timeZone": string | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.ntpConfig": t.HostNtpConfig | undefined;
+  /** @since 7.0.3.0 */
   "hciConfig.hostConfigProfile.dateTimeConfig.ptpConfig": t.HostPtpConfig | undefined;
+  /** @since 7.0.3.0 */
   "hciConfig.hostConfigProfile.dateTimeConfig.protocol": string | undefined;
+  /** @since 7.0.3.0 */
   "hciConfig.hostConfigProfile.dateTimeConfig.enabled": boolean | undefined;
+  /** @since 7.0.3.0 */
   "hciConfig.hostConfigProfile.dateTimeConfig.disableEvents": boolean | undefined;
+  /** @since 7.0.3.0 */
   "hciConfig.hostConfigProfile.dateTimeConfig.disableFallback": boolean | undefined;
+  /** @since 7.0.3.0 */
   "hciConfig.hostConfigProfile.dateTimeConfig.resetToFactoryDefaults": boolean | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.lockdownMode": t.HostLockdownMode | undefined;
+  /** @since 2.0 */
   "migrationHistory": t.ClusterDrsMigration[] | undefined;
+  /** @since 2.5 */
   "actionHistory": t.ClusterActionHistory[] | undefined;
+  /** Privilege: `System.Read` @since 4.0 */
   "drsFault": t.ClusterDrsFaults[] | undefined;
 }
 
 export type ClusterComputeResourcePath = keyof ClusterComputeResourcePaths & string;
+
+/** The API version each path of ClusterComputeResource first works in, for paths newer than the API's first release. */
+export interface ClusterComputeResourcePathSince extends ComputeResourcePathSince {
+  "configuration.dasConfig.vmMonitoring": "4.0";
+  "configuration.dasConfig.hostMonitoring": "4.0";
+  "configuration.dasConfig.vmComponentProtecting": "6.0";
+  "configuration.dasConfig.admissionControlPolicy": "4.0";
+  "configuration.dasConfig.admissionControlPolicy.resourceReductionToToleratePercent": "6.5";
+  "configuration.dasConfig.admissionControlPolicy.pMemAdmissionControlEnabled": "7.0.2.0";
+  "configuration.dasConfig.defaultVmSettings": "2.5";
+  "configuration.dasConfig.defaultVmSettings.restartPriority": "2.5";
+  "configuration.dasConfig.defaultVmSettings.restartPriorityTimeout": "6.5";
+  "configuration.dasConfig.defaultVmSettings.isolationResponse": "2.5";
+  "configuration.dasConfig.defaultVmSettings.vmToolsMonitoringSettings": "4.0";
+  "configuration.dasConfig.defaultVmSettings.vmComponentProtectionSettings": "6.0";
+  "configuration.dasConfig.heartbeatDatastore": "5.0";
+  "configuration.dasConfig.hBDatastoreCandidatePolicy": "5.0";
+  "configuration.drsConfig.enableVmBehaviorOverrides": "4.0";
+  "configuration.drsConfig.scaleDescendantsShares": "7.0.0.0";
+  "recommendation": "2.5";
+  "summaryEx": "7.0.1.1";
+  "summaryEx.totalCpu": "7.0.1.1";
+  "summaryEx.totalMemory": "7.0.1.1";
+  "summaryEx.numCpuCores": "7.0.1.1";
+  "summaryEx.numCpuThreads": "7.0.1.1";
+  "summaryEx.effectiveCpu": "7.0.1.1";
+  "summaryEx.effectiveMemory": "7.0.1.1";
+  "summaryEx.numHosts": "7.0.1.1";
+  "summaryEx.numEffectiveHosts": "7.0.1.1";
+  "summaryEx.overallStatus": "7.0.1.1";
+  "summaryEx.currentFailoverLevel": "7.0.1.1";
+  "summaryEx.admissionControlInfo": "7.0.1.1";
+  "summaryEx.numVmotions": "7.0.1.1";
+  "summaryEx.targetBalance": "7.0.1.1";
+  "summaryEx.currentBalance": "7.0.1.1";
+  "summaryEx.drsScore": "7.0.1.1";
+  "summaryEx.numVmsPerDrsScoreBucket": "7.0.1.1";
+  "summaryEx.usageSummary": "7.0.1.1";
+  "summaryEx.usageSummary.totalCpuCapacityMhz": "7.0.1.1";
+  "summaryEx.usageSummary.totalMemCapacityMB": "7.0.1.1";
+  "summaryEx.usageSummary.cpuReservationMhz": "7.0.1.1";
+  "summaryEx.usageSummary.memReservationMB": "7.0.1.1";
+  "summaryEx.usageSummary.poweredOffCpuReservationMhz": "7.0.1.1";
+  "summaryEx.usageSummary.poweredOffMemReservationMB": "7.0.1.1";
+  "summaryEx.usageSummary.cpuDemandMhz": "7.0.1.1";
+  "summaryEx.usageSummary.memDemandMB": "7.0.1.1";
+  "summaryEx.usageSummary.statsGenNumber": "7.0.1.1";
+  "summaryEx.usageSummary.cpuEntitledMhz": "7.0.1.1";
+  "summaryEx.usageSummary.memEntitledMB": "7.0.1.1";
+  "summaryEx.usageSummary.poweredOffVmCount": "7.0.1.1";
+  "summaryEx.usageSummary.totalVmCount": "7.0.1.1";
+  "summaryEx.currentEVCModeKey": "7.0.1.1";
+  "summaryEx.currentEVCGraphicsModeKey": "7.0.1.1";
+  "summaryEx.dasData": "7.0.1.1";
+  "summaryEx.clusterMaintenanceModeStatus": "7.0.1.1";
+  "summaryEx.vcsHealthStatus": "7.0.1.1";
+  "summaryEx.vcsSlots": "7.0.1.1";
+  "hciConfig": "6.7.1";
+  "hciConfig.workflowState": "6.7.1";
+  "hciConfig.dvsSetting": "6.7.1";
+  "hciConfig.configuredHosts": "6.7.1";
+  "hciConfig.hostConfigProfile": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.timeZone": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.ntpConfig": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.ptpConfig": "7.0.3.0";
+  "hciConfig.hostConfigProfile.dateTimeConfig.protocol": "7.0.3.0";
+  "hciConfig.hostConfigProfile.dateTimeConfig.enabled": "7.0.3.0";
+  "hciConfig.hostConfigProfile.dateTimeConfig.disableEvents": "7.0.3.0";
+  "hciConfig.hostConfigProfile.dateTimeConfig.disableFallback": "7.0.3.0";
+  "hciConfig.hostConfigProfile.dateTimeConfig.resetToFactoryDefaults": "7.0.3.0";
+  "hciConfig.hostConfigProfile.lockdownMode": "6.7.1";
+  "actionHistory": "2.5";
+  "drsFault": "4.0";
+}

@@ -2,20 +2,43 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of ClusterEVCManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.cluster.EVCManager`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.cluster.EVCManager.html
  */
 export interface ClusterEVCManagerPaths extends ExtensibleManagedObjectPaths {
+  /** @since 6.0 */
   "managedCluster": MoRef<ManagedKind<"ClusterComputeResource">>;
+  /** @since 6.0 */
   "evcState": t.ClusterEVCManagerEVCState;
+  /** @since 6.0 */
   "evcState.supportedEVCMode": t.EVCMode[] | undefined;
+  /** @since 6.0 */
   "evcState.currentEVCModeKey": string | undefined;
+  /** @since 6.0 */
   "evcState.guaranteedCPUFeatures": t.HostCpuIdInfo[] | undefined;
+  /** @since 6.0 */
   "evcState.featureCapability": t.HostFeatureCapability[] | undefined;
+  /** @since 6.0 */
   "evcState.featureMask": t.HostFeatureMask[] | undefined;
+  /** @since 6.0 */
   "evcState.featureRequirement": t.VirtualMachineFeatureRequirement[] | undefined;
 }
 
 export type ClusterEVCManagerPath = keyof ClusterEVCManagerPaths & string;
+
+/** The API version each path of ClusterEVCManager first works in, for paths newer than the API's first release. */
+export interface ClusterEVCManagerPathSince extends ExtensibleManagedObjectPathSince {
+  "managedCluster": "6.0";
+  "evcState": "6.0";
+  "evcState.supportedEVCMode": "6.0";
+  "evcState.currentEVCModeKey": "6.0";
+  "evcState.guaranteedCPUFeatures": "6.0";
+  "evcState.featureCapability": "6.0";
+  "evcState.featureMask": "6.0";
+  "evcState.featureRequirement": "6.0";
+}

@@ -2,34 +2,70 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of ComputeResource for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.ComputeResource`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.ComputeResource.html
  */
 export interface ComputeResourcePaths extends ManagedEntityPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "resourcePool": MoRef<ManagedKind<"ResourcePool">> | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "host": (MoRef<ManagedKind<"HostSystem">>)[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "datastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "network": (MoRef<ManagedKind<"Network">>)[] | undefined;
+  /** @since 2.0 */
   "summary": t.ComputeResourceSummary;
+  /** @since 2.0 */
   "summary.totalCpu": number | undefined;
+  /** @since 2.0 */
   "summary.totalMemory": number | undefined;
+  /** @since 2.0 */
   "summary.numCpuCores": number | undefined;
+  /** @since 2.0 */
   "summary.numCpuThreads": number | undefined;
+  /** @since 2.0 */
   "summary.effectiveCpu": number | undefined;
+  /** @since 2.0 */
   "summary.effectiveMemory": number | undefined;
+  /** @since 2.0 */
   "summary.numHosts": number | undefined;
+  /** @since 2.0 */
   "summary.numEffectiveHosts": number | undefined;
+  /** @since 2.0 */
   "summary.overallStatus": t.ManagedEntityStatus | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "environmentBrowser": MoRef<ManagedKind<"EnvironmentBrowser">> | undefined;
+  /** @since 2.5 */
   "configurationEx": t.ComputeResourceConfigInfo;
+  /** @since 2.5 */
   "configurationEx.vmSwapPlacement": string | undefined;
+  /** @since 5.0 */
   "configurationEx.spbmEnabled": boolean | undefined;
+  /** @since 5.1 */
   "configurationEx.defaultHardwareVersionKey": string | undefined;
+  /** @since 7.0.2.0 */
   "configurationEx.maximumHardwareVersionKey": string | undefined;
+  /** Privilege: `System.View` @since 6.9.1 */
   "lifecycleManaged": boolean | undefined;
+  /** Privilege: `System.View` @since 8.0.0.0 */
   "configManagerEnabled": boolean | undefined;
 }
 
 export type ComputeResourcePath = keyof ComputeResourcePaths & string;
+
+/** The API version each path of ComputeResource first works in, for paths newer than the API's first release. */
+export interface ComputeResourcePathSince extends ManagedEntityPathSince {
+  "configurationEx": "2.5";
+  "configurationEx.vmSwapPlacement": "2.5";
+  "configurationEx.spbmEnabled": "5.0";
+  "configurationEx.defaultHardwareVersionKey": "5.1";
+  "configurationEx.maximumHardwareVersionKey": "7.0.2.0";
+  "lifecycleManaged": "6.9.1";
+  "configManagerEnabled": "8.0.0.0";
+}

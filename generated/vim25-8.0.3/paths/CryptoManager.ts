@@ -2,9 +2,18 @@
 
 /**
  * Property paths of CryptoManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.encryption.CryptoManager`
+ * @since 6.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.encryption.CryptoManager.html
  */
 export interface CryptoManagerPaths {
+  /** @since 6.5 */
   "enabled": boolean;
 }
 
 export type CryptoManagerPath = keyof CryptoManagerPaths & string;
+
+/** The API version each path of CryptoManager first works in, for paths newer than the API's first release. */
+export interface CryptoManagerPathSince {
+  "enabled": "6.5";
+}

@@ -3,9 +3,17 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of CustomFieldsManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.CustomFieldsManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.CustomFieldsManager.html
  */
 export interface CustomFieldsManagerPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "field": t.CustomFieldDef[] | undefined;
 }
 
 export type CustomFieldsManagerPath = keyof CustomFieldsManagerPaths & string;
+
+/** The API version each path of CustomFieldsManager first works in, for paths newer than the API's first release. */
+export interface CustomFieldsManagerPathSince {
+}

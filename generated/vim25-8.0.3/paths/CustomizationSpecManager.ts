@@ -3,10 +3,19 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of CustomizationSpecManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.CustomizationSpecManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.CustomizationSpecManager.html
  */
 export interface CustomizationSpecManagerPaths {
+  /** Privilege: `VirtualMachine.Provisioning.ReadCustSpecs` @since 2.0 */
   "info": t.CustomizationSpecInfo[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "encryptionKey": number[] | undefined;
 }
 
 export type CustomizationSpecManagerPath = keyof CustomizationSpecManagerPaths & string;
+
+/** The API version each path of CustomizationSpecManager first works in, for paths newer than the API's first release. */
+export interface CustomizationSpecManagerPathSince {
+}

@@ -2,21 +2,42 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of Datacenter for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.Datacenter`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.Datacenter.html
  */
 export interface DatacenterPaths extends ManagedEntityPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "vmFolder": MoRef<ManagedKind<"Folder">>;
+  /** Privilege: `System.View` @since 2.0 */
   "hostFolder": MoRef<ManagedKind<"Folder">>;
+  /** Privilege: `System.View` @since 4.0 */
   "datastoreFolder": MoRef<ManagedKind<"Folder">>;
+  /** Privilege: `System.View` @since 4.0 */
   "networkFolder": MoRef<ManagedKind<"Folder">>;
+  /** @since 2.0 */
   "datastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
+  /** @since 2.0 */
   "network": (MoRef<ManagedKind<"Network">>)[] | undefined;
+  /** Privilege: `System.View` @since 5.1 */
   "configuration": t.DatacenterConfigInfo;
+  /** @since 5.1 */
   "configuration.defaultHardwareVersionKey": string | undefined;
+  /** @since 7.0.2.0 */
   "configuration.maximumHardwareVersionKey": string | undefined;
 }
 
 export type DatacenterPath = keyof DatacenterPaths & string;
+
+/** The API version each path of Datacenter first works in, for paths newer than the API's first release. */
+export interface DatacenterPathSince extends ManagedEntityPathSince {
+  "datastoreFolder": "4.0";
+  "networkFolder": "4.0";
+  "configuration": "5.1";
+  "configuration.defaultHardwareVersionKey": "5.1";
+  "configuration.maximumHardwareVersionKey": "7.0.2.0";
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of DatastoreNamespaceManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.DatastoreNamespaceManager`
+ * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.DatastoreNamespaceManager.html
  */
 export interface DatastoreNamespaceManagerPaths {
 }
 
 export type DatastoreNamespaceManagerPath = keyof DatastoreNamespaceManagerPaths & string;
+
+/** The API version each path of DatastoreNamespaceManager first works in, for paths newer than the API's first release. */
+export interface DatastoreNamespaceManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of DiagnosticManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.DiagnosticManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.DiagnosticManager.html
  */
 export interface DiagnosticManagerPaths {
 }
 
 export type DiagnosticManagerPath = keyof DiagnosticManagerPaths & string;
+
+/** The API version each path of DiagnosticManager first works in, for paths newer than the API's first release. */
+export interface DiagnosticManagerPathSince {
+}

@@ -2,69 +2,190 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { NetworkPaths } from "./Network.js";
+import type { NetworkPaths, NetworkPathSince } from "./Network.js";
 
 /**
  * Property paths of DistributedVirtualPortgroup for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.dvs.DistributedVirtualPortgroup`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.dvs.DistributedVirtualPortgroup.html
  */
 export interface DistributedVirtualPortgroupPaths extends NetworkPaths {
+  /** @since 4.0 */
   "key": string;
+  /** @since 4.0 */
   "config": t.DVPortgroupConfigInfo;
+  /** @since 4.0 */
   "config.key": string | undefined;
+  /** @since 4.0 */
   "config.name": string | undefined;
+  /** @since 4.0 */
   "config.numPorts": number | undefined;
+  /** @since 4.0 */
   "config.distributedVirtualSwitch": MoRef<ManagedKind<"DistributedVirtualSwitch">> | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig": t.DVPortSetting | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.blocked": t.BoolPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.blocked.inherited": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.blocked.value": boolean | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed": t.BoolPolicy | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed.inherited": boolean | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed.value": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy": t.DVSTrafficShapingPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.inherited": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.enabled": t.BoolPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.averageBandwidth": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.peakBandwidth": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.burstSize": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy": t.DVSTrafficShapingPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.inherited": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.enabled": t.BoolPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.averageBandwidth": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.peakBandwidth": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.burstSize": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.vendorSpecificConfig": t.DVSVendorSpecificConfig | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.vendorSpecificConfig.inherited": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.vendorSpecificConfig.keyValue": t.DistributedVirtualSwitchKeyedOpaqueBlob[] | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey": t.StringPolicy | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey.inherited": boolean | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey.value": string | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy": t.DvsFilterPolicy | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy.inherited": boolean | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy.filterConfig": t.DvsFilterConfig[] | undefined;
+  /** @since 4.0 */
   "config.description": string | undefined;
+  /** @since 4.0 */
   "config.type": string | undefined;
+  /** @since 7.0.0.0 */
   "config.backingType": string | undefined;
+  /** @since 4.0 */
   "config.policy": t.DVPortgroupPolicy | undefined;
+  /** @since 4.0 */
   "config.policy.blockOverrideAllowed": boolean | undefined;
+  /** @since 4.0 */
   "config.policy.shapingOverrideAllowed": boolean | undefined;
+  /** @since 4.0 */
   "config.policy.vendorConfigOverrideAllowed": boolean | undefined;
+  /** @since 4.0 */
   "config.policy.livePortMovingAllowed": boolean | undefined;
+  /** @since 4.0 */
   "config.policy.portConfigResetAtDisconnect": boolean | undefined;
+  /** @since 5.0 */
   "config.policy.networkResourcePoolOverrideAllowed": boolean | undefined;
+  /** @since 5.5 */
   "config.policy.trafficFilterOverrideAllowed": boolean | undefined;
+  /** @since 4.0 */
   "config.portNameFormat": string | undefined;
+  /** @since 4.0 */
   "config.scope": (MoRef<ManagedKind<"ManagedEntity">>)[] | undefined;
+  /** @since 4.0 */
   "config.vendorSpecificConfig": t.DistributedVirtualSwitchKeyedOpaqueBlob[] | undefined;
+  /** @since 4.0 */
   "config.configVersion": string | undefined;
+  /** @since 5.0 */
   "config.autoExpand": boolean | undefined;
+  /** @since 6.0 */
   "config.vmVnicNetworkResourcePoolKey": string | undefined;
+  /** @since 6.5 */
   "config.uplink": boolean | undefined;
+  /** @since 7.0.0.0 */
   "config.transportZoneUuid": string | undefined;
+  /** @since 7.0.0.0 */
   "config.transportZoneName": string | undefined;
+  /** @since 7.0.0.0 */
   "config.logicalSwitchUuid": string | undefined;
+  /** @since 7.0.0.0 */
   "config.segmentId": string | undefined;
+  /** @since 4.0 */
   "portKeys": string[] | undefined;
 }
 
 export type DistributedVirtualPortgroupPath = keyof DistributedVirtualPortgroupPaths & string;
+
+/** The API version each path of DistributedVirtualPortgroup first works in, for paths newer than the API's first release. */
+export interface DistributedVirtualPortgroupPathSince extends NetworkPathSince {
+  "key": "4.0";
+  "config": "4.0";
+  "config.key": "4.0";
+  "config.name": "4.0";
+  "config.numPorts": "4.0";
+  "config.distributedVirtualSwitch": "4.0";
+  "config.defaultPortConfig": "4.0";
+  "config.defaultPortConfig.blocked": "4.0";
+  "config.defaultPortConfig.blocked.inherited": "4.0";
+  "config.defaultPortConfig.blocked.value": "4.0";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed": "4.1";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed.inherited": "4.1";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed.value": "4.1";
+  "config.defaultPortConfig.inShapingPolicy": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.inherited": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.enabled": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.averageBandwidth": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.peakBandwidth": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.burstSize": "4.0";
+  "config.defaultPortConfig.outShapingPolicy": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.inherited": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.enabled": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.averageBandwidth": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.peakBandwidth": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.burstSize": "4.0";
+  "config.defaultPortConfig.vendorSpecificConfig": "4.0";
+  "config.defaultPortConfig.vendorSpecificConfig.inherited": "4.0";
+  "config.defaultPortConfig.vendorSpecificConfig.keyValue": "4.0";
+  "config.defaultPortConfig.networkResourcePoolKey": "5.0";
+  "config.defaultPortConfig.networkResourcePoolKey.inherited": "5.0";
+  "config.defaultPortConfig.networkResourcePoolKey.value": "5.0";
+  "config.defaultPortConfig.filterPolicy": "5.5";
+  "config.defaultPortConfig.filterPolicy.inherited": "5.5";
+  "config.defaultPortConfig.filterPolicy.filterConfig": "5.5";
+  "config.description": "4.0";
+  "config.type": "4.0";
+  "config.backingType": "7.0.0.0";
+  "config.policy": "4.0";
+  "config.policy.blockOverrideAllowed": "4.0";
+  "config.policy.shapingOverrideAllowed": "4.0";
+  "config.policy.vendorConfigOverrideAllowed": "4.0";
+  "config.policy.livePortMovingAllowed": "4.0";
+  "config.policy.portConfigResetAtDisconnect": "4.0";
+  "config.policy.networkResourcePoolOverrideAllowed": "5.0";
+  "config.policy.trafficFilterOverrideAllowed": "5.5";
+  "config.portNameFormat": "4.0";
+  "config.scope": "4.0";
+  "config.vendorSpecificConfig": "4.0";
+  "config.configVersion": "4.0";
+  "config.autoExpand": "5.0";
+  "config.vmVnicNetworkResourcePoolKey": "6.0";
+  "config.uplink": "6.5";
+  "config.transportZoneUuid": "7.0.0.0";
+  "config.transportZoneName": "7.0.0.0";
+  "config.logicalSwitchUuid": "7.0.0.0";
+  "config.segmentId": "7.0.0.0";
+  "portKeys": "4.0";
+}

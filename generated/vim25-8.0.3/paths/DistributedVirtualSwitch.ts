@@ -2,142 +2,409 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of DistributedVirtualSwitch for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.DistributedVirtualSwitch`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.DistributedVirtualSwitch.html
  */
 export interface DistributedVirtualSwitchPaths extends ManagedEntityPaths {
+  /** @since 4.0 */
   "uuid": string;
+  /** @since 4.0 */
   "capability": t.DVSCapability;
+  /** @since 4.0 */
   "capability.dvsOperationSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.dvPortGroupOperationSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.dvPortOperationSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.compatibleHostComponentProductInfo": t.DistributedVirtualSwitchHostProductSpec[] | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported": t.DVSFeatureCapability | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported.networkResourceManagementSupported": boolean | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported.vmDirectPathGen2Supported": boolean | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported.nicTeamingPolicy": string[] | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported.networkResourcePoolHighShareValue": number | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability": t.DVSNetworkResourceManagementCapability | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability.networkResourceManagementSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability.networkResourcePoolHighShareValue": number | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability.qosSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability.userDefinedNetworkResourcePoolsSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.featuresSupported.networkResourceManagementCapability.networkResourceControlVersion3Supported": boolean | undefined;
+  /** @since 6.7 */
   "capability.featuresSupported.networkResourceManagementCapability.userDefinedInfraTrafficPoolSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.healthCheckCapability": t.DVSHealthCheckCapability | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.rollbackCapability": t.DVSRollbackCapability | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.rollbackCapability.rollbackSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.backupRestoreCapability": t.DVSBackupRestoreCapability | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.backupRestoreCapability.backupRestoreSupported": boolean | undefined;
+  /** @since 5.5 */
   "capability.featuresSupported.networkFilterSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.featuresSupported.macLearningSupported": boolean | undefined;
+  /** @since 4.0 */
   "summary": t.DVSSummary;
+  /** @since 4.0 */
   "summary.name": string | undefined;
+  /** @since 4.0 */
   "summary.uuid": string | undefined;
+  /** @since 4.0 */
   "summary.numPorts": number | undefined;
+  /** @since 4.0 */
   "summary.productInfo": t.DistributedVirtualSwitchProductSpec | undefined;
+  /** @since 4.0 */
   "summary.productInfo.name": string | undefined;
+  /** @since 4.0 */
   "summary.productInfo.vendor": string | undefined;
+  /** @since 4.0 */
   "summary.productInfo.version": string | undefined;
+  /** @since 4.0 */
   "summary.productInfo.build": string | undefined;
+  /** @since 4.0 */
   "summary.productInfo.forwardingClass": string | undefined;
+  /** @since 4.0 */
   "summary.productInfo.bundleId": string | undefined;
+  /** @since 4.0 */
   "summary.productInfo.bundleUrl": string | undefined;
+  /** @since 4.0 */
   "summary.hostMember": (MoRef<ManagedKind<"HostSystem">>)[] | undefined;
+  /** @since 4.0 */
   "summary.vm": (MoRef<ManagedKind<"VirtualMachine">>)[] | undefined;
+  /** @since 4.0 */
   "summary.host": (MoRef<ManagedKind<"HostSystem">>)[] | undefined;
+  /** @since 4.0 */
   "summary.portgroupName": string[] | undefined;
+  /** @since 4.0 */
   "summary.description": string | undefined;
+  /** @since 4.0 */
   "summary.contact": t.DVSContactInfo | undefined;
+  /** @since 4.0 */
   "summary.contact.name": string | undefined;
+  /** @since 4.0 */
   "summary.contact.contact": string | undefined;
+  /** @since 5.5 */
   "summary.numHosts": number | undefined;
+  /** @since 4.0 */
   "config": t.DVSConfigInfo;
+  /** @since 4.0 */
   "config.uuid": string | undefined;
+  /** @since 4.0 */
   "config.name": string | undefined;
+  /** @since 4.0 */
   "config.numStandalonePorts": number | undefined;
+  /** @since 4.0 */
   "config.numPorts": number | undefined;
+  /** @since 4.0 */
   "config.maxPorts": number | undefined;
+  /** @since 4.0 */
   "config.uplinkPortPolicy": t.DVSUplinkPortPolicy | undefined;
+  /** @since 4.0 */
   "config.uplinkPortgroup": (MoRef<ManagedKind<"DistributedVirtualPortgroup">>)[] | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig": t.DVPortSetting | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.blocked": t.BoolPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.blocked.inherited": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.blocked.value": boolean | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed": t.BoolPolicy | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed.inherited": boolean | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed.value": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy": t.DVSTrafficShapingPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.inherited": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.enabled": t.BoolPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.averageBandwidth": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.peakBandwidth": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.inShapingPolicy.burstSize": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy": t.DVSTrafficShapingPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.inherited": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.enabled": t.BoolPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.averageBandwidth": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.peakBandwidth": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.outShapingPolicy.burstSize": t.LongPolicy | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.vendorSpecificConfig": t.DVSVendorSpecificConfig | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.vendorSpecificConfig.inherited": boolean | undefined;
+  /** @since 4.0 */
   "config.defaultPortConfig.vendorSpecificConfig.keyValue": t.DistributedVirtualSwitchKeyedOpaqueBlob[] | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey": t.StringPolicy | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey.inherited": boolean | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey.value": string | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy": t.DvsFilterPolicy | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy.inherited": boolean | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy.filterConfig": t.DvsFilterConfig[] | undefined;
+  /** @since 4.0 */
   "config.host": t.DistributedVirtualSwitchHostMember[] | undefined;
+  /** @since 4.0 */
   "config.productInfo": t.DistributedVirtualSwitchProductSpec | undefined;
+  /** @since 4.0 */
   "config.productInfo.name": string | undefined;
+  /** @since 4.0 */
   "config.productInfo.vendor": string | undefined;
+  /** @since 4.0 */
   "config.productInfo.version": string | undefined;
+  /** @since 4.0 */
   "config.productInfo.build": string | undefined;
+  /** @since 4.0 */
   "config.productInfo.forwardingClass": string | undefined;
+  /** @since 4.0 */
   "config.productInfo.bundleId": string | undefined;
+  /** @since 4.0 */
   "config.productInfo.bundleUrl": string | undefined;
+  /** @since 4.0 */
   "config.targetInfo": t.DistributedVirtualSwitchProductSpec | undefined;
+  /** @since 4.0 */
   "config.targetInfo.name": string | undefined;
+  /** @since 4.0 */
   "config.targetInfo.vendor": string | undefined;
+  /** @since 4.0 */
   "config.targetInfo.version": string | undefined;
+  /** @since 4.0 */
   "config.targetInfo.build": string | undefined;
+  /** @since 4.0 */
   "config.targetInfo.forwardingClass": string | undefined;
+  /** @since 4.0 */
   "config.targetInfo.bundleId": string | undefined;
+  /** @since 4.0 */
   "config.targetInfo.bundleUrl": string | undefined;
+  /** @since 4.0 */
   "config.extensionKey": string | undefined;
+  /** @since 4.0 */
   "config.vendorSpecificConfig": t.DistributedVirtualSwitchKeyedOpaqueBlob[] | undefined;
+  /** @since 4.0 */
   "config.policy": t.DVSPolicy | undefined;
+  /** @since 4.0 */
   "config.policy.autoPreInstallAllowed": boolean | undefined;
+  /** @since 4.0 */
   "config.policy.autoUpgradeAllowed": boolean | undefined;
+  /** @since 4.0 */
   "config.policy.partialUpgradeAllowed": boolean | undefined;
+  /** @since 4.0 */
   "config.description": string | undefined;
+  /** @since 4.0 */
   "config.configVersion": string | undefined;
+  /** @since 4.0 */
   "config.contact": t.DVSContactInfo | undefined;
+  /** @since 4.0 */
   "config.contact.name": string | undefined;
+  /** @since 4.0 */
   "config.contact.contact": string | undefined;
+  /** @since 5.0 */
   "config.switchIpAddress": string | undefined;
+  /** @since 4.0 */
   "config.createTime": Date | undefined;
+  /** @since 4.1 */
   "config.networkResourceManagementEnabled": boolean | undefined;
+  /** @since 5.1 */
   "config.defaultProxySwitchMaxNumPorts": number | undefined;
+  /** @since 5.1 */
   "config.healthCheckConfig": t.DVSHealthCheckConfig[] | undefined;
+  /** @since 6.0 */
   "config.infrastructureTrafficResourceConfig": t.DvsHostInfrastructureTrafficResource[] | undefined;
+  /** @since 6.7 */
   "config.netResourcePoolTrafficResourceConfig": t.DvsHostInfrastructureTrafficResource[] | undefined;
+  /** @since 6.0 */
   "config.networkResourceControlVersion": string | undefined;
+  /** @since 6.0 */
   "config.vmVnicNetworkResourcePool": t.DVSVmVnicNetworkResourcePool[] | undefined;
+  /** @since 6.0 */
   "config.pnicCapacityRatioForReservation": number | undefined;
+  /** @since 4.1 */
   "networkResourcePool": t.DVSNetworkResourcePool[] | undefined;
+  /** @since 4.0 */
   "portgroup": (MoRef<ManagedKind<"DistributedVirtualPortgroup">>)[] | undefined;
+  /** @since 5.1 */
   "runtime": t.DVSRuntimeInfo | undefined;
+  /** @since 5.1 */
   "runtime.hostMemberRuntime": t.HostMemberRuntimeInfo[] | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo": t.DvsResourceRuntimeInfo | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.capacity": number | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.usage": number | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.available": number | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.allocatedResource": t.DvsVnicAllocatedResource[] | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.vmVnicNetworkResourcePoolRuntime": t.DvsVmVnicNetworkResourcePoolRuntimeInfo[] | undefined;
 }
 
 export type DistributedVirtualSwitchPath = keyof DistributedVirtualSwitchPaths & string;
+
+/** The API version each path of DistributedVirtualSwitch first works in, for paths newer than the API's first release. */
+export interface DistributedVirtualSwitchPathSince extends ManagedEntityPathSince {
+  "uuid": "4.0";
+  "capability": "4.0";
+  "capability.dvsOperationSupported": "4.0";
+  "capability.dvPortGroupOperationSupported": "4.0";
+  "capability.dvPortOperationSupported": "4.0";
+  "capability.compatibleHostComponentProductInfo": "4.0";
+  "capability.featuresSupported": "4.1";
+  "capability.featuresSupported.networkResourceManagementSupported": "4.1";
+  "capability.featuresSupported.vmDirectPathGen2Supported": "4.1";
+  "capability.featuresSupported.nicTeamingPolicy": "4.1";
+  "capability.featuresSupported.networkResourcePoolHighShareValue": "4.1";
+  "capability.featuresSupported.networkResourceManagementCapability": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.networkResourceManagementSupported": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.networkResourcePoolHighShareValue": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.qosSupported": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.userDefinedNetworkResourcePoolsSupported": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.networkResourceControlVersion3Supported": "6.0";
+  "capability.featuresSupported.networkResourceManagementCapability.userDefinedInfraTrafficPoolSupported": "6.7";
+  "capability.featuresSupported.healthCheckCapability": "5.1";
+  "capability.featuresSupported.rollbackCapability": "5.1";
+  "capability.featuresSupported.rollbackCapability.rollbackSupported": "5.1";
+  "capability.featuresSupported.backupRestoreCapability": "5.1";
+  "capability.featuresSupported.backupRestoreCapability.backupRestoreSupported": "5.1";
+  "capability.featuresSupported.networkFilterSupported": "5.5";
+  "capability.featuresSupported.macLearningSupported": "6.7";
+  "summary": "4.0";
+  "summary.name": "4.0";
+  "summary.uuid": "4.0";
+  "summary.numPorts": "4.0";
+  "summary.productInfo": "4.0";
+  "summary.productInfo.name": "4.0";
+  "summary.productInfo.vendor": "4.0";
+  "summary.productInfo.version": "4.0";
+  "summary.productInfo.build": "4.0";
+  "summary.productInfo.forwardingClass": "4.0";
+  "summary.productInfo.bundleId": "4.0";
+  "summary.productInfo.bundleUrl": "4.0";
+  "summary.hostMember": "4.0";
+  "summary.vm": "4.0";
+  "summary.host": "4.0";
+  "summary.portgroupName": "4.0";
+  "summary.description": "4.0";
+  "summary.contact": "4.0";
+  "summary.contact.name": "4.0";
+  "summary.contact.contact": "4.0";
+  "summary.numHosts": "5.5";
+  "config": "4.0";
+  "config.uuid": "4.0";
+  "config.name": "4.0";
+  "config.numStandalonePorts": "4.0";
+  "config.numPorts": "4.0";
+  "config.maxPorts": "4.0";
+  "config.uplinkPortPolicy": "4.0";
+  "config.uplinkPortgroup": "4.0";
+  "config.defaultPortConfig": "4.0";
+  "config.defaultPortConfig.blocked": "4.0";
+  "config.defaultPortConfig.blocked.inherited": "4.0";
+  "config.defaultPortConfig.blocked.value": "4.0";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed": "4.1";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed.inherited": "4.1";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed.value": "4.1";
+  "config.defaultPortConfig.inShapingPolicy": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.inherited": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.enabled": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.averageBandwidth": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.peakBandwidth": "4.0";
+  "config.defaultPortConfig.inShapingPolicy.burstSize": "4.0";
+  "config.defaultPortConfig.outShapingPolicy": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.inherited": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.enabled": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.averageBandwidth": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.peakBandwidth": "4.0";
+  "config.defaultPortConfig.outShapingPolicy.burstSize": "4.0";
+  "config.defaultPortConfig.vendorSpecificConfig": "4.0";
+  "config.defaultPortConfig.vendorSpecificConfig.inherited": "4.0";
+  "config.defaultPortConfig.vendorSpecificConfig.keyValue": "4.0";
+  "config.defaultPortConfig.networkResourcePoolKey": "5.0";
+  "config.defaultPortConfig.networkResourcePoolKey.inherited": "5.0";
+  "config.defaultPortConfig.networkResourcePoolKey.value": "5.0";
+  "config.defaultPortConfig.filterPolicy": "5.5";
+  "config.defaultPortConfig.filterPolicy.inherited": "5.5";
+  "config.defaultPortConfig.filterPolicy.filterConfig": "5.5";
+  "config.host": "4.0";
+  "config.productInfo": "4.0";
+  "config.productInfo.name": "4.0";
+  "config.productInfo.vendor": "4.0";
+  "config.productInfo.version": "4.0";
+  "config.productInfo.build": "4.0";
+  "config.productInfo.forwardingClass": "4.0";
+  "config.productInfo.bundleId": "4.0";
+  "config.productInfo.bundleUrl": "4.0";
+  "config.targetInfo": "4.0";
+  "config.targetInfo.name": "4.0";
+  "config.targetInfo.vendor": "4.0";
+  "config.targetInfo.version": "4.0";
+  "config.targetInfo.build": "4.0";
+  "config.targetInfo.forwardingClass": "4.0";
+  "config.targetInfo.bundleId": "4.0";
+  "config.targetInfo.bundleUrl": "4.0";
+  "config.extensionKey": "4.0";
+  "config.vendorSpecificConfig": "4.0";
+  "config.policy": "4.0";
+  "config.policy.autoPreInstallAllowed": "4.0";
+  "config.policy.autoUpgradeAllowed": "4.0";
+  "config.policy.partialUpgradeAllowed": "4.0";
+  "config.description": "4.0";
+  "config.configVersion": "4.0";
+  "config.contact": "4.0";
+  "config.contact.name": "4.0";
+  "config.contact.contact": "4.0";
+  "config.switchIpAddress": "5.0";
+  "config.createTime": "4.0";
+  "config.networkResourceManagementEnabled": "4.1";
+  "config.defaultProxySwitchMaxNumPorts": "5.1";
+  "config.healthCheckConfig": "5.1";
+  "config.infrastructureTrafficResourceConfig": "6.0";
+  "config.netResourcePoolTrafficResourceConfig": "6.7";
+  "config.networkResourceControlVersion": "6.0";
+  "config.vmVnicNetworkResourcePool": "6.0";
+  "config.pnicCapacityRatioForReservation": "6.0";
+  "networkResourcePool": "4.1";
+  "portgroup": "4.0";
+  "runtime": "5.1";
+  "runtime.hostMemberRuntime": "5.1";
+  "runtime.resourceRuntimeInfo": "6.0";
+  "runtime.resourceRuntimeInfo.capacity": "6.0";
+  "runtime.resourceRuntimeInfo.usage": "6.0";
+  "runtime.resourceRuntimeInfo.available": "6.0";
+  "runtime.resourceRuntimeInfo.allocatedResource": "6.0";
+  "runtime.resourceRuntimeInfo.vmVnicNetworkResourcePoolRuntime": "6.0";
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of DistributedVirtualSwitchManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.dvs.DistributedVirtualSwitchManager`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.dvs.DistributedVirtualSwitchManager.html
  */
 export interface DistributedVirtualSwitchManagerPaths {
 }
 
 export type DistributedVirtualSwitchManagerPath = keyof DistributedVirtualSwitchManagerPaths & string;
+
+/** The API version each path of DistributedVirtualSwitchManager first works in, for paths newer than the API's first release. */
+export interface DistributedVirtualSwitchManagerPathSince {
+}

@@ -4,9 +4,17 @@ import type { ManagedKind } from "../managed.js";
 
 /**
  * Property paths of EnvironmentBrowser for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.EnvironmentBrowser`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.EnvironmentBrowser.html
  */
 export interface EnvironmentBrowserPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "datastoreBrowser": MoRef<ManagedKind<"HostDatastoreBrowser">> | undefined;
 }
 
 export type EnvironmentBrowserPath = keyof EnvironmentBrowserPaths & string;
+
+/** The API version each path of EnvironmentBrowser first works in, for paths newer than the API's first release. */
+export interface EnvironmentBrowserPathSince {
+}

@@ -5,41 +5,92 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of EventManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.event.EventManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.event.EventManager.html
  */
 export interface EventManagerPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "description": t.EventDescription;
+  /** @since 2.0 */
   "description.category": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.eventInfo": t.EventDescriptionEventDetail[] | undefined;
+  /** @since 4.0 */
   "description.enumeratedTypes": t.EnumDescription[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "latestEvent": t.Event | undefined;
+  /** @since 2.0 */
   "latestEvent.key": number | undefined;
+  /** @since 2.0 */
   "latestEvent.chainId": number | undefined;
+  /** @since 2.0 */
   "latestEvent.createdTime": Date | undefined;
+  /** @since 2.0 */
   "latestEvent.userName": string | undefined;
+  /** @since 2.0 */
   "latestEvent.datacenter": t.DatacenterEventArgument | undefined;
+  /** @since 2.0 */
   "latestEvent.datacenter.name": string | undefined;
+  /** @since 2.0 */
   "latestEvent.datacenter.datacenter": MoRef<ManagedKind<"Datacenter">> | undefined;
+  /** @since 2.0 */
   "latestEvent.computeResource": t.ComputeResourceEventArgument | undefined;
+  /** @since 2.0 */
   "latestEvent.computeResource.name": string | undefined;
+  /** @since 2.0 */
   "latestEvent.computeResource.computeResource": MoRef<ManagedKind<"ComputeResource">> | undefined;
+  /** @since 2.0 */
   "latestEvent.host": t.HostEventArgument | undefined;
+  /** @since 2.0 */
   "latestEvent.host.name": string | undefined;
+  /** @since 2.0 */
   "latestEvent.host.host": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 2.0 */
   "latestEvent.vm": t.VmEventArgument | undefined;
+  /** @since 2.0 */
   "latestEvent.vm.name": string | undefined;
+  /** @since 2.0 */
   "latestEvent.vm.vm": MoRef<ManagedKind<"VirtualMachine">> | undefined;
+  /** @since 4.0 */
   "latestEvent.ds": t.DatastoreEventArgument | undefined;
+  /** @since 4.0 */
   "latestEvent.ds.name": string | undefined;
+  /** @since 4.0 */
   "latestEvent.ds.datastore": MoRef<ManagedKind<"Datastore">> | undefined;
+  /** @since 4.0 */
   "latestEvent.net": t.NetworkEventArgument | undefined;
+  /** @since 4.0 */
   "latestEvent.net.name": string | undefined;
+  /** @since 4.0 */
   "latestEvent.net.network": MoRef<ManagedKind<"Network">> | undefined;
+  /** @since 4.0 */
   "latestEvent.dvs": t.DvsEventArgument | undefined;
+  /** @since 4.0 */
   "latestEvent.dvs.name": string | undefined;
+  /** @since 4.0 */
   "latestEvent.dvs.dvs": MoRef<ManagedKind<"DistributedVirtualSwitch">> | undefined;
+  /** @since 2.0 */
   "latestEvent.fullFormattedMessage": string | undefined;
+  /** @since 4.0 */
   "latestEvent.changeTag": string | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "maxCollector": number;
 }
 
 export type EventManagerPath = keyof EventManagerPaths & string;
+
+/** The API version each path of EventManager first works in, for paths newer than the API's first release. */
+export interface EventManagerPathSince {
+  "description.enumeratedTypes": "4.0";
+  "latestEvent.ds": "4.0";
+  "latestEvent.ds.name": "4.0";
+  "latestEvent.ds.datastore": "4.0";
+  "latestEvent.net": "4.0";
+  "latestEvent.net.name": "4.0";
+  "latestEvent.net.network": "4.0";
+  "latestEvent.dvs": "4.0";
+  "latestEvent.dvs.name": "4.0";
+  "latestEvent.dvs.dvs": "4.0";
+  "latestEvent.changeTag": "4.0";
+}

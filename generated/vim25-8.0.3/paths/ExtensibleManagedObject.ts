@@ -3,10 +3,21 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of ExtensibleManagedObject for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.ExtensibleManagedObject`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.ExtensibleManagedObject.html
  */
 export interface ExtensibleManagedObjectPaths {
+  /** Privilege: `System.View` @since 2.5 */
   "value": t.CustomFieldValue[] | undefined;
+  /** Privilege: `System.View` @since 2.5 */
   "availableField": t.CustomFieldDef[] | undefined;
 }
 
 export type ExtensibleManagedObjectPath = keyof ExtensibleManagedObjectPaths & string;
+
+/** The API version each path of ExtensibleManagedObject first works in, for paths newer than the API's first release. */
+export interface ExtensibleManagedObjectPathSince {
+  "value": "2.5";
+  "availableField": "2.5";
+}

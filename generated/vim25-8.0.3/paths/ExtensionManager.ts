@@ -3,9 +3,18 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of ExtensionManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.ExtensionManager`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.ExtensionManager.html
  */
 export interface ExtensionManagerPaths {
+  /** Privilege: `System.View` @since 2.5 */
   "extensionList": t.Extension[] | undefined;
 }
 
 export type ExtensionManagerPath = keyof ExtensionManagerPaths & string;
+
+/** The API version each path of ExtensionManager first works in, for paths newer than the API's first release. */
+export interface ExtensionManagerPathSince {
+  "extensionList": "2.5";
+}

@@ -2,9 +2,18 @@
 
 /**
  * Property paths of FailoverClusterConfigurator for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vcha.FailoverClusterConfigurator`
+ * @since 6.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vcha.FailoverClusterConfigurator.html
  */
 export interface FailoverClusterConfiguratorPaths {
+  /** @since 6.5 */
   "disabledConfigureMethod": string[] | undefined;
 }
 
 export type FailoverClusterConfiguratorPath = keyof FailoverClusterConfiguratorPaths & string;
+
+/** The API version each path of FailoverClusterConfigurator first works in, for paths newer than the API's first release. */
+export interface FailoverClusterConfiguratorPathSince {
+  "disabledConfigureMethod": "6.5";
+}

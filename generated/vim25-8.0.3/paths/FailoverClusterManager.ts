@@ -2,9 +2,18 @@
 
 /**
  * Property paths of FailoverClusterManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vcha.FailoverClusterManager`
+ * @since 6.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vcha.FailoverClusterManager.html
  */
 export interface FailoverClusterManagerPaths {
+  /** Privilege: `System.Read` @since 6.5 */
   "disabledClusterMethod": string[] | undefined;
 }
 
 export type FailoverClusterManagerPath = keyof FailoverClusterManagerPaths & string;
+
+/** The API version each path of FailoverClusterManager first works in, for paths newer than the API's first release. */
+export interface FailoverClusterManagerPathSince {
+  "disabledClusterMethod": "6.5";
+}

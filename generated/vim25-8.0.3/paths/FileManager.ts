@@ -2,8 +2,15 @@
 
 /**
  * Property paths of FileManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.FileManager`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.FileManager.html
  */
 export interface FileManagerPaths {
 }
 
 export type FileManagerPath = keyof FileManagerPaths & string;
+
+/** The API version each path of FileManager first works in, for paths newer than the API's first release. */
+export interface FileManagerPathSince {
+}

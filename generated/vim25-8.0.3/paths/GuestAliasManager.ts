@@ -2,8 +2,15 @@
 
 /**
  * Property paths of GuestAliasManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.guest.AliasManager`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.guest.AliasManager.html
  */
 export interface GuestAliasManagerPaths {
 }
 
 export type GuestAliasManagerPath = keyof GuestAliasManagerPaths & string;
+
+/** The API version each path of GuestAliasManager first works in, for paths newer than the API's first release. */
+export interface GuestAliasManagerPathSince {
+}

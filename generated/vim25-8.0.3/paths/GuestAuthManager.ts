@@ -2,8 +2,15 @@
 
 /**
  * Property paths of GuestAuthManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.guest.AuthManager`
+ * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.guest.AuthManager.html
  */
 export interface GuestAuthManagerPaths {
 }
 
 export type GuestAuthManagerPath = keyof GuestAuthManagerPaths & string;
+
+/** The API version each path of GuestAuthManager first works in, for paths newer than the API's first release. */
+export interface GuestAuthManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of GuestFileManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.guest.FileManager`
+ * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.guest.FileManager.html
  */
 export interface GuestFileManagerPaths {
 }
 
 export type GuestFileManagerPath = keyof GuestFileManagerPaths & string;
+
+/** The API version each path of GuestFileManager first works in, for paths newer than the API's first release. */
+export interface GuestFileManagerPathSince {
+}

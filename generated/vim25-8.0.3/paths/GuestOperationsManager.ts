@@ -4,13 +4,30 @@ import type { ManagedKind } from "../managed.js";
 
 /**
  * Property paths of GuestOperationsManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.guest.GuestOperationsManager`
+ * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.guest.GuestOperationsManager.html
  */
 export interface GuestOperationsManagerPaths {
+  /** Privilege: `System.Anonymous` @since 5.0 */
   "authManager": MoRef<ManagedKind<"GuestAuthManager">> | undefined;
+  /** Privilege: `System.Anonymous` @since 5.0 */
   "fileManager": MoRef<ManagedKind<"GuestFileManager">> | undefined;
+  /** Privilege: `System.Anonymous` @since 5.0 */
   "processManager": MoRef<ManagedKind<"GuestProcessManager">> | undefined;
+  /** Privilege: `System.Anonymous` @since 6.0 */
   "guestWindowsRegistryManager": MoRef<ManagedKind<"GuestWindowsRegistryManager">> | undefined;
+  /** Privilege: `System.Anonymous` @since 6.0 */
   "aliasManager": MoRef<ManagedKind<"GuestAliasManager">> | undefined;
 }
 
 export type GuestOperationsManagerPath = keyof GuestOperationsManagerPaths & string;
+
+/** The API version each path of GuestOperationsManager first works in, for paths newer than the API's first release. */
+export interface GuestOperationsManagerPathSince {
+  "authManager": "5.0";
+  "fileManager": "5.0";
+  "processManager": "5.0";
+  "guestWindowsRegistryManager": "6.0";
+  "aliasManager": "6.0";
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of GuestProcessManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.guest.ProcessManager`
+ * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.guest.ProcessManager.html
  */
 export interface GuestProcessManagerPaths {
 }
 
 export type GuestProcessManagerPath = keyof GuestProcessManagerPaths & string;
+
+/** The API version each path of GuestProcessManager first works in, for paths newer than the API's first release. */
+export interface GuestProcessManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of GuestWindowsRegistryManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.guest.WindowsRegistryManager`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.guest.WindowsRegistryManager.html
  */
 export interface GuestWindowsRegistryManagerPaths {
 }
 
 export type GuestWindowsRegistryManagerPath = keyof GuestWindowsRegistryManagerPaths & string;
+
+/** The API version each path of GuestWindowsRegistryManager first works in, for paths newer than the API's first release. */
+export interface GuestWindowsRegistryManagerPathSince {
+}

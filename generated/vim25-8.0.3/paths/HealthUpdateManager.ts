@@ -2,8 +2,15 @@
 
 /**
  * Property paths of HealthUpdateManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.HealthUpdateManager`
+ * @since 6.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.HealthUpdateManager.html
  */
 export interface HealthUpdateManagerPaths {
 }
 
 export type HealthUpdateManagerPath = keyof HealthUpdateManagerPaths & string;
+
+/** The API version each path of HealthUpdateManager first works in, for paths newer than the API's first release. */
+export interface HealthUpdateManagerPathSince {
+}

@@ -2,9 +2,17 @@
 
 /**
  * Property paths of HistoryCollector for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.HistoryCollector`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.HistoryCollector.html
  */
 export interface HistoryCollectorPaths {
+  /** @since 2.0 */
   "filter": unknown;
 }
 
 export type HistoryCollectorPath = keyof HistoryCollectorPaths & string;
+
+/** The API version each path of HistoryCollector first works in, for paths newer than the API's first release. */
+export interface HistoryCollectorPathSince {
+}

@@ -3,9 +3,18 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostAccessManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.HostAccessManager`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.HostAccessManager.html
  */
 export interface HostAccessManagerPaths {
+  /** Privilege: `System.View` @since 6.0 */
   "lockdownMode": t.HostLockdownMode;
 }
 
 export type HostAccessManagerPath = keyof HostAccessManagerPaths & string;
+
+/** The API version each path of HostAccessManager first works in, for paths newer than the API's first release. */
+export interface HostAccessManagerPathSince {
+  "lockdownMode": "6.0";
+}

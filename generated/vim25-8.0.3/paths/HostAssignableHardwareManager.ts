@@ -3,11 +3,24 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostAssignableHardwareManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.AssignableHardwareManager`
+ * @since 7.0.0.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.AssignableHardwareManager.html
  */
 export interface HostAssignableHardwareManagerPaths {
+  /** Privilege: `System.Read` @since 7.0.0.0 */
   "binding": t.HostAssignableHardwareBinding[] | undefined;
+  /** Privilege: `System.Read` @since 7.0.0.0 */
   "config": t.HostAssignableHardwareConfig;
+  /** @since 7.0.0.0 */
   "config.attributeOverride": t.HostAssignableHardwareConfigAttributeOverride[] | undefined;
 }
 
 export type HostAssignableHardwareManagerPath = keyof HostAssignableHardwareManagerPaths & string;
+
+/** The API version each path of HostAssignableHardwareManager first works in, for paths newer than the API's first release. */
+export interface HostAssignableHardwareManagerPathSince {
+  "binding": "7.0.0.0";
+  "config": "7.0.0.0";
+  "config.attributeOverride": "7.0.0.0";
+}

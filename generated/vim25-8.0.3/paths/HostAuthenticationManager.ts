@@ -5,11 +5,24 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostAuthenticationManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.AuthenticationManager`
+ * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.AuthenticationManager.html
  */
 export interface HostAuthenticationManagerPaths {
+  /** @since 4.1 */
   "info": t.HostAuthenticationManagerInfo;
+  /** @since 4.1 */
   "info.authConfig": t.HostAuthenticationStoreInfo[] | undefined;
+  /** @since 4.1 */
   "supportedStore": (MoRef<ManagedKind<"HostAuthenticationStore">>)[];
 }
 
 export type HostAuthenticationManagerPath = keyof HostAuthenticationManagerPaths & string;
+
+/** The API version each path of HostAuthenticationManager first works in, for paths newer than the API's first release. */
+export interface HostAuthenticationManagerPathSince {
+  "info": "4.1";
+  "info.authConfig": "4.1";
+  "supportedStore": "4.1";
+}

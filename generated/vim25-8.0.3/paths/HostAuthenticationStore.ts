@@ -3,10 +3,21 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostAuthenticationStore for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.AuthenticationStore`
+ * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.AuthenticationStore.html
  */
 export interface HostAuthenticationStorePaths {
+  /** @since 4.1 */
   "info": t.HostAuthenticationStoreInfo;
+  /** @since 4.1 */
   "info.enabled": boolean | undefined;
 }
 
 export type HostAuthenticationStorePath = keyof HostAuthenticationStorePaths & string;
+
+/** The API version each path of HostAuthenticationStore first works in, for paths newer than the API's first release. */
+export interface HostAuthenticationStorePathSince {
+  "info": "4.1";
+  "info.enabled": "4.1";
+}

@@ -3,16 +3,31 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostAutoStartManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.AutoStartManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.AutoStartManager.html
  */
 export interface HostAutoStartManagerPaths {
+  /** @since 2.0 */
   "config": t.HostAutoStartManagerConfig;
+  /** @since 2.0 */
   "config.defaults": t.AutoStartDefaults | undefined;
+  /** @since 2.0 */
   "config.defaults.enabled": boolean | undefined;
+  /** @since 2.0 */
   "config.defaults.startDelay": number | undefined;
+  /** @since 2.0 */
   "config.defaults.stopDelay": number | undefined;
+  /** @since 2.0 */
   "config.defaults.waitForHeartbeat": boolean | undefined;
+  /** @since 2.0 */
   "config.defaults.stopAction": string | undefined;
+  /** @since 2.0 */
   "config.powerInfo": t.AutoStartPowerInfo[] | undefined;
 }
 
 export type HostAutoStartManagerPath = keyof HostAutoStartManagerPaths & string;
+
+/** The API version each path of HostAutoStartManager first works in, for paths newer than the API's first release. */
+export interface HostAutoStartManagerPathSince {
+}

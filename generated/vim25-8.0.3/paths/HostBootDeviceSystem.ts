@@ -2,8 +2,15 @@
 
 /**
  * Property paths of HostBootDeviceSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.BootDeviceSystem`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.BootDeviceSystem.html
  */
 export interface HostBootDeviceSystemPaths {
 }
 
 export type HostBootDeviceSystemPath = keyof HostBootDeviceSystemPaths & string;
+
+/** The API version each path of HostBootDeviceSystem first works in, for paths newer than the API's first release. */
+export interface HostBootDeviceSystemPathSince {
+}

@@ -3,9 +3,18 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostCacheConfigurationManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.CacheConfigurationManager`
+ * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.CacheConfigurationManager.html
  */
 export interface HostCacheConfigurationManagerPaths {
+  /** Privilege: `Host.Config.AdvancedConfig` @since 5.0 */
   "cacheConfigurationInfo": t.HostCacheConfigurationInfo[] | undefined;
 }
 
 export type HostCacheConfigurationManagerPath = keyof HostCacheConfigurationManagerPaths & string;
+
+/** The API version each path of HostCacheConfigurationManager first works in, for paths newer than the API's first release. */
+export interface HostCacheConfigurationManagerPathSince {
+  "cacheConfigurationInfo": "5.0";
+}

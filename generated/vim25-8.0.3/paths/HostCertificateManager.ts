@@ -3,15 +3,36 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostCertificateManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.CertificateManager`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.CertificateManager.html
  */
 export interface HostCertificateManagerPaths {
+  /** Privilege: `Certificate.Manage` @since 6.0 */
   "certificateInfo": t.HostCertificateManagerCertificateInfo;
+  /** @since 8.0.1.0 */
   "certificateInfo.kind": string | undefined;
+  /** @since 6.0 */
   "certificateInfo.issuer": string | undefined;
+  /** @since 6.0 */
   "certificateInfo.notBefore": Date | undefined;
+  /** @since 6.0 */
   "certificateInfo.notAfter": Date | undefined;
+  /** @since 6.0 */
   "certificateInfo.subject": string | undefined;
+  /** @since 6.0 */
   "certificateInfo.status": string | undefined;
 }
 
 export type HostCertificateManagerPath = keyof HostCertificateManagerPaths & string;
+
+/** The API version each path of HostCertificateManager first works in, for paths newer than the API's first release. */
+export interface HostCertificateManagerPathSince {
+  "certificateInfo": "6.0";
+  "certificateInfo.kind": "8.0.1.0";
+  "certificateInfo.issuer": "6.0";
+  "certificateInfo.notBefore": "6.0";
+  "certificateInfo.notAfter": "6.0";
+  "certificateInfo.subject": "6.0";
+  "certificateInfo.status": "6.0";
+}

@@ -5,10 +5,19 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostDatastoreBrowser for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.DatastoreBrowser`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.DatastoreBrowser.html
  */
 export interface HostDatastoreBrowserPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "datastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
+  /** @since 2.0 */
   "supportedType": t.FileQuery[] | undefined;
 }
 
 export type HostDatastoreBrowserPath = keyof HostDatastoreBrowserPaths & string;
+
+/** The API version each path of HostDatastoreBrowser first works in, for paths newer than the API's first release. */
+export interface HostDatastoreBrowserPathSince {
+}

@@ -5,14 +5,32 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostDatastoreSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.DatastoreSystem`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.DatastoreSystem.html
  */
 export interface HostDatastoreSystemPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "datastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
+  /** @since 2.5 */
   "capabilities": t.HostDatastoreSystemCapabilities;
+  /** @since 2.5 */
   "capabilities.nfsMountCreationRequired": boolean | undefined;
+  /** @since 2.5 */
   "capabilities.nfsMountCreationSupported": boolean | undefined;
+  /** @since 2.5 */
   "capabilities.localDatastoreSupported": boolean | undefined;
+  /** @since 4.0 */
   "capabilities.vmfsExtentExpansionSupported": boolean | undefined;
 }
 
 export type HostDatastoreSystemPath = keyof HostDatastoreSystemPaths & string;
+
+/** The API version each path of HostDatastoreSystem first works in, for paths newer than the API's first release. */
+export interface HostDatastoreSystemPathSince {
+  "capabilities": "2.5";
+  "capabilities.nfsMountCreationRequired": "2.5";
+  "capabilities.nfsMountCreationSupported": "2.5";
+  "capabilities.localDatastoreSupported": "2.5";
+  "capabilities.vmfsExtentExpansionSupported": "4.0";
+}

@@ -3,32 +3,87 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostDateTimeSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.DateTimeSystem`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.DateTimeSystem.html
  */
 export interface HostDateTimeSystemPaths {
+  /** Privilege: `System.Read` @since 2.5 */
   "dateTimeInfo": t.HostDateTimeInfo;
+  /** @since 2.5 */
   "dateTimeInfo.timeZone": t.HostDateTimeSystemTimeZone | undefined;
+  /** @since 2.5 */
   "dateTimeInfo.timeZone.key": string | undefined;
+  /** @since 2.5 */
   "dateTimeInfo.timeZone.name": string | undefined;
+  /** @since 2.5 */
   "dateTimeInfo.timeZone.description": string | undefined;
+  /** @since 2.5 */
   "dateTimeInfo.timeZone.gmtOffset": number | undefined;
+  /** @since 7.0.0.0 */
   "dateTimeInfo.systemClockProtocol": string | undefined;
+  /** @since 2.5 */
   "dateTimeInfo.ntpConfig": t.HostNtpConfig | undefined;
+  /** @since 2.5 */
   "dateTimeInfo.ntpConfig.server": string[] | undefined;
+  /** @since 6.0 */
   "dateTimeInfo.ntpConfig.configFile": string[] | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.ptpConfig": t.HostPtpConfig | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.ptpConfig.domain": number | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.ptpConfig.port": t.HostPtpConfigPtpPort[] | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.enabled": boolean | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.disableEvents": boolean | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.disableFallback": boolean | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.inFallbackState": boolean | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.serviceSync": boolean | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.lastSyncTime": Date | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.remoteNtpServer": string | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.ntpRunTime": number | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.ptpRunTime": number | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.ntpDuration": string | undefined;
+  /** @since 7.0.3.0 */
   "dateTimeInfo.ptpDuration": string | undefined;
 }
 
 export type HostDateTimeSystemPath = keyof HostDateTimeSystemPaths & string;
+
+/** The API version each path of HostDateTimeSystem first works in, for paths newer than the API's first release. */
+export interface HostDateTimeSystemPathSince {
+  "dateTimeInfo": "2.5";
+  "dateTimeInfo.timeZone": "2.5";
+  "dateTimeInfo.timeZone.key": "2.5";
+  "dateTimeInfo.timeZone.name": "2.5";
+  "dateTimeInfo.timeZone.description": "2.5";
+  "dateTimeInfo.timeZone.gmtOffset": "2.5";
+  "dateTimeInfo.systemClockProtocol": "7.0.0.0";
+  "dateTimeInfo.ntpConfig": "2.5";
+  "dateTimeInfo.ntpConfig.server": "2.5";
+  "dateTimeInfo.ntpConfig.configFile": "6.0";
+  "dateTimeInfo.ptpConfig": "7.0.3.0";
+  "dateTimeInfo.ptpConfig.domain": "7.0.3.0";
+  "dateTimeInfo.ptpConfig.port": "7.0.3.0";
+  "dateTimeInfo.enabled": "7.0.3.0";
+  "dateTimeInfo.disableEvents": "7.0.3.0";
+  "dateTimeInfo.disableFallback": "7.0.3.0";
+  "dateTimeInfo.inFallbackState": "7.0.3.0";
+  "dateTimeInfo.serviceSync": "7.0.3.0";
+  "dateTimeInfo.lastSyncTime": "7.0.3.0";
+  "dateTimeInfo.remoteNtpServer": "7.0.3.0";
+  "dateTimeInfo.ntpRunTime": "7.0.3.0";
+  "dateTimeInfo.ptpRunTime": "7.0.3.0";
+  "dateTimeInfo.ntpDuration": "7.0.3.0";
+  "dateTimeInfo.ptpDuration": "7.0.3.0";
+}

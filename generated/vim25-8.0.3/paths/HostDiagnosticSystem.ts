@@ -3,15 +3,29 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostDiagnosticSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.DiagnosticSystem`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.DiagnosticSystem.html
  */
 export interface HostDiagnosticSystemPaths {
+  /** @since 2.0 */
   "activePartition": t.HostDiagnosticPartition | undefined;
+  /** @since 2.0 */
   "activePartition.storageType": string | undefined;
+  /** @since 2.0 */
   "activePartition.diagnosticType": string | undefined;
+  /** @since 2.0 */
   "activePartition.slots": number | undefined;
+  /** @since 2.0 */
   "activePartition.id": t.HostScsiDiskPartition | undefined;
+  /** @since 2.0 */
   "activePartition.id.diskName": string | undefined;
+  /** @since 2.0 */
   "activePartition.id.partition": number | undefined;
 }
 
 export type HostDiagnosticSystemPath = keyof HostDiagnosticSystemPaths & string;
+
+/** The API version each path of HostDiagnosticSystem first works in, for paths newer than the API's first release. */
+export interface HostDiagnosticSystemPathSince {
+}

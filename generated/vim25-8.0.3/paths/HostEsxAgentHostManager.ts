@@ -5,11 +5,24 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostEsxAgentHostManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.EsxAgentHostManager`
+ * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.EsxAgentHostManager.html
  */
 export interface HostEsxAgentHostManagerPaths {
+  /** Privilege: `Host.Config.Settings` @since 5.0 */
   "configInfo": t.HostEsxAgentHostManagerConfigInfo;
+  /** @since 5.0 */
   "configInfo.agentVmDatastore": MoRef<ManagedKind<"Datastore">> | undefined;
+  /** @since 5.0 */
   "configInfo.agentVmNetwork": MoRef<ManagedKind<"Network">> | undefined;
 }
 
 export type HostEsxAgentHostManagerPath = keyof HostEsxAgentHostManagerPaths & string;
+
+/** The API version each path of HostEsxAgentHostManager first works in, for paths newer than the API's first release. */
+export interface HostEsxAgentHostManagerPathSince {
+  "configInfo": "5.0";
+  "configInfo.agentVmDatastore": "5.0";
+  "configInfo.agentVmNetwork": "5.0";
+}

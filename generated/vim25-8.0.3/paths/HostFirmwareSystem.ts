@@ -2,8 +2,15 @@
 
 /**
  * Property paths of HostFirmwareSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.FirmwareSystem`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.FirmwareSystem.html
  */
 export interface HostFirmwareSystemPaths {
 }
 
 export type HostFirmwareSystemPath = keyof HostFirmwareSystemPaths & string;
+
+/** The API version each path of HostFirmwareSystem first works in, for paths newer than the API's first release. */
+export interface HostFirmwareSystemPathSince {
+}

@@ -3,16 +3,39 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostHealthStatusSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.HealthStatusSystem`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.HealthStatusSystem.html
  */
 export interface HostHealthStatusSystemPaths {
+  /** @since 2.5 */
   "runtime": t.HealthSystemRuntime;
+  /** @since 2.5 */
   "runtime.systemHealthInfo": t.HostSystemHealthInfo | undefined;
+  /** @since 2.5 */
   "runtime.systemHealthInfo.numericSensorInfo": t.HostNumericSensorInfo[] | undefined;
+  /** @since 2.5 */
   "runtime.hardwareStatusInfo": t.HostHardwareStatusInfo | undefined;
+  /** @since 2.5 */
   "runtime.hardwareStatusInfo.memoryStatusInfo": t.HostHardwareElementInfo[] | undefined;
+  /** @since 2.5 */
   "runtime.hardwareStatusInfo.cpuStatusInfo": t.HostHardwareElementInfo[] | undefined;
+  /** @since 2.5 */
   "runtime.hardwareStatusInfo.storageStatusInfo": t.HostStorageElementInfo[] | undefined;
+  /** @since 8.0.0.1 */
   "runtime.hardwareStatusInfo.dpuStatusInfo": t.DpuStatusInfo[] | undefined;
 }
 
 export type HostHealthStatusSystemPath = keyof HostHealthStatusSystemPaths & string;
+
+/** The API version each path of HostHealthStatusSystem first works in, for paths newer than the API's first release. */
+export interface HostHealthStatusSystemPathSince {
+  "runtime": "2.5";
+  "runtime.systemHealthInfo": "2.5";
+  "runtime.systemHealthInfo.numericSensorInfo": "2.5";
+  "runtime.hardwareStatusInfo": "2.5";
+  "runtime.hardwareStatusInfo.memoryStatusInfo": "2.5";
+  "runtime.hardwareStatusInfo.cpuStatusInfo": "2.5";
+  "runtime.hardwareStatusInfo.storageStatusInfo": "2.5";
+  "runtime.hardwareStatusInfo.dpuStatusInfo": "8.0.0.1";
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of HostImageConfigManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.ImageConfigManager`
+ * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.ImageConfigManager.html
  */
 export interface HostImageConfigManagerPaths {
 }
 
 export type HostImageConfigManagerPath = keyof HostImageConfigManagerPaths & string;
+
+/** The API version each path of HostImageConfigManager first works in, for paths newer than the API's first release. */
+export interface HostImageConfigManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of HostKernelModuleSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.KernelModuleSystem`
+ * @since 2.5u2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.KernelModuleSystem.html
  */
 export interface HostKernelModuleSystemPaths {
 }
 
 export type HostKernelModuleSystemPath = keyof HostKernelModuleSystemPaths & string;
+
+/** The API version each path of HostKernelModuleSystem first works in, for paths newer than the API's first release. */
+export interface HostKernelModuleSystemPathSince {
+}

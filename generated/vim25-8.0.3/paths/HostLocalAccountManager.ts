@@ -2,8 +2,15 @@
 
 /**
  * Property paths of HostLocalAccountManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.LocalAccountManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.LocalAccountManager.html
  */
 export interface HostLocalAccountManagerPaths {
 }
 
 export type HostLocalAccountManagerPath = keyof HostLocalAccountManagerPaths & string;
+
+/** The API version each path of HostLocalAccountManager first works in, for paths newer than the API's first release. */
+export interface HostLocalAccountManagerPathSince {
+}

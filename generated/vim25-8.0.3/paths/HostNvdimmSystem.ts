@@ -3,25 +3,66 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostNvdimmSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.NvdimmSystem`
+ * @since 6.7
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.NvdimmSystem.html
  */
 export interface HostNvdimmSystemPaths {
+  /** Privilege: `Host.Config.Nvdimm` @since 6.7 */
   "nvdimmSystemInfo": t.NvdimmSystemInfo;
+  /** @since 6.7 */
   "nvdimmSystemInfo.summary": t.NvdimmSummary | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.summary.numDimms": number | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.summary.healthStatus": string | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.summary.totalCapacity": number | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.summary.persistentCapacity": number | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.summary.blockCapacity": number | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.summary.availableCapacity": number | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.summary.numInterleavesets": number | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.summary.numNamespaces": number | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.dimms": number[] | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.dimmInfo": t.NvdimmDimmInfo[] | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.interleaveSet": number[] | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.iSetInfo": t.NvdimmInterleaveSetInfo[] | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.namespace": t.NvdimmGuid[] | undefined;
+  /** @since 6.7 */
   "nvdimmSystemInfo.nsInfo": t.NvdimmNamespaceInfo[] | undefined;
+  /** @since 6.7.1 */
   "nvdimmSystemInfo.nsDetails": t.NvdimmNamespaceDetails[] | undefined;
 }
 
 export type HostNvdimmSystemPath = keyof HostNvdimmSystemPaths & string;
+
+/** The API version each path of HostNvdimmSystem first works in, for paths newer than the API's first release. */
+export interface HostNvdimmSystemPathSince {
+  "nvdimmSystemInfo": "6.7";
+  "nvdimmSystemInfo.summary": "6.7";
+  "nvdimmSystemInfo.summary.numDimms": "6.7";
+  "nvdimmSystemInfo.summary.healthStatus": "6.7";
+  "nvdimmSystemInfo.summary.totalCapacity": "6.7";
+  "nvdimmSystemInfo.summary.persistentCapacity": "6.7";
+  "nvdimmSystemInfo.summary.blockCapacity": "6.7";
+  "nvdimmSystemInfo.summary.availableCapacity": "6.7";
+  "nvdimmSystemInfo.summary.numInterleavesets": "6.7";
+  "nvdimmSystemInfo.summary.numNamespaces": "6.7";
+  "nvdimmSystemInfo.dimms": "6.7";
+  "nvdimmSystemInfo.dimmInfo": "6.7";
+  "nvdimmSystemInfo.interleaveSet": "6.7";
+  "nvdimmSystemInfo.iSetInfo": "6.7";
+  "nvdimmSystemInfo.namespace": "6.7";
+  "nvdimmSystemInfo.nsInfo": "6.7";
+  "nvdimmSystemInfo.nsDetails": "6.7.1";
+}

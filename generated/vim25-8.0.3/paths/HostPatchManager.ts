@@ -2,8 +2,15 @@
 
 /**
  * Property paths of HostPatchManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.PatchManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.PatchManager.html
  */
 export interface HostPatchManagerPaths {
 }
 
 export type HostPatchManagerPath = keyof HostPatchManagerPaths & string;
+
+/** The API version each path of HostPatchManager first works in, for paths newer than the API's first release. */
+export interface HostPatchManagerPathSince {
+}

@@ -3,16 +3,39 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostPowerSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.PowerSystem`
+ * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.PowerSystem.html
  */
 export interface HostPowerSystemPaths {
+  /** Privilege: `System.Read` @since 4.1 */
   "capability": t.PowerSystemCapability;
+  /** @since 4.1 */
   "capability.availablePolicy": t.HostPowerPolicy[] | undefined;
+  /** Privilege: `System.Read` @since 4.1 */
   "info": t.PowerSystemInfo;
+  /** @since 4.1 */
   "info.currentPolicy": t.HostPowerPolicy | undefined;
+  /** @since 4.1 */
   "info.currentPolicy.key": number | undefined;
+  /** @since 4.1 */
   "info.currentPolicy.name": string | undefined;
+  /** @since 4.1 */
   "info.currentPolicy.shortName": string | undefined;
+  /** @since 4.1 */
   "info.currentPolicy.description": string | undefined;
 }
 
 export type HostPowerSystemPath = keyof HostPowerSystemPaths & string;
+
+/** The API version each path of HostPowerSystem first works in, for paths newer than the API's first release. */
+export interface HostPowerSystemPathSince {
+  "capability": "4.1";
+  "capability.availablePolicy": "4.1";
+  "info": "4.1";
+  "info.currentPolicy": "4.1";
+  "info.currentPolicy.key": "4.1";
+  "info.currentPolicy.name": "4.1";
+  "info.currentPolicy.shortName": "4.1";
+  "info.currentPolicy.description": "4.1";
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of HostSpecificationManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.profile.host.HostSpecificationManager`
+ * @since 6.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.profile.host.HostSpecificationManager.html
  */
 export interface HostSpecificationManagerPaths {
 }
 
 export type HostSpecificationManagerPath = keyof HostSpecificationManagerPaths & string;
+
+/** The API version each path of HostSpecificationManager first works in, for paths newer than the API's first release. */
+export interface HostSpecificationManagerPathSince {
+}

@@ -3,23 +3,60 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostVFlashManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.VFlashManager`
+ * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.VFlashManager.html
  */
 export interface HostVFlashManagerPaths {
+  /** @since 5.5 */
   "vFlashConfigInfo": t.HostVFlashManagerVFlashConfigInfo | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo": t.HostVFlashManagerVFlashResourceConfigInfo | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo.vffs": t.HostVffsVolume | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.type": string | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.name": string | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.capacity": number | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.majorVersion": number | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.version": string | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.uuid": string | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.extent": t.HostScsiDiskPartition[] | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashResourceConfigInfo.capacity": number | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashCacheConfigInfo": t.HostVFlashManagerVFlashCacheConfigInfo | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashCacheConfigInfo.vFlashModuleConfigOption": t.HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption[] | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashCacheConfigInfo.defaultVFlashModule": string | undefined;
+  /** @since 5.5 */
   "vFlashConfigInfo.vFlashCacheConfigInfo.swapCacheReservationInGB": number | undefined;
 }
 
 export type HostVFlashManagerPath = keyof HostVFlashManagerPaths & string;
+
+/** The API version each path of HostVFlashManager first works in, for paths newer than the API's first release. */
+export interface HostVFlashManagerPathSince {
+  "vFlashConfigInfo": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo.vffs": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.type": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.name": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.capacity": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.majorVersion": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.version": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.uuid": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo.vffs.extent": "5.5";
+  "vFlashConfigInfo.vFlashResourceConfigInfo.capacity": "5.5";
+  "vFlashConfigInfo.vFlashCacheConfigInfo": "5.5";
+  "vFlashConfigInfo.vFlashCacheConfigInfo.vFlashModuleConfigOption": "5.5";
+  "vFlashConfigInfo.vFlashCacheConfigInfo.defaultVFlashModule": "5.5";
+  "vFlashConfigInfo.vFlashCacheConfigInfo.swapCacheReservationInGB": "5.5";
+}

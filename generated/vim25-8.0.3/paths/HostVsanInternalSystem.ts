@@ -2,8 +2,15 @@
 
 /**
  * Property paths of HostVsanInternalSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.VsanInternalSystem`
+ * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.VsanInternalSystem.html
  */
 export interface HostVsanInternalSystemPaths {
 }
 
 export type HostVsanInternalSystemPath = keyof HostVsanInternalSystemPaths & string;
+
+/** The API version each path of HostVsanInternalSystem first works in, for paths newer than the API's first release. */
+export interface HostVsanInternalSystemPathSince {
+}

@@ -5,24 +5,63 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HostVsanSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.VsanSystem`
+ * @since 5.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.VsanSystem.html
  */
 export interface HostVsanSystemPaths {
+  /** Privilege: `System.Read` @since 5.5 */
   "config": t.VsanHostConfigInfo;
+  /** @since 5.5 */
   "config.enabled": boolean | undefined;
+  /** @since 5.5 */
   "config.hostSystem": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 5.5 */
   "config.clusterInfo": t.VsanHostConfigInfoClusterInfo | undefined;
+  /** @since 5.5 */
   "config.clusterInfo.uuid": string | undefined;
+  /** @since 5.5 */
   "config.clusterInfo.nodeUuid": string | undefined;
+  /** @since 5.5 */
   "config.storageInfo": t.VsanHostConfigInfoStorageInfo | undefined;
+  /** @since 5.5 */
   "config.storageInfo.autoClaimStorage": boolean | undefined;
+  /** @since 5.5 */
   "config.storageInfo.diskMapping": t.VsanHostDiskMapping[] | undefined;
+  /** @since 6.0 */
   "config.storageInfo.diskMapInfo": t.VsanHostDiskMapInfo[] | undefined;
+  /** @since 6.0 */
   "config.storageInfo.checksumEnabled": boolean | undefined;
+  /** @since 5.5 */
   "config.networkInfo": t.VsanHostConfigInfoNetworkInfo | undefined;
+  /** @since 5.5 */
   "config.networkInfo.port": t.VsanHostConfigInfoNetworkInfoPortConfig[] | undefined;
+  /** @since 6.0 */
   "config.faultDomainInfo": t.VsanHostFaultDomainInfo | undefined;
+  /** @since 6.0 */
   "config.faultDomainInfo.name": string | undefined;
+  /** @since 8.0.0.1 */
   "config.vsanEsaEnabled": boolean | undefined;
 }
 
 export type HostVsanSystemPath = keyof HostVsanSystemPaths & string;
+
+/** The API version each path of HostVsanSystem first works in, for paths newer than the API's first release. */
+export interface HostVsanSystemPathSince {
+  "config": "5.5";
+  "config.enabled": "5.5";
+  "config.hostSystem": "5.5";
+  "config.clusterInfo": "5.5";
+  "config.clusterInfo.uuid": "5.5";
+  "config.clusterInfo.nodeUuid": "5.5";
+  "config.storageInfo": "5.5";
+  "config.storageInfo.autoClaimStorage": "5.5";
+  "config.storageInfo.diskMapping": "5.5";
+  "config.storageInfo.diskMapInfo": "6.0";
+  "config.storageInfo.checksumEnabled": "6.0";
+  "config.networkInfo": "5.5";
+  "config.networkInfo.port": "5.5";
+  "config.faultDomainInfo": "6.0";
+  "config.faultDomainInfo.name": "6.0";
+  "config.vsanEsaEnabled": "8.0.0.1";
+}

@@ -5,27 +5,72 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of HttpNfcLease for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.HttpNfcLease`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.HttpNfcLease.html
  */
 export interface HttpNfcLeasePaths {
+  /** @since 4.0 */
   "initializeProgress": number;
+  /** @since 6.7 */
   "transferProgress": number;
+  /** @since 6.7 */
   "mode": string;
+  /** @since 6.7 */
   "capabilities": t.HttpNfcLeaseCapabilities;
+  /** @since 6.7 */
   "capabilities.pullModeSupported": boolean | undefined;
+  /** @since 6.7 */
   "capabilities.corsSupported": boolean | undefined;
+  /** @since 4.0 */
   "info": t.HttpNfcLeaseInfo | undefined;
+  /** @since 4.0 */
   "info.lease": MoRef<ManagedKind<"HttpNfcLease">> | undefined;
+  /** @since 4.0 */
   "info.entity": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** @since 4.0 */
   "info.deviceUrl": t.HttpNfcLeaseDeviceUrl[] | undefined;
+  /** @since 4.0 */
   "info.totalDiskCapacityInKB": number | undefined;
+  /** @since 4.0 */
   "info.leaseTimeout": number | undefined;
+  /** @since 4.1 */
   "info.hostMap": t.HttpNfcLeaseDatastoreLeaseInfo[] | undefined;
+  /** @since 4.0 */
   "state": t.HttpNfcLeaseState;
+  /** @since 4.0 */
   "error": t.LocalizedMethodFault | undefined;
+  /** @since 4.0 */
   "error.fault": t.MethodFault | undefined;
+  /** @since 4.0 */
   "error.fault.faultCause": t.LocalizedMethodFault | undefined;
+  /** @since 4.0 */
   "error.fault.faultMessage": t.LocalizableMessage[] | undefined;
+  /** @since 4.0 */
   "error.localizedMessage": string | undefined;
 }
 
 export type HttpNfcLeasePath = keyof HttpNfcLeasePaths & string;
+
+/** The API version each path of HttpNfcLease first works in, for paths newer than the API's first release. */
+export interface HttpNfcLeasePathSince {
+  "initializeProgress": "4.0";
+  "transferProgress": "6.7";
+  "mode": "6.7";
+  "capabilities": "6.7";
+  "capabilities.pullModeSupported": "6.7";
+  "capabilities.corsSupported": "6.7";
+  "info": "4.0";
+  "info.lease": "4.0";
+  "info.entity": "4.0";
+  "info.deviceUrl": "4.0";
+  "info.totalDiskCapacityInKB": "4.0";
+  "info.leaseTimeout": "4.0";
+  "info.hostMap": "4.1";
+  "state": "4.0";
+  "error": "4.0";
+  "error.fault": "4.0";
+  "error.fault.faultCause": "4.0";
+  "error.fault.faultMessage": "4.0";
+  "error.localizedMessage": "4.0";
+}

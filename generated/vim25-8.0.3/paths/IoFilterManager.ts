@@ -2,8 +2,15 @@
 
 /**
  * Property paths of IoFilterManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.IoFilterManager`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.IoFilterManager.html
  */
 export interface IoFilterManagerPaths {
 }
 
 export type IoFilterManagerPath = keyof IoFilterManagerPaths & string;
+
+/** The API version each path of IoFilterManager first works in, for paths newer than the API's first release. */
+export interface IoFilterManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of IpPoolManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.IpPoolManager`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.IpPoolManager.html
  */
 export interface IpPoolManagerPaths {
 }
 
 export type IpPoolManagerPath = keyof IpPoolManagerPaths & string;
+
+/** The API version each path of IpPoolManager first works in, for paths newer than the API's first release. */
+export interface IpPoolManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of IscsiManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.IscsiManager`
+ * @since 5.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.IscsiManager.html
  */
 export interface IscsiManagerPaths {
 }
 
 export type IscsiManagerPath = keyof IscsiManagerPaths & string;
+
+/** The API version each path of IscsiManager first works in, for paths newer than the API's first release. */
+export interface IscsiManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of LicenseAssignmentManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.LicenseAssignmentManager`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.LicenseAssignmentManager.html
  */
 export interface LicenseAssignmentManagerPaths {
 }
 
 export type LicenseAssignmentManagerPath = keyof LicenseAssignmentManagerPaths & string;
+
+/** The API version each path of LicenseAssignmentManager first works in, for paths newer than the API's first release. */
+export interface LicenseAssignmentManagerPathSince {
+}

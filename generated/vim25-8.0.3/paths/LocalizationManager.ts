@@ -3,9 +3,18 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of LocalizationManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.LocalizationManager`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.LocalizationManager.html
  */
 export interface LocalizationManagerPaths {
+  /** Privilege: `System.View` @since 4.0 */
   "catalog": t.LocalizationManagerMessageCatalog[] | undefined;
 }
 
 export type LocalizationManagerPath = keyof LocalizationManagerPaths & string;
+
+/** The API version each path of LocalizationManager first works in, for paths newer than the API's first release. */
+export interface LocalizationManagerPathSince {
+  "catalog": "4.0";
+}

@@ -2,26 +2,49 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of ManagedEntity for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.ManagedEntity`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.ManagedEntity.html
  */
 export interface ManagedEntityPaths extends ExtensibleManagedObjectPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "parent": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "customValue": t.CustomFieldValue[] | undefined;
+  /** @since 2.0 */
   "overallStatus": t.ManagedEntityStatus;
+  /** @since 2.0 */
   "configStatus": t.ManagedEntityStatus;
+  /** @since 2.0 */
   "configIssue": t.Event[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "effectiveRole": number[] | undefined;
+  /** @since 2.0 */
   "permission": t.Permission[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "name": string;
+  /** @since 2.0 */
   "disabledMethod": string[] | undefined;
+  /** @since 2.0 */
   "recentTask": (MoRef<ManagedKind<"Task">>)[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "declaredAlarmState": t.AlarmState[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "triggeredAlarmState": t.AlarmState[] | undefined;
+  /** Privilege: `System.Read` @since 4.0 */
   "alarmActionsEnabled": boolean | undefined;
+  /** Privilege: `System.View` @since 4.0 */
   "tag": t.Tag[] | undefined;
 }
 
 export type ManagedEntityPath = keyof ManagedEntityPaths & string;
+
+/** The API version each path of ManagedEntity first works in, for paths newer than the API's first release. */
+export interface ManagedEntityPathSince extends ExtensibleManagedObjectPathSince {
+  "alarmActionsEnabled": "4.0";
+  "tag": "4.0";
+}

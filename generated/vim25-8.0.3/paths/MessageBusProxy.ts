@@ -2,8 +2,15 @@
 
 /**
  * Property paths of MessageBusProxy for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.host.MessageBusProxy`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.host.MessageBusProxy.html
  */
 export interface MessageBusProxyPaths {
 }
 
 export type MessageBusProxyPath = keyof MessageBusProxyPaths & string;
+
+/** The API version each path of MessageBusProxy first works in, for paths newer than the API's first release. */
+export interface MessageBusProxyPathSince {
+}

@@ -2,20 +2,37 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of Network for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.Network`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.Network.html
  */
 export interface NetworkPaths extends ManagedEntityPaths {
+  /** @since 2.0 */
   "summary": t.NetworkSummary;
+  /** @since 2.0 */
   "summary.network": MoRef<ManagedKind<"Network">> | undefined;
+  /** @since 2.0 */
   "summary.name": string | undefined;
+  /** @since 2.0 */
   "summary.accessible": boolean | undefined;
+  /** @since 4.0 */
   "summary.ipPoolName": string | undefined;
+  /** @since 5.1 */
   "summary.ipPoolId": number | undefined;
+  /** @since 2.0 */
   "host": (MoRef<ManagedKind<"HostSystem">>)[] | undefined;
+  /** @since 2.0 */
   "vm": (MoRef<ManagedKind<"VirtualMachine">>)[] | undefined;
 }
 
 export type NetworkPath = keyof NetworkPaths & string;
+
+/** The API version each path of Network first works in, for paths newer than the API's first release. */
+export interface NetworkPathSince extends ManagedEntityPathSince {
+  "summary.ipPoolName": "4.0";
+  "summary.ipPoolId": "5.1";
+}

@@ -3,10 +3,19 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of OptionManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.option.OptionManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.option.OptionManager.html
  */
 export interface OptionManagerPaths {
+  /** @since 2.0 */
   "supportedOption": t.OptionDef[] | undefined;
+  /** @since 2.0 */
   "setting": t.OptionValue[] | undefined;
 }
 
 export type OptionManagerPath = keyof OptionManagerPaths & string;
+
+/** The API version each path of OptionManager first works in, for paths newer than the API's first release. */
+export interface OptionManagerPathSince {
+}

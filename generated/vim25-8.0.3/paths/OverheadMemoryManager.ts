@@ -2,8 +2,15 @@
 
 /**
  * Property paths of OverheadMemoryManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.OverheadMemoryManager`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.OverheadMemoryManager.html
  */
 export interface OverheadMemoryManagerPaths {
 }
 
 export type OverheadMemoryManagerPath = keyof OverheadMemoryManagerPaths & string;
+
+/** The API version each path of OverheadMemoryManager first works in, for paths newer than the API's first release. */
+export interface OverheadMemoryManagerPathSince {
+}

@@ -3,10 +3,21 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of OvfManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.OvfManager`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.OvfManager.html
  */
 export interface OvfManagerPaths {
+  /** Privilege: `System.View` @since 5.1 */
   "ovfImportOption": t.OvfOptionInfo[] | undefined;
+  /** Privilege: `System.View` @since 5.1 */
   "ovfExportOption": t.OvfOptionInfo[] | undefined;
 }
 
 export type OvfManagerPath = keyof OvfManagerPaths & string;
+
+/** The API version each path of OvfManager first works in, for paths newer than the API's first release. */
+export interface OvfManagerPathSince {
+  "ovfImportOption": "5.1";
+  "ovfExportOption": "5.1";
+}

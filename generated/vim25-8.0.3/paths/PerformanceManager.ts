@@ -3,13 +3,25 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of PerformanceManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.PerformanceManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.PerformanceManager.html
  */
 export interface PerformanceManagerPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "description": t.PerformanceDescription;
+  /** @since 2.0 */
   "description.counterType": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.statsType": t.ElementDescription[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "historicalInterval": t.PerfInterval[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "perfCounter": t.PerfCounterInfo[] | undefined;
 }
 
 export type PerformanceManagerPath = keyof PerformanceManagerPaths & string;
+
+/** The API version each path of PerformanceManager first works in, for paths newer than the API's first release. */
+export interface PerformanceManagerPathSince {
+}

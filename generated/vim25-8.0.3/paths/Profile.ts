@@ -5,19 +5,48 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of Profile for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.profile.Profile`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.profile.Profile.html
  */
 export interface ProfilePaths {
+  /** Privilege: `Profile.Edit` @since 4.0 */
   "config": t.ProfileConfigInfo;
+  /** @since 4.0 */
   "config.name": string | undefined;
+  /** @since 4.0 */
   "config.annotation": string | undefined;
+  /** @since 4.0 */
   "config.enabled": boolean | undefined;
+  /** @since 4.0 */
   "description": t.ProfileDescription | undefined;
+  /** @since 4.0 */
   "description.section": t.ProfileDescriptionSection[] | undefined;
+  /** @since 4.0 */
   "name": string;
+  /** @since 4.0 */
   "createdTime": Date;
+  /** @since 4.0 */
   "modifiedTime": Date;
+  /** @since 4.0 */
   "entity": (MoRef<ManagedKind<"ManagedEntity">>)[] | undefined;
+  /** @since 4.0 */
   "complianceStatus": string;
 }
 
 export type ProfilePath = keyof ProfilePaths & string;
+
+/** The API version each path of Profile first works in, for paths newer than the API's first release. */
+export interface ProfilePathSince {
+  "config": "4.0";
+  "config.name": "4.0";
+  "config.annotation": "4.0";
+  "config.enabled": "4.0";
+  "description": "4.0";
+  "description.section": "4.0";
+  "name": "4.0";
+  "createdTime": "4.0";
+  "modifiedTime": "4.0";
+  "entity": "4.0";
+  "complianceStatus": "4.0";
+}

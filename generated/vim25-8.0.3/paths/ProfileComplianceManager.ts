@@ -2,8 +2,15 @@
 
 /**
  * Property paths of ProfileComplianceManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.profile.ComplianceManager`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.profile.ComplianceManager.html
  */
 export interface ProfileComplianceManagerPaths {
 }
 
 export type ProfileComplianceManagerPath = keyof ProfileComplianceManagerPaths & string;
+
+/** The API version each path of ProfileComplianceManager first works in, for paths newer than the API's first release. */
+export interface ProfileComplianceManagerPathSince {
+}

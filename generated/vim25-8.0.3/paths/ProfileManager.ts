@@ -4,9 +4,18 @@ import type { ManagedKind } from "../managed.js";
 
 /**
  * Property paths of ProfileManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.profile.ProfileManager`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.profile.ProfileManager.html
  */
 export interface ProfileManagerPaths {
+  /** Privilege: `Profile.View` @since 4.0 */
   "profile": (MoRef<ManagedKind<"Profile">>)[] | undefined;
 }
 
 export type ProfileManagerPath = keyof ProfileManagerPaths & string;
+
+/** The API version each path of ProfileManager first works in, for paths newer than the API's first release. */
+export interface ProfileManagerPathSince {
+  "profile": "4.0";
+}

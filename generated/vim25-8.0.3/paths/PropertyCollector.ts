@@ -4,9 +4,17 @@ import type { ManagedKind } from "../managed.js";
 
 /**
  * Property paths of PropertyCollector for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vmodl.query.PropertyCollector`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.query.PropertyCollector.html
  */
 export interface PropertyCollectorPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "filter": (MoRef<ManagedKind<"PropertyFilter">>)[] | undefined;
 }
 
 export type PropertyCollectorPath = keyof PropertyCollectorPaths & string;
+
+/** The API version each path of PropertyCollector first works in, for paths newer than the API's first release. */
+export interface PropertyCollectorPathSince {
+}

@@ -3,13 +3,26 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of PropertyFilter for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vmodl.query.PropertyCollector.Filter`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.query.PropertyCollector.Filter.html
  */
 export interface PropertyFilterPaths {
+  /** @since 2.0 */
   "spec": t.PropertyFilterSpec;
+  /** @since 2.0 */
   "spec.propSet": t.PropertySpec[] | undefined;
+  /** @since 2.0 */
   "spec.objectSet": t.ObjectSpec[] | undefined;
+  /** @since 4.1 */
   "spec.reportMissingObjectsInResults": boolean | undefined;
+  /** @since 2.0 */
   "partialUpdates": boolean;
 }
 
 export type PropertyFilterPath = keyof PropertyFilterPaths & string;
+
+/** The API version each path of PropertyFilter first works in, for paths newer than the API's first release. */
+export interface PropertyFilterPathSince {
+  "spec.reportMissingObjectsInResults": "4.1";
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of ResourcePlanningManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.ResourcePlanningManager`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.ResourcePlanningManager.html
  */
 export interface ResourcePlanningManagerPaths {
 }
 
 export type ResourcePlanningManagerPath = keyof ResourcePlanningManagerPaths & string;
+
+/** The API version each path of ResourcePlanningManager first works in, for paths newer than the API's first release. */
+export interface ResourcePlanningManagerPathSince {
+}

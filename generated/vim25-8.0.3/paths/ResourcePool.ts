@@ -2,108 +2,237 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of ResourcePool for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.ResourcePool`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.ResourcePool.html
  */
 export interface ResourcePoolPaths extends ManagedEntityPaths {
+  /** @since 2.0 */
   "summary": t.ResourcePoolSummary;
+  /** @since 2.0 */
   "summary.name": string | undefined;
+  /** @since 2.0 */
   "summary.config": t.ResourceConfigSpec | undefined;
+  /** @since 2.0 */
   "summary.config.entity": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** @since 2.0 */
   "summary.config.changeVersion": string | undefined;
+  /** @since 2.0 */
   "summary.config.lastModified": Date | undefined;
+  /** @since 2.0 */
   "summary.config.cpuAllocation": t.ResourceAllocationInfo | undefined;
+  /** @since 2.0 */
   "summary.config.cpuAllocation.reservation": number | undefined;
+  /** @since 2.0 */
   "summary.config.cpuAllocation.expandableReservation": boolean | undefined;
+  /** @since 2.0 */
   "summary.config.cpuAllocation.limit": number | undefined;
+  /** @since 2.0 */
   "summary.config.cpuAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.5 */
   "summary.config.cpuAllocation.overheadLimit": number | undefined;
+  /** @since 2.0 */
   "summary.config.memoryAllocation": t.ResourceAllocationInfo | undefined;
+  /** @since 2.0 */
   "summary.config.memoryAllocation.reservation": number | undefined;
+  /** @since 2.0 */
   "summary.config.memoryAllocation.expandableReservation": boolean | undefined;
+  /** @since 2.0 */
   "summary.config.memoryAllocation.limit": number | undefined;
+  /** @since 2.0 */
   "summary.config.memoryAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.5 */
   "summary.config.memoryAllocation.overheadLimit": number | undefined;
+  /** @since 7.0.0.0 */
   "summary.config.scaleDescendantsShares": string | undefined;
+  /** @since 2.0 */
   "summary.runtime": t.ResourcePoolRuntimeInfo | undefined;
+  /** @since 2.0 */
   "summary.runtime.memory": t.ResourcePoolResourceUsage | undefined;
+  /** @since 2.0 */
   "summary.runtime.memory.reservationUsed": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.memory.reservationUsedForVm": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.memory.unreservedForPool": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.memory.unreservedForVm": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.memory.overallUsage": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.memory.maxUsage": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.cpu": t.ResourcePoolResourceUsage | undefined;
+  /** @since 2.0 */
   "summary.runtime.cpu.reservationUsed": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.cpu.reservationUsedForVm": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.cpu.unreservedForPool": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.cpu.unreservedForVm": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.cpu.overallUsage": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.cpu.maxUsage": number | undefined;
+  /** @since 2.0 */
   "summary.runtime.overallStatus": t.ManagedEntityStatus | undefined;
+  /** @since 7.0.0.0 */
   "summary.runtime.sharesScalable": string | undefined;
+  /** @since 4.0 */
   "summary.quickStats": t.ResourcePoolQuickStats | undefined;
+  /** @since 4.0 */
   "summary.quickStats.overallCpuUsage": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.overallCpuDemand": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.guestMemoryUsage": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.hostMemoryUsage": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.distributedCpuEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.distributedMemoryEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.staticCpuEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.staticMemoryEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.privateMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.sharedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.swappedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.balloonedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.overheadMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.consumedOverheadMemory": number | undefined;
+  /** @since 4.1 */
   "summary.quickStats.compressedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.configuredMemoryMB": number | undefined;
+  /** @since 2.0 */
   "runtime": t.ResourcePoolRuntimeInfo;
+  /** @since 2.0 */
   "runtime.memory": t.ResourcePoolResourceUsage | undefined;
+  /** @since 2.0 */
   "runtime.memory.reservationUsed": number | undefined;
+  /** @since 2.0 */
   "runtime.memory.reservationUsedForVm": number | undefined;
+  /** @since 2.0 */
   "runtime.memory.unreservedForPool": number | undefined;
+  /** @since 2.0 */
   "runtime.memory.unreservedForVm": number | undefined;
+  /** @since 2.0 */
   "runtime.memory.overallUsage": number | undefined;
+  /** @since 2.0 */
   "runtime.memory.maxUsage": number | undefined;
+  /** @since 2.0 */
   "runtime.cpu": t.ResourcePoolResourceUsage | undefined;
+  /** @since 2.0 */
   "runtime.cpu.reservationUsed": number | undefined;
+  /** @since 2.0 */
   "runtime.cpu.reservationUsedForVm": number | undefined;
+  /** @since 2.0 */
   "runtime.cpu.unreservedForPool": number | undefined;
+  /** @since 2.0 */
   "runtime.cpu.unreservedForVm": number | undefined;
+  /** @since 2.0 */
   "runtime.cpu.overallUsage": number | undefined;
+  /** @since 2.0 */
   "runtime.cpu.maxUsage": number | undefined;
+  /** @since 2.0 */
   "runtime.overallStatus": t.ManagedEntityStatus | undefined;
+  /** @since 7.0.0.0 */
   "runtime.sharesScalable": string | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "owner": MoRef<ManagedKind<"ComputeResource">>;
+  /** Privilege: `System.View` @since 2.0 */
   "resourcePool": (MoRef<ManagedKind<"ResourcePool">>)[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "vm": (MoRef<ManagedKind<"VirtualMachine">>)[] | undefined;
+  /** @since 2.0 */
   "config": t.ResourceConfigSpec;
+  /** @since 2.0 */
   "config.entity": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** @since 2.0 */
   "config.changeVersion": string | undefined;
+  /** @since 2.0 */
   "config.lastModified": Date | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation": t.ResourceAllocationInfo | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.reservation": number | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.expandableReservation": boolean | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.limit": number | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.shares.shares": number | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.cpuAllocation.overheadLimit": number | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation": t.ResourceAllocationInfo | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.reservation": number | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.expandableReservation": boolean | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.limit": number | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.shares.shares": number | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.memoryAllocation.overheadLimit": number | undefined;
+  /** @since 7.0.0.0 */
   "config.scaleDescendantsShares": string | undefined;
+  /** Privilege: `System.View` @since 7.0.0.0 */
   "namespace": string | undefined;
+  /** @since 2.0 */
   "childConfiguration": t.ResourceConfigSpec[] | undefined;
 }
 
 export type ResourcePoolPath = keyof ResourcePoolPaths & string;
+
+/** The API version each path of ResourcePool first works in, for paths newer than the API's first release. */
+export interface ResourcePoolPathSince extends ManagedEntityPathSince {
+  "summary.config.cpuAllocation.overheadLimit": "2.5";
+  "summary.config.memoryAllocation.overheadLimit": "2.5";
+  "summary.config.scaleDescendantsShares": "7.0.0.0";
+  "summary.runtime.sharesScalable": "7.0.0.0";
+  "summary.quickStats": "4.0";
+  "summary.quickStats.overallCpuUsage": "4.0";
+  "summary.quickStats.overallCpuDemand": "4.0";
+  "summary.quickStats.guestMemoryUsage": "4.0";
+  "summary.quickStats.hostMemoryUsage": "4.0";
+  "summary.quickStats.distributedCpuEntitlement": "4.0";
+  "summary.quickStats.distributedMemoryEntitlement": "4.0";
+  "summary.quickStats.staticCpuEntitlement": "4.0";
+  "summary.quickStats.staticMemoryEntitlement": "4.0";
+  "summary.quickStats.privateMemory": "4.0";
+  "summary.quickStats.sharedMemory": "4.0";
+  "summary.quickStats.swappedMemory": "4.0";
+  "summary.quickStats.balloonedMemory": "4.0";
+  "summary.quickStats.overheadMemory": "4.0";
+  "summary.quickStats.consumedOverheadMemory": "4.0";
+  "summary.quickStats.compressedMemory": "4.1";
+  "summary.configuredMemoryMB": "4.0";
+  "runtime.sharesScalable": "7.0.0.0";
+  "config.cpuAllocation.overheadLimit": "2.5";
+  "config.memoryAllocation.overheadLimit": "2.5";
+  "config.scaleDescendantsShares": "7.0.0.0";
+  "namespace": "7.0.0.0";
+}

@@ -2,37 +2,72 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of ScheduledTask for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.scheduler.ScheduledTask`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.scheduler.ScheduledTask.html
  */
 export interface ScheduledTaskPaths extends ExtensibleManagedObjectPaths {
+  /** @since 2.0 */
   "info": t.ScheduledTaskInfo;
+  /** @since 2.0 */
   "info.name": string | undefined;
+  /** @since 2.0 */
   "info.description": string | undefined;
+  /** @since 2.0 */
   "info.enabled": boolean | undefined;
+  /** @since 2.0 */
   "info.scheduler": t.TaskScheduler | undefined;
+  /** @since 2.0 */
   "info.scheduler.activeTime": Date | undefined;
+  /** @since 2.0 */
   "info.scheduler.expireTime": Date | undefined;
+  /** @since 2.0 */
   "info.action": t.Action | undefined;
+  /** @since 2.0 */
   "info.notification": string | undefined;
+  /** @since 2.0 */
   "info.scheduledTask": MoRef<ManagedKind<"ScheduledTask">> | undefined;
+  /** @since 2.0 */
   "info.entity": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** @since 2.0 */
   "info.lastModifiedTime": Date | undefined;
+  /** @since 2.0 */
   "info.lastModifiedUser": string | undefined;
+  /** @since 2.0 */
   "info.nextRunTime": Date | undefined;
+  /** @since 2.0 */
   "info.prevRunTime": Date | undefined;
+  /** @since 2.0 */
   "info.state": t.TaskInfoState | undefined;
+  /** @since 2.0 */
   "info.error": t.LocalizedMethodFault | undefined;
+  /** @since 2.0 */
   "info.error.fault": t.MethodFault | undefined;
+  /** @since 4.0 */
   "info.error.fault.faultCause": t.LocalizedMethodFault | undefined;
+  /** @since 4.0 */
   "info.error.fault.faultMessage": t.LocalizableMessage[] | undefined;
+  /** @since 2.0 */
   "info.error.localizedMessage": string | undefined;
+  /** @since 2.0 */
   "info.result": unknown | undefined;
+  /** @since 2.0 */
   "info.progress": number | undefined;
+  /** @since 2.0 */
   "info.activeTask": MoRef<ManagedKind<"Task">> | undefined;
+  /** @since 4.0 */
   "info.taskObject": MoRef | undefined;
 }
 
 export type ScheduledTaskPath = keyof ScheduledTaskPaths & string;
+
+/** The API version each path of ScheduledTask first works in, for paths newer than the API's first release. */
+export interface ScheduledTaskPathSince extends ExtensibleManagedObjectPathSince {
+  "info.error.fault.faultCause": "4.0";
+  "info.error.fault.faultMessage": "4.0";
+  "info.taskObject": "4.0";
+}

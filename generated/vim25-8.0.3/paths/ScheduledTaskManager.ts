@@ -5,15 +5,29 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of ScheduledTaskManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.scheduler.ScheduledTaskManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.scheduler.ScheduledTaskManager.html
  */
 export interface ScheduledTaskManagerPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "scheduledTask": (MoRef<ManagedKind<"ScheduledTask">>)[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "description": t.ScheduledTaskDescription;
+  /** @since 2.0 */
   "description.action": t.TypeDescription[] | undefined;
+  /** @since 2.0 */
   "description.schedulerInfo": t.ScheduledTaskDetail[] | undefined;
+  /** @since 2.0 */
   "description.state": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.dayOfWeek": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.weekOfMonth": t.ElementDescription[] | undefined;
 }
 
 export type ScheduledTaskManagerPath = keyof ScheduledTaskManagerPaths & string;
+
+/** The API version each path of ScheduledTaskManager first works in, for paths newer than the API's first release. */
+export interface ScheduledTaskManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of SearchIndex for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.SearchIndex`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.SearchIndex.html
  */
 export interface SearchIndexPaths {
 }
 
 export type SearchIndexPath = keyof SearchIndexPaths & string;
+
+/** The API version each path of SearchIndex first works in, for paths newer than the API's first release. */
+export interface SearchIndexPathSince {
+}

@@ -5,91 +5,230 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of ServiceInstance for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.ServiceInstance`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.ServiceInstance.html
  */
 export interface ServiceInstancePaths {
+  /** Privilege: `System.View` @since 2.0 */
   "serverClock": Date;
+  /** Privilege: `System.View` @since 2.0 */
   "capability": t.Capability;
+  /** @since 2.0 */
   "capability.provisioningSupported": boolean | undefined;
+  /** @since 2.0 */
   "capability.multiHostSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.userShellAccessSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.supportedEVCMode": t.EVCMode[] | undefined;
+  /** @since 7.0.1.0 */
   "capability.supportedEVCGraphicsMode": t.FeatureEVCMode[] | undefined;
+  /** @since 5.1 */
   "capability.networkBackupAndRestoreSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.ftDrsWithoutEvcSupported": boolean | undefined;
+  /** @since 6.7.1 */
   "capability.hciWorkflowSupported": boolean | undefined;
+  /** @since 6.8.7 */
   "capability.computePolicyVersion": number | undefined;
+  /** @since 7.0.0.0 */
   "capability.clusterPlacementSupported": boolean | undefined;
+  /** @since 7.0.0.0 */
   "capability.lifecycleManagementSupported": boolean | undefined;
+  /** @since 7.0.2.0 */
   "capability.hostSeedingSupported": boolean | undefined;
+  /** @since 7.0.0.0 */
   "capability.scalableSharesSupported": boolean | undefined;
+  /** @since 7.0.1.1 */
   "capability.hadcsSupported": boolean | undefined;
+  /** @since 7.0.3.1 */
   "capability.configMgmtSupported": boolean | undefined;
+  /** Privilege: `System.Anonymous` @since 2.0 */
   "content": t.ServiceContent;
+  /** @since 2.0 */
   "content.rootFolder": MoRef<ManagedKind<"Folder">> | undefined;
+  /** @since 2.0 */
   "content.propertyCollector": MoRef<ManagedKind<"PropertyCollector">> | undefined;
+  /** @since 2.5 */
   "content.viewManager": MoRef<ManagedKind<"ViewManager">> | undefined;
+  /** @since 2.0 */
   "content.about": t.AboutInfo | undefined;
+  /** @since 2.0 */
   "content.about.name": string | undefined;
+  /** @since 2.0 */
   "content.about.fullName": string | undefined;
+  /** @since 2.0 */
   "content.about.vendor": string | undefined;
+  /** @since 2.0 */
   "content.about.version": string | undefined;
+  /** @since 7.0.2.0 */
   "content.about.patchLevel": string | undefined;
+  /** @since 2.0 */
   "content.about.build": string | undefined;
+  /** @since 2.0 */
   "content.about.localeVersion": string | undefined;
+  /** @since 2.0 */
   "content.about.localeBuild": string | undefined;
+  /** @since 2.0 */
   "content.about.osType": string | undefined;
+  /** @since 2.0 */
   "content.about.productLineId": string | undefined;
+  /** @since 2.0 */
   "content.about.apiType": string | undefined;
+  /** @since 2.0 */
   "content.about.apiVersion": string | undefined;
+  /** @since 4.0 */
   "content.about.instanceUuid": string | undefined;
+  /** @since 4.0 */
   "content.about.licenseProductName": string | undefined;
+  /** @since 4.0 */
   "content.about.licenseProductVersion": string | undefined;
+  /** @since 2.0 */
   "content.setting": MoRef<ManagedKind<"OptionManager">> | undefined;
+  /** @since 2.0 */
   "content.userDirectory": MoRef<ManagedKind<"UserDirectory">> | undefined;
+  /** @since 2.0 */
   "content.sessionManager": MoRef<ManagedKind<"SessionManager">> | undefined;
+  /** @since 2.0 */
   "content.authorizationManager": MoRef<ManagedKind<"AuthorizationManager">> | undefined;
+  /** @since 5.1 */
   "content.serviceManager": MoRef<ManagedKind<"ServiceManager">> | undefined;
+  /** @since 2.0 */
   "content.perfManager": MoRef<ManagedKind<"PerformanceManager">> | undefined;
+  /** @since 2.0 */
   "content.scheduledTaskManager": MoRef<ManagedKind<"ScheduledTaskManager">> | undefined;
+  /** @since 2.0 */
   "content.alarmManager": MoRef<ManagedKind<"AlarmManager">> | undefined;
+  /** @since 2.0 */
   "content.eventManager": MoRef<ManagedKind<"EventManager">> | undefined;
+  /** @since 2.0 */
   "content.taskManager": MoRef<ManagedKind<"TaskManager">> | undefined;
+  /** @since 2.5 */
   "content.extensionManager": MoRef<ManagedKind<"ExtensionManager">> | undefined;
+  /** @since 2.0 */
   "content.customizationSpecManager": MoRef<ManagedKind<"CustomizationSpecManager">> | undefined;
+  /** @since 6.8.7 */
   "content.guestCustomizationManager": MoRef<ManagedKind<"VirtualMachineGuestCustomizationManager">> | undefined;
+  /** @since 2.0 */
   "content.customFieldsManager": MoRef<ManagedKind<"CustomFieldsManager">> | undefined;
+  /** @since 2.0 */
   "content.accountManager": MoRef<ManagedKind<"HostLocalAccountManager">> | undefined;
+  /** @since 2.0 */
   "content.diagnosticManager": MoRef<ManagedKind<"DiagnosticManager">> | undefined;
+  /** @since 2.0 */
   "content.licenseManager": MoRef<ManagedKind<"LicenseManager">> | undefined;
+  /** @since 2.0 */
   "content.searchIndex": MoRef<ManagedKind<"SearchIndex">> | undefined;
+  /** @since 2.5 */
   "content.fileManager": MoRef<ManagedKind<"FileManager">> | undefined;
+  /** @since 5.5 */
   "content.datastoreNamespaceManager": MoRef<ManagedKind<"DatastoreNamespaceManager">> | undefined;
+  /** @since 2.5 */
   "content.virtualDiskManager": MoRef<ManagedKind<"VirtualDiskManager">> | undefined;
+  /** @since 2.5 */
   "content.virtualizationManager": MoRef<ManagedKind<"VirtualizationManager">> | undefined;
+  /** @since 4.0 */
   "content.snmpSystem": MoRef<ManagedKind<"HostSnmpSystem">> | undefined;
+  /** @since 4.0 */
   "content.vmProvisioningChecker": MoRef<ManagedKind<"VirtualMachineProvisioningChecker">> | undefined;
+  /** @since 4.0 */
   "content.vmCompatibilityChecker": MoRef<ManagedKind<"VirtualMachineCompatibilityChecker">> | undefined;
+  /** @since 4.0 */
   "content.ovfManager": MoRef<ManagedKind<"OvfManager">> | undefined;
+  /** @since 4.0 */
   "content.ipPoolManager": MoRef<ManagedKind<"IpPoolManager">> | undefined;
+  /** @since 4.0 */
   "content.dvSwitchManager": MoRef<ManagedKind<"DistributedVirtualSwitchManager">> | undefined;
+  /** @since 4.0 */
   "content.hostProfileManager": MoRef<ManagedKind<"HostProfileManager">> | undefined;
+  /** @since 4.0 */
   "content.clusterProfileManager": MoRef<ManagedKind<"ClusterProfileManager">> | undefined;
+  /** @since 4.0 */
   "content.complianceManager": MoRef<ManagedKind<"ProfileComplianceManager">> | undefined;
+  /** @since 4.0 */
   "content.localizationManager": MoRef<ManagedKind<"LocalizationManager">> | undefined;
+  /** @since 4.1 */
   "content.storageResourceManager": MoRef<ManagedKind<"StorageResourceManager">> | undefined;
+  /** @since 5.0 */
   "content.guestOperationsManager": MoRef<ManagedKind<"GuestOperationsManager">> | undefined;
+  /** @since 6.0 */
   "content.overheadMemoryManager": MoRef<ManagedKind<"OverheadMemoryManager">> | undefined;
+  /** @since 6.0 */
   "content.certificateManager": MoRef<ManagedKind<"CertificateManager">> | undefined;
+  /** @since 6.0 */
   "content.ioFilterManager": MoRef<ManagedKind<"IoFilterManager">> | undefined;
+  /** @since 6.5 */
   "content.vStorageObjectManager": MoRef<ManagedKind<"VStorageObjectManagerBase">> | undefined;
+  /** @since 6.5 */
   "content.hostSpecManager": MoRef<ManagedKind<"HostSpecificationManager">> | undefined;
+  /** @since 6.5 */
   "content.cryptoManager": MoRef<ManagedKind<"CryptoManager">> | undefined;
+  /** @since 6.5 */
   "content.healthUpdateManager": MoRef<ManagedKind<"HealthUpdateManager">> | undefined;
+  /** @since 6.5 */
   "content.failoverClusterConfigurator": MoRef<ManagedKind<"FailoverClusterConfigurator">> | undefined;
+  /** @since 6.5 */
   "content.failoverClusterManager": MoRef<ManagedKind<"FailoverClusterManager">> | undefined;
+  /** @since 6.9.1 */
   "content.tenantManager": MoRef<ManagedKind<"TenantTenantManager">> | undefined;
+  /** @since 7.0.0.0 */
   "content.siteInfoManager": MoRef<ManagedKind<"SiteInfoManager">> | undefined;
+  /** @since 6.7.2 */
   "content.storageQueryManager": MoRef<ManagedKind<"StorageQueryManager">> | undefined;
 }
 
 export type ServiceInstancePath = keyof ServiceInstancePaths & string;
+
+/** The API version each path of ServiceInstance first works in, for paths newer than the API's first release. */
+export interface ServiceInstancePathSince {
+  "capability.userShellAccessSupported": "2.5";
+  "capability.supportedEVCMode": "4.0";
+  "capability.supportedEVCGraphicsMode": "7.0.1.0";
+  "capability.networkBackupAndRestoreSupported": "5.1";
+  "capability.ftDrsWithoutEvcSupported": "6.7";
+  "capability.hciWorkflowSupported": "6.7.1";
+  "capability.computePolicyVersion": "6.8.7";
+  "capability.clusterPlacementSupported": "7.0.0.0";
+  "capability.lifecycleManagementSupported": "7.0.0.0";
+  "capability.hostSeedingSupported": "7.0.2.0";
+  "capability.scalableSharesSupported": "7.0.0.0";
+  "capability.hadcsSupported": "7.0.1.1";
+  "capability.configMgmtSupported": "7.0.3.1";
+  "content.viewManager": "2.5";
+  "content.about.patchLevel": "7.0.2.0";
+  "content.about.instanceUuid": "4.0";
+  "content.about.licenseProductName": "4.0";
+  "content.about.licenseProductVersion": "4.0";
+  "content.serviceManager": "5.1";
+  "content.extensionManager": "2.5";
+  "content.guestCustomizationManager": "6.8.7";
+  "content.fileManager": "2.5";
+  "content.datastoreNamespaceManager": "5.5";
+  "content.virtualDiskManager": "2.5";
+  "content.virtualizationManager": "2.5";
+  "content.snmpSystem": "4.0";
+  "content.vmProvisioningChecker": "4.0";
+  "content.vmCompatibilityChecker": "4.0";
+  "content.ovfManager": "4.0";
+  "content.ipPoolManager": "4.0";
+  "content.dvSwitchManager": "4.0";
+  "content.hostProfileManager": "4.0";
+  "content.clusterProfileManager": "4.0";
+  "content.complianceManager": "4.0";
+  "content.localizationManager": "4.0";
+  "content.storageResourceManager": "4.1";
+  "content.guestOperationsManager": "5.0";
+  "content.overheadMemoryManager": "6.0";
+  "content.certificateManager": "6.0";
+  "content.ioFilterManager": "6.0";
+  "content.vStorageObjectManager": "6.5";
+  "content.hostSpecManager": "6.5";
+  "content.cryptoManager": "6.5";
+  "content.healthUpdateManager": "6.5";
+  "content.failoverClusterConfigurator": "6.5";
+  "content.failoverClusterManager": "6.5";
+  "content.tenantManager": "6.9.1";
+  "content.siteInfoManager": "7.0.0.0";
+  "content.storageQueryManager": "6.7.2";
+}

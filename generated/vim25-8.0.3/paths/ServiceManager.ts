@@ -3,9 +3,18 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of ServiceManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.ServiceManager`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.ServiceManager.html
  */
 export interface ServiceManagerPaths {
+  /** Privilege: `Global.ServiceManagers` @since 2.5 */
   "service": t.ServiceManagerServiceInfo[] | undefined;
 }
 
 export type ServiceManagerPath = keyof ServiceManagerPaths & string;
+
+/** The API version each path of ServiceManager first works in, for paths newer than the API's first release. */
+export interface ServiceManagerPathSince {
+  "service": "2.5";
+}

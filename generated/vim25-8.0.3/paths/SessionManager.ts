@@ -3,25 +3,53 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of SessionManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.SessionManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.SessionManager.html
  */
 export interface SessionManagerPaths {
+  /** Privilege: `Sessions.TerminateSession` @since 2.0 */
   "sessionList": t.UserSession[] | undefined;
+  /** Privilege: `System.Anonymous` @since 2.0 */
   "currentSession": t.UserSession | undefined;
+  /** @since 2.0 */
   "currentSession.key": string | undefined;
+  /** @since 2.0 */
   "currentSession.userName": string | undefined;
+  /** @since 2.0 */
   "currentSession.fullName": string | undefined;
+  /** @since 2.0 */
   "currentSession.loginTime": Date | undefined;
+  /** @since 2.0 */
   "currentSession.lastActiveTime": Date | undefined;
+  /** @since 2.0 */
   "currentSession.locale": string | undefined;
+  /** @since 2.0 */
   "currentSession.messageLocale": string | undefined;
+  /** @since 5.0 */
   "currentSession.extensionSession": boolean | undefined;
+  /** @since 5.1 */
   "currentSession.ipAddress": string | undefined;
+  /** @since 5.1 */
   "currentSession.userAgent": string | undefined;
+  /** @since 5.1 */
   "currentSession.callCount": number | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "message": string | undefined;
+  /** Privilege: `System.Anonymous` @since 2.0 */
   "messageLocaleList": string[] | undefined;
+  /** Privilege: `System.Anonymous` @since 2.0 */
   "supportedLocaleList": string[] | undefined;
+  /** Privilege: `System.Anonymous` @since 2.0 */
   "defaultLocale": string;
 }
 
 export type SessionManagerPath = keyof SessionManagerPaths & string;
+
+/** The API version each path of SessionManager first works in, for paths newer than the API's first release. */
+export interface SessionManagerPathSince {
+  "currentSession.extensionSession": "5.0";
+  "currentSession.ipAddress": "5.1";
+  "currentSession.userAgent": "5.1";
+  "currentSession.callCount": "5.1";
+}

@@ -4,14 +4,33 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of SimpleCommand for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.SimpleCommand`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.SimpleCommand.html
  */
 export interface SimpleCommandPaths {
+  /** @since 2.5 */
   "encodingType": t.SimpleCommandEncoding;
+  /** @since 2.5 */
   "entity": t.ServiceManagerServiceInfo;
+  /** @since 2.5 */
   "entity.serviceName": string | undefined;
+  /** @since 2.5 */
   "entity.location": string[] | undefined;
+  /** @since 2.5 */
   "entity.service": MoRef | undefined;
+  /** @since 2.5 */
   "entity.description": string | undefined;
 }
 
 export type SimpleCommandPath = keyof SimpleCommandPaths & string;
+
+/** The API version each path of SimpleCommand first works in, for paths newer than the API's first release. */
+export interface SimpleCommandPathSince {
+  "encodingType": "2.5";
+  "entity": "2.5";
+  "entity.serviceName": "2.5";
+  "entity.location": "2.5";
+  "entity.service": "2.5";
+  "entity.description": "2.5";
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of SiteInfoManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.SiteInfoManager`
+ * @since 7.0.0.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.SiteInfoManager.html
  */
 export interface SiteInfoManagerPaths {
 }
 
 export type SiteInfoManagerPath = keyof SiteInfoManagerPaths & string;
+
+/** The API version each path of SiteInfoManager first works in, for paths newer than the API's first release. */
+export interface SiteInfoManagerPathSince {
+}

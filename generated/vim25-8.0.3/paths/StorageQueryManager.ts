@@ -2,8 +2,15 @@
 
 /**
  * Property paths of StorageQueryManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.StorageQueryManager`
+ * @since 6.7.2
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.StorageQueryManager.html
  */
 export interface StorageQueryManagerPaths {
 }
 
 export type StorageQueryManagerPath = keyof StorageQueryManagerPaths & string;
+
+/** The API version each path of StorageQueryManager first works in, for paths newer than the API's first release. */
+export interface StorageQueryManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of StorageResourceManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.StorageResourceManager`
+ * @since 4.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.StorageResourceManager.html
  */
 export interface StorageResourceManagerPaths {
 }
 
 export type StorageResourceManagerPath = keyof StorageResourceManagerPaths & string;
+
+/** The API version each path of StorageResourceManager first works in, for paths newer than the API's first release. */
+export interface StorageResourceManagerPathSince {
+}

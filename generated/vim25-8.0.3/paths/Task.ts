@@ -2,44 +2,94 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of Task for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.Task`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.Task.html
  */
 export interface TaskPaths extends ExtensibleManagedObjectPaths {
+  /** @since 2.0 */
   "info": t.TaskInfo;
+  /** @since 2.0 */
   "info.key": string | undefined;
+  /** @since 2.0 */
   "info.task": MoRef<ManagedKind<"Task">> | undefined;
+  /** @since 4.0 */
   "info.description": t.LocalizableMessage | undefined;
+  /** @since 4.0 */
   "info.description.key": string | undefined;
+  /** @since 4.0 */
   "info.description.arg": t.KeyAnyValue[] | undefined;
+  /** @since 4.0 */
   "info.description.message": string | undefined;
+  /** @since 2.0 */
   "info.name": string | undefined;
+  /** @since 2.0 */
   "info.descriptionId": string | undefined;
+  /** @since 2.0 */
   "info.entity": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** @since 2.0 */
   "info.entityName": string | undefined;
+  /** @since 2.0 */
   "info.locked": (MoRef<ManagedKind<"ManagedEntity">>)[] | undefined;
+  /** @since 2.0 */
   "info.state": t.TaskInfoState | undefined;
+  /** @since 2.0 */
   "info.cancelled": boolean | undefined;
+  /** @since 2.0 */
   "info.cancelable": boolean | undefined;
+  /** @since 2.0 */
   "info.error": t.LocalizedMethodFault | undefined;
+  /** @since 2.0 */
   "info.error.fault": t.MethodFault | undefined;
+  /** @since 4.0 */
   "info.error.fault.faultCause": t.LocalizedMethodFault | undefined;
+  /** @since 4.0 */
   "info.error.fault.faultMessage": t.LocalizableMessage[] | undefined;
+  /** @since 2.0 */
   "info.error.localizedMessage": string | undefined;
+  /** @since 2.0 */
   "info.result": unknown | undefined;
+  /** @since 2.0 */
   "info.progress": number | undefined;
+  /** @since 8.0.1.0 */
   "info.progressDetails": t.KeyAnyValue[] | undefined;
+  /** @since 2.0 */
   "info.reason": t.TaskReason | undefined;
+  /** @since 2.0 */
   "info.queueTime": Date | undefined;
+  /** @since 2.0 */
   "info.startTime": Date | undefined;
+  /** @since 2.0 */
   "info.completeTime": Date | undefined;
+  /** @since 2.0 */
   "info.eventChainId": number | undefined;
+  /** @since 4.0 */
   "info.changeTag": string | undefined;
+  /** @since 4.0 */
   "info.parentTaskKey": string | undefined;
+  /** @since 4.0 */
   "info.rootTaskKey": string | undefined;
+  /** @since 6.0 */
   "info.activationId": string | undefined;
 }
 
 export type TaskPath = keyof TaskPaths & string;
+
+/** The API version each path of Task first works in, for paths newer than the API's first release. */
+export interface TaskPathSince extends ExtensibleManagedObjectPathSince {
+  "info.description": "4.0";
+  "info.description.key": "4.0";
+  "info.description.arg": "4.0";
+  "info.description.message": "4.0";
+  "info.error.fault.faultCause": "4.0";
+  "info.error.fault.faultMessage": "4.0";
+  "info.progressDetails": "8.0.1.0";
+  "info.changeTag": "4.0";
+  "info.parentTaskKey": "4.0";
+  "info.rootTaskKey": "4.0";
+  "info.activationId": "6.0";
+}

@@ -5,14 +5,27 @@ import type * as t from "../types.js";
 
 /**
  * Property paths of TaskManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.TaskManager`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.TaskManager.html
  */
 export interface TaskManagerPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "recentTask": (MoRef<ManagedKind<"Task">>)[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "description": t.TaskDescription;
+  /** @since 2.0 */
   "description.methodInfo": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.state": t.ElementDescription[] | undefined;
+  /** @since 2.0 */
   "description.reason": t.TypeDescription[] | undefined;
+  /** Privilege: `System.View` @since 2.0 */
   "maxCollector": number;
 }
 
 export type TaskManagerPath = keyof TaskManagerPaths & string;
+
+/** The API version each path of TaskManager first works in, for paths newer than the API's first release. */
+export interface TaskManagerPathSince {
+}

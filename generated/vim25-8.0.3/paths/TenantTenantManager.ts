@@ -2,8 +2,15 @@
 
 /**
  * Property paths of TenantTenantManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.tenant.TenantManager`
+ * @since 6.9.1
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.tenant.TenantManager.html
  */
 export interface TenantTenantManagerPaths {
 }
 
 export type TenantTenantManagerPath = keyof TenantTenantManagerPaths & string;
+
+/** The API version each path of TenantTenantManager first works in, for paths newer than the API's first release. */
+export interface TenantTenantManagerPathSince {
+}

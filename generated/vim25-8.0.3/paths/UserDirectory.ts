@@ -2,9 +2,17 @@
 
 /**
  * Property paths of UserDirectory for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.UserDirectory`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.UserDirectory.html
  */
 export interface UserDirectoryPaths {
+  /** Privilege: `System.View` @since 2.0 */
   "domainList": string[] | undefined;
 }
 
 export type UserDirectoryPath = keyof UserDirectoryPaths & string;
+
+/** The API version each path of UserDirectory first works in, for paths newer than the API's first release. */
+export interface UserDirectoryPathSince {
+}

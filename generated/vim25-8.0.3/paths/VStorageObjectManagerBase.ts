@@ -2,8 +2,15 @@
 
 /**
  * Property paths of VStorageObjectManagerBase for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vslm.VStorageObjectManagerBase`
+ * @since 6.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vslm.VStorageObjectManagerBase.html
  */
 export interface VStorageObjectManagerBasePaths {
 }
 
 export type VStorageObjectManagerBasePath = keyof VStorageObjectManagerBasePaths & string;
+
+/** The API version each path of VStorageObjectManagerBase first works in, for paths newer than the API's first release. */
+export interface VStorageObjectManagerBasePathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of View for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.view.View`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.view.View.html
  */
 export interface ViewPaths {
 }
 
 export type ViewPath = keyof ViewPaths & string;
+
+/** The API version each path of View first works in, for paths newer than the API's first release. */
+export interface ViewPathSince {
+}

@@ -4,9 +4,18 @@ import type { ManagedKind } from "../managed.js";
 
 /**
  * Property paths of ViewManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.view.ViewManager`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.view.ViewManager.html
  */
 export interface ViewManagerPaths {
+  /** Privilege: `System.View` @since 2.5 */
   "viewList": (MoRef<ManagedKind<"View">>)[] | undefined;
 }
 
 export type ViewManagerPath = keyof ViewManagerPaths & string;
+
+/** The API version each path of ViewManager first works in, for paths newer than the API's first release. */
+export interface ViewManagerPathSince {
+  "viewList": "2.5";
+}

@@ -2,36 +2,91 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ResourcePoolPaths } from "./ResourcePool.js";
+import type { ResourcePoolPaths, ResourcePoolPathSince } from "./ResourcePool.js";
 
 /**
  * Property paths of VirtualApp for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.VirtualApp`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.VirtualApp.html
  */
 export interface VirtualAppPaths extends ResourcePoolPaths {
+  /** Privilege: `System.View` @since 4.0 */
   "parentFolder": MoRef<ManagedKind<"Folder">> | undefined;
+  /** Privilege: `System.View` @since 4.0 */
   "datastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
+  /** Privilege: `System.View` @since 4.0 */
   "network": (MoRef<ManagedKind<"Network">>)[] | undefined;
+  /** Privilege: `System.Read` @since 4.0 */
   "vAppConfig": t.VAppConfigInfo | undefined;
+  /** @since 4.0 */
   "vAppConfig.product": t.VAppProductInfo[] | undefined;
+  /** @since 4.0 */
   "vAppConfig.property": t.VAppPropertyInfo[] | undefined;
+  /** @since 4.0 */
   "vAppConfig.ipAssignment": t.VAppIPAssignmentInfo | undefined;
+  /** @since 4.0 */
   "vAppConfig.ipAssignment.supportedAllocationScheme": string[] | undefined;
+  /** @since 4.0 */
   "vAppConfig.ipAssignment.ipAllocationPolicy": string | undefined;
+  /** @since 4.0 */
   "vAppConfig.ipAssignment.supportedIpProtocol": string[] | undefined;
+  /** @since 4.0 */
   "vAppConfig.ipAssignment.ipProtocol": string | undefined;
+  /** @since 4.0 */
   "vAppConfig.eula": string[] | undefined;
+  /** @since 4.0 */
   "vAppConfig.ovfSection": t.VAppOvfSectionInfo[] | undefined;
+  /** @since 4.0 */
   "vAppConfig.ovfEnvironmentTransport": string[] | undefined;
+  /** @since 4.0 */
   "vAppConfig.installBootRequired": boolean | undefined;
+  /** @since 4.0 */
   "vAppConfig.installBootStopDelay": number | undefined;
+  /** @since 4.0 */
   "vAppConfig.entityConfig": t.VAppEntityConfigInfo[] | undefined;
+  /** @since 4.0 */
   "vAppConfig.annotation": string | undefined;
+  /** @since 4.1 */
   "vAppConfig.instanceUuid": string | undefined;
+  /** @since 5.0 */
   "vAppConfig.managedBy": t.ManagedByInfo | undefined;
+  /** @since 5.0 */
   "vAppConfig.managedBy.extensionKey": string | undefined;
+  /** @since 5.0 */
   "vAppConfig.managedBy.type": string | undefined;
+  /** @since 4.1 */
   "parentVApp": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** @since 4.1 */
   "childLink": t.VirtualAppLinkInfo[] | undefined;
 }
 
 export type VirtualAppPath = keyof VirtualAppPaths & string;
+
+/** The API version each path of VirtualApp first works in, for paths newer than the API's first release. */
+export interface VirtualAppPathSince extends ResourcePoolPathSince {
+  "parentFolder": "4.0";
+  "datastore": "4.0";
+  "network": "4.0";
+  "vAppConfig": "4.0";
+  "vAppConfig.product": "4.0";
+  "vAppConfig.property": "4.0";
+  "vAppConfig.ipAssignment": "4.0";
+  "vAppConfig.ipAssignment.supportedAllocationScheme": "4.0";
+  "vAppConfig.ipAssignment.ipAllocationPolicy": "4.0";
+  "vAppConfig.ipAssignment.supportedIpProtocol": "4.0";
+  "vAppConfig.ipAssignment.ipProtocol": "4.0";
+  "vAppConfig.eula": "4.0";
+  "vAppConfig.ovfSection": "4.0";
+  "vAppConfig.ovfEnvironmentTransport": "4.0";
+  "vAppConfig.installBootRequired": "4.0";
+  "vAppConfig.installBootStopDelay": "4.0";
+  "vAppConfig.entityConfig": "4.0";
+  "vAppConfig.annotation": "4.0";
+  "vAppConfig.instanceUuid": "4.1";
+  "vAppConfig.managedBy": "5.0";
+  "vAppConfig.managedBy.extensionKey": "5.0";
+  "vAppConfig.managedBy.type": "5.0";
+  "parentVApp": "4.1";
+  "childLink": "4.1";
+}

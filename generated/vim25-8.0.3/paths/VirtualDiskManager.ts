@@ -2,8 +2,15 @@
 
 /**
  * Property paths of VirtualDiskManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.VirtualDiskManager`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.VirtualDiskManager.html
  */
 export interface VirtualDiskManagerPaths {
 }
 
 export type VirtualDiskManagerPath = keyof VirtualDiskManagerPaths & string;
+
+/** The API version each path of VirtualDiskManager first works in, for paths newer than the API's first release. */
+export interface VirtualDiskManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of VirtualMachineCompatibilityChecker for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.check.CompatibilityChecker`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.check.CompatibilityChecker.html
  */
 export interface VirtualMachineCompatibilityCheckerPaths {
 }
 
 export type VirtualMachineCompatibilityCheckerPath = keyof VirtualMachineCompatibilityCheckerPaths & string;
+
+/** The API version each path of VirtualMachineCompatibilityChecker first works in, for paths newer than the API's first release. */
+export interface VirtualMachineCompatibilityCheckerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of VirtualMachineGuestCustomizationManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.GuestCustomizationManager`
+ * @since 6.8.7
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.GuestCustomizationManager.html
  */
 export interface VirtualMachineGuestCustomizationManagerPaths {
 }
 
 export type VirtualMachineGuestCustomizationManagerPath = keyof VirtualMachineGuestCustomizationManagerPaths & string;
+
+/** The API version each path of VirtualMachineGuestCustomizationManager first works in, for paths newer than the API's first release. */
+export interface VirtualMachineGuestCustomizationManagerPathSince {
+}

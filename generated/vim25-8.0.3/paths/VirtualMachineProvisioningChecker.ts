@@ -2,8 +2,15 @@
 
 /**
  * Property paths of VirtualMachineProvisioningChecker for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.check.ProvisioningChecker`
+ * @since 4.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.check.ProvisioningChecker.html
  */
 export interface VirtualMachineProvisioningCheckerPaths {
 }
 
 export type VirtualMachineProvisioningCheckerPath = keyof VirtualMachineProvisioningCheckerPaths & string;
+
+/** The API version each path of VirtualMachineProvisioningChecker first works in, for paths newer than the API's first release. */
+export interface VirtualMachineProvisioningCheckerPathSince {
+}

@@ -2,251 +2,660 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of VirtualMachineSnapshot for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.vm.Snapshot`
+ * @since 2.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.vm.Snapshot.html
  */
 export interface VirtualMachineSnapshotPaths extends ExtensibleManagedObjectPaths {
+  /** @since 2.0 */
   "config": t.VirtualMachineConfigInfo;
+  /** @since 2.0 */
   "config.changeVersion": string | undefined;
+  /** @since 2.0 */
   "config.modified": Date | undefined;
+  /** @since 2.0 */
   "config.name": string | undefined;
+  /** @since 2.0 */
   "config.guestFullName": string | undefined;
+  /** @since 2.0 */
   "config.version": string | undefined;
+  /** @since 2.0 */
   "config.uuid": string | undefined;
+  /** @since 6.7 */
   "config.createDate": Date | undefined;
+  /** @since 4.0 */
   "config.instanceUuid": string | undefined;
+  /** @since 2.5 */
   "config.npivNodeWorldWideName": number[] | undefined;
+  /** @since 2.5 */
   "config.npivPortWorldWideName": number[] | undefined;
+  /** @since 2.5 */
   "config.npivWorldWideNameType": string | undefined;
+  /** @since 4.0 */
   "config.npivDesiredNodeWwns": number | undefined;
+  /** @since 4.0 */
   "config.npivDesiredPortWwns": number | undefined;
+  /** @since 4.0 */
   "config.npivTemporaryDisabled": boolean | undefined;
+  /** @since 4.0 */
   "config.npivOnNonRdmDisks": boolean | undefined;
+  /** @since 2.0 */
   "config.locationId": string | undefined;
+  /** @since 2.0 */
   "config.template": boolean | undefined;
+  /** @since 2.0 */
   "config.guestId": string | undefined;
+  /** @since 2.5 */
   "config.alternateGuestName": string | undefined;
+  /** @since 2.0 */
   "config.annotation": string | undefined;
+  /** @since 2.0 */
   "config.files": t.VirtualMachineFileInfo | undefined;
+  /** @since 2.0 */
   "config.files.vmPathName": string | undefined;
+  /** @since 2.0 */
   "config.files.snapshotDirectory": string | undefined;
+  /** @since 2.0 */
   "config.files.suspendDirectory": string | undefined;
+  /** @since 2.0 */
   "config.files.logDirectory": string | undefined;
+  /** @since 6.0 */
   "config.files.ftMetadataDirectory": string | undefined;
+  /** @since 2.0 */
   "config.tools": t.ToolsConfigInfo | undefined;
+  /** @since 2.0 */
   "config.tools.toolsVersion": number | undefined;
+  /** @since 6.5 */
   "config.tools.toolsInstallType": string | undefined;
+  /** @since 2.0 */
   "config.tools.afterPowerOn": boolean | undefined;
+  /** @since 2.0 */
   "config.tools.afterResume": boolean | undefined;
+  /** @since 2.0 */
   "config.tools.beforeGuestStandby": boolean | undefined;
+  /** @since 2.0 */
   "config.tools.beforeGuestShutdown": boolean | undefined;
+  /** @since 2.0 */
   "config.tools.beforeGuestReboot": boolean | undefined;
+  /** @since 2.5 */
   "config.tools.toolsUpgradePolicy": string | undefined;
+  /** @since 2.5 */
   "config.tools.pendingCustomization": string | undefined;
+  /** @since 6.5 */
   "config.tools.customizationKeyId": t.CryptoKeyId | undefined;
+  /** @since 6.5 */
   "config.tools.customizationKeyId.keyId": string | undefined;
+  /** @since 6.5 */
   "config.tools.customizationKeyId.providerId": t.KeyProviderId | undefined;
+  /** @since 7.0.1.0 */
   "config.tools.syncTimeWithHostAllowed": boolean | undefined;
+  /** @since 2.5 */
   "config.tools.syncTimeWithHost": boolean | undefined;
+  /** @since 5.0 */
   "config.tools.lastInstallInfo": t.ToolsConfigInfoToolsLastInstallInfo | undefined;
+  /** @since 5.0 */
   "config.tools.lastInstallInfo.counter": number | undefined;
+  /** @since 5.0 */
   "config.tools.lastInstallInfo.fault": t.LocalizedMethodFault | undefined;
+  /** @since 2.0 */
   "config.flags": t.VirtualMachineFlagInfo | undefined;
+  /** @since 2.0 */
   "config.flags.disableAcceleration": boolean | undefined;
+  /** @since 2.0 */
   "config.flags.enableLogging": boolean | undefined;
+  /** @since 2.0 */
   "config.flags.useToe": boolean | undefined;
+  /** @since 2.0 */
   "config.flags.runWithDebugInfo": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.monitorType": string | undefined;
+  /** @since 2.0 */
   "config.flags.htSharing": string | undefined;
+  /** @since 2.5 */
   "config.flags.snapshotDisabled": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.snapshotLocked": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.diskUuidEnabled": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.virtualMmuUsage": string | undefined;
+  /** @since 4.0 */
   "config.flags.virtualExecUsage": string | undefined;
+  /** @since 2.5 */
   "config.flags.snapshotPowerOffBehavior": string | undefined;
+  /** @since 4.0 */
   "config.flags.recordReplayEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.flags.faultToleranceType": string | undefined;
+  /** @since 6.5 */
   "config.flags.cbrcCacheEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.flags.vvtdEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.flags.vbsEnabled": boolean | undefined;
+  /** @since 2.0 */
   "config.consolePreferences": t.VirtualMachineConsolePreferences | undefined;
+  /** @since 2.0 */
   "config.consolePreferences.powerOnWhenOpened": boolean | undefined;
+  /** @since 2.0 */
   "config.consolePreferences.enterFullScreenOnPowerOn": boolean | undefined;
+  /** @since 2.0 */
   "config.consolePreferences.closeOnPowerOffOrSuspend": boolean | undefined;
+  /** @since 2.0 */
   "config.defaultPowerOps": t.VirtualMachineDefaultPowerOpInfo | undefined;
+  /** @since 2.0 */
   "config.defaultPowerOps.powerOffType": string | undefined;
+  /** @since 2.0 */
   "config.defaultPowerOps.suspendType": string | undefined;
+  /** @since 2.0 */
   "config.defaultPowerOps.resetType": string | undefined;
+  /** @since 2.0 */
   "config.defaultPowerOps.defaultPowerOffType": string | undefined;
+  /** @since 2.0 */
   "config.defaultPowerOps.defaultSuspendType": string | undefined;
+  /** @since 2.0 */
   "config.defaultPowerOps.defaultResetType": string | undefined;
+  /** @since 2.0 */
   "config.defaultPowerOps.standbyAction": string | undefined;
+  /** @since 8.0.0.1 */
   "config.rebootPowerOff": boolean | undefined;
+  /** @since 2.0 */
   "config.hardware": t.VirtualHardware | undefined;
+  /** @since 2.0 */
   "config.hardware.numCPU": number | undefined;
+  /** @since 5.0 */
   "config.hardware.numCoresPerSocket": number | undefined;
+  /** @since 8.0.0.1 */
   "config.hardware.autoCoresPerSocket": boolean | undefined;
+  /** @since 2.0 */
   "config.hardware.memoryMB": number | undefined;
+  /** @since 5.0 */
   "config.hardware.virtualICH7MPresent": boolean | undefined;
+  /** @since 5.0 */
   "config.hardware.virtualSMCPresent": boolean | undefined;
+  /** @since 2.0 */
   "config.hardware.device": t.VirtualDevice[] | undefined;
+  /** @since 8.0.0.1 */
   "config.hardware.motherboardLayout": string | undefined;
+  /** @since 8.0.0.1 */
   "config.hardware.simultaneousThreads": number | undefined;
+  /** @since 7.0.0.0 */
   "config.vcpuConfig": t.VirtualMachineVcpuConfig[] | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation": t.ResourceAllocationInfo | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.reservation": number | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.expandableReservation": boolean | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.limit": number | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.shares.shares": number | undefined;
+  /** @since 2.0 */
   "config.cpuAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.cpuAllocation.overheadLimit": number | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation": t.ResourceAllocationInfo | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.reservation": number | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.expandableReservation": boolean | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.limit": number | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.shares.shares": number | undefined;
+  /** @since 2.0 */
   "config.memoryAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.memoryAllocation.overheadLimit": number | undefined;
+  /** @since 5.1 */
   "config.latencySensitivity": t.LatencySensitivity | undefined;
+  /** @since 5.1 */
   "config.latencySensitivity.level": t.LatencySensitivitySensitivityLevel | undefined;
+  /** @since 5.1 */
   "config.latencySensitivity.sensitivity": number | undefined;
+  /** @since 2.0 */
   "config.memoryHotAddEnabled": boolean | undefined;
+  /** @since 2.0 */
   "config.cpuHotAddEnabled": boolean | undefined;
+  /** @since 2.0 */
   "config.cpuHotRemoveEnabled": boolean | undefined;
+  /** @since 2.0 */
   "config.hotPlugMemoryLimit": number | undefined;
+  /** @since 2.0 */
   "config.hotPlugMemoryIncrementSize": number | undefined;
+  /** @since 2.0 */
   "config.cpuAffinity": t.VirtualMachineAffinityInfo | undefined;
+  /** @since 2.0 */
   "config.cpuAffinity.affinitySet": number[] | undefined;
+  /** @since 2.0 */
   "config.memoryAffinity": t.VirtualMachineAffinityInfo | undefined;
+  /** @since 2.0 */
   "config.memoryAffinity.affinitySet": number[] | undefined;
+  /** @since 2.0 */
   "config.networkShaper": t.VirtualMachineNetworkShaperInfo | undefined;
+  /** @since 2.0 */
   "config.networkShaper.enabled": boolean | undefined;
+  /** @since 2.0 */
   "config.networkShaper.peakBps": number | undefined;
+  /** @since 2.0 */
   "config.networkShaper.averageBps": number | undefined;
+  /** @since 2.0 */
   "config.networkShaper.burstSize": number | undefined;
+  /** @since 2.0 */
   "config.extraConfig": t.OptionValue[] | undefined;
+  /** @since 2.0 */
   "config.cpuFeatureMask": t.HostCpuIdInfo[] | undefined;
+  /** @since 2.0 */
   "config.datastoreUrl": t.VirtualMachineConfigInfoDatastoreUrlPair[] | undefined;
+  /** @since 2.5 */
   "config.swapPlacement": string | undefined;
+  /** @since 2.5 */
   "config.bootOptions": t.VirtualMachineBootOptions | undefined;
+  /** @since 2.5 */
   "config.bootOptions.bootDelay": number | undefined;
+  /** @since 2.5 */
   "config.bootOptions.enterBIOSSetup": boolean | undefined;
+  /** @since 6.5 */
   "config.bootOptions.efiSecureBootEnabled": boolean | undefined;
+  /** @since 4.1 */
   "config.bootOptions.bootRetryEnabled": boolean | undefined;
+  /** @since 4.1 */
   "config.bootOptions.bootRetryDelay": number | undefined;
+  /** @since 5.0 */
   "config.bootOptions.bootOrder": t.VirtualMachineBootOptionsBootableDevice[] | undefined;
+  /** @since 6.0 */
   "config.bootOptions.networkBootProtocol": string | undefined;
+  /** @since 4.0 */
   "config.ftInfo": t.FaultToleranceConfigInfo | undefined;
+  /** @since 4.0 */
   "config.ftInfo.role": number | undefined;
+  /** @since 4.0 */
   "config.ftInfo.instanceUuids": string[] | undefined;
+  /** @since 4.0 */
   "config.ftInfo.configPaths": string[] | undefined;
+  /** @since 6.0 */
   "config.ftInfo.orphaned": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig": t.ReplicationConfigSpec | undefined;
+  /** @since 6.0 */
   "config.repConfig.generation": number | undefined;
+  /** @since 6.0 */
   "config.repConfig.vmReplicationId": string | undefined;
+  /** @since 6.0 */
   "config.repConfig.destination": string | undefined;
+  /** @since 6.0 */
   "config.repConfig.port": number | undefined;
+  /** @since 6.0 */
   "config.repConfig.rpo": number | undefined;
+  /** @since 6.0 */
   "config.repConfig.quiesceGuestEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.paused": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.oppUpdatesEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.netCompressionEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.repConfig.netEncryptionEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.repConfig.encryptionDestination": string | undefined;
+  /** @since 6.7 */
   "config.repConfig.encryptionPort": number | undefined;
+  /** @since 6.7 */
   "config.repConfig.remoteCertificateThumbprint": string | undefined;
+  /** @since 8.0.0.0 */
   "config.repConfig.dataSetsReplicationEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.disk": t.ReplicationInfoDiskSettings[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig": t.VmConfigInfo | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.product": t.VAppProductInfo[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.property": t.VAppPropertyInfo[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment": t.VAppIPAssignmentInfo | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.supportedAllocationScheme": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.ipAllocationPolicy": string | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.supportedIpProtocol": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.ipProtocol": string | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.eula": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ovfSection": t.VAppOvfSectionInfo[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ovfEnvironmentTransport": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.installBootRequired": boolean | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.installBootStopDelay": number | undefined;
+  /** @since 4.0 */
   "config.vAssertsEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.changeTrackingEnabled": boolean | undefined;
+  /** @since 5.0 */
   "config.firmware": string | undefined;
+  /** @since 5.0 */
   "config.maxMksConnections": number | undefined;
+  /** @since 5.0 */
   "config.guestAutoLockEnabled": boolean | undefined;
+  /** @since 5.0 */
   "config.managedBy": t.ManagedByInfo | undefined;
+  /** @since 5.0 */
   "config.managedBy.extensionKey": string | undefined;
+  /** @since 5.0 */
   "config.managedBy.type": string | undefined;
+  /** @since 5.0 */
   "config.memoryReservationLockedToMax": boolean | undefined;
+  /** @since 5.0 */
   "config.initialOverhead": t.VirtualMachineConfigInfoOverheadInfo | undefined;
+  /** @since 5.0 */
   "config.initialOverhead.initialMemoryReservation": number | undefined;
+  /** @since 5.0 */
   "config.initialOverhead.initialSwapReservation": number | undefined;
+  /** @since 5.1 */
   "config.nestedHVEnabled": boolean | undefined;
+  /** @since 5.1 */
   "config.vPMCEnabled": boolean | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo": t.ScheduledHardwareUpgradeInfo | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.upgradePolicy": string | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.versionKey": string | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.scheduledHardwareUpgradeStatus": string | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.fault": t.LocalizedMethodFault | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.fault.fault": t.MethodFault | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.fault.localizedMessage": string | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo": t.VirtualMachineForkConfigInfo | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo.parentEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo.childForkGroupId": string | undefined;
+  /** @since 6.5 */
   "config.forkConfigInfo.parentForkGroupId": string | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo.childType": string | undefined;
+  /** @since 5.5 */
   "config.vFlashCacheReservation": number | undefined;
+  /** @since 6.0 */
   "config.vmxConfigChecksum": Uint8Array | undefined;
+  /** @since 6.0 */
   "config.messageBusTunnelEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.vmStorageObjectId": string | undefined;
+  /** @since 6.0 */
   "config.swapStorageObjectId": string | undefined;
+  /** @since 6.5 */
   "config.keyId": t.CryptoKeyId | undefined;
+  /** @since 6.5 */
   "config.keyId.keyId": string | undefined;
+  /** @since 6.5 */
   "config.keyId.providerId": t.KeyProviderId | undefined;
+  /** @since 6.5 */
   "config.keyId.providerId.id": string | undefined;
+  /** @since 6.5 */
   "config.guestIntegrityInfo": t.VirtualMachineGuestIntegrityInfo | undefined;
+  /** @since 6.5 */
   "config.guestIntegrityInfo.enabled": boolean | undefined;
+  /** @since 6.5 */
   "config.migrateEncryption": string | undefined;
+  /** @since 7.0.0.0 */
   "config.sgxInfo": t.VirtualMachineSgxInfo | undefined;
+  /** @since 7.0.0.0 */
   "config.sgxInfo.epcSize": number | undefined;
+  /** @since 7.0.0.0 */
   "config.sgxInfo.flcMode": string | undefined;
+  /** @since 7.0.0.0 */
   "config.sgxInfo.lePubKeyHash": string | undefined;
+  /** @since 8.0.0.1 */
   "config.sgxInfo.requireAttestation": boolean | undefined;
+  /** @since 7.0.0.0 */
   "config.contentLibItemInfo": t.VirtualMachineContentLibraryItemInfo | undefined;
+  /** @since 7.0.0.0 */
   "config.contentLibItemInfo.contentLibraryItemUuid": string | undefined;
+  /** @since 7.0.0.0 */
   "config.contentLibItemInfo.contentLibraryItemVersion": string | undefined;
+  /** @since 7.0.2.0 */
   "config.ftEncryptionMode": string | undefined;
+  /** @since 7.0.0.0 */
   "config.guestMonitoringModeInfo": t.VirtualMachineGuestMonitoringModeInfo | undefined;
+  /** @since 7.0.0.0 */
   "config.guestMonitoringModeInfo.gmmFile": string | undefined;
+  /** @since 7.0.0.0 */
   "config.guestMonitoringModeInfo.gmmAppliance": string | undefined;
+  /** @since 7.0.1.0 */
   "config.sevEnabled": boolean | undefined;
+  /** @since 8.0.0.1 */
   "config.numaInfo": t.VirtualMachineVirtualNumaInfo | undefined;
+  /** @since 8.0.0.1 */
   "config.numaInfo.coresPerNumaNode": number | undefined;
+  /** @since 8.0.0.1 */
   "config.numaInfo.autoCoresPerNumaNode": boolean | undefined;
+  /** @since 8.0.0.1 */
   "config.numaInfo.vnumaOnCpuHotaddExposed": boolean | undefined;
+  /** @since 7.0.2.0 */
   "config.pmemFailoverEnabled": boolean | undefined;
+  /** @since 7.0.3.1 */
   "config.vmxStatsCollectionEnabled": boolean | undefined;
+  /** @since 7.0.3.0 */
   "config.vmOpNotificationToAppEnabled": boolean | undefined;
+  /** @since 8.0.0.1 */
   "config.vmOpNotificationTimeout": number | undefined;
+  /** @since 8.0.0.1 */
   "config.deviceSwap": t.VirtualMachineVirtualDeviceSwap | undefined;
+  /** @since 8.0.0.1 */
   "config.deviceSwap.lsiToPvscsi": t.VirtualMachineVirtualDeviceSwapDeviceSwapInfo | undefined;
+  /** @since 8.0.0.1 */
   "config.deviceSwap.lsiToPvscsi.enabled": boolean | undefined;
+  /** @since 8.0.0.1 */
   "config.deviceSwap.lsiToPvscsi.applicable": boolean | undefined;
+  /** @since 8.0.0.1 */
   "config.deviceSwap.lsiToPvscsi.status": string | undefined;
+  /** @since 7.0.3.0 */
   "config.pmem": t.VirtualMachineVirtualPMem | undefined;
+  /** @since 7.0.3.0 */
   "config.pmem.snapshotMode": string | undefined;
+  /** @since 8.0.0.1 */
   "config.deviceGroups": t.VirtualMachineVirtualDeviceGroups | undefined;
+  /** @since 8.0.0.1 */
   "config.deviceGroups.deviceGroup": t.VirtualMachineVirtualDeviceGroupsDeviceGroup[] | undefined;
+  /** @since 8.0.1.0 */
   "config.fixedPassthruHotPlugEnabled": boolean | undefined;
+  /** @since 8.0.3.0 */
   "config.metroFtEnabled": boolean | undefined;
+  /** @since 8.0.3.0 */
   "config.metroFtHostGroup": string | undefined;
+  /** @since 4.1 */
   "childSnapshot": (MoRef<ManagedKind<"VirtualMachineSnapshot">>)[] | undefined;
+  /** @since 6.0 */
   "vm": MoRef<ManagedKind<"VirtualMachine">>;
 }
 
 export type VirtualMachineSnapshotPath = keyof VirtualMachineSnapshotPaths & string;
+
+/** The API version each path of VirtualMachineSnapshot first works in, for paths newer than the API's first release. */
+export interface VirtualMachineSnapshotPathSince extends ExtensibleManagedObjectPathSince {
+  "config.createDate": "6.7";
+  "config.instanceUuid": "4.0";
+  "config.npivNodeWorldWideName": "2.5";
+  "config.npivPortWorldWideName": "2.5";
+  "config.npivWorldWideNameType": "2.5";
+  "config.npivDesiredNodeWwns": "4.0";
+  "config.npivDesiredPortWwns": "4.0";
+  "config.npivTemporaryDisabled": "4.0";
+  "config.npivOnNonRdmDisks": "4.0";
+  "config.alternateGuestName": "2.5";
+  "config.files.ftMetadataDirectory": "6.0";
+  "config.tools.toolsInstallType": "6.5";
+  "config.tools.toolsUpgradePolicy": "2.5";
+  "config.tools.pendingCustomization": "2.5";
+  "config.tools.customizationKeyId": "6.5";
+  "config.tools.customizationKeyId.keyId": "6.5";
+  "config.tools.customizationKeyId.providerId": "6.5";
+  "config.tools.syncTimeWithHostAllowed": "7.0.1.0";
+  "config.tools.syncTimeWithHost": "2.5";
+  "config.tools.lastInstallInfo": "5.0";
+  "config.tools.lastInstallInfo.counter": "5.0";
+  "config.tools.lastInstallInfo.fault": "5.0";
+  "config.flags.monitorType": "2.5";
+  "config.flags.snapshotDisabled": "2.5";
+  "config.flags.snapshotLocked": "2.5";
+  "config.flags.diskUuidEnabled": "2.5";
+  "config.flags.virtualMmuUsage": "2.5";
+  "config.flags.virtualExecUsage": "4.0";
+  "config.flags.snapshotPowerOffBehavior": "2.5";
+  "config.flags.recordReplayEnabled": "4.0";
+  "config.flags.faultToleranceType": "6.0";
+  "config.flags.cbrcCacheEnabled": "6.5";
+  "config.flags.vvtdEnabled": "6.7";
+  "config.flags.vbsEnabled": "6.7";
+  "config.rebootPowerOff": "8.0.0.1";
+  "config.hardware.numCoresPerSocket": "5.0";
+  "config.hardware.autoCoresPerSocket": "8.0.0.1";
+  "config.hardware.virtualICH7MPresent": "5.0";
+  "config.hardware.virtualSMCPresent": "5.0";
+  "config.hardware.motherboardLayout": "8.0.0.1";
+  "config.hardware.simultaneousThreads": "8.0.0.1";
+  "config.vcpuConfig": "7.0.0.0";
+  "config.cpuAllocation.overheadLimit": "2.5";
+  "config.memoryAllocation.overheadLimit": "2.5";
+  "config.latencySensitivity": "5.1";
+  "config.latencySensitivity.level": "5.1";
+  "config.latencySensitivity.sensitivity": "5.1";
+  "config.swapPlacement": "2.5";
+  "config.bootOptions": "2.5";
+  "config.bootOptions.bootDelay": "2.5";
+  "config.bootOptions.enterBIOSSetup": "2.5";
+  "config.bootOptions.efiSecureBootEnabled": "6.5";
+  "config.bootOptions.bootRetryEnabled": "4.1";
+  "config.bootOptions.bootRetryDelay": "4.1";
+  "config.bootOptions.bootOrder": "5.0";
+  "config.bootOptions.networkBootProtocol": "6.0";
+  "config.ftInfo": "4.0";
+  "config.ftInfo.role": "4.0";
+  "config.ftInfo.instanceUuids": "4.0";
+  "config.ftInfo.configPaths": "4.0";
+  "config.ftInfo.orphaned": "6.0";
+  "config.repConfig": "6.0";
+  "config.repConfig.generation": "6.0";
+  "config.repConfig.vmReplicationId": "6.0";
+  "config.repConfig.destination": "6.0";
+  "config.repConfig.port": "6.0";
+  "config.repConfig.rpo": "6.0";
+  "config.repConfig.quiesceGuestEnabled": "6.0";
+  "config.repConfig.paused": "6.0";
+  "config.repConfig.oppUpdatesEnabled": "6.0";
+  "config.repConfig.netCompressionEnabled": "6.0";
+  "config.repConfig.netEncryptionEnabled": "6.7";
+  "config.repConfig.encryptionDestination": "6.7";
+  "config.repConfig.encryptionPort": "6.7";
+  "config.repConfig.remoteCertificateThumbprint": "6.7";
+  "config.repConfig.dataSetsReplicationEnabled": "8.0.0.0";
+  "config.repConfig.disk": "6.0";
+  "config.vAppConfig": "4.0";
+  "config.vAppConfig.product": "4.0";
+  "config.vAppConfig.property": "4.0";
+  "config.vAppConfig.ipAssignment": "4.0";
+  "config.vAppConfig.ipAssignment.supportedAllocationScheme": "4.0";
+  "config.vAppConfig.ipAssignment.ipAllocationPolicy": "4.0";
+  "config.vAppConfig.ipAssignment.supportedIpProtocol": "4.0";
+  "config.vAppConfig.ipAssignment.ipProtocol": "4.0";
+  "config.vAppConfig.eula": "4.0";
+  "config.vAppConfig.ovfSection": "4.0";
+  "config.vAppConfig.ovfEnvironmentTransport": "4.0";
+  "config.vAppConfig.installBootRequired": "4.0";
+  "config.vAppConfig.installBootStopDelay": "4.0";
+  "config.vAssertsEnabled": "4.0";
+  "config.changeTrackingEnabled": "4.0";
+  "config.firmware": "5.0";
+  "config.maxMksConnections": "5.0";
+  "config.guestAutoLockEnabled": "5.0";
+  "config.managedBy": "5.0";
+  "config.managedBy.extensionKey": "5.0";
+  "config.managedBy.type": "5.0";
+  "config.memoryReservationLockedToMax": "5.0";
+  "config.initialOverhead": "5.0";
+  "config.initialOverhead.initialMemoryReservation": "5.0";
+  "config.initialOverhead.initialSwapReservation": "5.0";
+  "config.nestedHVEnabled": "5.1";
+  "config.vPMCEnabled": "5.1";
+  "config.scheduledHardwareUpgradeInfo": "5.1";
+  "config.scheduledHardwareUpgradeInfo.upgradePolicy": "5.1";
+  "config.scheduledHardwareUpgradeInfo.versionKey": "5.1";
+  "config.scheduledHardwareUpgradeInfo.scheduledHardwareUpgradeStatus": "5.1";
+  "config.scheduledHardwareUpgradeInfo.fault": "5.1";
+  "config.scheduledHardwareUpgradeInfo.fault.fault": "5.1";
+  "config.scheduledHardwareUpgradeInfo.fault.localizedMessage": "5.1";
+  "config.forkConfigInfo": "6.0";
+  "config.forkConfigInfo.parentEnabled": "6.0";
+  "config.forkConfigInfo.childForkGroupId": "6.0";
+  "config.forkConfigInfo.parentForkGroupId": "6.5";
+  "config.forkConfigInfo.childType": "6.0";
+  "config.vFlashCacheReservation": "5.5";
+  "config.vmxConfigChecksum": "6.0";
+  "config.messageBusTunnelEnabled": "6.0";
+  "config.vmStorageObjectId": "6.0";
+  "config.swapStorageObjectId": "6.0";
+  "config.keyId": "6.5";
+  "config.keyId.keyId": "6.5";
+  "config.keyId.providerId": "6.5";
+  "config.keyId.providerId.id": "6.5";
+  "config.guestIntegrityInfo": "6.5";
+  "config.guestIntegrityInfo.enabled": "6.5";
+  "config.migrateEncryption": "6.5";
+  "config.sgxInfo": "7.0.0.0";
+  "config.sgxInfo.epcSize": "7.0.0.0";
+  "config.sgxInfo.flcMode": "7.0.0.0";
+  "config.sgxInfo.lePubKeyHash": "7.0.0.0";
+  "config.sgxInfo.requireAttestation": "8.0.0.1";
+  "config.contentLibItemInfo": "7.0.0.0";
+  "config.contentLibItemInfo.contentLibraryItemUuid": "7.0.0.0";
+  "config.contentLibItemInfo.contentLibraryItemVersion": "7.0.0.0";
+  "config.ftEncryptionMode": "7.0.2.0";
+  "config.guestMonitoringModeInfo": "7.0.0.0";
+  "config.guestMonitoringModeInfo.gmmFile": "7.0.0.0";
+  "config.guestMonitoringModeInfo.gmmAppliance": "7.0.0.0";
+  "config.sevEnabled": "7.0.1.0";
+  "config.numaInfo": "8.0.0.1";
+  "config.numaInfo.coresPerNumaNode": "8.0.0.1";
+  "config.numaInfo.autoCoresPerNumaNode": "8.0.0.1";
+  "config.numaInfo.vnumaOnCpuHotaddExposed": "8.0.0.1";
+  "config.pmemFailoverEnabled": "7.0.2.0";
+  "config.vmxStatsCollectionEnabled": "7.0.3.1";
+  "config.vmOpNotificationToAppEnabled": "7.0.3.0";
+  "config.vmOpNotificationTimeout": "8.0.0.1";
+  "config.deviceSwap": "8.0.0.1";
+  "config.deviceSwap.lsiToPvscsi": "8.0.0.1";
+  "config.deviceSwap.lsiToPvscsi.enabled": "8.0.0.1";
+  "config.deviceSwap.lsiToPvscsi.applicable": "8.0.0.1";
+  "config.deviceSwap.lsiToPvscsi.status": "8.0.0.1";
+  "config.pmem": "7.0.3.0";
+  "config.pmem.snapshotMode": "7.0.3.0";
+  "config.deviceGroups": "8.0.0.1";
+  "config.deviceGroups.deviceGroup": "8.0.0.1";
+  "config.fixedPassthruHotPlugEnabled": "8.0.1.0";
+  "config.metroFtEnabled": "8.0.3.0";
+  "config.metroFtHostGroup": "8.0.3.0";
+  "childSnapshot": "4.1";
+  "vm": "6.0";
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of VirtualizationManager for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.VirtualizationManager`
+ * @since 2.5
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.VirtualizationManager.html
  */
 export interface VirtualizationManagerPaths {
 }
 
 export type VirtualizationManagerPath = keyof VirtualizationManagerPaths & string;
+
+/** The API version each path of VirtualizationManager first works in, for paths newer than the API's first release. */
+export interface VirtualizationManagerPathSince {
+}

@@ -2,8 +2,15 @@
 
 /**
  * Property paths of VsanUpgradeSystem for the PropertyCollector, each mapped to its value type.
+ * VMODL name: `vim.VsanUpgradeSystem`
+ * @since 6.0
+ * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.VsanUpgradeSystem.html
  */
 export interface VsanUpgradeSystemPaths {
 }
 
 export type VsanUpgradeSystemPath = keyof VsanUpgradeSystemPaths & string;
+
+/** The API version each path of VsanUpgradeSystem first works in, for paths newer than the API's first release. */
+export interface VsanUpgradeSystemPathSince {
+}
