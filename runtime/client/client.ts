@@ -7,7 +7,7 @@
 import type { SchemaRegistry } from "../schema.js";
 import { inspect } from "node:util";
 import type { LongPolicy } from "../codec/index.js";
-import { registryFromTables, type TableRegistry } from "../schema-tables.js";
+import { registryFromTables, secretFieldNames, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
@@ -20,12 +20,14 @@ import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../
 import { startKeepAlive, type KeepAlive } from "../session/keepalive.js";
 import type { HeaderSealer } from "../codec/encode-request.js";
 import { discoverStsUrl, type StsEndpoint } from "../sts/discover.js";
+import { lookupStsUrl } from "../sts/lookup.js";
+import { compose, trace, transportHandler, type SoapCall, type SoapResult } from "../soap/middleware.js";
 import { TokenExpiredError } from "../sts/errors.js";
 import { StsClient } from "../sts/sts-client.js";
 import { SamlToken } from "../sts/token.js";
 import { sealMessage, SigningKey } from "../sts/wsse.js";
 import { X509Certificate, type KeyObject } from "node:crypto";
-import { SessionCache, sessionKey } from "../session/session-cache.js";
+import { SessionCache, type SessionCacheEntry } from "../session/session-cache.js";
 import { SessionState } from "../session/session-state.js";
 import {
   toMethodSchema,
@@ -79,6 +81,8 @@ export interface ConnectOptions<B extends BindingTables, V extends string = stri
   readonly timeout?: number;
   /** TCP + TLS connect deadline in ms. Default 10 000. */
   readonly connectTimeout?: number;
+  /** Most sockets (and so calls in flight) to the server; more calls wait for one. Default 8. */
+  readonly connections?: number;
   /** Transient-failure retry (see runtime/soap/retry.ts); `{ attempts: 1 }` disables. */
   readonly retry?: RetryOptions;
   /** Trace options: `log` writes redacted bodies (default when TSVMOMI_TRACE=1), `write` receives the lines. */
@@ -124,7 +128,7 @@ export interface SsoAuth {
   /** Passphrase of an encrypted private key. */
   readonly passphrase?: string;
   readonly signingKey?: SigningKey;
-  /** The STS endpoint; default: vCenter's `config.vpxd.sso.sts.uri` setting, else `/sts/STSService/<domain>` on the vCenter. */
+  /** The STS endpoint; default discovered (`client.discoverSts()`: setting, Lookup Service, else `/sts/STSService/<domain>` on the vCenter). */
   readonly stsUrl?: string | URL;
   /** SSO domain for the default STS path. Default `vsphere.local`. */
   readonly domain?: string;
@@ -222,7 +226,16 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       soapAction: `${init.registry.namespace}/${init.version}`,
       path: sdkPath(init.url),
       ...(init.options.retry ? { retry: init.options.retry } : {}),
-      trace: { ...init.options.trace, secrets: () => [state.cookie] },
+      trace: {
+        ...init.options.trace,
+        secrets: () => [state.cookie],
+        // What the bindings flag secret: fields of any type, and this method's own parameters.
+        secretElements: (method) => {
+          const params = init.registry.method(method)?.params.filter((p) => p.secret).map((p) => p.name) ?? [];
+          const fields = secretFieldNames(init.registry.tables);
+          return params.length ? [...fields, ...params] : fields;
+        },
+      },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
       ...(init.options.maxResponseElements !== undefined ? { maxElements: init.options.maxResponseElements } : {}),
@@ -377,7 +390,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
 
   /**
    * Where this vCenter's SSO token service is: its `config.vpxd.sso.sts.uri`
-   * setting (readable once logged in), else the well-known path on its host.
+   * setting (readable once logged in), else the Lookup Service's registration,
+   * else the well-known path on its host.
    */
   async discoverSts(options: { domain?: string; signal?: AbortSignal } = {}): Promise<StsEndpoint> {
     const om = (this.#serviceContent as { setting?: MoRef } | undefined)?.setting;
@@ -388,7 +402,12 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
         const r = await this.#send(builtin.QueryOptions, { _this: om, name }, { recover: false, ...(options.signal ? { signal: options.signal } : {}) });
         return r as Array<{ key?: unknown; value?: unknown }> | undefined;
       },
-      { ...(options.domain ? { domain: options.domain } : {}), onFallback: (why) => this.#logger.debug?.(`SSO: ${why}`) },
+      {
+        ...(options.domain ? { domain: options.domain } : {}),
+        onFallback: (why) => this.#logger.debug?.(`SSO: ${why}`),
+        // The Lookup Service shares the vCenter's origin; traced like every request, without the session cookie.
+        lookup: () => lookupStsUrl(compose<SoapCall, SoapResult>(trace(this.#options.trace))(transportHandler(this.#transport)), options.signal),
+      },
     );
   }
 
@@ -519,7 +538,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   }
 
   /** @internal connect's second half: service content, then a cached or fresh session. */
-  static async _start<B extends BindingTables, V extends string>(client: Client<B, V>, opts: ConnectOptions<B, V>, cache: { store: SessionCache; key: string } | undefined): Promise<void> {
+  static async _start<B extends BindingTables, V extends string>(client: Client<B, V>, opts: ConnectOptions<B, V>, cache: SessionCacheEntry | undefined): Promise<void> {
     const signal = opts.signal;
     client.#serviceContent = (await client.#send(builtin.RetrieveServiceContent, { _this: SERVICE_INSTANCE }, signal ? { signal } : {})) as ServiceContentOf<B>;
     const { username, password, auth } = opts;
@@ -529,17 +548,17 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       relogin = (s) => client.#authenticate(builtin.Login, { userName: username, password }, undefined, s);
     } else return;
     if (cache) {
-      const cookie = await cache.store.get(cache.key);
+      const cookie = await cache.get();
       if (cookie !== undefined && (await client.#adoptCookie(cookie, signal))) {
         client.#logger.debug?.(`reusing the cached session for ${client.url}`);
         client.#loggedIn = true;
-        client.#persist = (c) => cache.store.set(cache.key, c);
+        client.#persist = (c) => cache.set(c);
         // Credentials stay armed so the reused session can still be restored when it expires.
         client.#state.arm(async () => void (await relogin()));
         client.#startKeepAlive();
         return;
       }
-      client.#persist = (c) => cache.store.set(cache.key, c);
+      client.#persist = (c) => cache.set(c);
     }
     await relogin(signal);
     client.#state.arm(async () => void (await relogin()));
@@ -587,12 +606,13 @@ export async function connect<B extends BindingTables, V extends string = string
   }
   opts.signal?.throwIfAborted();
 
-  let cache: { store: SessionCache; key: string } | undefined;
+  let cache: SessionCacheEntry | undefined;
   const identity = opts.auth ? ssoCacheIdentity(opts.auth) : opts.username !== undefined && opts.password !== undefined ? { username: opts.username, password: opts.password } : undefined;
   if (opts.sessionCache && identity) {
-    const store = new SessionCache(opts.sessionCache);
-    await store.check(); // a loose-permission file fails before any traffic
-    cache = { store, key: sessionKey({ url: url.href, ...identity, thumbprint: opts.thumbprint }) };
+    const warn = opts.logger ? (m: string) => opts.logger!.warn(m) : undefined;
+    const store = new SessionCache(opts.sessionCache, warn);
+    await store.check(); // a directory or a loose-permission file fails before any traffic
+    cache = store.entry({ url: url.href, ...identity, thumbprint: opts.thumbprint });
   }
 
   const logger = opts.logger;
@@ -603,6 +623,7 @@ export async function connect<B extends BindingTables, V extends string = string
     ...(opts.ca !== undefined ? { ca: typeof opts.ca === "string" ? opts.ca : Buffer.from(opts.ca) } : {}),
     ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
     ...(opts.connectTimeout !== undefined ? { connectTimeout: opts.connectTimeout } : {}),
+    ...(opts.connections !== undefined ? { connections: opts.connections } : {}),
     ...(logger ? { logger } : {}),
   });
   try {
