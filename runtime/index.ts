@@ -6,20 +6,23 @@
  *   await using client = await connect({ url, bindings: schemas, username, password, thumbprint });
  *   const now = await client.call(ServiceInstance.CurrentTime, { type: "ServiceInstance", value: "ServiceInstance" });
  */
-export { connect, Client, type ConnectOptions, type ClientLogger, type UserSession, type AuthOptions } from "./client/client.js";
+export { connect, Client, type ConnectOptions, type ClientLogger, type UserSession, type AuthOptions, type SsoAuth, type TokenLoginOptions } from "./client/client.js";
 export type {
   AnyDescriptor,
   BindingTables,
   CallOptions,
   Descriptor,
+  MethodDescriptor,
   ParamsOf,
   ResultOf,
   ServiceContentOf,
   ThisOf,
 } from "./client/descriptor.js";
 
-export type { MoRef, DataObject, TypedValue } from "./types.js";
-export { moref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
+export type { MoRef, DataObject, TypedValue, TaskRef, VersionError, KnownManagedTypes, KnownManagedType } from "./types.js";
+export type { FieldSchema } from "./schema.js";
+export type { MethodGate, PinnedParams, PathGate, UsableSince, MethodVersions } from "./client/version-gate.js";
+export { moref, anyMoref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
 
 export {
   ClientError,
@@ -70,7 +73,7 @@ export {
   type Retrieved,
   type MissingPropertyFault,
 } from "./property/retrieve.js";
-export type { PathsOf, ManagedTypeOf, PathOf } from "./property/paths-of.js";
+export type { PathsOf, ManagedTypeOf, PathOf, KindOf } from "./property/paths-of.js";
 export type { Selected, RetrievedObject } from "./property/selection.js";
 export { inventoryTraversal, everythingUnder, viewContents, ancestry } from "./property/traversal.js";
 export { createContainerView, createListView, type ViewHandle } from "./view/index.js";
@@ -85,3 +88,6 @@ export {
   type ChangeSet,
 } from "./property/watch.js";
 export { waitForTask, taskFaultError, type WaitForTaskOptions } from "./task/index.js";
+
+// vCenter SSO: tokens from the STS (bearer, holder-of-key), renewal.
+export * from "./sts/index.js";

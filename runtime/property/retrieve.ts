@@ -41,8 +41,11 @@ import {
   type PropertyFilterSpec,
   type RetrieveResult,
 } from "./methods.js";
-import type { PathsOf } from "./paths-of.js";
-import type { RetrievedObject } from "./selection.js";
+import type { KindOf, PathsOf } from "./paths-of.js";
+import type { MissingPropertyFault, RetrievedObject } from "./selection.js";
+import type { PathGate } from "../client/version-gate.js";
+
+export type { MissingPropertyFault } from "./selection.js";
 import { viewContents } from "./traversal.js";
 
 /** Where the objects come from. */
@@ -64,21 +67,17 @@ export interface RetrieveOptions {
   readonly timeout?: number;
 }
 
-/** A property the server did not return, with the reason it gave. */
-export interface MissingPropertyFault {
-  readonly path: string;
-  /** The fault object (`_typeName` is its type: `NoPermission`, `InvalidProperty`, …). */
-  readonly fault: { readonly _typeName: string; readonly [field: string]: unknown };
-  readonly message?: string;
-}
-
 /** Present on a retrieved object only when the server reported missing properties for it. */
 export interface MissingReport {
   readonly $missing?: readonly MissingPropertyFault[];
 }
 
-export type Retrieved<B extends BindingTables, T extends keyof PathsOf<B> & string, P extends keyof PathsOf<B>[T]> =
-  RetrievedObject<T, PathsOf<B>[T], P> & MissingReport;
+/** One object of a typed retrieve: `ref` names `T` or a subtype; values exact unless `$missing` is set. */
+export type Retrieved<B extends BindingTables, T extends keyof PathsOf<B> & string, P extends keyof PathsOf<B>[T]> = RetrievedObject<
+  KindOf<B, T>,
+  PathsOf<B>[T],
+  P
+>;
 
 export type RetrievedAny = { readonly ref: MoRef; readonly [path: string]: unknown } & MissingReport;
 
@@ -89,19 +88,19 @@ export interface RetrieveAnyOptions extends RetrieveOptions {
 
 type AnyClient = Client<BindingTables>;
 
-export function retrievePages<B extends BindingTables, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
-  client: Client<B>,
+export function retrievePages<B extends BindingTables, V extends string, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
+  client: Client<B, V>,
   from: RetrieveSource<T>,
-  select: readonly P[],
+  select: readonly P[] & PathGate<B, V, T, P>,
   options: RetrieveOptions = {},
 ): AsyncIterable<Array<Retrieved<B, T, P>>> {
   return pages(client as unknown as AnyClient, from, select, options, "retrievePages") as AsyncIterable<Array<Retrieved<B, T, P>>>;
 }
 
-export async function retrieve<B extends BindingTables, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
-  client: Client<B>,
+export async function retrieve<B extends BindingTables, V extends string, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
+  client: Client<B, V>,
   from: RetrieveSource<T>,
-  select: readonly P[],
+  select: readonly P[] & PathGate<B, V, T, P>,
   options: RetrieveOptions = {},
 ): Promise<Array<Retrieved<B, T, P>>> {
   const out: Array<Retrieved<B, T, P>> = [];
