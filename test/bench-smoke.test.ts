@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { median } from "../bench/lib/stats.js";
 import { categorize, summarizeProfile } from "../bench/lib/cpuprofile.js";
-import { vmCount, INVENTORIES } from "../bench/lib/vcsim.js";
+import { vmCount, INVENTORIES, scaledInventory } from "../bench/lib/vcsim.js";
+import { renderPages, type PagesFigures } from "../bench/workloads/scale.js";
 
 describe("bench helpers", () => {
   it("median of odd and even lengths, unsorted input left alone", () => {
@@ -22,6 +23,19 @@ describe("bench helpers", () => {
     expect(vmCount(large)).toBe(large.dc * (large.cluster + large.standaloneHost) * large.vm);
     expect(vmCount(large)).toBe(5500);
     expect(vmCount(small)).toBe(50);
+    expect(vmCount(scaledInventory(1000))).toBe(11_000);
+    expect(scaledInventory(50).name).toBe("550 VMs");
+  });
+
+  it("pages table: per-page time after the first page, ratio to unpaged, RSS above the smallest size of the same mode", () => {
+    const row = (vms: number, mode: PagesFigures["mode"], pages: number, wallMs: number, firstPageMs: number, maxRssMb: number): PagesFigures => ({
+      vms, mode, ...(mode === "proxy" ? { pageSize: 100 } : {}), pages, count: vms, devices: 13 * vms, wallMs, firstPageMs, maxRssMb, load: 1,
+    });
+    const lines = renderPages([row(1100, "unpaged", 1, 1000, 990, 100), row(1100, "proxy", 11, 2000, 1000, 90), row(11000, "unpaged", 1, 10000, 9990, 200), row(11000, "proxy", 110, 12000, 1100, 95)]).split("\n");
+    expect(lines).toHaveLength(6);
+    expect(lines[3]).toContain("| 1,100 | proxy, 100/page (http) | 11 | 2,000 | 2.00× | 1,000 | 100.0 | 90.0 |  |");
+    expect(lines[5]).toContain("| 11,000 | proxy, 100/page (http) | 110 | 12,000 | 1.20× | 1,100 | 100.0 | 95.0 | +5.0 MB |");
+    expect(lines[4]).toContain("| 200.0 | +100.0 MB |");
   });
 
   it("puts profile samples in categories by script URL and adds self time per function", () => {

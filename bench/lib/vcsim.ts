@@ -23,8 +23,11 @@ export const INVENTORIES: Record<"small" | "large", Inventory> = {
   large: { name: "large", dc: 1, cluster: 10, host: 2, standaloneHost: 1, vm: 500 },
 };
 
-/** The large inventory's layout with `vm` VMs per pool: 11 pools, so 11 × vm VMs (issue 16's scaling sizes). */
-export const scaledInventory = (vm: number): Inventory => ({ ...INVENTORIES.large, name: `${(11 * vm).toLocaleString("en-US")} VMs`, vm });
+/** The large inventory's layout with `vm` VMs per pool (its 11 pools: 11 × vm VMs), for issue 16's scaling sizes. */
+export function scaledInventory(vm: number): Inventory {
+  const inv = { ...INVENTORIES.large, vm };
+  return { ...inv, name: `${vmCount(inv).toLocaleString("en-US")} VMs` };
+}
 
 export const vmCount = (inv: Inventory): number => inv.dc * (inv.cluster + inv.standaloneHost) * inv.vm;
 
