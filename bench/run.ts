@@ -8,6 +8,7 @@
  *   --only a,b     any of retrieve, decode, watch, generator, cli-startup, scale (scale runs only when named:
  *                  550 to 11,000 VMs take minutes; its tables are printed, see bench/ANALYSIS.md)
  *   --scale-vms    scale's inventory sizes as VMs per pool (11 pools), default 50,100,500,1000
+ *   --scale-pages-only  scale runs only the retrievePages rows (no per-client retrieve)
  *   --no-write     print only
  *   --profile      also run our retrieve under `node --cpu-prof` and summarise it
  *
@@ -52,6 +53,7 @@ interface Options {
   write: boolean;
   profile: boolean;
   scaleVms: number[];
+  scalePagesOnly: boolean;
 }
 
 function options(): Options {
@@ -63,6 +65,7 @@ function options(): Options {
       "no-write": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       "scale-vms": { type: "string" },
+      "scale-pages-only": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -76,7 +79,7 @@ function options(): Options {
   }
   const scaleVms = (values["scale-vms"] ?? "50,100,500,1000").split(",").map((v) => Number(v.trim()));
   if (scaleVms.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`--scale-vms: expected positive integers (VMs per pool), got ${values["scale-vms"]}`);
-  return { rounds, small, only, write: !values["no-write"], profile: values.profile!, scaleVms };
+  return { rounds, small, only, write: !values["no-write"], profile: values.profile!, scaleVms, scalePagesOnly: values["scale-pages-only"]! };
 }
 
 // ---- table ------------------------------------------------------------------
@@ -329,7 +332,7 @@ async function main(): Promise<void> {
     const paging: PagesFigures[] = [];
     for (const inv of sizes) {
       const expected = vmCount(inv);
-      const doRetrieve = opts.small || SCALE_RETRIEVE_VMS.has(expected);
+      const doRetrieve = (opts.small || SCALE_RETRIEVE_VMS.has(expected)) && !opts.scalePagesOnly;
       const doPages = opts.small || scalePages(expected);
       if (!doRetrieve && !doPages) continue;
       console.error(`bench: scale: starting vcsim with ${expected} VMs (load ${load1()})`);
