@@ -22,6 +22,7 @@ export type {
 export type { MoRef, DataObject, TypedValue, TaskRef, VersionError, KnownManagedTypes, KnownManagedType } from "./types.js";
 export type { FieldSchema } from "./schema.js";
 export type { MethodGate, PinnedParams, PathGate, UsableSince, MethodVersions } from "./client/version-gate.js";
+export { privilegesOf } from "./client/privileges.js";
 export { moref, anyMoref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
 
 export {

@@ -95,3 +95,23 @@ function parseType(name: string, entry: string): DataSchema {
   }
   return { name, ...(base ? { base } : {}), fields };
 }
+
+const secretNames = new WeakMap<object, readonly string[]>();
+
+/**
+ * Local names of the fields the tables flag secret (`!`), any type, sorted:
+ * the element names the trace redacts for every call of these bindings.
+ */
+export function secretFieldNames(tables: SchemaTables): readonly string[] {
+  let names = secretNames.get(tables);
+  if (!names) {
+    const set = new Set<string>();
+    for (const entry of Object.values(tables.types)) {
+      if (!entry.includes("!")) continue;
+      for (const part of entry.split("|").slice(1)) if (part.endsWith("!")) set.add(part.slice(0, part.indexOf(":")));
+    }
+    names = [...set].sort();
+    secretNames.set(tables, names);
+  }
+  return names;
+}

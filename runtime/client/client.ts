@@ -7,7 +7,7 @@
 import type { SchemaRegistry } from "../schema.js";
 import { inspect } from "node:util";
 import type { LongPolicy } from "../codec/index.js";
-import { registryFromTables, type TableRegistry } from "../schema-tables.js";
+import { registryFromTables, secretFieldNames, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
@@ -20,6 +20,8 @@ import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../
 import { startKeepAlive, type KeepAlive } from "../session/keepalive.js";
 import type { HeaderSealer } from "../codec/encode-request.js";
 import { discoverStsUrl, type StsEndpoint } from "../sts/discover.js";
+import { lookupStsUrl } from "../sts/lookup.js";
+import { compose, trace, transportHandler, type SoapCall, type SoapResult } from "../soap/middleware.js";
 import { TokenExpiredError } from "../sts/errors.js";
 import { StsClient } from "../sts/sts-client.js";
 import { SamlToken } from "../sts/token.js";
@@ -126,7 +128,7 @@ export interface SsoAuth {
   /** Passphrase of an encrypted private key. */
   readonly passphrase?: string;
   readonly signingKey?: SigningKey;
-  /** The STS endpoint; default: vCenter's `config.vpxd.sso.sts.uri` setting, else `/sts/STSService/<domain>` on the vCenter. */
+  /** The STS endpoint; default discovered (`client.discoverSts()`: setting, Lookup Service, else `/sts/STSService/<domain>` on the vCenter). */
   readonly stsUrl?: string | URL;
   /** SSO domain for the default STS path. Default `vsphere.local`. */
   readonly domain?: string;
@@ -224,7 +226,16 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       soapAction: `${init.registry.namespace}/${init.version}`,
       path: sdkPath(init.url),
       ...(init.options.retry ? { retry: init.options.retry } : {}),
-      trace: { ...init.options.trace, secrets: () => [state.cookie] },
+      trace: {
+        ...init.options.trace,
+        secrets: () => [state.cookie],
+        // What the bindings flag secret: fields of any type, and this method's own parameters.
+        secretElements: (method) => {
+          const params = init.registry.method(method)?.params.filter((p) => p.secret).map((p) => p.name) ?? [];
+          const fields = secretFieldNames(init.registry.tables);
+          return params.length ? [...fields, ...params] : fields;
+        },
+      },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
       ...(init.options.maxResponseElements !== undefined ? { maxElements: init.options.maxResponseElements } : {}),
@@ -379,7 +390,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
 
   /**
    * Where this vCenter's SSO token service is: its `config.vpxd.sso.sts.uri`
-   * setting (readable once logged in), else the well-known path on its host.
+   * setting (readable once logged in), else the Lookup Service's registration,
+   * else the well-known path on its host.
    */
   async discoverSts(options: { domain?: string; signal?: AbortSignal } = {}): Promise<StsEndpoint> {
     const om = (this.#serviceContent as { setting?: MoRef } | undefined)?.setting;
@@ -390,7 +402,12 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
         const r = await this.#send(builtin.QueryOptions, { _this: om, name }, { recover: false, ...(options.signal ? { signal: options.signal } : {}) });
         return r as Array<{ key?: unknown; value?: unknown }> | undefined;
       },
-      { ...(options.domain ? { domain: options.domain } : {}), onFallback: (why) => this.#logger.debug?.(`SSO: ${why}`) },
+      {
+        ...(options.domain ? { domain: options.domain } : {}),
+        onFallback: (why) => this.#logger.debug?.(`SSO: ${why}`),
+        // The Lookup Service shares the vCenter's origin; traced like every request, without the session cookie.
+        lookup: () => lookupStsUrl(compose<SoapCall, SoapResult>(trace(this.#options.trace))(transportHandler(this.#transport)), options.signal),
+      },
     );
   }
 

@@ -46,6 +46,7 @@ import {
 } from "./methods.js";
 import type { KindOf, PathsOf } from "./paths-of.js";
 import type { PathGate } from "../client/version-gate.js";
+import { checkPathsAgainstBindings, type PathTables } from "./path-check.js";
 import type { Selected } from "./selection.js";
 
 // ---- types ----------------------------------------------------------------
@@ -78,6 +79,8 @@ export interface WatchSpec<T extends string, P extends string> {
 }
 
 export interface WatchOptions {
+  /** As RetrieveOptions.checkPaths: check `select` against the bindings first (default true). */
+  readonly checkPaths?: boolean;
   /** Seconds one WaitForUpdatesEx may wait before returning empty (then it simply waits again). Default 60. */
   readonly maxWaitSeconds?: number;
   /** Cap on object updates per answer; the server then sets `truncated` and the watch asks again at once. */
@@ -443,6 +446,8 @@ export async function watch<B extends BindingTables, V extends string, T extends
   opts: WatchOptions = {},
 ): Promise<Watch<KindOf<B, T>, WatchValues<B, T, P>>> {
   checkSpec(spec);
+  const registry = client.schemaRegistry as { tables?: PathTables } & Client["schemaRegistry"];
+  if (registry.tables && opts.checkPaths !== false) checkPathsAgainstBindings("watch", registry.tables, registry, [spec.type], spec.select);
   opts.signal?.throwIfAborted();
   const w = new WatchImpl(client as unknown as Client<BindingTables>, spec, opts);
   await w.start();

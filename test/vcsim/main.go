@@ -21,6 +21,9 @@ import (
 	// Registers the SSO Security Token Service endpoint at the path of the
 	// config.vpxd.sso.sts.uri setting: it answers WS-Trust Issue and Renew.
 	_ "github.com/vmware/govmomi/sts/simulator"
+	// Registers the SSO Lookup Service (/lookupservice/sdk): its registrations
+	// name the STS endpoint, readable without a session.
+	_ "github.com/vmware/govmomi/lookup/simulator"
 )
 
 func main() {
