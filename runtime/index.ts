@@ -83,6 +83,8 @@ export {
   watch,
   waitForProperties,
   WaitTimeoutError,
+  WatchOutageError,
+  DEFAULT_OUTAGE_BUDGET_MS,
   type Watch,
   type WatchSpec,
   type WatchOptions,

@@ -11,7 +11,7 @@ import { registryFromTables, secretFieldNames, type TableRegistry } from "../sch
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
-import { createTransport, DEFAULT_TIMEOUT_MS, type Transport } from "../soap/transport.js";
+import { createTransport, DEFAULT_TIMEOUT_MS, parseServerUrl, type Transport } from "../soap/transport.js";
 import { compareVersions, negotiateVersion } from "../soap/versions.js";
 import type { MoRef } from "../types.js";
 import type { ApiCall } from "../session/api-call.js";
@@ -591,7 +591,7 @@ function ssoCacheIdentity(auth: SsoAuth): { username: string; password: string }
 /** Connects (negotiating the API version), fetches the service content and, given credentials, logs in. */
 export async function connect<B extends BindingTables, V extends string = string>(opts: ConnectOptions<B, V>): Promise<Client<B, V>> {
   if (!opts || typeof opts !== "object") throw new TypeError("connect: expected an options object { url, bindings, … }");
-  const url = new URL(opts.url);
+  const url = parseServerUrl(opts.url, "connect", opts);
   url.username = "";
   url.password = "";
   const bindings = opts.bindings;
