@@ -6,7 +6,17 @@
  *   await using client = await connect({ url, bindings: schemas, username, password, thumbprint });
  *   const now = await client.call(ServiceInstance.CurrentTime, { type: "ServiceInstance", value: "ServiceInstance" });
  */
-export { connect, Client, type ConnectOptions, type ClientLogger, type UserSession, type AuthOptions } from "./client/client.js";
+export {
+  connect,
+  Client,
+  type ConnectOptions,
+  type ClientLogger,
+  type UserSession,
+  type AuthOptions,
+  type ServiceClientOptions,
+  type ClientHttpRequest,
+  type ClientHttpResponse,
+} from "./client/client.js";
 export type {
   AnyDescriptor,
   BindingTables,

@@ -36,6 +36,15 @@ export interface PipelineOptions {
   /** Response size limit handed to the streaming decoder. */
   readonly maxBytes?: number;
   readonly isNotAuthenticated: (err: unknown) => boolean;
+  /** SOAP header element that repeats the session cookie (pbm's `vcSessionCookie`); read at send time, so a replay after re-login carries the new one. */
+  readonly sessionHeader?: string;
+}
+
+/** The cookie value without the quotes vSphere wraps it in (the form govmomi and pyVmomi put in `vcSessionCookie`). */
+function sessionHeaderXml(element: string, cookie: string | undefined): string {
+  if (cookie === undefined) return "";
+  const bare = cookie.replace(/^"(.*)"$/, "$1").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<${element}>${bare}</${element}>`;
 }
 
 function cookieLayer(state: SessionState): Middleware<SoapCall, SoapResult> {
@@ -51,7 +60,8 @@ function cookieLayer(state: SessionState): Middleware<SoapCall, SoapResult> {
 export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
   const wire = compose(trace(o.trace), cookieLayer(o.state))(transportHandler(o.transport));
   const codec: Handler<ApiCall, unknown> = async (call) => {
-    const body = encodeRequest(o.registry, call.method, call.args, call.soapHeaders ? { headers: call.soapHeaders } : {});
+    const headers = (call.soapHeaders ?? "") + (o.sessionHeader ? sessionHeaderXml(o.sessionHeader, o.state.cookie) : "");
+    const body = encodeRequest(o.registry, call.method, call.args, headers ? { headers } : {});
     const res = await wire({
       method: call.method,
       soapAction: o.soapAction,

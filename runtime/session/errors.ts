@@ -20,6 +20,10 @@ export const ClientErrorCode = {
   session: "TSVMOMI_ERR_SESSION",
   sessionCache: "TSVMOMI_ERR_SESSION_CACHE",
   closed: "TSVMOMI_ERR_CLIENT_CLOSED",
+  // Raised by the helpers in object/ (finder, datastore files).
+  notFound: "TSVMOMI_ERR_NOT_FOUND",
+  multipleFound: "TSVMOMI_ERR_MULTIPLE_FOUND",
+  fileTransfer: "TSVMOMI_ERR_FILE_TRANSFER",
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

@@ -1,0 +1,43 @@
+/**
+ * The one place the helpers import the runtime and the generated bindings
+ * from. The default release is named here once: switching it (or, once the
+ * helpers are their own package, pointing at the published packages) is a
+ * change to the two specifiers below and nothing else.
+ */
+export * from "../generated/vim25-7.0.3/index.js";
+export type { ManagedKind, ManagedTypeName } from "../generated/vim25-7.0.3/managed.js";
+
+export {
+  connect,
+  Client,
+  ClientError,
+  ClientErrorCode,
+  MethodFaultError,
+  HttpStatusError,
+  isFault,
+  moref,
+  moRefKey,
+  moRefEquals,
+  formatMoRef,
+  retrieveAny,
+  retrievePagesAny,
+  everythingUnder,
+  ancestry,
+  inventoryPath,
+  findByInventoryPath,
+  waitForTask,
+  waitForProperties,
+  WaitTimeoutError,
+  type BindingTables,
+  type CallOptions,
+  type ClientHttpResponse,
+} from "../runtime/index.js";
+
+import type { Client as RuntimeClient } from "../runtime/index.js";
+/**
+ * Any connected client, whatever release's bindings it was made with: the
+ * helpers read and send only what every release since 6.0 has, and type
+ * their results with the default release's types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyClient = RuntimeClient<any>;
