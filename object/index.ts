@@ -75,3 +75,22 @@ export {
   type SnapshotNode,
   type CreateSnapshotOptions,
 } from "./snapshot.js";
+export {
+  uploadFile,
+  downloadFile,
+  openFile,
+  deleteFile,
+  makeDirectory,
+  resolveFile,
+  datastorePath,
+  parseDatastorePath,
+  type DatastoreFile,
+  type ResolvedFile,
+  type TransferOptions,
+  type UploadOptions,
+  type UploadResult,
+  type UploadSource,
+  type OpenedFile,
+  type Progress,
+} from "./datastore-file.js";
+export { searchDatastore, type SearchOptions, type FoundFile } from "./datastore-browser.js";
