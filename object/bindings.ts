@@ -27,6 +27,7 @@ export {
   findByInventoryPath,
   waitForTask,
   waitForProperties,
+  watch,
   WaitTimeoutError,
   type BindingTables,
   type CallOptions,

@@ -94,3 +94,4 @@ export {
   type Progress,
 } from "./datastore-file.js";
 export { searchDatastore, type SearchOptions, type FoundFile } from "./datastore-browser.js";
+export { events, type EventFilter, type EventStreamOptions } from "./events.js";
