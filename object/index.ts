@@ -95,3 +95,13 @@ export {
 } from "./datastore-file.js";
 export { searchDatastore, type SearchOptions, type FoundFile } from "./datastore-browser.js";
 export { events, type EventFilter, type EventStreamOptions } from "./events.js";
+export {
+  perfCounters,
+  availableMetrics,
+  queryPerf,
+  type Counter,
+  type CounterIndex,
+  type PerfQuery,
+  type Series,
+  type Sample,
+} from "./performance.js";
