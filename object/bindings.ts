@@ -6,6 +6,8 @@
  */
 export * from "../generated/vim25-7.0.3/index.js";
 export type { ManagedKind, ManagedTypeName } from "../generated/vim25-7.0.3/managed.js";
+/** Storage policy (pbm) bindings paired with the default vim25 release (they import its types). */
+export * as pbm from "../generated/pbm-7.0/index.js";
 
 export {
   connect,

@@ -105,3 +105,4 @@ export {
   type Series,
   type Sample,
 } from "./performance.js";
+export { pbmClient, storagePolicies, findStoragePolicy, compatibleDatastores, type PbmClient, type PbmClientOptions } from "./pbm.js";

@@ -29,6 +29,7 @@ export type {
 } from "./client/descriptor.js";
 
 export type { MoRef, DataObject, TypedValue } from "./types.js";
+export { mergeSchemaTables, type SchemaTables } from "./schema-tables.js";
 export { moref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
 
 export {

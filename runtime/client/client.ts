@@ -7,7 +7,7 @@
 import type { SchemaRegistry } from "../schema.js";
 import { inspect } from "node:util";
 import type { LongPolicy } from "../codec/index.js";
-import { registryFromTables, type TableRegistry } from "../schema-tables.js";
+import { mergeSchemaTables, registryFromTables, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
@@ -122,7 +122,11 @@ interface ClientInit<B extends BindingTables> {
 export interface ServiceClientOptions<S extends BindingTables> {
   /** Endpoint path on the same server, e.g. `/pbm`. */
   readonly path: string;
-  /** The service's schema tables (a dependent service's merged with vim25's: see object/pbm.ts). */
+  /**
+   * The service's schema tables. This client's tables are merged in under
+   * them (see `mergeSchemaTables`), because a dependent service's answers
+   * carry vim25 types its own tables only reference.
+   */
   readonly bindings: S;
   /** Version in the SOAPAction header (`urn:pbm/<version>`); default the bindings' apiVersion, else release. */
   readonly version?: string;
@@ -284,7 +288,7 @@ export class Client<B extends BindingTables = BindingTables> {
     return new Client<S>({
       url,
       transport: this.#transport,
-      registry: registryFromTables(bindings),
+      registry: registryFromTables(mergeSchemaTables(bindings, this.#registry.tables)),
       version,
       options: { ...(this.#options as unknown as ConnectOptions<S>), bindings },
       state: this.#state,

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	_ "github.com/vmware/govmomi/pbm/simulator" // serves /pbm (storage policies) on the vCenter model
 	"github.com/vmware/govmomi/simulator"
 )
 
@@ -50,6 +51,7 @@ func main() {
 	defer model.Remove() // local datastores are temp directories
 
 	model.Service.Listen = &url.URL{Host: *listen}
+	model.Service.RegisterEndpoints = true // the imported endpoints (pbm) register themselves
 	if *username != "" {
 		model.Service.Listen.User = url.UserPassword(*username, *password)
 	}

@@ -1,0 +1,29 @@
+/**
+ * The committed pbm bindings the helpers use (generated/pbm-7.0, importing
+ * the default vim25's types) are exactly what the generator makes from
+ * ../shared: `node bin/tsvmomi-gen.js generate --release pbm-7.0`.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadModel } from "../../generator/pipeline.js";
+import { emitBindings } from "../../generator/emit/emit.js";
+
+const repo = path.resolve(import.meta.dirname, "../..");
+const committed = path.join(repo, "generated", "pbm-7.0");
+
+function listFiles(dir: string, prefix = ""): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+    .sort();
+}
+
+describe("generated/pbm-7.0", () => {
+  it("is reproduced byte for byte from ../shared", async () => {
+    const files = emitBindings(await loadModel({ service: "pbm", release: "7.0" }), { externalTypes: "../vim25-7.0.3" });
+    expect(listFiles(committed)).toEqual([...files.keys()].sort());
+    const stale = [...files].filter(([file, text]) => fs.readFileSync(path.join(committed, file), "utf8") !== text).map(([f]) => f);
+    expect(stale, "regenerate with `node bin/tsvmomi-gen.js generate --release pbm-7.0` and commit").toEqual([]);
+  });
+});
