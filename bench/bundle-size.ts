@@ -3,7 +3,7 @@
  * minified, platform node, tree-shaking on) of a few consumers of the committed
  * default release, with minified and gzip sizes, and the schemas table's share.
  *
- *   npm run build && node dist/bench/bundle-size.js [--release-dir generated/vim25-7.0.3]
+ *   npm run build && node dist/bench/bundle-size.js [--release-dir generated/<service>-<release>]
  */
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -71,7 +71,8 @@ async function main() {
   const kb = (n: number) => (n / 1024).toFixed(1);
   const all = sizes.at(-1)!;
   const schemas = sizes.find((s) => s.name === "schemas table alone")!;
-  console.log(`esbuild ${(await import("esbuild")).version}: ESM, minify, platform node, tree-shaking; bindings ${rel}`);
+  const which = i >= 0 ? rel : `of the default release (${DEFAULT_RELEASE.service} ${DEFAULT_RELEASE.release})`;
+  console.log(`esbuild ${(await import("esbuild")).version}: ESM, minify, platform node, tree-shaking; bindings ${which}`);
   const head = ["consumer", "min KiB", "gzip KiB", "% of everything (min)"];
   const rows = sizes.map((s) => [s.name, kb(s.bytes), kb(s.gzip), ((100 * s.bytes) / all.bytes).toFixed(1)]);
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j]!.length)));

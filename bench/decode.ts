@@ -6,7 +6,7 @@
  * Inputs: the synthetic vcsim-like response (always, against the hand-written
  * vim subset), and with `--vcsim N` a real answer captured from vcsim started
  * with N VMs per resource pool (11 pools: N=500 gives 5,500 VMs), decoded
- * with the generated vim25-7.0.3 registry. Captures stay in memory.
+ * with the default release's generated registry. Captures stay in memory.
  *
  * Run: npx tsc -p tsconfig.build.json && node dist/bench/decode.js [--vms 5500] [--vcsim 500] [--only decode] [--fxp]
  * The load average is printed because this machine is shared; compare the
@@ -20,6 +20,7 @@ import { XmlTokenizer, type TokenHandler } from "../runtime/codec/xml-tokenizer.
 import type { SchemaRegistry } from "../runtime/schema.js";
 import { vimSubset } from "../test/fixtures/codec/vim-subset.js";
 import { vcsimRetrieveResponse } from "./decode/vcsim-response.js";
+import { DEFAULT_RELEASE } from "../wsdl/manifest.js";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
@@ -107,5 +108,5 @@ if (args.vcsim !== undefined) {
   const { captureVcsimRetrieve } = await import("./decode/vcsim-capture.js");
   const { vim25Registry } = await import("./decode/vim25-registry.js");
   const cap = await captureVcsimRetrieve(Number(args.vcsim));
-  await suite(`vcsim capture (${cap.vms} VMs, generated vim25-7.0.3 registry)`, vim25Registry(), cap.bytes);
+  await suite(`vcsim capture (${cap.vms} VMs, generated ${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release} registry)`, vim25Registry(), cap.bytes);
 }

@@ -106,7 +106,7 @@ async function buildVariants(wanted: Set<string>): Promise<Variant[]> {
     fs.writeFileSync(
       path.join(dir, "flat.ts"),
       flatText
-        .replace(/"[^"]*\/generated\/[^"]*\/paths\/index\.js"/, JSON.stringify(rel(path.join(genDir, "paths", "index.js"))))
+        .replace(/(?<=ManagedPaths \} from )"[^"]*"/, JSON.stringify(rel(path.join(genDir, "paths", "index.js"))))
         .replace(/"[^"]*\/runtime\/property\/selection\.js"/, JSON.stringify(rel(path.join(repo, "runtime", "property", "selection.js")))),
     );
     fs.writeFileSync(path.join(dir, "bindings.ts"), recursive ? `export type * from "./recursive.js";\n` : `export type * from "./flat.js";\n`);

@@ -7,6 +7,9 @@ import { readWsdlBundle } from "./wsdl/index.js";
 import { readVmodl } from "./vmodl/vmodl-reader.js";
 import { mergeModel } from "./model/merge.js";
 import type { ApiModel } from "./model/ir.js";
+import { apiVersionsOf } from "./model/api-versions.js";
+import { publicWireVersions } from "./vmodl/versions.js";
+import { releases } from "../wsdl/manifest.js";
 import { resolveBundle, resolveVmodl } from "../wsdl/resolve.js";
 
 export interface LoadOptions {
@@ -45,11 +48,16 @@ export async function loadModel(opts: LoadOptions): Promise<ApiModel> {
   }
   opts.signal?.throwIfAborted();
   progress("merging");
-  return mergeModel({
+  const model = mergeModel({
     service: bundle.service ?? service,
     release,
     wsdl,
     ...(vmodl ? { vmodl } : {}),
     sources: { wsdl: wsdl.files, ...(vmodl ? { vmodl: path.basename(vmodl.file) } : {}) },
   });
+  const apiVersions = apiVersionsOf(model, [
+    ...releases(model.service).map((r) => r.apiVersion),
+    ...(vmodl ? publicWireVersions(model.service, Object.values(vmodl.versions)) : []),
+  ]);
+  return apiVersions.length ? { ...model, apiVersions } : model;
 }

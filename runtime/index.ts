@@ -1,8 +1,8 @@
 /**
  * The public runtime: connect, call, faults, sessions, tracing.
  *
- *   import { connect } from "tsvmomi/runtime";
- *   import { schemas, ServiceInstance } from "./generated/vim25-8.0.2/index.js";
+ *   import { connect } from "tsvmomi";
+ *   import { schemas, ServiceInstance } from "./generated/<service>-<release>/index.js";
  *   await using client = await connect({ url, bindings: schemas, username, password, thumbprint });
  *   const now = await client.call(ServiceInstance.CurrentTime, { type: "ServiceInstance", value: "ServiceInstance" });
  */

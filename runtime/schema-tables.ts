@@ -13,6 +13,8 @@ export interface SchemaTables {
   readonly service?: string;
   readonly release?: string;
   readonly apiVersion?: string;
+  /** Every version the bindings can speak, oldest first (written by the generator). */
+  readonly apiVersions?: readonly string[];
   readonly types: Readonly<Record<string, string>>;
   readonly enums: Readonly<Record<string, string>>;
 }

@@ -28,7 +28,7 @@ export function interfaceWsdlName(service: string): string {
   return `${fileStem(service)}.wsdl`;
 }
 
-/** Splits `vim25-6.7.3-approx` into service and release; undefined when the name has no known service prefix. */
+/** Splits a folder name such as `<service>-<release>-approx` into service and release; undefined when the name has no known service prefix. */
 export function parseFolderName(folder: string): { service: string; release: string } | undefined {
   for (const service of KNOWN_SERVICES) {
     const prefix = `${service}-`;

@@ -1,6 +1,5 @@
-/** The generated vim25-7.0.3 registry with the PropertyCollector methods the capture answers. */
-import { schemas } from "../../generated/vim25-7.0.3/schemas.js";
-import * as pc from "../../generated/vim25-7.0.3/methods/PropertyCollector.js";
+/** The default release's generated registry with the PropertyCollector methods the capture answers. */
+import { PropertyCollector as pc, schemas } from "../../test/support/bindings.js";
 import { toMethodSchema } from "../../runtime/client/descriptor.js";
 import { registryFromTables } from "../../runtime/schema-tables.js";
 import type { SchemaRegistry } from "../../runtime/schema.js";

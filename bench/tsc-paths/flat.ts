@@ -3,5 +3,5 @@
  * flat (one interface per managed type). bench/tsc-paths.ts rewrites this file
  * to point at variant trees (other depth caps) in .tmp/.
  */
-export type { ManagedPaths } from "../../generated/vim25-7.0.3/paths/index.js";
+export type { ManagedPaths } from "../../test/support/bindings.js";
 export type { Selected } from "../../runtime/property/selection.js";

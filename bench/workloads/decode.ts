@@ -9,7 +9,7 @@ import { decodeResponseSync } from "../../runtime/codec/index.js";
 import { XmlTokenizer, type TokenHandler } from "../../runtime/codec/xml-tokenizer.js";
 import { registryFromTables } from "../../runtime/schema-tables.js";
 import { toMethodSchema } from "../../runtime/client/descriptor.js";
-import { PropertyCollector, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { PropertyCollector, schemas } from "../../test/support/bindings.js";
 import { distBench } from "../lib/repo.js";
 import { load1, median } from "../lib/stats.js";
 import { spawnSync } from "node:child_process";
@@ -73,7 +73,7 @@ function mbPerSecond(bytes: number, rounds: number, fn: () => unknown): number {
   return bytes / 1e6 / (median(times) / 1000);
 }
 
-/** Decodes real response bytes with the generated vim25-7.0.3 schema. */
+/** Decodes real response bytes with the default release's generated schema. */
 export function benchDecodeCaptured(bytes: Uint8Array, rounds: number): DecodeFigures {
   const load = load1();
   const registry = registryFromTables(schemas, [toMethodSchema(PropertyCollector.RetrievePropertiesEx)]);

@@ -1,8 +1,8 @@
 /**
  * Workload 4: the generator. Times a full `tsvmomi-gen generate` of the newest
- * vim25 in a fresh process, then runs the type-check (bench/tsc-paths) and
- * bundle-size (bench/bundle-size) benches, which are separate programs, and
- * keeps their output as they print it.
+ * vim25 in a fresh process, then runs the type-check (bench/tsc-paths),
+ * bundle-size (bench/bundle-size) and package (bench/packages) benches, which
+ * are separate programs, and keeps their output as they print it.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -22,7 +22,7 @@ export interface GeneratorFigures {
 }
 
 export const NEWEST_VIM25 = "9.1";
-const COMPANIONS = ["tsc-paths", "bundle-size"];
+const COMPANIONS = ["tsc-paths", "bundle-size", "packages"];
 
 export function benchGenerator(rounds: number, withCompanions = true): GeneratorFigures {
   const times: number[] = [];
@@ -32,7 +32,7 @@ export function benchGenerator(rounds: number, withCompanions = true): Generator
     try {
       loads.push(load1());
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, [repoPath("bin", "tsvmomi-gen.js"), "generate", "--release", NEWEST_VIM25, "--out", out], { encoding: "utf8" });
+      const r = spawnSync(process.execPath, [repoPath("packages", "tsvmomi-gen", "bin", "tsvmomi-gen.js"), "generate", "--release", NEWEST_VIM25, "--out", out], { encoding: "utf8" });
       times.push(performance.now() - t0);
       if (r.status !== 0) throw new Error(`generate --release ${NEWEST_VIM25}: ${r.signal ?? `exit ${r.status}`}\n${r.stderr.slice(-2000)}`);
     } finally {

@@ -4,7 +4,7 @@
  * wait for the tasks: the watchers are what tell when the changes landed.
  */
 import { connect, type Client } from "../../runtime/index.js";
-import { PropertyCollector, View, ViewManager, VirtualMachine, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { PropertyCollector, View, ViewManager, VirtualMachine, schemas } from "../../test/support/bindings.js";
 import type { MoRef } from "../../runtime/types.js";
 
 type Bindings = typeof schemas;

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from "node:fs";
 import { connect, retrieve, watch, type Client } from "../../runtime/index.js";
-import { schemas } from "../../generated/vim25-7.0.3/schemas.js";
+import { schemas } from "../../test/support/bindings-schemas.js";
 import { RETRIEVE_PATHS } from "./retrieve-paths.js";
 
 type Bindings = typeof schemas;

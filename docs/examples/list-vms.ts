@@ -1,7 +1,7 @@
 // List every VM with typed properties.
 import { connect } from "../../runtime/index.js";
 import { retrieve } from "../../runtime/property/retrieve.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "./bindings.js";
 import type { Target } from "./connection.js";
 
 export async function listVms(target: Target): Promise<Array<{ name: string; power: string; cpus: number }>> {

@@ -1,7 +1,7 @@
 // Start a task and wait for it: progress as it runs, the typed fault if it fails.
 import { connect, type MoRef } from "../../runtime/index.js";
 import { waitForTask } from "../../runtime/task/index.js";
-import { schemas, faults, VirtualMachine } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, faults, VirtualMachine } from "./bindings.js";
 import type { Target } from "./connection.js";
 
 export async function powerOff(target: Target, vm: MoRef<"VirtualMachine">): Promise<"done" | "already off"> {

@@ -1,7 +1,7 @@
 // Wait until one VM is powered off, or give up after `timeoutMs`.
 import { connect, type MoRef } from "../../runtime/index.js";
 import { waitForProperties } from "../../runtime/property/watch.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "./bindings.js";
 import type { Target } from "./connection.js";
 
 export async function waitPoweredOff(target: Target, vm: MoRef<"VirtualMachine">, timeoutMs: number): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 // Watch every VM's power state; stop after `limit` changes (or when `signal` aborts).
 import { connect, moRefKey, type MoRef } from "../../runtime/index.js";
 import { watch } from "../../runtime/property/watch.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "./bindings.js";
 import type { Target } from "./connection.js";
 
 export async function watchPower(

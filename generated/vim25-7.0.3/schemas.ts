@@ -11,6 +11,7 @@ export const schemas = {
   release: "7.0.3",
   namespace: "urn:vim25",
   apiVersion: "7.0.3.0",
+  apiVersions: ["2.5","4.0","4.1","5.0","5.1","5.5","6.0","6.5","6.7","6.7.1","6.7.2","6.7.3","7.0","7.0.2.0","7.0.3.0"],
   types: {
     AboutInfo: "DynamicData|name:string|fullName:string|vendor:string|version:string|patchLevel:string?|build:string|localeVersion:string?|localeBuild:string?|osType:string|productLineId:string|apiType:string|apiVersion:string|instanceUuid:string?|licenseProductName:string?|licenseProductVersion:string?",
     AccountCreatedEvent: "HostEvent|spec:HostAccountSpec|group:boolean",
@@ -3276,6 +3277,8 @@ export const schemas = {
   readonly release: string;
   readonly namespace: string;
   readonly apiVersion?: string;
+  /** Every version these bindings can speak, oldest first; the client offers them when it negotiates. */
+  readonly apiVersions?: readonly string[];
   readonly types: Readonly<Record<string, string>>;
   readonly enums: Readonly<Record<string, string>>;
   /** Phantom: lets the runtime infer this release's types from the value. Never present at run time. */

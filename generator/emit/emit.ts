@@ -217,7 +217,8 @@ function schemasView(model: ApiModel, borrowed: (x: { external?: string }) => bo
   // The root object a session starts from: what RetrieveServiceContent (or pbm's, sms' … equivalent) returns.
   const rootMethod = Object.values(model.methods).find((m) => /Retrieve(Service)?Content$/.test(m.name) && m.returns && !m.returns.primitive);
   const serviceContent = rootMethod && model.dataTypes[rootMethod.returns!.type] ? rootMethod.returns!.type : undefined;
-  return { namespace: model.namespace, apiVersion: model.apiVersion, types, enums, serviceContent };
+  const apiVersions = model.apiVersions?.length ? JSON.stringify(model.apiVersions) : undefined;
+  return { namespace: model.namespace, apiVersion: model.apiVersion, apiVersions, types, enums, serviceContent };
 }
 
 /** Fault classes must be declared after their base class. */

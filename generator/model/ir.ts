@@ -290,6 +290,12 @@ export interface ApiModel {
   namespace: string;
   /** The API version string used in SOAPAction (`9.1.0.0`), when the bundle says. */
   apiVersion?: string;
+  /**
+   * Every wire version of the namespace these bindings can speak, oldest first,
+   * ending at `apiVersion` (see generator/model/api-versions.ts). The client
+   * offers these when it negotiates with a server.
+   */
+  apiVersions?: string[];
   sources: { wsdl: string[]; vmodl?: string };
   dataTypes: Record<string, IrDataType>;
   enums: Record<string, IrEnum>;

@@ -62,3 +62,18 @@ export function releaseOf(id: string, fromDb?: Record<string, VersionInfo>): Ver
   if (m) return { release: m[1]!.replace(/_/g, "."), ns: `vim25/${m[1]!.replace(/_/g, ".")}` };
   return undefined;
 }
+
+/**
+ * The public wire versions of a namespace (`vim25`) among version infos: those
+ * whose wire version is the release they shipped in. Pre-releases such as
+ * 2.5u2server or 6.8.7 are left out, so a client never offers a version no
+ * public server speaks. Without `infos`, the table above.
+ */
+export function publicWireVersions(namespace: string, infos: Iterable<{ release?: string; ns?: string }> = Object.values(KNOWN)): string[] {
+  const out: string[] = [];
+  for (const info of infos) {
+    const wire = info.ns?.startsWith(`${namespace}/`) ? info.ns.slice(namespace.length + 1) : undefined;
+    if (wire !== undefined && wire === info.release && /^\d+(\.\d+)+$/.test(wire)) out.push(wire);
+  }
+  return out;
+}

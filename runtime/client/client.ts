@@ -11,7 +11,7 @@ import { mergeSchemaTables, registryFromTables, type TableRegistry } from "../sc
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
-import { createTransport, type HttpRequest, type Transport, type TransportResponse } from "../soap/transport.js";
+import { createTransport, DEFAULT_TIMEOUT_MS, type HttpRequest, type Transport, type TransportResponse } from "../soap/transport.js";
 import { SESSION_COOKIE } from "../soap/cookie.js";
 import { compareVersions, negotiateVersion } from "../soap/versions.js";
 import type { MoRef } from "../types.js";
@@ -32,7 +32,7 @@ import {
   type ResultOf,
   type ServiceContentOf,
 } from "./descriptor.js";
-import { versionsUpTo } from "./known-versions.js";
+import { offeredVersions } from "./known-versions.js";
 import { buildPipeline } from "./pipeline.js";
 
 export interface ClientLogger {
@@ -60,7 +60,12 @@ export interface ConnectOptions<B extends BindingTables> {
   readonly keepAlive?: number | false;
   /** File of session cookies reused across runs (needs `username`/`password`); `false` or absent disables. */
   readonly sessionCache?: string | false;
-  /** Default per-call deadline in ms. Default 300 000. */
+  /**
+   * Deadline of each call in ms, from the call until its answer is decoded:
+   * every retry, the backoff and any `Retry-After` wait between attempts, and
+   * the replay after a re-login all fit in it. Default 300 000; 0 disables.
+   * A call's own `{ timeout }` overrides it.
+   */
   readonly timeout?: number;
   /** TCP + TLS connect deadline in ms. Default 10 000. */
   readonly connectTimeout?: number;
@@ -72,9 +77,16 @@ export interface ConnectOptions<B extends BindingTables> {
   /**
    * Largest response body decoded, in bytes; a bigger one fails with a
    * CodecError TOO_LARGE while it streams in, before it is all read.
-   * Default DEFAULT_MAX_BYTES (512 MiB).
+   * Default DEFAULT_MAX_BYTES (512 MiB, at most an eighth of the heap).
    */
   readonly maxResponseBytes?: number;
+  /**
+   * Most XML elements decoded from one response; more fail with CodecError
+   * TOO_LARGE while streaming. Bounds the heap the decoded result takes
+   * (dense small elements cost several times their bytes). Default
+   * DEFAULT_MAX_ELEMENTS: a quarter of the heap at 160 bytes per element.
+   */
+  readonly maxResponseElements?: number;
   readonly logger?: ClientLogger;
   readonly signal?: AbortSignal;
 }
@@ -156,6 +168,7 @@ export class Client<B extends BindingTables = BindingTables> {
   readonly #handler: Handler<ApiCall, unknown>;
   readonly #logger: ClientLogger;
   readonly #keepAliveMs: number | false;
+  readonly #timeoutMs: number;
   #keepAlive: KeepAlive | undefined;
   #userSession: UserSession | undefined;
   #loggedIn = false;
@@ -174,6 +187,7 @@ export class Client<B extends BindingTables = BindingTables> {
     this.#options = init.options;
     this.#logger = init.options.logger ?? { warn: (m) => process.emitWarning(m, { code: "TSVMOMI_CLIENT" }) };
     this.#keepAliveMs = init.options.keepAlive ?? DEFAULT_KEEPALIVE_MS;
+    this.#timeoutMs = init.options.timeout ?? DEFAULT_TIMEOUT_MS;
     for (const m of Object.values(builtin)) if (typeof m === "object" && "params" in m) init.registry.addMethod(m);
     const state = this.#state;
     this.#handler = buildPipeline({
@@ -188,6 +202,7 @@ export class Client<B extends BindingTables = BindingTables> {
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
       ...(init.sessionHeader ? { sessionHeader: init.sessionHeader } : {}),
+      ...(init.options.maxResponseElements !== undefined ? { maxElements: init.options.maxResponseElements } : {}),
       isNotAuthenticated,
     });
   }
@@ -213,6 +228,11 @@ export class Client<B extends BindingTables = BindingTables> {
   /** The session from the last login; undefined when not logged in (or reusing a cached session). */
   get userSession(): UserSession | undefined {
     return this.#userSession;
+  }
+
+  /** Where the client's warnings go (`logger` of connect, default process.emitWarning); layers built on the client report side failures here. */
+  get logger(): ClientLogger {
+    return this.#logger;
   }
 
   get loggedIn(): boolean {
@@ -242,12 +262,14 @@ export class Client<B extends BindingTables = BindingTables> {
 
   readonly #send: Sender = (method, args, extra = {}) => {
     if (this.#closed) return Promise.reject(new ClientClosedError(method.name));
+    // One deadline for the whole call: every attempt, the backoff between them, a re-login's replay.
+    const ms = extra.timeout ?? this.#timeoutMs;
     return this.#handler({
       method: method.name,
       args,
       safe: method.safe,
       ...(extra.signal ? { signal: extra.signal } : {}),
-      ...(extra.timeout !== undefined ? { timeout: extra.timeout } : {}),
+      ...(ms > 0 ? { deadline: { at: Date.now() + ms, ms } } : { timeout: 0 }),
       ...(extra.soapHeaders ? { soapHeaders: extra.soapHeaders } : {}),
       ...(extra.recover === false ? { recover: false } : {}),
     });
@@ -474,10 +496,11 @@ export async function connect<B extends BindingTables>(opts: ConnectOptions<B>):
   });
   try {
     const negotiated = await negotiateVersion(transport, {
-      known: versionsUpTo(bindings.apiVersion),
+      known: offeredVersions(bindings),
       namespace: bindings.namespace,
       path: `${sdkPath(url)}/vimServiceVersions.xml`,
       ...(opts.version !== undefined ? { pin: opts.version } : {}),
+      ...(opts.maxResponseBytes !== undefined ? { maxBytes: opts.maxResponseBytes } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(logger ? { logger } : {}),
     });

@@ -23,7 +23,7 @@ export type ResultOf<D extends AnyDescriptor> = NonNullable<D["__types"]>["resul
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
-  /** Per-call deadline in ms (headers and body); 0 disables. */
+  /** Deadline of this call in ms: every attempt, backoff and Retry-After wait, and the body; 0 disables. */
   readonly timeout?: number;
 }
 

@@ -21,6 +21,7 @@ import type { Transport } from "../soap/transport.js";
 import { encodeRequest } from "../codec/index.js";
 import type { ApiCall } from "../session/api-call.js";
 import { toFaultError } from "../session/errors.js";
+import { sessionLostInResult } from "../session/lost-in-result.js";
 import { sessionLayer } from "../session/relogin.js";
 import type { SessionState } from "../session/session-state.js";
 
@@ -35,6 +36,8 @@ export interface PipelineOptions {
   readonly longs?: LongPolicy;
   /** Response size limit handed to the streaming decoder. */
   readonly maxBytes?: number;
+  /** Element budget handed to the streaming decoder. */
+  readonly maxElements?: number;
   readonly isNotAuthenticated: (err: unknown) => boolean;
   /** SOAP header element that repeats the session cookie (pbm's `vcSessionCookie`); read at send time, so a replay after re-login carries the new one. */
   readonly sessionHeader?: string;
@@ -69,13 +72,14 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
       body,
       safe: call.safe,
       ...(call.signal ? { signal: call.signal } : {}),
-      ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
+      ...(call.deadline ? { deadline: call.deadline } : call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });
     return decodeResponse(o.registry, call.method, res.body, {
       faultFactory: (info) => toFaultError(o.registry, info),
       ...(o.longs ? { longs: o.longs } : {}),
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+      ...(o.maxElements !== undefined ? { maxElements: o.maxElements } : {}),
     });
   };
-  return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated), retry<ApiCall, unknown>(o.retry))(codec);
+  return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated, sessionLostInResult), retry<ApiCall, unknown>(o.retry))(codec);
 }

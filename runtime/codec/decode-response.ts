@@ -7,12 +7,11 @@ import { compile, fieldInfo } from "./compiled-schema.js";
 import { CodecError, SoapFaultError } from "./errors.js";
 import { type DecodeOptions, ResponseDecoder } from "./response-decoder.js";
 import { XmlTokenizer } from "./xml-tokenizer.js";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from "./limits.js";
 
 export type { DecodeOptions } from "./response-decoder.js";
 
-/** 512 MiB: several times the largest RetrievePropertiesEx page we have seen, small enough to fail before the heap does. */
-export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
-export const DEFAULT_MAX_DEPTH = 512;
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, ELEMENT_COST_BYTES } from "./limits.js";
 
 const EXCERPT_CODES = new Set(["NOT_XML", "NOT_SOAP", "DOCTYPE_FORBIDDEN"]);
 

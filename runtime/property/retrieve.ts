@@ -7,7 +7,10 @@
  * Pages are requested with `maxObjects` and followed with
  * ContinueRetrievePropertiesEx; whoever stops early (break, throw, abort)
  * leaves no token behind: CancelRetrievePropertiesEx runs in `finally`, and
- * a ContainerView made for the call is destroyed there too.
+ * a ContainerView made for the call is destroyed there too. A cleanup
+ * failure never replaces the result or the error: an object that died with
+ * a lost session (ManagedObjectNotFound after a re-login) is simply gone,
+ * any other failure is logged through the client's logger.
  *
  * Missing properties are never dropped. A path the server could not read
  * appears in the object's `$missing` list with its fault (NoPermission,
@@ -23,7 +26,7 @@
  */
 import type { Client } from "../client/client.js";
 import type { BindingTables, CallOptions } from "../client/descriptor.js";
-import { SessionError } from "../session/errors.js";
+import { isFault, SessionError } from "../session/errors.js";
 import type { MoRef } from "../types.js";
 import { createContainerView, type ViewHandle } from "../view/index.js";
 import {
@@ -231,13 +234,16 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
     completed = true;
   } finally {
     // Without the caller's signal: it may be the very thing that aborted, and cleanup must still go out.
-    const cleanup: Promise<unknown>[] = [];
-    if (token !== undefined) cleanup.push(client.call(CancelRetrievePropertiesEx, pc, { token }));
-    if (planned.view) cleanup.push(planned.view.destroy());
-    const settled = await Promise.allSettled(cleanup);
-    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    // A cleanup failure must not hide the error (or early stop) that ended the iteration; on a clean finish it is the news.
-    if (rejected && completed) throw rejected.reason;
+    const cleanup: Array<[string, Promise<unknown>]> = [];
+    if (token !== undefined) cleanup.push(["CancelRetrievePropertiesEx", client.call(CancelRetrievePropertiesEx, pc, { token })]);
+    if (planned.view) cleanup.push([`DestroyView ${planned.view.ref.value}`, planned.view.destroy()]);
+    const settled = await Promise.allSettled(cleanup.map(([, p]) => p));
+    settled.forEach((s, i) => {
+      // An object that died with a lost session (the client logged in again meanwhile) is already gone: not an error.
+      if (s.status === "fulfilled" || isFault(s.reason, "ManagedObjectNotFound")) return;
+      // A cleanup failure never replaces the result (or the error) of the retrieve itself; it is reported on the side.
+      client.logger.warn(`${method}: ${cleanup[i]![0]} failed during cleanup (${completed ? "the results were kept" : "the retrieve had already stopped"}): ${(s.reason as Error)?.message ?? String(s.reason)}`);
+    });
   }
 }
 

@@ -9,6 +9,8 @@ export interface ApiCall {
   readonly safe: boolean;
   readonly signal?: AbortSignal;
   readonly timeout?: number;
+  /** The call's overall deadline, set once by the client from `timeout`; every attempt and wait fits in it. */
+  readonly deadline?: { readonly at: number; readonly ms: number };
   /** Pre-serialized SOAP header children (the WS-Security header of LoginByToken). */
   readonly soapHeaders?: string;
   /** False for the session's own calls (Login, validation): a NotAuthenticated must not trigger a re-login. */

@@ -24,7 +24,7 @@ import {
   ViewManager,
   VirtualDiskManager,
   VirtualMachine,
-} from "../../generated/vim25-7.0.3/index.js";
+} from "../support/bindings.js";
 
 const USER = "client-e2e";
 const PASS = "pw-Client-e2e-4711";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, moRefKey, type Client } from "../../runtime/index.js";
 import { findByInventoryPath, inventoryPath } from "../../runtime/inventory/index.js";
 import { retrieve } from "../../runtime/property/retrieve.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "../support/bindings.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 
 let sim: Vcsim;

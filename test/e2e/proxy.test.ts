@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, isFault, moRefKey, type Client, type MoRef } from "../../runtime/index.js";
 import * as pc from "../../runtime/property/methods.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "../support/bindings.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { startVcenterProxy, type VcenterProxy } from "../proxy/vcenter-proxy.js";
 

@@ -7,7 +7,7 @@ import { connect, isFault, moRefKey, SessionError, subscribeTrace, type Client, 
 import { retrieve, retrieveAny, retrievePages, retrievePagesAny } from "../../runtime/property/retrieve.js";
 import { everythingUnder } from "../../runtime/property/traversal.js";
 import { createContainerView } from "../../runtime/view/index.js";
-import { schemas, SessionManager, View, VirtualMachinePowerState, type VirtualDevice } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, SessionManager, View, VirtualMachinePowerState, type VirtualDevice } from "../support/bindings.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { startVcenterProxy, type VcenterProxy } from "../proxy/vcenter-proxy.js";
 

@@ -8,7 +8,7 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { connect, subscribeTrace, SessionCacheError, type Client } from "../../runtime/index.js";
-import { schemas, faults, ServiceInstance, SessionManager } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, faults, ServiceInstance, SessionManager } from "../support/bindings.js";
 
 type Bindings = typeof schemas;
 

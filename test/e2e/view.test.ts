@@ -5,7 +5,7 @@ import { connect, isFault, moRefKey, type Client, type MoRef } from "../../runti
 import { retrieve } from "../../runtime/property/retrieve.js";
 import { createContainerView, createListView } from "../../runtime/view/index.js";
 import { findByInventoryPath } from "../../runtime/inventory/index.js";
-import { schemas, View } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, View } from "../support/bindings.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 
 let sim: Vcsim;

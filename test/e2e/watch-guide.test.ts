@@ -9,7 +9,7 @@ import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { connect, moRefKey, type Client, type MoRef } from "../../runtime/index.js";
 import { RetrievePropertiesEx, CreateContainerView, DestroyView } from "../../runtime/property/methods.js";
 import { waitForTask } from "../../runtime/task/index.js";
-import { schemas, VirtualMachine } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, VirtualMachine } from "../support/bindings.js";
 import { listVms } from "../../docs/examples/list-vms.js";
 import { watchPower } from "../../docs/examples/watch-power.js";
 import { powerOff } from "../../docs/examples/power-off.js";

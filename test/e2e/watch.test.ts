@@ -10,7 +10,7 @@ import { connect, isFault, moRefKey, type Client, type MoRef } from "../../runti
 import { watch, type ChangeSet, type Watch } from "../../runtime/property/watch.js";
 import { CreateContainerView, DestroyView, RetrievePropertiesEx, WaitForUpdatesEx } from "../../runtime/property/methods.js";
 import { waitForTask } from "../../runtime/task/index.js";
-import { schemas, faults, Folder, ManagedEntity, SessionManager, VirtualMachine } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, faults, Folder, ManagedEntity, SessionManager, VirtualMachine } from "../support/bindings.js";
 
 type Bindings = typeof schemas;
 const SELECT = ["name", "summary.runtime.powerState", "config.hardware.device"] as const;

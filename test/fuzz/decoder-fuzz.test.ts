@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodecError, DEFAULT_MAX_DEPTH, SoapFaultError, decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
 import { toMethodSchema } from "../../runtime/client/descriptor.js";
 import { registryFromTables, type TableRegistry } from "../../runtime/schema-tables.js";
-import { PropertyCollector, ServiceInstance, SessionManager, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { PropertyCollector, ServiceInstance, SessionManager, schemas } from "../support/bindings.js";
 import { byteMutators, int, pick, prng, textMutators, type Random } from "./mutators.js";
 import { captureVcsimResponses, type Captured } from "./vcsim-capture.js";
 

@@ -4,7 +4,7 @@
  * the simulator is the source.
  */
 import { connect, subscribeTrace, type MoRef } from "../../runtime/index.js";
-import { PropertyCollector, SearchIndex, SessionManager, ServiceInstance, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { PropertyCollector, SearchIndex, SessionManager, ServiceInstance, schemas } from "../support/bindings.js";
 import { startVcsim } from "../vcsim/harness.js";
 
 export interface Captured {

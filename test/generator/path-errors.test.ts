@@ -10,7 +10,7 @@ const repo = path.resolve(import.meta.dirname, "../..");
 const consumer = path.join(repo, "test", "types", "__path_errors__.ts");
 
 const source = `
-import type { VirtualMachinePath, VirtualMachinePaths, HostSystemPath } from "../../generated/vim25-7.0.3/index.js";
+import type { VirtualMachinePath, VirtualMachinePaths, HostSystemPath } from "../support/bindings.js";
 import type { Selected } from "../../runtime/property/selection.js";
 declare function select<const P extends VirtualMachinePath>(paths: readonly P[]): Selected<VirtualMachinePaths, P>;
 declare function selectHost<const P extends HostSystemPath>(paths: readonly P[]): unknown;

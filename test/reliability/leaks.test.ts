@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, createContainerView, isFault, retrieve, subscribeTrace, type Client, type MoRef } from "../../runtime/index.js";
 import { watch } from "../../runtime/property/watch.js";
 import { RetrievePropertiesEx } from "../../runtime/property/methods.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "../support/bindings.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { startRecordingProxy, type CreatedObject, type RecordingProxy } from "./soak/recording-proxy.js";
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, SessionCacheError, subscribeTrace, TlsError, type Client } from "../../runtime/index.js";
-import { PropertyCollector, ServiceInstance, SessionManager, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { PropertyCollector, ServiceInstance, SessionManager, schemas } from "../support/bindings.js";
 import { hasOpenssl, makeCerts, type TestCerts } from "../fixtures/transport/server.js";
 import { startFaultProxy, type FaultProxy } from "../faults/fault-proxy.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, moRefKey, type Client, type MoRef } from "../../runtime/index.js";
 import { watch, type ChangeSet, type Watch } from "../../runtime/property/watch.js";
-import { ManagedEntity, schemas, SessionManager } from "../../generated/vim25-7.0.3/index.js";
+import { ManagedEntity, schemas, SessionManager } from "../support/bindings.js";
 import { waitForTask } from "../../runtime/task/index.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { startFaultProxy, type FaultProxy } from "../faults/fault-proxy.js";

@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, subscribeTrace, type Client, type MoRef } from "../../runtime/index.js";
 import { watch, type ChangeSet, type Watch } from "../../runtime/property/watch.js";
 import type { RetryInfo } from "../../runtime/soap/retry.js";
-import { schemas, SessionManager } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, SessionManager } from "../support/bindings.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { startFaultProxy, type FaultProxy, type FaultSpec } from "../faults/fault-proxy.js";
 import { hasOpenssl, makeCerts } from "../fixtures/transport/server.js";

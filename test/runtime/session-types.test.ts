@@ -2,8 +2,8 @@
 // the few runtime checks call makes before sending.
 import { describe, expect, it } from "vitest";
 import type { Client } from "../../runtime/index.js";
-import { versionsUpTo } from "../../runtime/client/known-versions.js";
-import { Folder, ServiceInstance, VirtualMachine, type schemas, type ServiceContent } from "../../generated/vim25-7.0.3/index.js";
+import { offeredVersions } from "../../runtime/client/known-versions.js";
+import { Folder, ServiceInstance, VirtualMachine, schemas, type ServiceContent } from "../support/bindings.js";
 
 type C = Client<typeof schemas>;
 
@@ -24,12 +24,17 @@ export async function typing(client: C): Promise<void> {
   void [t, now, s];
 }
 
-describe("known versions", () => {
-  it("offers every version up to the bindings' own, and that one", () => {
-    const v = versionsUpTo("7.0.3.0");
+describe("offered versions", () => {
+  it("are the list the generator wrote into the bindings, ending at their own version", () => {
+    const v = offeredVersions(schemas);
+    expect(v).toEqual(schemas.apiVersions);
     expect(v).toContain("6.5");
-    expect(v).toContain("7.0.3.0");
-    expect(v).not.toContain("8.0.0.0");
-    expect(versionsUpTo("7.0.3.5")).toContain("7.0.3.5");
+    expect(v.at(-1)).toBe(schemas.apiVersion);
+  });
+
+  it("add the bindings' own version when the list lacks it, and nothing else", () => {
+    expect(offeredVersions({ apiVersion: "7.0.3.5", apiVersions: ["6.7", "7.0.3.0"] })).toEqual(["6.7", "7.0.3.0", "7.0.3.5"]);
+    expect(offeredVersions({ apiVersion: "1.0" })).toEqual(["1.0"]);
+    expect(offeredVersions({})).toEqual([]);
   });
 });

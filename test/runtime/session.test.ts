@@ -12,7 +12,7 @@ import { MethodFaultError, SessionError, faultChainOf } from "../../runtime/sess
 import { normalizeAssertion, securityHeader } from "../../runtime/session/saml.js";
 import { encodeRequest } from "../../runtime/codec/index.js";
 import type { ApiCall } from "../../runtime/session/api-call.js";
-import { schemas, faults } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, faults } from "../support/bindings.js";
 import { envelope, faultEnvelope } from "../fixtures/codec/envelope.js";
 
 const SI = { type: "ServiceInstance", value: "ServiceInstance" };

@@ -15,8 +15,8 @@ import type {
   HostSystemPaths,
   VirtualMachineConfigSpec,
   InvalidLogin,
-} from "../../generated/vim25-7.0.3/index.js";
-import { VirtualMachinePowerState, faults, VirtualMachine, Folder } from "../../generated/vim25-7.0.3/index.js";
+} from "../support/bindings.js";
+import { VirtualMachinePowerState, faults, VirtualMachine, Folder } from "../support/bindings.js";
 import type { Selected } from "../../runtime/property/selection.js";
 
 declare function select<const P extends VirtualMachinePath>(paths: readonly P[]): Selected<VirtualMachinePaths, P>;
@@ -66,7 +66,7 @@ describe("data objects", () => {
 
   it("has required and optional fields as the schema says", () => {
     expectTypeOf<VirtualMachineConfigSpec["name"]>().toEqualTypeOf<string | undefined>();
-    expectTypeOf<VirtualMachineConfigSpec["deviceChange"]>().toEqualTypeOf<import("../../generated/vim25-7.0.3/index.js").VirtualDeviceConfigSpec[] | undefined>();
+    expectTypeOf<VirtualMachineConfigSpec["deviceChange"]>().toEqualTypeOf<import("../support/bindings.js").VirtualDeviceConfigSpec[] | undefined>();
   });
 });
 

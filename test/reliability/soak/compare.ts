@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { moRefKey, type Client } from "../../../runtime/index.js";
 import { CreateContainerView, DestroyView, RetrievePropertiesEx } from "../../../runtime/property/methods.js";
-import type { schemas } from "../../../generated/vim25-7.0.3/index.js";
+import type { schemas } from "../../support/bindings.js";
 
 type Bindings = typeof schemas;
 export type Values = Record<string, unknown>;

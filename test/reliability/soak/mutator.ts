@@ -8,7 +8,7 @@
  */
 import { moRefKey, type Client, type MoRef } from "../../../runtime/index.js";
 import { RetrievePropertiesEx } from "../../../runtime/property/methods.js";
-import { ManagedEntity, VirtualMachine, type schemas } from "../../../generated/vim25-7.0.3/index.js";
+import { ManagedEntity, VirtualMachine, type schemas } from "../../support/bindings.js";
 import { seededRandom } from "../../faults/fault-proxy.js";
 
 type Bindings = typeof schemas;
