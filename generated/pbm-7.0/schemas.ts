@@ -103,6 +103,8 @@ export const schemas = {
   readonly release: string;
   readonly namespace: string;
   readonly apiVersion?: string;
+  /** Every version these bindings can speak, oldest first; the client offers them when it negotiates. */
+  readonly apiVersions?: readonly string[];
   readonly types: Readonly<Record<string, string>>;
   readonly enums: Readonly<Record<string, string>>;
   /** Phantom: lets the runtime infer this release's types from the value. Never present at run time. */

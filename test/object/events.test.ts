@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { connect, subscribeTrace, type Client } from "../../runtime/index.js";
-import { schemas, type Event } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, type Event } from "../support/bindings.js";
 import { events, findVm, powerOff, powerOn } from "../../object/index.js";
 
 let sim: Vcsim;

@@ -1,7 +1,7 @@
 /**
  * The committed pbm bindings the helpers use (generated/pbm-7.0, importing
  * the default vim25's types) are exactly what the generator makes from
- * ../shared: `node bin/tsvmomi-gen.js generate --release pbm-7.0`.
+ * ../shared: `npm run gen -- generate --release pbm-7.0`.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -24,6 +24,6 @@ describe("generated/pbm-7.0", () => {
     const files = emitBindings(await loadModel({ service: "pbm", release: "7.0" }), { externalTypes: "../vim25-7.0.3" });
     expect(listFiles(committed)).toEqual([...files.keys()].sort());
     const stale = [...files].filter(([file, text]) => fs.readFileSync(path.join(committed, file), "utf8") !== text).map(([f]) => f);
-    expect(stale, "regenerate with `node bin/tsvmomi-gen.js generate --release pbm-7.0` and commit").toEqual([]);
+    expect(stale, "regenerate with `npm run gen -- generate --release pbm-7.0` and commit").toEqual([]);
   });
 });

@@ -2,8 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { connect, subscribeTrace, type Client } from "../../runtime/index.js";
-import { faults, schemas } from "../../generated/vim25-7.0.3/index.js";
-import * as pbm from "../../generated/pbm-7.0/index.js";
+import { faults, schemas, ServiceInstance } from "../support/bindings.js";
+import { pbm } from "../../object/bindings.js";
 import { compatibleDatastores, findStoragePolicy, MultipleFoundError, NotFoundError, pbmClient, storagePolicies, type PbmClient } from "../../object/index.js";
 
 let sim: Vcsim;
@@ -89,7 +89,7 @@ describe("pbm", () => {
   it("disposing the pbm client leaves the vim25 client working; no pbm client without a session", async () => {
     const second = await pbmClient(client);
     await second[Symbol.asyncDispose]();
-    expect((await client.call((await import("../../generated/vim25-7.0.3/index.js")).ServiceInstance.CurrentTime, client.serviceInstance)) instanceof Date).toBe(true);
+    expect((await client.call(ServiceInstance.CurrentTime, client.serviceInstance)) instanceof Date).toBe(true);
     const anonymous = await connect({ url: sim.url, thumbprint: sim.thumbprint, bindings: schemas, keepAlive: false });
     try {
       await expect(pbmClient(anonymous)).rejects.toThrow(/not logged in/);

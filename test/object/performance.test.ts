@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { connect, type Client } from "../../runtime/index.js";
-import { schemas } from "../../generated/vim25-7.0.3/index.js";
+import { schemas } from "../support/bindings.js";
 import { availableMetrics, findHost, findVm, NotFoundError, perfCounters, queryPerf, type CounterIndex } from "../../object/index.js";
 
 let sim: Vcsim;
