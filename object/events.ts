@@ -10,7 +10,9 @@
  * loop, the signal aborting. Destroying it never hides the error that ended
  * the loop (a failed DestroyCollector is reported to `logger.warn`).
  *
- * History is read oldest first (RewindCollector, then ReadNextEvents pages).
+ * History is read oldest first (RewindCollector, then ReadNextEvents pages;
+ * each page is ordered by event key). vcsim 0.24's collector scrolls the other
+ * way, so against it pages after the first arrive newest first.
  * Following watches the collector's `latestPage` and yields the events whose
  * `key` is newer than the last one yielded; more than `tailPageSize` events
  * between two updates of the page would skip the oldest of them, so the page
@@ -90,7 +92,8 @@ export async function* events(client: AnyClient, filter: EventFilter = {}, optio
       for (;;) {
         const page = (await client.call(EventHistoryCollector.ReadNextEvents, collector, { maxCount: pageSize }, callOptions(options))) ?? [];
         if (page.length === 0) break;
-        for (const e of page) {
+        // Pages come oldest first; within one, order by key (vcsim hands its page over newest first).
+        for (const e of [...page].sort((a, b) => a.key - b.key)) {
           if (e.key > lastKey) lastKey = e.key;
           yield e;
         }
