@@ -1,8 +1,9 @@
 /**
- * The one place the helpers import the runtime and the generated bindings
- * from. The default release is named here once: switching it (or, once the
- * helpers are their own package, pointing at the published packages) is a
- * change to the two specifiers below and nothing else.
+ * The one place the helpers import the runtime (the `tsvmomi` package; in
+ * this repo tsconfig `paths` and the vitest alias point it at runtime/) and
+ * the generated bindings from. The default release is named here once:
+ * switching it, or pointing at a published bindings package, changes the
+ * `generated/` specifiers below and nothing else.
  */
 export * from "../generated/vim25-7.0.3/index.js";
 export type { ManagedKind, ManagedTypeName } from "../generated/vim25-7.0.3/managed.js";
@@ -34,9 +35,9 @@ export {
   type BindingTables,
   type CallOptions,
   type ClientHttpResponse,
-} from "../runtime/index.js";
+} from "tsvmomi";
 
-import type { Client as RuntimeClient } from "../runtime/index.js";
+import type { Client as RuntimeClient } from "tsvmomi";
 /**
  * Any connected client, whatever release's bindings it was made with: the
  * helpers read and send only what every release since 6.0 has, and type
