@@ -34,7 +34,12 @@ import { findDatastore } from "./finder.js";
 import { callOptions } from "./internal.js";
 import { readProperties } from "./vm.js";
 
-/** A file on a datastore: the datastore (reference, or name/inventory path for the finder) and a path inside it. */
+/**
+ * A file on a datastore: the datastore (reference, or name/inventory path for
+ * the finder) and a path inside it. A `ResolvedFile` (from `resolveFile`,
+ * with another `path` spread in) is accepted wherever this is and costs no
+ * lookups.
+ */
 export interface DatastoreFile {
   readonly datastore: MoRef<"Datastore"> | string;
   /** Relative to the datastore's root: `dir/file.iso` (a leading `/` is ignored). */
@@ -87,8 +92,12 @@ function checkPath(method: string, path: unknown): string {
 }
 
 /** Resolves the datastore (by reference or name), its name and its datacenter. */
-export async function resolveFile(client: AnyClient, file: DatastoreFile, options: { signal?: AbortSignal } = {}): Promise<ResolvedFile> {
+export async function resolveFile(client: AnyClient, file: DatastoreFile | ResolvedFile, options: { signal?: AbortSignal } = {}): Promise<ResolvedFile> {
   const path = checkPath("resolveFile", file?.path);
+  // Already resolved (e.g. for another file of the same datastore): no round trips.
+  if ("datacenterPath" in file && "datastoreName" in file && file.datacenter?.type === "Datacenter") {
+    return { ...file, path, datastorePath: datastorePath(file.datastoreName, path) };
+  }
   const datastore = typeof file.datastore === "string" ? await findDatastore(client, file.datastore, options) : file.datastore;
   if (datastore?.type !== "Datastore") throw new TypeError(`resolveFile: datastore must be a Datastore reference or name, got ${JSON.stringify(file.datastore)}`);
   const { name } = await readProperties(client, datastore, ["name"], options);

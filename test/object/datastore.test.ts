@@ -41,6 +41,9 @@ describe("datastore files", () => {
     expect(f).toMatchObject({ datastoreName: DS, datacenterPath: "DC0", path: "a/b.txt", datastorePath: "[LocalDS_0] a/b.txt" });
     expect(f.datacenter.type).toBe("Datacenter");
     expect(parseDatastorePath("[LocalDS_0] a/b.txt")).toEqual({ datastoreName: DS, path: "a/b.txt" });
+    // A resolved file stands in for another path of the same datastore without lookups.
+    await uploadFile(client, { ...f, path: "a/c.txt" }, "c");
+    expect(new TextDecoder().decode(await downloadFile(client, { ...f, path: "a/c.txt" }))).toBe("c");
   });
 
   it("uploads with progress, downloads the same bytes, streams them, lists them", async () => {
