@@ -46,7 +46,7 @@ export function isDisk(d: VirtualDevice): d is VirtualDisk {
 }
 
 export function isNic(d: VirtualDevice): d is VirtualEthernetCard {
-  return NIC_TYPES.has(d._typeName);
+  return d._typeName !== undefined && NIC_TYPES.has(d._typeName);
 }
 
 /** The device whose label (`Hard disk 1`, `Network adapter 1`) or key is given; NotFoundError lists the labels there are. */

@@ -31,8 +31,8 @@ export type VmRef = MoRef<"VirtualMachine">;
 
 export type { TaskOptions };
 
-/** A spec literal without its `_typeName` (the helpers add it). */
-export type SpecInput<T extends { _typeName: string }> = Omit<T, "_typeName"> & { readonly _typeName?: T["_typeName"] };
+/** A spec literal; its `_typeName` may be left out (the helpers add it). */
+export type SpecInput<T extends { _typeName?: string }> = Omit<T, "_typeName"> & { readonly _typeName?: T["_typeName"] };
 
 
 function checkVm(method: string, vm: unknown): asserts vm is VmRef {

@@ -13,6 +13,8 @@ export {
   type ClientLogger,
   type UserSession,
   type AuthOptions,
+  type SsoAuth,
+  type TokenLoginOptions,
   type ServiceClientOptions,
   type ClientHttpRequest,
   type ClientHttpResponse,
@@ -22,15 +24,19 @@ export type {
   BindingTables,
   CallOptions,
   Descriptor,
+  MethodDescriptor,
   ParamsOf,
   ResultOf,
   ServiceContentOf,
   ThisOf,
 } from "./client/descriptor.js";
 
-export type { MoRef, DataObject, TypedValue } from "./types.js";
+export type { MoRef, DataObject, TypedValue, TaskRef, VersionError, KnownManagedTypes, KnownManagedType } from "./types.js";
+export type { FieldSchema } from "./schema.js";
+export type { MethodGate, PinnedParams, PathGate, UsableSince, MethodVersions } from "./client/version-gate.js";
+export { privilegesOf } from "./client/privileges.js";
+export { moref, anyMoref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
 export { mergeSchemaTables, type SchemaTables } from "./schema-tables.js";
-export { moref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
 
 export {
   ClientError,
@@ -81,7 +87,7 @@ export {
   type Retrieved,
   type MissingPropertyFault,
 } from "./property/retrieve.js";
-export type { PathsOf, ManagedTypeOf, PathOf } from "./property/paths-of.js";
+export type { PathsOf, ManagedTypeOf, PathOf, KindOf } from "./property/paths-of.js";
 export type { Selected, RetrievedObject } from "./property/selection.js";
 export { inventoryTraversal, everythingUnder, viewContents, ancestry } from "./property/traversal.js";
 export { createContainerView, createListView, type ViewHandle } from "./view/index.js";
@@ -96,3 +102,6 @@ export {
   type ChangeSet,
 } from "./property/watch.js";
 export { waitForTask, taskFaultError, type WaitForTaskOptions } from "./task/index.js";
+
+// vCenter SSO: tokens from the STS (bearer, holder-of-key), renewal.
+export * from "./sts/index.js";

@@ -4,7 +4,7 @@
  * for it, so a program that never decodes a HostSystem never builds its schema.
  *
  * Entry format (written by generator/emit/emit.ts): `Base|field:type[flags]|…`
- * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef.
+ * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef, `!` secret.
  */
 import type { DataSchema, EnumSchema, FieldSchema, MethodSchema, SchemaRegistry } from "./schema.js";
 
@@ -44,7 +44,7 @@ export function mergeSchemaTables<T extends SchemaTables>(primary: T, ...borrowe
   return { ...primary, types, enums };
 }
 
-const FIELD = /^([^:]+):([^[?@]+)(\[\])?(\?)?(?:@(.+))?$/;
+const FIELD = /^([^:]+):([^[?@!]+)(\[\])?(\?)?(?:@([^!]+))?(!)?$/;
 
 export function registryFromTables(tables: SchemaTables, methods: readonly MethodSchema[] = []): TableRegistry {
   const types = new Map<string, DataSchema | null>();
@@ -109,7 +109,28 @@ function parseType(name: string, entry: string): DataSchema {
       ...(m[3] ? { array: true } : {}),
       ...(m[4] ? { optional: true } : {}),
       ...(m[5] ? { moType: m[5] } : {}),
+      ...(m[6] ? { secret: true } : {}),
     });
   }
   return { name, ...(base ? { base } : {}), fields };
+}
+
+const secretNames = new WeakMap<object, readonly string[]>();
+
+/**
+ * Local names of the fields the tables flag secret (`!`), any type, sorted:
+ * the element names the trace redacts for every call of these bindings.
+ */
+export function secretFieldNames(tables: SchemaTables): readonly string[] {
+  let names = secretNames.get(tables);
+  if (!names) {
+    const set = new Set<string>();
+    for (const entry of Object.values(tables.types)) {
+      if (!entry.includes("!")) continue;
+      for (const part of entry.split("|").slice(1)) if (part.endsWith("!")) set.add(part.slice(0, part.indexOf(":")));
+    }
+    names = [...set].sort();
+    secretNames.set(tables, names);
+  }
+  return names;
 }

@@ -41,9 +41,13 @@ import {
   type PropertyFilterSpec,
   type RetrieveResult,
 } from "./methods.js";
-import type { PathsOf } from "./paths-of.js";
-import type { RetrievedObject } from "./selection.js";
+import type { KindOf, PathsOf } from "./paths-of.js";
+import type { MissingPropertyFault, RetrievedObject } from "./selection.js";
+import type { PathGate } from "../client/version-gate.js";
+
+export type { MissingPropertyFault } from "./selection.js";
 import { viewContents } from "./traversal.js";
+import { checkPathsAgainstBindings, nearestPath, type PathTables } from "./path-check.js";
 
 /** Where the objects come from. */
 export type RetrieveSource<T extends string> =
@@ -62,14 +66,12 @@ export interface RetrieveOptions {
   readonly signal?: AbortSignal;
   /** Per-call deadline in ms for each request. */
   readonly timeout?: number;
-}
-
-/** A property the server did not return, with the reason it gave. */
-export interface MissingPropertyFault {
-  readonly path: string;
-  /** The fault object (`_typeName` is its type: `NoPermission`, `InvalidProperty`, …). */
-  readonly fault: { readonly _typeName: string; readonly [field: string]: unknown };
-  readonly message?: string;
+  /**
+   * Check each path against the bindings before sending (default true): a path
+   * they say cannot exist throws a TypeError with the nearest valid path.
+   * `false` sends it anyway, e.g. a property of a server newer than the bindings.
+   */
+  readonly checkPaths?: boolean;
 }
 
 /** Present on a retrieved object only when the server reported missing properties for it. */
@@ -77,8 +79,12 @@ export interface MissingReport {
   readonly $missing?: readonly MissingPropertyFault[];
 }
 
-export type Retrieved<B extends BindingTables, T extends keyof PathsOf<B> & string, P extends keyof PathsOf<B>[T]> =
-  RetrievedObject<T, PathsOf<B>[T], P> & MissingReport;
+/** One object of a typed retrieve: `ref` names `T` or a subtype; values exact unless `$missing` is set. */
+export type Retrieved<B extends BindingTables, T extends keyof PathsOf<B> & string, P extends keyof PathsOf<B>[T]> = RetrievedObject<
+  KindOf<B, T>,
+  PathsOf<B>[T],
+  P
+>;
 
 export type RetrievedAny = { readonly ref: MoRef; readonly [path: string]: unknown } & MissingReport;
 
@@ -89,19 +95,19 @@ export interface RetrieveAnyOptions extends RetrieveOptions {
 
 type AnyClient = Client<BindingTables>;
 
-export function retrievePages<B extends BindingTables, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
-  client: Client<B>,
+export function retrievePages<B extends BindingTables, V extends string, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
+  client: Client<B, V>,
   from: RetrieveSource<T>,
-  select: readonly P[],
+  select: readonly P[] & PathGate<B, V, T, P>,
   options: RetrieveOptions = {},
 ): AsyncIterable<Array<Retrieved<B, T, P>>> {
   return pages(client as unknown as AnyClient, from, select, options, "retrievePages") as AsyncIterable<Array<Retrieved<B, T, P>>>;
 }
 
-export async function retrieve<B extends BindingTables, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
-  client: Client<B>,
+export async function retrieve<B extends BindingTables, V extends string, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
+  client: Client<B, V>,
   from: RetrieveSource<T>,
-  select: readonly P[],
+  select: readonly P[] & PathGate<B, V, T, P>,
   options: RetrieveOptions = {},
 ): Promise<Array<Retrieved<B, T, P>>> {
   const out: Array<Retrieved<B, T, P>> = [];
@@ -152,8 +158,9 @@ function checkSelect(method: string, select: readonly string[]): void {
 }
 
 /** Validates the source and builds the filter spec; creates a ContainerView when asked to (after all checks pass). */
-async function plan(client: AnyClient, method: string, from: RetrieveSource<string>, select: readonly string[], signal?: AbortSignal): Promise<Plan | undefined> {
+async function plan(client: AnyClient, method: string, from: RetrieveSource<string>, select: readonly string[], checkPaths: boolean, signal?: AbortSignal): Promise<Plan | undefined> {
   checkSelect(method, select);
+  if (checkPaths) checkAgainstBindings(client, method, from, select);
   const pathSet = [...new Set(select)];
   if (Array.isArray(from)) {
     if (from.length === 0) return undefined;
@@ -210,7 +217,7 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
   const pc = propertyServices(client, method).propertyCollector;
   signal?.throwIfAborted();
   const callOptions: CallOptions = { ...(signal ? { signal } : {}), ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
-  const planned = await plan(client, method, from, select, signal);
+  const planned = await plan(client, method, from, select, options.checkPaths !== false, signal);
   if (!planned) return;
   /** The token the server still holds for us; cleared once the last page arrived. */
   let token: string | undefined;
@@ -285,33 +292,7 @@ async function recoverNotAuthenticated(
 
 // ---- untyped path checks --------------------------------------------------
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The closest known path (case-insensitive edit distance). */
-export function nearestPath(path: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = distance(path, k);
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best;
-}
+export { nearestPath } from "./path-check.js";
 
 function checkKnownPaths(method: string, from: RetrieveSource<string>, select: readonly string[], known: readonly string[] | undefined): void {
   if (!known) return;
@@ -323,4 +304,16 @@ function checkKnownPaths(method: string, from: RetrieveSource<string>, select: r
     const near = nearestPath(p, known);
     throw new TypeError(`${method}: "${p}" is not a property path of ${type}${near ? `; nearest valid path: "${near}"` : ""}`);
   }
+}
+
+/**
+ * On by default, for every retrieve: a path the client's bindings say cannot
+ * exist on the selected type fails here, with the nearest valid path, rather
+ * than coming back as InvalidProperty in `$missing` (see path-check.ts).
+ */
+function checkAgainstBindings(client: AnyClient, method: string, from: RetrieveSource<string>, select: readonly string[]): void {
+  const registry = client.schemaRegistry as { tables?: PathTables } & AnyClient["schemaRegistry"];
+  if (!registry.tables) return;
+  const types = Array.isArray(from) ? [...new Set((from as readonly MoRef[]).map((r) => r?.type).filter((t): t is string => typeof t === "string"))] : [(from as { type: string }).type];
+  checkPathsAgainstBindings(method, registry.tables, registry, types, select);
 }

@@ -23,7 +23,7 @@ import { InvalidLogin, MethodFault } from "${NAME}/faults";
 import { PowerOnVM_Task } from "${NAME}/methods/Unowned";
 import type { MethodDescriptor, MoRef } from "${NAME}/core";
 
-const spec: VirtualMachineConfigSpec = { _typeName: "VirtualMachineConfigSpec", name: "vm1", numCPUs: 2 };
+const spec: VirtualMachineConfigSpec = { name: "vm1", numCPUs: 2 };
 const state: VirtualMachinePowerState = VirtualMachinePowerState.poweredOn;
 type Params = NonNullable<(typeof PowerOnVM_Task)["__types"]>["params"];
 const params: Params = { host: { type: "HostSystem", value: "host-1" } };

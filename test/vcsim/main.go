@@ -17,8 +17,15 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/vmware/govmomi/pbm/simulator" // serves /pbm (storage policies) on the vCenter model
+	// Serves /pbm (storage policies) on the vCenter model.
+	_ "github.com/vmware/govmomi/pbm/simulator"
 	"github.com/vmware/govmomi/simulator"
+	// Registers the SSO Security Token Service endpoint at the path of the
+	// config.vpxd.sso.sts.uri setting: it answers WS-Trust Issue and Renew.
+	_ "github.com/vmware/govmomi/sts/simulator"
+	// Registers the SSO Lookup Service (/lookupservice/sdk): its registrations
+	// name the STS endpoint, readable without a session.
+	_ "github.com/vmware/govmomi/lookup/simulator"
 )
 
 func main() {
@@ -51,7 +58,6 @@ func main() {
 	defer model.Remove() // local datastores are temp directories
 
 	model.Service.Listen = &url.URL{Host: *listen}
-	model.Service.RegisterEndpoints = true // the imported endpoints (pbm) register themselves
 	if *username != "" {
 		model.Service.Listen.User = url.UserPassword(*username, *password)
 	}
@@ -64,6 +70,8 @@ func main() {
 		model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		thumbprints = describeCert(cert.Certificate[0])
 	}
+	// Mounts the endpoints imported packages registered (pbm, the STS, the lookup service).
+	model.Service.RegisterEndpoints = true
 	server := model.Service.NewServer()
 
 	// Listen.Host may be 0.0.0.0, for which NewServer advertises a LAN address;
