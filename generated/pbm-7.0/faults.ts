@@ -13,6 +13,14 @@ function hasFault(value: unknown, name: string): boolean {
 /** Root of every vSphere fault. */
 export class MethodFault extends Error {
   readonly faultChain: readonly string[];
+  /**
+   * The server's `faultstring` (for a fault made here, the message). This and
+   * `faultCode` are what the runtime's fault error carries, so they type-check
+   * after `err instanceof faults.X`; the fault's own fields are on `fault`.
+   */
+  readonly serverMessage: string;
+  /** The SOAP `faultcode` (`ServerFaultCode`). */
+  readonly faultCode: string;
   constructor(
     message: string,
     readonly fault: t.MethodFault | t.PbmFault,
@@ -21,6 +29,8 @@ export class MethodFault extends Error {
     super(message);
     this.name = fault._typeName;
     this.faultChain = [fault._typeName];
+    this.serverMessage = message;
+    this.faultCode = "ServerFaultCode";
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasFault(value, "MethodFault");

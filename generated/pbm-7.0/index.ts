@@ -9,7 +9,7 @@ export * as PbmPlacementSolver from "./methods/PbmPlacementSolver.js";
 export * as PbmProfileProfileManager from "./methods/PbmProfileProfileManager.js";
 export * as PbmServiceInstance from "./methods/PbmServiceInstance.js";
 export * as Unowned from "./methods/Unowned.js";
-export type { ManagedPaths } from "./paths/index.js";
+export type { ManagedPathSince, ManagedPaths } from "./paths/index.js";
 export type { PbmAssociationProviderPaths, PbmAssociationProviderPath } from "./paths/PbmAssociationProvider.js";
 export type { PbmAssociationProviderRegistryPaths, PbmAssociationProviderRegistryPath } from "./paths/PbmAssociationProviderRegistry.js";
 export type { PbmAtomFeedProviderPaths, PbmAtomFeedProviderPath } from "./paths/PbmAtomFeedProvider.js";

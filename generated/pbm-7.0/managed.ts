@@ -28,3 +28,26 @@ export interface ManagedFamilies {
 export type ManagedTypeName = keyof ManagedFamilies;
 
 export type ManagedKind<T extends ManagedTypeName> = ManagedFamilies[T];
+
+// With these bindings in a program, `moref()` accepts only their managed type names.
+declare module "tsvmomi" {
+  interface KnownManagedTypes {
+    PbmAssociationProvider: true;
+    PbmAssociationProviderRegistry: true;
+    PbmAtomFeedProvider: true;
+    PbmCapabilityMetadataManager: true;
+    PbmComplianceManager: true;
+    PbmComplianceProvider: true;
+    PbmComplianceProviderRegistry: true;
+    PbmPlacementHubFinder: true;
+    PbmPlacementHubFinderRegistry: true;
+    PbmPlacementSolver: true;
+    PbmProfileProfileManager: true;
+    PbmProfileProvider: true;
+    PbmProfileProviderRegistry: true;
+    PbmProvider: true;
+    PbmServiceInstance: true;
+    PbmSessionManager: true;
+    PbmTask: true;
+  }
+}

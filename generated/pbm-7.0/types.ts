@@ -3,7 +3,12 @@ import type { MoRef } from "./core.js";
 import type { ManagedKind } from "./managed.js";
 import type * as ext from "../vim25-7.0.3/types.js";
 
-/** Fields every data object has; `_typeName` is the concrete type name. */
+/**
+ * Fields every data object has. `_typeName` is the concrete type name: always
+ * set on decoded values; in a literal you write, optional where the declared
+ * type is meant and required only to choose a subtype (the codec then sends
+ * `xsi:type`). Fault types always carry it.
+ */
 export interface DataObjectBase {
   /** Set when the server sent a subtype this release does not know; `_typeName` then names the declared base. */
   readonly _unknownType?: string;
@@ -18,7 +23,7 @@ export interface PbmAboutInfoFields extends ext.DynamicDataFields {
   instanceUuid: string;
 }
 export interface PbmAboutInfo extends PbmAboutInfoFields {
-  _typeName: "PbmAboutInfo";
+  _typeName?: "PbmAboutInfo";
 }
 
 /**
@@ -38,7 +43,7 @@ export interface PbmCapabilityConstraintInstanceFields extends ext.DynamicDataFi
   propertyInstance: PbmCapabilityPropertyInstance[];
 }
 export interface PbmCapabilityConstraintInstance extends PbmCapabilityConstraintInstanceFields {
-  _typeName: "PbmCapabilityConstraintInstance";
+  _typeName?: "PbmCapabilityConstraintInstance";
 }
 
 /**
@@ -46,7 +51,7 @@ export interface PbmCapabilityConstraintInstance extends PbmCapabilityConstraint
  */
 export interface PbmCapabilityConstraintsFields extends ext.DynamicDataFields {
 }
-export type PbmCapabilityConstraints = (PbmCapabilityConstraintsFields & { _typeName: "PbmCapabilityConstraints" }) | PbmCapabilitySubProfileConstraints;
+export type PbmCapabilityConstraints = (PbmCapabilityConstraintsFields & { _typeName?: "PbmCapabilityConstraints" }) | (PbmCapabilitySubProfileConstraintsFields & { _typeName: "PbmCapabilitySubProfileConstraints" });
 
 /**
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/
@@ -56,7 +61,7 @@ export interface PbmCapabilityDescriptionFields extends ext.DynamicDataFields {
   value: unknown;
 }
 export interface PbmCapabilityDescription extends PbmCapabilityDescriptionFields {
-  _typeName: "PbmCapabilityDescription";
+  _typeName?: "PbmCapabilityDescription";
 }
 
 /**
@@ -66,7 +71,7 @@ export interface PbmCapabilityDiscreteSetFields extends ext.DynamicDataFields {
   values: unknown[];
 }
 export interface PbmCapabilityDiscreteSet extends PbmCapabilityDiscreteSetFields {
-  _typeName: "PbmCapabilityDiscreteSet";
+  _typeName?: "PbmCapabilityDiscreteSet";
 }
 
 /**
@@ -76,7 +81,7 @@ export interface PbmCapabilityGenericTypeInfoFields extends PbmCapabilityTypeInf
   genericTypeName: string;
 }
 export interface PbmCapabilityGenericTypeInfo extends PbmCapabilityGenericTypeInfoFields {
-  _typeName: "PbmCapabilityGenericTypeInfo";
+  _typeName?: "PbmCapabilityGenericTypeInfo";
 }
 
 /**
@@ -87,7 +92,7 @@ export interface PbmCapabilityInstanceFields extends ext.DynamicDataFields {
   constraint: PbmCapabilityConstraintInstance[];
 }
 export interface PbmCapabilityInstance extends PbmCapabilityInstanceFields {
-  _typeName: "PbmCapabilityInstance";
+  _typeName?: "PbmCapabilityInstance";
 }
 
 /**
@@ -103,7 +108,7 @@ export interface PbmCapabilityMetadataFields extends ext.DynamicDataFields {
   propertyMetadata: PbmCapabilityPropertyMetadata[];
 }
 export interface PbmCapabilityMetadata extends PbmCapabilityMetadataFields {
-  _typeName: "PbmCapabilityMetadata";
+  _typeName?: "PbmCapabilityMetadata";
 }
 
 /**
@@ -114,7 +119,7 @@ export interface PbmCapabilityMetadataPerCategoryFields extends ext.DynamicDataF
   capabilityMetadata: PbmCapabilityMetadata[];
 }
 export interface PbmCapabilityMetadataPerCategory extends PbmCapabilityMetadataPerCategoryFields {
-  _typeName: "PbmCapabilityMetadataPerCategory";
+  _typeName?: "PbmCapabilityMetadataPerCategory";
 }
 
 /**
@@ -125,7 +130,7 @@ export interface PbmCapabilityMetadataUniqueIdFields extends ext.DynamicDataFiel
   id: string;
 }
 export interface PbmCapabilityMetadataUniqueId extends PbmCapabilityMetadataUniqueIdFields {
-  _typeName: "PbmCapabilityMetadataUniqueId";
+  _typeName?: "PbmCapabilityMetadataUniqueId";
 }
 
 /**
@@ -137,7 +142,7 @@ export interface PbmCapabilityNamespaceInfoFields extends ext.DynamicDataFields 
   info?: PbmExtendedElementDescription;
 }
 export interface PbmCapabilityNamespaceInfo extends PbmCapabilityNamespaceInfoFields {
-  _typeName: "PbmCapabilityNamespaceInfo";
+  _typeName?: "PbmCapabilityNamespaceInfo";
 }
 
 /**
@@ -152,7 +157,7 @@ export interface PbmCapabilityProfileFields extends PbmProfileFields {
   systemCreatedProfileType?: string;
   lineOfService?: string;
 }
-export type PbmCapabilityProfile = (PbmCapabilityProfileFields & { _typeName: "PbmCapabilityProfile" }) | PbmDefaultCapabilityProfile;
+export type PbmCapabilityProfile = (PbmCapabilityProfileFields & { _typeName?: "PbmCapabilityProfile" }) | (PbmDefaultCapabilityProfileFields & { _typeName: "PbmDefaultCapabilityProfile" });
 
 /**
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/
@@ -165,7 +170,7 @@ export interface PbmCapabilityProfileCreateSpecFields extends ext.DynamicDataFie
   constraints: PbmCapabilityConstraints;
 }
 export interface PbmCapabilityProfileCreateSpec extends PbmCapabilityProfileCreateSpecFields {
-  _typeName: "PbmCapabilityProfileCreateSpec";
+  _typeName?: "PbmCapabilityProfileCreateSpec";
 }
 
 /**
@@ -185,7 +190,7 @@ export interface PbmCapabilityProfileUpdateSpecFields extends ext.DynamicDataFie
   constraints?: PbmCapabilityConstraints;
 }
 export interface PbmCapabilityProfileUpdateSpec extends PbmCapabilityProfileUpdateSpecFields {
-  _typeName: "PbmCapabilityProfileUpdateSpec";
+  _typeName?: "PbmCapabilityProfileUpdateSpec";
 }
 
 /**
@@ -197,7 +202,7 @@ export interface PbmCapabilityPropertyInstanceFields extends ext.DynamicDataFiel
   value: unknown;
 }
 export interface PbmCapabilityPropertyInstance extends PbmCapabilityPropertyInstanceFields {
-  _typeName: "PbmCapabilityPropertyInstance";
+  _typeName?: "PbmCapabilityPropertyInstance";
 }
 
 /**
@@ -213,7 +218,7 @@ export interface PbmCapabilityPropertyMetadataFields extends ext.DynamicDataFiel
   requirementsTypeHint?: string;
 }
 export interface PbmCapabilityPropertyMetadata extends PbmCapabilityPropertyMetadataFields {
-  _typeName: "PbmCapabilityPropertyMetadata";
+  _typeName?: "PbmCapabilityPropertyMetadata";
 }
 
 /**
@@ -224,7 +229,7 @@ export interface PbmCapabilityRangeFields extends ext.DynamicDataFields {
   max: unknown;
 }
 export interface PbmCapabilityRange extends PbmCapabilityRangeFields {
-  _typeName: "PbmCapabilityRange";
+  _typeName?: "PbmCapabilityRange";
 }
 
 /**
@@ -237,7 +242,7 @@ export interface PbmCapabilitySchemaFields extends ext.DynamicDataFields {
   capabilityMetadataPerCategory: PbmCapabilityMetadataPerCategory[];
 }
 export interface PbmCapabilitySchema extends PbmCapabilitySchemaFields {
-  _typeName: "PbmCapabilitySchema";
+  _typeName?: "PbmCapabilitySchema";
 }
 
 /**
@@ -248,7 +253,7 @@ export interface PbmCapabilitySchemaVendorInfoFields extends ext.DynamicDataFiel
   info: PbmExtendedElementDescription;
 }
 export interface PbmCapabilitySchemaVendorInfo extends PbmCapabilitySchemaVendorInfoFields {
-  _typeName: "PbmCapabilitySchemaVendorInfo";
+  _typeName?: "PbmCapabilitySchemaVendorInfo";
 }
 
 /**
@@ -260,7 +265,7 @@ export interface PbmCapabilitySubProfileFields extends ext.DynamicDataFields {
   forceProvision?: boolean;
 }
 export interface PbmCapabilitySubProfile extends PbmCapabilitySubProfileFields {
-  _typeName: "PbmCapabilitySubProfile";
+  _typeName?: "PbmCapabilitySubProfile";
 }
 
 /**
@@ -270,7 +275,7 @@ export interface PbmCapabilitySubProfileConstraintsFields extends PbmCapabilityC
   subProfiles: PbmCapabilitySubProfile[];
 }
 export interface PbmCapabilitySubProfileConstraints extends PbmCapabilitySubProfileConstraintsFields {
-  _typeName: "PbmCapabilitySubProfileConstraints";
+  _typeName?: "PbmCapabilitySubProfileConstraints";
 }
 
 /**
@@ -281,7 +286,7 @@ export interface PbmCapabilityTimeSpanFields extends ext.DynamicDataFields {
   unit: string;
 }
 export interface PbmCapabilityTimeSpan extends PbmCapabilityTimeSpanFields {
-  _typeName: "PbmCapabilityTimeSpan";
+  _typeName?: "PbmCapabilityTimeSpan";
 }
 
 /**
@@ -290,7 +295,7 @@ export interface PbmCapabilityTimeSpan extends PbmCapabilityTimeSpanFields {
 export interface PbmCapabilityTypeInfoFields extends ext.DynamicDataFields {
   typeName: string;
 }
-export type PbmCapabilityTypeInfo = (PbmCapabilityTypeInfoFields & { _typeName: "PbmCapabilityTypeInfo" }) | PbmCapabilityGenericTypeInfo;
+export type PbmCapabilityTypeInfo = (PbmCapabilityTypeInfoFields & { _typeName?: "PbmCapabilityTypeInfo" }) | (PbmCapabilityGenericTypeInfoFields & { _typeName: "PbmCapabilityGenericTypeInfo" });
 
 /**
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/
@@ -300,7 +305,7 @@ export interface PbmCapabilityVendorNamespaceInfoFields extends ext.DynamicDataF
   namespaceInfo: PbmCapabilityNamespaceInfo;
 }
 export interface PbmCapabilityVendorNamespaceInfo extends PbmCapabilityVendorNamespaceInfoFields {
-  _typeName: "PbmCapabilityVendorNamespaceInfo";
+  _typeName?: "PbmCapabilityVendorNamespaceInfo";
 }
 
 /**
@@ -311,7 +316,7 @@ export interface PbmCapabilityVendorResourceTypeInfoFields extends ext.DynamicDa
   vendorNamespaceInfo: PbmCapabilityVendorNamespaceInfo[];
 }
 export interface PbmCapabilityVendorResourceTypeInfo extends PbmCapabilityVendorResourceTypeInfoFields {
-  _typeName: "PbmCapabilityVendorResourceTypeInfo";
+  _typeName?: "PbmCapabilityVendorResourceTypeInfo";
 }
 
 /**
@@ -332,7 +337,7 @@ export interface PbmComplianceOperationalStatusFields extends ext.DynamicDataFie
   transitional?: boolean;
 }
 export interface PbmComplianceOperationalStatus extends PbmComplianceOperationalStatusFields {
-  _typeName: "PbmComplianceOperationalStatus";
+  _typeName?: "PbmComplianceOperationalStatus";
 }
 
 /**
@@ -343,7 +348,7 @@ export interface PbmCompliancePolicyStatusFields extends ext.DynamicDataFields {
   currentValue?: PbmCapabilityInstance;
 }
 export interface PbmCompliancePolicyStatus extends PbmCompliancePolicyStatusFields {
-  _typeName: "PbmCompliancePolicyStatus";
+  _typeName?: "PbmCompliancePolicyStatus";
 }
 
 /**
@@ -362,7 +367,7 @@ export interface PbmComplianceResultFields extends ext.DynamicDataFields {
   info?: PbmExtendedElementDescription;
 }
 export interface PbmComplianceResult extends PbmComplianceResultFields {
-  _typeName: "PbmComplianceResult";
+  _typeName?: "PbmComplianceResult";
 }
 
 /**
@@ -374,7 +379,7 @@ export interface PbmDataServiceToPoliciesMapFields extends ext.DynamicDataFields
   fault?: LocalizedMethodFault;
 }
 export interface PbmDataServiceToPoliciesMap extends PbmDataServiceToPoliciesMapFields {
-  _typeName: "PbmDataServiceToPoliciesMap";
+  _typeName?: "PbmDataServiceToPoliciesMap";
 }
 
 /**
@@ -390,7 +395,7 @@ export interface PbmDatastoreSpaceStatisticsFields extends ext.DynamicDataFields
   logicalUsedInMB: number;
 }
 export interface PbmDatastoreSpaceStatistics extends PbmDatastoreSpaceStatisticsFields {
-  _typeName: "PbmDatastoreSpaceStatistics";
+  _typeName?: "PbmDatastoreSpaceStatistics";
 }
 
 /**
@@ -401,7 +406,7 @@ export interface PbmDefaultCapabilityProfileFields extends PbmCapabilityProfileF
   containerId: string;
 }
 export interface PbmDefaultCapabilityProfile extends PbmDefaultCapabilityProfileFields {
-  _typeName: "PbmDefaultCapabilityProfile";
+  _typeName?: "PbmDefaultCapabilityProfile";
 }
 
 /**
@@ -421,7 +426,7 @@ export interface PbmDefaultProfileInfoFields extends ext.DynamicDataFields {
   defaultProfile?: PbmProfile;
 }
 export interface PbmDefaultProfileInfo extends PbmDefaultProfileInfoFields {
-  _typeName: "PbmDefaultProfileInfo";
+  _typeName?: "PbmDefaultProfileInfo";
 }
 
 /**
@@ -445,7 +450,7 @@ export interface PbmExtendedElementDescriptionFields extends ext.DynamicDataFiel
   messageArg?: KeyAnyValue[];
 }
 export interface PbmExtendedElementDescription extends PbmExtendedElementDescriptionFields {
-  _typeName: "PbmExtendedElementDescription";
+  _typeName?: "PbmExtendedElementDescription";
 }
 
 /**
@@ -509,7 +514,7 @@ export interface PbmLineOfServiceInfoFields extends ext.DynamicDataFields {
   name: PbmExtendedElementDescription;
   description?: PbmExtendedElementDescription;
 }
-export type PbmLineOfServiceInfo = (PbmLineOfServiceInfoFields & { _typeName: "PbmLineOfServiceInfo" }) | PbmPersistenceBasedDataServiceInfo | PbmVaioDataServiceInfo;
+export type PbmLineOfServiceInfo = (PbmLineOfServiceInfoFields & { _typeName?: "PbmLineOfServiceInfo" }) | (PbmPersistenceBasedDataServiceInfoFields & { _typeName: "PbmPersistenceBasedDataServiceInfo" }) | (PbmVaioDataServiceInfoFields & { _typeName: "PbmVaioDataServiceInfo" });
 
 /**
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/
@@ -528,7 +533,7 @@ export interface PbmPersistenceBasedDataServiceInfoFields extends PbmLineOfServi
   compatiblePersistenceSchemaNamespace?: string[];
 }
 export interface PbmPersistenceBasedDataServiceInfo extends PbmPersistenceBasedDataServiceInfoFields {
-  _typeName: "PbmPersistenceBasedDataServiceInfo";
+  _typeName?: "PbmPersistenceBasedDataServiceInfo";
 }
 
 /**
@@ -538,7 +543,7 @@ export interface PbmPlacementCapabilityConstraintsRequirementFields extends PbmP
   constraints: PbmCapabilityConstraints;
 }
 export interface PbmPlacementCapabilityConstraintsRequirement extends PbmPlacementCapabilityConstraintsRequirementFields {
-  _typeName: "PbmPlacementCapabilityConstraintsRequirement";
+  _typeName?: "PbmPlacementCapabilityConstraintsRequirement";
 }
 
 /**
@@ -548,7 +553,7 @@ export interface PbmPlacementCapabilityProfileRequirementFields extends PbmPlace
   profileId: PbmProfileId;
 }
 export interface PbmPlacementCapabilityProfileRequirement extends PbmPlacementCapabilityProfileRequirementFields {
-  _typeName: "PbmPlacementCapabilityProfileRequirement";
+  _typeName?: "PbmPlacementCapabilityProfileRequirement";
 }
 
 /**
@@ -563,7 +568,7 @@ export interface PbmPlacementCompatibilityResultFields extends ext.DynamicDataFi
   error?: LocalizedMethodFault[];
 }
 export interface PbmPlacementCompatibilityResult extends PbmPlacementCompatibilityResultFields {
-  _typeName: "PbmPlacementCompatibilityResult";
+  _typeName?: "PbmPlacementCompatibilityResult";
 }
 
 /**
@@ -574,7 +579,7 @@ export interface PbmPlacementHubFields extends ext.DynamicDataFields {
   hubId: string;
 }
 export interface PbmPlacementHub extends PbmPlacementHubFields {
-  _typeName: "PbmPlacementHub";
+  _typeName?: "PbmPlacementHub";
 }
 
 /**
@@ -584,7 +589,7 @@ export interface PbmPlacementMatchingReplicationResourcesFields extends PbmPlace
   replicationGroup?: ReplicationGroupId[];
 }
 export interface PbmPlacementMatchingReplicationResources extends PbmPlacementMatchingReplicationResourcesFields {
-  _typeName: "PbmPlacementMatchingReplicationResources";
+  _typeName?: "PbmPlacementMatchingReplicationResources";
 }
 
 /**
@@ -592,14 +597,14 @@ export interface PbmPlacementMatchingReplicationResources extends PbmPlacementMa
  */
 export interface PbmPlacementMatchingResourcesFields extends ext.DynamicDataFields {
 }
-export type PbmPlacementMatchingResources = (PbmPlacementMatchingResourcesFields & { _typeName: "PbmPlacementMatchingResources" }) | PbmPlacementMatchingReplicationResources;
+export type PbmPlacementMatchingResources = (PbmPlacementMatchingResourcesFields & { _typeName?: "PbmPlacementMatchingResources" }) | (PbmPlacementMatchingReplicationResourcesFields & { _typeName: "PbmPlacementMatchingReplicationResources" });
 
 /**
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/
  */
 export interface PbmPlacementRequirementFields extends ext.DynamicDataFields {
 }
-export type PbmPlacementRequirement = (PbmPlacementRequirementFields & { _typeName: "PbmPlacementRequirement" }) | PbmPlacementCapabilityConstraintsRequirement | PbmPlacementCapabilityProfileRequirement;
+export type PbmPlacementRequirement = (PbmPlacementRequirementFields & { _typeName?: "PbmPlacementRequirement" }) | (PbmPlacementCapabilityConstraintsRequirementFields & { _typeName: "PbmPlacementCapabilityConstraintsRequirement" }) | (PbmPlacementCapabilityProfileRequirementFields & { _typeName: "PbmPlacementCapabilityProfileRequirement" });
 
 /**
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/
@@ -612,7 +617,7 @@ export interface PbmPlacementResourceUtilizationFields extends ext.DynamicDataFi
   total?: number;
 }
 export interface PbmPlacementResourceUtilization extends PbmPlacementResourceUtilizationFields {
-  _typeName: "PbmPlacementResourceUtilization";
+  _typeName?: "PbmPlacementResourceUtilization";
 }
 
 /**
@@ -627,7 +632,7 @@ export interface PbmProfileFields extends ext.DynamicDataFields {
   lastUpdatedTime: Date;
   lastUpdatedBy: string;
 }
-export type PbmProfile = (PbmProfileFields & { _typeName: "PbmProfile" }) | PbmCapabilityProfile | PbmDefaultCapabilityProfile;
+export type PbmProfile = (PbmProfileFields & { _typeName?: "PbmProfile" }) | (PbmCapabilityProfileFields & { _typeName: "PbmCapabilityProfile" }) | (PbmDefaultCapabilityProfileFields & { _typeName: "PbmDefaultCapabilityProfile" });
 
 /**
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/
@@ -636,7 +641,7 @@ export interface PbmProfileIdFields extends ext.DynamicDataFields {
   uniqueId: string;
 }
 export interface PbmProfileId extends PbmProfileIdFields {
-  _typeName: "PbmProfileId";
+  _typeName?: "PbmProfileId";
 }
 
 /**
@@ -647,7 +652,7 @@ export interface PbmProfileOperationOutcomeFields extends ext.DynamicDataFields 
   fault?: LocalizedMethodFault;
 }
 export interface PbmProfileOperationOutcome extends PbmProfileOperationOutcomeFields {
-  _typeName: "PbmProfileOperationOutcome";
+  _typeName?: "PbmProfileOperationOutcome";
 }
 
 /**
@@ -657,7 +662,7 @@ export interface PbmProfileResourceTypeFields extends ext.DynamicDataFields {
   resourceType: string;
 }
 export interface PbmProfileResourceType extends PbmProfileResourceTypeFields {
-  _typeName: "PbmProfileResourceType";
+  _typeName?: "PbmProfileResourceType";
 }
 
 /**
@@ -667,7 +672,7 @@ export interface PbmProfileTypeFields extends ext.DynamicDataFields {
   uniqueId: string;
 }
 export interface PbmProfileType extends PbmProfileTypeFields {
-  _typeName: "PbmProfileType";
+  _typeName?: "PbmProfileType";
 }
 
 /**
@@ -688,7 +693,7 @@ export interface PbmQueryProfileResultFields extends ext.DynamicDataFields {
   fault?: LocalizedMethodFault;
 }
 export interface PbmQueryProfileResult extends PbmQueryProfileResultFields {
-  _typeName: "PbmQueryProfileResult";
+  _typeName?: "PbmQueryProfileResult";
 }
 
 /**
@@ -700,7 +705,7 @@ export interface PbmQueryReplicationGroupResultFields extends ext.DynamicDataFie
   fault?: LocalizedMethodFault;
 }
 export interface PbmQueryReplicationGroupResult extends PbmQueryReplicationGroupResultFields {
-  _typeName: "PbmQueryReplicationGroupResult";
+  _typeName?: "PbmQueryReplicationGroupResult";
 }
 
 /**
@@ -727,7 +732,7 @@ export interface PbmRollupComplianceResultFields extends ext.DynamicDataFields {
   profileMismatch: boolean;
 }
 export interface PbmRollupComplianceResult extends PbmRollupComplianceResultFields {
-  _typeName: "PbmRollupComplianceResult";
+  _typeName?: "PbmRollupComplianceResult";
 }
 
 /**
@@ -739,7 +744,7 @@ export interface PbmServerObjectRefFields extends ext.DynamicDataFields {
   serverUuid?: string;
 }
 export interface PbmServerObjectRef extends PbmServerObjectRefFields {
-  _typeName: "PbmServerObjectRef";
+  _typeName?: "PbmServerObjectRef";
 }
 
 /**
@@ -755,7 +760,7 @@ export interface PbmServiceInstanceContentFields extends ext.DynamicDataFields {
   replicationManager?: MoRef;
 }
 export interface PbmServiceInstanceContent extends PbmServiceInstanceContentFields {
-  _typeName: "PbmServiceInstanceContent";
+  _typeName?: "PbmServiceInstanceContent";
 }
 
 /**
@@ -764,7 +769,7 @@ export interface PbmServiceInstanceContent extends PbmServiceInstanceContentFiel
 export interface PbmVaioDataServiceInfoFields extends PbmLineOfServiceInfoFields {
 }
 export interface PbmVaioDataServiceInfo extends PbmVaioDataServiceInfoFields {
-  _typeName: "PbmVaioDataServiceInfo";
+  _typeName?: "PbmVaioDataServiceInfo";
 }
 
 // Enums live in enums.ts (they have values); re-exported here so one module holds every named type.

@@ -7,3 +7,7 @@ export interface PbmAssociationProviderRegistryPaths {
 }
 
 export type PbmAssociationProviderRegistryPath = keyof PbmAssociationProviderRegistryPaths & string;
+
+/** The API version each path of PbmAssociationProviderRegistry first works in, for paths newer than the API's first release. */
+export interface PbmAssociationProviderRegistryPathSince {
+}

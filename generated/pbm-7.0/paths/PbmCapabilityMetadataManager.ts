@@ -7,3 +7,7 @@ export interface PbmCapabilityMetadataManagerPaths {
 }
 
 export type PbmCapabilityMetadataManagerPath = keyof PbmCapabilityMetadataManagerPaths & string;
+
+/** The API version each path of PbmCapabilityMetadataManager first works in, for paths newer than the API's first release. */
+export interface PbmCapabilityMetadataManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface PbmComplianceManagerPaths {
 }
 
 export type PbmComplianceManagerPath = keyof PbmComplianceManagerPaths & string;
+
+/** The API version each path of PbmComplianceManager first works in, for paths newer than the API's first release. */
+export interface PbmComplianceManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface PbmComplianceProviderRegistryPaths {
 }
 
 export type PbmComplianceProviderRegistryPath = keyof PbmComplianceProviderRegistryPaths & string;
+
+/** The API version each path of PbmComplianceProviderRegistry first works in, for paths newer than the API's first release. */
+export interface PbmComplianceProviderRegistryPathSince {
+}

@@ -7,3 +7,7 @@ export interface PbmPlacementHubFinderRegistryPaths {
 }
 
 export type PbmPlacementHubFinderRegistryPath = keyof PbmPlacementHubFinderRegistryPaths & string;
+
+/** The API version each path of PbmPlacementHubFinderRegistry first works in, for paths newer than the API's first release. */
+export interface PbmPlacementHubFinderRegistryPathSince {
+}

@@ -7,3 +7,7 @@ export interface PbmPlacementSolverPaths {
 }
 
 export type PbmPlacementSolverPath = keyof PbmPlacementSolverPaths & string;
+
+/** The API version each path of PbmPlacementSolver first works in, for paths newer than the API's first release. */
+export interface PbmPlacementSolverPathSince {
+}

@@ -7,3 +7,7 @@ export interface PbmProfileProfileManagerPaths {
 }
 
 export type PbmProfileProfileManagerPath = keyof PbmProfileProfileManagerPaths & string;
+
+/** The API version each path of PbmProfileProfileManager first works in, for paths newer than the API's first release. */
+export interface PbmProfileProfileManagerPathSince {
+}

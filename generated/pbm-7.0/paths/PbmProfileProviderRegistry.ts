@@ -7,3 +7,7 @@ export interface PbmProfileProviderRegistryPaths {
 }
 
 export type PbmProfileProviderRegistryPath = keyof PbmProfileProviderRegistryPaths & string;
+
+/** The API version each path of PbmProfileProviderRegistry first works in, for paths newer than the API's first release. */
+export interface PbmProfileProviderRegistryPathSince {
+}

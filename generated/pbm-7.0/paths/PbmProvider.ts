@@ -7,3 +7,7 @@ export interface PbmProviderPaths {
 }
 
 export type PbmProviderPath = keyof PbmProviderPaths & string;
+
+/** The API version each path of PbmProvider first works in, for paths newer than the API's first release. */
+export interface PbmProviderPathSince {
+}

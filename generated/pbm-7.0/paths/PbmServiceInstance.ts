@@ -21,3 +21,7 @@ export interface PbmServiceInstancePaths {
 }
 
 export type PbmServiceInstancePath = keyof PbmServiceInstancePaths & string;
+
+/** The API version each path of PbmServiceInstance first works in, for paths newer than the API's first release. */
+export interface PbmServiceInstancePathSince {
+}

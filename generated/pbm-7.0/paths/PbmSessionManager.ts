@@ -7,3 +7,7 @@ export interface PbmSessionManagerPaths {
 }
 
 export type PbmSessionManagerPath = keyof PbmSessionManagerPaths & string;
+
+/** The API version each path of PbmSessionManager first works in, for paths newer than the API's first release. */
+export interface PbmSessionManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface PbmTaskPaths {
 }
 
 export type PbmTaskPath = keyof PbmTaskPaths & string;
+
+/** The API version each path of PbmTask first works in, for paths newer than the API's first release. */
+export interface PbmTaskPathSince {
+}

@@ -3,23 +3,23 @@
  * Managed type name → its property-path map. The runtime's typed
  * `retrieve`/`watch` look a selection up here with one indexed access.
  */
-import type { PbmAssociationProviderPaths } from "./PbmAssociationProvider.js";
-import type { PbmAssociationProviderRegistryPaths } from "./PbmAssociationProviderRegistry.js";
-import type { PbmAtomFeedProviderPaths } from "./PbmAtomFeedProvider.js";
-import type { PbmCapabilityMetadataManagerPaths } from "./PbmCapabilityMetadataManager.js";
-import type { PbmComplianceManagerPaths } from "./PbmComplianceManager.js";
-import type { PbmComplianceProviderPaths } from "./PbmComplianceProvider.js";
-import type { PbmComplianceProviderRegistryPaths } from "./PbmComplianceProviderRegistry.js";
-import type { PbmPlacementHubFinderPaths } from "./PbmPlacementHubFinder.js";
-import type { PbmPlacementHubFinderRegistryPaths } from "./PbmPlacementHubFinderRegistry.js";
-import type { PbmPlacementSolverPaths } from "./PbmPlacementSolver.js";
-import type { PbmProfileProfileManagerPaths } from "./PbmProfileProfileManager.js";
-import type { PbmProfileProviderPaths } from "./PbmProfileProvider.js";
-import type { PbmProfileProviderRegistryPaths } from "./PbmProfileProviderRegistry.js";
-import type { PbmProviderPaths } from "./PbmProvider.js";
-import type { PbmServiceInstancePaths } from "./PbmServiceInstance.js";
-import type { PbmSessionManagerPaths } from "./PbmSessionManager.js";
-import type { PbmTaskPaths } from "./PbmTask.js";
+import type { PbmAssociationProviderPaths, PbmAssociationProviderPathSince } from "./PbmAssociationProvider.js";
+import type { PbmAssociationProviderRegistryPaths, PbmAssociationProviderRegistryPathSince } from "./PbmAssociationProviderRegistry.js";
+import type { PbmAtomFeedProviderPaths, PbmAtomFeedProviderPathSince } from "./PbmAtomFeedProvider.js";
+import type { PbmCapabilityMetadataManagerPaths, PbmCapabilityMetadataManagerPathSince } from "./PbmCapabilityMetadataManager.js";
+import type { PbmComplianceManagerPaths, PbmComplianceManagerPathSince } from "./PbmComplianceManager.js";
+import type { PbmComplianceProviderPaths, PbmComplianceProviderPathSince } from "./PbmComplianceProvider.js";
+import type { PbmComplianceProviderRegistryPaths, PbmComplianceProviderRegistryPathSince } from "./PbmComplianceProviderRegistry.js";
+import type { PbmPlacementHubFinderPaths, PbmPlacementHubFinderPathSince } from "./PbmPlacementHubFinder.js";
+import type { PbmPlacementHubFinderRegistryPaths, PbmPlacementHubFinderRegistryPathSince } from "./PbmPlacementHubFinderRegistry.js";
+import type { PbmPlacementSolverPaths, PbmPlacementSolverPathSince } from "./PbmPlacementSolver.js";
+import type { PbmProfileProfileManagerPaths, PbmProfileProfileManagerPathSince } from "./PbmProfileProfileManager.js";
+import type { PbmProfileProviderPaths, PbmProfileProviderPathSince } from "./PbmProfileProvider.js";
+import type { PbmProfileProviderRegistryPaths, PbmProfileProviderRegistryPathSince } from "./PbmProfileProviderRegistry.js";
+import type { PbmProviderPaths, PbmProviderPathSince } from "./PbmProvider.js";
+import type { PbmServiceInstancePaths, PbmServiceInstancePathSince } from "./PbmServiceInstance.js";
+import type { PbmSessionManagerPaths, PbmSessionManagerPathSince } from "./PbmSessionManager.js";
+import type { PbmTaskPaths, PbmTaskPathSince } from "./PbmTask.js";
 
 export interface ManagedPaths {
   PbmAssociationProvider: PbmAssociationProviderPaths;
@@ -39,4 +39,25 @@ export interface ManagedPaths {
   PbmServiceInstance: PbmServiceInstancePaths;
   PbmSessionManager: PbmSessionManagerPaths;
   PbmTask: PbmTaskPaths;
+}
+
+/** Managed type name → the `since` of its paths, for clients pinned to an API version. */
+export interface ManagedPathSince {
+  PbmAssociationProvider: PbmAssociationProviderPathSince;
+  PbmAssociationProviderRegistry: PbmAssociationProviderRegistryPathSince;
+  PbmAtomFeedProvider: PbmAtomFeedProviderPathSince;
+  PbmCapabilityMetadataManager: PbmCapabilityMetadataManagerPathSince;
+  PbmComplianceManager: PbmComplianceManagerPathSince;
+  PbmComplianceProvider: PbmComplianceProviderPathSince;
+  PbmComplianceProviderRegistry: PbmComplianceProviderRegistryPathSince;
+  PbmPlacementHubFinder: PbmPlacementHubFinderPathSince;
+  PbmPlacementHubFinderRegistry: PbmPlacementHubFinderRegistryPathSince;
+  PbmPlacementSolver: PbmPlacementSolverPathSince;
+  PbmProfileProfileManager: PbmProfileProfileManagerPathSince;
+  PbmProfileProvider: PbmProfileProviderPathSince;
+  PbmProfileProviderRegistry: PbmProfileProviderRegistryPathSince;
+  PbmProvider: PbmProviderPathSince;
+  PbmServiceInstance: PbmServiceInstancePathSince;
+  PbmSessionManager: PbmSessionManagerPathSince;
+  PbmTask: PbmTaskPathSince;
 }
