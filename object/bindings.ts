@@ -5,10 +5,10 @@
  * switching it, or pointing at a published bindings package, changes the
  * `generated/` specifiers below and nothing else.
  */
-export * from "../generated/vim25-7.0.3/index.js";
-export type { ManagedKind, ManagedTypeName } from "../generated/vim25-7.0.3/managed.js";
+export * from "../generated/vim25-8.0.3/index.js";
+export type { ManagedKind, ManagedTypeName } from "../generated/vim25-8.0.3/managed.js";
 /** Storage policy (pbm) bindings paired with the default vim25 release (they import its types). */
-export * as pbm from "../generated/pbm-7.0/index.js";
+export * as pbm from "../generated/pbm-8.0/index.js";
 
 export {
   connect,

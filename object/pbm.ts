@@ -81,7 +81,7 @@ export async function findStoragePolicy(spbm: PbmClient, nameOrId: string, optio
 /** Datastores (placement hubs) that satisfy the policy (PbmCheckRequirements). */
 export async function compatibleDatastores(spbm: PbmClient, policy: pbm.PbmProfileId, options: { signal?: AbortSignal } = {}): Promise<pbm.PbmPlacementCompatibilityResult[]> {
   const results = await spbm.client.call(
-    pbm.Unowned.PbmCheckRequirements,
+    pbm.PbmPlacementSolver.PbmCheckRequirements,
     spbm.serviceContent.placementSolver,
     { placementSubjectRequirement: [{ _typeName: "PbmPlacementCapabilityProfileRequirement", profileId: policy }] },
     callOptions(options),

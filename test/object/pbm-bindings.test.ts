@@ -1,7 +1,7 @@
 /**
- * The committed pbm bindings the helpers use (generated/pbm-7.0, importing
+ * The committed pbm bindings the helpers use (generated/pbm-8.0, importing
  * the default vim25's types) are exactly what the generator makes from
- * ../shared: `npm run gen -- generate --release pbm-7.0`.
+ * ../shared: `npm run gen -- generate --release pbm-8.0 --external-types ../vim25-8.0.3`.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -10,7 +10,7 @@ import { loadModel } from "../../generator/pipeline.js";
 import { emitBindings } from "../../generator/emit/emit.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
-const committed = path.join(repo, "generated", "pbm-7.0");
+const committed = path.join(repo, "generated", "pbm-8.0");
 
 function listFiles(dir: string, prefix = ""): string[] {
   return fs
@@ -19,11 +19,11 @@ function listFiles(dir: string, prefix = ""): string[] {
     .sort();
 }
 
-describe("generated/pbm-7.0", () => {
+describe("generated/pbm-8.0", () => {
   it("is reproduced byte for byte from ../shared", async () => {
-    const files = emitBindings(await loadModel({ service: "pbm", release: "7.0" }), { externalTypes: "../vim25-7.0.3" });
+    const files = emitBindings(await loadModel({ service: "pbm", release: "8.0" }), { externalTypes: "../vim25-8.0.3" });
     expect(listFiles(committed)).toEqual([...files.keys()].sort());
     const stale = [...files].filter(([file, text]) => fs.readFileSync(path.join(committed, file), "utf8") !== text).map(([f]) => f);
-    expect(stale, "regenerate with `npm run gen -- generate --release pbm-7.0` and commit").toEqual([]);
+    expect(stale, "regenerate with `npm run gen -- generate --release pbm-8.0 --external-types ../vim25-8.0.3` and commit").toEqual([]);
   });
 });
