@@ -97,6 +97,15 @@ export interface GetOptions extends CallOptions {
   readonly expectXml?: boolean;
 }
 
+/** A plain HTTP request (not SOAP): the `/folder` datastore file endpoint and similar. */
+export interface HttpRequest extends CallOptions {
+  readonly verb: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  /** Path and query, e.g. `/folder/a.txt?dcPath=DC0&dsName=ds1`. */
+  readonly path: string;
+  /** Streamed as it is read; give `content-length` in `headers` when known (vSphere's file endpoint wants it). */
+  readonly body?: string | Uint8Array | AsyncIterable<Uint8Array>;
+}
+
 export interface TransportResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -109,6 +118,11 @@ export interface Transport {
   readonly host: string;
   post(req: PostRequest): Promise<TransportResponse>;
   get(path: string, options?: GetOptions): Promise<TransportResponse>;
+  /**
+   * Any verb, any body, the same pool and TLS policy. A non-2xx status throws
+   * HttpStatusError; the body is never required to be XML.
+   */
+  request?(req: HttpRequest): Promise<TransportResponse>;
   /** Waits for in-flight calls, then closes the sockets. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -219,10 +233,10 @@ export function createTransport(opts: TransportOptions): Transport {
   const slots = new Slots(opts.connections ?? DEFAULTS.connections);
 
   async function send(
-    verb: "GET" | "POST",
+    verb: HttpRequest["verb"],
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: HttpRequest["body"],
     call: CallOptions & { sendTimeHeaders?: SendTimeHeaders },
     expectXml: boolean,
     allowXml500: boolean,
@@ -279,7 +293,8 @@ export function createTransport(opts: TransportOptions): Transport {
         path,
         method: verb,
         headers: { ...headers, ...late },
-        ...(body !== undefined ? { body } : {}),
+        // undici streams an AsyncIterable body too; its typings list only the Readable form.
+        ...(body !== undefined ? { body: body as string } : {}),
         signal: deadline.signal,
       });
     } catch (err) {
@@ -363,6 +378,14 @@ export function createTransport(opts: TransportOptions): Transport {
       };
       const call: CallOptions = { method: `GET ${path}`, ...options };
       return send("GET", path, headers, undefined, call, options.expectXml ?? true, false);
+    },
+    request(req) {
+      const headers: Record<string, string> = {
+        "user-agent": opts.userAgent ?? DEFAULTS.userAgent,
+        ...req.headers,
+      };
+      const call: CallOptions = { ...req, method: req.method ?? `${req.verb} ${req.path.split("?")[0]}` };
+      return send(req.verb, req.path, headers, req.body, call, false, false);
     },
     close() {
       closed ??= pool.close();
