@@ -71,7 +71,7 @@ describe("pack vim25 7.0.3 (WSDL only) and consume it", () => {
     const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: path.join(repoRoot(), "packages", "tsvmomi") });
     const runtimeTarball = path.join(work, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
     await run("npm", ["install", result.tarball, runtimeTarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: consumer });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
