@@ -1,12 +1,12 @@
 /**
  * The public runtime: connect, call, faults, sessions, tracing.
  *
- *   import { connect } from "tsvmomi/runtime";
+ *   import { connect } from "tsvmomi";
  *   import { schemas, ServiceInstance } from "./generated/<service>-<release>/index.js";
  *   await using client = await connect({ url, bindings: schemas, username, password, thumbprint });
  *   const now = await client.call(ServiceInstance.CurrentTime, { type: "ServiceInstance", value: "ServiceInstance" });
  */
-export { connect, Client, type ConnectOptions, type ClientLogger, type UserSession, type AuthOptions } from "./client/client.js";
+export { connect, Client, type ConnectOptions, type ClientLogger, type UserSession, type AuthOptions, type SsoAuth, type TokenLoginOptions } from "./client/client.js";
 export type {
   AnyDescriptor,
   BindingTables,
@@ -89,3 +89,6 @@ export {
   type ChangeSet,
 } from "./property/watch.js";
 export { waitForTask, taskFaultError, type WaitForTaskOptions } from "./task/index.js";
+
+// vCenter SSO: tokens from the STS (bearer, holder-of-key), renewal.
+export * from "./sts/index.js";

@@ -3,7 +3,6 @@
  * package folder atomically, `npm pack` it, and lint the tarball with publint.
  */
 import { execFile } from "node:child_process";
-import { createRequire } from "node:module";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -86,16 +85,17 @@ export async function packBindings(model: ApiModel, opts: PackOptions): Promise<
   opts.signal?.throwIfAborted();
 
   progress(`compiling ${sources.size} files with ts-morph (in memory${opts.check === false ? ", no type-check" : ""})`);
-  const check = opts.check !== false;
+  const runtime = runtimePackage();
+  // The bindings import their shared shapes from the runtime; the check sees its declarations as a consumer would.
+  const importsRuntime = [...sources.values()].some((text) => text.includes(`from "${runtime.name}"`));
   const compiled = compileBindings(sources, {
-    check,
+    check: opts.check !== false,
     ...(dep ? { externalModules: [dep.name] } : {}),
-    ...(check ? { runtimeTypes: await runtimeDeclarations() } : {}),
+    ...(importsRuntime ? { packages: new Map([[runtime.name, runtime.dir]]) } : {}),
   });
   opts.signal?.throwIfAborted();
 
   const distFiles = [...compiled.files.keys()];
-  const runtime = runtimePackage();
   const pkgJson = makePackageJson({
     service: model.service,
     release: model.release,
@@ -179,31 +179,4 @@ async function runPublint(tarball: string): Promise<NonNullable<PackResult["lint
   return {
     messages: messages.map((m) => ({ type: m.type, code: m.code, text: utils.formatMessage(m, pkg, { color: false }) ?? m.code })),
   };
-}
-
-/**
- * The runtime package's declarations (every `.d.ts` under `dist/` of the `tsvmomi`
- * package as Node resolves it from here), which generated bindings import
- * their shared shapes from.
- */
-export async function runtimeDeclarations(root = runtimeDistDir()): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const walk = async (dir: string, prefix: string): Promise<void> => {
-    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) await walk(path.join(dir, e.name), `${prefix}${e.name}/`);
-      else if (e.name.endsWith(".d.ts")) out.set(`${prefix}${e.name}`, await fs.readFile(path.join(dir, e.name), "utf8"));
-    }
-  };
-  try {
-    await walk(root, "");
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`pack: the runtime's declarations are missing (${root}); run \`npm run build\` first`);
-    throw err;
-  }
-  return out;
-}
-
-function runtimeDistDir(): string {
-  const pkgJson = createRequire(import.meta.url).resolve(`${runtimePackage().name}/package.json`);
-  return path.join(path.dirname(pkgJson), "dist");
 }

@@ -5,7 +5,7 @@
  *   → retry (transient transport failures; writes only when nothing was sent)
  *   → codec (encode, decode, fault → MethodFaultError)
  *   → trace (wire level: every request that leaves, the session's own Login included)
- *   → cookie (send the session cookie, pick up a new one)
+ *   → cookie (the session cookie, read at send time; pick up a new one)
  *   → transport
  *
  * Trace sits at the wire rather than on top: placed above the session layer it
@@ -41,26 +41,57 @@ export interface PipelineOptions {
   readonly isNotAuthenticated: (err: unknown) => boolean;
 }
 
+/**
+ * Sends the session cookie and picks up a new one. The cookie is read when
+ * the request gets a socket (send time), not when it was queued: a call that
+ * waited behind busy sockets while the session was replaced goes out with
+ * the new cookie, and one that would go out while a re-login is in flight
+ * waits for it instead of paying a NotAuthenticated round trip.
+ */
 function cookieLayer(state: SessionState): Middleware<SoapCall, SoapResult> {
   return (next) => async (call) => {
-    const cookie = state.cookie;
-    const res = await next(cookie === undefined ? call : { ...call, headers: { ...call.headers, cookie: `${SESSION_COOKIE}=${cookie}` } });
+    const own = call.sessionCall === true;
+    const res = await next({
+      ...call,
+      sendTimeHeaders: () => {
+        if (!own && state.recovering) return state.settled();
+        const cookie = state.cookie;
+        const headers: Record<string, string> = cookie === undefined ? {} : { cookie: `${SESSION_COOKIE}=${cookie}` };
+        return headers;
+      },
+    });
     const fresh = sessionCookie(res.headers["set-cookie"]);
     if (fresh !== undefined) state.setCookie(fresh);
     return res;
   };
 }
 
+const SERVICE_INSTANCE = { type: "ServiceInstance", value: "ServiceInstance" };
+
+/** CurrentTime needs a session (System.View), so on a dead one it faults NotAuthenticated at method level. */
+function sessionProbe(call: ApiCall): ApiCall {
+  return {
+    method: "CurrentTime",
+    args: { _this: SERVICE_INSTANCE },
+    safe: true,
+    ...(call.signal ? { signal: call.signal } : {}),
+    ...(call.deadline ? { deadline: call.deadline } : {}),
+  };
+}
+
 export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
   const wire = compose(trace(o.trace), cookieLayer(o.state))(transportHandler(o.transport));
   const codec: Handler<ApiCall, unknown> = async (call) => {
-    const body = encodeRequest(o.registry, call.method, call.args, call.soapHeaders ? { headers: call.soapHeaders } : {});
+    // A sealer runs per attempt: each retry carries a fresh timestamp and signature.
+    const headers = call.soapHeaders;
+    const body = encodeRequest(o.registry, call.method, call.args, typeof headers === "function" ? { seal: headers } : headers ? { headers } : {});
     const res = await wire({
       method: call.method,
       soapAction: o.soapAction,
       path: o.path,
       body,
       safe: call.safe,
+      ...(call.recover === false ? { sessionCall: true } : {}),
       ...(call.signal ? { signal: call.signal } : {}),
       ...(call.deadline ? { deadline: call.deadline } : call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });
@@ -71,5 +102,5 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
       ...(o.maxElements !== undefined ? { maxElements: o.maxElements } : {}),
     });
   };
-  return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated, sessionLostInResult), retry<ApiCall, unknown>(o.retry))(codec);
+  return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated, sessionLostInResult, sessionProbe), retry<ApiCall, unknown>(o.retry))(codec);
 }

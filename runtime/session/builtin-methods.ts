@@ -49,4 +49,12 @@ export const RetrievePropertiesEx: MethodSchema = {
   safe: true,
 };
 
-export const BUILTIN_METHODS: readonly MethodSchema[] = [RetrieveServiceContent, Login, LoginByToken, Logout, CurrentTime, RetrievePropertiesEx];
+/** Reads settings such as `config.vpxd.sso.sts.uri` (the SSO token service's address). */
+export const QueryOptions: MethodSchema = {
+  name: "QueryOptions",
+  params: [mo("OptionManager"), { name: "name", type: "string", optional: true }],
+  returns: { name: "returnval", type: "OptionValue", array: true, optional: true },
+  safe: true,
+};
+
+export const BUILTIN_METHODS: readonly MethodSchema[] = [RetrieveServiceContent, Login, LoginByToken, Logout, CurrentTime, RetrievePropertiesEx, QueryOptions];

@@ -20,6 +20,16 @@ export const ClientErrorCode = {
   session: "TSVMOMI_ERR_SESSION",
   sessionCache: "TSVMOMI_ERR_SESSION_CACHE",
   closed: "TSVMOMI_ERR_CLIENT_CLOSED",
+  /** The SSO STS answered with a SOAP fault (bad credentials, expired request, refused renewal…). */
+  stsFault: "TSVMOMI_ERR_STS_FAULT",
+  /** The STS answer is not a WS-Trust response carrying a SAML token. */
+  stsResponse: "TSVMOMI_ERR_STS_RESPONSE",
+  /** The certificate or private key cannot sign (unreadable, not RSA, or not a pair). */
+  stsKey: "TSVMOMI_ERR_STS_KEY",
+  /** A SAML token is past its lifetime; it was not sent. */
+  tokenExpired: "TSVMOMI_ERR_TOKEN_EXPIRED",
+  /** Renewing a SAML token failed. */
+  tokenRenew: "TSVMOMI_ERR_TOKEN_RENEW",
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

@@ -15,6 +15,8 @@ export interface SoapCall extends PostRequest {
   readonly method: string;
   /** Idempotent read (RetrievePropertiesEx, CurrentTime…): may be retried after a transport failure. */
   readonly safe?: boolean;
+  /** The session's own call (Login, its checks): sent at once, never held back for a re-login. */
+  readonly sessionCall?: boolean;
 }
 export type SoapResult = TransportResponse;
 

@@ -74,12 +74,22 @@ export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Headers decided when the request is about to leave, after it got one of the
+ * client's sockets, not when it was queued: the session cookie, which a
+ * re-login may replace while a call waits. May instead return a promise to
+ * wait for first (a re-login in flight); the socket slot is given back
+ * meanwhile, then the function is asked again.
+ */
+export type SendTimeHeaders = () => Readonly<Record<string, string>> | Promise<void>;
+
 export interface PostRequest extends CallOptions {
   /** Default `/sdk`. */
   readonly path?: string;
   /** `urn:vim25/8.0.2.0`; sent verbatim in the `SOAPAction` header. */
   readonly soapAction: string;
   readonly body: string;
+  readonly sendTimeHeaders?: SendTimeHeaders;
 }
 
 export interface GetOptions extends CallOptions {
@@ -177,13 +187,16 @@ export function createTransport(opts: TransportOptions): Transport {
     connect: buildTlsConnector(opts, connectTimeout, baseCtx),
   });
   let closed: Promise<void> | undefined;
+  // At most one request per socket is handed to undici, so undici never queues: a queued request
+  // waits here, where its send-time headers (the cookie) are read only once it gets a socket.
+  const slots = new Slots(opts.connections ?? DEFAULTS.connections);
 
   async function send(
     verb: "GET" | "POST",
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
-    call: CallOptions,
+    call: CallOptions & { sendTimeHeaders?: SendTimeHeaders },
     expectXml: boolean,
     allowXml500: boolean,
   ): Promise<TransportResponse> {
@@ -200,21 +213,45 @@ export function createTransport(opts: TransportOptions): Transport {
     call.signal?.addEventListener("abort", onAbort, { once: true });
     const timer = ms > 0 ? setTimeout(() => deadline.abort(timedOut()), ms).unref() : undefined;
     let done = false;
+    let holding = false;
     const finish = () => {
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
       call.signal?.removeEventListener("abort", onAbort);
+      deadline.signal.removeEventListener("abort", finish);
+      if (holding) slots.release();
+      holding = false;
     };
+    // A body nobody reads must not keep its socket slot past the deadline.
+    deadline.signal.addEventListener("abort", finish, { once: true });
     const fail = (err: unknown, inBody: boolean): unknown =>
       deadline.signal.aborted ? deadline.signal.reason : mapError(err, ctx, connectTimeout, inBody);
 
     let res;
     try {
+      let late: Readonly<Record<string, string>> = {};
+      for (;;) {
+        await slots.acquire(deadline.signal);
+        holding = true;
+        if (done) {
+          holding = false;
+          slots.release();
+          deadline.signal.throwIfAborted();
+        }
+        const got = call.sendTimeHeaders?.();
+        if (!(got instanceof Promise)) {
+          if (got) late = got;
+          break;
+        }
+        holding = false;
+        slots.release();
+        await raceSignal(got, deadline.signal);
+      }
       res = await pool.request({
         path,
         method: verb,
-        headers,
+        headers: { ...headers, ...late },
         ...(body !== undefined ? { body } : {}),
         signal: deadline.signal,
       });
@@ -268,7 +305,7 @@ export function createTransport(opts: TransportOptions): Transport {
     return {
       status,
       headers: res.headers,
-      body: createBody({ head, rest, mapError: (err) => fail(err, true), finish }),
+      body: createBody({ head, rest, mapError: (err) => fail(err, true), finish, fromSocket: true }),
     };
   }
 
@@ -302,6 +339,74 @@ export function createTransport(opts: TransportOptions): Transport {
     },
   };
   return transport;
+}
+
+/**
+ * A counting semaphore. A released slot is handed to the next waiter on the
+ * next macrotask, so that whatever the finished response set in motion (its
+ * fault reaching the session layer, which then starts a re-login) has run
+ * before the waiter reads its send-time headers.
+ */
+class Slots {
+  #free: number;
+  readonly #waiters: Array<{ resolve: () => void; reject: (e: unknown) => void; signal: AbortSignal; onAbort: () => void }> = [];
+  constructor(size: number) {
+    this.#free = Math.max(1, size);
+  }
+
+  acquire(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.#free > 0 && this.#waiters.length === 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const i = this.#waiters.indexOf(waiter);
+          if (i >= 0) this.#waiters.splice(i, 1);
+          reject(signal.reason);
+        },
+      };
+      signal.addEventListener("abort", waiter.onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  release(): void {
+    this.#free++;
+    setImmediate(() => this.#handOver());
+  }
+
+  #handOver(): void {
+    while (this.#free > 0 && this.#waiters.length > 0) {
+      const w = this.#waiters.shift()!;
+      w.signal.removeEventListener("abort", w.onAbort);
+      this.#free--;
+      w.resolve();
+    }
+  }
+}
+
+function raceSignal(p: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(); // the caller asks again and sees what the failure left behind
+      },
+    );
+  });
 }
 
 function headerValue(h: string | string[] | undefined): string | undefined {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { connect, retrieve, retrievePages, subscribeTrace, type Client } from "../../runtime/index.js";
-import { schemas, PropertyCollector, SessionManager } from "../support/bindings.js";
+import { schemas, PropertyCollector, ServiceInstance, SessionManager } from "../support/bindings.js";
 
 type Bindings = typeof schemas;
 
@@ -89,6 +89,31 @@ describe("session loss during collector work (vcsim)", () => {
       }
       expect(logins).toHaveLength(1);
       expect(c.userSession!.key).not.toBe(key);
+    } finally {
+      await c[Symbol.asyncDispose]();
+    }
+  });
+
+  it("calls queued behind busy sockets go out with the cookie of the session in force when they are sent", async () => {
+    const c = await open({ connections: 2 });
+    try {
+      await terminate(c);
+      const refused: number[] = [];
+      const stop = subscribeTrace({
+        onResponse: (m) => void (m.method === "CurrentTime" && /NotAuthenticated/.test(m.body ?? "") && refused.push(m.id)),
+      });
+      let logins = 0;
+      const stopLogins = subscribeTrace({ onRequest: (m) => void (m.method === "Login" && logins++) });
+      try {
+        const times = await Promise.all(Array.from({ length: 24 }, () => c.call(ServiceInstance.CurrentTime, c.serviceInstance)));
+        expect(times.every((t) => t instanceof Date)).toBe(true);
+      } finally {
+        stop();
+        stopLogins();
+      }
+      expect(logins).toBe(1);
+      // Only the calls already on the two sockets carried the dead cookie; the 22 queued ones waited for the new one.
+      expect(refused.length).toBeLessThanOrEqual(2);
     } finally {
       await c[Symbol.asyncDispose]();
     }

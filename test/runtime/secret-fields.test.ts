@@ -11,6 +11,7 @@ import { toMethodSchema } from "../../runtime/client/descriptor.js";
 import { encodeRequest } from "../../runtime/codec/index.js";
 import { registryFromTables, secretFieldNames, type SchemaTables } from "../../runtime/schema-tables.js";
 import { trace, type SoapCall, type SoapResult } from "../../runtime/soap/middleware.js";
+import { bufferedBody } from "../../runtime/soap/body.js";
 import { redact } from "../../runtime/soap/redact.js";
 import { CryptoManager, CustomizationSpecManager, HostSystem, schemas } from "../support/bindings.js";
 
@@ -40,9 +41,7 @@ async function traced(tables: SchemaTables, body: string, method: string): Promi
   const handler = mw(async (call: SoapCall): Promise<SoapResult> => ({
     status: 200,
     headers: {},
-    body: (async function* () {
-      yield new TextEncoder().encode(call.body);
-    })(),
+    body: bufferedBody(new TextEncoder().encode(call.body)),
   }));
   const res = await handler({ method, soapAction: "urn:vim25/7.0.3.0", body });
   for await (const _ of res.body) void _;
