@@ -60,7 +60,19 @@ describe("pack vim25 7.0.3 (WSDL only) and consume it", () => {
     writeFileSync(
       path.join(consumer, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, skipLibCheck: false, types: [] },
+        // The bindings import their shared shapes from the runtime package, whose declarations need Node's types
+        // (a consumer of the runtime has @types/node; here the repo's copy is used rather than installed).
+        compilerOptions: {
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          target: "ES2022",
+          lib: ["ES2023", "ESNext.Disposable"],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ["node"],
+          typeRoots: [path.join(repoRoot(), "node_modules", "@types")],
+        },
         files: ["good.ts"],
       }),
     );
