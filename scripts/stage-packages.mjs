@@ -7,6 +7,8 @@
 //   dist/generator/**, dist/wsdl/** → packages/tsvmomi-gen/dist/{generator,wsdl}/
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
+//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**
+//                                   → packages/tsvmomi-cli/dist/ (same layout)
 //
 // Source maps stay in the repo's dist/ (their paths point at the repo's
 // sources, which the packages do not ship). Every import in a staged file is
@@ -35,6 +37,17 @@ const PACKAGES = [
       { from: "dist/wsdl", to: "dist/wsdl", skip: /^make-manifest\./ },
       { from: "templates", to: "templates" },
       { from: "wsdl/manifest.json", to: "wsdl/manifest.json" },
+    ],
+  },
+  {
+    // Self-contained for now: the command line with the runtime and the default
+    // release's compiled bindings beside it, in the layout its relative imports
+    // expect. A later step can depend on the tsvmomi and bindings packages instead.
+    dir: "packages/tsvmomi-cli",
+    staged: [
+      { from: "dist/cli", to: "dist/cli" },
+      { from: "dist/runtime", to: "dist/runtime" },
+      { from: "dist/generated/vim25-7.0.3", to: "dist/generated/vim25-7.0.3" },
     ],
   },
 ];

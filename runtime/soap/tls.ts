@@ -10,7 +10,8 @@
  */
 import { createHash } from "node:crypto";
 import type { TLSSocket } from "node:tls";
-import { buildConnector } from "undici";
+import type { buildConnector as BuildConnector } from "undici";
+import { buildConnector } from "./undici.js";
 import { TlsError, type CallContext } from "./errors.js";
 
 export interface TlsOptions {
@@ -58,7 +59,7 @@ export function buildTlsConnector(
   tls: TlsOptions,
   connectTimeout: number,
   ctx: CallContext,
-): buildConnector.connector {
+): BuildConnector.connector {
   const pinned = tls.thumbprint === undefined ? undefined : normalizeThumbprint(tls.thumbprint);
   const base = buildConnector({
     timeout: connectTimeout,

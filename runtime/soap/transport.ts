@@ -13,7 +13,7 @@
  * without a reason. This holds before the request, while waiting for headers
  * and while the body is being read.
  */
-import { Pool } from "undici";
+import { Pool, request } from "./undici.js";
 import type { ResponseBody } from "./body.js";
 import { createBody } from "./body.js";
 import {
@@ -248,7 +248,7 @@ export function createTransport(opts: TransportOptions): Transport {
         slots.release();
         await raceSignal(got, deadline.signal);
       }
-      res = await pool.request({
+      res = await request(pool, {
         path,
         method: verb,
         headers: { ...headers, ...late },
