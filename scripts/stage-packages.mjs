@@ -18,9 +18,12 @@
 // user's install.
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { DEFAULT_RELEASE } from "../dist/wsdl/manifest.js";
 import { fileURLToPath } from "node:url";
 import { badImports, walk } from "./lib/package-imports.mjs";
 
+// The release the CLI speaks is the default one (named once, in wsdl/manifest.ts).
+const defaultGenerated = `dist/generated/${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const at = (...p) => path.join(root, ...p);
 
@@ -47,7 +50,7 @@ const PACKAGES = [
     staged: [
       { from: "dist/cli", to: "dist/cli" },
       { from: "dist/runtime", to: "dist/runtime" },
-      { from: "dist/generated/vim25-7.0.3", to: "dist/generated/vim25-7.0.3" },
+      { from: defaultGenerated, to: defaultGenerated },
     ],
   },
 ];

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, findByInventoryPath, type MoRef } from "../../runtime/index.js";
-import { FileManager, schemas } from "../../generated/vim25-7.0.3/index.js";
+import { FileManager, schemas } from "../support/bindings.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { cli, normalise, simEnv, type CliResult } from "./run-cli.js";
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect, isFault, type Client, type MoRef } from "../../runtime/index.js";
 import { retrieveAny } from "../../runtime/property/retrieve.js";
-import { schemas, VirtualMachine } from "../../generated/vim25-7.0.3/index.js";
+import { schemas, VirtualMachine } from "../support/bindings.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { cli, simEnv } from "./run-cli.js";
 
