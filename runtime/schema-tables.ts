@@ -25,6 +25,25 @@ export interface TableRegistry extends SchemaRegistry {
   addMethod(m: MethodSchema): void;
 }
 
+/**
+ * One table set from several: a dependent service's (pbm, vslm, sms) over
+ * the vim25 tables it borrows types from. The first argument names the
+ * namespace and release and wins on a name both define; later ones only fill
+ * in. A pbm response carrying vim25 types (a LocalizedMethodFault, an
+ * InvalidArgument fault, a vim25 MoRef-bearing object) then decodes.
+ */
+export function mergeSchemaTables<T extends SchemaTables>(primary: T, ...borrowed: readonly SchemaTables[]): T {
+  const types: Record<string, string> = {};
+  const enums: Record<string, string> = {};
+  for (const t of [...borrowed].reverse()) {
+    Object.assign(types, t.types);
+    Object.assign(enums, t.enums);
+  }
+  Object.assign(types, primary.types);
+  Object.assign(enums, primary.enums);
+  return { ...primary, types, enums };
+}
+
 const FIELD = /^([^:]+):([^[?@!]+)(\[\])?(\?)?(?:@([^!]+))?(!)?$/;
 
 export function registryFromTables(tables: SchemaTables, methods: readonly MethodSchema[] = []): TableRegistry {

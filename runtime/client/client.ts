@@ -7,11 +7,12 @@
 import type { SchemaRegistry } from "../schema.js";
 import { inspect } from "node:util";
 import type { LongPolicy } from "../codec/index.js";
-import { registryFromTables, secretFieldNames, type TableRegistry } from "../schema-tables.js";
+import { mergeSchemaTables, registryFromTables, secretFieldNames, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
-import { createTransport, DEFAULT_TIMEOUT_MS, type Transport } from "../soap/transport.js";
+import { createTransport, DEFAULT_TIMEOUT_MS, parseServerUrl, type HttpRequest, type Transport, type TransportResponse } from "../soap/transport.js";
+import { SESSION_COOKIE } from "../soap/cookie.js";
 import { compareVersions, negotiateVersion } from "../soap/versions.js";
 import type { MoRef } from "../types.js";
 import type { ApiCall } from "../session/api-call.js";
@@ -178,7 +179,33 @@ interface ClientInit<B extends BindingTables, V extends string = string> {
   readonly registry: TableRegistry;
   readonly version: string;
   readonly options: ConnectOptions<B, V>;
+  /** Set for a service client: the parent's session, shared (cookie and re-login). */
+  readonly state?: SessionState;
+  /** Set for a service client: the parent owns the transport and the session. */
+  readonly borrowed?: boolean;
+  /** SOAP header element carrying the session cookie on every call (pbm's `vcSessionCookie`). */
+  readonly sessionHeader?: string;
 }
+
+/** Options of `Client.serviceClient`. */
+export interface ServiceClientOptions<S extends BindingTables> {
+  /** Endpoint path on the same server, e.g. `/pbm`. */
+  readonly path: string;
+  /**
+   * The service's schema tables. This client's tables are merged in under
+   * them (see `mergeSchemaTables`), because a dependent service's answers
+   * carry vim25 types its own tables only reference.
+   */
+  readonly bindings: S;
+  /** Version in the SOAPAction header (`urn:pbm/<version>`); default the bindings' apiVersion, else release. */
+  readonly version?: string;
+  /** SOAP header element that repeats the session cookie (`vcSessionCookie` for pbm, as vCenter wants it). */
+  readonly sessionHeader?: string;
+}
+
+/** Plain HTTP on the client's connection, with the session cookie: see `Client.request`. */
+export type ClientHttpRequest = HttpRequest;
+export type ClientHttpResponse = TransportResponse;
 
 interface Sender {
   (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<ApiCall>): Promise<unknown>;
@@ -192,7 +219,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   #serviceContent: ServiceContentOf<B> | undefined;
   readonly #transport: Transport;
   readonly #registry: TableRegistry;
-  readonly #state = new SessionState();
+  readonly #state: SessionState;
+  readonly #borrowed: boolean;
   readonly #handler: Handler<ApiCall, unknown>;
   readonly #logger: ClientLogger;
   readonly #keepAliveMs: number | false;
@@ -213,6 +241,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     this.url = `${init.url.origin}${sdkPath(init.url)}`;
     this.#transport = init.transport;
     this.#registry = init.registry;
+    this.#state = init.state ?? new SessionState();
+    this.#borrowed = init.borrowed ?? false;
     this.#options = init.options;
     this.#logger = init.options.logger ?? { warn: (m) => process.emitWarning(m, { code: "TSVMOMI_CLIENT" }) };
     this.#keepAliveMs = init.options.keepAlive ?? DEFAULT_KEEPALIVE_MS;
@@ -228,7 +258,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       ...(init.options.retry ? { retry: init.options.retry } : {}),
       trace: {
         ...init.options.trace,
-        secrets: () => [state.cookie],
+        // The bare form too: a service client's `vcSessionCookie` header carries the value without its quotes.
+        secrets: () => [state.cookie, state.cookie?.replace(/^"(.*)"$/, "$1")],
         // What the bindings flag secret: fields of any type, and this method's own parameters.
         secretElements: (method) => {
           const params = init.registry.method(method)?.params.filter((p) => p.secret).map((p) => p.name) ?? [];
@@ -238,6 +269,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
+      ...(init.sessionHeader ? { sessionHeader: init.sessionHeader } : {}),
       ...(init.options.maxResponseElements !== undefined ? { maxElements: init.options.maxResponseElements } : {}),
       isNotAuthenticated,
     });
@@ -314,6 +346,50 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       ...(extra.recover === false ? { recover: false } : {}),
     });
   };
+
+  /**
+   * A plain HTTP(S) request on this client's connection pool (same TLS policy:
+   * thumbprint, CA or insecure) carrying the session cookie: for the non-SOAP
+   * endpoints such as the datastore file service `/folder/<path>?dcPath=…&dsName=…`.
+   * A non-2xx status throws HttpStatusError; an aborted signal rejects with its reason.
+   * The body streams; consume or `discard()` it.
+   */
+  async request(req: ClientHttpRequest): Promise<ClientHttpResponse> {
+    if (this.#closed) throw new ClientClosedError(`${req?.verb} ${req?.path}`);
+    if (typeof req?.path !== "string" || !req.path.startsWith("/")) throw new TypeError(`request: path must start with "/", got ${inspect(req?.path)}`);
+    if (!this.#transport.request) throw new TypeError("request: this client's transport sends SOAP only");
+    const cookie = this.#state.cookie;
+    return this.#transport.request({ ...req, headers: { ...req.headers, ...(cookie !== undefined ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {}) } });
+  }
+
+  /**
+   * A client for another SOAP endpoint of the same server sharing this
+   * client's session, as govmomi's `NewServiceClient` does for pbm: the same
+   * connection pool and TLS policy, the same cookie (a re-login by either is
+   * seen by both), its own bindings, path and namespace. Closing or disposing
+   * it releases nothing of this client's; closing this client ends both.
+   */
+  serviceClient<S extends BindingTables>(opts: ServiceClientOptions<S>): Client<S> {
+    if (this.#closed) throw new ClientClosedError("serviceClient");
+    if (!opts || typeof opts.path !== "string" || !opts.path.startsWith("/")) throw new TypeError(`serviceClient: path must start with "/", got ${inspect(opts?.path)}`);
+    const bindings = opts.bindings;
+    if (!bindings || typeof bindings.types !== "object" || typeof bindings.namespace !== "string") {
+      throw new TypeError("serviceClient: `bindings` must be schema tables { namespace, types, enums }");
+    }
+    const url = new URL(this.url);
+    url.pathname = opts.path;
+    const version = opts.version ?? bindings.apiVersion ?? bindings.release ?? this.version;
+    return new Client<S>({
+      url,
+      transport: this.#transport,
+      registry: registryFromTables(mergeSchemaTables(bindings, this.#registry.tables)),
+      version,
+      options: { ...(this.#options as unknown as ConnectOptions<S>), bindings },
+      state: this.#state,
+      borrowed: true,
+      ...(opts.sessionHeader ? { sessionHeader: opts.sessionHeader } : {}),
+    });
+  }
 
   /** Logs in with a user name and password; later NotAuthenticated faults log in again with them. */
   async login(userName: string, password: string, options: AuthOptions = {}): Promise<UserSession> {
@@ -482,7 +558,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     const sts = [...this.#sts.values()];
     this.#sts.clear();
     await Promise.allSettled(sts.map((c) => c.close()));
-    await this.#transport.close();
+    if (!this.#borrowed) await this.#transport.close();
   }
 
   /**
@@ -591,7 +667,7 @@ function ssoCacheIdentity(auth: SsoAuth): { username: string; password: string }
 /** Connects (negotiating the API version), fetches the service content and, given credentials, logs in. */
 export async function connect<B extends BindingTables, V extends string = string>(opts: ConnectOptions<B, V>): Promise<Client<B, V>> {
   if (!opts || typeof opts !== "object") throw new TypeError("connect: expected an options object { url, bindings, … }");
-  const url = new URL(opts.url);
+  const url = parseServerUrl(opts.url, "connect", opts);
   url.username = "";
   url.password = "";
   const bindings = opts.bindings;

@@ -39,6 +39,15 @@ export interface PipelineOptions {
   /** Element budget handed to the streaming decoder. */
   readonly maxElements?: number;
   readonly isNotAuthenticated: (err: unknown) => boolean;
+  /** SOAP header element that repeats the session cookie (pbm's `vcSessionCookie`); built per attempt, so a replay after a re-login carries the new one. */
+  readonly sessionHeader?: string;
+}
+
+/** The cookie value without the quotes vSphere wraps it in (the form govmomi and pyVmomi put in `vcSessionCookie`). */
+function sessionHeaderXml(element: string, cookie: string | undefined): string {
+  if (cookie === undefined) return "";
+  const bare = cookie.replace(/^"(.*)"$/, "$1").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<${element}>${bare}</${element}>`;
 }
 
 /**
@@ -83,7 +92,9 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
   const wire = compose(trace(o.trace), cookieLayer(o.state))(transportHandler(o.transport));
   const codec: Handler<ApiCall, unknown> = async (call) => {
     // A sealer runs per attempt: each retry carries a fresh timestamp and signature.
-    const headers = call.soapHeaders;
+    const given = call.soapHeaders;
+    // The session header is built per attempt too, so a replay after a re-login carries the new cookie.
+    const headers = typeof given === "function" ? given : (given ?? "") + (o.sessionHeader ? sessionHeaderXml(o.sessionHeader, o.state.cookie) : "");
     const body = encodeRequest(o.registry, call.method, call.args, typeof headers === "function" ? { seal: headers } : headers ? { headers } : {});
     const res = await wire({
       method: call.method,

@@ -10,7 +10,10 @@
  * a ContainerView made for the call is destroyed there too. A cleanup
  * failure never replaces the result or the error: an object that died with
  * a lost session (ManagedObjectNotFound after a re-login) is simply gone,
- * any other failure is logged through the client's logger.
+ * any other failure is logged through the client's logger. When the
+ * client logged in again while paging and ContinueRetrievePropertiesEx then
+ * faults (the token or the view died with the old session, as on vCenter),
+ * the read starts over once, skipping objects already handed out.
  *
  * Missing properties are never dropped. A path the server could not read
  * appears in the object's `$missing` list with its fault (NoPermission,
@@ -26,7 +29,7 @@
  */
 import type { Client } from "../client/client.js";
 import type { BindingTables, CallOptions } from "../client/descriptor.js";
-import { isFault, SessionError } from "../session/errors.js";
+import { isFault, MethodFaultError, SessionError } from "../session/errors.js";
 import type { MoRef } from "../types.js";
 import { createContainerView, type ViewHandle } from "../view/index.js";
 import {
@@ -217,40 +220,62 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
   const pc = propertyServices(client, method).propertyCollector;
   signal?.throwIfAborted();
   const callOptions: CallOptions = { ...(signal ? { signal } : {}), ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
-  const planned = await plan(client, method, from, select, options.checkPaths !== false, signal);
-  if (!planned) return;
-  /** The token the server still holds for us; cleared once the last page arrived. */
-  let token: string | undefined;
-  let completed = false;
-  try {
-    let result: RetrieveResult | undefined = await client.call(
-      RetrievePropertiesEx,
-      pc,
-      { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} },
-      callOptions,
-    );
-    while (result) {
-      token = result.token;
-      const page = await recoverNotAuthenticated(client, pc, planned.spec, result.objects ?? [], callOptions, method);
-      if (page.length > 0) yield page;
-      if (token === undefined) break;
-      signal?.throwIfAborted();
-      result = await client.call(ContinueRetrievePropertiesEx, pc, { token }, callOptions);
+  /** Objects already handed out, so a restart after a session loss does not repeat them. */
+  const delivered = new Set<string>();
+  for (let restart = 0; ; restart++) {
+    const session = client.userSession?.key;
+    const planned = await plan(client, method, from, select, options.checkPaths !== false, signal);
+    if (!planned) return;
+    /** The token the server still holds for us; cleared once the last page arrived. */
+    let token: string | undefined;
+    let completed = false;
+    let again = false;
+    try {
+      let result: RetrieveResult | undefined = await client.call(
+        RetrievePropertiesEx,
+        pc,
+        { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} },
+        callOptions,
+      );
+      while (result) {
+        token = result.token;
+        const page = (await recoverNotAuthenticated(client, pc, planned.spec, result.objects ?? [], callOptions, method)).filter((o) => {
+          const key = `${o.ref.type}:${o.ref.value}`;
+          if (delivered.has(key)) return false;
+          delivered.add(key);
+          return true;
+        });
+        if (page.length > 0) yield page;
+        if (token === undefined) break;
+        signal?.throwIfAborted();
+        try {
+          result = await client.call(ContinueRetrievePropertiesEx, pc, { token }, callOptions);
+        } catch (err) {
+          // The client logged in again meanwhile, and the token (or the view) died with the old
+          // session, as on vCenter: read again from the start, skipping what was already handed out.
+          if (restart > 0 || client.userSession?.key === session || !(err instanceof MethodFaultError)) throw err;
+          client.logger.debug?.(`${method}: the session changed while paging (${err.message}); reading again`);
+          token = undefined;
+          again = true;
+          break;
+        }
+      }
+      token = undefined;
+      completed = !again;
+    } finally {
+      // Without the caller's signal: it may be the very thing that aborted, and cleanup must still go out.
+      const cleanup: Array<[string, Promise<unknown>]> = [];
+      if (token !== undefined) cleanup.push(["CancelRetrievePropertiesEx", client.call(CancelRetrievePropertiesEx, pc, { token })]);
+      if (planned.view) cleanup.push([`DestroyView ${planned.view.ref.value}`, planned.view.destroy()]);
+      const settled = await Promise.allSettled(cleanup.map(([, p]) => p));
+      settled.forEach((st, i) => {
+        // An object that died with a lost session (the client logged in again meanwhile) is already gone: not an error.
+        if (st.status === "fulfilled" || isFault(st.reason, "ManagedObjectNotFound")) return;
+        // A cleanup failure never replaces the result (or the error) of the retrieve itself; it is reported on the side.
+        client.logger.warn(`${method}: ${cleanup[i]![0]} failed during cleanup (${completed || again ? "the results were kept" : "the retrieve had already stopped"}): ${(st.reason as Error)?.message ?? String(st.reason)}`);
+      });
     }
-    token = undefined;
-    completed = true;
-  } finally {
-    // Without the caller's signal: it may be the very thing that aborted, and cleanup must still go out.
-    const cleanup: Array<[string, Promise<unknown>]> = [];
-    if (token !== undefined) cleanup.push(["CancelRetrievePropertiesEx", client.call(CancelRetrievePropertiesEx, pc, { token })]);
-    if (planned.view) cleanup.push([`DestroyView ${planned.view.ref.value}`, planned.view.destroy()]);
-    const settled = await Promise.allSettled(cleanup.map(([, p]) => p));
-    settled.forEach((s, i) => {
-      // An object that died with a lost session (the client logged in again meanwhile) is already gone: not an error.
-      if (s.status === "fulfilled" || isFault(s.reason, "ManagedObjectNotFound")) return;
-      // A cleanup failure never replaces the result (or the error) of the retrieve itself; it is reported on the side.
-      client.logger.warn(`${method}: ${cleanup[i]![0]} failed during cleanup (${completed ? "the results were kept" : "the retrieve had already stopped"}): ${(s.reason as Error)?.message ?? String(s.reason)}`);
-    });
+    if (!again) return;
   }
 }
 

@@ -30,6 +30,10 @@ export const ClientErrorCode = {
   tokenExpired: "TSVMOMI_ERR_TOKEN_EXPIRED",
   /** Renewing a SAML token failed. */
   tokenRenew: "TSVMOMI_ERR_TOKEN_RENEW",
+  // Raised by the helpers in object/ (finder, datastore files).
+  notFound: "TSVMOMI_ERR_NOT_FOUND",
+  multipleFound: "TSVMOMI_ERR_MULTIPLE_FOUND",
+  fileTransfer: "TSVMOMI_ERR_FILE_TRANSFER",
 } as const;
 export type ClientErrorCode = (typeof ClientErrorCode)[keyof typeof ClientErrorCode];
 

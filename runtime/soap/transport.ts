@@ -29,7 +29,7 @@ import {
   type CallContext,
 } from "./errors.js";
 import { redact } from "./redact.js";
-import { buildTlsConnector, failedBeforeSending, type TlsOptions } from "./tls.js";
+import { buildTlsConnector, failedBeforeSending, peerThumbprints, type TlsOptions } from "./tls.js";
 
 export type { ResponseBody } from "./body.js";
 
@@ -97,6 +97,15 @@ export interface GetOptions extends CallOptions {
   readonly expectXml?: boolean;
 }
 
+/** A plain HTTP request (not SOAP): the `/folder` datastore file endpoint and similar. */
+export interface HttpRequest extends CallOptions {
+  readonly verb: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  /** Path and query, e.g. `/folder/a.txt?dcPath=DC0&dsName=ds1`. */
+  readonly path: string;
+  /** Streamed as it is read; give `content-length` in `headers` when known (vSphere's file endpoint wants it). */
+  readonly body?: string | Uint8Array | AsyncIterable<Uint8Array>;
+}
+
 export interface TransportResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -109,6 +118,11 @@ export interface Transport {
   readonly host: string;
   post(req: PostRequest): Promise<TransportResponse>;
   get(path: string, options?: GetOptions): Promise<TransportResponse>;
+  /**
+   * Any verb, any body, the same pool and TLS policy. A non-2xx status throws
+   * HttpStatusError; the body is never required to be XML.
+   */
+  request?(req: HttpRequest): Promise<TransportResponse>;
   /** Waits for in-flight calls, then closes the sockets. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -158,11 +172,37 @@ const TLS_CODES = new Set([
   "HOSTNAME_MISMATCH",
 ]);
 
-export function createTransport(opts: TransportOptions): Transport {
-  const url = new URL(opts.url);
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(`transport url must be http: or https:, got ${JSON.stringify(url.protocol)}`);
+/** The URL as text for a message, with any user:password@ part masked. */
+function urlForMessage(input: unknown): string {
+  return JSON.stringify(String(input).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1…@").slice(0, 200));
+}
+
+/**
+ * Parses the server URL given as option `option` of `who` (e.g. connect's
+ * `url`), with messages that name the option and say what is expected,
+ * instead of a bare "TypeError: Invalid URL".
+ */
+export function parseServerUrl(input: string | URL, who: string, tls: { readonly thumbprint?: unknown; readonly ca?: unknown } = {}): URL {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new TypeError(`${who}: \`url\` must be an absolute URL such as "https://vc.example.com/sdk", got ${urlForMessage(input)}`);
   }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(`${who}: \`url\` must start with https:// (or http:// for a plain-HTTP endpoint), got ${JSON.stringify(url.protocol)} in ${urlForMessage(input)}`);
+  }
+  if (url.protocol === "http:" && (tls.thumbprint !== undefined || tls.ca !== undefined)) {
+    const option = tls.thumbprint !== undefined ? "thumbprint" : "ca";
+    throw new TypeError(
+      `${who}: \`${option}\` checks the server's TLS certificate, but \`url\` is http://${url.host}, which has none; use https://${url.host}${url.pathname === "/" ? "" : url.pathname}`,
+    );
+  }
+  return url;
+}
+
+export function createTransport(opts: TransportOptions): Transport {
+  const url = parseServerUrl(opts.url, "createTransport", opts);
   const origin = url.origin;
   const host = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
   const connectTimeout = opts.connectTimeout ?? DEFAULTS.connectTimeout;
@@ -171,6 +211,7 @@ export function createTransport(opts: TransportOptions): Transport {
     warn: (m) => process.emitWarning(m, { code: "TSVMOMI_INSECURE_TLS" }),
   };
   const baseCtx: CallContext = { host };
+  const plainHttp = url.protocol === "http:";
 
   if (url.protocol === "https:" && opts.insecure && opts.thumbprint === undefined) {
     logger.warn(
@@ -192,10 +233,10 @@ export function createTransport(opts: TransportOptions): Transport {
   const slots = new Slots(opts.connections ?? DEFAULTS.connections);
 
   async function send(
-    verb: "GET" | "POST",
+    verb: HttpRequest["verb"],
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: HttpRequest["body"],
     call: CallOptions & { sendTimeHeaders?: SendTimeHeaders },
     expectXml: boolean,
     allowXml500: boolean,
@@ -226,7 +267,7 @@ export function createTransport(opts: TransportOptions): Transport {
     // A body nobody reads must not keep its socket slot past the deadline.
     deadline.signal.addEventListener("abort", finish, { once: true });
     const fail = (err: unknown, inBody: boolean): unknown =>
-      deadline.signal.aborted ? deadline.signal.reason : mapError(err, ctx, connectTimeout, inBody);
+      deadline.signal.aborted ? deadline.signal.reason : mapError(err, ctx, connectTimeout, inBody, plainHttp);
 
     let res;
     try {
@@ -252,7 +293,8 @@ export function createTransport(opts: TransportOptions): Transport {
         path,
         method: verb,
         headers: { ...headers, ...late },
-        ...(body !== undefined ? { body } : {}),
+        // undici streams an AsyncIterable body too; its typings list only the Readable form.
+        ...(body !== undefined ? { body: body as string } : {}),
         signal: deadline.signal,
       });
     } catch (err) {
@@ -281,6 +323,8 @@ export function createTransport(opts: TransportOptions): Transport {
       finish();
     };
     const contentType = headerValue(res.headers["content-type"]);
+    const encoding = headerValue(res.headers["content-encoding"])?.trim().toLowerCase();
+    const encoded = encoding !== undefined && encoding !== "" && encoding !== "identity" ? encoding : undefined;
     const status = res.statusCode;
     const ok = status >= 200 && status < 300;
 
@@ -290,16 +334,21 @@ export function createTransport(opts: TransportOptions): Transport {
       throw new HttpStatusError(
         ctx,
         status,
-        excerpt(head, contentType),
+        excerpt(head, contentType, encoded),
         status === 503 || status === 429 ? parseRetryAfter(headerValue(res.headers["retry-after"])) : undefined,
       );
+    }
+    if (encoded) {
+      // The client sends no Accept-Encoding, so a compressed body is a misbehaving server or proxy: say so, never show its bytes.
+      await drop();
+      throw new NotXmlError(ctx, status, contentType, `a ${encoded}-compressed body (Content-Encoding: ${encoded}), which the client did not ask for`);
     }
     if (expectXml || status === 500) {
       await readHead(sniffReady);
       if (!looksLikeXml(head, contentType)) {
         await readHead(excerptReady).catch(() => undefined);
         await drop();
-        throw new NotXmlError(ctx, status, contentType, excerpt(head, contentType));
+        throw new NotXmlError(ctx, status, contentType, excerpt(head, contentType, encoded));
       }
     }
     return {
@@ -329,6 +378,14 @@ export function createTransport(opts: TransportOptions): Transport {
       };
       const call: CallOptions = { method: `GET ${path}`, ...options };
       return send("GET", path, headers, undefined, call, options.expectXml ?? true, false);
+    },
+    request(req) {
+      const headers: Record<string, string> = {
+        "user-agent": opts.userAgent ?? DEFAULTS.userAgent,
+        ...req.headers,
+      };
+      const call: CallOptions = { ...req, method: req.method ?? `${req.verb} ${req.path.split("?")[0]}` };
+      return send(req.verb, req.path, headers, req.body, call, false, false);
     },
     close() {
       closed ??= pool.close();
@@ -418,7 +475,7 @@ function errCode(err: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-function mapError(err: unknown, ctx: CallContext, connectTimeout: number, inBody: boolean): unknown {
+function mapError(err: unknown, ctx: CallContext, connectTimeout: number, inBody: boolean, plainHttp = false): unknown {
   if (err instanceof TlsError) {
     // Raised by the connector, which does not know the method yet.
     return err.method === ctx.method
@@ -434,14 +491,17 @@ function mapError(err: unknown, ctx: CallContext, connectTimeout: number, inBody
   }
   if (code && CONNECT_CODES.has(code)) return new ConnectError(ctx, code, { cause: err });
   if (code && (TLS_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_"))) {
-    return new TlsError(ctx, { reason: "verify", detail: `${code}: ${message}` }, { cause: err });
+    const peer = peerThumbprints(err);
+    return new TlsError(ctx, { reason: "verify", detail: `${code}: ${message}`, ...(peer ? { got: peer.sha256, gotSha1: peer.sha1 } : {}) }, { cause: err });
   }
   // A socket that died during the TLS handshake (FIN or RST): nothing was sent yet.
   if (code === "ECONNRESET" && !inBody && (failedBeforeSending(err) || /before secure TLS connection was established/.test(message))) {
     return new ConnectError(ctx, code, { cause: err });
   }
   if ((code && RESET_CODES.has(code)) || code?.startsWith("HPE_")) {
-    return new ResetError(ctx, { truncated: inBody, syscallCode: code }, { cause: err });
+    // A TLS port answers plain HTTP by closing (Node, vCenter's proxy) or with bytes that are not HTTP.
+    const hint = plainHttp && !inBody ? `the url is http://${ctx.host}; if that port speaks TLS, use https://` : undefined;
+    return new ResetError(ctx, { truncated: inBody, syscallCode: code, ...(hint ? { hint } : {}) }, { cause: err });
   }
   if (code === "UND_ERR_CLOSED" || code === "UND_ERR_DESTROYED") return new ClosedError(ctx, { cause: err });
   return new TransportError(TransportErrorCode.transport, ctx, `unexpected failure (${code ?? "no code"}: ${redact(message)})`, {
@@ -483,9 +543,18 @@ function looksLikeXml(head: readonly Uint8Array[], contentType: string | undefin
   return start.startsWith("<");
 }
 
-function excerpt(head: readonly Uint8Array[], contentType: string | undefined): string {
+/** More than this share of control or undecodable characters makes a body binary: described, never quoted. */
+const BINARY_SHARE = 0.1;
+
+function excerpt(head: readonly Uint8Array[], contentType: string | undefined, encoding?: string): string {
+  const size = head.reduce((n, c) => n + c.byteLength, 0);
+  if (encoding) return `${size}+ bytes of ${encoding}-compressed data (Content-Encoding: ${encoding})`;
+  const raw = headText(head, EXCERPT_READ_BYTES);
+  // eslint-disable-next-line no-control-regex
+  const odd = raw.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/g)?.length ?? 0;
+  if (raw.length > 0 && odd / raw.length > BINARY_SHARE) return `${size}+ bytes of binary data`;
   // Redact before stripping tags: stripping first would leave a password as bare text.
-  const text = redact(headText(head, EXCERPT_READ_BYTES));
+  const text = redact(raw);
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
   const plain = (title ?? (contentType && /html/i.test(contentType) ? text.replace(/<[^>]*>/g, " ") : text))
     .replace(/\s+/g, " ")

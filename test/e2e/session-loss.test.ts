@@ -5,6 +5,7 @@
 // queued behind busy sockets pick up the new cookie when they are sent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
+import { startVcenterProxy, type VcenterProxy } from "../proxy/vcenter-proxy.js";
 import { connect, retrieve, retrievePages, subscribeTrace, type Client } from "../../runtime/index.js";
 import { schemas, PropertyCollector, ServiceInstance, SessionManager } from "../support/bindings.js";
 
@@ -13,6 +14,8 @@ type Bindings = typeof schemas;
 describe("session loss during collector work (vcsim)", () => {
   let sim: Vcsim;
   let admin: Client<Bindings>;
+  /** vcsim answers a retrieve in one page; this proxy pages it (10 per page) as vCenter does, tokens included. */
+  let paging: VcenterProxy;
   const warnings: string[] = [];
 
   const open = (extra: Partial<Parameters<typeof connect<Bindings>>[0]> = {}) =>
@@ -33,11 +36,13 @@ describe("session loss during collector work (vcsim)", () => {
   };
 
   beforeAll(async () => {
-    sim = await startVcsim({ vm: 6 });
+    sim = await startVcsim({ vm: 25 });
     admin = await open({ username: "admin" });
+    paging = await startVcenterProxy({ upstream: sim.url, upstreamCa: sim.certificatePem, pageSize: 10 });
   });
   afterAll(async () => {
     await admin?.[Symbol.asyncDispose]();
+    await paging?.close();
     await sim?.stop();
   });
 
@@ -45,15 +50,16 @@ describe("session loss during collector work (vcsim)", () => {
     const expected = (await retrieve(admin, { container: admin.serviceContent.rootFolder, type: "VirtualMachine" }, ["name"])).map((o) => o.name).sort();
     expect(expected.length).toBeGreaterThan(10);
     for (let run = 0; run < 3; run++) {
-      const c = await open();
+      const c = await open({ url: paging.url, thumbprint: undefined });
       try {
         const names: string[] = [];
         let pages = 0;
-        for await (const page of retrievePages(c, { container: c.serviceContent.rootFolder, type: "VirtualMachine" }, ["name"], { pageSize: 4 })) {
-          if (pages++ === 0) await terminate(c);
+        for await (const page of retrievePages(c, { container: c.serviceContent.rootFolder, type: "VirtualMachine" }, ["name"], { pageSize: 10 })) {
+          if (pages++ === run) await terminate(c); // after the first, second, third page
           for (const o of page) names.push(o.name!);
         }
         expect(names.sort()).toEqual(expected);
+        console.log(`session killed after page ${run + 1} of ${pages}: ${names.length} of ${expected.length} VMs read, ${expected.length - new Set(names).size} lost`);
       } finally {
         await c[Symbol.asyncDispose]();
       }

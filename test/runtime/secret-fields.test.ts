@@ -19,19 +19,12 @@ const KEY_DATA = "S3cr3t-KeyData-Zebra-5150";
 const HOST_PASSWORD = "Host-Pw-Quokka-8c1f";
 const ADMIN_PASSWORD = "Admin-Pw-Wombat-77a0";
 
-/** The default release's tables with pyVmomi 8.0.3's secret flags on three fields. */
+/** The default release's tables: generated from pyVmomi 8.0.3's type info, whose F_SECRET flags they carry. */
 function flagged(): SchemaTables {
-  const types = { ...schemas.types };
-  const flag = (type: string, field: string) => {
-    const entry = types[type]!;
-    const parts = entry.split("|").map((p) => (p.split(":")[0] === field ? `${p}!` : p));
-    expect(parts.join("|"), `${type}.${field} exists`).not.toBe(entry);
-    types[type] = parts.join("|");
-  };
-  flag("CryptoKeyPlain", "keyData");
-  flag("HostConnectSpec", "password");
-  flag("CustomizationPassword", "value");
-  return { ...schemas, types };
+  for (const [type, field] of [["CryptoKeyPlain", "keyData"], ["HostConnectSpec", "password"], ["CustomizationPassword", "value"]] as const) {
+    expect(schemas.types[type]!.split("|"), `${type}.${field} is flagged secret`).toContain(schemas.types[type]!.split("|").find((p) => p.startsWith(`${field}:`) && p.endsWith("!")));
+  }
+  return schemas;
 }
 
 async function traced(tables: SchemaTables, body: string, method: string): Promise<{ request: string; response: string }> {
@@ -54,9 +47,9 @@ describe("secret-flagged fields", () => {
   const registry = registryFromTables(tables);
 
   it("are read from the tables' flags", () => {
-    expect(secretFieldNames(tables)).toEqual(["keyData", "password", "value"]);
+    expect(secretFieldNames(tables)).toEqual(expect.arrayContaining(["keyData", "password", "value"]));
     expect(registry.type("CryptoKeyPlain")!.fields.find((f) => f.name === "keyData")).toMatchObject({ secret: true });
-    expect(secretFieldNames(schemas)).toEqual(secretFieldNames(schemas)); // cached, and empty for rbvmomi-based bindings
+    expect(secretFieldNames(schemas)).toBe(secretFieldNames(schemas)); // computed once per bindings
   });
 
   it("a CryptoKeyPlain's keyData never reaches the trace, though its name is not on redact()'s list", async () => {

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	// Serves /pbm (storage policies) on the vCenter model.
+	_ "github.com/vmware/govmomi/pbm/simulator"
 	"github.com/vmware/govmomi/simulator"
 	// Registers the SSO Security Token Service endpoint at the path of the
 	// config.vpxd.sso.sts.uri setting: it answers WS-Trust Issue and Renew.
@@ -68,7 +70,7 @@ func main() {
 		model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		thumbprints = describeCert(cert.Certificate[0])
 	}
-	// Mounts the endpoints imported packages registered (the STS simulator).
+	// Mounts the endpoints imported packages registered (pbm, the STS, the lookup service).
 	model.Service.RegisterEndpoints = true
 	server := model.Service.NewServer()
 
