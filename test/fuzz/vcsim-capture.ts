@@ -1,11 +1,12 @@
 /**
- * Real vcsim response bodies, captured at test time from the trace channel,
- * as seeds for the decoder fuzz and for stub servers. Nothing is committed:
+ * Real vcsim response bodies, captured at test time byte for byte by a
+ * recording proxy (the trace channel redacts, by design), as seeds for the decoder fuzz and for stub servers. Nothing is committed:
  * the simulator is the source.
  */
 import { connect, subscribeTrace, type MoRef } from "../../runtime/index.js";
 import { PropertyCollector, SearchIndex, SessionManager, ServiceInstance, schemas } from "../support/bindings.js";
 import { startVcsim } from "../vcsim/harness.js";
+import { startRecorder } from "../fixtures/sts/recorder.js";
 
 export interface Captured {
   /** SOAP operation the body answers. */
@@ -18,23 +19,23 @@ const USER = "fuzz-user";
 const PASS = "fuzz-Pass-31337";
 
 export async function captureVcsimResponses(): Promise<Captured[]> {
-  const sim = await startVcsim({ username: USER, password: PASS });
-  const bodies = new Map<number, { method: string; body: string }>();
-  const unsubscribe = subscribeTrace({
-    onResponse: (m) => {
-      if (m.body !== undefined) bodies.set(m.id, { method: m.method, body: m.body });
-    },
-  });
+  const sim = await startVcsim({ username: USER, password: PASS, tls: false });
+  const recorder = await startRecorder(new URL(sim.url).origin);
+  // The trace names each call's method; the recorder keeps its exact answer. Calls run one at a time, so the n-th SOAP answer is the n-th traced one.
+  const methods: string[] = [];
+  const unsubscribe = subscribeTrace({ onResponse: (m) => void methods.push(m.method) });
+  const answers = () => recorder.responses.filter((r) => r.soapAction !== "");
   const out: Captured[] = [];
   const last = (label: string) => {
-    const id = Math.max(...bodies.keys());
-    const b = bodies.get(id)!;
-    out.push({ ...b, label });
+    const all = answers();
+    const i = all.length - 1;
+    out.push({ method: methods[i]!, body: all[i]!.body, label });
   };
   try {
-    const client = await connect({ url: sim.url, bindings: schemas, thumbprint: sim.thumbprint, keepAlive: false });
+    const client = await connect({ url: `${recorder.origin}${new URL(sim.url).pathname}`, bindings: schemas, keepAlive: false });
     const sc = client.serviceContent;
-    out.push({ ...[...bodies.values()].find((b) => b.method === "RetrieveServiceContent")!, label: "RetrieveServiceContent" });
+    const first = methods.indexOf("RetrieveServiceContent");
+    out.push({ method: "RetrieveServiceContent", body: answers()[first]!.body, label: "RetrieveServiceContent" });
 
     await client.call(SessionManager.Login, sc.sessionManager!, { userName: USER, password: "not-the-password" }).catch(() => undefined);
     last("InvalidLogin fault");
@@ -63,6 +64,7 @@ export async function captureVcsimResponses(): Promise<Captured[]> {
     await client.close();
   } finally {
     unsubscribe();
+    await recorder.close();
     await sim.stop();
   }
   return out;

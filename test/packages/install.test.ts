@@ -12,7 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
-import { DEFAULT_RELEASE } from "../../wsdl/manifest.js";
+import { DEFAULT_RELEASE, releases } from "../../wsdl/manifest.js";
 import { repoRoot, sharedDir } from "../../wsdl/paths.js";
 
 const run = promisify(execFile);
@@ -203,7 +203,9 @@ describe("the packed tarballs, installed into a fresh project", () => {
   });
 
   it("the installed generator generates from a WSDL bundle with its own templates", async () => {
-    const bundle = path.join(sharedDir(), "wsdl", `${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`);
+    // The newest release that has a WSDL bundle (the default one may be generated from type info alone).
+    const withWsdl = releases(DEFAULT_RELEASE.service).filter((r) => r.layout !== "typeinfo").at(-1)!;
+    const bundle = path.join(sharedDir(), "wsdl", `${withWsdl.service}-${withWsdl.release}`);
     await run("npx", ["--no-install", "tsvmomi-gen", "generate", "--wsdl", bundle, "--no-vmodl", "--out", "src/vim25", "-q"], { cwd: project });
     const index = readFileSync(path.join(project, "src", "vim25", "index.ts"), "utf8");
     expect(index).toMatch(/^\/\/ .*tsvmomi-gen/m);
