@@ -14,7 +14,7 @@ const source = `
 import type { Client } from "../../runtime/client/client.js";
 import { retrieve } from "../../runtime/property/retrieve.js";
 import type { MoRef } from "../../runtime/types.js";
-import { HostVsanInternalSystem, VirtualMachine, type schemas } from "../../generated/vim25-8.0.3/index.js";
+import { HostVsanInternalSystem, VirtualMachine, type schemas } from "../support/bindings.js";
 declare const at65: Client<typeof schemas, "6.5">;
 declare const at55: Client<typeof schemas, "5.5">;
 declare const vm: MoRef<"VirtualMachine">;

@@ -9,7 +9,7 @@ import { connect, type Client } from "../../runtime/client/client.js";
 import { retrieve } from "../../runtime/property/retrieve.js";
 import { waitForProperties, watch } from "../../runtime/property/watch.js";
 import type { MoRef } from "../../runtime/types.js";
-import { HostVsanInternalSystem, schemas, VirtualMachine } from "../../generated/vim25-8.0.3/index.js";
+import { HostVsanInternalSystem, schemas, VirtualMachine } from "../support/bindings.js";
 
 declare const at65: Client<typeof schemas, "6.5">;
 declare const at60: Client<typeof schemas, "6.0">;
