@@ -4,6 +4,7 @@
 //
 //   tsvmomi-<v>.tgz                 the runtime       (packages/tsvmomi)
 //   tsvmomi-gen-<v>.tgz             the generator     (packages/tsvmomi-gen)
+//   tsvmomi-cli-<v>.tgz             the command line  (packages/tsvmomi-cli)
 //   tsvmomi-vim25-<rel>-<v>.tgz     the default release's bindings, made by `tsvmomi-gen pack`
 //
 // Runs after `npm run build` (the npm script does both). Writes pack-all.json
@@ -90,7 +91,7 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work);
 
 const results = [];
-for (const dir of ["packages/tsvmomi", "packages/tsvmomi-gen"]) {
+for (const dir of ["packages/tsvmomi", "packages/tsvmomi-gen", "packages/tsvmomi-cli"]) {
   const pkg = JSON.parse(readFileSync(path.join(root, dir, "package.json"), "utf8"));
   process.stderr.write(`… npm pack ${pkg.name}\n`);
   results.push({ name: pkg.name, version: pkg.version, ...(await npmPack(path.join(root, dir), opts.out)) });
