@@ -22,18 +22,9 @@ export type { MoRef, DataObject, TypedValue } from "./types.js";
 export { moref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
 
 export {
-  ClientError,
-  ClientErrorCode,
-  MethodFaultError,
-  UnsupportedMethodError,
-  SessionError,
-  SessionCacheError,
-  ClientClosedError,
-  isFault,
-} from "./session/errors.js";
-export {
+  ErrorCode,
+  TsvmomiError,
   TransportError,
-  TransportErrorCode,
   ConnectError,
   ResetError,
   TimeoutError,
@@ -44,8 +35,21 @@ export {
   OutcomeUnknownError,
   VersionNegotiationError,
   isTransportError,
-} from "./soap/errors.js";
-export { CodecError, SoapFaultError, type CodecErrorCode, type SoapFaultInfo } from "./codec/errors.js";
+  CodecError,
+  ClientError,
+  MethodFaultError,
+  isFault,
+  UnsupportedMethodError,
+  SessionError,
+  SessionCacheError,
+  ClientClosedError,
+  PropertyPathError,
+  ObjectGoneError,
+  WatchEndedError,
+  WatchClosedError,
+  CollectorStateError,
+  WaitTimeoutError,
+} from "./errors/index.js";
 
 export {
   TRACE_REQUEST_CHANNEL,
@@ -78,7 +82,6 @@ export { findByInventoryPath, inventoryPath } from "./inventory/index.js";
 export {
   watch,
   waitForProperties,
-  WaitTimeoutError,
   type Watch,
   type WatchSpec,
   type WatchOptions,

@@ -6,6 +6,7 @@
  * Entry format (written by generator/emit/emit.ts): `Base|field:type[flags]|…`
  * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef.
  */
+import { CodecError } from "./errors/codec.js";
 import type { DataSchema, EnumSchema, FieldSchema, MethodSchema, SchemaRegistry } from "./schema.js";
 
 export interface SchemaTables {
@@ -83,7 +84,7 @@ function parseType(name: string, entry: string): DataSchema {
   const fields: FieldSchema[] = [];
   for (let i = 1; i < parts.length; i++) {
     const m = FIELD.exec(parts[i]!);
-    if (!m) throw new Error(`schema table: type ${name}: malformed field entry ${JSON.stringify(parts[i])}`);
+    if (!m) throw new CodecError("TSVMOMI_ERR_BAD_SCHEMA", `schema table: type ${name}: malformed field entry ${JSON.stringify(parts[i])}`);
     fields.push({
       name: m[1]!,
       type: m[2]!,

@@ -10,8 +10,16 @@ function hasFault(value: unknown, name: string): boolean {
   return Array.isArray(chain) && chain.includes(name);
 }
 
-/** Root of every vSphere fault. */
+/**
+ * Root of every vSphere fault. `instanceof` reads `faultChain`: the runtime
+ * sets it from the bindings' schema on the faults it raises; a fault built
+ * here with `new` gets it from the class hierarchy (each class names its
+ * fault in `faultName`; the class name itself may be minified away).
+ */
 export class MethodFault extends Error {
+  static get faultName(): string {
+    return "MethodFault";
+  }
   readonly faultChain: readonly string[];
   constructor(
     message: string,
@@ -19,4861 +27,4869 @@ export class MethodFault extends Error {
     readonly method?: string,
   ) {
     super(message);
-    this.name = fault._typeName;
-    this.faultChain = [fault._typeName];
+    const chain: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) {
+      const name = (c as typeof MethodFault).faultName;
+      if (!chain.includes(name)) chain.push(name); // a user subclass inherits its base's faultName
+    }
+    // A subtype's fault object given to a base class (`new VimFault(m, invalidLogin)`) still names its own type first.
+    const own = (fault as { _typeName?: unknown })._typeName;
+    if (typeof own === "string" && !chain.includes(own)) chain.unshift(own);
+    this.name = chain[0]!;
+    this.faultChain = chain;
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MethodFault");
+    return hasFault(value, this.faultName);
   }
 }
 
 export class VimFault extends MethodFault {
-  declare readonly fault: t.VimFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VimFault");
+  static override get faultName(): string {
+    return "VimFault";
   }
+  declare readonly fault: t.VimFault;
 }
 
 export class ActiveDirectoryFault extends VimFault {
-  declare readonly fault: t.ActiveDirectoryFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ActiveDirectoryFault");
+  static override get faultName(): string {
+    return "ActiveDirectoryFault";
   }
+  declare readonly fault: t.ActiveDirectoryFault;
 }
 
 export class EVCConfigFault extends VimFault {
-  declare readonly fault: t.EVCConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCConfigFault");
+  static override get faultName(): string {
+    return "EVCConfigFault";
   }
+  declare readonly fault: t.EVCConfigFault;
 }
 
 export class ActiveVMsBlockingEVC extends EVCConfigFault {
-  declare readonly fault: t.ActiveVMsBlockingEVC;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ActiveVMsBlockingEVC");
+  static override get faultName(): string {
+    return "ActiveVMsBlockingEVC";
   }
+  declare readonly fault: t.ActiveVMsBlockingEVC;
 }
 
 export class HostConfigFault extends VimFault {
-  declare readonly fault: t.HostConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostConfigFault");
+  static override get faultName(): string {
+    return "HostConfigFault";
   }
+  declare readonly fault: t.HostConfigFault;
 }
 
 export class AdminDisabled extends HostConfigFault {
-  declare readonly fault: t.AdminDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AdminDisabled");
+  static override get faultName(): string {
+    return "AdminDisabled";
   }
+  declare readonly fault: t.AdminDisabled;
 }
 
 export class AdminNotDisabled extends HostConfigFault {
-  declare readonly fault: t.AdminNotDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AdminNotDisabled");
+  static override get faultName(): string {
+    return "AdminNotDisabled";
   }
+  declare readonly fault: t.AdminNotDisabled;
 }
 
 export class MigrationFault extends VimFault {
-  declare readonly fault: t.MigrationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MigrationFault");
+  static override get faultName(): string {
+    return "MigrationFault";
   }
+  declare readonly fault: t.MigrationFault;
 }
 
 export class AffinityConfigured extends MigrationFault {
-  declare readonly fault: t.AffinityConfigured;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AffinityConfigured");
+  static override get faultName(): string {
+    return "AffinityConfigured";
   }
+  declare readonly fault: t.AffinityConfigured;
 }
 
 export class HostConnectFault extends VimFault {
-  declare readonly fault: t.HostConnectFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostConnectFault");
+  static override get faultName(): string {
+    return "HostConnectFault";
   }
+  declare readonly fault: t.HostConnectFault;
 }
 
 export class AgentInstallFailed extends HostConnectFault {
-  declare readonly fault: t.AgentInstallFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AgentInstallFailed");
+  static override get faultName(): string {
+    return "AgentInstallFailed";
   }
+  declare readonly fault: t.AgentInstallFailed;
 }
 
 export class AlreadyBeingManaged extends HostConnectFault {
-  declare readonly fault: t.AlreadyBeingManaged;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AlreadyBeingManaged");
+  static override get faultName(): string {
+    return "AlreadyBeingManaged";
   }
+  declare readonly fault: t.AlreadyBeingManaged;
 }
 
 export class AlreadyConnected extends HostConnectFault {
-  declare readonly fault: t.AlreadyConnected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AlreadyConnected");
+  static override get faultName(): string {
+    return "AlreadyConnected";
   }
+  declare readonly fault: t.AlreadyConnected;
 }
 
 export class AlreadyExists extends VimFault {
-  declare readonly fault: t.AlreadyExists;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AlreadyExists");
+  static override get faultName(): string {
+    return "AlreadyExists";
   }
+  declare readonly fault: t.AlreadyExists;
 }
 
 export class AlreadyUpgraded extends VimFault {
-  declare readonly fault: t.AlreadyUpgraded;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AlreadyUpgraded");
+  static override get faultName(): string {
+    return "AlreadyUpgraded";
   }
+  declare readonly fault: t.AlreadyUpgraded;
 }
 
 export class AnswerFileUpdateFailed extends VimFault {
-  declare readonly fault: t.AnswerFileUpdateFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AnswerFileUpdateFailed");
+  static override get faultName(): string {
+    return "AnswerFileUpdateFailed";
   }
+  declare readonly fault: t.AnswerFileUpdateFailed;
 }
 
 export class SnapshotFault extends VimFault {
-  declare readonly fault: t.SnapshotFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotFault");
+  static override get faultName(): string {
+    return "SnapshotFault";
   }
+  declare readonly fault: t.SnapshotFault;
 }
 
 export class ApplicationQuiesceFault extends SnapshotFault {
-  declare readonly fault: t.ApplicationQuiesceFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ApplicationQuiesceFault");
+  static override get faultName(): string {
+    return "ApplicationQuiesceFault";
   }
+  declare readonly fault: t.ApplicationQuiesceFault;
 }
 
 export class AuthMinimumAdminPermission extends VimFault {
-  declare readonly fault: t.AuthMinimumAdminPermission;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AuthMinimumAdminPermission");
+  static override get faultName(): string {
+    return "AuthMinimumAdminPermission";
   }
+  declare readonly fault: t.AuthMinimumAdminPermission;
 }
 
 export class DvsFault extends VimFault {
-  declare readonly fault: t.DvsFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsFault");
+  static override get faultName(): string {
+    return "DvsFault";
   }
+  declare readonly fault: t.DvsFault;
 }
 
 export class BackupBlobReadFailure extends DvsFault {
-  declare readonly fault: t.BackupBlobReadFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "BackupBlobReadFailure");
+  static override get faultName(): string {
+    return "BackupBlobReadFailure";
   }
+  declare readonly fault: t.BackupBlobReadFailure;
 }
 
 export class BackupBlobWriteFailure extends DvsFault {
-  declare readonly fault: t.BackupBlobWriteFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "BackupBlobWriteFailure");
+  static override get faultName(): string {
+    return "BackupBlobWriteFailure";
   }
+  declare readonly fault: t.BackupBlobWriteFailure;
 }
 
 export class BlockedByFirewall extends HostConfigFault {
-  declare readonly fault: t.BlockedByFirewall;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "BlockedByFirewall");
+  static override get faultName(): string {
+    return "BlockedByFirewall";
   }
+  declare readonly fault: t.BlockedByFirewall;
 }
 
 export class InvalidCAMServer extends ActiveDirectoryFault {
-  declare readonly fault: t.InvalidCAMServer;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidCAMServer");
+  static override get faultName(): string {
+    return "InvalidCAMServer";
   }
+  declare readonly fault: t.InvalidCAMServer;
 }
 
 export class CAMServerRefusedConnection extends InvalidCAMServer {
-  declare readonly fault: t.CAMServerRefusedConnection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CAMServerRefusedConnection");
+  static override get faultName(): string {
+    return "CAMServerRefusedConnection";
   }
+  declare readonly fault: t.CAMServerRefusedConnection;
 }
 
 export class FileFault extends VimFault {
-  declare readonly fault: t.FileFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileFault");
+  static override get faultName(): string {
+    return "FileFault";
   }
+  declare readonly fault: t.FileFault;
 }
 
 export class CannotAccessFile extends FileFault {
-  declare readonly fault: t.CannotAccessFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessFile");
+  static override get faultName(): string {
+    return "CannotAccessFile";
   }
+  declare readonly fault: t.CannotAccessFile;
 }
 
 export class CannotAccessLocalSource extends VimFault {
-  declare readonly fault: t.CannotAccessLocalSource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessLocalSource");
+  static override get faultName(): string {
+    return "CannotAccessLocalSource";
   }
+  declare readonly fault: t.CannotAccessLocalSource;
 }
 
 export class VmConfigFault extends VimFault {
-  declare readonly fault: t.VmConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmConfigFault");
+  static override get faultName(): string {
+    return "VmConfigFault";
   }
+  declare readonly fault: t.VmConfigFault;
 }
 
 export class CannotAccessVmComponent extends VmConfigFault {
-  declare readonly fault: t.CannotAccessVmComponent;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessVmComponent");
+  static override get faultName(): string {
+    return "CannotAccessVmComponent";
   }
+  declare readonly fault: t.CannotAccessVmComponent;
 }
 
 export class CannotAccessVmDevice extends CannotAccessVmComponent {
-  declare readonly fault: t.CannotAccessVmDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessVmDevice");
+  static override get faultName(): string {
+    return "CannotAccessVmDevice";
   }
+  declare readonly fault: t.CannotAccessVmDevice;
 }
 
 export class CannotAccessNetwork extends CannotAccessVmDevice {
-  declare readonly fault: t.CannotAccessNetwork;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessNetwork");
+  static override get faultName(): string {
+    return "CannotAccessNetwork";
   }
+  declare readonly fault: t.CannotAccessNetwork;
 }
 
 export class CannotAccessVmConfig extends CannotAccessVmComponent {
-  declare readonly fault: t.CannotAccessVmConfig;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessVmConfig");
+  static override get faultName(): string {
+    return "CannotAccessVmConfig";
   }
+  declare readonly fault: t.CannotAccessVmConfig;
 }
 
 export class CannotAccessVmDisk extends CannotAccessVmDevice {
-  declare readonly fault: t.CannotAccessVmDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessVmDisk");
+  static override get faultName(): string {
+    return "CannotAccessVmDisk";
   }
+  declare readonly fault: t.CannotAccessVmDisk;
 }
 
 export class CannotAddHostWithFTVmAsStandalone extends HostConnectFault {
-  declare readonly fault: t.CannotAddHostWithFTVmAsStandalone;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAddHostWithFTVmAsStandalone");
+  static override get faultName(): string {
+    return "CannotAddHostWithFTVmAsStandalone";
   }
+  declare readonly fault: t.CannotAddHostWithFTVmAsStandalone;
 }
 
 export class CannotAddHostWithFTVmToDifferentCluster extends HostConnectFault {
-  declare readonly fault: t.CannotAddHostWithFTVmToDifferentCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAddHostWithFTVmToDifferentCluster");
+  static override get faultName(): string {
+    return "CannotAddHostWithFTVmToDifferentCluster";
   }
+  declare readonly fault: t.CannotAddHostWithFTVmToDifferentCluster;
 }
 
 export class CannotAddHostWithFTVmToNonHACluster extends HostConnectFault {
-  declare readonly fault: t.CannotAddHostWithFTVmToNonHACluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAddHostWithFTVmToNonHACluster");
+  static override get faultName(): string {
+    return "CannotAddHostWithFTVmToNonHACluster";
   }
+  declare readonly fault: t.CannotAddHostWithFTVmToNonHACluster;
 }
 
 export class VmFaultToleranceIssue extends VimFault {
-  declare readonly fault: t.VmFaultToleranceIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceIssue");
+  static override get faultName(): string {
+    return "VmFaultToleranceIssue";
   }
+  declare readonly fault: t.VmFaultToleranceIssue;
 }
 
 export class CannotChangeDrsBehaviorForFtSecondary extends VmFaultToleranceIssue {
-  declare readonly fault: t.CannotChangeDrsBehaviorForFtSecondary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotChangeDrsBehaviorForFtSecondary");
+  static override get faultName(): string {
+    return "CannotChangeDrsBehaviorForFtSecondary";
   }
+  declare readonly fault: t.CannotChangeDrsBehaviorForFtSecondary;
 }
 
 export class CannotChangeHaSettingsForFtSecondary extends VmFaultToleranceIssue {
-  declare readonly fault: t.CannotChangeHaSettingsForFtSecondary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotChangeHaSettingsForFtSecondary");
+  static override get faultName(): string {
+    return "CannotChangeHaSettingsForFtSecondary";
   }
+  declare readonly fault: t.CannotChangeHaSettingsForFtSecondary;
 }
 
 export class VsanFault extends VimFault {
-  declare readonly fault: t.VsanFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VsanFault");
+  static override get faultName(): string {
+    return "VsanFault";
   }
+  declare readonly fault: t.VsanFault;
 }
 
 export class CannotChangeVsanClusterUuid extends VsanFault {
-  declare readonly fault: t.CannotChangeVsanClusterUuid;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotChangeVsanClusterUuid");
+  static override get faultName(): string {
+    return "CannotChangeVsanClusterUuid";
   }
+  declare readonly fault: t.CannotChangeVsanClusterUuid;
 }
 
 export class CannotChangeVsanNodeUuid extends VsanFault {
-  declare readonly fault: t.CannotChangeVsanNodeUuid;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotChangeVsanNodeUuid");
+  static override get faultName(): string {
+    return "CannotChangeVsanNodeUuid";
   }
+  declare readonly fault: t.CannotChangeVsanNodeUuid;
 }
 
 export class CannotComputeFTCompatibleHosts extends VmFaultToleranceIssue {
-  declare readonly fault: t.CannotComputeFTCompatibleHosts;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotComputeFTCompatibleHosts");
+  static override get faultName(): string {
+    return "CannotComputeFTCompatibleHosts";
   }
+  declare readonly fault: t.CannotComputeFTCompatibleHosts;
 }
 
 export class CannotCreateFile extends FileFault {
-  declare readonly fault: t.CannotCreateFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotCreateFile");
+  static override get faultName(): string {
+    return "CannotCreateFile";
   }
+  declare readonly fault: t.CannotCreateFile;
 }
 
 export class CustomizationFault extends VimFault {
-  declare readonly fault: t.CustomizationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CustomizationFault");
+  static override get faultName(): string {
+    return "CustomizationFault";
   }
+  declare readonly fault: t.CustomizationFault;
 }
 
 export class CannotDecryptPasswords extends CustomizationFault {
-  declare readonly fault: t.CannotDecryptPasswords;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDecryptPasswords");
+  static override get faultName(): string {
+    return "CannotDecryptPasswords";
   }
+  declare readonly fault: t.CannotDecryptPasswords;
 }
 
 export class CannotDeleteFile extends FileFault {
-  declare readonly fault: t.CannotDeleteFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDeleteFile");
+  static override get faultName(): string {
+    return "CannotDeleteFile";
   }
+  declare readonly fault: t.CannotDeleteFile;
 }
 
 export class RuntimeFault extends MethodFault {
-  declare readonly fault: t.RuntimeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RuntimeFault");
+  static override get faultName(): string {
+    return "RuntimeFault";
   }
+  declare readonly fault: t.RuntimeFault;
 }
 
 export class CannotDisableDrsOnClustersWithVApps extends RuntimeFault {
-  declare readonly fault: t.CannotDisableDrsOnClustersWithVApps;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDisableDrsOnClustersWithVApps");
+  static override get faultName(): string {
+    return "CannotDisableDrsOnClustersWithVApps";
   }
+  declare readonly fault: t.CannotDisableDrsOnClustersWithVApps;
 }
 
 export class CannotDisableSnapshot extends VmConfigFault {
-  declare readonly fault: t.CannotDisableSnapshot;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDisableSnapshot");
+  static override get faultName(): string {
+    return "CannotDisableSnapshot";
   }
+  declare readonly fault: t.CannotDisableSnapshot;
 }
 
 export class CannotDisconnectHostWithFaultToleranceVm extends VimFault {
-  declare readonly fault: t.CannotDisconnectHostWithFaultToleranceVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDisconnectHostWithFaultToleranceVm");
+  static override get faultName(): string {
+    return "CannotDisconnectHostWithFaultToleranceVm";
   }
+  declare readonly fault: t.CannotDisconnectHostWithFaultToleranceVm;
 }
 
 export class CannotEnableVmcpForCluster extends VimFault {
-  declare readonly fault: t.CannotEnableVmcpForCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotEnableVmcpForCluster");
+  static override get faultName(): string {
+    return "CannotEnableVmcpForCluster";
   }
+  declare readonly fault: t.CannotEnableVmcpForCluster;
 }
 
 export class CannotModifyConfigCpuRequirements extends MigrationFault {
-  declare readonly fault: t.CannotModifyConfigCpuRequirements;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotModifyConfigCpuRequirements");
+  static override get faultName(): string {
+    return "CannotModifyConfigCpuRequirements";
   }
+  declare readonly fault: t.CannotModifyConfigCpuRequirements;
 }
 
 export class CannotMoveFaultToleranceVm extends VimFault {
-  declare readonly fault: t.CannotMoveFaultToleranceVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveFaultToleranceVm");
+  static override get faultName(): string {
+    return "CannotMoveFaultToleranceVm";
   }
+  declare readonly fault: t.CannotMoveFaultToleranceVm;
 }
 
 export class CannotMoveHostWithFaultToleranceVm extends VimFault {
-  declare readonly fault: t.CannotMoveHostWithFaultToleranceVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveHostWithFaultToleranceVm");
+  static override get faultName(): string {
+    return "CannotMoveHostWithFaultToleranceVm";
   }
+  declare readonly fault: t.CannotMoveHostWithFaultToleranceVm;
 }
 
 export class CannotMoveVmWithDeltaDisk extends MigrationFault {
-  declare readonly fault: t.CannotMoveVmWithDeltaDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveVmWithDeltaDisk");
+  static override get faultName(): string {
+    return "CannotMoveVmWithDeltaDisk";
   }
+  declare readonly fault: t.CannotMoveVmWithDeltaDisk;
 }
 
 export class CannotMoveVmWithNativeDeltaDisk extends MigrationFault {
-  declare readonly fault: t.CannotMoveVmWithNativeDeltaDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveVmWithNativeDeltaDisk");
+  static override get faultName(): string {
+    return "CannotMoveVmWithNativeDeltaDisk";
   }
+  declare readonly fault: t.CannotMoveVmWithNativeDeltaDisk;
 }
 
 export class CannotMoveVsanEnabledHost extends VsanFault {
-  declare readonly fault: t.CannotMoveVsanEnabledHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveVsanEnabledHost");
+  static override get faultName(): string {
+    return "CannotMoveVsanEnabledHost";
   }
+  declare readonly fault: t.CannotMoveVsanEnabledHost;
 }
 
 export class CannotPlaceWithoutPrerequisiteMoves extends VimFault {
-  declare readonly fault: t.CannotPlaceWithoutPrerequisiteMoves;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotPlaceWithoutPrerequisiteMoves");
+  static override get faultName(): string {
+    return "CannotPlaceWithoutPrerequisiteMoves";
   }
+  declare readonly fault: t.CannotPlaceWithoutPrerequisiteMoves;
 }
 
 export class InvalidState extends VimFault {
-  declare readonly fault: t.InvalidState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidState");
+  static override get faultName(): string {
+    return "InvalidState";
   }
+  declare readonly fault: t.InvalidState;
 }
 
 export class CannotPowerOffVmInCluster extends InvalidState {
-  declare readonly fault: t.CannotPowerOffVmInCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotPowerOffVmInCluster");
+  static override get faultName(): string {
+    return "CannotPowerOffVmInCluster";
   }
+  declare readonly fault: t.CannotPowerOffVmInCluster;
 }
 
 export class CannotReconfigureVsanWhenHaEnabled extends VsanFault {
-  declare readonly fault: t.CannotReconfigureVsanWhenHaEnabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotReconfigureVsanWhenHaEnabled");
+  static override get faultName(): string {
+    return "CannotReconfigureVsanWhenHaEnabled";
   }
+  declare readonly fault: t.CannotReconfigureVsanWhenHaEnabled;
 }
 
 export class CannotUseNetwork extends VmConfigFault {
-  declare readonly fault: t.CannotUseNetwork;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotUseNetwork");
+  static override get faultName(): string {
+    return "CannotUseNetwork";
   }
+  declare readonly fault: t.CannotUseNetwork;
 }
 
 export class ClockSkew extends HostConfigFault {
-  declare readonly fault: t.ClockSkew;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ClockSkew");
+  static override get faultName(): string {
+    return "ClockSkew";
   }
+  declare readonly fault: t.ClockSkew;
 }
 
 export class CloneFromSnapshotNotSupported extends MigrationFault {
-  declare readonly fault: t.CloneFromSnapshotNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CloneFromSnapshotNotSupported");
+  static override get faultName(): string {
+    return "CloneFromSnapshotNotSupported";
   }
+  declare readonly fault: t.CloneFromSnapshotNotSupported;
 }
 
 export class CollectorAddressUnset extends DvsFault {
-  declare readonly fault: t.CollectorAddressUnset;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CollectorAddressUnset");
+  static override get faultName(): string {
+    return "CollectorAddressUnset";
   }
+  declare readonly fault: t.CollectorAddressUnset;
 }
 
 export class ConcurrentAccess extends VimFault {
-  declare readonly fault: t.ConcurrentAccess;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ConcurrentAccess");
+  static override get faultName(): string {
+    return "ConcurrentAccess";
   }
+  declare readonly fault: t.ConcurrentAccess;
 }
 
 export class ConflictingConfiguration extends DvsFault {
-  declare readonly fault: t.ConflictingConfiguration;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ConflictingConfiguration");
+  static override get faultName(): string {
+    return "ConflictingConfiguration";
   }
+  declare readonly fault: t.ConflictingConfiguration;
 }
 
 export class ConflictingDatastoreFound extends RuntimeFault {
-  declare readonly fault: t.ConflictingDatastoreFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ConflictingDatastoreFound");
+  static override get faultName(): string {
+    return "ConflictingDatastoreFound";
   }
+  declare readonly fault: t.ConflictingDatastoreFound;
 }
 
 export class OvfFault extends VimFault {
-  declare readonly fault: t.OvfFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfFault");
+  static override get faultName(): string {
+    return "OvfFault";
   }
+  declare readonly fault: t.OvfFault;
 }
 
 export class OvfExport extends OvfFault {
-  declare readonly fault: t.OvfExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfExport");
+  static override get faultName(): string {
+    return "OvfExport";
   }
+  declare readonly fault: t.OvfExport;
 }
 
 export class ConnectedIso extends OvfExport {
-  declare readonly fault: t.ConnectedIso;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ConnectedIso");
+  static override get faultName(): string {
+    return "ConnectedIso";
   }
+  declare readonly fault: t.ConnectedIso;
 }
 
 export class VirtualHardwareCompatibilityIssue extends VmConfigFault {
-  declare readonly fault: t.VirtualHardwareCompatibilityIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualHardwareCompatibilityIssue");
+  static override get faultName(): string {
+    return "VirtualHardwareCompatibilityIssue";
   }
+  declare readonly fault: t.VirtualHardwareCompatibilityIssue;
 }
 
 export class CpuIncompatible extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.CpuIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuIncompatible");
+  static override get faultName(): string {
+    return "CpuIncompatible";
   }
+  declare readonly fault: t.CpuIncompatible;
 }
 
 export class CpuCompatibilityUnknown extends CpuIncompatible {
-  declare readonly fault: t.CpuCompatibilityUnknown;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuCompatibilityUnknown");
+  static override get faultName(): string {
+    return "CpuCompatibilityUnknown";
   }
+  declare readonly fault: t.CpuCompatibilityUnknown;
 }
 
 export class CpuHotPlugNotSupported extends VmConfigFault {
-  declare readonly fault: t.CpuHotPlugNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuHotPlugNotSupported");
+  static override get faultName(): string {
+    return "CpuHotPlugNotSupported";
   }
+  declare readonly fault: t.CpuHotPlugNotSupported;
 }
 
 export class CpuIncompatible1ECX extends CpuIncompatible {
-  declare readonly fault: t.CpuIncompatible1ECX;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuIncompatible1ECX");
+  static override get faultName(): string {
+    return "CpuIncompatible1ECX";
   }
+  declare readonly fault: t.CpuIncompatible1ECX;
 }
 
 export class CpuIncompatible81EDX extends CpuIncompatible {
-  declare readonly fault: t.CpuIncompatible81EDX;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuIncompatible81EDX");
+  static override get faultName(): string {
+    return "CpuIncompatible81EDX";
   }
+  declare readonly fault: t.CpuIncompatible81EDX;
 }
 
 export class CustomizationPending extends CustomizationFault {
-  declare readonly fault: t.CustomizationPending;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CustomizationPending");
+  static override get faultName(): string {
+    return "CustomizationPending";
   }
+  declare readonly fault: t.CustomizationPending;
 }
 
 export class DeviceNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.DeviceNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceNotSupported");
+  static override get faultName(): string {
+    return "DeviceNotSupported";
   }
+  declare readonly fault: t.DeviceNotSupported;
 }
 
 export class DeviceBackingNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.DeviceBackingNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceBackingNotSupported");
+  static override get faultName(): string {
+    return "DeviceBackingNotSupported";
   }
+  declare readonly fault: t.DeviceBackingNotSupported;
 }
 
 export class DVPortNotSupported extends DeviceBackingNotSupported {
-  declare readonly fault: t.DVPortNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DVPortNotSupported");
+  static override get faultName(): string {
+    return "DVPortNotSupported";
   }
+  declare readonly fault: t.DVPortNotSupported;
 }
 
 export class DasConfigFault extends VimFault {
-  declare readonly fault: t.DasConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DasConfigFault");
+  static override get faultName(): string {
+    return "DasConfigFault";
   }
+  declare readonly fault: t.DasConfigFault;
 }
 
 export class DatabaseError extends RuntimeFault {
-  declare readonly fault: t.DatabaseError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DatabaseError");
+  static override get faultName(): string {
+    return "DatabaseError";
   }
+  declare readonly fault: t.DatabaseError;
 }
 
 export class DatacenterMismatch extends MigrationFault {
-  declare readonly fault: t.DatacenterMismatch;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DatacenterMismatch");
+  static override get faultName(): string {
+    return "DatacenterMismatch";
   }
+  declare readonly fault: t.DatacenterMismatch;
 }
 
 export class InvalidDatastore extends VimFault {
-  declare readonly fault: t.InvalidDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDatastore");
+  static override get faultName(): string {
+    return "InvalidDatastore";
   }
+  declare readonly fault: t.InvalidDatastore;
 }
 
 export class DatastoreNotWritableOnHost extends InvalidDatastore {
-  declare readonly fault: t.DatastoreNotWritableOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DatastoreNotWritableOnHost");
+  static override get faultName(): string {
+    return "DatastoreNotWritableOnHost";
   }
+  declare readonly fault: t.DatastoreNotWritableOnHost;
 }
 
 export class DeltaDiskFormatNotSupported extends VmConfigFault {
-  declare readonly fault: t.DeltaDiskFormatNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeltaDiskFormatNotSupported");
+  static override get faultName(): string {
+    return "DeltaDiskFormatNotSupported";
   }
+  declare readonly fault: t.DeltaDiskFormatNotSupported;
 }
 
 export class DestinationSwitchFull extends CannotAccessNetwork {
-  declare readonly fault: t.DestinationSwitchFull;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DestinationSwitchFull");
+  static override get faultName(): string {
+    return "DestinationSwitchFull";
   }
+  declare readonly fault: t.DestinationSwitchFull;
 }
 
 export class DestinationVsanDisabled extends CannotMoveVsanEnabledHost {
-  declare readonly fault: t.DestinationVsanDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DestinationVsanDisabled");
+  static override get faultName(): string {
+    return "DestinationVsanDisabled";
   }
+  declare readonly fault: t.DestinationVsanDisabled;
 }
 
 export class DeviceControllerNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.DeviceControllerNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceControllerNotSupported");
+  static override get faultName(): string {
+    return "DeviceControllerNotSupported";
   }
+  declare readonly fault: t.DeviceControllerNotSupported;
 }
 
 export class InvalidVmConfig extends VmConfigFault {
-  declare readonly fault: t.InvalidVmConfig;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidVmConfig");
+  static override get faultName(): string {
+    return "InvalidVmConfig";
   }
+  declare readonly fault: t.InvalidVmConfig;
 }
 
 export class InvalidDeviceSpec extends InvalidVmConfig {
-  declare readonly fault: t.InvalidDeviceSpec;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDeviceSpec");
+  static override get faultName(): string {
+    return "InvalidDeviceSpec";
   }
+  declare readonly fault: t.InvalidDeviceSpec;
 }
 
 export class DeviceHotPlugNotSupported extends InvalidDeviceSpec {
-  declare readonly fault: t.DeviceHotPlugNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceHotPlugNotSupported");
+  static override get faultName(): string {
+    return "DeviceHotPlugNotSupported";
   }
+  declare readonly fault: t.DeviceHotPlugNotSupported;
 }
 
 export class DeviceNotFound extends InvalidDeviceSpec {
-  declare readonly fault: t.DeviceNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceNotFound");
+  static override get faultName(): string {
+    return "DeviceNotFound";
   }
+  declare readonly fault: t.DeviceNotFound;
 }
 
 export class DeviceUnsupportedForVmPlatform extends InvalidDeviceSpec {
-  declare readonly fault: t.DeviceUnsupportedForVmPlatform;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceUnsupportedForVmPlatform");
+  static override get faultName(): string {
+    return "DeviceUnsupportedForVmPlatform";
   }
+  declare readonly fault: t.DeviceUnsupportedForVmPlatform;
 }
 
 export class DeviceUnsupportedForVmVersion extends InvalidDeviceSpec {
-  declare readonly fault: t.DeviceUnsupportedForVmVersion;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceUnsupportedForVmVersion");
+  static override get faultName(): string {
+    return "DeviceUnsupportedForVmVersion";
   }
+  declare readonly fault: t.DeviceUnsupportedForVmVersion;
 }
 
 export class DigestNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.DigestNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DigestNotSupported");
+  static override get faultName(): string {
+    return "DigestNotSupported";
   }
+  declare readonly fault: t.DigestNotSupported;
 }
 
 export class DirectoryNotEmpty extends FileFault {
-  declare readonly fault: t.DirectoryNotEmpty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DirectoryNotEmpty");
+  static override get faultName(): string {
+    return "DirectoryNotEmpty";
   }
+  declare readonly fault: t.DirectoryNotEmpty;
 }
 
 export class DisableAdminNotSupported extends HostConfigFault {
-  declare readonly fault: t.DisableAdminNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisableAdminNotSupported");
+  static override get faultName(): string {
+    return "DisableAdminNotSupported";
   }
+  declare readonly fault: t.DisableAdminNotSupported;
 }
 
 export class DisallowedChangeByService extends RuntimeFault {
-  declare readonly fault: t.DisallowedChangeByService;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisallowedChangeByService");
+  static override get faultName(): string {
+    return "DisallowedChangeByService";
   }
+  declare readonly fault: t.DisallowedChangeByService;
 }
 
 export class DisallowedDiskModeChange extends InvalidDeviceSpec {
-  declare readonly fault: t.DisallowedDiskModeChange;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisallowedDiskModeChange");
+  static override get faultName(): string {
+    return "DisallowedDiskModeChange";
   }
+  declare readonly fault: t.DisallowedDiskModeChange;
 }
 
 export class DisallowedMigrationDeviceAttached extends MigrationFault {
-  declare readonly fault: t.DisallowedMigrationDeviceAttached;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisallowedMigrationDeviceAttached");
+  static override get faultName(): string {
+    return "DisallowedMigrationDeviceAttached";
   }
+  declare readonly fault: t.DisallowedMigrationDeviceAttached;
 }
 
 export class DisallowedOperationOnFailoverHost extends RuntimeFault {
-  declare readonly fault: t.DisallowedOperationOnFailoverHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisallowedOperationOnFailoverHost");
+  static override get faultName(): string {
+    return "DisallowedOperationOnFailoverHost";
   }
+  declare readonly fault: t.DisallowedOperationOnFailoverHost;
 }
 
 export class DisconnectedHostsBlockingEVC extends EVCConfigFault {
-  declare readonly fault: t.DisconnectedHostsBlockingEVC;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisconnectedHostsBlockingEVC");
+  static override get faultName(): string {
+    return "DisconnectedHostsBlockingEVC";
   }
+  declare readonly fault: t.DisconnectedHostsBlockingEVC;
 }
 
 export class VsanDiskFault extends VsanFault {
-  declare readonly fault: t.VsanDiskFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VsanDiskFault");
+  static override get faultName(): string {
+    return "VsanDiskFault";
   }
+  declare readonly fault: t.VsanDiskFault;
 }
 
 export class DiskHasPartitions extends VsanDiskFault {
-  declare readonly fault: t.DiskHasPartitions;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskHasPartitions");
+  static override get faultName(): string {
+    return "DiskHasPartitions";
   }
+  declare readonly fault: t.DiskHasPartitions;
 }
 
 export class DiskIsLastRemainingNonSSD extends VsanDiskFault {
-  declare readonly fault: t.DiskIsLastRemainingNonSSD;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskIsLastRemainingNonSSD");
+  static override get faultName(): string {
+    return "DiskIsLastRemainingNonSSD";
   }
+  declare readonly fault: t.DiskIsLastRemainingNonSSD;
 }
 
 export class DiskIsNonLocal extends VsanDiskFault {
-  declare readonly fault: t.DiskIsNonLocal;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskIsNonLocal");
+  static override get faultName(): string {
+    return "DiskIsNonLocal";
   }
+  declare readonly fault: t.DiskIsNonLocal;
 }
 
 export class DiskIsUSB extends VsanDiskFault {
-  declare readonly fault: t.DiskIsUSB;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskIsUSB");
+  static override get faultName(): string {
+    return "DiskIsUSB";
   }
+  declare readonly fault: t.DiskIsUSB;
 }
 
 export class DiskMoveTypeNotSupported extends MigrationFault {
-  declare readonly fault: t.DiskMoveTypeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskMoveTypeNotSupported");
+  static override get faultName(): string {
+    return "DiskMoveTypeNotSupported";
   }
+  declare readonly fault: t.DiskMoveTypeNotSupported;
 }
 
 export class DiskNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.DiskNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskNotSupported");
+  static override get faultName(): string {
+    return "DiskNotSupported";
   }
+  declare readonly fault: t.DiskNotSupported;
 }
 
 export class DiskTooSmall extends VsanDiskFault {
-  declare readonly fault: t.DiskTooSmall;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskTooSmall");
+  static override get faultName(): string {
+    return "DiskTooSmall";
   }
+  declare readonly fault: t.DiskTooSmall;
 }
 
 export class DomainNotFound extends ActiveDirectoryFault {
-  declare readonly fault: t.DomainNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DomainNotFound");
+  static override get faultName(): string {
+    return "DomainNotFound";
   }
+  declare readonly fault: t.DomainNotFound;
 }
 
 export class DrsDisabledOnVm extends VimFault {
-  declare readonly fault: t.DrsDisabledOnVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DrsDisabledOnVm");
+  static override get faultName(): string {
+    return "DrsDisabledOnVm";
   }
+  declare readonly fault: t.DrsDisabledOnVm;
 }
 
 export class DrsVmotionIncompatibleFault extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.DrsVmotionIncompatibleFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DrsVmotionIncompatibleFault");
+  static override get faultName(): string {
+    return "DrsVmotionIncompatibleFault";
   }
+  declare readonly fault: t.DrsVmotionIncompatibleFault;
 }
 
 export class DuplicateDisks extends VsanDiskFault {
-  declare readonly fault: t.DuplicateDisks;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DuplicateDisks");
+  static override get faultName(): string {
+    return "DuplicateDisks";
   }
+  declare readonly fault: t.DuplicateDisks;
 }
 
 export class DuplicateName extends VimFault {
-  declare readonly fault: t.DuplicateName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DuplicateName");
+  static override get faultName(): string {
+    return "DuplicateName";
   }
+  declare readonly fault: t.DuplicateName;
 }
 
 export class DuplicateVsanNetworkInterface extends VsanFault {
-  declare readonly fault: t.DuplicateVsanNetworkInterface;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DuplicateVsanNetworkInterface");
+  static override get faultName(): string {
+    return "DuplicateVsanNetworkInterface";
   }
+  declare readonly fault: t.DuplicateVsanNetworkInterface;
 }
 
 export class DvsApplyOperationFault extends DvsFault {
-  declare readonly fault: t.DvsApplyOperationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsApplyOperationFault");
+  static override get faultName(): string {
+    return "DvsApplyOperationFault";
   }
+  declare readonly fault: t.DvsApplyOperationFault;
 }
 
 export class DvsNotAuthorized extends DvsFault {
-  declare readonly fault: t.DvsNotAuthorized;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsNotAuthorized");
+  static override get faultName(): string {
+    return "DvsNotAuthorized";
   }
+  declare readonly fault: t.DvsNotAuthorized;
 }
 
 export class DvsOperationBulkFault extends DvsFault {
-  declare readonly fault: t.DvsOperationBulkFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsOperationBulkFault");
+  static override get faultName(): string {
+    return "DvsOperationBulkFault";
   }
+  declare readonly fault: t.DvsOperationBulkFault;
 }
 
 export class DvsScopeViolated extends DvsFault {
-  declare readonly fault: t.DvsScopeViolated;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsScopeViolated");
+  static override get faultName(): string {
+    return "DvsScopeViolated";
   }
+  declare readonly fault: t.DvsScopeViolated;
 }
 
 export class NotSupportedHost extends HostConnectFault {
-  declare readonly fault: t.NotSupportedHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHost");
+  static override get faultName(): string {
+    return "NotSupportedHost";
   }
+  declare readonly fault: t.NotSupportedHost;
 }
 
 export class NotSupportedHostInCluster extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostInCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostInCluster");
+  static override get faultName(): string {
+    return "NotSupportedHostInCluster";
   }
+  declare readonly fault: t.NotSupportedHostInCluster;
 }
 
 export class EVCAdmissionFailed extends NotSupportedHostInCluster {
-  declare readonly fault: t.EVCAdmissionFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailed");
+  static override get faultName(): string {
+    return "EVCAdmissionFailed";
   }
+  declare readonly fault: t.EVCAdmissionFailed;
 }
 
 export class EVCAdmissionFailedCPUFeaturesForMode extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUFeaturesForMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUFeaturesForMode");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUFeaturesForMode";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUFeaturesForMode;
 }
 
 export class EVCAdmissionFailedCPUModel extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUModel;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUModel");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUModel";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUModel;
 }
 
 export class EVCAdmissionFailedCPUModelForMode extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUModelForMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUModelForMode");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUModelForMode";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUModelForMode;
 }
 
 export class EVCAdmissionFailedCPUVendor extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUVendor;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUVendor");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUVendor";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUVendor;
 }
 
 export class EVCAdmissionFailedCPUVendorUnknown extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUVendorUnknown;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUVendorUnknown");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUVendorUnknown";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUVendorUnknown;
 }
 
 export class EVCAdmissionFailedHostDisconnected extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedHostDisconnected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedHostDisconnected");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedHostDisconnected";
   }
+  declare readonly fault: t.EVCAdmissionFailedHostDisconnected;
 }
 
 export class EVCAdmissionFailedHostSoftware extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedHostSoftware;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedHostSoftware");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedHostSoftware";
   }
+  declare readonly fault: t.EVCAdmissionFailedHostSoftware;
 }
 
 export class EVCAdmissionFailedHostSoftwareForMode extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedHostSoftwareForMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedHostSoftwareForMode");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedHostSoftwareForMode";
   }
+  declare readonly fault: t.EVCAdmissionFailedHostSoftwareForMode;
 }
 
 export class EVCAdmissionFailedVmActive extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedVmActive;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedVmActive");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedVmActive";
   }
+  declare readonly fault: t.EVCAdmissionFailedVmActive;
 }
 
 export class EVCModeIllegalByVendor extends EVCConfigFault {
-  declare readonly fault: t.EVCModeIllegalByVendor;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCModeIllegalByVendor");
+  static override get faultName(): string {
+    return "EVCModeIllegalByVendor";
   }
+  declare readonly fault: t.EVCModeIllegalByVendor;
 }
 
 export class EVCModeUnsupportedByHosts extends EVCConfigFault {
-  declare readonly fault: t.EVCModeUnsupportedByHosts;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCModeUnsupportedByHosts");
+  static override get faultName(): string {
+    return "EVCModeUnsupportedByHosts";
   }
+  declare readonly fault: t.EVCModeUnsupportedByHosts;
 }
 
 export class EVCUnsupportedByHostHardware extends EVCConfigFault {
-  declare readonly fault: t.EVCUnsupportedByHostHardware;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCUnsupportedByHostHardware");
+  static override get faultName(): string {
+    return "EVCUnsupportedByHostHardware";
   }
+  declare readonly fault: t.EVCUnsupportedByHostHardware;
 }
 
 export class EVCUnsupportedByHostSoftware extends EVCConfigFault {
-  declare readonly fault: t.EVCUnsupportedByHostSoftware;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCUnsupportedByHostSoftware");
+  static override get faultName(): string {
+    return "EVCUnsupportedByHostSoftware";
   }
+  declare readonly fault: t.EVCUnsupportedByHostSoftware;
 }
 
 export class EightHostLimitViolated extends VmConfigFault {
-  declare readonly fault: t.EightHostLimitViolated;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EightHostLimitViolated");
+  static override get faultName(): string {
+    return "EightHostLimitViolated";
   }
+  declare readonly fault: t.EightHostLimitViolated;
 }
 
 export class EncryptionKeyRequired extends InvalidState {
-  declare readonly fault: t.EncryptionKeyRequired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EncryptionKeyRequired");
+  static override get faultName(): string {
+    return "EncryptionKeyRequired";
   }
+  declare readonly fault: t.EncryptionKeyRequired;
 }
 
 export class NotEnoughLicenses extends RuntimeFault {
-  declare readonly fault: t.NotEnoughLicenses;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotEnoughLicenses");
+  static override get faultName(): string {
+    return "NotEnoughLicenses";
   }
+  declare readonly fault: t.NotEnoughLicenses;
 }
 
 export class ExpiredFeatureLicense extends NotEnoughLicenses {
-  declare readonly fault: t.ExpiredFeatureLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ExpiredFeatureLicense");
+  static override get faultName(): string {
+    return "ExpiredFeatureLicense";
   }
+  declare readonly fault: t.ExpiredFeatureLicense;
 }
 
 export class ExpiredAddonLicense extends ExpiredFeatureLicense {
-  declare readonly fault: t.ExpiredAddonLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ExpiredAddonLicense");
+  static override get faultName(): string {
+    return "ExpiredAddonLicense";
   }
+  declare readonly fault: t.ExpiredAddonLicense;
 }
 
 export class ExpiredEditionLicense extends ExpiredFeatureLicense {
-  declare readonly fault: t.ExpiredEditionLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ExpiredEditionLicense");
+  static override get faultName(): string {
+    return "ExpiredEditionLicense";
   }
+  declare readonly fault: t.ExpiredEditionLicense;
 }
 
 export class ExtendedFault extends VimFault {
-  declare readonly fault: t.ExtendedFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ExtendedFault");
+  static override get faultName(): string {
+    return "ExtendedFault";
   }
+  declare readonly fault: t.ExtendedFault;
 }
 
 export class FailToEnableSPBM extends NotEnoughLicenses {
-  declare readonly fault: t.FailToEnableSPBM;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FailToEnableSPBM");
+  static override get faultName(): string {
+    return "FailToEnableSPBM";
   }
+  declare readonly fault: t.FailToEnableSPBM;
 }
 
 export class FailToLockFaultToleranceVMs extends RuntimeFault {
-  declare readonly fault: t.FailToLockFaultToleranceVMs;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FailToLockFaultToleranceVMs");
+  static override get faultName(): string {
+    return "FailToLockFaultToleranceVMs";
   }
+  declare readonly fault: t.FailToLockFaultToleranceVMs;
 }
 
 export class FaultToleranceAntiAffinityViolated extends MigrationFault {
-  declare readonly fault: t.FaultToleranceAntiAffinityViolated;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceAntiAffinityViolated");
+  static override get faultName(): string {
+    return "FaultToleranceAntiAffinityViolated";
   }
+  declare readonly fault: t.FaultToleranceAntiAffinityViolated;
 }
 
 export class FaultToleranceCannotEditMem extends VmConfigFault {
-  declare readonly fault: t.FaultToleranceCannotEditMem;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceCannotEditMem");
+  static override get faultName(): string {
+    return "FaultToleranceCannotEditMem";
   }
+  declare readonly fault: t.FaultToleranceCannotEditMem;
 }
 
 export class FaultToleranceCpuIncompatible extends CpuIncompatible {
-  declare readonly fault: t.FaultToleranceCpuIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceCpuIncompatible");
+  static override get faultName(): string {
+    return "FaultToleranceCpuIncompatible";
   }
+  declare readonly fault: t.FaultToleranceCpuIncompatible;
 }
 
 export class FaultToleranceNeedsThickDisk extends MigrationFault {
-  declare readonly fault: t.FaultToleranceNeedsThickDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceNeedsThickDisk");
+  static override get faultName(): string {
+    return "FaultToleranceNeedsThickDisk";
   }
+  declare readonly fault: t.FaultToleranceNeedsThickDisk;
 }
 
 export class FaultToleranceNotLicensed extends VmFaultToleranceIssue {
-  declare readonly fault: t.FaultToleranceNotLicensed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceNotLicensed");
+  static override get faultName(): string {
+    return "FaultToleranceNotLicensed";
   }
+  declare readonly fault: t.FaultToleranceNotLicensed;
 }
 
 export class FaultToleranceNotSameBuild extends MigrationFault {
-  declare readonly fault: t.FaultToleranceNotSameBuild;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceNotSameBuild");
+  static override get faultName(): string {
+    return "FaultToleranceNotSameBuild";
   }
+  declare readonly fault: t.FaultToleranceNotSameBuild;
 }
 
 export class FaultTolerancePrimaryPowerOnNotAttempted extends VmFaultToleranceIssue {
-  declare readonly fault: t.FaultTolerancePrimaryPowerOnNotAttempted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultTolerancePrimaryPowerOnNotAttempted");
+  static override get faultName(): string {
+    return "FaultTolerancePrimaryPowerOnNotAttempted";
   }
+  declare readonly fault: t.FaultTolerancePrimaryPowerOnNotAttempted;
 }
 
 export class FaultToleranceVmNotDasProtected extends VimFault {
-  declare readonly fault: t.FaultToleranceVmNotDasProtected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceVmNotDasProtected");
+  static override get faultName(): string {
+    return "FaultToleranceVmNotDasProtected";
   }
+  declare readonly fault: t.FaultToleranceVmNotDasProtected;
 }
 
 export class FcoeFault extends VimFault {
-  declare readonly fault: t.FcoeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FcoeFault");
+  static override get faultName(): string {
+    return "FcoeFault";
   }
+  declare readonly fault: t.FcoeFault;
 }
 
 export class FcoeFaultPnicHasNoPortSet extends FcoeFault {
-  declare readonly fault: t.FcoeFaultPnicHasNoPortSet;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FcoeFaultPnicHasNoPortSet");
+  static override get faultName(): string {
+    return "FcoeFaultPnicHasNoPortSet";
   }
+  declare readonly fault: t.FcoeFaultPnicHasNoPortSet;
 }
 
 export class FeatureRequirementsNotMet extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.FeatureRequirementsNotMet;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FeatureRequirementsNotMet");
+  static override get faultName(): string {
+    return "FeatureRequirementsNotMet";
   }
+  declare readonly fault: t.FeatureRequirementsNotMet;
 }
 
 export class FileAlreadyExists extends FileFault {
-  declare readonly fault: t.FileAlreadyExists;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileAlreadyExists");
+  static override get faultName(): string {
+    return "FileAlreadyExists";
   }
+  declare readonly fault: t.FileAlreadyExists;
 }
 
 export class FileBackedPortNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.FileBackedPortNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileBackedPortNotSupported");
+  static override get faultName(): string {
+    return "FileBackedPortNotSupported";
   }
+  declare readonly fault: t.FileBackedPortNotSupported;
 }
 
 export class FileLocked extends FileFault {
-  declare readonly fault: t.FileLocked;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileLocked");
+  static override get faultName(): string {
+    return "FileLocked";
   }
+  declare readonly fault: t.FileLocked;
 }
 
 export class FileNameTooLong extends FileFault {
-  declare readonly fault: t.FileNameTooLong;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileNameTooLong");
+  static override get faultName(): string {
+    return "FileNameTooLong";
   }
+  declare readonly fault: t.FileNameTooLong;
 }
 
 export class FileNotFound extends FileFault {
-  declare readonly fault: t.FileNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileNotFound");
+  static override get faultName(): string {
+    return "FileNotFound";
   }
+  declare readonly fault: t.FileNotFound;
 }
 
 export class FileNotWritable extends FileFault {
-  declare readonly fault: t.FileNotWritable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileNotWritable");
+  static override get faultName(): string {
+    return "FileNotWritable";
   }
+  declare readonly fault: t.FileNotWritable;
 }
 
 export class FileTooLarge extends FileFault {
-  declare readonly fault: t.FileTooLarge;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileTooLarge");
+  static override get faultName(): string {
+    return "FileTooLarge";
   }
+  declare readonly fault: t.FileTooLarge;
 }
 
 export class FilesystemQuiesceFault extends SnapshotFault {
-  declare readonly fault: t.FilesystemQuiesceFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FilesystemQuiesceFault");
+  static override get faultName(): string {
+    return "FilesystemQuiesceFault";
   }
+  declare readonly fault: t.FilesystemQuiesceFault;
 }
 
 export class ResourceInUse extends VimFault {
-  declare readonly fault: t.ResourceInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ResourceInUse");
+  static override get faultName(): string {
+    return "ResourceInUse";
   }
+  declare readonly fault: t.ResourceInUse;
 }
 
 export class FilterInUse extends ResourceInUse {
-  declare readonly fault: t.FilterInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FilterInUse");
+  static override get faultName(): string {
+    return "FilterInUse";
   }
+  declare readonly fault: t.FilterInUse;
 }
 
 export class FtIssuesOnHost extends VmFaultToleranceIssue {
-  declare readonly fault: t.FtIssuesOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FtIssuesOnHost");
+  static override get faultName(): string {
+    return "FtIssuesOnHost";
   }
+  declare readonly fault: t.FtIssuesOnHost;
 }
 
 export class MigrationFeatureNotSupported extends MigrationFault {
-  declare readonly fault: t.MigrationFeatureNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MigrationFeatureNotSupported");
+  static override get faultName(): string {
+    return "MigrationFeatureNotSupported";
   }
+  declare readonly fault: t.MigrationFeatureNotSupported;
 }
 
 export class FullStorageVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.FullStorageVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FullStorageVMotionNotSupported");
+  static override get faultName(): string {
+    return "FullStorageVMotionNotSupported";
   }
+  declare readonly fault: t.FullStorageVMotionNotSupported;
 }
 
 export class GatewayConnectFault extends HostConnectFault {
-  declare readonly fault: t.GatewayConnectFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayConnectFault");
+  static override get faultName(): string {
+    return "GatewayConnectFault";
   }
+  declare readonly fault: t.GatewayConnectFault;
 }
 
 export class GatewayToHostConnectFault extends GatewayConnectFault {
-  declare readonly fault: t.GatewayToHostConnectFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayToHostConnectFault");
+  static override get faultName(): string {
+    return "GatewayToHostConnectFault";
   }
+  declare readonly fault: t.GatewayToHostConnectFault;
 }
 
 export class GatewayHostNotReachable extends GatewayToHostConnectFault {
-  declare readonly fault: t.GatewayHostNotReachable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayHostNotReachable");
+  static override get faultName(): string {
+    return "GatewayHostNotReachable";
   }
+  declare readonly fault: t.GatewayHostNotReachable;
 }
 
 export class GatewayNotFound extends GatewayConnectFault {
-  declare readonly fault: t.GatewayNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayNotFound");
+  static override get faultName(): string {
+    return "GatewayNotFound";
   }
+  declare readonly fault: t.GatewayNotFound;
 }
 
 export class GatewayNotReachable extends GatewayConnectFault {
-  declare readonly fault: t.GatewayNotReachable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayNotReachable");
+  static override get faultName(): string {
+    return "GatewayNotReachable";
   }
+  declare readonly fault: t.GatewayNotReachable;
 }
 
 export class GatewayOperationRefused extends GatewayConnectFault {
-  declare readonly fault: t.GatewayOperationRefused;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayOperationRefused");
+  static override get faultName(): string {
+    return "GatewayOperationRefused";
   }
+  declare readonly fault: t.GatewayOperationRefused;
 }
 
 export class GatewayToHostAuthFault extends GatewayToHostConnectFault {
-  declare readonly fault: t.GatewayToHostAuthFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayToHostAuthFault");
+  static override get faultName(): string {
+    return "GatewayToHostAuthFault";
   }
+  declare readonly fault: t.GatewayToHostAuthFault;
 }
 
 export class GatewayToHostTrustVerifyFault extends GatewayToHostConnectFault {
-  declare readonly fault: t.GatewayToHostTrustVerifyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayToHostTrustVerifyFault");
+  static override get faultName(): string {
+    return "GatewayToHostTrustVerifyFault";
   }
+  declare readonly fault: t.GatewayToHostTrustVerifyFault;
 }
 
 export class GenericDrsFault extends VimFault {
-  declare readonly fault: t.GenericDrsFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GenericDrsFault");
+  static override get faultName(): string {
+    return "GenericDrsFault";
   }
+  declare readonly fault: t.GenericDrsFault;
 }
 
 export class GenericVmConfigFault extends VmConfigFault {
-  declare readonly fault: t.GenericVmConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GenericVmConfigFault");
+  static override get faultName(): string {
+    return "GenericVmConfigFault";
   }
+  declare readonly fault: t.GenericVmConfigFault;
 }
 
 export class GuestOperationsFault extends VimFault {
-  declare readonly fault: t.GuestOperationsFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestOperationsFault");
+  static override get faultName(): string {
+    return "GuestOperationsFault";
   }
+  declare readonly fault: t.GuestOperationsFault;
 }
 
 export class GuestAuthenticationChallenge extends GuestOperationsFault {
-  declare readonly fault: t.GuestAuthenticationChallenge;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestAuthenticationChallenge");
+  static override get faultName(): string {
+    return "GuestAuthenticationChallenge";
   }
+  declare readonly fault: t.GuestAuthenticationChallenge;
 }
 
 export class GuestComponentsOutOfDate extends GuestOperationsFault {
-  declare readonly fault: t.GuestComponentsOutOfDate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestComponentsOutOfDate");
+  static override get faultName(): string {
+    return "GuestComponentsOutOfDate";
   }
+  declare readonly fault: t.GuestComponentsOutOfDate;
 }
 
 export class GuestMultipleMappings extends GuestOperationsFault {
-  declare readonly fault: t.GuestMultipleMappings;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestMultipleMappings");
+  static override get faultName(): string {
+    return "GuestMultipleMappings";
   }
+  declare readonly fault: t.GuestMultipleMappings;
 }
 
 export class GuestOperationsUnavailable extends GuestOperationsFault {
-  declare readonly fault: t.GuestOperationsUnavailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestOperationsUnavailable");
+  static override get faultName(): string {
+    return "GuestOperationsUnavailable";
   }
+  declare readonly fault: t.GuestOperationsUnavailable;
 }
 
 export class GuestPermissionDenied extends GuestOperationsFault {
-  declare readonly fault: t.GuestPermissionDenied;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestPermissionDenied");
+  static override get faultName(): string {
+    return "GuestPermissionDenied";
   }
+  declare readonly fault: t.GuestPermissionDenied;
 }
 
 export class GuestProcessNotFound extends GuestOperationsFault {
-  declare readonly fault: t.GuestProcessNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestProcessNotFound");
+  static override get faultName(): string {
+    return "GuestProcessNotFound";
   }
+  declare readonly fault: t.GuestProcessNotFound;
 }
 
 export class GuestRegistryFault extends GuestOperationsFault {
-  declare readonly fault: t.GuestRegistryFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryFault");
+  static override get faultName(): string {
+    return "GuestRegistryFault";
   }
+  declare readonly fault: t.GuestRegistryFault;
 }
 
 export class GuestRegistryKeyFault extends GuestRegistryFault {
-  declare readonly fault: t.GuestRegistryKeyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyFault");
+  static override get faultName(): string {
+    return "GuestRegistryKeyFault";
   }
+  declare readonly fault: t.GuestRegistryKeyFault;
 }
 
 export class GuestRegistryKeyAlreadyExists extends GuestRegistryKeyFault {
-  declare readonly fault: t.GuestRegistryKeyAlreadyExists;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyAlreadyExists");
+  static override get faultName(): string {
+    return "GuestRegistryKeyAlreadyExists";
   }
+  declare readonly fault: t.GuestRegistryKeyAlreadyExists;
 }
 
 export class GuestRegistryKeyHasSubkeys extends GuestRegistryKeyFault {
-  declare readonly fault: t.GuestRegistryKeyHasSubkeys;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyHasSubkeys");
+  static override get faultName(): string {
+    return "GuestRegistryKeyHasSubkeys";
   }
+  declare readonly fault: t.GuestRegistryKeyHasSubkeys;
 }
 
 export class GuestRegistryKeyInvalid extends GuestRegistryKeyFault {
-  declare readonly fault: t.GuestRegistryKeyInvalid;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyInvalid");
+  static override get faultName(): string {
+    return "GuestRegistryKeyInvalid";
   }
+  declare readonly fault: t.GuestRegistryKeyInvalid;
 }
 
 export class GuestRegistryKeyParentVolatile extends GuestRegistryKeyFault {
-  declare readonly fault: t.GuestRegistryKeyParentVolatile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyParentVolatile");
+  static override get faultName(): string {
+    return "GuestRegistryKeyParentVolatile";
   }
+  declare readonly fault: t.GuestRegistryKeyParentVolatile;
 }
 
 export class GuestRegistryValueFault extends GuestRegistryFault {
-  declare readonly fault: t.GuestRegistryValueFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryValueFault");
+  static override get faultName(): string {
+    return "GuestRegistryValueFault";
   }
+  declare readonly fault: t.GuestRegistryValueFault;
 }
 
 export class GuestRegistryValueNotFound extends GuestRegistryValueFault {
-  declare readonly fault: t.GuestRegistryValueNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryValueNotFound");
+  static override get faultName(): string {
+    return "GuestRegistryValueNotFound";
   }
+  declare readonly fault: t.GuestRegistryValueNotFound;
 }
 
 export class HAErrorsAtDest extends MigrationFault {
-  declare readonly fault: t.HAErrorsAtDest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HAErrorsAtDest");
+  static override get faultName(): string {
+    return "HAErrorsAtDest";
   }
+  declare readonly fault: t.HAErrorsAtDest;
 }
 
 export class HeterogenousHostsBlockingEVC extends EVCConfigFault {
-  declare readonly fault: t.HeterogenousHostsBlockingEVC;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HeterogenousHostsBlockingEVC");
+  static override get faultName(): string {
+    return "HeterogenousHostsBlockingEVC";
   }
+  declare readonly fault: t.HeterogenousHostsBlockingEVC;
 }
 
 export class NotSupported extends RuntimeFault {
-  declare readonly fault: t.NotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupported");
+  static override get faultName(): string {
+    return "NotSupported";
   }
+  declare readonly fault: t.NotSupported;
 }
 
 export class HostAccessRestrictedToManagementServer extends NotSupported {
-  declare readonly fault: t.HostAccessRestrictedToManagementServer;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostAccessRestrictedToManagementServer");
+  static override get faultName(): string {
+    return "HostAccessRestrictedToManagementServer";
   }
+  declare readonly fault: t.HostAccessRestrictedToManagementServer;
 }
 
 export class HostCommunication extends RuntimeFault {
-  declare readonly fault: t.HostCommunication;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostCommunication");
+  static override get faultName(): string {
+    return "HostCommunication";
   }
+  declare readonly fault: t.HostCommunication;
 }
 
 export class HostConfigFailed extends HostConfigFault {
-  declare readonly fault: t.HostConfigFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostConfigFailed");
+  static override get faultName(): string {
+    return "HostConfigFailed";
   }
+  declare readonly fault: t.HostConfigFailed;
 }
 
 export class HostHasComponentFailure extends VimFault {
-  declare readonly fault: t.HostHasComponentFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostHasComponentFailure");
+  static override get faultName(): string {
+    return "HostHasComponentFailure";
   }
+  declare readonly fault: t.HostHasComponentFailure;
 }
 
 export class HostInDomain extends HostConfigFault {
-  declare readonly fault: t.HostInDomain;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostInDomain");
+  static override get faultName(): string {
+    return "HostInDomain";
   }
+  declare readonly fault: t.HostInDomain;
 }
 
 export class HostIncompatibleForFaultTolerance extends VmFaultToleranceIssue {
-  declare readonly fault: t.HostIncompatibleForFaultTolerance;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostIncompatibleForFaultTolerance");
+  static override get faultName(): string {
+    return "HostIncompatibleForFaultTolerance";
   }
+  declare readonly fault: t.HostIncompatibleForFaultTolerance;
 }
 
 export class HostIncompatibleForRecordReplay extends VimFault {
-  declare readonly fault: t.HostIncompatibleForRecordReplay;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostIncompatibleForRecordReplay");
+  static override get faultName(): string {
+    return "HostIncompatibleForRecordReplay";
   }
+  declare readonly fault: t.HostIncompatibleForRecordReplay;
 }
 
 export class HostInventoryFull extends NotEnoughLicenses {
-  declare readonly fault: t.HostInventoryFull;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostInventoryFull");
+  static override get faultName(): string {
+    return "HostInventoryFull";
   }
+  declare readonly fault: t.HostInventoryFull;
 }
 
 export class HostNotConnected extends HostCommunication {
-  declare readonly fault: t.HostNotConnected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostNotConnected");
+  static override get faultName(): string {
+    return "HostNotConnected";
   }
+  declare readonly fault: t.HostNotConnected;
 }
 
 export class HostNotReachable extends HostCommunication {
-  declare readonly fault: t.HostNotReachable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostNotReachable");
+  static override get faultName(): string {
+    return "HostNotReachable";
   }
+  declare readonly fault: t.HostNotReachable;
 }
 
 export class HostPowerOpFailed extends VimFault {
-  declare readonly fault: t.HostPowerOpFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostPowerOpFailed");
+  static override get faultName(): string {
+    return "HostPowerOpFailed";
   }
+  declare readonly fault: t.HostPowerOpFailed;
 }
 
 export class HostSpecificationOperationFailed extends VimFault {
-  declare readonly fault: t.HostSpecificationOperationFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostSpecificationOperationFailed");
+  static override get faultName(): string {
+    return "HostSpecificationOperationFailed";
   }
+  declare readonly fault: t.HostSpecificationOperationFailed;
 }
 
 export class SnapshotCopyNotSupported extends MigrationFault {
-  declare readonly fault: t.SnapshotCopyNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotCopyNotSupported");
+  static override get faultName(): string {
+    return "SnapshotCopyNotSupported";
   }
+  declare readonly fault: t.SnapshotCopyNotSupported;
 }
 
 export class HotSnapshotMoveNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.HotSnapshotMoveNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HotSnapshotMoveNotSupported");
+  static override get faultName(): string {
+    return "HotSnapshotMoveNotSupported";
   }
+  declare readonly fault: t.HotSnapshotMoveNotSupported;
 }
 
 export class HttpFault extends VimFault {
-  declare readonly fault: t.HttpFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HttpFault");
+  static override get faultName(): string {
+    return "HttpFault";
   }
+  declare readonly fault: t.HttpFault;
 }
 
 export class IDEDiskNotSupported extends DiskNotSupported {
-  declare readonly fault: t.IDEDiskNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IDEDiskNotSupported");
+  static override get faultName(): string {
+    return "IDEDiskNotSupported";
   }
+  declare readonly fault: t.IDEDiskNotSupported;
 }
 
 export class IORMNotSupportedHostOnDatastore extends VimFault {
-  declare readonly fault: t.IORMNotSupportedHostOnDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IORMNotSupportedHostOnDatastore");
+  static override get faultName(): string {
+    return "IORMNotSupportedHostOnDatastore";
   }
+  declare readonly fault: t.IORMNotSupportedHostOnDatastore;
 }
 
 export class ImportHostAddFailure extends DvsFault {
-  declare readonly fault: t.ImportHostAddFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ImportHostAddFailure");
+  static override get faultName(): string {
+    return "ImportHostAddFailure";
   }
+  declare readonly fault: t.ImportHostAddFailure;
 }
 
 export class ImportOperationBulkFault extends DvsFault {
-  declare readonly fault: t.ImportOperationBulkFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ImportOperationBulkFault");
+  static override get faultName(): string {
+    return "ImportOperationBulkFault";
   }
+  declare readonly fault: t.ImportOperationBulkFault;
 }
 
 export class InUseFeatureManipulationDisallowed extends NotEnoughLicenses {
-  declare readonly fault: t.InUseFeatureManipulationDisallowed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InUseFeatureManipulationDisallowed");
+  static override get faultName(): string {
+    return "InUseFeatureManipulationDisallowed";
   }
+  declare readonly fault: t.InUseFeatureManipulationDisallowed;
 }
 
 export class InaccessibleDatastore extends InvalidDatastore {
-  declare readonly fault: t.InaccessibleDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InaccessibleDatastore");
+  static override get faultName(): string {
+    return "InaccessibleDatastore";
   }
+  declare readonly fault: t.InaccessibleDatastore;
 }
 
 export class InaccessibleFTMetadataDatastore extends InaccessibleDatastore {
-  declare readonly fault: t.InaccessibleFTMetadataDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InaccessibleFTMetadataDatastore");
+  static override get faultName(): string {
+    return "InaccessibleFTMetadataDatastore";
   }
+  declare readonly fault: t.InaccessibleFTMetadataDatastore;
 }
 
 export class InaccessibleVFlashSource extends VimFault {
-  declare readonly fault: t.InaccessibleVFlashSource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InaccessibleVFlashSource");
+  static override get faultName(): string {
+    return "InaccessibleVFlashSource";
   }
+  declare readonly fault: t.InaccessibleVFlashSource;
 }
 
 export class IncompatibleDefaultDevice extends MigrationFault {
-  declare readonly fault: t.IncompatibleDefaultDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncompatibleDefaultDevice");
+  static override get faultName(): string {
+    return "IncompatibleDefaultDevice";
   }
+  declare readonly fault: t.IncompatibleDefaultDevice;
 }
 
 export class IncompatibleHostForFtSecondary extends VmFaultToleranceIssue {
-  declare readonly fault: t.IncompatibleHostForFtSecondary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncompatibleHostForFtSecondary");
+  static override get faultName(): string {
+    return "IncompatibleHostForFtSecondary";
   }
+  declare readonly fault: t.IncompatibleHostForFtSecondary;
 }
 
 export class ReplicationFault extends VimFault {
-  declare readonly fault: t.ReplicationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationFault");
+  static override get faultName(): string {
+    return "ReplicationFault";
   }
+  declare readonly fault: t.ReplicationFault;
 }
 
 export class IncompatibleHostForVmReplication extends ReplicationFault {
-  declare readonly fault: t.IncompatibleHostForVmReplication;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncompatibleHostForVmReplication");
+  static override get faultName(): string {
+    return "IncompatibleHostForVmReplication";
   }
+  declare readonly fault: t.IncompatibleHostForVmReplication;
 }
 
 export class InvalidArgument extends RuntimeFault {
-  declare readonly fault: t.InvalidArgument;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidArgument");
+  static override get faultName(): string {
+    return "InvalidArgument";
   }
+  declare readonly fault: t.InvalidArgument;
 }
 
 export class IncompatibleSetting extends InvalidArgument {
-  declare readonly fault: t.IncompatibleSetting;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncompatibleSetting");
+  static override get faultName(): string {
+    return "IncompatibleSetting";
   }
+  declare readonly fault: t.IncompatibleSetting;
 }
 
 export class IncorrectFileType extends FileFault {
-  declare readonly fault: t.IncorrectFileType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncorrectFileType");
+  static override get faultName(): string {
+    return "IncorrectFileType";
   }
+  declare readonly fault: t.IncorrectFileType;
 }
 
 export class IncorrectHostInformation extends NotEnoughLicenses {
-  declare readonly fault: t.IncorrectHostInformation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncorrectHostInformation");
+  static override get faultName(): string {
+    return "IncorrectHostInformation";
   }
+  declare readonly fault: t.IncorrectHostInformation;
 }
 
 export class IndependentDiskVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.IndependentDiskVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IndependentDiskVMotionNotSupported");
+  static override get faultName(): string {
+    return "IndependentDiskVMotionNotSupported";
   }
+  declare readonly fault: t.IndependentDiskVMotionNotSupported;
 }
 
 export class InsufficientResourcesFault extends VimFault {
-  declare readonly fault: t.InsufficientResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientResourcesFault";
   }
+  declare readonly fault: t.InsufficientResourcesFault;
 }
 
 export class InsufficientAgentVmsDeployed extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientAgentVmsDeployed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientAgentVmsDeployed");
+  static override get faultName(): string {
+    return "InsufficientAgentVmsDeployed";
   }
+  declare readonly fault: t.InsufficientAgentVmsDeployed;
 }
 
 export class InsufficientCpuResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientCpuResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientCpuResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientCpuResourcesFault";
   }
+  declare readonly fault: t.InsufficientCpuResourcesFault;
 }
 
 export class InsufficientDisks extends VsanDiskFault {
-  declare readonly fault: t.InsufficientDisks;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientDisks");
+  static override get faultName(): string {
+    return "InsufficientDisks";
   }
+  declare readonly fault: t.InsufficientDisks;
 }
 
 export class InsufficientFailoverResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientFailoverResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientFailoverResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientFailoverResourcesFault";
   }
+  declare readonly fault: t.InsufficientFailoverResourcesFault;
 }
 
 export class InsufficientGraphicsResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientGraphicsResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientGraphicsResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientGraphicsResourcesFault";
   }
+  declare readonly fault: t.InsufficientGraphicsResourcesFault;
 }
 
 export class InsufficientHostCapacityFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientHostCapacityFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientHostCapacityFault");
+  static override get faultName(): string {
+    return "InsufficientHostCapacityFault";
   }
+  declare readonly fault: t.InsufficientHostCapacityFault;
 }
 
 export class InsufficientHostCpuCapacityFault extends InsufficientHostCapacityFault {
-  declare readonly fault: t.InsufficientHostCpuCapacityFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientHostCpuCapacityFault");
+  static override get faultName(): string {
+    return "InsufficientHostCpuCapacityFault";
   }
+  declare readonly fault: t.InsufficientHostCpuCapacityFault;
 }
 
 export class InsufficientHostMemoryCapacityFault extends InsufficientHostCapacityFault {
-  declare readonly fault: t.InsufficientHostMemoryCapacityFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientHostMemoryCapacityFault");
+  static override get faultName(): string {
+    return "InsufficientHostMemoryCapacityFault";
   }
+  declare readonly fault: t.InsufficientHostMemoryCapacityFault;
 }
 
 export class InsufficientMemoryResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientMemoryResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientMemoryResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientMemoryResourcesFault";
   }
+  declare readonly fault: t.InsufficientMemoryResourcesFault;
 }
 
 export class InsufficientNetworkCapacity extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientNetworkCapacity;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientNetworkCapacity");
+  static override get faultName(): string {
+    return "InsufficientNetworkCapacity";
   }
+  declare readonly fault: t.InsufficientNetworkCapacity;
 }
 
 export class InsufficientNetworkResourcePoolCapacity extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientNetworkResourcePoolCapacity;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientNetworkResourcePoolCapacity");
+  static override get faultName(): string {
+    return "InsufficientNetworkResourcePoolCapacity";
   }
+  declare readonly fault: t.InsufficientNetworkResourcePoolCapacity;
 }
 
 export class InsufficientPerCpuCapacity extends InsufficientHostCapacityFault {
-  declare readonly fault: t.InsufficientPerCpuCapacity;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientPerCpuCapacity");
+  static override get faultName(): string {
+    return "InsufficientPerCpuCapacity";
   }
+  declare readonly fault: t.InsufficientPerCpuCapacity;
 }
 
 export class InsufficientStandbyResource extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientStandbyResource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStandbyResource");
+  static override get faultName(): string {
+    return "InsufficientStandbyResource";
   }
+  declare readonly fault: t.InsufficientStandbyResource;
 }
 
 export class InsufficientStandbyCpuResource extends InsufficientStandbyResource {
-  declare readonly fault: t.InsufficientStandbyCpuResource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStandbyCpuResource");
+  static override get faultName(): string {
+    return "InsufficientStandbyCpuResource";
   }
+  declare readonly fault: t.InsufficientStandbyCpuResource;
 }
 
 export class InsufficientStandbyMemoryResource extends InsufficientStandbyResource {
-  declare readonly fault: t.InsufficientStandbyMemoryResource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStandbyMemoryResource");
+  static override get faultName(): string {
+    return "InsufficientStandbyMemoryResource";
   }
+  declare readonly fault: t.InsufficientStandbyMemoryResource;
 }
 
 export class InsufficientStorageIops extends VimFault {
-  declare readonly fault: t.InsufficientStorageIops;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStorageIops");
+  static override get faultName(): string {
+    return "InsufficientStorageIops";
   }
+  declare readonly fault: t.InsufficientStorageIops;
 }
 
 export class InsufficientStorageSpace extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientStorageSpace;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStorageSpace");
+  static override get faultName(): string {
+    return "InsufficientStorageSpace";
   }
+  declare readonly fault: t.InsufficientStorageSpace;
 }
 
 export class InsufficientVFlashResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientVFlashResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientVFlashResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientVFlashResourcesFault";
   }
+  declare readonly fault: t.InsufficientVFlashResourcesFault;
 }
 
 export class InvalidAffinitySettingFault extends VimFault {
-  declare readonly fault: t.InvalidAffinitySettingFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidAffinitySettingFault");
+  static override get faultName(): string {
+    return "InvalidAffinitySettingFault";
   }
+  declare readonly fault: t.InvalidAffinitySettingFault;
 }
 
 export class InvalidBmcRole extends VimFault {
-  declare readonly fault: t.InvalidBmcRole;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidBmcRole");
+  static override get faultName(): string {
+    return "InvalidBmcRole";
   }
+  declare readonly fault: t.InvalidBmcRole;
 }
 
 export class PlatformConfigFault extends HostConfigFault {
-  declare readonly fault: t.PlatformConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PlatformConfigFault");
+  static override get faultName(): string {
+    return "PlatformConfigFault";
   }
+  declare readonly fault: t.PlatformConfigFault;
 }
 
 export class InvalidBundle extends PlatformConfigFault {
-  declare readonly fault: t.InvalidBundle;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidBundle");
+  static override get faultName(): string {
+    return "InvalidBundle";
   }
+  declare readonly fault: t.InvalidBundle;
 }
 
 export class InvalidCAMCertificate extends InvalidCAMServer {
-  declare readonly fault: t.InvalidCAMCertificate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidCAMCertificate");
+  static override get faultName(): string {
+    return "InvalidCAMCertificate";
   }
+  declare readonly fault: t.InvalidCAMCertificate;
 }
 
 export class InvalidLogin extends VimFault {
-  declare readonly fault: t.InvalidLogin;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidLogin");
+  static override get faultName(): string {
+    return "InvalidLogin";
   }
+  declare readonly fault: t.InvalidLogin;
 }
 
 export class InvalidClientCertificate extends InvalidLogin {
-  declare readonly fault: t.InvalidClientCertificate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidClientCertificate");
+  static override get faultName(): string {
+    return "InvalidClientCertificate";
   }
+  declare readonly fault: t.InvalidClientCertificate;
 }
 
 export class InvalidCollectorVersion extends MethodFault {
-  declare readonly fault: t.InvalidCollectorVersion;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidCollectorVersion");
+  static override get faultName(): string {
+    return "InvalidCollectorVersion";
   }
+  declare readonly fault: t.InvalidCollectorVersion;
 }
 
 export class InvalidController extends InvalidDeviceSpec {
-  declare readonly fault: t.InvalidController;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidController");
+  static override get faultName(): string {
+    return "InvalidController";
   }
+  declare readonly fault: t.InvalidController;
 }
 
 export class InvalidDasConfigArgument extends InvalidArgument {
-  declare readonly fault: t.InvalidDasConfigArgument;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDasConfigArgument");
+  static override get faultName(): string {
+    return "InvalidDasConfigArgument";
   }
+  declare readonly fault: t.InvalidDasConfigArgument;
 }
 
 export class InvalidDasRestartPriorityForFtVm extends InvalidArgument {
-  declare readonly fault: t.InvalidDasRestartPriorityForFtVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDasRestartPriorityForFtVm");
+  static override get faultName(): string {
+    return "InvalidDasRestartPriorityForFtVm";
   }
+  declare readonly fault: t.InvalidDasRestartPriorityForFtVm;
 }
 
 export class InvalidDatastorePath extends InvalidDatastore {
-  declare readonly fault: t.InvalidDatastorePath;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDatastorePath");
+  static override get faultName(): string {
+    return "InvalidDatastorePath";
   }
+  declare readonly fault: t.InvalidDatastorePath;
 }
 
 export class InvalidDatastoreState extends InvalidState {
-  declare readonly fault: t.InvalidDatastoreState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDatastoreState");
+  static override get faultName(): string {
+    return "InvalidDatastoreState";
   }
+  declare readonly fault: t.InvalidDatastoreState;
 }
 
 export class InvalidDeviceBacking extends InvalidDeviceSpec {
-  declare readonly fault: t.InvalidDeviceBacking;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDeviceBacking");
+  static override get faultName(): string {
+    return "InvalidDeviceBacking";
   }
+  declare readonly fault: t.InvalidDeviceBacking;
 }
 
 export class InvalidDeviceOperation extends InvalidDeviceSpec {
-  declare readonly fault: t.InvalidDeviceOperation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDeviceOperation");
+  static override get faultName(): string {
+    return "InvalidDeviceOperation";
   }
+  declare readonly fault: t.InvalidDeviceOperation;
 }
 
 export class InvalidFormat extends VmConfigFault {
-  declare readonly fault: t.InvalidFormat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidFormat");
+  static override get faultName(): string {
+    return "InvalidFormat";
   }
+  declare readonly fault: t.InvalidFormat;
 }
 
 export class InvalidDiskFormat extends InvalidFormat {
-  declare readonly fault: t.InvalidDiskFormat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDiskFormat");
+  static override get faultName(): string {
+    return "InvalidDiskFormat";
   }
+  declare readonly fault: t.InvalidDiskFormat;
 }
 
 export class InvalidDrsBehaviorForFtVm extends InvalidArgument {
-  declare readonly fault: t.InvalidDrsBehaviorForFtVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDrsBehaviorForFtVm");
+  static override get faultName(): string {
+    return "InvalidDrsBehaviorForFtVm";
   }
+  declare readonly fault: t.InvalidDrsBehaviorForFtVm;
 }
 
 export class InvalidEditionLicense extends NotEnoughLicenses {
-  declare readonly fault: t.InvalidEditionLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidEditionLicense");
+  static override get faultName(): string {
+    return "InvalidEditionLicense";
   }
+  declare readonly fault: t.InvalidEditionLicense;
 }
 
 export class InvalidEvent extends VimFault {
-  declare readonly fault: t.InvalidEvent;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidEvent");
+  static override get faultName(): string {
+    return "InvalidEvent";
   }
+  declare readonly fault: t.InvalidEvent;
 }
 
 export class InvalidFolder extends VimFault {
-  declare readonly fault: t.InvalidFolder;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidFolder");
+  static override get faultName(): string {
+    return "InvalidFolder";
   }
+  declare readonly fault: t.InvalidFolder;
 }
 
 export class InvalidGuestLogin extends GuestOperationsFault {
-  declare readonly fault: t.InvalidGuestLogin;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidGuestLogin");
+  static override get faultName(): string {
+    return "InvalidGuestLogin";
   }
+  declare readonly fault: t.InvalidGuestLogin;
 }
 
 export class InvalidHostState extends InvalidState {
-  declare readonly fault: t.InvalidHostState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidHostState");
+  static override get faultName(): string {
+    return "InvalidHostState";
   }
+  declare readonly fault: t.InvalidHostState;
 }
 
 export class InvalidHostConnectionState extends InvalidHostState {
-  declare readonly fault: t.InvalidHostConnectionState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidHostConnectionState");
+  static override get faultName(): string {
+    return "InvalidHostConnectionState";
   }
+  declare readonly fault: t.InvalidHostConnectionState;
 }
 
 export class InvalidHostName extends HostConfigFault {
-  declare readonly fault: t.InvalidHostName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidHostName");
+  static override get faultName(): string {
+    return "InvalidHostName";
   }
+  declare readonly fault: t.InvalidHostName;
 }
 
 export class InvalidIndexArgument extends InvalidArgument {
-  declare readonly fault: t.InvalidIndexArgument;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidIndexArgument");
+  static override get faultName(): string {
+    return "InvalidIndexArgument";
   }
+  declare readonly fault: t.InvalidIndexArgument;
 }
 
 export class InvalidIpfixConfig extends DvsFault {
-  declare readonly fault: t.InvalidIpfixConfig;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidIpfixConfig");
+  static override get faultName(): string {
+    return "InvalidIpfixConfig";
   }
+  declare readonly fault: t.InvalidIpfixConfig;
 }
 
 export class InvalidIpmiLoginInfo extends VimFault {
-  declare readonly fault: t.InvalidIpmiLoginInfo;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidIpmiLoginInfo");
+  static override get faultName(): string {
+    return "InvalidIpmiLoginInfo";
   }
+  declare readonly fault: t.InvalidIpmiLoginInfo;
 }
 
 export class InvalidIpmiMacAddress extends VimFault {
-  declare readonly fault: t.InvalidIpmiMacAddress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidIpmiMacAddress");
+  static override get faultName(): string {
+    return "InvalidIpmiMacAddress";
   }
+  declare readonly fault: t.InvalidIpmiMacAddress;
 }
 
 export class InvalidLicense extends VimFault {
-  declare readonly fault: t.InvalidLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidLicense");
+  static override get faultName(): string {
+    return "InvalidLicense";
   }
+  declare readonly fault: t.InvalidLicense;
 }
 
 export class InvalidLocale extends VimFault {
-  declare readonly fault: t.InvalidLocale;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidLocale");
+  static override get faultName(): string {
+    return "InvalidLocale";
   }
+  declare readonly fault: t.InvalidLocale;
 }
 
 export class InvalidName extends VimFault {
-  declare readonly fault: t.InvalidName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidName");
+  static override get faultName(): string {
+    return "InvalidName";
   }
+  declare readonly fault: t.InvalidName;
 }
 
 export class NasConfigFault extends HostConfigFault {
-  declare readonly fault: t.NasConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NasConfigFault");
+  static override get faultName(): string {
+    return "NasConfigFault";
   }
+  declare readonly fault: t.NasConfigFault;
 }
 
 export class InvalidNasCredentials extends NasConfigFault {
-  declare readonly fault: t.InvalidNasCredentials;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidNasCredentials");
+  static override get faultName(): string {
+    return "InvalidNasCredentials";
   }
+  declare readonly fault: t.InvalidNasCredentials;
 }
 
 export class VAppPropertyFault extends VmConfigFault {
-  declare readonly fault: t.VAppPropertyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppPropertyFault");
+  static override get faultName(): string {
+    return "VAppPropertyFault";
   }
+  declare readonly fault: t.VAppPropertyFault;
 }
 
 export class InvalidNetworkInType extends VAppPropertyFault {
-  declare readonly fault: t.InvalidNetworkInType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidNetworkInType");
+  static override get faultName(): string {
+    return "InvalidNetworkInType";
   }
+  declare readonly fault: t.InvalidNetworkInType;
 }
 
 export class InvalidNetworkResource extends NasConfigFault {
-  declare readonly fault: t.InvalidNetworkResource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidNetworkResource");
+  static override get faultName(): string {
+    return "InvalidNetworkResource";
   }
+  declare readonly fault: t.InvalidNetworkResource;
 }
 
 export class InvalidOperationOnSecondaryVm extends VmFaultToleranceIssue {
-  declare readonly fault: t.InvalidOperationOnSecondaryVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidOperationOnSecondaryVm");
+  static override get faultName(): string {
+    return "InvalidOperationOnSecondaryVm";
   }
+  declare readonly fault: t.InvalidOperationOnSecondaryVm;
 }
 
 export class InvalidPowerState extends InvalidState {
-  declare readonly fault: t.InvalidPowerState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidPowerState");
+  static override get faultName(): string {
+    return "InvalidPowerState";
   }
+  declare readonly fault: t.InvalidPowerState;
 }
 
 export class InvalidPrivilege extends VimFault {
-  declare readonly fault: t.InvalidPrivilege;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidPrivilege");
+  static override get faultName(): string {
+    return "InvalidPrivilege";
   }
+  declare readonly fault: t.InvalidPrivilege;
 }
 
 export class InvalidProfileReferenceHost extends RuntimeFault {
-  declare readonly fault: t.InvalidProfileReferenceHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidProfileReferenceHost");
+  static override get faultName(): string {
+    return "InvalidProfileReferenceHost";
   }
+  declare readonly fault: t.InvalidProfileReferenceHost;
 }
 
 export class InvalidProperty extends MethodFault {
-  declare readonly fault: t.InvalidProperty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidProperty");
+  static override get faultName(): string {
+    return "InvalidProperty";
   }
+  declare readonly fault: t.InvalidProperty;
 }
 
 export class InvalidPropertyType extends VAppPropertyFault {
-  declare readonly fault: t.InvalidPropertyType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidPropertyType");
+  static override get faultName(): string {
+    return "InvalidPropertyType";
   }
+  declare readonly fault: t.InvalidPropertyType;
 }
 
 export class InvalidPropertyValue extends VAppPropertyFault {
-  declare readonly fault: t.InvalidPropertyValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidPropertyValue");
+  static override get faultName(): string {
+    return "InvalidPropertyValue";
   }
+  declare readonly fault: t.InvalidPropertyValue;
 }
 
 export class InvalidRequest extends RuntimeFault {
-  declare readonly fault: t.InvalidRequest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidRequest");
+  static override get faultName(): string {
+    return "InvalidRequest";
   }
+  declare readonly fault: t.InvalidRequest;
 }
 
 export class InvalidResourcePoolStructureFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InvalidResourcePoolStructureFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidResourcePoolStructureFault");
+  static override get faultName(): string {
+    return "InvalidResourcePoolStructureFault";
   }
+  declare readonly fault: t.InvalidResourcePoolStructureFault;
 }
 
 export class InvalidSnapshotFormat extends InvalidFormat {
-  declare readonly fault: t.InvalidSnapshotFormat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidSnapshotFormat");
+  static override get faultName(): string {
+    return "InvalidSnapshotFormat";
   }
+  declare readonly fault: t.InvalidSnapshotFormat;
 }
 
 export class InvalidType extends InvalidRequest {
-  declare readonly fault: t.InvalidType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidType");
+  static override get faultName(): string {
+    return "InvalidType";
   }
+  declare readonly fault: t.InvalidType;
 }
 
 export class InvalidVmState extends InvalidState {
-  declare readonly fault: t.InvalidVmState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidVmState");
+  static override get faultName(): string {
+    return "InvalidVmState";
   }
+  declare readonly fault: t.InvalidVmState;
 }
 
 export class InventoryHasStandardAloneHosts extends NotEnoughLicenses {
-  declare readonly fault: t.InventoryHasStandardAloneHosts;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InventoryHasStandardAloneHosts");
+  static override get faultName(): string {
+    return "InventoryHasStandardAloneHosts";
   }
+  declare readonly fault: t.InventoryHasStandardAloneHosts;
 }
 
 export class IpHostnameGeneratorError extends CustomizationFault {
-  declare readonly fault: t.IpHostnameGeneratorError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IpHostnameGeneratorError");
+  static override get faultName(): string {
+    return "IpHostnameGeneratorError";
   }
+  declare readonly fault: t.IpHostnameGeneratorError;
 }
 
 export class IscsiFault extends VimFault {
-  declare readonly fault: t.IscsiFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFault");
+  static override get faultName(): string {
+    return "IscsiFault";
   }
+  declare readonly fault: t.IscsiFault;
 }
 
 export class IscsiFaultInvalidVnic extends IscsiFault {
-  declare readonly fault: t.IscsiFaultInvalidVnic;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultInvalidVnic");
+  static override get faultName(): string {
+    return "IscsiFaultInvalidVnic";
   }
+  declare readonly fault: t.IscsiFaultInvalidVnic;
 }
 
 export class IscsiFaultPnicInUse extends IscsiFault {
-  declare readonly fault: t.IscsiFaultPnicInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultPnicInUse");
+  static override get faultName(): string {
+    return "IscsiFaultPnicInUse";
   }
+  declare readonly fault: t.IscsiFaultPnicInUse;
 }
 
 export class IscsiFaultVnicAlreadyBound extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicAlreadyBound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicAlreadyBound");
+  static override get faultName(): string {
+    return "IscsiFaultVnicAlreadyBound";
   }
+  declare readonly fault: t.IscsiFaultVnicAlreadyBound;
 }
 
 export class IscsiFaultVnicHasActivePaths extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicHasActivePaths;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicHasActivePaths");
+  static override get faultName(): string {
+    return "IscsiFaultVnicHasActivePaths";
   }
+  declare readonly fault: t.IscsiFaultVnicHasActivePaths;
 }
 
 export class IscsiFaultVnicHasMultipleUplinks extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicHasMultipleUplinks;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicHasMultipleUplinks");
+  static override get faultName(): string {
+    return "IscsiFaultVnicHasMultipleUplinks";
   }
+  declare readonly fault: t.IscsiFaultVnicHasMultipleUplinks;
 }
 
 export class IscsiFaultVnicHasNoUplinks extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicHasNoUplinks;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicHasNoUplinks");
+  static override get faultName(): string {
+    return "IscsiFaultVnicHasNoUplinks";
   }
+  declare readonly fault: t.IscsiFaultVnicHasNoUplinks;
 }
 
 export class IscsiFaultVnicHasWrongUplink extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicHasWrongUplink;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicHasWrongUplink");
+  static override get faultName(): string {
+    return "IscsiFaultVnicHasWrongUplink";
   }
+  declare readonly fault: t.IscsiFaultVnicHasWrongUplink;
 }
 
 export class IscsiFaultVnicInUse extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicInUse");
+  static override get faultName(): string {
+    return "IscsiFaultVnicInUse";
   }
+  declare readonly fault: t.IscsiFaultVnicInUse;
 }
 
 export class IscsiFaultVnicIsLastPath extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicIsLastPath;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicIsLastPath");
+  static override get faultName(): string {
+    return "IscsiFaultVnicIsLastPath";
   }
+  declare readonly fault: t.IscsiFaultVnicIsLastPath;
 }
 
 export class IscsiFaultVnicNotBound extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicNotBound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicNotBound");
+  static override get faultName(): string {
+    return "IscsiFaultVnicNotBound";
   }
+  declare readonly fault: t.IscsiFaultVnicNotBound;
 }
 
 export class IscsiFaultVnicNotFound extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicNotFound");
+  static override get faultName(): string {
+    return "IscsiFaultVnicNotFound";
   }
+  declare readonly fault: t.IscsiFaultVnicNotFound;
 }
 
 export class KeyNotFound extends VimFault {
-  declare readonly fault: t.KeyNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "KeyNotFound");
+  static override get faultName(): string {
+    return "KeyNotFound";
   }
+  declare readonly fault: t.KeyNotFound;
 }
 
 export class LargeRDMConversionNotSupported extends MigrationFault {
-  declare readonly fault: t.LargeRDMConversionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LargeRDMConversionNotSupported");
+  static override get faultName(): string {
+    return "LargeRDMConversionNotSupported";
   }
+  declare readonly fault: t.LargeRDMConversionNotSupported;
 }
 
 export class LargeRDMNotSupportedOnDatastore extends VmConfigFault {
-  declare readonly fault: t.LargeRDMNotSupportedOnDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LargeRDMNotSupportedOnDatastore");
+  static override get faultName(): string {
+    return "LargeRDMNotSupportedOnDatastore";
   }
+  declare readonly fault: t.LargeRDMNotSupportedOnDatastore;
 }
 
 export class LegacyNetworkInterfaceInUse extends CannotAccessNetwork {
-  declare readonly fault: t.LegacyNetworkInterfaceInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LegacyNetworkInterfaceInUse");
+  static override get faultName(): string {
+    return "LegacyNetworkInterfaceInUse";
   }
+  declare readonly fault: t.LegacyNetworkInterfaceInUse;
 }
 
 export class LicenseAssignmentFailed extends RuntimeFault {
-  declare readonly fault: t.LicenseAssignmentFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseAssignmentFailed");
+  static override get faultName(): string {
+    return "LicenseAssignmentFailed";
   }
+  declare readonly fault: t.LicenseAssignmentFailed;
 }
 
 export class LicenseDowngradeDisallowed extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseDowngradeDisallowed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseDowngradeDisallowed");
+  static override get faultName(): string {
+    return "LicenseDowngradeDisallowed";
   }
+  declare readonly fault: t.LicenseDowngradeDisallowed;
 }
 
 export class LicenseEntityNotFound extends VimFault {
-  declare readonly fault: t.LicenseEntityNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseEntityNotFound");
+  static override get faultName(): string {
+    return "LicenseEntityNotFound";
   }
+  declare readonly fault: t.LicenseEntityNotFound;
 }
 
 export class LicenseExpired extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseExpired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseExpired");
+  static override get faultName(): string {
+    return "LicenseExpired";
   }
+  declare readonly fault: t.LicenseExpired;
 }
 
 export class LicenseKeyEntityMismatch extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseKeyEntityMismatch;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseKeyEntityMismatch");
+  static override get faultName(): string {
+    return "LicenseKeyEntityMismatch";
   }
+  declare readonly fault: t.LicenseKeyEntityMismatch;
 }
 
 export class LicenseRestricted extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseRestricted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseRestricted");
+  static override get faultName(): string {
+    return "LicenseRestricted";
   }
+  declare readonly fault: t.LicenseRestricted;
 }
 
 export class LicenseServerUnavailable extends VimFault {
-  declare readonly fault: t.LicenseServerUnavailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseServerUnavailable");
+  static override get faultName(): string {
+    return "LicenseServerUnavailable";
   }
+  declare readonly fault: t.LicenseServerUnavailable;
 }
 
 export class LicenseSourceUnavailable extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseSourceUnavailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseSourceUnavailable");
+  static override get faultName(): string {
+    return "LicenseSourceUnavailable";
   }
+  declare readonly fault: t.LicenseSourceUnavailable;
 }
 
 export class LimitExceeded extends VimFault {
-  declare readonly fault: t.LimitExceeded;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LimitExceeded");
+  static override get faultName(): string {
+    return "LimitExceeded";
   }
+  declare readonly fault: t.LimitExceeded;
 }
 
 export class LinuxVolumeNotClean extends CustomizationFault {
-  declare readonly fault: t.LinuxVolumeNotClean;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LinuxVolumeNotClean");
+  static override get faultName(): string {
+    return "LinuxVolumeNotClean";
   }
+  declare readonly fault: t.LinuxVolumeNotClean;
 }
 
 export class LogBundlingFailed extends VimFault {
-  declare readonly fault: t.LogBundlingFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LogBundlingFailed");
+  static override get faultName(): string {
+    return "LogBundlingFailed";
   }
+  declare readonly fault: t.LogBundlingFailed;
 }
 
 export class MaintenanceModeFileMove extends MigrationFault {
-  declare readonly fault: t.MaintenanceModeFileMove;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MaintenanceModeFileMove");
+  static override get faultName(): string {
+    return "MaintenanceModeFileMove";
   }
+  declare readonly fault: t.MaintenanceModeFileMove;
 }
 
 export class ManagedObjectNotFound extends RuntimeFault {
-  declare readonly fault: t.ManagedObjectNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ManagedObjectNotFound");
+  static override get faultName(): string {
+    return "ManagedObjectNotFound";
   }
+  declare readonly fault: t.ManagedObjectNotFound;
 }
 
 export class UnsupportedDatastore extends VmConfigFault {
-  declare readonly fault: t.UnsupportedDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsupportedDatastore");
+  static override get faultName(): string {
+    return "UnsupportedDatastore";
   }
+  declare readonly fault: t.UnsupportedDatastore;
 }
 
 export class MemoryFileFormatNotSupportedByDatastore extends UnsupportedDatastore {
-  declare readonly fault: t.MemoryFileFormatNotSupportedByDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemoryFileFormatNotSupportedByDatastore");
+  static override get faultName(): string {
+    return "MemoryFileFormatNotSupportedByDatastore";
   }
+  declare readonly fault: t.MemoryFileFormatNotSupportedByDatastore;
 }
 
 export class MemoryHotPlugNotSupported extends VmConfigFault {
-  declare readonly fault: t.MemoryHotPlugNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemoryHotPlugNotSupported");
+  static override get faultName(): string {
+    return "MemoryHotPlugNotSupported";
   }
+  declare readonly fault: t.MemoryHotPlugNotSupported;
 }
 
 export class MemorySizeNotRecommended extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.MemorySizeNotRecommended;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemorySizeNotRecommended");
+  static override get faultName(): string {
+    return "MemorySizeNotRecommended";
   }
+  declare readonly fault: t.MemorySizeNotRecommended;
 }
 
 export class MemorySizeNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.MemorySizeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemorySizeNotSupported");
+  static override get faultName(): string {
+    return "MemorySizeNotSupported";
   }
+  declare readonly fault: t.MemorySizeNotSupported;
 }
 
 export class MemorySizeNotSupportedByDatastore extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.MemorySizeNotSupportedByDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemorySizeNotSupportedByDatastore");
+  static override get faultName(): string {
+    return "MemorySizeNotSupportedByDatastore";
   }
+  declare readonly fault: t.MemorySizeNotSupportedByDatastore;
 }
 
 export class MemorySnapshotOnIndependentDisk extends SnapshotFault {
-  declare readonly fault: t.MemorySnapshotOnIndependentDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemorySnapshotOnIndependentDisk");
+  static override get faultName(): string {
+    return "MemorySnapshotOnIndependentDisk";
   }
+  declare readonly fault: t.MemorySnapshotOnIndependentDisk;
 }
 
 export class MethodAlreadyDisabledFault extends RuntimeFault {
-  declare readonly fault: t.MethodAlreadyDisabledFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MethodAlreadyDisabledFault");
+  static override get faultName(): string {
+    return "MethodAlreadyDisabledFault";
   }
+  declare readonly fault: t.MethodAlreadyDisabledFault;
 }
 
 export class MethodDisabled extends RuntimeFault {
-  declare readonly fault: t.MethodDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MethodDisabled");
+  static override get faultName(): string {
+    return "MethodDisabled";
   }
+  declare readonly fault: t.MethodDisabled;
 }
 
 export class MethodNotFound extends InvalidRequest {
-  declare readonly fault: t.MethodNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MethodNotFound");
+  static override get faultName(): string {
+    return "MethodNotFound";
   }
+  declare readonly fault: t.MethodNotFound;
 }
 
 export class MigrationDisabled extends MigrationFault {
-  declare readonly fault: t.MigrationDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MigrationDisabled");
+  static override get faultName(): string {
+    return "MigrationDisabled";
   }
+  declare readonly fault: t.MigrationDisabled;
 }
 
 export class MigrationNotReady extends MigrationFault {
-  declare readonly fault: t.MigrationNotReady;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MigrationNotReady");
+  static override get faultName(): string {
+    return "MigrationNotReady";
   }
+  declare readonly fault: t.MigrationNotReady;
 }
 
 export class MismatchedBundle extends VimFault {
-  declare readonly fault: t.MismatchedBundle;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MismatchedBundle");
+  static override get faultName(): string {
+    return "MismatchedBundle";
   }
+  declare readonly fault: t.MismatchedBundle;
 }
 
 export class MismatchedNetworkPolicies extends MigrationFault {
-  declare readonly fault: t.MismatchedNetworkPolicies;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MismatchedNetworkPolicies");
+  static override get faultName(): string {
+    return "MismatchedNetworkPolicies";
   }
+  declare readonly fault: t.MismatchedNetworkPolicies;
 }
 
 export class MismatchedVMotionNetworkNames extends MigrationFault {
-  declare readonly fault: t.MismatchedVMotionNetworkNames;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MismatchedVMotionNetworkNames");
+  static override get faultName(): string {
+    return "MismatchedVMotionNetworkNames";
   }
+  declare readonly fault: t.MismatchedVMotionNetworkNames;
 }
 
 export class MissingBmcSupport extends VimFault {
-  declare readonly fault: t.MissingBmcSupport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingBmcSupport");
+  static override get faultName(): string {
+    return "MissingBmcSupport";
   }
+  declare readonly fault: t.MissingBmcSupport;
 }
 
 export class MissingController extends InvalidDeviceSpec {
-  declare readonly fault: t.MissingController;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingController");
+  static override get faultName(): string {
+    return "MissingController";
   }
+  declare readonly fault: t.MissingController;
 }
 
 export class MissingIpPool extends VAppPropertyFault {
-  declare readonly fault: t.MissingIpPool;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingIpPool");
+  static override get faultName(): string {
+    return "MissingIpPool";
   }
+  declare readonly fault: t.MissingIpPool;
 }
 
 export class MissingLinuxCustResources extends CustomizationFault {
-  declare readonly fault: t.MissingLinuxCustResources;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingLinuxCustResources");
+  static override get faultName(): string {
+    return "MissingLinuxCustResources";
   }
+  declare readonly fault: t.MissingLinuxCustResources;
 }
 
 export class MissingNetworkIpConfig extends VAppPropertyFault {
-  declare readonly fault: t.MissingNetworkIpConfig;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingNetworkIpConfig");
+  static override get faultName(): string {
+    return "MissingNetworkIpConfig";
   }
+  declare readonly fault: t.MissingNetworkIpConfig;
 }
 
 export class VAppConfigFault extends VimFault {
-  declare readonly fault: t.VAppConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppConfigFault");
+  static override get faultName(): string {
+    return "VAppConfigFault";
   }
+  declare readonly fault: t.VAppConfigFault;
 }
 
 export class MissingPowerOffConfiguration extends VAppConfigFault {
-  declare readonly fault: t.MissingPowerOffConfiguration;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingPowerOffConfiguration");
+  static override get faultName(): string {
+    return "MissingPowerOffConfiguration";
   }
+  declare readonly fault: t.MissingPowerOffConfiguration;
 }
 
 export class MissingPowerOnConfiguration extends VAppConfigFault {
-  declare readonly fault: t.MissingPowerOnConfiguration;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingPowerOnConfiguration");
+  static override get faultName(): string {
+    return "MissingPowerOnConfiguration";
   }
+  declare readonly fault: t.MissingPowerOnConfiguration;
 }
 
 export class MissingWindowsCustResources extends CustomizationFault {
-  declare readonly fault: t.MissingWindowsCustResources;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingWindowsCustResources");
+  static override get faultName(): string {
+    return "MissingWindowsCustResources";
   }
+  declare readonly fault: t.MissingWindowsCustResources;
 }
 
 export class MksConnectionLimitReached extends InvalidState {
-  declare readonly fault: t.MksConnectionLimitReached;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MksConnectionLimitReached");
+  static override get faultName(): string {
+    return "MksConnectionLimitReached";
   }
+  declare readonly fault: t.MksConnectionLimitReached;
 }
 
 export class MountError extends CustomizationFault {
-  declare readonly fault: t.MountError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MountError");
+  static override get faultName(): string {
+    return "MountError";
   }
+  declare readonly fault: t.MountError;
 }
 
 export class MultiWriterNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.MultiWriterNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MultiWriterNotSupported");
+  static override get faultName(): string {
+    return "MultiWriterNotSupported";
   }
+  declare readonly fault: t.MultiWriterNotSupported;
 }
 
 export class MultipleCertificatesVerifyFault extends HostConnectFault {
-  declare readonly fault: t.MultipleCertificatesVerifyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MultipleCertificatesVerifyFault");
+  static override get faultName(): string {
+    return "MultipleCertificatesVerifyFault";
   }
+  declare readonly fault: t.MultipleCertificatesVerifyFault;
 }
 
 export class MultipleSnapshotsNotSupported extends SnapshotFault {
-  declare readonly fault: t.MultipleSnapshotsNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MultipleSnapshotsNotSupported");
+  static override get faultName(): string {
+    return "MultipleSnapshotsNotSupported";
   }
+  declare readonly fault: t.MultipleSnapshotsNotSupported;
 }
 
 export class NamespaceFull extends VimFault {
-  declare readonly fault: t.NamespaceFull;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NamespaceFull");
+  static override get faultName(): string {
+    return "NamespaceFull";
   }
+  declare readonly fault: t.NamespaceFull;
 }
 
 export class NamespaceLimitReached extends VimFault {
-  declare readonly fault: t.NamespaceLimitReached;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NamespaceLimitReached");
+  static override get faultName(): string {
+    return "NamespaceLimitReached";
   }
+  declare readonly fault: t.NamespaceLimitReached;
 }
 
 export class NamespaceWriteProtected extends VimFault {
-  declare readonly fault: t.NamespaceWriteProtected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NamespaceWriteProtected");
+  static override get faultName(): string {
+    return "NamespaceWriteProtected";
   }
+  declare readonly fault: t.NamespaceWriteProtected;
 }
 
 export class NasConnectionLimitReached extends NasConfigFault {
-  declare readonly fault: t.NasConnectionLimitReached;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NasConnectionLimitReached");
+  static override get faultName(): string {
+    return "NasConnectionLimitReached";
   }
+  declare readonly fault: t.NasConnectionLimitReached;
 }
 
 export class NasSessionCredentialConflict extends NasConfigFault {
-  declare readonly fault: t.NasSessionCredentialConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NasSessionCredentialConflict");
+  static override get faultName(): string {
+    return "NasSessionCredentialConflict";
   }
+  declare readonly fault: t.NasSessionCredentialConflict;
 }
 
 export class NasVolumeNotMounted extends NasConfigFault {
-  declare readonly fault: t.NasVolumeNotMounted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NasVolumeNotMounted");
+  static override get faultName(): string {
+    return "NasVolumeNotMounted";
   }
+  declare readonly fault: t.NasVolumeNotMounted;
 }
 
 export class NetworkCopyFault extends FileFault {
-  declare readonly fault: t.NetworkCopyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NetworkCopyFault");
+  static override get faultName(): string {
+    return "NetworkCopyFault";
   }
+  declare readonly fault: t.NetworkCopyFault;
 }
 
 export class NetworkDisruptedAndConfigRolledBack extends VimFault {
-  declare readonly fault: t.NetworkDisruptedAndConfigRolledBack;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NetworkDisruptedAndConfigRolledBack");
+  static override get faultName(): string {
+    return "NetworkDisruptedAndConfigRolledBack";
   }
+  declare readonly fault: t.NetworkDisruptedAndConfigRolledBack;
 }
 
 export class NetworkInaccessible extends NasConfigFault {
-  declare readonly fault: t.NetworkInaccessible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NetworkInaccessible");
+  static override get faultName(): string {
+    return "NetworkInaccessible";
   }
+  declare readonly fault: t.NetworkInaccessible;
 }
 
 export class NetworksMayNotBeTheSame extends MigrationFault {
-  declare readonly fault: t.NetworksMayNotBeTheSame;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NetworksMayNotBeTheSame");
+  static override get faultName(): string {
+    return "NetworksMayNotBeTheSame";
   }
+  declare readonly fault: t.NetworksMayNotBeTheSame;
 }
 
 export class NicSettingMismatch extends CustomizationFault {
-  declare readonly fault: t.NicSettingMismatch;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NicSettingMismatch");
+  static override get faultName(): string {
+    return "NicSettingMismatch";
   }
+  declare readonly fault: t.NicSettingMismatch;
 }
 
 export class NoActiveHostInCluster extends InvalidState {
-  declare readonly fault: t.NoActiveHostInCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoActiveHostInCluster");
+  static override get faultName(): string {
+    return "NoActiveHostInCluster";
   }
+  declare readonly fault: t.NoActiveHostInCluster;
 }
 
 export class NoAvailableIp extends VAppPropertyFault {
-  declare readonly fault: t.NoAvailableIp;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoAvailableIp");
+  static override get faultName(): string {
+    return "NoAvailableIp";
   }
+  declare readonly fault: t.NoAvailableIp;
 }
 
 export class NoClientCertificate extends VimFault {
-  declare readonly fault: t.NoClientCertificate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoClientCertificate");
+  static override get faultName(): string {
+    return "NoClientCertificate";
   }
+  declare readonly fault: t.NoClientCertificate;
 }
 
 export class NoCompatibleDatastore extends VimFault {
-  declare readonly fault: t.NoCompatibleDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleDatastore");
+  static override get faultName(): string {
+    return "NoCompatibleDatastore";
   }
+  declare readonly fault: t.NoCompatibleDatastore;
 }
 
 export class NoCompatibleHardAffinityHost extends VmConfigFault {
-  declare readonly fault: t.NoCompatibleHardAffinityHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleHardAffinityHost");
+  static override get faultName(): string {
+    return "NoCompatibleHardAffinityHost";
   }
+  declare readonly fault: t.NoCompatibleHardAffinityHost;
 }
 
 export class NoCompatibleHost extends VimFault {
-  declare readonly fault: t.NoCompatibleHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleHost");
+  static override get faultName(): string {
+    return "NoCompatibleHost";
   }
+  declare readonly fault: t.NoCompatibleHost;
 }
 
 export class NoCompatibleHostWithAccessToDevice extends NoCompatibleHost {
-  declare readonly fault: t.NoCompatibleHostWithAccessToDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleHostWithAccessToDevice");
+  static override get faultName(): string {
+    return "NoCompatibleHostWithAccessToDevice";
   }
+  declare readonly fault: t.NoCompatibleHostWithAccessToDevice;
 }
 
 export class NoCompatibleSoftAffinityHost extends VmConfigFault {
-  declare readonly fault: t.NoCompatibleSoftAffinityHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleSoftAffinityHost");
+  static override get faultName(): string {
+    return "NoCompatibleSoftAffinityHost";
   }
+  declare readonly fault: t.NoCompatibleSoftAffinityHost;
 }
 
 export class NoConnectedDatastore extends VimFault {
-  declare readonly fault: t.NoConnectedDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoConnectedDatastore");
+  static override get faultName(): string {
+    return "NoConnectedDatastore";
   }
+  declare readonly fault: t.NoConnectedDatastore;
 }
 
 export class NoDiskFound extends VimFault {
-  declare readonly fault: t.NoDiskFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoDiskFound");
+  static override get faultName(): string {
+    return "NoDiskFound";
   }
+  declare readonly fault: t.NoDiskFound;
 }
 
 export class NoDiskSpace extends FileFault {
-  declare readonly fault: t.NoDiskSpace;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoDiskSpace");
+  static override get faultName(): string {
+    return "NoDiskSpace";
   }
+  declare readonly fault: t.NoDiskSpace;
 }
 
 export class NoDisksToCustomize extends CustomizationFault {
-  declare readonly fault: t.NoDisksToCustomize;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoDisksToCustomize");
+  static override get faultName(): string {
+    return "NoDisksToCustomize";
   }
+  declare readonly fault: t.NoDisksToCustomize;
 }
 
 export class NoGateway extends HostConfigFault {
-  declare readonly fault: t.NoGateway;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoGateway");
+  static override get faultName(): string {
+    return "NoGateway";
   }
+  declare readonly fault: t.NoGateway;
 }
 
 export class NoGuestHeartbeat extends MigrationFault {
-  declare readonly fault: t.NoGuestHeartbeat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoGuestHeartbeat");
+  static override get faultName(): string {
+    return "NoGuestHeartbeat";
   }
+  declare readonly fault: t.NoGuestHeartbeat;
 }
 
 export class NoHost extends HostConnectFault {
-  declare readonly fault: t.NoHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoHost");
+  static override get faultName(): string {
+    return "NoHost";
   }
+  declare readonly fault: t.NoHost;
 }
 
 export class NoHostSuitableForFtSecondary extends VmFaultToleranceIssue {
-  declare readonly fault: t.NoHostSuitableForFtSecondary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoHostSuitableForFtSecondary");
+  static override get faultName(): string {
+    return "NoHostSuitableForFtSecondary";
   }
+  declare readonly fault: t.NoHostSuitableForFtSecondary;
 }
 
 export class NoLicenseServerConfigured extends NotEnoughLicenses {
-  declare readonly fault: t.NoLicenseServerConfigured;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoLicenseServerConfigured");
+  static override get faultName(): string {
+    return "NoLicenseServerConfigured";
   }
+  declare readonly fault: t.NoLicenseServerConfigured;
 }
 
 export class NoPeerHostFound extends HostPowerOpFailed {
-  declare readonly fault: t.NoPeerHostFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPeerHostFound");
+  static override get faultName(): string {
+    return "NoPeerHostFound";
   }
+  declare readonly fault: t.NoPeerHostFound;
 }
 
 export class SecurityError extends RuntimeFault {
-  declare readonly fault: t.SecurityError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecurityError");
+  static override get faultName(): string {
+    return "SecurityError";
   }
+  declare readonly fault: t.SecurityError;
 }
 
 export class NoPermission extends SecurityError {
-  declare readonly fault: t.NoPermission;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPermission");
+  static override get faultName(): string {
+    return "NoPermission";
   }
+  declare readonly fault: t.NoPermission;
 }
 
 export class NoPermissionOnAD extends ActiveDirectoryFault {
-  declare readonly fault: t.NoPermissionOnAD;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPermissionOnAD");
+  static override get faultName(): string {
+    return "NoPermissionOnAD";
   }
+  declare readonly fault: t.NoPermissionOnAD;
 }
 
 export class NoPermissionOnHost extends HostConnectFault {
-  declare readonly fault: t.NoPermissionOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPermissionOnHost");
+  static override get faultName(): string {
+    return "NoPermissionOnHost";
   }
+  declare readonly fault: t.NoPermissionOnHost;
 }
 
 export class NoPermissionOnNasVolume extends NasConfigFault {
-  declare readonly fault: t.NoPermissionOnNasVolume;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPermissionOnNasVolume");
+  static override get faultName(): string {
+    return "NoPermissionOnNasVolume";
   }
+  declare readonly fault: t.NoPermissionOnNasVolume;
 }
 
 export class NoSubjectName extends VimFault {
-  declare readonly fault: t.NoSubjectName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoSubjectName");
+  static override get faultName(): string {
+    return "NoSubjectName";
   }
+  declare readonly fault: t.NoSubjectName;
 }
 
 export class NoVcManagedIpConfigured extends VAppPropertyFault {
-  declare readonly fault: t.NoVcManagedIpConfigured;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoVcManagedIpConfigured");
+  static override get faultName(): string {
+    return "NoVcManagedIpConfigured";
   }
+  declare readonly fault: t.NoVcManagedIpConfigured;
 }
 
 export class NoVirtualNic extends HostConfigFault {
-  declare readonly fault: t.NoVirtualNic;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoVirtualNic");
+  static override get faultName(): string {
+    return "NoVirtualNic";
   }
+  declare readonly fault: t.NoVirtualNic;
 }
 
 export class NoVmInVApp extends VAppConfigFault {
-  declare readonly fault: t.NoVmInVApp;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoVmInVApp");
+  static override get faultName(): string {
+    return "NoVmInVApp";
   }
+  declare readonly fault: t.NoVmInVApp;
 }
 
 export class NonADUserRequired extends ActiveDirectoryFault {
-  declare readonly fault: t.NonADUserRequired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NonADUserRequired");
+  static override get faultName(): string {
+    return "NonADUserRequired";
   }
+  declare readonly fault: t.NonADUserRequired;
 }
 
 export class NonHomeRDMVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.NonHomeRDMVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NonHomeRDMVMotionNotSupported");
+  static override get faultName(): string {
+    return "NonHomeRDMVMotionNotSupported";
   }
+  declare readonly fault: t.NonHomeRDMVMotionNotSupported;
 }
 
 export class NonPersistentDisksNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.NonPersistentDisksNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NonPersistentDisksNotSupported");
+  static override get faultName(): string {
+    return "NonPersistentDisksNotSupported";
   }
+  declare readonly fault: t.NonPersistentDisksNotSupported;
 }
 
 export class NonVmwareOuiMacNotSupportedHost extends NotSupportedHost {
-  declare readonly fault: t.NonVmwareOuiMacNotSupportedHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NonVmwareOuiMacNotSupportedHost");
+  static override get faultName(): string {
+    return "NonVmwareOuiMacNotSupportedHost";
   }
+  declare readonly fault: t.NonVmwareOuiMacNotSupportedHost;
 }
 
 export class NotADirectory extends FileFault {
-  declare readonly fault: t.NotADirectory;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotADirectory");
+  static override get faultName(): string {
+    return "NotADirectory";
   }
+  declare readonly fault: t.NotADirectory;
 }
 
 export class NotAFile extends FileFault {
-  declare readonly fault: t.NotAFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotAFile");
+  static override get faultName(): string {
+    return "NotAFile";
   }
+  declare readonly fault: t.NotAFile;
 }
 
 export class NotAuthenticated extends NoPermission {
-  declare readonly fault: t.NotAuthenticated;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotAuthenticated");
+  static override get faultName(): string {
+    return "NotAuthenticated";
   }
+  declare readonly fault: t.NotAuthenticated;
 }
 
 export class NotEnoughCpus extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.NotEnoughCpus;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotEnoughCpus");
+  static override get faultName(): string {
+    return "NotEnoughCpus";
   }
+  declare readonly fault: t.NotEnoughCpus;
 }
 
 export class NotEnoughLogicalCpus extends NotEnoughCpus {
-  declare readonly fault: t.NotEnoughLogicalCpus;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotEnoughLogicalCpus");
+  static override get faultName(): string {
+    return "NotEnoughLogicalCpus";
   }
+  declare readonly fault: t.NotEnoughLogicalCpus;
 }
 
 export class NotFound extends VimFault {
-  declare readonly fault: t.NotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotFound");
+  static override get faultName(): string {
+    return "NotFound";
   }
+  declare readonly fault: t.NotFound;
 }
 
 export class NotImplemented extends RuntimeFault {
-  declare readonly fault: t.NotImplemented;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotImplemented");
+  static override get faultName(): string {
+    return "NotImplemented";
   }
+  declare readonly fault: t.NotImplemented;
 }
 
 export class NotSupportedDeviceForFT extends VmFaultToleranceIssue {
-  declare readonly fault: t.NotSupportedDeviceForFT;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedDeviceForFT");
+  static override get faultName(): string {
+    return "NotSupportedDeviceForFT";
   }
+  declare readonly fault: t.NotSupportedDeviceForFT;
 }
 
 export class NotSupportedHostForChecksum extends VimFault {
-  declare readonly fault: t.NotSupportedHostForChecksum;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForChecksum");
+  static override get faultName(): string {
+    return "NotSupportedHostForChecksum";
   }
+  declare readonly fault: t.NotSupportedHostForChecksum;
 }
 
 export class NotSupportedHostForVFlash extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostForVFlash;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForVFlash");
+  static override get faultName(): string {
+    return "NotSupportedHostForVFlash";
   }
+  declare readonly fault: t.NotSupportedHostForVFlash;
 }
 
 export class NotSupportedHostForVmcp extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostForVmcp;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForVmcp");
+  static override get faultName(): string {
+    return "NotSupportedHostForVmcp";
   }
+  declare readonly fault: t.NotSupportedHostForVmcp;
 }
 
 export class NotSupportedHostForVmemFile extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostForVmemFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForVmemFile");
+  static override get faultName(): string {
+    return "NotSupportedHostForVmemFile";
   }
+  declare readonly fault: t.NotSupportedHostForVmemFile;
 }
 
 export class NotSupportedHostForVsan extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostForVsan;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForVsan");
+  static override get faultName(): string {
+    return "NotSupportedHostForVsan";
   }
+  declare readonly fault: t.NotSupportedHostForVsan;
 }
 
 export class NotSupportedHostInDvs extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostInDvs;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostInDvs");
+  static override get faultName(): string {
+    return "NotSupportedHostInDvs";
   }
+  declare readonly fault: t.NotSupportedHostInDvs;
 }
 
 export class NotSupportedHostInHACluster extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostInHACluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostInHACluster");
+  static override get faultName(): string {
+    return "NotSupportedHostInHACluster";
   }
+  declare readonly fault: t.NotSupportedHostInHACluster;
 }
 
 export class NotUserConfigurableProperty extends VAppPropertyFault {
-  declare readonly fault: t.NotUserConfigurableProperty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotUserConfigurableProperty");
+  static override get faultName(): string {
+    return "NotUserConfigurableProperty";
   }
+  declare readonly fault: t.NotUserConfigurableProperty;
 }
 
 export class NumVirtualCoresPerSocketNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.NumVirtualCoresPerSocketNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NumVirtualCoresPerSocketNotSupported");
+  static override get faultName(): string {
+    return "NumVirtualCoresPerSocketNotSupported";
   }
+  declare readonly fault: t.NumVirtualCoresPerSocketNotSupported;
 }
 
 export class NumVirtualCpusExceedsLimit extends InsufficientResourcesFault {
-  declare readonly fault: t.NumVirtualCpusExceedsLimit;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NumVirtualCpusExceedsLimit");
+  static override get faultName(): string {
+    return "NumVirtualCpusExceedsLimit";
   }
+  declare readonly fault: t.NumVirtualCpusExceedsLimit;
 }
 
 export class NumVirtualCpusIncompatible extends VmConfigFault {
-  declare readonly fault: t.NumVirtualCpusIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NumVirtualCpusIncompatible");
+  static override get faultName(): string {
+    return "NumVirtualCpusIncompatible";
   }
+  declare readonly fault: t.NumVirtualCpusIncompatible;
 }
 
 export class NumVirtualCpusNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.NumVirtualCpusNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NumVirtualCpusNotSupported");
+  static override get faultName(): string {
+    return "NumVirtualCpusNotSupported";
   }
+  declare readonly fault: t.NumVirtualCpusNotSupported;
 }
 
 export class OperationDisabledByGuest extends GuestOperationsFault {
-  declare readonly fault: t.OperationDisabledByGuest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OperationDisabledByGuest");
+  static override get faultName(): string {
+    return "OperationDisabledByGuest";
   }
+  declare readonly fault: t.OperationDisabledByGuest;
 }
 
 export class OperationDisallowedOnHost extends RuntimeFault {
-  declare readonly fault: t.OperationDisallowedOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OperationDisallowedOnHost");
+  static override get faultName(): string {
+    return "OperationDisallowedOnHost";
   }
+  declare readonly fault: t.OperationDisallowedOnHost;
 }
 
 export class OperationNotSupportedByGuest extends GuestOperationsFault {
-  declare readonly fault: t.OperationNotSupportedByGuest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OperationNotSupportedByGuest");
+  static override get faultName(): string {
+    return "OperationNotSupportedByGuest";
   }
+  declare readonly fault: t.OperationNotSupportedByGuest;
 }
 
 export class OutOfBounds extends VimFault {
-  declare readonly fault: t.OutOfBounds;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OutOfBounds");
+  static override get faultName(): string {
+    return "OutOfBounds";
   }
+  declare readonly fault: t.OutOfBounds;
 }
 
 export class OvfInvalidPackage extends OvfFault {
-  declare readonly fault: t.OvfInvalidPackage;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidPackage");
+  static override get faultName(): string {
+    return "OvfInvalidPackage";
   }
+  declare readonly fault: t.OvfInvalidPackage;
 }
 
 export class OvfAttribute extends OvfInvalidPackage {
-  declare readonly fault: t.OvfAttribute;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfAttribute");
+  static override get faultName(): string {
+    return "OvfAttribute";
   }
+  declare readonly fault: t.OvfAttribute;
 }
 
 export class OvfHardwareExport extends OvfExport {
-  declare readonly fault: t.OvfHardwareExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfHardwareExport");
+  static override get faultName(): string {
+    return "OvfHardwareExport";
   }
+  declare readonly fault: t.OvfHardwareExport;
 }
 
 export class OvfConnectedDevice extends OvfHardwareExport {
-  declare readonly fault: t.OvfConnectedDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConnectedDevice");
+  static override get faultName(): string {
+    return "OvfConnectedDevice";
   }
+  declare readonly fault: t.OvfConnectedDevice;
 }
 
 export class OvfConnectedDeviceFloppy extends OvfConnectedDevice {
-  declare readonly fault: t.OvfConnectedDeviceFloppy;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConnectedDeviceFloppy");
+  static override get faultName(): string {
+    return "OvfConnectedDeviceFloppy";
   }
+  declare readonly fault: t.OvfConnectedDeviceFloppy;
 }
 
 export class OvfConnectedDeviceIso extends OvfConnectedDevice {
-  declare readonly fault: t.OvfConnectedDeviceIso;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConnectedDeviceIso");
+  static override get faultName(): string {
+    return "OvfConnectedDeviceIso";
   }
+  declare readonly fault: t.OvfConnectedDeviceIso;
 }
 
 export class OvfConstraint extends OvfInvalidPackage {
-  declare readonly fault: t.OvfConstraint;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConstraint");
+  static override get faultName(): string {
+    return "OvfConstraint";
   }
+  declare readonly fault: t.OvfConstraint;
 }
 
 export class OvfConsumerCallbackFault extends OvfFault {
-  declare readonly fault: t.OvfConsumerCallbackFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerCallbackFault");
+  static override get faultName(): string {
+    return "OvfConsumerCallbackFault";
   }
+  declare readonly fault: t.OvfConsumerCallbackFault;
 }
 
 export class OvfConsumerCommunicationError extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerCommunicationError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerCommunicationError");
+  static override get faultName(): string {
+    return "OvfConsumerCommunicationError";
   }
+  declare readonly fault: t.OvfConsumerCommunicationError;
 }
 
 export class OvfConsumerFault extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerFault");
+  static override get faultName(): string {
+    return "OvfConsumerFault";
   }
+  declare readonly fault: t.OvfConsumerFault;
 }
 
 export class OvfConsumerInvalidSection extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerInvalidSection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerInvalidSection");
+  static override get faultName(): string {
+    return "OvfConsumerInvalidSection";
   }
+  declare readonly fault: t.OvfConsumerInvalidSection;
 }
 
 export class OvfConsumerPowerOnFault extends InvalidState {
-  declare readonly fault: t.OvfConsumerPowerOnFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerPowerOnFault");
+  static override get faultName(): string {
+    return "OvfConsumerPowerOnFault";
   }
+  declare readonly fault: t.OvfConsumerPowerOnFault;
 }
 
 export class OvfConsumerUndeclaredSection extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerUndeclaredSection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerUndeclaredSection");
+  static override get faultName(): string {
+    return "OvfConsumerUndeclaredSection";
   }
+  declare readonly fault: t.OvfConsumerUndeclaredSection;
 }
 
 export class OvfConsumerUndefinedPrefix extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerUndefinedPrefix;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerUndefinedPrefix");
+  static override get faultName(): string {
+    return "OvfConsumerUndefinedPrefix";
   }
+  declare readonly fault: t.OvfConsumerUndefinedPrefix;
 }
 
 export class OvfConsumerValidationFault extends VmConfigFault {
-  declare readonly fault: t.OvfConsumerValidationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerValidationFault");
+  static override get faultName(): string {
+    return "OvfConsumerValidationFault";
   }
+  declare readonly fault: t.OvfConsumerValidationFault;
 }
 
 export class OvfImport extends OvfFault {
-  declare readonly fault: t.OvfImport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfImport");
+  static override get faultName(): string {
+    return "OvfImport";
   }
+  declare readonly fault: t.OvfImport;
 }
 
 export class OvfCpuCompatibility extends OvfImport {
-  declare readonly fault: t.OvfCpuCompatibility;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfCpuCompatibility");
+  static override get faultName(): string {
+    return "OvfCpuCompatibility";
   }
+  declare readonly fault: t.OvfCpuCompatibility;
 }
 
 export class OvfCpuCompatibilityCheckNotSupported extends OvfImport {
-  declare readonly fault: t.OvfCpuCompatibilityCheckNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfCpuCompatibilityCheckNotSupported");
+  static override get faultName(): string {
+    return "OvfCpuCompatibilityCheckNotSupported";
   }
+  declare readonly fault: t.OvfCpuCompatibilityCheckNotSupported;
 }
 
 export class OvfSystemFault extends OvfFault {
-  declare readonly fault: t.OvfSystemFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfSystemFault");
+  static override get faultName(): string {
+    return "OvfSystemFault";
   }
+  declare readonly fault: t.OvfSystemFault;
 }
 
 export class OvfDiskMappingNotFound extends OvfSystemFault {
-  declare readonly fault: t.OvfDiskMappingNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDiskMappingNotFound");
+  static override get faultName(): string {
+    return "OvfDiskMappingNotFound";
   }
+  declare readonly fault: t.OvfDiskMappingNotFound;
 }
 
 export class OvfDiskOrderConstraint extends OvfConstraint {
-  declare readonly fault: t.OvfDiskOrderConstraint;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDiskOrderConstraint");
+  static override get faultName(): string {
+    return "OvfDiskOrderConstraint";
   }
+  declare readonly fault: t.OvfDiskOrderConstraint;
 }
 
 export class OvfElement extends OvfInvalidPackage {
-  declare readonly fault: t.OvfElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfElement");
+  static override get faultName(): string {
+    return "OvfElement";
   }
+  declare readonly fault: t.OvfElement;
 }
 
 export class OvfDuplicateElement extends OvfElement {
-  declare readonly fault: t.OvfDuplicateElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDuplicateElement");
+  static override get faultName(): string {
+    return "OvfDuplicateElement";
   }
+  declare readonly fault: t.OvfDuplicateElement;
 }
 
 export class OvfDuplicatedElementBoundary extends OvfElement {
-  declare readonly fault: t.OvfDuplicatedElementBoundary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDuplicatedElementBoundary");
+  static override get faultName(): string {
+    return "OvfDuplicatedElementBoundary";
   }
+  declare readonly fault: t.OvfDuplicatedElementBoundary;
 }
 
 export class OvfDuplicatedPropertyIdExport extends OvfExport {
-  declare readonly fault: t.OvfDuplicatedPropertyIdExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDuplicatedPropertyIdExport");
+  static override get faultName(): string {
+    return "OvfDuplicatedPropertyIdExport";
   }
+  declare readonly fault: t.OvfDuplicatedPropertyIdExport;
 }
 
 export class OvfDuplicatedPropertyIdImport extends OvfExport {
-  declare readonly fault: t.OvfDuplicatedPropertyIdImport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDuplicatedPropertyIdImport");
+  static override get faultName(): string {
+    return "OvfDuplicatedPropertyIdImport";
   }
+  declare readonly fault: t.OvfDuplicatedPropertyIdImport;
 }
 
 export class OvfElementInvalidValue extends OvfElement {
-  declare readonly fault: t.OvfElementInvalidValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfElementInvalidValue");
+  static override get faultName(): string {
+    return "OvfElementInvalidValue";
   }
+  declare readonly fault: t.OvfElementInvalidValue;
 }
 
 export class OvfExportFailed extends OvfExport {
-  declare readonly fault: t.OvfExportFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfExportFailed");
+  static override get faultName(): string {
+    return "OvfExportFailed";
   }
+  declare readonly fault: t.OvfExportFailed;
 }
 
 export class OvfHardwareCheck extends OvfImport {
-  declare readonly fault: t.OvfHardwareCheck;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfHardwareCheck");
+  static override get faultName(): string {
+    return "OvfHardwareCheck";
   }
+  declare readonly fault: t.OvfHardwareCheck;
 }
 
 export class OvfHostResourceConstraint extends OvfConstraint {
-  declare readonly fault: t.OvfHostResourceConstraint;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfHostResourceConstraint");
+  static override get faultName(): string {
+    return "OvfHostResourceConstraint";
   }
+  declare readonly fault: t.OvfHostResourceConstraint;
 }
 
 export class OvfHostValueNotParsed extends OvfSystemFault {
-  declare readonly fault: t.OvfHostValueNotParsed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfHostValueNotParsed");
+  static override get faultName(): string {
+    return "OvfHostValueNotParsed";
   }
+  declare readonly fault: t.OvfHostValueNotParsed;
 }
 
 export class OvfImportFailed extends OvfImport {
-  declare readonly fault: t.OvfImportFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfImportFailed");
+  static override get faultName(): string {
+    return "OvfImportFailed";
   }
+  declare readonly fault: t.OvfImportFailed;
 }
 
 export class OvfInternalError extends OvfSystemFault {
-  declare readonly fault: t.OvfInternalError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInternalError");
+  static override get faultName(): string {
+    return "OvfInternalError";
   }
+  declare readonly fault: t.OvfInternalError;
 }
 
 export class OvfInvalidValue extends OvfAttribute {
-  declare readonly fault: t.OvfInvalidValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValue");
+  static override get faultName(): string {
+    return "OvfInvalidValue";
   }
+  declare readonly fault: t.OvfInvalidValue;
 }
 
 export class OvfInvalidValueConfiguration extends OvfInvalidValue {
-  declare readonly fault: t.OvfInvalidValueConfiguration;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValueConfiguration");
+  static override get faultName(): string {
+    return "OvfInvalidValueConfiguration";
   }
+  declare readonly fault: t.OvfInvalidValueConfiguration;
 }
 
 export class OvfInvalidValueEmpty extends OvfInvalidValue {
-  declare readonly fault: t.OvfInvalidValueEmpty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValueEmpty");
+  static override get faultName(): string {
+    return "OvfInvalidValueEmpty";
   }
+  declare readonly fault: t.OvfInvalidValueEmpty;
 }
 
 export class OvfInvalidValueFormatMalformed extends OvfInvalidValue {
-  declare readonly fault: t.OvfInvalidValueFormatMalformed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValueFormatMalformed");
+  static override get faultName(): string {
+    return "OvfInvalidValueFormatMalformed";
   }
+  declare readonly fault: t.OvfInvalidValueFormatMalformed;
 }
 
 export class OvfInvalidValueReference extends OvfInvalidValue {
-  declare readonly fault: t.OvfInvalidValueReference;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValueReference");
+  static override get faultName(): string {
+    return "OvfInvalidValueReference";
   }
+  declare readonly fault: t.OvfInvalidValueReference;
 }
 
 export class OvfUnsupportedPackage extends OvfFault {
-  declare readonly fault: t.OvfUnsupportedPackage;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedPackage");
+  static override get faultName(): string {
+    return "OvfUnsupportedPackage";
   }
+  declare readonly fault: t.OvfUnsupportedPackage;
 }
 
 export class OvfInvalidVmName extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfInvalidVmName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidVmName");
+  static override get faultName(): string {
+    return "OvfInvalidVmName";
   }
+  declare readonly fault: t.OvfInvalidVmName;
 }
 
 export class OvfMappedOsId extends OvfImport {
-  declare readonly fault: t.OvfMappedOsId;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMappedOsId");
+  static override get faultName(): string {
+    return "OvfMappedOsId";
   }
+  declare readonly fault: t.OvfMappedOsId;
 }
 
 export class OvfMissingAttribute extends OvfAttribute {
-  declare readonly fault: t.OvfMissingAttribute;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMissingAttribute");
+  static override get faultName(): string {
+    return "OvfMissingAttribute";
   }
+  declare readonly fault: t.OvfMissingAttribute;
 }
 
 export class OvfMissingElement extends OvfElement {
-  declare readonly fault: t.OvfMissingElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMissingElement");
+  static override get faultName(): string {
+    return "OvfMissingElement";
   }
+  declare readonly fault: t.OvfMissingElement;
 }
 
 export class OvfMissingElementNormalBoundary extends OvfMissingElement {
-  declare readonly fault: t.OvfMissingElementNormalBoundary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMissingElementNormalBoundary");
+  static override get faultName(): string {
+    return "OvfMissingElementNormalBoundary";
   }
+  declare readonly fault: t.OvfMissingElementNormalBoundary;
 }
 
 export class OvfMissingHardware extends OvfImport {
-  declare readonly fault: t.OvfMissingHardware;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMissingHardware");
+  static override get faultName(): string {
+    return "OvfMissingHardware";
   }
+  declare readonly fault: t.OvfMissingHardware;
 }
 
 export class OvfNetworkMappingNotSupported extends OvfImport {
-  declare readonly fault: t.OvfNetworkMappingNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfNetworkMappingNotSupported");
+  static override get faultName(): string {
+    return "OvfNetworkMappingNotSupported";
   }
+  declare readonly fault: t.OvfNetworkMappingNotSupported;
 }
 
 export class OvfNoHostNic extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfNoHostNic;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfNoHostNic");
+  static override get faultName(): string {
+    return "OvfNoHostNic";
   }
+  declare readonly fault: t.OvfNoHostNic;
 }
 
 export class OvfUnsupportedElement extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfUnsupportedElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedElement");
+  static override get faultName(): string {
+    return "OvfUnsupportedElement";
   }
+  declare readonly fault: t.OvfUnsupportedElement;
 }
 
 export class OvfNoSpaceOnController extends OvfUnsupportedElement {
-  declare readonly fault: t.OvfNoSpaceOnController;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfNoSpaceOnController");
+  static override get faultName(): string {
+    return "OvfNoSpaceOnController";
   }
+  declare readonly fault: t.OvfNoSpaceOnController;
 }
 
 export class OvfNoSupportedHardwareFamily extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfNoSupportedHardwareFamily;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfNoSupportedHardwareFamily");
+  static override get faultName(): string {
+    return "OvfNoSupportedHardwareFamily";
   }
+  declare readonly fault: t.OvfNoSupportedHardwareFamily;
 }
 
 export class OvfProperty extends OvfInvalidPackage {
-  declare readonly fault: t.OvfProperty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfProperty");
+  static override get faultName(): string {
+    return "OvfProperty";
   }
+  declare readonly fault: t.OvfProperty;
 }
 
 export class OvfPropertyExport extends OvfExport {
-  declare readonly fault: t.OvfPropertyExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyExport");
+  static override get faultName(): string {
+    return "OvfPropertyExport";
   }
+  declare readonly fault: t.OvfPropertyExport;
 }
 
 export class OvfPropertyNetwork extends OvfProperty {
-  declare readonly fault: t.OvfPropertyNetwork;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyNetwork");
+  static override get faultName(): string {
+    return "OvfPropertyNetwork";
   }
+  declare readonly fault: t.OvfPropertyNetwork;
 }
 
 export class OvfPropertyNetworkExport extends OvfExport {
-  declare readonly fault: t.OvfPropertyNetworkExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyNetworkExport");
+  static override get faultName(): string {
+    return "OvfPropertyNetworkExport";
   }
+  declare readonly fault: t.OvfPropertyNetworkExport;
 }
 
 export class OvfPropertyQualifier extends OvfProperty {
-  declare readonly fault: t.OvfPropertyQualifier;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyQualifier");
+  static override get faultName(): string {
+    return "OvfPropertyQualifier";
   }
+  declare readonly fault: t.OvfPropertyQualifier;
 }
 
 export class OvfPropertyQualifierDuplicate extends OvfProperty {
-  declare readonly fault: t.OvfPropertyQualifierDuplicate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyQualifierDuplicate");
+  static override get faultName(): string {
+    return "OvfPropertyQualifierDuplicate";
   }
+  declare readonly fault: t.OvfPropertyQualifierDuplicate;
 }
 
 export class OvfPropertyQualifierIgnored extends OvfProperty {
-  declare readonly fault: t.OvfPropertyQualifierIgnored;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyQualifierIgnored");
+  static override get faultName(): string {
+    return "OvfPropertyQualifierIgnored";
   }
+  declare readonly fault: t.OvfPropertyQualifierIgnored;
 }
 
 export class OvfPropertyType extends OvfProperty {
-  declare readonly fault: t.OvfPropertyType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyType");
+  static override get faultName(): string {
+    return "OvfPropertyType";
   }
+  declare readonly fault: t.OvfPropertyType;
 }
 
 export class OvfPropertyValue extends OvfProperty {
-  declare readonly fault: t.OvfPropertyValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyValue");
+  static override get faultName(): string {
+    return "OvfPropertyValue";
   }
+  declare readonly fault: t.OvfPropertyValue;
 }
 
 export class OvfToXmlUnsupportedElement extends OvfSystemFault {
-  declare readonly fault: t.OvfToXmlUnsupportedElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfToXmlUnsupportedElement");
+  static override get faultName(): string {
+    return "OvfToXmlUnsupportedElement";
   }
+  declare readonly fault: t.OvfToXmlUnsupportedElement;
 }
 
 export class OvfUnableToExportDisk extends OvfHardwareExport {
-  declare readonly fault: t.OvfUnableToExportDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnableToExportDisk");
+  static override get faultName(): string {
+    return "OvfUnableToExportDisk";
   }
+  declare readonly fault: t.OvfUnableToExportDisk;
 }
 
 export class OvfUnexpectedElement extends OvfElement {
-  declare readonly fault: t.OvfUnexpectedElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnexpectedElement");
+  static override get faultName(): string {
+    return "OvfUnexpectedElement";
   }
+  declare readonly fault: t.OvfUnexpectedElement;
 }
 
 export class OvfUnknownDevice extends OvfSystemFault {
-  declare readonly fault: t.OvfUnknownDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnknownDevice");
+  static override get faultName(): string {
+    return "OvfUnknownDevice";
   }
+  declare readonly fault: t.OvfUnknownDevice;
 }
 
 export class OvfUnknownDeviceBacking extends OvfHardwareExport {
-  declare readonly fault: t.OvfUnknownDeviceBacking;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnknownDeviceBacking");
+  static override get faultName(): string {
+    return "OvfUnknownDeviceBacking";
   }
+  declare readonly fault: t.OvfUnknownDeviceBacking;
 }
 
 export class OvfUnknownEntity extends OvfSystemFault {
-  declare readonly fault: t.OvfUnknownEntity;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnknownEntity");
+  static override get faultName(): string {
+    return "OvfUnknownEntity";
   }
+  declare readonly fault: t.OvfUnknownEntity;
 }
 
 export class OvfUnsupportedAttribute extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfUnsupportedAttribute;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedAttribute");
+  static override get faultName(): string {
+    return "OvfUnsupportedAttribute";
   }
+  declare readonly fault: t.OvfUnsupportedAttribute;
 }
 
 export class OvfUnsupportedAttributeValue extends OvfUnsupportedAttribute {
-  declare readonly fault: t.OvfUnsupportedAttributeValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedAttributeValue");
+  static override get faultName(): string {
+    return "OvfUnsupportedAttributeValue";
   }
+  declare readonly fault: t.OvfUnsupportedAttributeValue;
 }
 
 export class OvfUnsupportedDeviceBackingInfo extends OvfSystemFault {
-  declare readonly fault: t.OvfUnsupportedDeviceBackingInfo;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedDeviceBackingInfo");
+  static override get faultName(): string {
+    return "OvfUnsupportedDeviceBackingInfo";
   }
+  declare readonly fault: t.OvfUnsupportedDeviceBackingInfo;
 }
 
 export class OvfUnsupportedDeviceBackingOption extends OvfSystemFault {
-  declare readonly fault: t.OvfUnsupportedDeviceBackingOption;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedDeviceBackingOption");
+  static override get faultName(): string {
+    return "OvfUnsupportedDeviceBackingOption";
   }
+  declare readonly fault: t.OvfUnsupportedDeviceBackingOption;
 }
 
 export class OvfUnsupportedDeviceExport extends OvfHardwareExport {
-  declare readonly fault: t.OvfUnsupportedDeviceExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedDeviceExport");
+  static override get faultName(): string {
+    return "OvfUnsupportedDeviceExport";
   }
+  declare readonly fault: t.OvfUnsupportedDeviceExport;
 }
 
 export class OvfUnsupportedDiskProvisioning extends OvfImport {
-  declare readonly fault: t.OvfUnsupportedDiskProvisioning;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedDiskProvisioning");
+  static override get faultName(): string {
+    return "OvfUnsupportedDiskProvisioning";
   }
+  declare readonly fault: t.OvfUnsupportedDiskProvisioning;
 }
 
 export class OvfUnsupportedElementValue extends OvfUnsupportedElement {
-  declare readonly fault: t.OvfUnsupportedElementValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedElementValue");
+  static override get faultName(): string {
+    return "OvfUnsupportedElementValue";
   }
+  declare readonly fault: t.OvfUnsupportedElementValue;
 }
 
 export class OvfUnsupportedSection extends OvfUnsupportedElement {
-  declare readonly fault: t.OvfUnsupportedSection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedSection");
+  static override get faultName(): string {
+    return "OvfUnsupportedSection";
   }
+  declare readonly fault: t.OvfUnsupportedSection;
 }
 
 export class OvfUnsupportedSubType extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfUnsupportedSubType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedSubType");
+  static override get faultName(): string {
+    return "OvfUnsupportedSubType";
   }
+  declare readonly fault: t.OvfUnsupportedSubType;
 }
 
 export class OvfUnsupportedType extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfUnsupportedType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedType");
+  static override get faultName(): string {
+    return "OvfUnsupportedType";
   }
+  declare readonly fault: t.OvfUnsupportedType;
 }
 
 export class OvfWrongElement extends OvfElement {
-  declare readonly fault: t.OvfWrongElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfWrongElement");
+  static override get faultName(): string {
+    return "OvfWrongElement";
   }
+  declare readonly fault: t.OvfWrongElement;
 }
 
 export class OvfWrongNamespace extends OvfInvalidPackage {
-  declare readonly fault: t.OvfWrongNamespace;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfWrongNamespace");
+  static override get faultName(): string {
+    return "OvfWrongNamespace";
   }
+  declare readonly fault: t.OvfWrongNamespace;
 }
 
 export class OvfXmlFormat extends OvfInvalidPackage {
-  declare readonly fault: t.OvfXmlFormat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfXmlFormat");
+  static override get faultName(): string {
+    return "OvfXmlFormat";
   }
+  declare readonly fault: t.OvfXmlFormat;
 }
 
 export class PasswordExpired extends InvalidLogin {
-  declare readonly fault: t.PasswordExpired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PasswordExpired");
+  static override get faultName(): string {
+    return "PasswordExpired";
   }
+  declare readonly fault: t.PasswordExpired;
 }
 
 export class PatchNotApplicable extends VimFault {
-  declare readonly fault: t.PatchNotApplicable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchNotApplicable");
+  static override get faultName(): string {
+    return "PatchNotApplicable";
   }
+  declare readonly fault: t.PatchNotApplicable;
 }
 
 export class PatchAlreadyInstalled extends PatchNotApplicable {
-  declare readonly fault: t.PatchAlreadyInstalled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchAlreadyInstalled");
+  static override get faultName(): string {
+    return "PatchAlreadyInstalled";
   }
+  declare readonly fault: t.PatchAlreadyInstalled;
 }
 
 export class PatchBinariesNotFound extends VimFault {
-  declare readonly fault: t.PatchBinariesNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchBinariesNotFound");
+  static override get faultName(): string {
+    return "PatchBinariesNotFound";
   }
+  declare readonly fault: t.PatchBinariesNotFound;
 }
 
 export class PatchInstallFailed extends PlatformConfigFault {
-  declare readonly fault: t.PatchInstallFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchInstallFailed");
+  static override get faultName(): string {
+    return "PatchInstallFailed";
   }
+  declare readonly fault: t.PatchInstallFailed;
 }
 
 export class PatchIntegrityError extends PlatformConfigFault {
-  declare readonly fault: t.PatchIntegrityError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchIntegrityError");
+  static override get faultName(): string {
+    return "PatchIntegrityError";
   }
+  declare readonly fault: t.PatchIntegrityError;
 }
 
 export class PatchMetadataInvalid extends VimFault {
-  declare readonly fault: t.PatchMetadataInvalid;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchMetadataInvalid");
+  static override get faultName(): string {
+    return "PatchMetadataInvalid";
   }
+  declare readonly fault: t.PatchMetadataInvalid;
 }
 
 export class PatchMetadataCorrupted extends PatchMetadataInvalid {
-  declare readonly fault: t.PatchMetadataCorrupted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchMetadataCorrupted");
+  static override get faultName(): string {
+    return "PatchMetadataCorrupted";
   }
+  declare readonly fault: t.PatchMetadataCorrupted;
 }
 
 export class PatchMetadataNotFound extends PatchMetadataInvalid {
-  declare readonly fault: t.PatchMetadataNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchMetadataNotFound");
+  static override get faultName(): string {
+    return "PatchMetadataNotFound";
   }
+  declare readonly fault: t.PatchMetadataNotFound;
 }
 
 export class PatchMissingDependencies extends PatchNotApplicable {
-  declare readonly fault: t.PatchMissingDependencies;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchMissingDependencies");
+  static override get faultName(): string {
+    return "PatchMissingDependencies";
   }
+  declare readonly fault: t.PatchMissingDependencies;
 }
 
 export class PatchSuperseded extends PatchNotApplicable {
-  declare readonly fault: t.PatchSuperseded;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchSuperseded");
+  static override get faultName(): string {
+    return "PatchSuperseded";
   }
+  declare readonly fault: t.PatchSuperseded;
 }
 
 export class RDMNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.RDMNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMNotSupported");
+  static override get faultName(): string {
+    return "RDMNotSupported";
   }
+  declare readonly fault: t.RDMNotSupported;
 }
 
 export class PhysCompatRDMNotSupported extends RDMNotSupported {
-  declare readonly fault: t.PhysCompatRDMNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PhysCompatRDMNotSupported");
+  static override get faultName(): string {
+    return "PhysCompatRDMNotSupported";
   }
+  declare readonly fault: t.PhysCompatRDMNotSupported;
 }
 
 export class PowerOnFtSecondaryFailed extends VmFaultToleranceIssue {
-  declare readonly fault: t.PowerOnFtSecondaryFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PowerOnFtSecondaryFailed");
+  static override get faultName(): string {
+    return "PowerOnFtSecondaryFailed";
   }
+  declare readonly fault: t.PowerOnFtSecondaryFailed;
 }
 
 export class Timedout extends VimFault {
-  declare readonly fault: t.Timedout;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "Timedout");
+  static override get faultName(): string {
+    return "Timedout";
   }
+  declare readonly fault: t.Timedout;
 }
 
 export class PowerOnFtSecondaryTimedout extends Timedout {
-  declare readonly fault: t.PowerOnFtSecondaryTimedout;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PowerOnFtSecondaryTimedout");
+  static override get faultName(): string {
+    return "PowerOnFtSecondaryTimedout";
   }
+  declare readonly fault: t.PowerOnFtSecondaryTimedout;
 }
 
 export class ProfileUpdateFailed extends VimFault {
-  declare readonly fault: t.ProfileUpdateFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ProfileUpdateFailed");
+  static override get faultName(): string {
+    return "ProfileUpdateFailed";
   }
+  declare readonly fault: t.ProfileUpdateFailed;
 }
 
 export class QuarantineModeFault extends VmConfigFault {
-  declare readonly fault: t.QuarantineModeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "QuarantineModeFault");
+  static override get faultName(): string {
+    return "QuarantineModeFault";
   }
+  declare readonly fault: t.QuarantineModeFault;
 }
 
 export class QuestionPending extends InvalidState {
-  declare readonly fault: t.QuestionPending;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "QuestionPending");
+  static override get faultName(): string {
+    return "QuestionPending";
   }
+  declare readonly fault: t.QuestionPending;
 }
 
 export class QuiesceDatastoreIOForHAFailed extends ResourceInUse {
-  declare readonly fault: t.QuiesceDatastoreIOForHAFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "QuiesceDatastoreIOForHAFailed");
+  static override get faultName(): string {
+    return "QuiesceDatastoreIOForHAFailed";
   }
+  declare readonly fault: t.QuiesceDatastoreIOForHAFailed;
 }
 
 export class RDMConversionNotSupported extends MigrationFault {
-  declare readonly fault: t.RDMConversionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMConversionNotSupported");
+  static override get faultName(): string {
+    return "RDMConversionNotSupported";
   }
+  declare readonly fault: t.RDMConversionNotSupported;
 }
 
 export class RDMNotPreserved extends MigrationFault {
-  declare readonly fault: t.RDMNotPreserved;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMNotPreserved");
+  static override get faultName(): string {
+    return "RDMNotPreserved";
   }
+  declare readonly fault: t.RDMNotPreserved;
 }
 
 export class RDMNotSupportedOnDatastore extends VmConfigFault {
-  declare readonly fault: t.RDMNotSupportedOnDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMNotSupportedOnDatastore");
+  static override get faultName(): string {
+    return "RDMNotSupportedOnDatastore";
   }
+  declare readonly fault: t.RDMNotSupportedOnDatastore;
 }
 
 export class RDMPointsToInaccessibleDisk extends CannotAccessVmDisk {
-  declare readonly fault: t.RDMPointsToInaccessibleDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMPointsToInaccessibleDisk");
+  static override get faultName(): string {
+    return "RDMPointsToInaccessibleDisk";
   }
+  declare readonly fault: t.RDMPointsToInaccessibleDisk;
 }
 
 export class RawDiskNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.RawDiskNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RawDiskNotSupported");
+  static override get faultName(): string {
+    return "RawDiskNotSupported";
   }
+  declare readonly fault: t.RawDiskNotSupported;
 }
 
 export class ReadHostResourcePoolTreeFailed extends HostConnectFault {
-  declare readonly fault: t.ReadHostResourcePoolTreeFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReadHostResourcePoolTreeFailed");
+  static override get faultName(): string {
+    return "ReadHostResourcePoolTreeFailed";
   }
+  declare readonly fault: t.ReadHostResourcePoolTreeFailed;
 }
 
 export class ReadOnlyDisksWithLegacyDestination extends MigrationFault {
-  declare readonly fault: t.ReadOnlyDisksWithLegacyDestination;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReadOnlyDisksWithLegacyDestination");
+  static override get faultName(): string {
+    return "ReadOnlyDisksWithLegacyDestination";
   }
+  declare readonly fault: t.ReadOnlyDisksWithLegacyDestination;
 }
 
 export class RebootRequired extends VimFault {
-  declare readonly fault: t.RebootRequired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RebootRequired");
+  static override get faultName(): string {
+    return "RebootRequired";
   }
+  declare readonly fault: t.RebootRequired;
 }
 
 export class RecordReplayDisabled extends VimFault {
-  declare readonly fault: t.RecordReplayDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RecordReplayDisabled");
+  static override get faultName(): string {
+    return "RecordReplayDisabled";
   }
+  declare readonly fault: t.RecordReplayDisabled;
 }
 
 export class RemoteDeviceNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.RemoteDeviceNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RemoteDeviceNotSupported");
+  static override get faultName(): string {
+    return "RemoteDeviceNotSupported";
   }
+  declare readonly fault: t.RemoteDeviceNotSupported;
 }
 
 export class RemoveFailed extends VimFault {
-  declare readonly fault: t.RemoveFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RemoveFailed");
+  static override get faultName(): string {
+    return "RemoveFailed";
   }
+  declare readonly fault: t.RemoveFailed;
 }
 
 export class ReplicationConfigFault extends ReplicationFault {
-  declare readonly fault: t.ReplicationConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationConfigFault");
+  static override get faultName(): string {
+    return "ReplicationConfigFault";
   }
+  declare readonly fault: t.ReplicationConfigFault;
 }
 
 export class ReplicationDiskConfigFault extends ReplicationConfigFault {
-  declare readonly fault: t.ReplicationDiskConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationDiskConfigFault");
+  static override get faultName(): string {
+    return "ReplicationDiskConfigFault";
   }
+  declare readonly fault: t.ReplicationDiskConfigFault;
 }
 
 export class ReplicationIncompatibleWithFT extends ReplicationFault {
-  declare readonly fault: t.ReplicationIncompatibleWithFT;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationIncompatibleWithFT");
+  static override get faultName(): string {
+    return "ReplicationIncompatibleWithFT";
   }
+  declare readonly fault: t.ReplicationIncompatibleWithFT;
 }
 
 export class ReplicationInvalidOptions extends ReplicationFault {
-  declare readonly fault: t.ReplicationInvalidOptions;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationInvalidOptions");
+  static override get faultName(): string {
+    return "ReplicationInvalidOptions";
   }
+  declare readonly fault: t.ReplicationInvalidOptions;
 }
 
 export class ReplicationNotSupportedOnHost extends ReplicationFault {
-  declare readonly fault: t.ReplicationNotSupportedOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationNotSupportedOnHost");
+  static override get faultName(): string {
+    return "ReplicationNotSupportedOnHost";
   }
+  declare readonly fault: t.ReplicationNotSupportedOnHost;
 }
 
 export class ReplicationVmConfigFault extends ReplicationConfigFault {
-  declare readonly fault: t.ReplicationVmConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationVmConfigFault");
+  static override get faultName(): string {
+    return "ReplicationVmConfigFault";
   }
+  declare readonly fault: t.ReplicationVmConfigFault;
 }
 
 export class ReplicationVmFault extends ReplicationFault {
-  declare readonly fault: t.ReplicationVmFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationVmFault");
+  static override get faultName(): string {
+    return "ReplicationVmFault";
   }
+  declare readonly fault: t.ReplicationVmFault;
 }
 
 export class ReplicationVmInProgressFault extends ReplicationVmFault {
-  declare readonly fault: t.ReplicationVmInProgressFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationVmInProgressFault");
+  static override get faultName(): string {
+    return "ReplicationVmInProgressFault";
   }
+  declare readonly fault: t.ReplicationVmInProgressFault;
 }
 
 export class RequestCanceled extends RuntimeFault {
-  declare readonly fault: t.RequestCanceled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RequestCanceled");
+  static override get faultName(): string {
+    return "RequestCanceled";
   }
+  declare readonly fault: t.RequestCanceled;
 }
 
 export class ResourceNotAvailable extends VimFault {
-  declare readonly fault: t.ResourceNotAvailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ResourceNotAvailable");
+  static override get faultName(): string {
+    return "ResourceNotAvailable";
   }
+  declare readonly fault: t.ResourceNotAvailable;
 }
 
 export class RestrictedByAdministrator extends RuntimeFault {
-  declare readonly fault: t.RestrictedByAdministrator;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RestrictedByAdministrator");
+  static override get faultName(): string {
+    return "RestrictedByAdministrator";
   }
+  declare readonly fault: t.RestrictedByAdministrator;
 }
 
 export class RestrictedVersion extends SecurityError {
-  declare readonly fault: t.RestrictedVersion;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RestrictedVersion");
+  static override get faultName(): string {
+    return "RestrictedVersion";
   }
+  declare readonly fault: t.RestrictedVersion;
 }
 
 export class RollbackFailure extends DvsFault {
-  declare readonly fault: t.RollbackFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RollbackFailure");
+  static override get faultName(): string {
+    return "RollbackFailure";
   }
+  declare readonly fault: t.RollbackFailure;
 }
 
 export class RuleViolation extends VmConfigFault {
-  declare readonly fault: t.RuleViolation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RuleViolation");
+  static override get faultName(): string {
+    return "RuleViolation";
   }
+  declare readonly fault: t.RuleViolation;
 }
 
 export class SSLDisabledFault extends HostConnectFault {
-  declare readonly fault: t.SSLDisabledFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SSLDisabledFault");
+  static override get faultName(): string {
+    return "SSLDisabledFault";
   }
+  declare readonly fault: t.SSLDisabledFault;
 }
 
 export class SSLVerifyFault extends HostConnectFault {
-  declare readonly fault: t.SSLVerifyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SSLVerifyFault");
+  static override get faultName(): string {
+    return "SSLVerifyFault";
   }
+  declare readonly fault: t.SSLVerifyFault;
 }
 
 export class SSPIChallenge extends VimFault {
-  declare readonly fault: t.SSPIChallenge;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SSPIChallenge");
+  static override get faultName(): string {
+    return "SSPIChallenge";
   }
+  declare readonly fault: t.SSPIChallenge;
 }
 
 export class SecondaryVmAlreadyDisabled extends VmFaultToleranceIssue {
-  declare readonly fault: t.SecondaryVmAlreadyDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecondaryVmAlreadyDisabled");
+  static override get faultName(): string {
+    return "SecondaryVmAlreadyDisabled";
   }
+  declare readonly fault: t.SecondaryVmAlreadyDisabled;
 }
 
 export class SecondaryVmAlreadyEnabled extends VmFaultToleranceIssue {
-  declare readonly fault: t.SecondaryVmAlreadyEnabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecondaryVmAlreadyEnabled");
+  static override get faultName(): string {
+    return "SecondaryVmAlreadyEnabled";
   }
+  declare readonly fault: t.SecondaryVmAlreadyEnabled;
 }
 
 export class SecondaryVmAlreadyRegistered extends VmFaultToleranceIssue {
-  declare readonly fault: t.SecondaryVmAlreadyRegistered;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecondaryVmAlreadyRegistered");
+  static override get faultName(): string {
+    return "SecondaryVmAlreadyRegistered";
   }
+  declare readonly fault: t.SecondaryVmAlreadyRegistered;
 }
 
 export class SecondaryVmNotRegistered extends VmFaultToleranceIssue {
-  declare readonly fault: t.SecondaryVmNotRegistered;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecondaryVmNotRegistered");
+  static override get faultName(): string {
+    return "SecondaryVmNotRegistered";
   }
+  declare readonly fault: t.SecondaryVmNotRegistered;
 }
 
 export class SharedBusControllerNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.SharedBusControllerNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SharedBusControllerNotSupported");
+  static override get faultName(): string {
+    return "SharedBusControllerNotSupported";
   }
+  declare readonly fault: t.SharedBusControllerNotSupported;
 }
 
 export class ShrinkDiskFault extends VimFault {
-  declare readonly fault: t.ShrinkDiskFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ShrinkDiskFault");
+  static override get faultName(): string {
+    return "ShrinkDiskFault";
   }
+  declare readonly fault: t.ShrinkDiskFault;
 }
 
 export class SnapshotCloneNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.SnapshotCloneNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotCloneNotSupported");
+  static override get faultName(): string {
+    return "SnapshotCloneNotSupported";
   }
+  declare readonly fault: t.SnapshotCloneNotSupported;
 }
 
 export class SnapshotDisabled extends SnapshotFault {
-  declare readonly fault: t.SnapshotDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotDisabled");
+  static override get faultName(): string {
+    return "SnapshotDisabled";
   }
+  declare readonly fault: t.SnapshotDisabled;
 }
 
 export class SnapshotIncompatibleDeviceInVm extends SnapshotFault {
-  declare readonly fault: t.SnapshotIncompatibleDeviceInVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotIncompatibleDeviceInVm");
+  static override get faultName(): string {
+    return "SnapshotIncompatibleDeviceInVm";
   }
+  declare readonly fault: t.SnapshotIncompatibleDeviceInVm;
 }
 
 export class SnapshotLocked extends SnapshotFault {
-  declare readonly fault: t.SnapshotLocked;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotLocked");
+  static override get faultName(): string {
+    return "SnapshotLocked";
   }
+  declare readonly fault: t.SnapshotLocked;
 }
 
 export class SnapshotMoveFromNonHomeNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.SnapshotMoveFromNonHomeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotMoveFromNonHomeNotSupported");
+  static override get faultName(): string {
+    return "SnapshotMoveFromNonHomeNotSupported";
   }
+  declare readonly fault: t.SnapshotMoveFromNonHomeNotSupported;
 }
 
 export class SnapshotMoveNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.SnapshotMoveNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotMoveNotSupported");
+  static override get faultName(): string {
+    return "SnapshotMoveNotSupported";
   }
+  declare readonly fault: t.SnapshotMoveNotSupported;
 }
 
 export class SnapshotMoveToNonHomeNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.SnapshotMoveToNonHomeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotMoveToNonHomeNotSupported");
+  static override get faultName(): string {
+    return "SnapshotMoveToNonHomeNotSupported";
   }
+  declare readonly fault: t.SnapshotMoveToNonHomeNotSupported;
 }
 
 export class SnapshotNoChange extends SnapshotFault {
-  declare readonly fault: t.SnapshotNoChange;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotNoChange");
+  static override get faultName(): string {
+    return "SnapshotNoChange";
   }
+  declare readonly fault: t.SnapshotNoChange;
 }
 
 export class SnapshotRevertIssue extends MigrationFault {
-  declare readonly fault: t.SnapshotRevertIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotRevertIssue");
+  static override get faultName(): string {
+    return "SnapshotRevertIssue";
   }
+  declare readonly fault: t.SnapshotRevertIssue;
 }
 
 export class SoftRuleVioCorrectionDisallowed extends VmConfigFault {
-  declare readonly fault: t.SoftRuleVioCorrectionDisallowed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SoftRuleVioCorrectionDisallowed");
+  static override get faultName(): string {
+    return "SoftRuleVioCorrectionDisallowed";
   }
+  declare readonly fault: t.SoftRuleVioCorrectionDisallowed;
 }
 
 export class SoftRuleVioCorrectionImpact extends VmConfigFault {
-  declare readonly fault: t.SoftRuleVioCorrectionImpact;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SoftRuleVioCorrectionImpact");
+  static override get faultName(): string {
+    return "SoftRuleVioCorrectionImpact";
   }
+  declare readonly fault: t.SoftRuleVioCorrectionImpact;
 }
 
 export class SolutionUserRequired extends SecurityError {
-  declare readonly fault: t.SolutionUserRequired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SolutionUserRequired");
+  static override get faultName(): string {
+    return "SolutionUserRequired";
   }
+  declare readonly fault: t.SolutionUserRequired;
 }
 
 export class SsdDiskNotAvailable extends VimFault {
-  declare readonly fault: t.SsdDiskNotAvailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SsdDiskNotAvailable");
+  static override get faultName(): string {
+    return "SsdDiskNotAvailable";
   }
+  declare readonly fault: t.SsdDiskNotAvailable;
 }
 
 export class StorageDrsCannotMoveDiskInMultiWriterMode extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveDiskInMultiWriterMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveDiskInMultiWriterMode");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveDiskInMultiWriterMode";
   }
+  declare readonly fault: t.StorageDrsCannotMoveDiskInMultiWriterMode;
 }
 
 export class StorageDrsCannotMoveFTVm extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveFTVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveFTVm");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveFTVm";
   }
+  declare readonly fault: t.StorageDrsCannotMoveFTVm;
 }
 
 export class StorageDrsCannotMoveIndependentDisk extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveIndependentDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveIndependentDisk");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveIndependentDisk";
   }
+  declare readonly fault: t.StorageDrsCannotMoveIndependentDisk;
 }
 
 export class StorageDrsCannotMoveManuallyPlacedSwapFile extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedSwapFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveManuallyPlacedSwapFile");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveManuallyPlacedSwapFile";
   }
+  declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedSwapFile;
 }
 
 export class StorageDrsCannotMoveManuallyPlacedVm extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveManuallyPlacedVm");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveManuallyPlacedVm";
   }
+  declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedVm;
 }
 
 export class StorageDrsCannotMoveSharedDisk extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveSharedDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveSharedDisk");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveSharedDisk";
   }
+  declare readonly fault: t.StorageDrsCannotMoveSharedDisk;
 }
 
 export class StorageDrsCannotMoveTemplate extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveTemplate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveTemplate");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveTemplate";
   }
+  declare readonly fault: t.StorageDrsCannotMoveTemplate;
 }
 
 export class StorageDrsCannotMoveVmInUserFolder extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveVmInUserFolder;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveVmInUserFolder");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveVmInUserFolder";
   }
+  declare readonly fault: t.StorageDrsCannotMoveVmInUserFolder;
 }
 
 export class StorageDrsCannotMoveVmWithMountedCDROM extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveVmWithMountedCDROM;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveVmWithMountedCDROM");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveVmWithMountedCDROM";
   }
+  declare readonly fault: t.StorageDrsCannotMoveVmWithMountedCDROM;
 }
 
 export class StorageDrsCannotMoveVmWithNoFilesInLayout extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveVmWithNoFilesInLayout;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveVmWithNoFilesInLayout");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveVmWithNoFilesInLayout";
   }
+  declare readonly fault: t.StorageDrsCannotMoveVmWithNoFilesInLayout;
 }
 
 export class StorageDrsDatacentersCannotShareDatastore extends VimFault {
-  declare readonly fault: t.StorageDrsDatacentersCannotShareDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsDatacentersCannotShareDatastore");
+  static override get faultName(): string {
+    return "StorageDrsDatacentersCannotShareDatastore";
   }
+  declare readonly fault: t.StorageDrsDatacentersCannotShareDatastore;
 }
 
 export class StorageDrsDisabledOnVm extends VimFault {
-  declare readonly fault: t.StorageDrsDisabledOnVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsDisabledOnVm");
+  static override get faultName(): string {
+    return "StorageDrsDisabledOnVm";
   }
+  declare readonly fault: t.StorageDrsDisabledOnVm;
 }
 
 export class StorageDrsHbrDiskNotMovable extends VimFault {
-  declare readonly fault: t.StorageDrsHbrDiskNotMovable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsHbrDiskNotMovable");
+  static override get faultName(): string {
+    return "StorageDrsHbrDiskNotMovable";
   }
+  declare readonly fault: t.StorageDrsHbrDiskNotMovable;
 }
 
 export class StorageDrsHmsMoveInProgress extends VimFault {
-  declare readonly fault: t.StorageDrsHmsMoveInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsHmsMoveInProgress");
+  static override get faultName(): string {
+    return "StorageDrsHmsMoveInProgress";
   }
+  declare readonly fault: t.StorageDrsHmsMoveInProgress;
 }
 
 export class StorageDrsHmsUnreachable extends VimFault {
-  declare readonly fault: t.StorageDrsHmsUnreachable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsHmsUnreachable");
+  static override get faultName(): string {
+    return "StorageDrsHmsUnreachable";
   }
+  declare readonly fault: t.StorageDrsHmsUnreachable;
 }
 
 export class StorageDrsIolbDisabledInternally extends VimFault {
-  declare readonly fault: t.StorageDrsIolbDisabledInternally;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsIolbDisabledInternally");
+  static override get faultName(): string {
+    return "StorageDrsIolbDisabledInternally";
   }
+  declare readonly fault: t.StorageDrsIolbDisabledInternally;
 }
 
 export class StorageDrsRelocateDisabled extends VimFault {
-  declare readonly fault: t.StorageDrsRelocateDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsRelocateDisabled");
+  static override get faultName(): string {
+    return "StorageDrsRelocateDisabled";
   }
+  declare readonly fault: t.StorageDrsRelocateDisabled;
 }
 
 export class StorageDrsStaleHmsCollection extends VimFault {
-  declare readonly fault: t.StorageDrsStaleHmsCollection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsStaleHmsCollection");
+  static override get faultName(): string {
+    return "StorageDrsStaleHmsCollection";
   }
+  declare readonly fault: t.StorageDrsStaleHmsCollection;
 }
 
 export class StorageDrsUnableToMoveFiles extends VimFault {
-  declare readonly fault: t.StorageDrsUnableToMoveFiles;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsUnableToMoveFiles");
+  static override get faultName(): string {
+    return "StorageDrsUnableToMoveFiles";
   }
+  declare readonly fault: t.StorageDrsUnableToMoveFiles;
 }
 
 export class StorageVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.StorageVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageVMotionNotSupported");
+  static override get faultName(): string {
+    return "StorageVMotionNotSupported";
   }
+  declare readonly fault: t.StorageVMotionNotSupported;
 }
 
 export class StorageVmotionIncompatible extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.StorageVmotionIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageVmotionIncompatible");
+  static override get faultName(): string {
+    return "StorageVmotionIncompatible";
   }
+  declare readonly fault: t.StorageVmotionIncompatible;
 }
 
 export class SuspendedRelocateNotSupported extends MigrationFault {
-  declare readonly fault: t.SuspendedRelocateNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SuspendedRelocateNotSupported");
+  static override get faultName(): string {
+    return "SuspendedRelocateNotSupported";
   }
+  declare readonly fault: t.SuspendedRelocateNotSupported;
 }
 
 export class SwapDatastoreNotWritableOnHost extends DatastoreNotWritableOnHost {
-  declare readonly fault: t.SwapDatastoreNotWritableOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwapDatastoreNotWritableOnHost");
+  static override get faultName(): string {
+    return "SwapDatastoreNotWritableOnHost";
   }
+  declare readonly fault: t.SwapDatastoreNotWritableOnHost;
 }
 
 export class SwapDatastoreUnset extends VimFault {
-  declare readonly fault: t.SwapDatastoreUnset;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwapDatastoreUnset");
+  static override get faultName(): string {
+    return "SwapDatastoreUnset";
   }
+  declare readonly fault: t.SwapDatastoreUnset;
 }
 
 export class SwapPlacementOverrideNotSupported extends InvalidVmConfig {
-  declare readonly fault: t.SwapPlacementOverrideNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwapPlacementOverrideNotSupported");
+  static override get faultName(): string {
+    return "SwapPlacementOverrideNotSupported";
   }
+  declare readonly fault: t.SwapPlacementOverrideNotSupported;
 }
 
 export class SwitchIpUnset extends DvsFault {
-  declare readonly fault: t.SwitchIpUnset;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwitchIpUnset");
+  static override get faultName(): string {
+    return "SwitchIpUnset";
   }
+  declare readonly fault: t.SwitchIpUnset;
 }
 
 export class SwitchNotInUpgradeMode extends DvsFault {
-  declare readonly fault: t.SwitchNotInUpgradeMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwitchNotInUpgradeMode");
+  static override get faultName(): string {
+    return "SwitchNotInUpgradeMode";
   }
+  declare readonly fault: t.SwitchNotInUpgradeMode;
 }
 
 export class SystemError extends RuntimeFault {
-  declare readonly fault: t.SystemError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SystemError");
+  static override get faultName(): string {
+    return "SystemError";
   }
+  declare readonly fault: t.SystemError;
 }
 
 export class TaskInProgress extends VimFault {
-  declare readonly fault: t.TaskInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TaskInProgress");
+  static override get faultName(): string {
+    return "TaskInProgress";
   }
+  declare readonly fault: t.TaskInProgress;
 }
 
 export class ThirdPartyLicenseAssignmentFailed extends RuntimeFault {
-  declare readonly fault: t.ThirdPartyLicenseAssignmentFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ThirdPartyLicenseAssignmentFailed");
+  static override get faultName(): string {
+    return "ThirdPartyLicenseAssignmentFailed";
   }
+  declare readonly fault: t.ThirdPartyLicenseAssignmentFailed;
 }
 
 export class TooManyConcurrentNativeClones extends FileFault {
-  declare readonly fault: t.TooManyConcurrentNativeClones;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyConcurrentNativeClones");
+  static override get faultName(): string {
+    return "TooManyConcurrentNativeClones";
   }
+  declare readonly fault: t.TooManyConcurrentNativeClones;
 }
 
 export class TooManyConsecutiveOverrides extends VimFault {
-  declare readonly fault: t.TooManyConsecutiveOverrides;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyConsecutiveOverrides");
+  static override get faultName(): string {
+    return "TooManyConsecutiveOverrides";
   }
+  declare readonly fault: t.TooManyConsecutiveOverrides;
 }
 
 export class TooManyDevices extends InvalidVmConfig {
-  declare readonly fault: t.TooManyDevices;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyDevices");
+  static override get faultName(): string {
+    return "TooManyDevices";
   }
+  declare readonly fault: t.TooManyDevices;
 }
 
 export class TooManyDisksOnLegacyHost extends MigrationFault {
-  declare readonly fault: t.TooManyDisksOnLegacyHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyDisksOnLegacyHost");
+  static override get faultName(): string {
+    return "TooManyDisksOnLegacyHost";
   }
+  declare readonly fault: t.TooManyDisksOnLegacyHost;
 }
 
 export class TooManyGuestLogons extends GuestOperationsFault {
-  declare readonly fault: t.TooManyGuestLogons;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyGuestLogons");
+  static override get faultName(): string {
+    return "TooManyGuestLogons";
   }
+  declare readonly fault: t.TooManyGuestLogons;
 }
 
 export class TooManyHosts extends HostConnectFault {
-  declare readonly fault: t.TooManyHosts;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyHosts");
+  static override get faultName(): string {
+    return "TooManyHosts";
   }
+  declare readonly fault: t.TooManyHosts;
 }
 
 export class TooManyNativeCloneLevels extends FileFault {
-  declare readonly fault: t.TooManyNativeCloneLevels;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyNativeCloneLevels");
+  static override get faultName(): string {
+    return "TooManyNativeCloneLevels";
   }
+  declare readonly fault: t.TooManyNativeCloneLevels;
 }
 
 export class TooManyNativeClonesOnFile extends FileFault {
-  declare readonly fault: t.TooManyNativeClonesOnFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyNativeClonesOnFile");
+  static override get faultName(): string {
+    return "TooManyNativeClonesOnFile";
   }
+  declare readonly fault: t.TooManyNativeClonesOnFile;
 }
 
 export class TooManySnapshotLevels extends SnapshotFault {
-  declare readonly fault: t.TooManySnapshotLevels;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManySnapshotLevels");
+  static override get faultName(): string {
+    return "TooManySnapshotLevels";
   }
+  declare readonly fault: t.TooManySnapshotLevels;
 }
 
 export class VmToolsUpgradeFault extends VimFault {
-  declare readonly fault: t.VmToolsUpgradeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmToolsUpgradeFault");
+  static override get faultName(): string {
+    return "VmToolsUpgradeFault";
   }
+  declare readonly fault: t.VmToolsUpgradeFault;
 }
 
 export class ToolsAlreadyUpgraded extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsAlreadyUpgraded;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsAlreadyUpgraded");
+  static override get faultName(): string {
+    return "ToolsAlreadyUpgraded";
   }
+  declare readonly fault: t.ToolsAlreadyUpgraded;
 }
 
 export class ToolsAutoUpgradeNotSupported extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsAutoUpgradeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsAutoUpgradeNotSupported");
+  static override get faultName(): string {
+    return "ToolsAutoUpgradeNotSupported";
   }
+  declare readonly fault: t.ToolsAutoUpgradeNotSupported;
 }
 
 export class ToolsImageCopyFailed extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsImageCopyFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsImageCopyFailed");
+  static override get faultName(): string {
+    return "ToolsImageCopyFailed";
   }
+  declare readonly fault: t.ToolsImageCopyFailed;
 }
 
 export class ToolsImageNotAvailable extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsImageNotAvailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsImageNotAvailable");
+  static override get faultName(): string {
+    return "ToolsImageNotAvailable";
   }
+  declare readonly fault: t.ToolsImageNotAvailable;
 }
 
 export class ToolsImageSignatureCheckFailed extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsImageSignatureCheckFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsImageSignatureCheckFailed");
+  static override get faultName(): string {
+    return "ToolsImageSignatureCheckFailed";
   }
+  declare readonly fault: t.ToolsImageSignatureCheckFailed;
 }
 
 export class ToolsInstallationInProgress extends MigrationFault {
-  declare readonly fault: t.ToolsInstallationInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsInstallationInProgress");
+  static override get faultName(): string {
+    return "ToolsInstallationInProgress";
   }
+  declare readonly fault: t.ToolsInstallationInProgress;
 }
 
 export class ToolsUnavailable extends VimFault {
-  declare readonly fault: t.ToolsUnavailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsUnavailable");
+  static override get faultName(): string {
+    return "ToolsUnavailable";
   }
+  declare readonly fault: t.ToolsUnavailable;
 }
 
 export class ToolsUpgradeCancelled extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsUpgradeCancelled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsUpgradeCancelled");
+  static override get faultName(): string {
+    return "ToolsUpgradeCancelled";
   }
+  declare readonly fault: t.ToolsUpgradeCancelled;
 }
 
 export class UnSupportedDatastoreForVFlash extends UnsupportedDatastore {
-  declare readonly fault: t.UnSupportedDatastoreForVFlash;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnSupportedDatastoreForVFlash");
+  static override get faultName(): string {
+    return "UnSupportedDatastoreForVFlash";
   }
+  declare readonly fault: t.UnSupportedDatastoreForVFlash;
 }
 
 export class UncommittedUndoableDisk extends MigrationFault {
-  declare readonly fault: t.UncommittedUndoableDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UncommittedUndoableDisk");
+  static override get faultName(): string {
+    return "UncommittedUndoableDisk";
   }
+  declare readonly fault: t.UncommittedUndoableDisk;
 }
 
 export class UnconfiguredPropertyValue extends InvalidPropertyValue {
-  declare readonly fault: t.UnconfiguredPropertyValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnconfiguredPropertyValue");
+  static override get faultName(): string {
+    return "UnconfiguredPropertyValue";
   }
+  declare readonly fault: t.UnconfiguredPropertyValue;
 }
 
 export class UncustomizableGuest extends CustomizationFault {
-  declare readonly fault: t.UncustomizableGuest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UncustomizableGuest");
+  static override get faultName(): string {
+    return "UncustomizableGuest";
   }
+  declare readonly fault: t.UncustomizableGuest;
 }
 
 export class UnexpectedCustomizationFault extends CustomizationFault {
-  declare readonly fault: t.UnexpectedCustomizationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnexpectedCustomizationFault");
+  static override get faultName(): string {
+    return "UnexpectedCustomizationFault";
   }
+  declare readonly fault: t.UnexpectedCustomizationFault;
 }
 
 export class UnexpectedFault extends RuntimeFault {
-  declare readonly fault: t.UnexpectedFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnexpectedFault");
+  static override get faultName(): string {
+    return "UnexpectedFault";
   }
+  declare readonly fault: t.UnexpectedFault;
 }
 
 export class UnrecognizedHost extends VimFault {
-  declare readonly fault: t.UnrecognizedHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnrecognizedHost");
+  static override get faultName(): string {
+    return "UnrecognizedHost";
   }
+  declare readonly fault: t.UnrecognizedHost;
 }
 
 export class UnsharedSwapVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.UnsharedSwapVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsharedSwapVMotionNotSupported");
+  static override get faultName(): string {
+    return "UnsharedSwapVMotionNotSupported";
   }
+  declare readonly fault: t.UnsharedSwapVMotionNotSupported;
 }
 
 export class UnsupportedGuest extends InvalidVmConfig {
-  declare readonly fault: t.UnsupportedGuest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsupportedGuest");
+  static override get faultName(): string {
+    return "UnsupportedGuest";
   }
+  declare readonly fault: t.UnsupportedGuest;
 }
 
 export class UnsupportedVimApiVersion extends VimFault {
-  declare readonly fault: t.UnsupportedVimApiVersion;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsupportedVimApiVersion");
+  static override get faultName(): string {
+    return "UnsupportedVimApiVersion";
   }
+  declare readonly fault: t.UnsupportedVimApiVersion;
 }
 
 export class UnsupportedVmxLocation extends VmConfigFault {
-  declare readonly fault: t.UnsupportedVmxLocation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsupportedVmxLocation");
+  static override get faultName(): string {
+    return "UnsupportedVmxLocation";
   }
+  declare readonly fault: t.UnsupportedVmxLocation;
 }
 
 export class UnusedVirtualDiskBlocksNotScrubbed extends DeviceBackingNotSupported {
-  declare readonly fault: t.UnusedVirtualDiskBlocksNotScrubbed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnusedVirtualDiskBlocksNotScrubbed");
+  static override get faultName(): string {
+    return "UnusedVirtualDiskBlocksNotScrubbed";
   }
+  declare readonly fault: t.UnusedVirtualDiskBlocksNotScrubbed;
 }
 
 export class UserNotFound extends VimFault {
-  declare readonly fault: t.UserNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UserNotFound");
+  static override get faultName(): string {
+    return "UserNotFound";
   }
+  declare readonly fault: t.UserNotFound;
 }
 
 export class VAppNotRunning extends VmConfigFault {
-  declare readonly fault: t.VAppNotRunning;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppNotRunning");
+  static override get faultName(): string {
+    return "VAppNotRunning";
   }
+  declare readonly fault: t.VAppNotRunning;
 }
 
 export class VAppOperationInProgress extends RuntimeFault {
-  declare readonly fault: t.VAppOperationInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppOperationInProgress");
+  static override get faultName(): string {
+    return "VAppOperationInProgress";
   }
+  declare readonly fault: t.VAppOperationInProgress;
 }
 
 export class VAppTaskInProgress extends TaskInProgress {
-  declare readonly fault: t.VAppTaskInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppTaskInProgress");
+  static override get faultName(): string {
+    return "VAppTaskInProgress";
   }
+  declare readonly fault: t.VAppTaskInProgress;
 }
 
 export class VFlashCacheHotConfigNotSupported extends VmConfigFault {
-  declare readonly fault: t.VFlashCacheHotConfigNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VFlashCacheHotConfigNotSupported");
+  static override get faultName(): string {
+    return "VFlashCacheHotConfigNotSupported";
   }
+  declare readonly fault: t.VFlashCacheHotConfigNotSupported;
 }
 
 export class VFlashModuleNotSupported extends VmConfigFault {
-  declare readonly fault: t.VFlashModuleNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VFlashModuleNotSupported");
+  static override get faultName(): string {
+    return "VFlashModuleNotSupported";
   }
+  declare readonly fault: t.VFlashModuleNotSupported;
 }
 
 export class VFlashModuleVersionIncompatible extends VimFault {
-  declare readonly fault: t.VFlashModuleVersionIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VFlashModuleVersionIncompatible");
+  static override get faultName(): string {
+    return "VFlashModuleVersionIncompatible";
   }
+  declare readonly fault: t.VFlashModuleVersionIncompatible;
 }
 
 export class VMINotSupported extends DeviceNotSupported {
-  declare readonly fault: t.VMINotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMINotSupported");
+  static override get faultName(): string {
+    return "VMINotSupported";
   }
+  declare readonly fault: t.VMINotSupported;
 }
 
 export class VMOnConflictDVPort extends CannotAccessNetwork {
-  declare readonly fault: t.VMOnConflictDVPort;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMOnConflictDVPort");
+  static override get faultName(): string {
+    return "VMOnConflictDVPort";
   }
+  declare readonly fault: t.VMOnConflictDVPort;
 }
 
 export class VMOnVirtualIntranet extends CannotAccessNetwork {
-  declare readonly fault: t.VMOnVirtualIntranet;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMOnVirtualIntranet");
+  static override get faultName(): string {
+    return "VMOnVirtualIntranet";
   }
+  declare readonly fault: t.VMOnVirtualIntranet;
 }
 
 export class VMotionAcrossNetworkNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.VMotionAcrossNetworkNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionAcrossNetworkNotSupported");
+  static override get faultName(): string {
+    return "VMotionAcrossNetworkNotSupported";
   }
+  declare readonly fault: t.VMotionAcrossNetworkNotSupported;
 }
 
 export class VMotionInterfaceIssue extends MigrationFault {
-  declare readonly fault: t.VMotionInterfaceIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionInterfaceIssue");
+  static override get faultName(): string {
+    return "VMotionInterfaceIssue";
   }
+  declare readonly fault: t.VMotionInterfaceIssue;
 }
 
 export class VMotionLinkCapacityLow extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionLinkCapacityLow;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionLinkCapacityLow");
+  static override get faultName(): string {
+    return "VMotionLinkCapacityLow";
   }
+  declare readonly fault: t.VMotionLinkCapacityLow;
 }
 
 export class VMotionLinkDown extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionLinkDown;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionLinkDown");
+  static override get faultName(): string {
+    return "VMotionLinkDown";
   }
+  declare readonly fault: t.VMotionLinkDown;
 }
 
 export class VMotionNotConfigured extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionNotConfigured;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionNotConfigured");
+  static override get faultName(): string {
+    return "VMotionNotConfigured";
   }
+  declare readonly fault: t.VMotionNotConfigured;
 }
 
 export class VMotionNotLicensed extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionNotLicensed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionNotLicensed");
+  static override get faultName(): string {
+    return "VMotionNotLicensed";
   }
+  declare readonly fault: t.VMotionNotLicensed;
 }
 
 export class VMotionNotSupported extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionNotSupported");
+  static override get faultName(): string {
+    return "VMotionNotSupported";
   }
+  declare readonly fault: t.VMotionNotSupported;
 }
 
 export class VMotionProtocolIncompatible extends MigrationFault {
-  declare readonly fault: t.VMotionProtocolIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionProtocolIncompatible");
+  static override get faultName(): string {
+    return "VMotionProtocolIncompatible";
   }
+  declare readonly fault: t.VMotionProtocolIncompatible;
 }
 
 export class VirtualDiskBlocksNotFullyProvisioned extends DeviceBackingNotSupported {
-  declare readonly fault: t.VirtualDiskBlocksNotFullyProvisioned;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualDiskBlocksNotFullyProvisioned");
+  static override get faultName(): string {
+    return "VirtualDiskBlocksNotFullyProvisioned";
   }
+  declare readonly fault: t.VirtualDiskBlocksNotFullyProvisioned;
 }
 
 export class VirtualDiskModeNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.VirtualDiskModeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualDiskModeNotSupported");
+  static override get faultName(): string {
+    return "VirtualDiskModeNotSupported";
   }
+  declare readonly fault: t.VirtualDiskModeNotSupported;
 }
 
 export class VirtualEthernetCardNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.VirtualEthernetCardNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualEthernetCardNotSupported");
+  static override get faultName(): string {
+    return "VirtualEthernetCardNotSupported";
   }
+  declare readonly fault: t.VirtualEthernetCardNotSupported;
 }
 
 export class VirtualHardwareVersionNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.VirtualHardwareVersionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualHardwareVersionNotSupported");
+  static override get faultName(): string {
+    return "VirtualHardwareVersionNotSupported";
   }
+  declare readonly fault: t.VirtualHardwareVersionNotSupported;
 }
 
 export class VmAlreadyExistsInDatacenter extends InvalidFolder {
-  declare readonly fault: t.VmAlreadyExistsInDatacenter;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmAlreadyExistsInDatacenter");
+  static override get faultName(): string {
+    return "VmAlreadyExistsInDatacenter";
   }
+  declare readonly fault: t.VmAlreadyExistsInDatacenter;
 }
 
 export class VmConfigIncompatibleForFaultTolerance extends VmConfigFault {
-  declare readonly fault: t.VmConfigIncompatibleForFaultTolerance;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmConfigIncompatibleForFaultTolerance");
+  static override get faultName(): string {
+    return "VmConfigIncompatibleForFaultTolerance";
   }
+  declare readonly fault: t.VmConfigIncompatibleForFaultTolerance;
 }
 
 export class VmConfigIncompatibleForRecordReplay extends VmConfigFault {
-  declare readonly fault: t.VmConfigIncompatibleForRecordReplay;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmConfigIncompatibleForRecordReplay");
+  static override get faultName(): string {
+    return "VmConfigIncompatibleForRecordReplay";
   }
+  declare readonly fault: t.VmConfigIncompatibleForRecordReplay;
 }
 
 export class VmFaultToleranceConfigIssue extends VmFaultToleranceIssue {
-  declare readonly fault: t.VmFaultToleranceConfigIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceConfigIssue");
+  static override get faultName(): string {
+    return "VmFaultToleranceConfigIssue";
   }
+  declare readonly fault: t.VmFaultToleranceConfigIssue;
 }
 
 export class VmFaultToleranceConfigIssueWrapper extends VmFaultToleranceIssue {
-  declare readonly fault: t.VmFaultToleranceConfigIssueWrapper;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceConfigIssueWrapper");
+  static override get faultName(): string {
+    return "VmFaultToleranceConfigIssueWrapper";
   }
+  declare readonly fault: t.VmFaultToleranceConfigIssueWrapper;
 }
 
 export class VmFaultToleranceInvalidFileBacking extends VmFaultToleranceIssue {
-  declare readonly fault: t.VmFaultToleranceInvalidFileBacking;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceInvalidFileBacking");
+  static override get faultName(): string {
+    return "VmFaultToleranceInvalidFileBacking";
   }
+  declare readonly fault: t.VmFaultToleranceInvalidFileBacking;
 }
 
 export class VmFaultToleranceOpIssuesList extends VmFaultToleranceIssue {
-  declare readonly fault: t.VmFaultToleranceOpIssuesList;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceOpIssuesList");
+  static override get faultName(): string {
+    return "VmFaultToleranceOpIssuesList";
   }
+  declare readonly fault: t.VmFaultToleranceOpIssuesList;
 }
 
 export class VmFaultToleranceTooManyFtVcpusOnHost extends InsufficientResourcesFault {
-  declare readonly fault: t.VmFaultToleranceTooManyFtVcpusOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceTooManyFtVcpusOnHost");
+  static override get faultName(): string {
+    return "VmFaultToleranceTooManyFtVcpusOnHost";
   }
+  declare readonly fault: t.VmFaultToleranceTooManyFtVcpusOnHost;
 }
 
 export class VmFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFault {
-  declare readonly fault: t.VmFaultToleranceTooManyVMsOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceTooManyVMsOnHost");
+  static override get faultName(): string {
+    return "VmFaultToleranceTooManyVMsOnHost";
   }
+  declare readonly fault: t.VmFaultToleranceTooManyVMsOnHost;
 }
 
 export class VmHostAffinityRuleViolation extends VmConfigFault {
-  declare readonly fault: t.VmHostAffinityRuleViolation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmHostAffinityRuleViolation");
+  static override get faultName(): string {
+    return "VmHostAffinityRuleViolation";
   }
+  declare readonly fault: t.VmHostAffinityRuleViolation;
 }
 
 export class VmLimitLicense extends NotEnoughLicenses {
-  declare readonly fault: t.VmLimitLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmLimitLicense");
+  static override get faultName(): string {
+    return "VmLimitLicense";
   }
+  declare readonly fault: t.VmLimitLicense;
 }
 
 export class VmMetadataManagerFault extends VimFault {
-  declare readonly fault: t.VmMetadataManagerFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmMetadataManagerFault");
+  static override get faultName(): string {
+    return "VmMetadataManagerFault";
   }
+  declare readonly fault: t.VmMetadataManagerFault;
 }
 
 export class VmMonitorIncompatibleForFaultTolerance extends VimFault {
-  declare readonly fault: t.VmMonitorIncompatibleForFaultTolerance;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmMonitorIncompatibleForFaultTolerance");
+  static override get faultName(): string {
+    return "VmMonitorIncompatibleForFaultTolerance";
   }
+  declare readonly fault: t.VmMonitorIncompatibleForFaultTolerance;
 }
 
 export class VmPowerOnDisabled extends InvalidState {
-  declare readonly fault: t.VmPowerOnDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmPowerOnDisabled");
+  static override get faultName(): string {
+    return "VmPowerOnDisabled";
   }
+  declare readonly fault: t.VmPowerOnDisabled;
 }
 
 export class VmSmpFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFault {
-  declare readonly fault: t.VmSmpFaultToleranceTooManyVMsOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmSmpFaultToleranceTooManyVMsOnHost");
+  static override get faultName(): string {
+    return "VmSmpFaultToleranceTooManyVMsOnHost";
   }
+  declare readonly fault: t.VmSmpFaultToleranceTooManyVMsOnHost;
 }
 
 export class VmValidateMaxDevice extends VimFault {
-  declare readonly fault: t.VmValidateMaxDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmValidateMaxDevice");
+  static override get faultName(): string {
+    return "VmValidateMaxDevice";
   }
+  declare readonly fault: t.VmValidateMaxDevice;
 }
 
 export class VmWwnConflict extends InvalidVmConfig {
-  declare readonly fault: t.VmWwnConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmWwnConflict");
+  static override get faultName(): string {
+    return "VmWwnConflict";
   }
+  declare readonly fault: t.VmWwnConflict;
 }
 
 export class VmfsMountFault extends HostConfigFault {
-  declare readonly fault: t.VmfsMountFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmfsMountFault");
+  static override get faultName(): string {
+    return "VmfsMountFault";
   }
+  declare readonly fault: t.VmfsMountFault;
 }
 
 export class VmfsAlreadyMounted extends VmfsMountFault {
-  declare readonly fault: t.VmfsAlreadyMounted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmfsAlreadyMounted");
+  static override get faultName(): string {
+    return "VmfsAlreadyMounted";
   }
+  declare readonly fault: t.VmfsAlreadyMounted;
 }
 
 export class VmfsAmbiguousMount extends VmfsMountFault {
-  declare readonly fault: t.VmfsAmbiguousMount;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmfsAmbiguousMount");
+  static override get faultName(): string {
+    return "VmfsAmbiguousMount";
   }
+  declare readonly fault: t.VmfsAmbiguousMount;
 }
 
 export class VmotionInterfaceNotEnabled extends HostPowerOpFailed {
-  declare readonly fault: t.VmotionInterfaceNotEnabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmotionInterfaceNotEnabled");
+  static override get faultName(): string {
+    return "VmotionInterfaceNotEnabled";
   }
+  declare readonly fault: t.VmotionInterfaceNotEnabled;
 }
 
 export class VolumeEditorError extends CustomizationFault {
-  declare readonly fault: t.VolumeEditorError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VolumeEditorError");
+  static override get faultName(): string {
+    return "VolumeEditorError";
   }
+  declare readonly fault: t.VolumeEditorError;
 }
 
 export class VramLimitLicense extends NotEnoughLicenses {
-  declare readonly fault: t.VramLimitLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VramLimitLicense");
+  static override get faultName(): string {
+    return "VramLimitLicense";
   }
+  declare readonly fault: t.VramLimitLicense;
 }
 
 export class VsanClusterUuidMismatch extends CannotMoveVsanEnabledHost {
-  declare readonly fault: t.VsanClusterUuidMismatch;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VsanClusterUuidMismatch");
+  static override get faultName(): string {
+    return "VsanClusterUuidMismatch";
   }
+  declare readonly fault: t.VsanClusterUuidMismatch;
 }
 
 export class VsanIncompatibleDiskMapping extends VsanDiskFault {
-  declare readonly fault: t.VsanIncompatibleDiskMapping;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VsanIncompatibleDiskMapping");
+  static override get faultName(): string {
+    return "VsanIncompatibleDiskMapping";
   }
+  declare readonly fault: t.VsanIncompatibleDiskMapping;
 }
 
 export class VspanDestPortConflict extends DvsFault {
-  declare readonly fault: t.VspanDestPortConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanDestPortConflict");
+  static override get faultName(): string {
+    return "VspanDestPortConflict";
   }
+  declare readonly fault: t.VspanDestPortConflict;
 }
 
 export class VspanPortConflict extends DvsFault {
-  declare readonly fault: t.VspanPortConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortConflict");
+  static override get faultName(): string {
+    return "VspanPortConflict";
   }
+  declare readonly fault: t.VspanPortConflict;
 }
 
 export class VspanPortMoveFault extends DvsFault {
-  declare readonly fault: t.VspanPortMoveFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortMoveFault");
+  static override get faultName(): string {
+    return "VspanPortMoveFault";
   }
+  declare readonly fault: t.VspanPortMoveFault;
 }
 
 export class VspanPortPromiscChangeFault extends DvsFault {
-  declare readonly fault: t.VspanPortPromiscChangeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortPromiscChangeFault");
+  static override get faultName(): string {
+    return "VspanPortPromiscChangeFault";
   }
+  declare readonly fault: t.VspanPortPromiscChangeFault;
 }
 
 export class VspanPortgroupPromiscChangeFault extends DvsFault {
-  declare readonly fault: t.VspanPortgroupPromiscChangeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortgroupPromiscChangeFault");
+  static override get faultName(): string {
+    return "VspanPortgroupPromiscChangeFault";
   }
+  declare readonly fault: t.VspanPortgroupPromiscChangeFault;
 }
 
 export class VspanPortgroupTypeChangeFault extends DvsFault {
-  declare readonly fault: t.VspanPortgroupTypeChangeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortgroupTypeChangeFault");
+  static override get faultName(): string {
+    return "VspanPortgroupTypeChangeFault";
   }
+  declare readonly fault: t.VspanPortgroupTypeChangeFault;
 }
 
 export class VspanPromiscuousPortNotSupported extends DvsFault {
-  declare readonly fault: t.VspanPromiscuousPortNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPromiscuousPortNotSupported");
+  static override get faultName(): string {
+    return "VspanPromiscuousPortNotSupported";
   }
+  declare readonly fault: t.VspanPromiscuousPortNotSupported;
 }
 
 export class VspanSameSessionPortConflict extends DvsFault {
-  declare readonly fault: t.VspanSameSessionPortConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanSameSessionPortConflict");
+  static override get faultName(): string {
+    return "VspanSameSessionPortConflict";
   }
+  declare readonly fault: t.VspanSameSessionPortConflict;
 }
 
 export class WakeOnLanNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.WakeOnLanNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WakeOnLanNotSupported");
+  static override get faultName(): string {
+    return "WakeOnLanNotSupported";
   }
+  declare readonly fault: t.WakeOnLanNotSupported;
 }
 
 export class WakeOnLanNotSupportedByVmotionNIC extends HostPowerOpFailed {
-  declare readonly fault: t.WakeOnLanNotSupportedByVmotionNIC;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WakeOnLanNotSupportedByVmotionNIC");
+  static override get faultName(): string {
+    return "WakeOnLanNotSupportedByVmotionNIC";
   }
+  declare readonly fault: t.WakeOnLanNotSupportedByVmotionNIC;
 }
 
 export class WillLoseHAProtection extends MigrationFault {
-  declare readonly fault: t.WillLoseHAProtection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WillLoseHAProtection");
+  static override get faultName(): string {
+    return "WillLoseHAProtection";
   }
+  declare readonly fault: t.WillLoseHAProtection;
 }
 
 export class WillModifyConfigCpuRequirements extends MigrationFault {
-  declare readonly fault: t.WillModifyConfigCpuRequirements;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WillModifyConfigCpuRequirements");
+  static override get faultName(): string {
+    return "WillModifyConfigCpuRequirements";
   }
+  declare readonly fault: t.WillModifyConfigCpuRequirements;
 }
 
 export class WillResetSnapshotDirectory extends MigrationFault {
-  declare readonly fault: t.WillResetSnapshotDirectory;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WillResetSnapshotDirectory");
+  static override get faultName(): string {
+    return "WillResetSnapshotDirectory";
   }
+  declare readonly fault: t.WillResetSnapshotDirectory;
 }
 
 export class WipeDiskFault extends VimFault {
-  declare readonly fault: t.WipeDiskFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WipeDiskFault");
+  static override get faultName(): string {
+    return "WipeDiskFault";
   }
+  declare readonly fault: t.WipeDiskFault;
 }

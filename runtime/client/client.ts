@@ -16,7 +16,7 @@ import { compareVersions, negotiateVersion } from "../soap/versions.js";
 import type { MoRef } from "../types.js";
 import type { ApiCall } from "../session/api-call.js";
 import * as builtin from "../session/builtin-methods.js";
-import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../session/errors.js";
+import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../errors/client.js";
 import { startKeepAlive, type KeepAlive } from "../session/keepalive.js";
 import { securityHeader } from "../session/saml.js";
 import { SessionCache, sessionKey } from "../session/session-cache.js";

@@ -20,7 +20,6 @@ import { retry, type RetryOptions } from "../soap/retry.js";
 import type { Transport } from "../soap/transport.js";
 import { encodeRequest } from "../codec/index.js";
 import type { ApiCall } from "../session/api-call.js";
-import { toFaultError } from "../session/errors.js";
 import { sessionLayer } from "../session/relogin.js";
 import type { SessionState } from "../session/session-state.js";
 
@@ -62,7 +61,6 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
       ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });
     return decodeResponse(o.registry, call.method, res.body, {
-      faultFactory: (info) => toFaultError(o.registry, info),
       ...(o.longs ? { longs: o.longs } : {}),
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
     });

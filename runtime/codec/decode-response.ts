@@ -4,7 +4,8 @@
  */
 import type { SchemaRegistry } from "../schema.js";
 import { compile, fieldInfo } from "./compiled-schema.js";
-import { CodecError, SoapFaultError } from "./errors.js";
+import { CodecError } from "../errors/codec.js";
+import { faultChainOf, MethodFaultError } from "../errors/client.js";
 import { type DecodeOptions, ResponseDecoder } from "./response-decoder.js";
 import { XmlTokenizer } from "./xml-tokenizer.js";
 
@@ -14,14 +15,14 @@ export type { DecodeOptions } from "./response-decoder.js";
 export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
 export const DEFAULT_MAX_DEPTH = 512;
 
-const EXCERPT_CODES = new Set(["NOT_XML", "NOT_SOAP", "DOCTYPE_FORBIDDEN"]);
+const EXCERPT_CODES = new Set(["TSVMOMI_ERR_NOT_XML", "TSVMOMI_ERR_NOT_SOAP", "TSVMOMI_ERR_DOCTYPE_FORBIDDEN"]);
 
 export type ResponseBody = string | Uint8Array | AsyncIterable<Uint8Array>;
 
 /**
  * Decodes a SOAP response into the method's typed `returnval` (an array when
  * the method returns one, undefined when it returns nothing). A SOAP fault is
- * thrown as `opts.faultFactory(info)` or a `SoapFaultError`; anything that is
+ * thrown as a MethodFaultError whose `faultChain` the registry supplies; anything that is
  * not a well-formed SOAP answer is thrown as a `CodecError`.
  */
 export async function decodeResponse(registry: SchemaRegistry, methodName: string, body: ResponseBody, opts: DecodeOptions = {}): Promise<unknown> {
@@ -73,7 +74,7 @@ interface Run {
 function start(registry: SchemaRegistry, methodName: string, opts: DecodeOptions): Run {
   const schema = compile(registry);
   const method = registry.method(methodName);
-  if (!method) throw new CodecError("UNKNOWN_METHOD", `method ${methodName} is not in the schema registry`, { method: methodName });
+  if (!method) throw new CodecError("TSVMOMI_ERR_UNKNOWN_METHOD", `method ${methodName} is not in the schema registry`, { method: methodName });
   const decoder = new ResponseDecoder(schema, methodName, method.returns ? fieldInfo(schema, method.returns) : undefined, opts);
   const tokenizer = new XmlTokenizer(decoder, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
   decoder.tokenizer = tokenizer;
@@ -103,7 +104,7 @@ function start(registry: SchemaRegistry, methodName: string, opts: DecodeOptions
       } catch (e) {
         throw withExcerpt(e);
       }
-      if (out.fault) throw opts.faultFactory ? opts.faultFactory(out.fault) : new SoapFaultError(out.fault);
+      if (out.fault) throw new MethodFaultError(out.fault, faultChainOf(registry, out.fault));
       return out.value;
     },
   };
@@ -113,10 +114,10 @@ function decodeUtf8(utf8: InstanceType<typeof TextDecoder>, chunk: Uint8Array | 
   try {
     return utf8.decode(chunk, { stream });
   } catch {
-    throw new CodecError("NOT_XML", "response is not valid UTF-8", { method });
+    throw new CodecError("TSVMOMI_ERR_NOT_XML", "response is not valid UTF-8", { method });
   }
 }
 
 function tooLarge(max: number, method: string): CodecError {
-  return new CodecError("TOO_LARGE", `response exceeds maxBytes (${max} bytes)`, { method });
+  return new CodecError("TSVMOMI_ERR_TOO_LARGE", `response exceeds maxBytes (${max} bytes)`, { method });
 }

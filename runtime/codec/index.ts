@@ -33,5 +33,4 @@ export {
   type DecodeOptions,
   type ResponseBody,
 } from "./decode-response.js";
-export { CodecError, SoapFaultError, type CodecErrorCode, type SoapFaultInfo } from "./errors.js";
 export type { LongPolicy } from "./primitives.js";

@@ -24,7 +24,8 @@ import {
   K_STRING,
   K_UNKNOWN,
 } from "./compiled-schema.js";
-import { CodecError, type SoapFaultInfo } from "./errors.js";
+import { CodecError } from "../errors/codec.js";
+import type { SoapFaultInfo } from "../errors/client.js";
 import { type LongPolicy, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInt32, parseLong } from "./primitives.js";
 import type { XmlTokenizer, TokenHandler } from "./xml-tokenizer.js";
 
@@ -69,8 +70,6 @@ class Frame {
 export interface DecodeOptions {
   /** How xsd:long values beyond ±(2^53−1) decode. Default "round" (nearest double, like vSphere's JSON API). */
   longs?: LongPolicy;
-  /** Maps a decoded SOAP fault to the error thrown; default `new SoapFaultError(info)`. */
-  faultFactory?: (info: SoapFaultInfo) => Error;
   /** Reject bodies larger than this many bytes (UTF-8). Default 512 MiB. */
   maxBytes?: number;
   /** Maximum element nesting. Default 512. */
@@ -148,7 +147,7 @@ export class ResponseDecoder implements TokenHandler {
         },
       };
     }
-    if (!this.sawBody) throw this.error("NOT_SOAP", "response has no soapenv:Body");
+    if (!this.sawBody) throw this.error("TSVMOMI_ERR_NOT_SOAP", "response has no soapenv:Body");
     return { value: this.result ?? this.holder.returnval };
   }
 
@@ -229,14 +228,14 @@ export class ResponseDecoder implements TokenHandler {
       case F_RESPONSE: {
         const rf = this.returnField;
         if ((local !== "returnval" && !this.bare) || rf === undefined) {
-          throw this.error("UNEXPECTED_ELEMENT", rf ? `expected <returnval> in <${this.responseName}>, found <${name}>` : `${this.method} returns nothing, but the response holds <${name}>`);
+          throw this.error("TSVMOMI_ERR_UNEXPECTED_ELEMENT", rf ? `expected <returnval> in <${this.responseName}>, found <${name}>` : `${this.method} returns nothing, but the response holds <${name}>`);
         }
         if (nil) return this.skip(frame);
         this.startValue(frame, rf.kind, rf.kind === K_DATA ? this.dataType(rf) : undefined, this.holder, "returnval", this.result, xsiType, moType, serverGuid);
         return;
       }
       case F_DOCUMENT:
-        if (local !== "Envelope") throw this.error("NOT_SOAP", `expected a SOAP Envelope, found <${name}>`);
+        if (local !== "Envelope") throw this.error("TSVMOMI_ERR_NOT_SOAP", `expected a SOAP Envelope, found <${name}>`);
         frame.kind = F_ENVELOPE;
         return;
       case F_ENVELOPE:
@@ -252,7 +251,7 @@ export class ResponseDecoder implements TokenHandler {
         } else if (local === this.responseName) {
           frame.kind = F_RESPONSE;
         } else {
-          throw this.error("UNEXPECTED_ELEMENT", `expected <${this.responseName}> or a SOAP Fault in the Body, found <${name}>`);
+          throw this.error("TSVMOMI_ERR_UNEXPECTED_ELEMENT", `expected <${this.responseName}> or a SOAP Fault in the Body, found <${name}>`);
         }
         return;
       case F_FAULT:

@@ -23,7 +23,7 @@
  */
 import type { Client } from "../client/client.js";
 import type { BindingTables, CallOptions } from "../client/descriptor.js";
-import { SessionError } from "../session/errors.js";
+import { SessionError } from "../errors/client.js";
 import type { MoRef } from "../types.js";
 import { createContainerView, type ViewHandle } from "../view/index.js";
 import {

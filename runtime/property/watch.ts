@@ -24,8 +24,17 @@
 import type { Client } from "../client/client.js";
 import type { BindingTables } from "../client/descriptor.js";
 import { moRefKey } from "../moref.js";
-import { isFault, MethodFaultError, SessionError } from "../session/errors.js";
-import { OutcomeUnknownError } from "../soap/errors.js";
+import {
+  CollectorStateError,
+  isFault,
+  MethodFaultError,
+  ObjectGoneError,
+  SessionError,
+  WaitTimeoutError,
+  WatchClosedError,
+  WatchEndedError,
+} from "../errors/client.js";
+import { OutcomeUnknownError } from "../errors/transport.js";
 import { abortableSleep, isTransient } from "../soap/retry.js";
 import type { MoRef } from "../types.js";
 import { CacheBuilder, type CacheSnapshot, type CachedObject, type ObjectChange } from "./cache.js";
@@ -120,10 +129,6 @@ const REBUILD_ATTEMPTS = 10;
 const REBUILD_BASE_DELAY_MS = 250;
 const REBUILD_MAX_DELAY_MS = 5_000;
 
-class WatchClosed extends Error {}
-
-/** The collector still exists but its answers no longer add up; only a fresh collector and a full read restore a known state. */
-class CollectorStateUnknown extends Error {}
 
 /**
  * A transport failure that may pass: directly, as the unknown outcome of an
@@ -256,7 +261,7 @@ class WatchImpl implements Watch {
         yield set;
       }
     } catch (err) {
-      if (this.#closed.value && (err instanceof WatchClosed || this.#abort.signal.aborted)) return;
+      if (this.#closed.value && (err instanceof WatchClosedError || this.#abort.signal.aborted)) return;
       throw err;
     } finally {
       await this.close();
@@ -279,7 +284,7 @@ class WatchImpl implements Watch {
    * by an empty one.
    */
   #stateUnknown(err: unknown): boolean {
-    return err instanceof CollectorStateUnknown || isFault(err, "InvalidCollectorVersion");
+    return err instanceof CollectorStateError || isFault(err, "InvalidCollectorVersion");
   }
 
   /**
@@ -308,7 +313,7 @@ class WatchImpl implements Watch {
   /** Waits for the next whole change set; undefined when the wait timed out empty. */
   async #nextChangeSet(): Promise<ChangeSet | undefined> {
     const server = this.#server;
-    if (!server) throw new WatchClosed("watch: closed");
+    if (!server) throw new WatchClosedError();
     const resync = this.#pendingResync;
     const initial = this.#version === "";
     const builder = new CacheBuilder(initial ? undefined : this.#cache, this.#selected);
@@ -323,10 +328,10 @@ class WatchImpl implements Watch {
         { version, options },
         { signal: this.#abort.signal, timeout: maxWaitSeconds * 1000 + WAIT_SLACK_MS },
       );
-      if (this.#closed.value) throw new WatchClosed("watch: closed");
+      if (this.#closed.value) throw new WatchClosedError();
       if (!result) {
         // Empty on timeout. The first read never ends empty without a version to continue from, so just ask again.
-        if (any) throw new CollectorStateUnknown("watch: the server sent a truncated update and then nothing; the collector state is unknown");
+        if (any) throw new CollectorStateError("watch: the server sent a truncated update and then nothing; the collector state is unknown");
         if (!initial) return undefined;
         continue;
       }
@@ -346,7 +351,7 @@ class WatchImpl implements Watch {
   close(): Promise<void> {
     if (!this.#cleanup) {
       this.#closed.value = true;
-      this.#abort.abort(new WatchClosed("watch: closed"));
+      this.#abort.abort(new WatchClosedError());
       const server = this.#server;
       this.#server = undefined;
       this.#cleanup = server ? this.#destroy(server, true) : Promise.resolve();
@@ -413,13 +418,6 @@ function checkSpec(spec: WatchSpec<string, string>): void {
 
 // ---- waitForProperties -------------------------------------------------------
 
-export class WaitTimeoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WaitTimeoutError";
-  }
-}
-
 export interface WaitForPropertiesOptions {
   readonly signal?: AbortSignal;
   /** Overall deadline in ms; rejects with WaitTimeoutError. */
@@ -455,14 +453,14 @@ export async function waitForProperties<B extends BindingTables, T extends Watch
       const obj = set.cache.get(key) as CachedObject<T, WatchValues<B, T, P>> | undefined;
       if (!obj) {
         const left = set.objects.some((o) => o.kind === "leave");
-        throw new Error(`waitForProperties(${where}): ${left ? "the object was deleted" : "the object does not exist"}`);
+        throw new ObjectGoneError("waitForProperties", ref, left ? "the object was deleted" : "the object does not exist");
       }
       if (predicate(obj.values as WatchValues<B, T, P>)) return obj.values as WatchValues<B, T, P>;
     }
-    throw new Error(`waitForProperties(${where}): the watch ended`);
+    throw new WatchEndedError("waitForProperties", ref, "the watch ended");
   } catch (err) {
     if (opts.timeout !== undefined && !opts.signal?.aborted && signal?.aborted) {
-      throw new WaitTimeoutError(`waitForProperties(${where}): ${select.join(", ")} did not satisfy the predicate within ${opts.timeout} ms`);
+      throw new WaitTimeoutError(`waitForProperties(${where}): ${select.join(", ")} did not satisfy the predicate within ${opts.timeout} ms`, opts.timeout);
     }
     throw err;
   }

@@ -10,7 +10,7 @@
  * caller gets a SessionError instead of a loop.
  */
 import type { Middleware } from "../soap/middleware.js";
-import { SessionError } from "./errors.js";
+import { SessionError } from "../errors/client.js";
 import type { ApiCall } from "./api-call.js";
 import type { SessionState } from "./session-state.js";
 

@@ -12,7 +12,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { SessionCacheError } from "./errors.js";
+import { SessionCacheError } from "../errors/client.js";
 
 export interface SessionKeyParts {
   readonly url: string;

@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import type { TLSSocket } from "node:tls";
 import { buildConnector } from "undici";
-import { TlsError, type CallContext } from "./errors.js";
+import { TlsError, type CallContext } from "../errors/transport.js";
 
 export interface TlsOptions {
   /** Skip certificate verification entirely. Logged once per client. */

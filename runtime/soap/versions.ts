@@ -29,7 +29,7 @@
  * does not negotiate. Other failures (network, TLS, HTML pages) propagate.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
-import { HttpStatusError, VersionNegotiationError, type CallContext } from "./errors.js";
+import { HttpStatusError, VersionNegotiationError, type CallContext } from "../errors/transport.js";
 import type { Logger, Transport } from "./transport.js";
 
 export const SERVICE_VERSIONS_PATH = "/sdk/vimServiceVersions.xml";

@@ -14,8 +14,8 @@ import { listVms } from "../../docs/examples/list-vms.js";
 import { watchPower } from "../../docs/examples/watch-power.js";
 import { powerOff } from "../../docs/examples/power-off.js";
 import { waitPoweredOff } from "../../docs/examples/wait-powered-off.js";
-import { WaitTimeoutError } from "../../runtime/property/watch.js";
 import type { Target } from "../../docs/examples/connection.js";
+import { WaitTimeoutError } from "../../runtime/errors/index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const examplesDir = `${root}docs/examples/`;

@@ -1,6 +1,6 @@
 // Seeded fuzz of the streaming SOAP decoder, starting from real vcsim
 // responses captured at test time. Every input must end in a value, a
-// CodecError or a SoapFaultError: no other exception, no hang, no entity
+// CodecError or a MethodFaultError: no other exception, no hang, no entity
 // expansion and no file read (a sentinel file's content never shows up).
 // TSVMOMI_FUZZ_LONG=1 runs ten times as many inputs; TSVMOMI_FUZZ_REPORT=<file>
 // writes the figures (count, worst time per input) as JSON.
@@ -10,12 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CodecError, DEFAULT_MAX_DEPTH, SoapFaultError, decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
+import { DEFAULT_MAX_DEPTH, decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
 import { toMethodSchema } from "../../runtime/client/descriptor.js";
 import { registryFromTables, type TableRegistry } from "../../runtime/schema-tables.js";
 import { PropertyCollector, ServiceInstance, SessionManager, schemas } from "../support/bindings.js";
 import { byteMutators, int, pick, prng, textMutators, type Random } from "./mutators.js";
 import { captureVcsimResponses, type Captured } from "./vcsim-capture.js";
+import { CodecError, MethodFaultError } from "../../runtime/errors/index.js";
 
 const LONG = process.env.TSVMOMI_FUZZ_LONG === "1";
 const COUNT = LONG ? 30_000 : 2_500;
@@ -56,7 +57,7 @@ function classify(run: () => unknown): Outcome {
 
 function typedOrOther(e: unknown): Outcome {
   if (e instanceof CodecError) return { kind: "codec", code: e.code, message: e.message };
-  if (e instanceof SoapFaultError) return { kind: "fault", message: e.message };
+  if (e instanceof MethodFaultError) return { kind: "fault", message: e.message };
   return { kind: "other", error: e };
 }
 
@@ -173,6 +174,6 @@ describe("decoder fuzz", () => {
     expect(out.kind).toBe("codec");
     const plain = `<r>${"<a>".repeat(n)}${"</a>".repeat(n)}</r>`;
     const raw = classify(() => decodeResponseSync(registry, seed.method, plain));
-    expect(raw.kind === "codec" && ["TOO_DEEP", "NOT_SOAP"].includes(raw.code)).toBe(true);
+    expect(raw.kind === "codec" && ["TSVMOMI_ERR_TOO_DEEP", "TSVMOMI_ERR_NOT_SOAP"].includes(raw.code)).toBe(true);
   });
 });

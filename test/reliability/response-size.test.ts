@@ -79,7 +79,7 @@ describe("response size limit", () => {
     try {
       const err = await client.call(ServiceInstance.CurrentTime, client.serviceInstance).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CodecError);
-      expect((err as CodecError).code).toBe("TOO_LARGE");
+      expect((err as CodecError).code).toBe("TSVMOMI_ERR_TOO_LARGE");
       expect((err as Error).message).toContain("CurrentTime");
       // The client dropped the connection instead of draining it.
       await serverSawClose;
@@ -104,7 +104,7 @@ describe("response size limit", () => {
     try {
       const err = await client.call(ServiceInstance.CurrentTime, client.serviceInstance).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CodecError);
-      expect((err as CodecError).code).toBe("TOO_LARGE");
+      expect((err as CodecError).code).toBe("TSVMOMI_ERR_TOO_LARGE");
       await serverSawClose;
       expect(sent).toBeLessThan(OFFERED / 4);
       const published = traced.find((b) => b.includes("CurrentTimeResponse"));

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CodecError, SoapFaultError, decodeResponse, decodeResponseSync, decodeValue } from "../../runtime/codec/index.js";
+import { decodeResponse, decodeResponseSync, decodeValue } from "../../runtime/codec/index.js";
 import { defineRegistry } from "../../runtime/schema.js";
 import { envelope, faultEnvelope } from "../fixtures/codec/envelope.js";
 import { vimSubset } from "../fixtures/codec/vim-subset.js";
+import { CodecError, MethodFaultError } from "../../runtime/errors/index.js";
 
 const retrieveVms = readFileSync(new URL("../fixtures/codec/retrieve-vms.xml", import.meta.url), "utf8");
 
@@ -204,7 +205,7 @@ describe("primitive types", () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(CodecError);
-      expect((e as CodecError).code).toBe("UNSAFE_LONG");
+      expect((e as CodecError).code).toBe("TSVMOMI_ERR_UNSAFE_LONG");
     }
   });
 
@@ -271,45 +272,43 @@ describe("unknown xsi:type and unknown elements", () => {
 });
 
 describe("SOAP faults", () => {
-  it("throws a SoapFaultError for InvalidLogin", async () => {
+  it("throws a MethodFaultError for InvalidLogin, its chain read from the registry", async () => {
     const body = faultEnvelope(
       "Cannot complete login due to an incorrect user name or password.",
       '<InvalidLoginFault xmlns="urn:vim25" xsi:type="InvalidLogin"></InvalidLoginFault>',
     );
     const err = await decodeResponse(vimSubset, "Login", body).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SoapFaultError);
-    expect((err as SoapFaultError).info).toEqual({
-      typeName: "InvalidLogin",
-      fields: { _typeName: "InvalidLogin" },
-      message: "Cannot complete login due to an incorrect user name or password.",
+    expect(err).toBeInstanceOf(MethodFaultError);
+    expect(err).toMatchObject({
+      code: "TSVMOMI_ERR_FAULT",
+      name: "InvalidLogin",
+      faultChain: ["InvalidLogin", "VimFault", "MethodFault"],
+      fault: { _typeName: "InvalidLogin" },
+      serverMessage: "Cannot complete login due to an incorrect user name or password.",
       faultCode: "ServerFaultCode",
       method: "Login",
     });
   });
 
-  it("decodes fault fields and hands the info to faultFactory", async () => {
+  it("decodes fault fields", async () => {
     const body = faultEnvelope(
       "The session is not authenticated.",
       '<NotAuthenticatedFault xmlns="urn:vim25" xsi:type="NotAuthenticated"><object type="Folder">group-d1</object><privilegeId>System.View</privilegeId></NotAuthenticatedFault>',
     );
-    class Mapped extends Error {}
-    const err = await decodeResponse(vimSubset, "RetrievePropertiesEx", body, { faultFactory: (info) => new Mapped(`${info.typeName}|${JSON.stringify(info.fields)}`) }).catch(
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(Mapped);
-    expect((err as Error).message).toBe(
-      'NotAuthenticated|{"_typeName":"NotAuthenticated","object":{"type":"Folder","value":"group-d1"},"privilegeId":"System.View"}',
-    );
+    const err = (await decodeResponse(vimSubset, "RetrievePropertiesEx", body).catch((e: unknown) => e)) as MethodFaultError;
+    expect(err.fault).toEqual({ _typeName: "NotAuthenticated", object: { type: "Folder", value: "group-d1" }, privilegeId: "System.View" });
+    expect(err.faultChain).toEqual(["NotAuthenticated", "NoPermission", "SecurityError", "RuntimeFault", "MethodFault"]);
   });
 
   it("names the fault from the element when xsi:type is missing, and copes with no detail", async () => {
     const body = faultEnvelope("x", '<InvalidLoginFault xmlns="urn:vim25"/>');
-    const err = (await decodeResponse(vimSubset, "Login", body).catch((e: unknown) => e)) as SoapFaultError;
-    expect(err.typeName).toBe("InvalidLogin");
+    const err = (await decodeResponse(vimSubset, "Login", body).catch((e: unknown) => e)) as MethodFaultError;
+    expect(err.faultChain[0]).toBe("InvalidLogin");
     const bare = faultEnvelope("boom", "").replace("<detail></detail>", "");
-    const err2 = (await decodeResponse(vimSubset, "Login", bare).catch((e: unknown) => e)) as SoapFaultError;
-    expect(err2.info.typeName).toBe("");
-    expect(err2.info.message).toBe("boom");
+    const err2 = (await decodeResponse(vimSubset, "Login", bare).catch((e: unknown) => e)) as MethodFaultError;
+    expect(err2.faultChain).toEqual([]);
+    expect(err2.fault).toBeUndefined();
+    expect(err2.serverMessage).toBe("boom");
   });
 });
 

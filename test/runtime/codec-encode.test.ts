@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CodecError, decodeValue, encodeRequest, encodeValue } from "../../runtime/codec/index.js";
+import { decodeValue, encodeRequest, encodeValue } from "../../runtime/codec/index.js";
 import { vimSubset } from "../fixtures/codec/vim-subset.js";
+import { CodecError } from "../../runtime/errors/index.js";
 
 const PC = { type: "PropertyCollector", value: "propertyCollector" };
 
@@ -78,7 +79,7 @@ describe("encodeRequest", () => {
         expect.unreachable();
       } catch (e) {
         expect(e).toBeInstanceOf(CodecError);
-        expect((e as CodecError).code).toBe("INVALID_CHAR");
+        expect((e as CodecError).code).toBe("TSVMOMI_ERR_INVALID_CHAR");
         expect((e as CodecError).path).toBe("password");
       }
     }

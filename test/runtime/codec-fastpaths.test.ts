@@ -2,8 +2,9 @@
 // xsi:type attribute, digit loop, one "&" search per buffer, flat chunk
 // joins) must give the same answers as the slow paths they skip.
 import { describe, expect, it } from "vitest";
-import { CodecError, decodeResponse, decodeValue } from "../../runtime/codec/index.js";
+import { decodeResponse, decodeValue } from "../../runtime/codec/index.js";
 import { defineRegistry } from "../../runtime/schema.js";
+import { CodecError } from "../../runtime/errors/index.js";
 
 const reg = defineRegistry({
   namespace: "urn:test",

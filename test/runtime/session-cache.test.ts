@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionCache, sessionKey } from "../../runtime/session/session-cache.js";
-import { SessionCacheError } from "../../runtime/session/errors.js";
+import { SessionCacheError } from "../../runtime/errors/index.js";
 
 describe("session cache", () => {
   let dir: string;

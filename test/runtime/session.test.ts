@@ -8,12 +8,13 @@ import { bufferedBody } from "../../runtime/soap/body.js";
 import type { PostRequest, Transport, TransportResponse } from "../../runtime/soap/transport.js";
 import * as builtin from "../../runtime/session/builtin-methods.js";
 import { SessionState } from "../../runtime/session/session-state.js";
-import { MethodFaultError, SessionError, faultChainOf } from "../../runtime/session/errors.js";
 import { normalizeAssertion, securityHeader } from "../../runtime/session/saml.js";
 import { encodeRequest } from "../../runtime/codec/index.js";
+
 import type { ApiCall } from "../../runtime/session/api-call.js";
 import { schemas, faults } from "../support/bindings.js";
 import { envelope, faultEnvelope } from "../fixtures/codec/envelope.js";
+import { MethodFaultError, SessionError, faultChainOf } from "../../runtime/errors/index.js";
 
 const SI = { type: "ServiceInstance", value: "ServiceInstance" };
 const SM = { type: "SessionManager", value: "SessionManager" };

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TlsError, createTransport, normalizeThumbprint, type Transport } from "../../runtime/soap/index.js";
+import { createTransport, normalizeThumbprint, type Transport } from "../../runtime/soap/index.js";
 import { SOAP_OK, hasOpenssl, makeCerts, sendXml, startServer, type TestCerts, type TestServer } from "../fixtures/transport/server.js";
+import { TlsError } from "../../runtime/errors/index.js";
 
 const call = { soapAction: "urn:vim25/8.0.2.0", body: "<Envelope/>", method: "RetrieveServiceContent" };
 

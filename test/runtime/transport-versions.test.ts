@@ -1,14 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  NotXmlError,
-  VersionNegotiationError,
-  compareVersions,
-  createTransport,
-  negotiateVersion,
-  type Transport,
-} from "../../runtime/soap/index.js";
+import { compareVersions, createTransport, negotiateVersion, type Transport } from "../../runtime/soap/index.js";
 import { sendXml, startServer, type TestServer } from "../fixtures/transport/server.js";
+import { NotXmlError, VersionNegotiationError } from "../../runtime/errors/index.js";
 
 const vcenter = readFileSync(new URL("../fixtures/transport/vimServiceVersions.xml", import.meta.url), "utf8");
 // The document vcsim serves (govmomi simulator ServiceVersions), with its default ApiVersion.
