@@ -1,11 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * The repo root is found by walking up to package.json rather than by a fixed
- * number of `..`, because this module runs both from `wsdl/` (vitest, tsx)
- * and from `dist/wsdl/` after `npm run build`.
+ * The folder holding the generator's data (wsdl/manifest.json, package.json):
+ * the nearest package.json above this module, found by walking up rather than
+ * by a fixed number of `..`. That is the repo root when running from `wsdl/`
+ * (vitest) or `dist/wsdl/`, and the package root when running from
+ * packages/tsvmomi-gen/dist/wsdl/ or an installed tsvmomi-gen.
  */
 export function repoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -25,5 +27,27 @@ export function repoRoot(): string {
 export function sharedDir(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.TSVMOMI_SHARED;
   if (override !== undefined && override !== "") return path.resolve(override);
-  return path.resolve(repoRoot(), "..", "shared");
+  return path.resolve(checkoutRoot(), "..", "shared");
+}
+
+/**
+ * `../shared` sits beside the checkout, not beside packages/tsvmomi-gen: the
+ * nearest folder at or above repoRoot() whose package.json declares
+ * workspaces, else repoRoot() itself.
+ */
+function checkoutRoot(): string {
+  const start = repoRoot();
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (existsSync(file) && declaresWorkspaces(file)) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
+}
+
+function declaresWorkspaces(file: string): boolean {
+  try {
+    return "workspaces" in (JSON.parse(readFileSync(file, "utf8")) as object);
+  } catch {
+    return false; // an unreadable package.json up the tree is not ours to judge
+  }
 }

@@ -22,7 +22,7 @@ export interface GeneratorFigures {
 }
 
 export const NEWEST_VIM25 = "9.1";
-const COMPANIONS = ["tsc-paths", "bundle-size"];
+const COMPANIONS = ["tsc-paths", "bundle-size", "packages"];
 
 export function benchGenerator(rounds: number, withCompanions = true): GeneratorFigures {
   const times: number[] = [];
@@ -32,7 +32,7 @@ export function benchGenerator(rounds: number, withCompanions = true): Generator
     try {
       loads.push(load1());
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, [repoPath("bin", "tsvmomi-gen.js"), "generate", "--release", NEWEST_VIM25, "--out", out], { encoding: "utf8" });
+      const r = spawnSync(process.execPath, [repoPath("packages", "tsvmomi-gen", "bin", "tsvmomi-gen.js"), "generate", "--release", NEWEST_VIM25, "--out", out], { encoding: "utf8" });
       times.push(performance.now() - t0);
       if (r.status !== 0) throw new Error(`generate --release ${NEWEST_VIM25}: ${r.signal ?? `exit ${r.status}`}\n${r.stderr.slice(-2000)}`);
     } finally {

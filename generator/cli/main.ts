@@ -13,6 +13,7 @@ import { DEFAULT_RELEASE, pairedVim25 } from "../../wsdl/manifest.js";
 import { diffCommand } from "./commands/diff.js";
 import { packCommand } from "./commands/pack.js";
 import { fetchWsdlCommand } from "./commands/fetch-wsdl.js";
+import { generatorPackage } from "../package-info.js";
 
 interface SourceArgs {
   release?: string;
@@ -124,7 +125,7 @@ export async function main(args: string[]): Promise<void> {
         throw new UsageError(`${msg}\n\n${y.help()}`);
       })
       .help()
-      .version(false)
+      .version(generatorPackage().version)
       .parseAsync();
   } finally {
     process.off("SIGINT", onSig);

@@ -3,7 +3,6 @@
  * package folder atomically, `npm pack` it, and lint the tarball with publint.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -14,7 +13,7 @@ import { writeTreeAtomically } from "../emit/write.js";
 import { compileBindings } from "./compile.js";
 import { isSemver, makePackageJson, packageName } from "./package-json.js";
 import { makeReadme, type Provenance } from "./readme.js";
-import { repoRoot } from "../../wsdl/paths.js";
+import { generatorPackage, runtimePackage, runtimePeerRange } from "../package-info.js";
 import { findRelease, vmodlDatabases } from "../../wsdl/manifest.js";
 
 const run = promisify(execFile);
@@ -69,8 +68,7 @@ export function manifestProvenance(model: ApiModel): Provenance {
 }
 
 export function generatorVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(repoRoot(), "package.json"), "utf8")) as { version?: string };
-  return pkg.version ?? "0.0.0";
+  return generatorPackage().version;
 }
 
 export async function packBindings(model: ApiModel, opts: PackOptions): Promise<PackResult> {
@@ -91,6 +89,7 @@ export async function packBindings(model: ApiModel, opts: PackOptions): Promise<
   opts.signal?.throwIfAborted();
 
   const distFiles = [...compiled.files.keys()];
+  const runtime = runtimePackage();
   const pkgJson = makePackageJson({
     service: model.service,
     release: model.release,
@@ -99,7 +98,8 @@ export async function packBindings(model: ApiModel, opts: PackOptions): Promise<
     namespace: model.namespace,
     distFiles,
     ...(dep ? { dependsOn: dep } : {}),
-    generator: { name: "tsvmomi-gen", version: generatorVersion() },
+    generator: { name: generatorPackage().name, version: generatorVersion() },
+    runtime: { name: runtime.name, range: runtimePeerRange(runtime.version), node: runtime.node },
   });
   const tree = new Map<string, string>();
   tree.set("package.json", JSON.stringify(pkgJson, null, 2) + "\n");

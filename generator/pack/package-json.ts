@@ -35,6 +35,12 @@ export interface PackageJsonInput {
   /** For services that borrow vim25 types: the vim25 package to depend on. */
   dependsOn?: { name: string; version: string };
   generator: { name: string; version: string };
+  /**
+   * The runtime the bindings import their shared shapes from: a peer (one copy
+   * per app, chosen by the app) whose range the pack step computes, and whose
+   * `engines.node` the bindings repeat, since they run only where it runs.
+   */
+  runtime: { name: string; range: string; node: string };
 }
 
 type Conditions = { types: string; default: string };
@@ -66,8 +72,9 @@ export function makePackageJson(p: PackageJsonInput): Record<string, unknown> {
     types: "./dist/index.d.ts",
     files: ["dist", "README.md"],
     keywords: ["vsphere", "vmware", "soap", "vim25", p.service, "typescript"].filter((k, i, a) => a.indexOf(k) === i),
-    engines: { node: ">=18" },
+    engines: { node: p.runtime.node },
     ...(p.dependsOn ? { dependencies: { [p.dependsOn.name]: p.dependsOn.version } } : {}),
+    peerDependencies: { [p.runtime.name]: p.runtime.range },
     tsvmomi: {
       service: p.service,
       release: p.release,

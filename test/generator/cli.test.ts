@@ -1,9 +1,9 @@
 /**
- * The CLI as a user meets it: the built bin/tsvmomi-gen.js in a child process.
+ * The CLI as a user meets it: the built packages/tsvmomi-gen/bin/tsvmomi-gen.js in a child process.
  * Mistakes must end in one line on stderr and a non-zero exit, never a stack.
  */
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../wsdl/paths.js";
 
 const root = repoRoot();
-const bin = path.join(root, "bin", "tsvmomi-gen.js");
+const bin = path.join(root, "packages", "tsvmomi-gen", "bin", "tsvmomi-gen.js");
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -24,12 +24,13 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** `npm test` builds first; a lone `vitest run` of this file may find dist/ stale. */
+/** `npm test` builds first; a lone `vitest run` of this file may find the package's dist/ stale. */
 async function ensureBuilt(): Promise<void> {
-  const built = path.join(root, "dist", "generator", "cli", "main.js");
+  const built = path.join(root, "packages", "tsvmomi-gen", "dist", "generator", "cli", "main.js");
   if (existsSync(built) && statSync(built).mtimeMs >= newestMtime(path.join(root, "generator"))) return;
   // tsc exits non-zero on type errors elsewhere in the tree but still emits; the run below is what matters.
   await promisify(execFile)(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: root }).catch(() => {});
+  await promisify(execFile)(process.execPath, [path.join(root, "scripts", "stage-packages.mjs")], { cwd: root });
 }
 
 function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -87,5 +88,33 @@ describe("CLI mistakes", () => {
     const r = await cli(["fetch-wsdl", "--url", `${origin}/sdk`, "--out", path.join(work, "bundle"), "-q"]);
     expectOneLineError(r, /endpoint does not serve WSDL: GET .*\/sdk\/vimService\.wsdl answered HTTP 404/);
     expect(existsSync(path.join(work, "bundle"))).toBe(false);
+  });
+});
+
+describe("the bin shim", () => {
+  beforeAll(ensureBuilt, 120_000);
+
+  it("--version prints the tsvmomi-gen package's version", async () => {
+    const r = await cli(["--version"]);
+    const pkg = JSON.parse(readFileSync(path.join(root, "packages", "tsvmomi-gen", "package.json"), "utf8")) as { version: string };
+    expect(r).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
+  });
+
+  it("without a build: one line saying to build, non-zero exit", async () => {
+    // A copy of the shim with no dist/ beside it is what a fresh clone holds before `npm run build`.
+    const fresh = mkdtempSync(path.join(tmpdir(), "tsvmomi-unbuilt-"));
+    try {
+      mkdirSync(path.join(fresh, "bin"));
+      copyFileSync(bin, path.join(fresh, "bin", "tsvmomi-gen.js"));
+      writeFileSync(path.join(fresh, "package.json"), JSON.stringify({ type: "module" }));
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        execFile(process.execPath, [path.join(fresh, "bin", "tsvmomi-gen.js"), "--help"], (err, _stdout, stderr) =>
+          err && typeof err.code !== "number" ? reject(err) : resolve({ code: err ? (err.code as number) : 0, stderr }),
+        );
+      });
+      expectOneLineError(r, /not built yet .*run `npm run build`/);
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModel } from "../../generator/pipeline.js";
 import { packBindings, type PackResult } from "../../generator/pack/pack.js";
 import { isSemver, makePackageJson, packageName } from "../../generator/pack/package-json.js";
+import { runtimePackage, runtimePeerRange } from "../../generator/package-info.js";
 import { repoRoot, sharedDir } from "../../wsdl/paths.js";
 
 const run = promisify(execFile);
@@ -66,7 +67,10 @@ describe("pack vim25 7.0.3 (WSDL only) and consume it", () => {
     writeFileSync(path.join(consumer, "tsconfig.bad.json"), JSON.stringify({ ...tsconfig, files: ["bad.ts"] }));
     writeFileSync(path.join(consumer, "good.ts"), CONSUMER_OK);
     writeFileSync(path.join(consumer, "bad.ts"), CONSUMER_BAD);
-    await run("npm", ["install", result.tarball, "--offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: consumer });
+    // The bindings name the runtime as a peer; install its tarball beside them (needs `npm run build`).
+    const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: path.join(repoRoot(), "packages", "tsvmomi") });
+    const runtimeTarball = path.join(work, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+    await run("npm", ["install", result.tarball, runtimeTarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: consumer });
   }, 120_000);
 
   afterAll(() => {
@@ -83,6 +87,10 @@ describe("pack vim25 7.0.3 (WSDL only) and consume it", () => {
   it("has an ESM package.json with subpath exports and no side effects", () => {
     const pkg = JSON.parse(readFileSync(path.join(consumer, "node_modules", NAME, "package.json"), "utf8"));
     expect(pkg).toMatchObject({ name: NAME, type: "module", sideEffects: false, types: "./dist/index.d.ts" });
+    // The runtime's facts, read from its package.json, not restated.
+    const runtime = runtimePackage();
+    expect(pkg.peerDependencies).toEqual({ [runtime.name]: `^${runtime.version}` });
+    expect(pkg.engines).toEqual({ node: runtime.node });
     expect(isSemver(pkg.version)).toBe(true);
     for (const k of [".", "./types", "./enums", "./faults", "./schemas", "./methods/*"]) expect(Object.keys(pkg.exports)).toContain(k);
     const readme = readFileSync(path.join(consumer, "node_modules", NAME, "README.md"), "utf8");
@@ -121,9 +129,12 @@ describe("package.json for a dependent service", () => {
       distFiles: ["index.js", "index.d.ts", "types.js", "types.d.ts", "methods/PbmServiceInstance.js"],
       dependsOn: { name: packageName("vim25", "9.1"), version: "0.1.0" },
       generator: { name: "tsvmomi-gen", version: "0.1.0" },
+      runtime: { name: "tsvmomi", range: runtimePeerRange("0.4.2"), node: ">=20.19" },
     });
     expect(pkg.name).toBe("@tsvmomi/pbm-9.1");
     expect(pkg.dependencies).toEqual({ "@tsvmomi/vim25-9.1": "0.1.0" });
+    expect(pkg.peerDependencies).toEqual({ tsvmomi: "^0.4.2" });
+    expect(pkg.engines).toEqual({ node: ">=20.19" });
     expect(Object.keys(pkg.exports as object)).not.toContain("./paths/*");
   });
 
