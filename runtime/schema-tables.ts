@@ -7,7 +7,7 @@
  * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef.
  */
 import { CodecError } from "./errors/codec.js";
-import type { DataSchema, EnumSchema, FieldSchema, MethodSchema, SchemaRegistry } from "./schema.js";
+import type { DataSchema, EnumSchema, FieldSchema, SchemaRegistry } from "./schema.js";
 
 export interface SchemaTables {
   readonly namespace: string;
@@ -20,18 +20,16 @@ export interface SchemaTables {
   readonly enums: Readonly<Record<string, string>>;
 }
 
-/** A registry over generated tables; `methods` may also be added later (descriptors register themselves on first call). */
+/** A registry over generated tables. Methods are not in it: each call carries its own schema (its descriptor). */
 export interface TableRegistry extends SchemaRegistry {
   readonly tables: SchemaTables;
-  addMethod(m: MethodSchema): void;
 }
 
 const FIELD = /^([^:]+):([^[?@]+)(\[\])?(\?)?(?:@(.+))?$/;
 
-export function registryFromTables(tables: SchemaTables, methods: readonly MethodSchema[] = []): TableRegistry {
+export function registryFromTables(tables: SchemaTables): TableRegistry {
   const types = new Map<string, DataSchema | null>();
   const enums = new Map<string, EnumSchema | null>();
-  const methodMap = new Map(methods.map((m) => [m.name, m]));
   const fieldCache = new Map<string, readonly FieldSchema[]>();
 
   const type = (name: string): DataSchema | undefined => {
@@ -56,10 +54,6 @@ export function registryFromTables(tables: SchemaTables, methods: readonly Metho
         enums.set(name, e);
       }
       return e ?? undefined;
-    },
-    method: (name) => methodMap.get(name),
-    addMethod(m) {
-      if (!methodMap.has(m.name)) methodMap.set(m.name, m);
     },
     allFields(name) {
       let cached = fieldCache.get(name);

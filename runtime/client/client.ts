@@ -16,13 +16,13 @@ import { compareVersions, negotiateVersion } from "../soap/versions.js";
 import type { MoRef } from "../types.js";
 import type { ApiCall } from "../session/api-call.js";
 import * as builtin from "../session/builtin-methods.js";
+import { RetrievePropertiesEx } from "../property/methods.js";
 import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../errors/client.js";
 import { startKeepAlive, type KeepAlive } from "../session/keepalive.js";
 import { securityHeader } from "../session/saml.js";
 import { SessionCache, sessionKey } from "../session/session-cache.js";
 import { SessionState } from "../session/session-state.js";
 import {
-  toMethodSchema,
   type AnyDescriptor,
   type BindingTables,
   type CallOptions,
@@ -142,7 +142,6 @@ export class Client<B extends BindingTables = BindingTables> {
     this.#registry = init.registry;
     this.#logger = init.options.logger ?? { warn: (m) => process.emitWarning(m, { code: "TSVMOMI_CLIENT" }) };
     this.#keepAliveMs = init.options.keepAlive ?? DEFAULT_KEEPALIVE_MS;
-    for (const m of Object.values(builtin)) if (typeof m === "object" && "params" in m) init.registry.addMethod(m);
     const state = this.#state;
     this.#handler = buildPipeline({
       registry: init.registry,
@@ -202,13 +201,13 @@ export class Client<B extends BindingTables = BindingTables> {
     if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
       throw new TypeError(`${name}: parameters must be an object keyed by parameter name, got ${inspect(params, { depth: 0 })}`);
     }
-    this.#registry.addMethod(toMethodSchema(descriptor));
-    return (await this.#send(this.#registry.method(name)!, { ...params, _this: thisRef }, options)) as ResultOf<D>;
+    return (await this.#send(descriptor, { ...params, _this: thisRef }, options)) as ResultOf<D>;
   }
 
   readonly #send: Sender = (method, args, extra = {}) => {
     if (this.#closed) return Promise.reject(new ClientClosedError(method.name));
     return this.#handler({
+      schema: method,
       method: method.name,
       args,
       safe: method.safe,
@@ -309,7 +308,7 @@ export class Client<B extends BindingTables = BindingTables> {
     let valid = false;
     try {
       const result = (await this.#send(
-        builtin.RetrievePropertiesEx,
+        RetrievePropertiesEx,
         {
           _this: sc.propertyCollector,
           specSet: [{ propSet: [{ type: "SessionManager", pathSet: ["currentSession"] }], objectSet: [{ obj: sc.sessionManager }] }],

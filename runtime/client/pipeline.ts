@@ -50,7 +50,7 @@ function cookieLayer(state: SessionState): Middleware<SoapCall, SoapResult> {
 export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
   const wire = compose(trace(o.trace), cookieLayer(o.state))(transportHandler(o.transport));
   const codec: Handler<ApiCall, unknown> = async (call) => {
-    const body = encodeRequest(o.registry, call.method, call.args, call.soapHeaders ? { headers: call.soapHeaders } : {});
+    const body = encodeRequest(o.registry, call.schema, call.args, call.soapHeaders ? { headers: call.soapHeaders } : {});
     const res = await wire({
       method: call.method,
       soapAction: o.soapAction,
@@ -60,7 +60,7 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
       ...(call.signal ? { signal: call.signal } : {}),
       ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });
-    return decodeResponse(o.registry, call.method, res.body, {
+    return decodeResponse(o.registry, call.schema, res.body, {
       ...(o.longs ? { longs: o.longs } : {}),
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
     });

@@ -3,7 +3,7 @@
  * (V8 ropes make that cheap). vCenter rejects fields out of schema order, so
  * every object is written by walking `allFields` of its concrete type.
  */
-import type { SchemaRegistry } from "../schema.js";
+import type { MethodSchema, SchemaRegistry } from "../schema.js";
 import type { MoRef } from "../types.js";
 import {
   type CompiledSchema,
@@ -20,7 +20,6 @@ import {
   K_MOREF,
   K_STRING,
   compile,
-  fieldInfo,
   primitiveKind,
 } from "./compiled-schema.js";
 import { CodecError } from "../errors/codec.js";
@@ -42,25 +41,29 @@ const INT_MAX = 2147483647;
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
-/** Serializes a call to `methodName` with `args` keyed by parameter name (`_this` included). */
-export function encodeRequest(registry: SchemaRegistry, methodName: string, args: Record<string, unknown>, opts: EncodeOptions = {}): string {
-  const method = registry.method(methodName);
-  if (!method) throw new CodecError("TSVMOMI_ERR_UNKNOWN_METHOD", `method ${methodName} is not in the schema registry`, { method: methodName });
-  const enc = new Encoder(compile(registry), methodName);
-  const known = new Set(method.params.map((p) => p.name));
+/**
+ * Serializes a call of `method` (the schema the call carries: a generated
+ * descriptor, or a runtime built-in) with `args` keyed by parameter name
+ * (`_this` included).
+ */
+export function encodeRequest(registry: SchemaRegistry, method: MethodSchema, args: Record<string, unknown>, opts: EncodeOptions = {}): string {
+  const methodName = method.name;
+  const schema = compile(registry);
+  const compiled = schema.method(method);
+  const enc = new Encoder(schema, methodName);
   for (const key of Object.keys(args)) {
-    if (!known.has(key)) {
-      throw new CodecError("TSVMOMI_ERR_UNKNOWN_PARAM", `unknown parameter "${key}" (expected one of: ${[...known].join(", ")})`, { method: methodName, path: key });
+    if (!compiled.paramNames.has(key)) {
+      throw new CodecError("TSVMOMI_ERR_UNKNOWN_PARAM", `unknown parameter "${key}" (expected one of: ${[...compiled.paramNames].join(", ")})`, { method: methodName, path: key });
     }
   }
   let body = "";
-  for (const p of method.params) {
+  for (const p of compiled.params) {
     const value = args[p.name];
     if (value === undefined || value === null) {
       if (!p.optional) throw new CodecError("TSVMOMI_ERR_MISSING_PARAM", `missing required parameter "${p.name}"`, { method: methodName, path: p.name });
       continue;
     }
-    body += enc.field(fieldInfo(enc.schema, p), value, p.name);
+    body += enc.field(p, value, p.name);
   }
   const header = opts.headers ? `<soapenv:Header>${opts.headers}</soapenv:Header>` : "";
   return `${ENVELOPE_OPEN}${header}<soapenv:Body><${methodName} xmlns="${escapeText(registry.namespace, "namespace")}">${body}</${methodName}></soapenv:Body></soapenv:Envelope>`;

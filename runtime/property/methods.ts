@@ -1,9 +1,9 @@
 /**
  * The PropertyCollector, ViewManager, View and SearchIndex methods the runtime
- * itself calls (retrieve, watch, views, inventory paths). Restated by hand
- * because the runtime never imports generated code; each matches the vim25
- * WSDL, so registering it and the generated descriptor of the same name gives
- * the same schema.
+ * itself calls (retrieve, watch, views, inventory paths). Written here because
+ * the runtime never imports generated code; test/generator/builtin-methods.test.ts
+ * checks each against every release's generated descriptor of the same name.
+ * The session's own methods are in session/builtin-methods.ts.
  *
  * The wire shapes below are deliberately loose, structural restatements of
  * the generated data types: enough for the runtime to build requests and read
@@ -205,14 +205,6 @@ export const FindByInventoryPath: Descriptor<"SearchIndex", { inventoryPath: str
   name: "FindByInventoryPath",
   params: [mo("SearchIndex"), { name: "inventoryPath", type: "string" }],
   returns: { name: "returnval", type: "ManagedObjectReference", optional: true, moType: "ManagedEntity" },
-  safe: true,
-};
-
-/** Needs a session (System.View) on vCenter and vcsim alike, so on a dead session it faults NotAuthenticated at method level. */
-export const CurrentTime: Descriptor<"ServiceInstance", Record<string, never>, Date> = {
-  name: "CurrentTime",
-  params: [mo("ServiceInstance")],
-  returns: { name: "returnval", type: "dateTime" },
   safe: true,
 };
 

@@ -29,7 +29,6 @@ import { createContainerView, type ViewHandle } from "../view/index.js";
 import {
   CancelRetrievePropertiesEx,
   ContinueRetrievePropertiesEx,
-  CurrentTime,
   propertyServices,
   RetrievePropertiesEx,
   type MissingProperty,
@@ -38,6 +37,7 @@ import {
   type PropertyFilterSpec,
   type RetrieveResult,
 } from "./methods.js";
+import { CurrentTime } from "../session/builtin-methods.js";
 import type { PathsOf } from "./paths-of.js";
 import type { RetrievedObject } from "./selection.js";
 import { viewContents } from "./traversal.js";

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_MAX_DEPTH, decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
-import { toMethodSchema } from "../../runtime/client/descriptor.js";
 import { registryFromTables, type TableRegistry } from "../../runtime/schema-tables.js";
+import type { MethodSchema } from "../../runtime/schema.js";
 import { PropertyCollector, ServiceInstance, SessionManager, schemas } from "../support/bindings.js";
 import { byteMutators, int, pick, prng, textMutators, type Random } from "./mutators.js";
 import { captureVcsimResponses, type Captured } from "./vcsim-capture.js";
@@ -26,6 +26,13 @@ const MAX_BYTES = 16 * 1024 * 1024;
 
 let seeds: Captured[];
 let registry: TableRegistry;
+// Each capture names its method; the decoder takes that method's descriptor, as a call carries it.
+const METHODS = new Map([PropertyCollector.RetrievePropertiesEx, ServiceInstance.RetrieveServiceContent, ServiceInstance.CurrentTime, SessionManager.Login].map((d) => [d.name, d]));
+function methodOf(name: string): MethodSchema {
+  const m = METHODS.get(name);
+  if (!m) throw new Error(`decoder fuzz: no descriptor for captured method ${name}`);
+  return m;
+}
 let sentinelDir: string;
 let sentinelPath: string;
 let sentinel: string;
@@ -33,9 +40,6 @@ let sentinel: string;
 beforeAll(async () => {
   seeds = await captureVcsimResponses();
   registry = registryFromTables(schemas);
-  for (const d of [PropertyCollector.RetrievePropertiesEx, ServiceInstance.RetrieveServiceContent, ServiceInstance.CurrentTime, SessionManager.Login]) {
-    registry.addMethod(toMethodSchema(d));
-  }
   sentinelDir = mkdtempSync(join(tmpdir(), "tsvmomi-fuzz-"));
   sentinelPath = join(sentinelDir, "secret.txt");
   sentinel = `SENTINEL-${randomBytes(12).toString("hex")}`;
@@ -80,7 +84,7 @@ describe("decoder fuzz", () => {
       expect.arrayContaining(["RetrieveServiceContent", "InvalidLogin fault", "RetrievePropertiesEx VMs config.hardware.device", "CurrentTime"]),
     );
     for (const s of seeds) {
-      const out = classify(() => decodeResponseSync(registry, s.method, s.body));
+      const out = classify(() => decodeResponseSync(registry, methodOf(s.method), s.body));
       expect(out.kind, s.label).toBe(s.label.includes("fault") ? "fault" : "ok");
     }
     const vms = seeds.find((s) => s.label.startsWith("RetrievePropertiesEx"))!;
@@ -124,7 +128,7 @@ describe("decoder fuzz", () => {
       for (const n of names) byMutator[n] = (byMutator[n] ?? 0) + 1;
 
       const t0 = performance.now();
-      const out = classify(() => decodeResponseSync(registry, seed.method, input, { maxBytes: MAX_BYTES }));
+      const out = classify(() => decodeResponseSync(registry, methodOf(seed.method), input, { maxBytes: MAX_BYTES }));
       const ms = performance.now() - t0;
       const size = typeof input === "string" ? input.length : input.byteLength;
       if (ms > worst.ms) worst = { ms, mutator: label, bytes: size };
@@ -146,7 +150,7 @@ describe("decoder fuzz", () => {
         streamed++;
         const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
         const t1 = performance.now();
-        const s = await decodeResponse(registry, seed.method, chunked(r, bytes), { maxBytes: MAX_BYTES }).then(
+        const s = await decodeResponse(registry, methodOf(seed.method), chunked(r, bytes), { maxBytes: MAX_BYTES }).then(
           (value): Outcome => ({ kind: "ok", value }),
           typedOrOther,
         );
@@ -169,11 +173,11 @@ describe("decoder fuzz", () => {
     const seed = seeds.find((s) => s.label === "CurrentTime")!;
     const n = DEFAULT_MAX_DEPTH + 10;
     const deep = seed.body.replace(/(<returnval[^>]*>)/, `$1${"<a>".repeat(n)}${"</a>".repeat(n)}`);
-    const out = classify(() => decodeResponseSync(registry, seed.method, deep));
+    const out = classify(() => decodeResponseSync(registry, methodOf(seed.method), deep));
     // The decoder may refuse the unknown <a> before the depth limit; either way it is typed.
     expect(out.kind).toBe("codec");
     const plain = `<r>${"<a>".repeat(n)}${"</a>".repeat(n)}</r>`;
-    const raw = classify(() => decodeResponseSync(registry, seed.method, plain));
+    const raw = classify(() => decodeResponseSync(registry, methodOf(seed.method), plain));
     expect(raw.kind === "codec" && ["TSVMOMI_ERR_TOO_DEEP", "TSVMOMI_ERR_NOT_SOAP"].includes(raw.code)).toBe(true);
   });
 });

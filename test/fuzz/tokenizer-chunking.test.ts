@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
 import { envelope } from "../fixtures/codec/envelope.js";
-import { vimSubset } from "../fixtures/codec/vim-subset.js";
+import { vimMethod, vimSubset } from "../fixtures/codec/vim-subset.js";
 import { CodecError } from "../../runtime/errors/index.js";
 
 async function* pieces(text: string, size: number): AsyncGenerator<Uint8Array> {
@@ -13,13 +13,13 @@ async function* pieces(text: string, size: number): AsyncGenerator<Uint8Array> {
 }
 
 const streamed = (body: string, size: number) =>
-  decodeResponse(vimSubset, "RetrieveProperties", pieces(body, size)).then(
+  decodeResponse(vimSubset, vimMethod("RetrieveProperties"), pieces(body, size)).then(
     (v) => ({ ok: v }),
     (e: unknown) => ({ code: e instanceof CodecError ? e.code : `not a CodecError: ${String(e)}` }),
   );
 const whole = (body: string) => {
   try {
-    return { ok: decodeResponseSync(vimSubset, "RetrieveProperties", body) };
+    return { ok: decodeResponseSync(vimSubset, vimMethod("RetrieveProperties"), body) };
   } catch (e) {
     return { code: e instanceof CodecError ? e.code : `not a CodecError: ${String(e)}` };
   }

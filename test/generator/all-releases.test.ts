@@ -16,6 +16,9 @@ import { loadModel } from "../../generator/pipeline.js";
 import { emitBindings } from "../../generator/emit/emit.js";
 import { writeTreeAtomically } from "../../generator/emit/write.js";
 import { pairedVim25, releases, type ManifestRelease } from "../../wsdl/manifest.js";
+import type { ApiModel } from "../../generator/model/ir.js";
+import { compareVersions } from "../../generator/model/merge.js";
+import { BUILTINS, descriptorsIn, wire } from "../support/builtin-methods.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 // Under the repo (gitignored) so the repo's package.json makes the .ts files ESM for NodeNext.
@@ -45,6 +48,7 @@ const all = [...vims, ...dependents];
 
 interface Outcome {
   error?: string;
+  model?: ApiModel;
   files?: Map<string, string>;
   diagnostics: string[];
 }
@@ -62,7 +66,7 @@ describe.runIf(all.length > 0)("every manifest release", () => {
         if (r.service !== "vim25" && !paired) throw new Error(`no vim25 release to pair ${key} with`);
         const files = emitBindings(model, r.service === "vim25" ? {} : { externalTypes: `../vim25-${paired}` });
         await writeTreeAtomically(path.join(outRoot, key), files);
-        outcomes.set(key, { files, diagnostics: [] });
+        outcomes.set(key, { model, files, diagnostics: [] });
       } catch (err) {
         outcomes.set(key, { error: (err as Error).message, diagnostics: [] });
       }
@@ -97,6 +101,30 @@ describe.runIf(all.length > 0)("every manifest release", () => {
       ? o.diagnostics.filter((d) => !/^[^:]+\/types\.ts\(\d+,\d+\): .*vim25-[^/]+\/types.* has no exported member/.test(d))
       : o.diagnostics;
     expect(unexpected.slice(0, 20)).toEqual([]);
+  });
+
+  // The runtime writes its few built-in descriptors by hand (it never imports generated code): each must
+  // be the generated one in every release that has the method, and newer than every release that lacks it.
+  it.each(vims.map((r) => [name(r)]))("%s: the runtime's built-in descriptors are its generated ones", async (key) => {
+    const o = outcomes.get(key)!;
+    expect(o.model, o.error).toBeDefined();
+    const model = o.model!;
+    for (const b of BUILTINS) {
+      const m = model.methods[b.name];
+      if (!m) {
+        expect(b.since, `${key} lacks ${b.name}, so the built-in must say when it came`).toBeDefined();
+        if (model.apiVersion) expect(compareVersions(b.since!, model.apiVersion), `${b.name} since ${b.since}`).toBeGreaterThan(0);
+        continue;
+      }
+      const owner = m.owners[0] ?? "Unowned";
+      const generated = descriptorsIn(await import(path.join(outRoot, key, "methods", `${owner}.ts`))).get(b.name);
+      expect(generated, `${key}: ${b.name} in methods/${owner}.ts`).toBeDefined();
+      // `since` comes from the VMODL, which may describe an older API than the bundle: compare it where both say.
+      const { since: gs, ...g } = wire(generated!);
+      const { since: bs, ...own } = wire(b);
+      expect(own, `${key}: ${b.name}`).toEqual(g);
+      if (gs !== undefined) expect(bs, `${key}: ${b.name} since`).toBe(gs);
+    }
   });
 
   it.each(dependents.map((r) => [name(r)]))("%s borrows vim25's types instead of copying them", (key) => {

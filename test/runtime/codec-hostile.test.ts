@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
 import { envelope } from "../fixtures/codec/envelope.js";
-import { vimSubset } from "../fixtures/codec/vim-subset.js";
+import { vimMethod, vimSubset } from "../fixtures/codec/vim-subset.js";
 import { CodecError } from "../../runtime/errors/index.js";
 
 function codeOf(fn: () => unknown): string {
@@ -14,7 +14,7 @@ function codeOf(fn: () => unknown): string {
   throw new Error("expected a CodecError");
 }
 
-const decode = (body: string | Uint8Array, opts = {}) => decodeResponseSync(vimSubset, "RetrieveProperties", body, opts);
+const decode = (body: string | Uint8Array, opts = {}) => decodeResponseSync(vimSubset, vimMethod("RetrieveProperties"), body, opts);
 const ok = (inner: string) => envelope("RetrieveProperties", inner);
 
 describe("hostile and broken input", () => {
@@ -40,7 +40,7 @@ describe("hostile and broken input", () => {
     async function* chunks() {
       for (let i = 0; i < 10; i++) yield new Uint8Array(64).fill(32);
     }
-    const err = await decodeResponse(vimSubset, "RetrieveProperties", chunks(), { maxBytes: 300 }).catch((e: unknown) => e);
+    const err = await decodeResponse(vimSubset, vimMethod("RetrieveProperties"), chunks(), { maxBytes: 300 }).catch((e: unknown) => e);
     expect((err as CodecError).code).toBe("TSVMOMI_ERR_TOO_LARGE");
   });
 
@@ -86,7 +86,7 @@ describe("hostile and broken input", () => {
   });
 
   it("rejects the wrong response element and stray content", () => {
-    expect(codeOf(() => decodeResponseSync(vimSubset, "Login", ok("")))).toBe("TSVMOMI_ERR_UNEXPECTED_ELEMENT");
+    expect(codeOf(() => decodeResponseSync(vimSubset, vimMethod("Login"), ok("")))).toBe("TSVMOMI_ERR_UNEXPECTED_ELEMENT");
     expect(codeOf(() => decode(ok("") + "<again/>"))).toBe("TSVMOMI_ERR_MALFORMED_XML");
     expect(codeOf(() => decode(ok("") + "junk"))).toBe("TSVMOMI_ERR_MALFORMED_XML");
     expect(codeOf(() => decode(ok("<returnval><obj type=A>x</obj></returnval>")))).toBe("TSVMOMI_ERR_MALFORMED_XML");

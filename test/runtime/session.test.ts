@@ -51,7 +51,6 @@ function scripted(reply: (req: PostRequest, n: number) => Reply | Promise<Reply>
 
 function pipeline(transport: Transport, state: SessionState) {
   const registry = registryFromTables(schemas);
-  for (const m of [builtin.CurrentTime, builtin.Login, builtin.LoginByToken]) registry.addMethod(m);
   const handler = buildPipeline({
     registry,
     transport,
@@ -61,9 +60,9 @@ function pipeline(transport: Transport, state: SessionState) {
     retry: { attempts: 1 },
     isNotAuthenticated: (e) => e instanceof MethodFaultError && e.faultChain.includes("NotAuthenticated"),
   });
-  const time = (): Promise<unknown> => handler({ method: "CurrentTime", args: { _this: SI }, safe: true });
+  const time = (): Promise<unknown> => handler({ schema: builtin.CurrentTime, method: "CurrentTime", args: { _this: SI }, safe: true });
   const login = (password: string) => (): Promise<void> =>
-    handler({ method: "Login", args: { _this: SM, userName: "u", password }, safe: false, recover: false } satisfies ApiCall).then(() => undefined);
+    handler({ schema: builtin.Login, method: "Login", args: { _this: SM, userName: "u", password }, safe: false, recover: false } satisfies ApiCall).then(() => undefined);
   return { handler, time, login };
 }
 
@@ -188,9 +187,8 @@ describe("LoginByToken envelope", () => {
 
   it("puts the assertion verbatim in wsse:Security with a timestamp, in the SOAP header", () => {
     const registry = registryFromTables(schemas);
-    registry.addMethod(builtin.LoginByToken);
     const now = new Date("2024-05-01T10:00:00.123Z");
-    const xml = encodeRequest(registry, "LoginByToken", { _this: SM }, { headers: securityHeader(`<?xml version="1.0"?>\n${assertion}`, now) });
+    const xml = encodeRequest(registry, builtin.LoginByToken, { _this: SM }, { headers: securityHeader(`<?xml version="1.0"?>\n${assertion}`, now) });
     const header = /<soapenv:Header>([\s\S]*)<\/soapenv:Header>/.exec(xml)?.[1] ?? "";
     expect(header.startsWith('<wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"')).toBe(true);
     expect(header).toContain("<wsu:Created>2024-05-01T10:00:00Z</wsu:Created>");
