@@ -56,7 +56,13 @@ export {
   TRACE_RESPONSE_CHANNEL,
   type TraceRequestMessage,
   type TraceResponseMessage,
+  type Handler,
+  type Middleware,
+  type SoapCall,
+  type SoapResult,
 } from "./soap/middleware.js";
+export type { Layer } from "./client/pipeline.js";
+export type { ApiCall } from "./session/api-call.js";
 export { subscribeTrace, type TraceSubscriber } from "./client/trace.js";
 export { redact, REDACTED } from "./soap/redact.js";
 export { normalizeThumbprint, certificateThumbprint } from "./soap/tls.js";

@@ -32,7 +32,7 @@ import {
   type ServiceContentOf,
 } from "./descriptor.js";
 import { offeredVersions } from "./known-versions.js";
-import { buildPipeline } from "./pipeline.js";
+import { addLayer, builtinStacks, resolvePipeline, type Layer, type PipelineOptions, type Stacks } from "./pipeline.js";
 
 export interface ClientLogger {
   warn(message: string): void;
@@ -75,6 +75,12 @@ export interface ConnectOptions<B extends BindingTables> {
    */
   readonly maxResponseBytes?: number;
   readonly logger?: ClientLogger;
+  /**
+   * Layers added to the call chain before the first call (so they see
+   * connect's own calls and the login too); `client.use()` adds more later.
+   * See "Middleware" in docs/RUNTIME.md.
+   */
+  readonly middleware?: readonly Layer[];
   readonly signal?: AbortSignal;
 }
 
@@ -124,7 +130,9 @@ export class Client<B extends BindingTables = BindingTables> {
   readonly #transport: Transport;
   readonly #registry: TableRegistry;
   readonly #state = new SessionState();
-  readonly #handler: Handler<ApiCall, unknown>;
+  readonly #pipeline: PipelineOptions;
+  readonly #stacks: Stacks;
+  #handler: Handler<ApiCall, unknown>;
   readonly #logger: ClientLogger;
   readonly #keepAliveMs: number | false;
   #keepAlive: KeepAlive | undefined;
@@ -143,7 +151,7 @@ export class Client<B extends BindingTables = BindingTables> {
     this.#logger = init.options.logger ?? { warn: (m) => process.emitWarning(m, { code: "TSVMOMI_CLIENT" }) };
     this.#keepAliveMs = init.options.keepAlive ?? DEFAULT_KEEPALIVE_MS;
     const state = this.#state;
-    this.#handler = buildPipeline({
+    this.#pipeline = {
       registry: init.registry,
       transport: init.transport,
       state,
@@ -154,7 +162,27 @@ export class Client<B extends BindingTables = BindingTables> {
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
       isNotAuthenticated,
-    });
+    };
+    this.#stacks = builtinStacks(this.#pipeline);
+    for (const layer of init.options.middleware ?? []) addLayer(this.#stacks, layer);
+    this.#handler = resolvePipeline(this.#pipeline, this.#stacks);
+  }
+
+  /**
+   * Adds a layer to the call chain: `step: "call"` (method calls, before
+   * encoding) or `"wire"` (SOAP requests), outermost unless `before`/`after`
+   * names an entry ("session", "retry"; "trace", "cookie"). Calls already
+   * under way keep the chain they started with.
+   */
+  use(layer: Layer): this {
+    addLayer(this.#stacks, layer);
+    this.#handler = resolvePipeline(this.#pipeline, this.#stacks);
+    return this;
+  }
+
+  /** Entry names of each step, outermost first. */
+  get middleware(): { readonly call: readonly string[]; readonly wire: readonly string[] } {
+    return { call: this.#stacks.call.names(), wire: this.#stacks.wire.names() };
   }
 
   /** The ServiceInstance's content, fetched at connect. */

@@ -1,24 +1,29 @@
 /**
- * Builds the call chain once per client. Outside in:
+ * The call chain, in two named steps, each a MiddlewareStack. Outside in:
  *
- *   session (NotAuthenticated → one shared re-login, replay once)
- *   → retry (transient transport failures; writes only when nothing was sent)
- *   → codec (encode, decode, fault → MethodFaultError)
- *   → trace (wire level: every request that leaves, the session's own Login included)
- *   → cookie (send the session cookie, pick up a new one)
+ *   step "call" (a method call with its arguments, before encoding):
+ *     session (NotAuthenticated → one shared re-login, replay once)
+ *     → retry (transient transport failures; writes only when nothing was sent)
+ *   → codec (encode, decode, fault → MethodFaultError): the boundary between steps
+ *   step "wire" (the SOAP request as bytes and headers):
+ *     trace (every request that leaves, the session's own Login included)
+ *     → cookie (send the session cookie, pick up a new one)
  *   → transport
  *
  * Trace sits at the wire rather than on top: placed above the session layer it
  * would miss the re-login and the replay, which are exactly the requests worth
  * seeing (and the ones that carry secrets, so its redaction must see them).
+ *
+ * A user layer (`connect({ middleware })`, `client.use()`) joins either step by
+ * name: outermost by default, or `before`/`after` a named entry.
  */
-import { decodeResponse, type LongPolicy } from "../codec/index.js";
+import { decodeResponse, encodeRequest, type LongPolicy } from "../codec/index.js";
 import type { SchemaRegistry } from "../schema.js";
-import { sessionCookie, SESSION_COOKIE } from "../soap/cookie.js";
-import { compose, trace, transportHandler, type Handler, type Middleware, type SoapCall, type SoapResult, type TraceOptions } from "../soap/middleware.js";
+import { cookieLayer } from "../soap/cookie.js";
+import { trace, transportHandler, type Handler, type Middleware, type SoapCall, type SoapResult, type TraceOptions } from "../soap/middleware.js";
 import { retry, type RetryOptions } from "../soap/retry.js";
+import { MiddlewareStack } from "../soap/stack.js";
 import type { Transport } from "../soap/transport.js";
-import { encodeRequest } from "../codec/index.js";
 import type { ApiCall } from "../session/api-call.js";
 import { sessionLayer } from "../session/relogin.js";
 import type { SessionState } from "../session/session-state.js";
@@ -37,18 +42,52 @@ export interface PipelineOptions {
   readonly isNotAuthenticated: (err: unknown) => boolean;
 }
 
-function cookieLayer(state: SessionState): Middleware<SoapCall, SoapResult> {
-  return (next) => async (call) => {
-    const cookie = state.cookie;
-    const res = await next(cookie === undefined ? call : { ...call, headers: { ...call.headers, cookie: `${SESSION_COOKIE}=${cookie}` } });
-    const fresh = sessionCookie(res.headers["set-cookie"]);
-    if (fresh !== undefined) state.setCookie(fresh);
-    return res;
+interface Placement {
+  /** Unique within its step. Built in: "session", "retry" (step "call"); "trace", "cookie" (step "wire"). */
+  readonly name: string;
+  /** Just outside this named entry of the same step. */
+  readonly before?: string;
+  /** Just inside this named entry of the same step. */
+  readonly after?: string;
+}
+
+/**
+ * A layer a user adds to a client. `step: "call"` sees each method call
+ * (`call.method`, `call.args`, the decoded result or the MethodFaultError);
+ * `step: "wire"` sees each SOAP request (`call.headers`, `call.body`) and the
+ * raw response, the session's own Login and replays included.
+ */
+export type Layer =
+  | (Placement & { readonly step: "call"; readonly middleware: Middleware<ApiCall, unknown> })
+  | (Placement & { readonly step: "wire"; readonly middleware: Middleware<SoapCall, SoapResult> });
+
+export interface Stacks {
+  readonly call: MiddlewareStack<ApiCall, unknown>;
+  readonly wire: MiddlewareStack<SoapCall, SoapResult>;
+}
+
+/** The built-in entries of both steps. */
+export function builtinStacks(o: PipelineOptions): Stacks {
+  return {
+    call: new MiddlewareStack<ApiCall, unknown>("call")
+      .add({ name: "retry", middleware: retry<ApiCall, unknown>(o.retry) })
+      .add({ name: "session", middleware: sessionLayer(o.state, o.isNotAuthenticated) }),
+    wire: new MiddlewareStack<SoapCall, SoapResult>("wire")
+      .add({ name: "cookie", middleware: cookieLayer(o.state) })
+      .add({ name: "trace", middleware: trace(o.trace) }),
   };
 }
 
-export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
-  const wire = compose(trace(o.trace), cookieLayer(o.state))(transportHandler(o.transport));
+/** Adds a user layer to its step; a TypeError names the problem (unknown step, clashing name, unknown anchor). */
+export function addLayer(stacks: Stacks, layer: Layer): void {
+  if (layer?.step === "call") stacks.call.add(layer);
+  else if (layer?.step === "wire") stacks.wire.add(layer);
+  else throw new TypeError(`middleware: a layer needs step "call" or "wire", got ${JSON.stringify((layer as { step?: unknown } | undefined)?.step)}`);
+}
+
+/** Resolves both steps around the codec and the transport into one handler. */
+export function resolvePipeline(o: PipelineOptions, stacks: Stacks): Handler<ApiCall, unknown> {
+  const wire = stacks.wire.resolve()(transportHandler(o.transport));
   const codec: Handler<ApiCall, unknown> = async (call) => {
     const body = encodeRequest(o.registry, call.schema, call.args, call.soapHeaders ? { headers: call.soapHeaders } : {});
     const res = await wire({
@@ -65,5 +104,12 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
     });
   };
-  return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated), retry<ApiCall, unknown>(o.retry))(codec);
+  return stacks.call.resolve()(codec);
+}
+
+/** The built-in stacks plus `layers`, resolved. */
+export function buildPipeline(o: PipelineOptions, layers: readonly Layer[] = []): Handler<ApiCall, unknown> {
+  const stacks = builtinStacks(o);
+  for (const layer of layers) addLayer(stacks, layer);
+  return resolvePipeline(o, stacks);
 }

@@ -1,11 +1,14 @@
 /**
- * The few cookie rules the session layer needs: read `Set-Cookie`, write
- * `Cookie`. vSphere sends one session cookie and expects it back verbatim,
+ * The session cookie at the wire: the `cookie` middleware sends it and picks
+ * up a new one, with the few cookie rules that needs (read `Set-Cookie`,
+ * write `Cookie`). vSphere sends one session cookie and expects it back verbatim,
  * quotes included (`vmware_soap_session="52a0…"`), so values are kept raw.
  *
  * Cookie values are credentials: nothing here puts one in an error message,
  * and `inspect`/`console.log` of a parsed cookie shows a placeholder.
  */
+
+import type { Middleware, SoapCall, SoapResult } from "./middleware.js";
 
 export const SESSION_COOKIE = "vmware_soap_session";
 
@@ -75,4 +78,22 @@ export function formatCookieHeader(
       ? [...(cookies as Iterable<Pick<Cookie, "name" | "value">>)].map((c) => [c.name, c.value] as const)
       : Object.entries(cookies as Record<string, string>);
   return pairs.map(([n, v]) => `${n}=${v}`).join("; ");
+}
+
+/** Where the cookie middleware keeps the session cookie (the client's session state). */
+export interface CookieJar {
+  /** Raw cookie value, read at send time. */
+  readonly cookie: string | undefined;
+  setCookie(value: string | undefined): void;
+}
+
+/** Sends the jar's session cookie with each call and keeps a fresh one the server sets. */
+export function cookieLayer(jar: CookieJar): Middleware<SoapCall, SoapResult> {
+  return (next) => async (call) => {
+    const cookie = jar.cookie;
+    const res = await next(cookie === undefined ? call : { ...call, headers: { ...call.headers, cookie: `${SESSION_COOKIE}=${cookie}` } });
+    const fresh = sessionCookie(res.headers["set-cookie"]);
+    if (fresh !== undefined) jar.setCookie(fresh);
+    return res;
+  };
 }
