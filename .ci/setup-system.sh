@@ -4,9 +4,10 @@
 # under a second.
 #   golang-go + golang-github-vmware-govmomi-dev: build test/vcsim (govmomi's simulator)
 #   python3-pyvmomi: a second, independent vSphere client to cross-check against
+#   xmlsec1: an independent XML Signature verifier for the SSO (STS) signing tests
 set -eu
 
-packages="golang-go golang-github-vmware-govmomi-dev python3-pyvmomi"
+packages="golang-go golang-github-vmware-govmomi-dev python3-pyvmomi xmlsec1"
 
 is_installed() {
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = "installed" ]

@@ -18,6 +18,8 @@ export interface PackageFacts {
   version: string;
   /** `engines.node`, e.g. ">=20.19". */
   node: string;
+  /** The folder holding the package.json. */
+  dir: string;
 }
 
 function readFacts(file: string): PackageFacts {
@@ -32,7 +34,7 @@ function readFacts(file: string): PackageFacts {
   if (typeof name !== "string" || typeof version !== "string" || typeof node !== "string") {
     throw new Error(`${file}: expected string "name", "version" and "engines.node"`);
   }
-  return { name, version, node };
+  return { name, version, node, dir: path.dirname(file) };
 }
 
 /**

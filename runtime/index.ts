@@ -1,25 +1,28 @@
 /**
  * The public runtime: connect, call, faults, sessions, tracing.
  *
- *   import { connect } from "tsvmomi/runtime";
+ *   import { connect } from "tsvmomi";
  *   import { schemas, ServiceInstance } from "./generated/<service>-<release>/index.js";
  *   await using client = await connect({ url, bindings: schemas, username, password, thumbprint });
  *   const now = await client.call(ServiceInstance.CurrentTime, { type: "ServiceInstance", value: "ServiceInstance" });
  */
-export { connect, Client, type ConnectOptions, type ClientLogger, type UserSession, type AuthOptions } from "./client/client.js";
+export { connect, Client, type ConnectOptions, type ClientLogger, type UserSession, type AuthOptions, type SsoAuth, type TokenLoginOptions } from "./client/client.js";
 export type {
   AnyDescriptor,
   BindingTables,
   CallOptions,
   Descriptor,
+  MethodDescriptor,
   ParamsOf,
   ResultOf,
   ServiceContentOf,
   ThisOf,
 } from "./client/descriptor.js";
 
-export type { MoRef, DataObject, TypedValue } from "./types.js";
-export { moref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
+export type { MoRef, DataObject, TypedValue, TaskRef, VersionError, KnownManagedTypes, KnownManagedType } from "./types.js";
+export type { FieldSchema } from "./schema.js";
+export type { MethodGate, PinnedParams, PathGate, UsableSince, MethodVersions } from "./client/version-gate.js";
+export { moref, anyMoref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
 
 export {
   ErrorCode,
@@ -49,6 +52,13 @@ export {
   WatchClosedError,
   CollectorStateError,
   WaitTimeoutError,
+  StsError,
+  StsFaultError,
+  StsResponseError,
+  StsKeyError,
+  TokenExpiredError,
+  TokenRenewError,
+  type StsOperation,
 } from "./errors/index.js";
 
 export {
@@ -80,7 +90,7 @@ export {
   type Retrieved,
   type MissingPropertyFault,
 } from "./property/retrieve.js";
-export type { PathsOf, ManagedTypeOf, PathOf } from "./property/paths-of.js";
+export type { PathsOf, ManagedTypeOf, PathOf, KindOf } from "./property/paths-of.js";
 export type { Selected, RetrievedObject } from "./property/selection.js";
 export { inventoryTraversal, everythingUnder, viewContents, ancestry } from "./property/traversal.js";
 export { createContainerView, createListView, type ViewHandle } from "./view/index.js";
@@ -94,3 +104,6 @@ export {
   type ChangeSet,
 } from "./property/watch.js";
 export { waitForTask, taskFaultError, type WaitForTaskOptions } from "./task/index.js";
+
+// vCenter SSO: tokens from the STS (bearer, holder-of-key), renewal.
+export * from "./sts/index.js";

@@ -3,7 +3,7 @@
  * object (plus `serverGuid` when the server sent one), so references decoded
  * from the wire and ones made here are interchangeable.
  */
-import type { MoRef } from "./types.js";
+import type { KnownManagedType, MoRef } from "./types.js";
 
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -25,11 +25,25 @@ function checkGuid(guid: unknown, what: string): asserts guid is string | undefi
   }
 }
 
-/** Makes a validated, frozen reference. */
-export function moref<T extends string>(type: T, value: string, serverGuid?: string): MoRef<T> {
-  checkType(type, "moref");
-  checkValue(value, "moref");
-  checkGuid(serverGuid, "moref");
+/**
+ * Makes a validated, frozen reference. With generated bindings in the program,
+ * `type` must be one of their managed type names, so `moref("VirtualMachin", …)`
+ * fails to compile ("Did you mean 'VirtualMachine'?"). For a type the bindings
+ * do not know (a newer server's, or a name read at run time) use `anyMoref`.
+ */
+export function moref<T extends KnownManagedType>(type: T, value: string, serverGuid?: string): MoRef<T> {
+  return make(type, value, serverGuid, "moref");
+}
+
+/** `moref` without the compile-time check of the type name (still validated at run time). */
+export function anyMoref<T extends string = string>(type: T, value: string, serverGuid?: string): MoRef<T> {
+  return make(type, value, serverGuid, "anyMoref");
+}
+
+function make<T extends string>(type: T, value: string, serverGuid: string | undefined, what: string): MoRef<T> {
+  checkType(type, what);
+  checkValue(value, what);
+  checkGuid(serverGuid, what);
   return Object.freeze(serverGuid === undefined ? { type, value } : { type, value, serverGuid });
 }
 
@@ -49,7 +63,7 @@ export function parseMoRef(text: string): MoRef {
   checkType(type, `parseMoRef(${JSON.stringify(text)})`);
   checkValue(text.slice(colon + 1), `parseMoRef(${JSON.stringify(text)})`);
   checkGuid(guid, `parseMoRef(${JSON.stringify(text)})`);
-  return moref(type, text.slice(colon + 1), guid);
+  return make(type, text.slice(colon + 1), guid, "parseMoRef");
 }
 
 function isMoRefLike(ref: unknown): ref is MoRef {

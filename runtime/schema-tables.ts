@@ -4,7 +4,7 @@
  * for it, so a program that never decodes a HostSystem never builds its schema.
  *
  * Entry format (written by generator/emit/emit.ts): `Base|field:type[flags]|…`
- * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef.
+ * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef, `!` secret.
  */
 import { CodecError } from "./errors/codec.js";
 import type { DataSchema, EnumSchema, FieldSchema, SchemaRegistry } from "./schema.js";
@@ -25,7 +25,7 @@ export interface TableRegistry extends SchemaRegistry {
   readonly tables: SchemaTables;
 }
 
-const FIELD = /^([^:]+):([^[?@]+)(\[\])?(\?)?(?:@(.+))?$/;
+const FIELD = /^([^:]+):([^[?@!]+)(\[\])?(\?)?(?:@([^!]+))?(!)?$/;
 
 export function registryFromTables(tables: SchemaTables): TableRegistry {
   const types = new Map<string, DataSchema | null>();
@@ -85,6 +85,7 @@ function parseType(name: string, entry: string): DataSchema {
       ...(m[3] ? { array: true } : {}),
       ...(m[4] ? { optional: true } : {}),
       ...(m[5] ? { moType: m[5] } : {}),
+      ...(m[6] ? { secret: true } : {}),
     });
   }
   return { name, ...(base ? { base } : {}), fields };

@@ -29,6 +29,8 @@ export interface FieldSchema {
   readonly optional?: boolean;
   /** For MoRef-valued fields, the managed type VMODL names (informational; the wire carries `type=`). */
   readonly moType?: string;
+  /** VMODL flags the field secret (a password, a key): its value is redacted in traces and errors. */
+  readonly secret?: boolean;
 }
 
 export interface DataSchema {

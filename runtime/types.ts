@@ -1,6 +1,7 @@
 /**
- * The only runtime module generated code may import (type-only).
- * Keep it tiny and free of values so generated `.d.ts` stays self-contained.
+ * Shapes shared by the runtime and every generated bindings module. Bindings
+ * import them (type-only) from the runtime package, so they are named once,
+ * here. Types only: importing this module costs no JavaScript.
  */
 
 /**
@@ -31,3 +32,34 @@ export interface TypedValue<T extends string = string, V = unknown> {
   readonly _typeName: T;
   readonly _value: V;
 }
+
+/**
+ * A Task reference that remembers what the task's `info.result` holds, so
+ * `waitForTask(client, task)` resolves to `R` with no type argument:
+ * `MoRef<"VirtualMachine">` for CloneVM_Task, `undefined` for a task without
+ * a result, `unknown` where the bindings do not know. `__result` is phantom:
+ * never present at run time, and a plain `MoRef<"Task">` is a `TaskRef<unknown>`.
+ */
+export interface TaskRef<R = unknown> extends MoRef<"Task"> {
+  readonly __result?: R;
+}
+
+/**
+ * A compile-time error that says why. A value can never be assigned to it, so
+ * tsc reports the sentence where a too-new method, parameter or path is used
+ * with a client pinned to an older API version.
+ */
+export interface VersionError<Message extends string> {
+  readonly __versionError: Message;
+}
+
+/**
+ * Managed type names of the bindings in the program. Generated bindings add
+ * theirs by module augmentation (`managed.ts`); while none do, `moref()`
+ * accepts any name.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging from generated bindings
+export interface KnownManagedTypes {}
+
+/** The managed type names `moref()` accepts: the bindings' when any are in scope, else any string. */
+export type KnownManagedType = [keyof KnownManagedTypes] extends [never] ? string : keyof KnownManagedTypes & string;

@@ -32,7 +32,8 @@ const PACKAGES = [
     dir: "packages/tsvmomi-gen",
     staged: [
       { from: "dist/generator", to: "dist/generator" },
-      { from: "dist/wsdl", to: "dist/wsdl" },
+      // make-manifest writes the repo's wsdl/manifest.json from ../shared: a maintainer's tool, not the generator's.
+      { from: "dist/wsdl", to: "dist/wsdl", skip: /^make-manifest\./ },
       { from: "templates", to: "templates" },
       { from: "wsdl/manifest.json", to: "wsdl/manifest.json" },
     ],
@@ -58,9 +59,9 @@ function walk(dir, rel = "") {
 
 const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=\S+\s*$/;
 
-function copyCompiled(fromDir, toDir) {
+function copyCompiled(fromDir, toDir, skip) {
   for (const rel of walk(fromDir)) {
-    if (rel.endsWith(".map")) continue;
+    if (rel.endsWith(".map") || skip?.test(rel)) continue;
     const dest = path.join(toDir, rel);
     mkdirSync(path.dirname(dest), { recursive: true });
     const text = readFileSync(path.join(fromDir, rel), "utf8");
@@ -105,7 +106,7 @@ for (const pkg of PACKAGES) {
     if (!existsSync(from)) fail(`${s.from} is missing (run \`tsc -p tsconfig.build.json\` first)`);
     const to = path.join(tmp, s.to);
     if (statSync(from).isDirectory()) {
-      if (s.from.startsWith("dist/")) copyCompiled(from, to);
+      if (s.from.startsWith("dist/")) copyCompiled(from, to, s.skip);
       else cpSync(from, to, { recursive: true });
     } else {
       mkdirSync(path.dirname(to), { recursive: true });

@@ -33,10 +33,13 @@ export function sharedDir(env: NodeJS.ProcessEnv = process.env): string {
 /**
  * `../shared` sits beside the checkout, not beside packages/tsvmomi-gen: the
  * nearest folder at or above repoRoot() whose package.json declares
- * workspaces, else repoRoot() itself.
+ * workspaces, else repoRoot() itself. An installed generator (under
+ * node_modules/) has no checkout; there `../shared` is beside the current
+ * folder, the user's project.
  */
 function checkoutRoot(): string {
   const start = repoRoot();
+  if (start.split(path.sep).includes("node_modules")) return process.cwd();
   for (let dir = start; ; dir = path.dirname(dir)) {
     const file = path.join(dir, "package.json");
     if (existsSync(file) && declaresWorkspaces(file)) return dir;

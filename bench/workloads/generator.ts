@@ -1,8 +1,8 @@
 /**
  * Workload 4: the generator. Times a full `tsvmomi-gen generate` of the newest
- * vim25 in a fresh process, then runs the type-check (bench/tsc-paths) and
- * bundle-size (bench/bundle-size) benches, which are separate programs, and
- * keeps their output as they print it.
+ * vim25 in a fresh process, then runs the type-check (bench/tsc-paths),
+ * bundle-size (bench/bundle-size) and package (bench/packages) benches, which
+ * are separate programs, and keeps their output as they print it.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";

@@ -21,6 +21,14 @@ export class MethodFault extends Error {
     return "MethodFault";
   }
   readonly faultChain: readonly string[];
+  /**
+   * The server's `faultstring` (for a fault made here, the message). This and
+   * `faultCode` are what the runtime's fault error carries, so they type-check
+   * after `err instanceof faults.X`; the fault's own fields are on `fault`.
+   */
+  readonly serverMessage: string;
+  /** The SOAP `faultcode` (`ServerFaultCode`). */
+  readonly faultCode: string;
   constructor(
     message: string,
     readonly fault: t.MethodFault,
@@ -37,6 +45,8 @@ export class MethodFault extends Error {
     if (typeof own === "string" && !chain.includes(own)) chain.unshift(own);
     this.name = chain[0]!;
     this.faultChain = chain;
+    this.serverMessage = message;
+    this.faultCode = "ServerFaultCode";
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
     return hasFault(value, this.faultName);

@@ -134,7 +134,7 @@ export * as VirtualMachineProvisioningChecker from "./methods/VirtualMachineProv
 export * as VirtualMachineSnapshot from "./methods/VirtualMachineSnapshot.js";
 export * as VmwareDistributedVirtualSwitch from "./methods/VmwareDistributedVirtualSwitch.js";
 export * as VsanUpgradeSystem from "./methods/VsanUpgradeSystem.js";
-export type { ManagedPaths } from "./paths/index.js";
+export type { ManagedPathSince, ManagedPaths } from "./paths/index.js";
 export type { AlarmPaths, AlarmPath } from "./paths/Alarm.js";
 export type { AlarmManagerPaths, AlarmManagerPath } from "./paths/AlarmManager.js";
 export type { AuthorizationManagerPaths, AuthorizationManagerPath } from "./paths/AuthorizationManager.js";

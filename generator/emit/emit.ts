@@ -4,8 +4,8 @@
  * Nothing here touches the disk; `write.ts` does, atomically.
  */
 import type { ApiModel, IrField, IrManagedType, IrMethod } from "../model/ir.js";
-import { cmp } from "../model/merge.js";
-import { dataFamily, docLines, fieldType, isIdentifier, managedFamily, propKey } from "./naming.js";
+import { cmp, compareVersions } from "../model/merge.js";
+import { dataFamily, docLines, fieldType, isIdentifier, managedFamily, propKey, taskResultType, type Uses } from "./naming.js";
 import { ownPaths } from "./paths.js";
 import { loadTemplates, type Templates } from "./templates.js";
 
@@ -29,29 +29,39 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
   // have no other bindings to borrow from, so only dependent services borrow.
   const borrowed = (x: { external?: string }) => x.external !== undefined && model.service !== "vim25";
 
-  files.set("core.ts", render("core", {}));
+  const versions = knownVersions(model);
+  files.set("core.ts", render("core", { versions: versions.map((v, i) => ({ key: JSON.stringify(v), upTo: versions.slice(0, i + 1).map((u) => JSON.stringify(u)) })) }));
+  // What the first version has needs no gate: every client can use it.
+  const oldest = versions[0];
 
   // --- data types -----------------------------------------------------------
   const local = Object.values(model.dataTypes).filter((t) => !borrowed(t));
+  const typeUses: Uses = {};
   const types = local.map((t) => {
     const family = dataFamily(model, t.name).filter((n) => n !== t.name);
     const base = t.base && model.dataTypes[t.base];
+    const prefix = (n: string) => (borrowed(model.dataTypes[n] ?? {}) ? "ext." : "");
+    // A spec literal may leave `_typeName` out where the declared type is meant; a
+    // subtype is chosen by naming it. Faults are never written by hand: always tagged.
+    const optionalTag = t.kind === "data";
     return {
       name: t.name,
       fieldsName: `${t.name}Fields`,
-      baseFields: base ? `${borrowed(base) ? "ext." : ""}${t.base}Fields` : "DataObjectBase",
+      baseFields: base ? `${prefix(t.base!)}${t.base}Fields` : "DataObjectBase",
       leaf: family.length === 0,
-      family,
+      optionalTag,
+      // Members of a data family need their tag (it picks the subtype): spelled out as Fields & tag,
+      // since a data type's own name admits the untagged form. Fault members are tagged already.
+      family: family.map((n) => ({ name: n, fields: `${prefix(n)}${n}Fields`, tagged: model.dataTypes[n]?.kind !== "fault" })),
       doc: docs ? nonEmpty(docLines({ doc: t.doc, since: t.since, vmodlName: t.vmodlName, link: true })) : undefined,
       fields: t.fields.map((f) => ({
         key: propKey(f.name),
         optional: f.optional,
-        type: fieldType(model, f),
-        doc: docs ? nonEmpty(docLines({ doc: f.doc, since: f.since })) : undefined,
+        type: fieldType(model, f, "", typeUses),
+        doc: docs ? nonEmpty(docLines({ doc: f.doc, since: f.since, secret: f.secret, privilege: f.privilege })) : undefined,
       })),
     };
   });
-  const usedEnums = new Set(types.flatMap((t) => t.fields.map((f) => f.type.replace(/\[\]$/, ""))).filter((n) => model.enums[n]));
   const externals = Object.values(model.dataTypes)
     .filter(borrowed)
     .map((t) => t.name)
@@ -62,10 +72,11 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
     render("types", {
       types,
       externals,
-      external: externals.length ? requireExternal(opts, "types") : undefined,
+      external: externals.length || types.some((t) => t.baseFields.startsWith("ext.")) ? requireExternal(opts, "types") : undefined,
+      imports: typeUses,
       // Only the enums a field here refers to; all of them are re-exported either way.
       enumImports: Object.values(model.enums)
-        .filter((e) => !borrowed(e) && usedEnums.has(e.name))
+        .filter((e) => !borrowed(e) && typeUses.enums?.has(e.name))
         .map((e) => e.name),
       enumExports: Object.values(model.enums).filter((e) => !borrowed(e)).map((e) => e.name),
     }),
@@ -84,7 +95,11 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
   // --- faults -----------------------------------------------------------------
   const faults = Object.values(model.dataTypes)
     .filter((t) => t.kind === "fault" && t.name !== "MethodFault" && t.base && !borrowed(t))
-    .map((t) => ({ name: t.name, base: t.base!, doc: docs ? nonEmpty(docLines({ doc: t.doc, since: t.since })) : undefined }));
+    .map((t) => ({
+      name: t.name,
+      base: t.base!,
+      doc: docs ? nonEmpty(docLines({ doc: t.doc, since: t.since, vmodlName: t.vmodlName, link: !!t.vmodlName })) : undefined,
+    }));
   // vim25's fault types are closed unions, so a dependent service's fault (PbmFault under
   // VimFault) is not assignable to its vim25 base class's `fault`. Such faults extend the
   // local root instead, whose `fault` admits them; `instanceof` reads the fault chain, not
@@ -97,10 +112,7 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
   );
 
   // --- managed kinds, methods, paths -----------------------------------------------
-  const managed = Object.values(model.managedTypes).map((m) => ({
-    name: m.name,
-    family: managedFamily(model, m.name).map((n) => JSON.stringify(n)).join(" | "),
-  }));
+  const managed = Object.values(model.managedTypes).map((m) => ({ name: m.name, family: managedFamily(model, m.name) }));
   files.set("managed.ts", render("managed", { managed }));
 
   const byOwner = new Map<string, (IrMethod & { owners: string[] })[]>();
@@ -111,23 +123,21 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
     byOwner.set(owner, list);
   }
   const methodModules: string[] = [];
-  for (const owner of [...byOwner.keys()].sort(cmp)) {
-    const methods = byOwner.get(owner)!.map((m) => methodView(model, m));
-    files.set(`methods/${owner}.ts`, render("methods", { methods }) + inheritedMethods(model, owner));
+  const moduleNames = new Set([...byOwner.keys(), ...Object.keys(model.managedTypes)]);
+  for (const owner of [...moduleNames].sort(cmp)) {
+    const uses: Uses = {};
+    const methods = (byOwner.get(owner) ?? []).map((m) => methodView(model, m, uses, docs, oldest));
+    const reexports = inheritedMethods(model, owner);
+    // Managed types that own no method still re-export the ones they inherit.
+    if (!methods.length && !reexports.length) continue;
+    const imports = { descriptor: methods.length > 0, ...uses };
+    files.set(`methods/${owner}.ts`, render("methods", { methods, reexports: nonEmpty(reexports), imports }));
     methodModules.push(owner);
-  }
-  // Managed types that own no method still re-export the ones they inherit.
-  for (const mt of Object.values(model.managedTypes)) {
-    if (byOwner.has(mt.name)) continue;
-    const inherited = inheritedMethods(model, mt.name);
-    if (!inherited) continue;
-    files.set(`methods/${mt.name}.ts`, render("methods", { methods: [] }) + inherited);
-    methodModules.push(mt.name);
   }
 
   const managedPaths: { name: string }[] = [];
   for (const mt of Object.values(model.managedTypes)) {
-    files.set(`paths/${mt.name}.ts`, render("paths", pathsView(model, mt)));
+    files.set(`paths/${mt.name}.ts`, render("paths", pathsView(model, mt, docs, oldest)));
     managedPaths.push({ name: mt.name });
   }
 
@@ -143,71 +153,109 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
       managedPaths,
     }),
   );
-  for (const [file, text] of files) if (file.startsWith("methods/") || file.startsWith("paths/") || file === "types.ts") files.set(file, pruneTypeImports(text));
   return new Map([...files.entries()].sort(([a], [b]) => cmp(a, b)));
 }
 
-function methodView(model: ApiModel, m: IrMethod & { owners: string[] }) {
+function methodView(model: ApiModel, m: IrMethod & { owners: string[] }, uses: Uses, docs: boolean, oldest: string | undefined) {
   const params = m.params.filter((p) => p.name !== "_this");
   const owners = m.owners.filter((o) => model.managedTypes[o]);
-  const thisType = owners.length ? owners.map((o) => `ManagedKind<${JSON.stringify(o)}>`).join(" | ") : "string";
-  const result = m.returns ? fieldType(model, m.returns, "t.") : "void";
+  if (owners.length) uses.managedKind = true;
+  let result = "void";
+  if (m.returnsTask && m.returns?.type === "ManagedObjectReference" && !m.returns.array) {
+    uses.taskRef = true;
+    result = `TaskRef<${taskResultType(model, m, "t.", uses)}>`;
+  } else if (m.returns) result = fieldType(model, m.returns, "t.", uses);
+  // Parameters newer than the method itself: a client pinned below their version must not pass them.
+  const floor = m.since ?? oldest;
+  const paramSince = params
+    .filter((p) => p.since && (!floor || compareVersions(p.since, floor) > 0))
+    .map((p) => ({ key: propKey(p.name), since: p.since }));
+  const since = m.since && m.since !== oldest ? m.since : undefined;
+  const meta = since || paramSince.length ? { since, paramSince: nonEmpty(paramSince) } : undefined;
   return {
     name: m.name,
-    thisType,
+    owners: nonEmpty(owners),
     result,
-    params: params.map((p) => ({ key: propKey(p.name), optional: p.optional, type: fieldType(model, p, "t.") })),
-    paramsSchema: schemaList(m.params),
-    returnsSchema: m.returns ? fieldSchema(m.returns) : undefined,
+    meta,
+    params: params.map((p) => ({ key: propKey(p.name), optional: p.optional, type: fieldType(model, p, "t.", uses) })),
+    schema: m.params.map(fieldSchemaView),
+    returns: m.returns ? fieldSchemaView(m.returns) : undefined,
     safe: m.safe,
     returnsTask: m.returnsTask,
-    faults: JSON.stringify(m.faults),
+    faults: m.faults,
     since: m.since,
-    doc: nonEmpty(docLines({ doc: m.doc, since: m.since })),
+    privilege: m.privilege,
+    doc: docs ? nonEmpty(docLines({ doc: m.doc, since: m.since, privilege: m.privilege })) : nonEmpty(docLines({ since: m.since })),
   };
 }
 
-function fieldSchema(f: IrField): string {
-  const parts = [`name: ${JSON.stringify(f.name)}`, `type: ${JSON.stringify(f.type)}`];
-  if (f.array) parts.push("array: true");
-  if (f.optional) parts.push("optional: true");
-  if (f.moType) parts.push(`moType: ${JSON.stringify(f.moType)}`);
-  return `{ ${parts.join(", ")} }`;
+/** One field's codec schema, as the `fieldSchema` partial writes it. */
+function fieldSchemaView(f: IrField) {
+  return { name: f.name, type: f.type, array: f.array, optional: f.optional, moType: f.moType, secret: f.secret };
 }
 
-function schemaList(fields: IrField[]): string {
-  if (!fields.length) return "[]";
-  return `[\n${fields.map((f) => `    ${fieldSchema(f)},`).join("\n")}\n  ]`;
-}
-
-/** `export { A, B } from "./Base.js"` lines for methods a managed type inherits. */
-function inheritedMethods(model: ApiModel, name: string): string {
+/** The methods a managed type inherits, grouped by the base module that owns them. */
+function inheritedMethods(model: ApiModel, name: string): { from: string; names: string[] }[] {
   const own = new Set(Object.values(model.methods).filter((m) => (m.owners[0] ?? "Unowned") === name).map((m) => m.name));
-  const lines: string[] = [];
+  const out: { from: string; names: string[] }[] = [];
   for (let b = model.managedTypes[name]?.base; b && model.managedTypes[b]; b = model.managedTypes[b]!.base) {
     const fromBase = Object.values(model.methods)
       .filter((m) => m.owners[0] === b && !own.has(m.name))
       .map((m) => m.name)
       .sort(cmp);
     for (const n of fromBase) own.add(n);
-    if (fromBase.length) lines.push(`export { ${fromBase.join(", ")} } from "./${b}.js";`);
+    if (fromBase.length) out.push({ from: b, names: fromBase });
   }
-  return lines.length ? `\n${lines.join("\n")}\n` : "";
+  return out;
 }
 
-function pathsView(model: ApiModel, mt: IrManagedType) {
+function pathsView(model: ApiModel, mt: IrManagedType, docs: boolean, oldest: string | undefined) {
   const base = mt.base && model.managedTypes[mt.base] ? mt.base : undefined;
+  const uses: Uses = {};
+  const paths = ownPaths(model, mt, "t.", uses).map((p) => ({
+    key: JSON.stringify(p.path),
+    type: p.type,
+    since: p.since && p.since !== oldest ? p.since : undefined,
+    doc: docs ? nonEmpty(docLines({ since: p.since, privilege: p.privilege })) : undefined,
+  }));
   return {
     name: mt.name,
     base,
-    baseImport: !!base,
-    paths: ownPaths(model, mt, "t.").map((p) => ({ key: JSON.stringify(p.path), type: p.type })),
+    imports: uses,
+    doc: docs ? nonEmpty(docLines({ doc: mt.doc, since: mt.since, vmodlName: mt.vmodlName, link: !!mt.vmodlName })) : undefined,
+    paths,
   };
 }
 
+/**
+ * Each API version these bindings know, oldest first: VMODL's list, every
+ * `since` in the model and the bundle's own version. `ApiVersionsUpTo` maps
+ * each to the versions not newer than it.
+ */
+function knownVersions(model: ApiModel): string[] {
+  const all = new Set([...(model.versions ?? []), ...(model.apiVersions ?? [])]);
+  const add = (v: string | undefined) => v && all.add(v);
+  add(model.apiVersion);
+  for (const t of Object.values(model.dataTypes)) {
+    add(t.since);
+    for (const f of t.fields) add(f.since);
+  }
+  for (const e of Object.values(model.enums)) add(e.since);
+  for (const mt of Object.values(model.managedTypes)) {
+    add(mt.since);
+    for (const p of mt.props) add(p.since);
+  }
+  for (const m of Object.values(model.methods)) {
+    add(m.since);
+    for (const p of m.params) add(p.since);
+  }
+  return [...all].sort((a, b) => compareVersions(a, b) || cmp(a, b));
+}
+
 function schemasView(model: ApiModel, borrowed: (x: { external?: string }) => boolean) {
+  // Compact field entries are data the runtime parses (runtime/schema-tables.ts), not code.
   const enc = (f: IrField) =>
-    `${f.name}:${f.type}${f.array ? "[]" : ""}${f.optional ? "?" : ""}${f.moType ? `@${f.moType}` : ""}`;
+    `${f.name}:${f.type}${f.array ? "[]" : ""}${f.optional ? "?" : ""}${f.moType ? `@${f.moType}` : ""}${f.secret ? "!" : ""}`;
   const types = Object.values(model.dataTypes)
     .filter((t) => !borrowed(t))
     .map((t) => ({ key: propKey(t.name), value: JSON.stringify([t.base ?? "", ...t.fields.map(enc)].join("|")) }));
@@ -217,7 +265,7 @@ function schemasView(model: ApiModel, borrowed: (x: { external?: string }) => bo
   // The root object a session starts from: what RetrieveServiceContent (or pbm's, sms' … equivalent) returns.
   const rootMethod = Object.values(model.methods).find((m) => /Retrieve(Service)?Content$/.test(m.name) && m.returns && !m.returns.primitive);
   const serviceContent = rootMethod && model.dataTypes[rootMethod.returns!.type] ? rootMethod.returns!.type : undefined;
-  const apiVersions = model.apiVersions?.length ? JSON.stringify(model.apiVersions) : undefined;
+  const apiVersions = nonEmpty(model.apiVersions ?? []);
   return { namespace: model.namespace, apiVersion: model.apiVersion, apiVersions, types, enums, serviceContent };
 }
 
@@ -257,28 +305,7 @@ function checkCollisions(model: ApiModel) {
   for (const t of Object.keys(model.dataTypes)) add(t, "a data type");
   for (const e of Object.keys(model.enums)) add(e, "an enum");
   for (const m of Object.keys(model.managedTypes)) add(m, "a managed type");
-  for (const n of ["MoRef", "TypedValue", "FieldSchema", "MethodDescriptor", "FaultLike", "ManagedKind", "ManagedFamilies", "ManagedTypeName", "schemas", "faults", "DataObjectBase"]) add(n, "a core name");
-}
-
-/**
- * Drops the shared type imports a module does not use, so the output also
- * compiles under `noUnusedLocals`. Only the header's fixed import forms are touched.
- */
-function pruneTypeImports(text: string): string {
-  const body = (from: number) => text.slice(from);
-  const lines = text.split("\n");
-  const end = lines.findIndex((l) => l !== "" && !l.startsWith("//") && !l.startsWith("import "));
-  const rest = body(lines.slice(0, end).join("\n").length);
-  const keep = (line: string): string | undefined => {
-    const ns = /^import type \* as (\w+) from/.exec(line);
-    if (ns) return new RegExp(`\\b${ns[1]}\\.`).test(rest) ? line : undefined;
-    const named = /^import type \{ ([^}]+) \} from (.+)$/.exec(line);
-    if (!named) return line;
-    const used = named[1]!.split(",").map((n) => n.trim()).filter((n) => new RegExp(`\\b${n}\\b`).test(rest));
-    return used.length ? `import type { ${used.join(", ")} } from ${named[2]}` : undefined;
-  };
-  const head = lines.slice(0, end).map((l) => (l.startsWith("import type") ? keep(l) : l)).filter((l): l is string => l !== undefined);
-  return [...head, ...lines.slice(end)].join("\n");
+  for (const n of ["MoRef", "TypedValue", "FieldSchema", "MethodDescriptor", "TaskRef", "VersionError", "ApiVersionsUpTo", "ManagedPathSince", "ManagedKind", "ManagedFamilies", "ManagedTypeName", "schemas", "faults", "DataObjectBase"]) add(n, "a core name");
 }
 
 function nonEmpty<T>(a: T[]): T[] | undefined {

@@ -13,7 +13,8 @@
  * `| undefined`, because the server omits it whenever any step of the chain is unset.
  */
 import type { ApiModel, IrField, IrManagedType } from "../model/ir.js";
-import { fieldType } from "./naming.js";
+import { compareVersions } from "../model/merge.js";
+import { fieldType, type Uses } from "./naming.js";
 
 export const PATH_DEPTH_CAP = 4;
 const SKIP_NESTED = new Set(["DynamicData"]);
@@ -22,28 +23,41 @@ export interface PathEntry {
   path: string;
   /** TS value type, `| undefined` included where it applies. */
   type: string;
+  /**
+   * The API version the path first works in: the newest `since` along its
+   * segments (a field added in 6.7 under a property from 4.0 is a 6.7 path).
+   */
+  since?: string;
+  /** The managed property's privilege (top-level paths only). */
+  privilege?: string;
 }
 
-export function ownPaths(model: ApiModel, mt: IrManagedType, typesNs = ""): PathEntry[] {
+export function ownPaths(model: ApiModel, mt: IrManagedType, typesNs = "", uses: Uses = {}): PathEntry[] {
   const out: PathEntry[] = [];
   for (const p of mt.props) {
-    const t = fieldType(model, p, typesNs);
-    out.push({ path: p.name, type: p.optional ? `${t} | undefined` : t });
-    descend(p, p.name, 1, new Set());
+    const t = fieldType(model, p, typesNs, uses);
+    out.push({ path: p.name, type: p.optional ? `${t} | undefined` : t, ...(p.since ? { since: p.since } : {}), ...(p.privilege ? { privilege: p.privilege } : {}) });
+    descend(p, p.name, 1, new Set(), p.since);
   }
   return out;
 
-  function descend(f: IrField, prefix: string, depth: number, chain: Set<string>) {
+  function descend(f: IrField, prefix: string, depth: number, chain: Set<string>, since: string | undefined) {
     if (f.array || f.primitive || depth >= PATH_DEPTH_CAP) return;
     const dt = model.dataTypes[f.type];
     if (!dt || chain.has(dt.name)) return;
     const next = new Set(chain).add(dt.name);
     for (const sub of inheritedFields(model, dt.name)) {
       const path = `${prefix}.${sub.name}`;
-      out.push({ path, type: `${fieldType(model, sub, typesNs)} | undefined` });
-      descend(sub, path, depth + 1, next);
+      const subSince = newer(since, sub.since);
+      out.push({ path, type: `${fieldType(model, sub, typesNs, uses)} | undefined`, ...(subSince ? { since: subSince } : {}) });
+      descend(sub, path, depth + 1, next, subSince);
     }
   }
+}
+
+function newer(a: string | undefined, b: string | undefined): string | undefined {
+  if (!a || !b) return a ?? b;
+  return compareVersions(b, a) > 0 ? b : a;
 }
 
 /** Fields of a data type in wire order, base first, without DynamicData's own. */

@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 
 const NAMES = ["core", "types", "enums", "faults", "managed", "methods", "paths", "paths-index", "schemas", "index"] as const;
+/** Pieces the templates share: the file header and one field's codec schema. */
+const PARTIALS = ["header", "fieldSchema"] as const;
 export type Templates = Record<(typeof NAMES)[number], Handlebars.TemplateDelegate>;
 
 /** templates/ at the repo (or package) root, found from this module's location in src or dist. */
@@ -26,7 +28,7 @@ let cached: Templates | undefined;
 export function loadTemplates(dir = templatesDir()): Templates {
   if (cached && dir === templatesDir()) return cached;
   const hb = Handlebars.create();
-  hb.registerPartial("header", fs.readFileSync(path.join(dir, "header.hbs"), "utf8"));
+  for (const partial of PARTIALS) hb.registerPartial(partial, fs.readFileSync(path.join(dir, `${partial}.hbs`), "utf8"));
   const out = {} as Templates;
   for (const name of NAMES) {
     const file = path.join(dir, `${name}.ts.hbs`);

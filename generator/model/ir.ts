@@ -218,8 +218,17 @@ export interface IrField {
   array: boolean;
   /** For MoRef-valued fields: the managed type named by VMODL (else `ManagedObject`). */
   moType?: string;
+  /**
+   * The API version that introduced the member. From pyVmomi type info this is the
+   * wire version (`8.0.2.0`, `6.7.1`); from rbvmomi's vmodl.db, the release
+   * name of `generator/vmodl/versions.ts` (`4.0`, `7.0`).
+   */
   since?: string;
   doc?: string;
+  /** VMODL flags the member F_SECRET (passwords, keys): redact its value in traces and errors. */
+  secret?: boolean;
+  /** Privilege needed to read the property / pass the parameter, when VMODL says (managed properties and parameters only). */
+  privilege?: string;
 }
 
 export interface IrDataType {
@@ -241,6 +250,12 @@ export interface IrEnum {
   name: string;
   values: string[];
   since?: string;
+  /**
+   * Version per value, only for values newer than the enum itself (`since`).
+   * pyVmomi's type info versions enums as a whole, so this is set only where a
+   * source says when a value was added.
+   */
+  valueSince?: Record<string, string>;
   doc?: string;
   external?: string;
   vmodlName?: string;
@@ -256,6 +271,14 @@ export interface IrMethod {
   safe: boolean;
   since?: string;
   doc?: string;
+  /** Privilege the method needs on `_this` (VMODL), e.g. `VirtualMachine.Interact.PowerOn`. */
+  privilege?: string;
+  /**
+   * For task methods: what `Task.info.result` holds. `type` is the WSDL type name,
+   * or for MoRef results the managed type name (`VirtualMachine`). Absent when the
+   * task yields nothing or VMODL does not say.
+   */
+  taskResult?: { type: string; isArray: boolean };
 }
 
 export interface IrManagedType {
@@ -302,4 +325,9 @@ export interface ApiModel {
   managedTypes: Record<string, IrManagedType>;
   methods: Record<string, IrMethod & { owners: string[] }>;
   checks: CheckEntry[];
+  /**
+   * The wire versions of this service's namespace the VMODL knows, oldest first
+   * (`2.0` … `8.0.3.0`), from pyVmomi's `AddVersion`; absent for vmodl.db sources.
+   */
+  versions?: string[];
 }

@@ -204,6 +204,8 @@ export function mergeModel(input: MergeInput): ApiModel {
       safe: !returnsTask && SAFE_OP.test(op.name),
       ...sinceOf(vm?.since),
       ...(op.doc ? { doc: op.doc } : {}),
+      ...(vm?.privilege ? { privilege: vm.privilege } : {}),
+      ...(vm?.taskResult ? { taskResult: { type: vm.taskResult.moType ?? vm.taskResult.type, isArray: vm.taskResult.array } } : {}),
       owners: [...(owners.get(op.name) ?? [])].sort(),
     };
     methods[op.name] = m;

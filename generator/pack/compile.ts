@@ -3,6 +3,8 @@
  * package is assembled as a file map and written once, so nothing half-built
  * ever lands on disk and no temporary tsconfig is needed.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Project, ts } from "ts-morph";
 
@@ -14,6 +16,12 @@ export interface CompileOptions {
    * vim25 package, which is not in the in-memory file system).
    */
   externalModules?: string[];
+  /**
+   * Installed packages the bindings import (the runtime, for its shared
+   * shapes): name → folder on disk. Their package.json and `.d.ts` files are
+   * mounted at /node_modules/<name>, so the check resolves them as a consumer would.
+   */
+  packages?: ReadonlyMap<string, string>;
 }
 
 export interface CompileResult {
@@ -51,6 +59,7 @@ export function compileBindings(sources: Map<string, string>, opts: CompileOptio
   });
   // NodeNext decides ESM vs CJS from the nearest package.json, as it will in the published package.
   project.getFileSystem().writeFileSync("/package.json", JSON.stringify({ type: "module" }));
+  for (const [name, dir] of opts.packages ?? []) mountDeclarations(project, name, dir);
   for (const [rel, text] of sources) {
     if (rel.endsWith(".ts")) project.createSourceFile(`${SRC}/${rel}`, text, { overwrite: true });
   }
@@ -84,6 +93,25 @@ export function compileBindings(sources: Map<string, string>, opts: CompileOptio
   }
   const t3 = performance.now();
   return { files, timings: { setupMs: t1 - t0, checkMs: t2 - t1, emitMs: t3 - t2 } };
+}
+
+function mountDeclarations(project: Project, name: string, dir: string): void {
+  const fs = project.getFileSystem();
+  const files = declarationFiles(dir);
+  if (!files.length) throw new CompileError(`${name} at ${dir} has no .d.ts files (in a checkout, run \`npm run build\` first)`);
+  fs.writeFileSync(`/node_modules/${name}/package.json`, readFileSync(path.join(dir, "package.json"), "utf8"));
+  for (const rel of files) fs.writeFileSync(`/node_modules/${name}/${rel}`, readFileSync(path.join(dir, rel), "utf8"));
+}
+
+/** `.d.ts` files under `dir`, relative, skipping nested node_modules. */
+function declarationFiles(dir: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory() && e.name !== "node_modules") out.push(...declarationFiles(dir, r));
+    else if (e.isFile() && e.name.endsWith(".d.ts")) out.push(r);
+  }
+  return out;
 }
 
 function isAllowedMissingModule(d: ts.Diagnostic, allowed: Set<string>): boolean {

@@ -85,11 +85,17 @@ export async function packBindings(model: ApiModel, opts: PackOptions): Promise<
   opts.signal?.throwIfAborted();
 
   progress(`compiling ${sources.size} files with ts-morph (in memory${opts.check === false ? ", no type-check" : ""})`);
-  const compiled = compileBindings(sources, { check: opts.check !== false, ...(dep ? { externalModules: [dep.name] } : {}) });
+  const runtime = runtimePackage();
+  // The bindings import their shared shapes from the runtime; the check sees its declarations as a consumer would.
+  const importsRuntime = [...sources.values()].some((text) => text.includes(`from "${runtime.name}"`));
+  const compiled = compileBindings(sources, {
+    check: opts.check !== false,
+    ...(dep ? { externalModules: [dep.name] } : {}),
+    ...(importsRuntime ? { packages: new Map([[runtime.name, runtime.dir]]) } : {}),
+  });
   opts.signal?.throwIfAborted();
 
   const distFiles = [...compiled.files.keys()];
-  const runtime = runtimePackage();
   const pkgJson = makePackageJson({
     service: model.service,
     release: model.release,

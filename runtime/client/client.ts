@@ -11,7 +11,7 @@ import { registryFromTables, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
-import { createTransport, type Transport } from "../soap/transport.js";
+import { createTransport, DEFAULT_TIMEOUT_MS, type Transport } from "../soap/transport.js";
 import { compareVersions, negotiateVersion } from "../soap/versions.js";
 import type { MoRef } from "../types.js";
 import type { ApiCall } from "../session/api-call.js";
@@ -19,7 +19,13 @@ import * as builtin from "../session/builtin-methods.js";
 import { RetrievePropertiesEx } from "../property/methods.js";
 import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../errors/client.js";
 import { startKeepAlive, type KeepAlive } from "../session/keepalive.js";
-import { securityHeader } from "../session/saml.js";
+import type { HeaderSealer } from "../codec/encode-request.js";
+import { discoverStsUrl, type StsEndpoint } from "../sts/discover.js";
+import { TokenExpiredError } from "../errors/sts.js";
+import { StsClient } from "../sts/sts-client.js";
+import { SamlToken } from "../sts/token.js";
+import { sealMessage, SigningKey } from "../sts/wsse.js";
+import { X509Certificate, type KeyObject } from "node:crypto";
 import { SessionCache, sessionKey } from "../session/session-cache.js";
 import { SessionState } from "../session/session-state.js";
 import {
@@ -32,6 +38,7 @@ import {
   type ServiceContentOf,
 } from "./descriptor.js";
 import { offeredVersions } from "./known-versions.js";
+import type { MethodGate } from "./version-gate.js";
 import { addLayer, builtinStacks, resolvePipeline, type Layer, type PipelineOptions, type Stacks } from "./pipeline.js";
 
 export interface ClientLogger {
@@ -39,7 +46,7 @@ export interface ClientLogger {
   debug?(message: string): void;
 }
 
-export interface ConnectOptions<B extends BindingTables> {
+export interface ConnectOptions<B extends BindingTables, V extends string = string> {
   /** `https://host/sdk`; the path defaults to `/sdk`. Credentials in the URL are ignored (pass `username`/`password`). */
   readonly url: string | URL;
   /** The generated `schemas` value of the release to speak. */
@@ -53,13 +60,22 @@ export interface ConnectOptions<B extends BindingTables> {
   readonly thumbprint?: string;
   /** PEM CA certificate(s) to trust instead of Node's bundle. */
   readonly ca?: string | Uint8Array;
-  /** Pin the API version instead of negotiating it. */
-  readonly version?: string;
+  /**
+   * Pin the API version instead of negotiating it. Given as a literal
+   * (`"7.0.3.0"`), it also types the client: methods, parameters and property
+   * paths newer than it fail to compile, with a message naming the version they need.
+   */
+  readonly version?: V;
   /** Keepalive interval in ms (CurrentTime while logged in); default 10 minutes; `false` disables. */
   readonly keepAlive?: number | false;
-  /** File of session cookies reused across runs (needs `username`/`password`); `false` or absent disables. */
+  /** File of session cookies reused across runs (needs `username`/`password` or `auth`); `false` or absent disables. The cache holds no token. */
   readonly sessionCache?: string | false;
-  /** Default per-call deadline in ms. Default 300 000. */
+  /**
+   * Deadline of each call in ms, from the call until its answer is decoded:
+   * every retry, the backoff and any `Retry-After` wait between attempts, and
+   * the replay after a re-login all fit in it. Default 300 000; 0 disables.
+   * A call's own `{ timeout }` overrides it.
+   */
   readonly timeout?: number;
   /** TCP + TLS connect deadline in ms. Default 10 000. */
   readonly connectTimeout?: number;
@@ -71,9 +87,16 @@ export interface ConnectOptions<B extends BindingTables> {
   /**
    * Largest response body decoded, in bytes; a bigger one fails with a
    * CodecError TOO_LARGE while it streams in, before it is all read.
-   * Default DEFAULT_MAX_BYTES (512 MiB).
+   * Default DEFAULT_MAX_BYTES (512 MiB, at most an eighth of the heap).
    */
   readonly maxResponseBytes?: number;
+  /**
+   * Most XML elements decoded from one response; more fail with CodecError
+   * TOO_LARGE while streaming. Bounds the heap the decoded result takes
+   * (dense small elements cost several times their bytes). Default
+   * DEFAULT_MAX_ELEMENTS: a quarter of the heap at 160 bytes per element.
+   */
+  readonly maxResponseElements?: number;
   readonly logger?: ClientLogger;
   /**
    * Layers added to the call chain before the first call (so they see
@@ -82,6 +105,48 @@ export interface ConnectOptions<B extends BindingTables> {
    */
   readonly middleware?: readonly Layer[];
   readonly signal?: AbortSignal;
+  /**
+   * Another way to log in while connecting: `{ kind: "sso", … }` gets a SAML
+   * token from vCenter's SSO token service and logs in with it (LoginByToken).
+   * Exclusive with `username`/`password`.
+   */
+  readonly auth?: SsoAuth;
+}
+
+/**
+ * Log in through vCenter SSO: the STS issues a SAML token, then LoginByToken.
+ * With `username`/`password` the token is a bearer token; with a certificate
+ * and private key (a solution user) it is holder-of-key and every request
+ * that presents it is signed with the key. When the session is lost, a fresh
+ * token is issued the same way. The credentials stay in a closure.
+ */
+export interface SsoAuth {
+  readonly kind: "sso";
+  readonly username?: string;
+  readonly password?: string;
+  /** PEM certificate of the solution user (with `privateKey`), or pass `signingKey`. */
+  readonly certificate?: string | Uint8Array;
+  readonly privateKey?: string | Uint8Array | KeyObject;
+  /** Passphrase of an encrypted private key. */
+  readonly passphrase?: string;
+  readonly signingKey?: SigningKey;
+  /** The STS endpoint; default: vCenter's `config.vpxd.sso.sts.uri` setting, else `/sts/STSService/<domain>` on the vCenter. */
+  readonly stsUrl?: string | URL;
+  /** SSO domain for the default STS path. Default `vsphere.local`. */
+  readonly domain?: string;
+  /** Token lifetime requested, in ms (the STS may cap it). Default 10 minutes. */
+  readonly lifetime?: number;
+  readonly renewable?: boolean;
+  readonly delegatable?: boolean;
+  /** TLS pin for an STS on another host; default: the vCenter's `thumbprint`/`ca`/`insecure`. */
+  readonly stsThumbprint?: string;
+  readonly stsCa?: string | Uint8Array;
+}
+
+/** What `loginByToken` needs for a holder-of-key token. */
+export interface TokenLoginOptions extends AuthOptions {
+  /** The key the token is bound to: the LoginByToken request is signed with it. */
+  readonly signingKey?: SigningKey;
 }
 
 export interface UserSession {
@@ -109,19 +174,19 @@ function sdkPath(url: URL): string {
   return url.pathname === "" || url.pathname === "/" ? "/sdk" : url.pathname.replace(/\/+$/, "");
 }
 
-interface ClientInit<B extends BindingTables> {
+interface ClientInit<B extends BindingTables, V extends string = string> {
   readonly url: URL;
   readonly transport: Transport;
   readonly registry: TableRegistry;
   readonly version: string;
-  readonly options: ConnectOptions<B>;
+  readonly options: ConnectOptions<B, V>;
 }
 
 interface Sender {
   (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<ApiCall>): Promise<unknown>;
 }
 
-export class Client<B extends BindingTables = BindingTables> {
+export class Client<B extends BindingTables = BindingTables, V extends string = string> {
   /** Negotiated (or pinned) vim25 API version, e.g. `"6.5"`, `"8.0.2.0"`. */
   readonly version: string;
   /** `https://host/sdk` without credentials. */
@@ -135,21 +200,27 @@ export class Client<B extends BindingTables = BindingTables> {
   #handler: Handler<ApiCall, unknown>;
   readonly #logger: ClientLogger;
   readonly #keepAliveMs: number | false;
+  readonly #timeoutMs: number;
   #keepAlive: KeepAlive | undefined;
   #userSession: UserSession | undefined;
   #loggedIn = false;
   /** Set when the session is persisted in a cache: dispose then keeps it alive for the next run. */
   #persist: ((cookie: string | undefined) => Promise<void>) | undefined;
   #closed = false;
+  readonly #options: ConnectOptions<B>;
+  /** STS clients by URL and TLS pin, closed with this client. */
+  readonly #sts = new Map<string, StsClient>();
 
   /** Use `connect()`. */
-  constructor(init: ClientInit<B>) {
+  constructor(init: ClientInit<B, V>) {
     this.version = init.version;
     this.url = `${init.url.origin}${sdkPath(init.url)}`;
     this.#transport = init.transport;
     this.#registry = init.registry;
+    this.#options = init.options;
     this.#logger = init.options.logger ?? { warn: (m) => process.emitWarning(m, { code: "TSVMOMI_CLIENT" }) };
     this.#keepAliveMs = init.options.keepAlive ?? DEFAULT_KEEPALIVE_MS;
+    this.#timeoutMs = init.options.timeout ?? DEFAULT_TIMEOUT_MS;
     const state = this.#state;
     this.#pipeline = {
       registry: init.registry,
@@ -161,6 +232,7 @@ export class Client<B extends BindingTables = BindingTables> {
       trace: { ...init.options.trace, secrets: () => [state.cookie] },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
+      ...(init.options.maxResponseElements !== undefined ? { maxElements: init.options.maxResponseElements } : {}),
       isNotAuthenticated,
     };
     this.#stacks = builtinStacks(this.#pipeline);
@@ -208,12 +280,21 @@ export class Client<B extends BindingTables = BindingTables> {
     return this.#userSession;
   }
 
+  /** Where the client's warnings go (`logger` of connect, default process.emitWarning); layers built on the client report side failures here. */
+  get logger(): ClientLogger {
+    return this.#logger;
+  }
+
   get loggedIn(): boolean {
     return this.#loggedIn;
   }
 
-  /** Calls a method: `client.call(Folder.CreateFolder, rootFolder, { name: "x" })`. */
-  async call<D extends AnyDescriptor>(descriptor: D, thisRef: CallThis<D>, ...rest: CallRest<D>): Promise<ResultOf<D>> {
+  /**
+   * Calls a method: `client.call(Folder.CreateFolder, rootFolder, { name: "x" })`.
+   * On a client pinned to an API version, a method or parameter newer than it
+   * does not compile (`MethodGate`, `PinnedParams`).
+   */
+  async call<D extends AnyDescriptor>(descriptor: D & MethodGate<D, B, V>, thisRef: CallThis<D>, ...rest: CallRest<D, B, V>): Promise<ResultOf<D>> {
     const [params, options] = rest as [Record<string, unknown> | undefined, CallOptions | undefined];
     const name = descriptor?.name;
     if (typeof name !== "string" || !Array.isArray(descriptor.params)) {
@@ -234,13 +315,15 @@ export class Client<B extends BindingTables = BindingTables> {
 
   readonly #send: Sender = (method, args, extra = {}) => {
     if (this.#closed) return Promise.reject(new ClientClosedError(method.name));
+    // One deadline for the whole call: every attempt, the backoff between them, a re-login's replay.
+    const ms = extra.timeout ?? this.#timeoutMs;
     return this.#handler({
       schema: method,
       method: method.name,
       args,
       safe: method.safe,
       ...(extra.signal ? { signal: extra.signal } : {}),
-      ...(extra.timeout !== undefined ? { timeout: extra.timeout } : {}),
+      ...(ms > 0 ? { deadline: { at: Date.now() + ms, ms } } : { timeout: 0 }),
       ...(extra.soapHeaders ? { soapHeaders: extra.soapHeaders } : {}),
       ...(extra.recover === false ? { recover: false } : {}),
     });
@@ -257,21 +340,116 @@ export class Client<B extends BindingTables = BindingTables> {
   }
 
   /**
-   * Logs in with a SAML bearer token from the vCenter STS (the whole
-   * `<saml2:Assertion>` element). The token is kept to log in again while it
-   * stays valid; holder-of-key tokens are not supported.
+   * Logs in with a SAML token from the vCenter STS (a SamlToken, or the whole
+   * `<saml2:Assertion>` element as issued). A holder-of-key token needs
+   * `signingKey`: the request is then signed with it, as vCenter requires.
+   * The token is kept (in a closure) to log in again while it stays valid;
+   * an expired token fails with TokenExpiredError before anything is sent.
    */
-  async loginByToken(samlToken: string, options: AuthOptions = {}): Promise<UserSession> {
-    const header = () => securityHeader(samlToken);
-    header(); // validate before sending anything
-    const once = (signal?: AbortSignal) =>
-      this.#authenticate(builtin.LoginByToken, options.locale ? { locale: options.locale } : {}, header(), signal);
+  async loginByToken(samlToken: string | SamlToken, options: TokenLoginOptions = {}): Promise<UserSession> {
+    const token = typeof samlToken === "string" ? parseTokenArg(samlToken) : samlToken;
+    if (!(token instanceof SamlToken)) throw new TypeError("loginByToken: expected a SamlToken or the <saml2:Assertion> XML string");
+    const key = options.signingKey;
+    const once = (signal?: AbortSignal) => this.#loginWithToken(token, key, options.locale, signal);
     const session = await once(options.signal);
     this.#state.arm(async () => void (await once()));
     return session;
   }
 
-  async #authenticate(method: MethodSchema, args: Record<string, unknown>, soapHeaders: string | undefined, signal?: AbortSignal): Promise<UserSession> {
+  #loginWithToken(token: SamlToken, key: SigningKey | undefined, locale: string | undefined, signal?: AbortSignal): Promise<UserSession> {
+    const now = new Date();
+    if (token.expiredAt(now)) return Promise.reject(new TokenExpiredError("LoginByToken", token.expires!, now));
+    const assertion = token.toXml();
+    const seal: HeaderSealer = (payload, envelope) =>
+      sealMessage(payload, { ...envelope, assertion, ...(key ? { sign: { key, reference: { kind: "token" as const, token } } } : {}) });
+    return this.#authenticate(builtin.LoginByToken, locale ? { locale } : {}, seal, signal);
+  }
+
+  /**
+   * Logs in through vCenter SSO (see SsoAuth): issues a token at the STS,
+   * then LoginByToken. A lost session is restored by issuing a fresh token
+   * the same way (one shared re-login for all waiting calls).
+   */
+  async loginBySso(auth: SsoAuth, options: AuthOptions = {}): Promise<UserSession> {
+    const once = await this.#ssoLogin(auth, options.signal);
+    const session = await once(options.signal);
+    this.#state.arm(async () => void (await once()));
+    return session;
+  }
+
+  /** Validates the SSO options and returns the issue-then-login step, reused by re-login. */
+  async #ssoLogin(auth: SsoAuth, signal?: AbortSignal): Promise<(signal?: AbortSignal) => Promise<UserSession>> {
+    if (!auth || auth.kind !== "sso") throw new TypeError('loginBySso: expected { kind: "sso", … }');
+    const { username, password } = auth;
+    if ((username === undefined) !== (password === undefined)) throw new TypeError("SSO login: pass both `username` and `password`, or neither");
+    let key = auth.signingKey;
+    if (!key && (auth.certificate !== undefined || auth.privateKey !== undefined)) {
+      if (auth.certificate === undefined || auth.privateKey === undefined) throw new TypeError("SSO login: pass both `certificate` and `privateKey`");
+      key = SigningKey.from(auth.certificate, auth.privateKey, auth.passphrase);
+    }
+    if (!key && username === undefined) throw new TypeError("SSO login: pass `username`/`password` (bearer token) or `certificate`/`privateKey` (holder-of-key token)");
+    const sts = await this.stsClient({ ...(auth.stsUrl !== undefined ? { url: auth.stsUrl } : {}), ...(auth.domain ? { domain: auth.domain } : {}), ...(auth.stsThumbprint ? { thumbprint: auth.stsThumbprint } : {}), ...(auth.stsCa ? { ca: auth.stsCa } : {}), ...(signal ? { signal } : {}) });
+    return async (signal) => {
+      const token = await sts.issue({
+        ...(username !== undefined ? { username, password: password! } : {}),
+        ...(key ? { signingKey: key } : {}),
+        ...(auth.lifetime !== undefined ? { lifetime: auth.lifetime } : {}),
+        ...(auth.renewable !== undefined ? { renewable: auth.renewable } : {}),
+        ...(auth.delegatable !== undefined ? { delegatable: auth.delegatable } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      return this.#loginWithToken(token, key, undefined, signal);
+    };
+  }
+
+  /**
+   * Where this vCenter's SSO token service is: its `config.vpxd.sso.sts.uri`
+   * setting (readable once logged in), else the well-known path on its host.
+   */
+  async discoverSts(options: { domain?: string; signal?: AbortSignal } = {}): Promise<StsEndpoint> {
+    const om = (this.#serviceContent as { setting?: MoRef } | undefined)?.setting;
+    return discoverStsUrl(
+      this.url,
+      async (name) => {
+        if (!om) return undefined;
+        const r = await this.#send(builtin.QueryOptions, { _this: om, name }, { recover: false, ...(options.signal ? { signal: options.signal } : {}) });
+        return r as Array<{ key?: unknown; value?: unknown }> | undefined;
+      },
+      { ...(options.domain ? { domain: options.domain } : {}), onFallback: (why) => this.#logger.debug?.(`SSO: ${why}`) },
+    );
+  }
+
+  /**
+   * An STS client for this vCenter's token service (discovered unless `url`
+   * is given), speaking TLS like this client unless `thumbprint`/`ca` say
+   * otherwise. Cached per URL and closed with the client.
+   */
+  async stsClient(options: { url?: string | URL; domain?: string; thumbprint?: string; ca?: string | Uint8Array; signal?: AbortSignal } = {}): Promise<StsClient> {
+    const url = options.url !== undefined ? new URL(options.url).href : (await this.discoverSts({ ...(options.domain ? { domain: options.domain } : {}), ...(options.signal ? { signal: options.signal } : {}) })).url;
+    if (this.#closed) throw new ClientClosedError("stsClient");
+    const o = this.#options;
+    const pinned = options.thumbprint !== undefined || options.ca !== undefined;
+    // TLS settings mean nothing to a plain-http STS (a test double, a local proxy); a pin would refuse it.
+    const tls = new URL(url).protocol === "https:";
+    const ca = !tls ? undefined : pinned ? options.ca : o.ca;
+    const thumbprint = !tls ? undefined : pinned ? options.thumbprint : o.thumbprint;
+    const cacheKey = `${url} ${thumbprint ?? ""} ${pinned && ca !== undefined ? "ca" : ""}`;
+    const cached = this.#sts.get(cacheKey);
+    if (cached) return cached;
+    const sts = new StsClient({
+      url,
+      ...(tls && !pinned && o.insecure !== undefined ? { insecure: o.insecure } : {}),
+      ...(thumbprint !== undefined ? { thumbprint } : {}),
+      ...(ca !== undefined ? { ca: typeof ca === "string" ? ca : Buffer.from(ca) } : {}),
+      ...(o.connectTimeout !== undefined ? { connectTimeout: o.connectTimeout } : {}),
+      ...(o.trace ? { trace: o.trace } : {}),
+      ...(o.logger ? { logger: o.logger } : {}),
+    });
+    this.#sts.set(cacheKey, sts);
+    return sts;
+  }
+
+  async #authenticate(method: MethodSchema, args: Record<string, unknown>, soapHeaders: string | HeaderSealer | undefined, signal?: AbortSignal): Promise<UserSession> {
     const sm = this.#sessionManager(method.name);
     const session = (await this.#send(method, { _this: sm, ...args }, { recover: false, ...(signal ? { signal } : {}), ...(soapHeaders ? { soapHeaders } : {}) })) as UserSession;
     this.#userSession = session;
@@ -309,6 +487,9 @@ export class Client<B extends BindingTables = BindingTables> {
     this.#keepAlive?.stop();
     this.#keepAlive = undefined;
     this.#closed = true;
+    const sts = [...this.#sts.values()];
+    this.#sts.clear();
+    await Promise.allSettled(sts.map((c) => c.close()));
     await this.#transport.close();
   }
 
@@ -365,11 +546,15 @@ export class Client<B extends BindingTables = BindingTables> {
   }
 
   /** @internal connect's second half: service content, then a cached or fresh session. */
-  static async _start<B extends BindingTables>(client: Client<B>, opts: ConnectOptions<B>, cache: { store: SessionCache; key: string } | undefined): Promise<void> {
+  static async _start<B extends BindingTables, V extends string>(client: Client<B, V>, opts: ConnectOptions<B, V>, cache: { store: SessionCache; key: string } | undefined): Promise<void> {
     const signal = opts.signal;
     client.#serviceContent = (await client.#send(builtin.RetrieveServiceContent, { _this: SERVICE_INSTANCE }, signal ? { signal } : {})) as ServiceContentOf<B>;
-    const { username, password } = opts;
-    if (username === undefined || password === undefined) return;
+    const { username, password, auth } = opts;
+    let relogin: ((signal?: AbortSignal) => Promise<UserSession>) | undefined;
+    if (auth) relogin = await client.#ssoLogin(auth, signal);
+    else if (username !== undefined && password !== undefined) {
+      relogin = (s) => client.#authenticate(builtin.Login, { userName: username, password }, undefined, s);
+    } else return;
     if (cache) {
       const cookie = await cache.store.get(cache.key);
       if (cookie !== undefined && (await client.#adoptCookie(cookie, signal))) {
@@ -377,20 +562,42 @@ export class Client<B extends BindingTables = BindingTables> {
         client.#loggedIn = true;
         client.#persist = (c) => cache.store.set(cache.key, c);
         // Credentials stay armed so the reused session can still be restored when it expires.
-        client.#state.arm(async () => {
-          await client.#authenticate(builtin.Login, { userName: username, password }, undefined);
-        });
+        client.#state.arm(async () => void (await relogin()));
         client.#startKeepAlive();
         return;
       }
       client.#persist = (c) => cache.store.set(cache.key, c);
     }
-    await client.login(username, password, signal ? { signal } : {});
+    await relogin(signal);
+    client.#state.arm(async () => void (await relogin()));
   }
 }
 
+function parseTokenArg(xml: string): SamlToken {
+  try {
+    return SamlToken.parse(xml);
+  } catch (err) {
+    throw new TypeError(`loginByToken: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The session cache key of an SSO login: the user name and password, or the
+ * certificate's fingerprint (public) for a solution user. Never a token.
+ */
+function ssoCacheIdentity(auth: SsoAuth): { username: string; password: string } {
+  if (auth.username !== undefined && auth.password !== undefined) return { username: `sso:${auth.username}`, password: auth.password };
+  let cert = auth.signingKey?.certificate;
+  try {
+    cert ??= auth.certificate !== undefined ? new X509Certificate(typeof auth.certificate === "string" ? auth.certificate : Buffer.from(auth.certificate)) : undefined;
+  } catch {
+    // An unreadable certificate fails with StsKeyError when the login reads it; it only keys the cache here.
+  }
+  return { username: `sso-cert:${cert?.fingerprint256 ?? ""}`, password: cert?.fingerprint256 ?? "" };
+}
+
 /** Connects (negotiating the API version), fetches the service content and, given credentials, logs in. */
-export async function connect<B extends BindingTables>(opts: ConnectOptions<B>): Promise<Client<B>> {
+export async function connect<B extends BindingTables, V extends string = string>(opts: ConnectOptions<B, V>): Promise<Client<B, V>> {
   if (!opts || typeof opts !== "object") throw new TypeError("connect: expected an options object { url, bindings, … }");
   const url = new URL(opts.url);
   url.username = "";
@@ -402,13 +609,17 @@ export async function connect<B extends BindingTables>(opts: ConnectOptions<B>):
   if ((opts.username === undefined) !== (opts.password === undefined)) {
     throw new TypeError("connect: pass both `username` and `password`, or neither");
   }
+  if (opts.auth !== undefined && (opts.username !== undefined || typeof opts.auth !== "object" || opts.auth.kind !== "sso")) {
+    throw new TypeError('connect: `auth` must be { kind: "sso", … } and replaces `username`/`password` (pass credentials inside it)');
+  }
   opts.signal?.throwIfAborted();
 
   let cache: { store: SessionCache; key: string } | undefined;
-  if (opts.sessionCache && opts.username !== undefined && opts.password !== undefined) {
+  const identity = opts.auth ? ssoCacheIdentity(opts.auth) : opts.username !== undefined && opts.password !== undefined ? { username: opts.username, password: opts.password } : undefined;
+  if (opts.sessionCache && identity) {
     const store = new SessionCache(opts.sessionCache);
     await store.check(); // a loose-permission file fails before any traffic
-    cache = { store, key: sessionKey({ url: url.href, username: opts.username, password: opts.password, thumbprint: opts.thumbprint }) };
+    cache = { store, key: sessionKey({ url: url.href, ...identity, thumbprint: opts.thumbprint }) };
   }
 
   const logger = opts.logger;
@@ -427,12 +638,19 @@ export async function connect<B extends BindingTables>(opts: ConnectOptions<B>):
       namespace: bindings.namespace,
       path: `${sdkPath(url)}/vimServiceVersions.xml`,
       ...(opts.version !== undefined ? { pin: opts.version } : {}),
+      ...(opts.maxResponseBytes !== undefined ? { maxBytes: opts.maxResponseBytes } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(logger ? { logger } : {}),
     });
     logger?.debug?.(`speaking ${negotiated.soapAction} (${negotiated.source})`);
-    const client = new Client<B>({ url, transport, registry: registryFromTables(bindings), version: negotiated.version, options: opts });
-    await Client._start(client, opts, cache);
+    const client = new Client<B, V>({ url, transport, registry: registryFromTables(bindings), version: negotiated.version, options: opts });
+    try {
+      await Client._start(client, opts, cache);
+    } catch (err) {
+      // Closes the STS connections a failed SSO login opened, too.
+      await client.close().catch(() => undefined);
+      throw err;
+    }
     return client;
   } catch (err) {
     await transport.close().catch(() => undefined);

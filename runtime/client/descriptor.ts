@@ -6,16 +6,32 @@
 import type { MethodSchema } from "../schema.js";
 import type { SchemaTables } from "../schema-tables.js";
 import type { MoRef } from "../types.js";
+import type { MethodVersions, PinnedParams } from "./version-gate.js";
 
-export interface Descriptor<This extends string = string, Params = unknown, Result = unknown> extends MethodSchema {
+/**
+ * A method as plain data. `This`, `Params`, `Result` and `Meta` (the method's
+ * literal name, `since` and per-parameter `since`, for version-pinned clients)
+ * exist only for the type checker; the runtime reads the schema members.
+ */
+export interface Descriptor<This extends string = string, Params = unknown, Result = unknown, Meta extends MethodVersions = {}> extends MethodSchema {
   /** First API version with this method (`"6.7"`, `"7.0.1.0"`). */
   readonly since?: string;
-  readonly __types?: { this: This; params: Params; result: Result };
+  /** The privilege VMODL says the method needs on `_this` (`VirtualMachine.Interact.PowerOn`), when known. */
+  readonly privilege?: string;
+  readonly __types?: { this: This; params: Params; result: Result; meta?: Meta };
 }
+
+/** The name generated bindings use for `Descriptor`. */
+export type MethodDescriptor<This extends string = string, Params = unknown, Result = unknown, Meta extends MethodVersions = {}> = Descriptor<
+  This,
+  Params,
+  Result,
+  Meta
+>;
 
 // `any` here is deliberate: a descriptor for any method must be assignable, whatever its phantom types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyDescriptor = Descriptor<any, any, any>;
+export type AnyDescriptor = Descriptor<any, any, any, any>;
 
 export type ThisOf<D extends AnyDescriptor> = NonNullable<D["__types"]>["this"];
 export type ParamsOf<D extends AnyDescriptor> = NonNullable<D["__types"]>["params"];
@@ -23,7 +39,7 @@ export type ResultOf<D extends AnyDescriptor> = NonNullable<D["__types"]>["resul
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
-  /** Per-call deadline in ms (headers and body); 0 disables. */
+  /** Deadline of this call in ms: every attempt, backoff and Retry-After wait, and the body; 0 disables. */
   readonly timeout?: number;
 }
 
@@ -31,16 +47,27 @@ export interface CallOptions {
  * `[params?, options?]` when every parameter is optional (CurrentTime, Logout),
  * `[params, options?]` otherwise, so a missing required parameter fails to compile.
  */
-export type CallRest<D extends AnyDescriptor> =
+export type CallRest<D extends AnyDescriptor, B extends BindingTables = BindingTables, V extends string = string> =
   Record<string, never> extends ParamsOf<D>
-    ? [params?: ParamsOf<D>, options?: CallOptions]
-    : [params: ParamsOf<D>, options?: CallOptions];
+    ? [params?: PinnedParams<ParamsOf<D>, D, B, V>, options?: CallOptions]
+    : [params: PinnedParams<ParamsOf<D>, D, B, V>, options?: CallOptions];
 
 export type CallThis<D extends AnyDescriptor> = MoRef<ThisOf<D>>;
 
 /** The generated `schemas` value: compact tables plus the phantom that names this release's ServiceContent. */
 export interface BindingTables extends SchemaTables {
-  readonly __types?: { readonly serviceContent: unknown; readonly paths?: unknown };
+  /**
+   * Phantom, never present at run time: ServiceContent's type, the property-path
+   * maps, managed type families (`kinds`), `ApiVersionsUpTo` (`versions`) and
+   * the `since` of each path (`pathSince`).
+   */
+  readonly __types?: {
+    readonly serviceContent: unknown;
+    readonly paths?: unknown;
+    readonly kinds?: unknown;
+    readonly versions?: unknown;
+    readonly pathSince?: unknown;
+  };
 }
 
 export type ServiceContentOf<B extends BindingTables> = NonNullable<B["__types"]>["serviceContent"];

@@ -25,6 +25,7 @@ import { retry, type RetryOptions } from "../soap/retry.js";
 import { MiddlewareStack } from "../soap/stack.js";
 import type { Transport } from "../soap/transport.js";
 import type { ApiCall } from "../session/api-call.js";
+import { sessionLostInResult } from "../session/lost-in-result.js";
 import { sessionLayer } from "../session/relogin.js";
 import type { SessionState } from "../session/session-state.js";
 
@@ -39,6 +40,8 @@ export interface PipelineOptions {
   readonly longs?: LongPolicy;
   /** Response size limit handed to the streaming decoder. */
   readonly maxBytes?: number;
+  /** Element budget handed to the streaming decoder. */
+  readonly maxElements?: number;
   readonly isNotAuthenticated: (err: unknown) => boolean;
 }
 
@@ -71,7 +74,7 @@ export function builtinStacks(o: PipelineOptions): Stacks {
   return {
     call: new MiddlewareStack<ApiCall, unknown>("call")
       .add({ name: "retry", middleware: retry<ApiCall, unknown>(o.retry) })
-      .add({ name: "session", middleware: sessionLayer(o.state, o.isNotAuthenticated) }),
+      .add({ name: "session", middleware: sessionLayer(o.state, o.isNotAuthenticated, sessionLostInResult) }),
     wire: new MiddlewareStack<SoapCall, SoapResult>("wire")
       .add({ name: "cookie", middleware: cookieLayer(o.state) })
       .add({ name: "trace", middleware: trace(o.trace) }),
@@ -89,7 +92,9 @@ export function addLayer(stacks: Stacks, layer: Layer): void {
 export function resolvePipeline(o: PipelineOptions, stacks: Stacks): Handler<ApiCall, unknown> {
   const wire = stacks.wire.resolve()(transportHandler(o.transport));
   const codec: Handler<ApiCall, unknown> = async (call) => {
-    const body = encodeRequest(o.registry, call.schema, call.args, call.soapHeaders ? { headers: call.soapHeaders } : {});
+    // A sealer runs per attempt: each retry carries a fresh timestamp and signature.
+    const headers = call.soapHeaders;
+    const body = encodeRequest(o.registry, call.schema, call.args, typeof headers === "function" ? { seal: headers } : headers ? { headers } : {});
     const res = await wire({
       method: call.method,
       soapAction: o.soapAction,
@@ -97,11 +102,12 @@ export function resolvePipeline(o: PipelineOptions, stacks: Stacks): Handler<Api
       body,
       safe: call.safe,
       ...(call.signal ? { signal: call.signal } : {}),
-      ...(call.timeout !== undefined ? { timeout: call.timeout } : {}),
+      ...(call.deadline ? { deadline: call.deadline } : call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });
     return decodeResponse(o.registry, call.schema, res.body, {
       ...(o.longs ? { longs: o.longs } : {}),
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+      ...(o.maxElements !== undefined ? { maxElements: o.maxElements } : {}),
     });
   };
   return stacks.call.resolve()(codec);

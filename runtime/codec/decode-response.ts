@@ -8,12 +8,11 @@ import { CodecError } from "../errors/codec.js";
 import { faultChainOf, MethodFaultError } from "../errors/client.js";
 import { type DecodeOptions, ResponseDecoder } from "./response-decoder.js";
 import { XmlTokenizer } from "./xml-tokenizer.js";
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from "./limits.js";
 
 export type { DecodeOptions } from "./response-decoder.js";
 
-/** 512 MiB: several times the largest RetrievePropertiesEx page we have seen, small enough to fail before the heap does. */
-export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
-export const DEFAULT_MAX_DEPTH = 512;
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, ELEMENT_COST_BYTES } from "./limits.js";
 
 const EXCERPT_CODES = new Set(["TSVMOMI_ERR_NOT_XML", "TSVMOMI_ERR_NOT_SOAP", "TSVMOMI_ERR_DOCTYPE_FORBIDDEN"]);
 

@@ -24,17 +24,39 @@ import {
 } from "./compiled-schema.js";
 import { CodecError } from "../errors/codec.js";
 
+/**
+ * Builds the header from the serialized body: a WS-Security signature must
+ * cover the body, so it can only be made once the body exists. Gets the method
+ * element and the namespaces the envelope declares around it; returns the
+ * header children and attributes for the `<soapenv:Body>` start tag (the ID
+ * the signature references, with a leading space).
+ */
+export type HeaderSealer = (
+  payload: string,
+  envelope: { readonly namespaces: Readonly<Record<string, string>>; readonly soapPrefix: string },
+) => { readonly header: string; readonly bodyAttributes: string };
+
 export interface EncodeOptions {
   /** Pre-serialized SOAP header children (e.g. `<operationID>…</operationID>`); inserted verbatim. */
   headers?: string;
+  /** Signs the message: its header replaces `headers`. */
+  seal?: HeaderSealer;
 }
 
+/** The namespaces every request envelope declares, by prefix. */
+export const ENVELOPE_NAMESPACES: Readonly<Record<string, string>> = Object.freeze({
+  soapenc: "http://schemas.xmlsoap.org/soap/encoding/",
+  soapenv: "http://schemas.xmlsoap.org/soap/envelope/",
+  xsd: "http://www.w3.org/2001/XMLSchema",
+  xsi: "http://www.w3.org/2001/XMLSchema-instance",
+});
+
 const ENVELOPE_OPEN =
-  '<?xml version="1.0" encoding="UTF-8"?>' +
-  '<soapenv:Envelope xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"' +
-  ' xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"' +
-  ' xmlns:xsd="http://www.w3.org/2001/XMLSchema"' +
-  ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">';
+  '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope' +
+  Object.entries(ENVELOPE_NAMESPACES)
+    .map(([p, uri]) => ` xmlns:${p}="${uri}"`)
+    .join("") +
+  ">";
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -65,8 +87,13 @@ export function encodeRequest(registry: SchemaRegistry, method: MethodSchema, ar
     }
     body += enc.field(p, value, p.name);
   }
+  const payload = `<${methodName} xmlns="${escapeText(registry.namespace, "namespace")}">${body}</${methodName}>`;
+  if (opts.seal) {
+    const sealed = opts.seal(payload, { namespaces: ENVELOPE_NAMESPACES, soapPrefix: "soapenv" });
+    return `${ENVELOPE_OPEN}<soapenv:Header>${sealed.header}</soapenv:Header><soapenv:Body${sealed.bodyAttributes}>${payload}</soapenv:Body></soapenv:Envelope>`;
+  }
   const header = opts.headers ? `<soapenv:Header>${opts.headers}</soapenv:Header>` : "";
-  return `${ENVELOPE_OPEN}${header}<soapenv:Body><${methodName} xmlns="${escapeText(registry.namespace, "namespace")}">${body}</${methodName}></soapenv:Body></soapenv:Envelope>`;
+  return `${ENVELOPE_OPEN}${header}<soapenv:Body>${payload}</soapenv:Body></soapenv:Envelope>`;
 }
 
 /** Serializes one value as element `name` of declared type `typeName` (tests and tools). */

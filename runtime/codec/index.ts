@@ -30,6 +30,8 @@ export {
   decodeValue,
   DEFAULT_MAX_BYTES,
   DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_ELEMENTS,
+  ELEMENT_COST_BYTES,
   type DecodeOptions,
   type ResponseBody,
 } from "./decode-response.js";

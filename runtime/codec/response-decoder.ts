@@ -26,6 +26,7 @@ import {
 } from "./compiled-schema.js";
 import { CodecError } from "../errors/codec.js";
 import type { SoapFaultInfo } from "../errors/client.js";
+import { DEFAULT_MAX_ELEMENTS } from "./limits.js";
 import { type LongPolicy, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInt32, parseLong } from "./primitives.js";
 import type { XmlTokenizer, TokenHandler } from "./xml-tokenizer.js";
 
@@ -70,10 +71,16 @@ class Frame {
 export interface DecodeOptions {
   /** How xsd:long values beyond ±(2^53−1) decode. Default "round" (nearest double, like vSphere's JSON API). */
   longs?: LongPolicy;
-  /** Reject bodies larger than this many bytes (UTF-8). Default 512 MiB. */
+  /** Reject bodies larger than this many bytes (UTF-8). Default DEFAULT_MAX_BYTES (512 MiB, at most 1/8 of the heap). */
   maxBytes?: number;
   /** Maximum element nesting. Default 512. */
   maxDepth?: number;
+  /**
+   * Most elements decoded from one response; more fail with TOO_LARGE while
+   * streaming. Default DEFAULT_MAX_ELEMENTS (a quarter of the heap at the
+   * worst measured cost per element), so no server can exhaust the heap.
+   */
+  maxElements?: number;
 }
 
 interface FaultHolder {
@@ -110,6 +117,9 @@ export class ResponseDecoder implements TokenHandler {
   private sawBody = false;
   private readonly longs: LongPolicy;
   private readonly methodFault: TypeInfo | undefined;
+  /** Elements still allowed (the decoded-size budget); one decrement per element. */
+  private budget: number;
+  private readonly maxElements: number;
 
   constructor(
     private readonly schema: CompiledSchema,
@@ -124,6 +134,8 @@ export class ResponseDecoder implements TokenHandler {
     this.result = returnField?.array ? [] : undefined;
     this.longs = opts.longs ?? "round";
     this.methodFault = schema.typeInfo("MethodFault");
+    this.maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
+    this.budget = this.maxElements;
     const root = new Frame();
     if (bare) {
       root.kind = F_RESPONSE;
@@ -152,6 +164,9 @@ export class ResponseDecoder implements TokenHandler {
   }
 
   open(name: string, attrs: string[], attrCount: number, localStart: number): void {
+    if (--this.budget < 0) {
+      throw this.error("TSVMOMI_ERR_TOO_LARGE", `response has more than ${this.maxElements} elements (maxElements; each costs heap however small it is)`);
+    }
     const parent = this.frames[this.d]!;
     const nsMark = this.nsLog.length;
     let xsiType: string | undefined;

@@ -35,3 +35,4 @@ export {
   WaitTimeoutError,
   type SoapFaultInfo,
 } from "./client.js";
+export { StsError, StsFaultError, StsResponseError, StsKeyError, TokenExpiredError, TokenRenewError, type StsOperation } from "./sts.js";

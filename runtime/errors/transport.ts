@@ -71,14 +71,19 @@ export class TimeoutError extends TransportError {
   static override readonly kind = "TimeoutError";
   readonly phase: TimeoutPhase;
   readonly ms: number;
-  constructor(ctx: CallContext, phase: TimeoutPhase, ms: number, options?: ErrorOptions) {
+  /** True when the call's whole deadline passed (every attempt and backoff counted): it is not retried. */
+  readonly deadline: boolean;
+  constructor(ctx: CallContext, phase: TimeoutPhase, ms: number, options?: ErrorOptions & { deadline?: boolean }) {
     const what =
       phase === "connect"
         ? `connect timed out after ${ms} ms`
-        : `response timed out after ${ms} ms (headers and body)`;
-    super(ErrorCode.TIMEOUT, ctx, what, options);
+        : options?.deadline
+          ? `call deadline of ${ms} ms passed (it covers every attempt, the backoff between them and the response body)`
+          : `response timed out after ${ms} ms (headers and body)`;
+    super(ErrorCode.TIMEOUT, ctx, what, options?.cause === undefined ? undefined : { cause: options.cause });
     this.phase = phase;
     this.ms = ms;
+    this.deadline = options?.deadline === true;
   }
 }
 

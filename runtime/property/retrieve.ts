@@ -7,7 +7,10 @@
  * Pages are requested with `maxObjects` and followed with
  * ContinueRetrievePropertiesEx; whoever stops early (break, throw, abort)
  * leaves no token behind: CancelRetrievePropertiesEx runs in `finally`, and
- * a ContainerView made for the call is destroyed there too.
+ * a ContainerView made for the call is destroyed there too. A cleanup
+ * failure never replaces the result or the error: an object that died with
+ * a lost session (ManagedObjectNotFound after a re-login) is simply gone,
+ * any other failure is logged through the client's logger.
  *
  * Missing properties are never dropped. A path the server could not read
  * appears in the object's `$missing` list with its fault (NoPermission,
@@ -23,7 +26,7 @@
  */
 import type { Client } from "../client/client.js";
 import type { BindingTables, CallOptions } from "../client/descriptor.js";
-import { SessionError } from "../errors/client.js";
+import { isFault, SessionError } from "../errors/client.js";
 import type { MoRef } from "../types.js";
 import { createContainerView, type ViewHandle } from "../view/index.js";
 import {
@@ -38,8 +41,11 @@ import {
   type RetrieveResult,
 } from "./methods.js";
 import { CurrentTime } from "../session/builtin-methods.js";
-import type { PathsOf } from "./paths-of.js";
-import type { RetrievedObject } from "./selection.js";
+import type { KindOf, PathsOf } from "./paths-of.js";
+import type { MissingPropertyFault, RetrievedObject } from "./selection.js";
+import type { PathGate } from "../client/version-gate.js";
+
+export type { MissingPropertyFault } from "./selection.js";
 import { viewContents } from "./traversal.js";
 
 /** Where the objects come from. */
@@ -61,21 +67,17 @@ export interface RetrieveOptions {
   readonly timeout?: number;
 }
 
-/** A property the server did not return, with the reason it gave. */
-export interface MissingPropertyFault {
-  readonly path: string;
-  /** The fault object (`_typeName` is its type: `NoPermission`, `InvalidProperty`, …). */
-  readonly fault: { readonly _typeName: string; readonly [field: string]: unknown };
-  readonly message?: string;
-}
-
 /** Present on a retrieved object only when the server reported missing properties for it. */
 export interface MissingReport {
   readonly $missing?: readonly MissingPropertyFault[];
 }
 
-export type Retrieved<B extends BindingTables, T extends keyof PathsOf<B> & string, P extends keyof PathsOf<B>[T]> =
-  RetrievedObject<T, PathsOf<B>[T], P> & MissingReport;
+/** One object of a typed retrieve: `ref` names `T` or a subtype; values exact unless `$missing` is set. */
+export type Retrieved<B extends BindingTables, T extends keyof PathsOf<B> & string, P extends keyof PathsOf<B>[T]> = RetrievedObject<
+  KindOf<B, T>,
+  PathsOf<B>[T],
+  P
+>;
 
 export type RetrievedAny = { readonly ref: MoRef; readonly [path: string]: unknown } & MissingReport;
 
@@ -86,19 +88,19 @@ export interface RetrieveAnyOptions extends RetrieveOptions {
 
 type AnyClient = Client<BindingTables>;
 
-export function retrievePages<B extends BindingTables, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
-  client: Client<B>,
+export function retrievePages<B extends BindingTables, V extends string, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
+  client: Client<B, V>,
   from: RetrieveSource<T>,
-  select: readonly P[],
+  select: readonly P[] & PathGate<B, V, T, P>,
   options: RetrieveOptions = {},
 ): AsyncIterable<Array<Retrieved<B, T, P>>> {
   return pages(client as unknown as AnyClient, from, select, options, "retrievePages") as AsyncIterable<Array<Retrieved<B, T, P>>>;
 }
 
-export async function retrieve<B extends BindingTables, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
-  client: Client<B>,
+export async function retrieve<B extends BindingTables, V extends string, T extends keyof PathsOf<B> & string, const P extends keyof PathsOf<B>[T] & string>(
+  client: Client<B, V>,
   from: RetrieveSource<T>,
-  select: readonly P[],
+  select: readonly P[] & PathGate<B, V, T, P>,
   options: RetrieveOptions = {},
 ): Promise<Array<Retrieved<B, T, P>>> {
   const out: Array<Retrieved<B, T, P>> = [];
@@ -231,13 +233,16 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
     completed = true;
   } finally {
     // Without the caller's signal: it may be the very thing that aborted, and cleanup must still go out.
-    const cleanup: Promise<unknown>[] = [];
-    if (token !== undefined) cleanup.push(client.call(CancelRetrievePropertiesEx, pc, { token }));
-    if (planned.view) cleanup.push(planned.view.destroy());
-    const settled = await Promise.allSettled(cleanup);
-    const rejected = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
-    // A cleanup failure must not hide the error (or early stop) that ended the iteration; on a clean finish it is the news.
-    if (rejected && completed) throw rejected.reason;
+    const cleanup: Array<[string, Promise<unknown>]> = [];
+    if (token !== undefined) cleanup.push(["CancelRetrievePropertiesEx", client.call(CancelRetrievePropertiesEx, pc, { token })]);
+    if (planned.view) cleanup.push([`DestroyView ${planned.view.ref.value}`, planned.view.destroy()]);
+    const settled = await Promise.allSettled(cleanup.map(([, p]) => p));
+    settled.forEach((s, i) => {
+      // An object that died with a lost session (the client logged in again meanwhile) is already gone: not an error.
+      if (s.status === "fulfilled" || isFault(s.reason, "ManagedObjectNotFound")) return;
+      // A cleanup failure never replaces the result (or the error) of the retrieve itself; it is reported on the side.
+      client.logger.warn(`${method}: ${cleanup[i]![0]} failed during cleanup (${completed ? "the results were kept" : "the retrieve had already stopped"}): ${(s.reason as Error)?.message ?? String(s.reason)}`);
+    });
   }
 }
 

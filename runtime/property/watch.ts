@@ -50,7 +50,8 @@ import {
   type PropertyFilterSpec,
   type UpdateSet,
 } from "./methods.js";
-import type { PathsOf } from "./paths-of.js";
+import type { KindOf, PathsOf } from "./paths-of.js";
+import type { PathGate } from "../client/version-gate.js";
 import type { Selected } from "./selection.js";
 
 // ---- types ----------------------------------------------------------------
@@ -390,16 +391,16 @@ class WatchImpl implements Watch {
  *   await using w = await watch(client, { from: { container: rootFolder }, type: "VirtualMachine", select: ["summary.runtime.powerState"] });
  *   for await (const set of w) for (const o of set.objects) console.log(o.kind, o.ref.value, o.values?.["summary.runtime.powerState"]);
  */
-export async function watch<B extends BindingTables, T extends WatchType<B>, const P extends WatchPath<B, T>>(
-  client: Client<B>,
-  spec: WatchSpec<T, P>,
+export async function watch<B extends BindingTables, V extends string, T extends WatchType<B>, const P extends WatchPath<B, T>>(
+  client: Client<B, V>,
+  spec: WatchSpec<T, P> & { readonly select: PathGate<B, V, T, P> },
   opts: WatchOptions = {},
-): Promise<Watch<T, WatchValues<B, T, P>>> {
+): Promise<Watch<KindOf<B, T>, WatchValues<B, T, P>>> {
   checkSpec(spec);
   opts.signal?.throwIfAborted();
   const w = new WatchImpl(client as unknown as Client<BindingTables>, spec, opts);
   await w.start();
-  return w as unknown as Watch<T, WatchValues<B, T, P>>;
+  return w as unknown as Watch<KindOf<B, T>, WatchValues<B, T, P>>;
 }
 
 function checkSpec(spec: WatchSpec<string, string>): void {
@@ -432,10 +433,10 @@ export interface WaitForPropertiesOptions {
  * them (checked on the initial read and after every change set). Rejects if
  * the object is deleted, on timeout, or when the signal aborts.
  */
-export async function waitForProperties<B extends BindingTables, T extends WatchType<B>, const P extends WatchPath<B, T>>(
-  client: Client<B>,
+export async function waitForProperties<B extends BindingTables, V extends string, T extends WatchType<B>, const P extends WatchPath<B, T>>(
+  client: Client<B, V>,
   ref: MoRef<T>,
-  select: readonly P[],
+  select: readonly P[] & PathGate<B, V, T, P>,
   predicate: (values: WatchValues<B, T, P>) => boolean,
   opts: WaitForPropertiesOptions = {},
 ): Promise<WatchValues<B, T, P>> {

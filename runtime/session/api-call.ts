@@ -1,3 +1,5 @@
+import type { HeaderSealer } from "../codec/encode-request.js";
+
 /**
  * A call as the layers above the codec see it: the method's schema, arguments
  * keyed by parameter name (`_this` included) and what the policies need to decide.
@@ -14,8 +16,10 @@ export interface ApiCall {
   readonly safe: boolean;
   readonly signal?: AbortSignal;
   readonly timeout?: number;
-  /** Pre-serialized SOAP header children (the WS-Security header of LoginByToken). */
-  readonly soapHeaders?: string;
+  /** The call's overall deadline, set once by the client from `timeout`; every attempt and wait fits in it. */
+  readonly deadline?: { readonly at: number; readonly ms: number };
+  /** Pre-serialized SOAP header children, or a sealer that signs the body (holder-of-key LoginByToken). */
+  readonly soapHeaders?: string | HeaderSealer;
   /** False for the session's own calls (Login, validation): a NotAuthenticated must not trigger a re-login. */
   readonly recover?: boolean;
 }

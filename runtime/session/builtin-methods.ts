@@ -1,6 +1,6 @@
 /**
  * The session methods the client itself calls (service content, login,
- * logout, keepalive). The runtime never imports generated code, so these few
+ * logout, keepalive, the STS address setting). The runtime never imports generated code, so these few
  * are written here; test/generator/builtin-methods.test.ts checks them against
  * every release's generated descriptors. Together with property/methods.ts
  * (the PropertyCollector, view and search methods) this is the whole list;
@@ -45,5 +45,13 @@ export const CurrentTime: Descriptor<"ServiceInstance", Record<string, never>, D
   name: "CurrentTime",
   params: [mo("ServiceInstance")],
   returns: { name: "returnval", type: "dateTime" },
+  safe: true,
+};
+
+/** Reads settings such as `config.vpxd.sso.sts.uri` (the SSO token service's address). */
+export const QueryOptions: Descriptor<"OptionManager", { name?: string }, readonly DataObject[] | undefined> = {
+  name: "QueryOptions",
+  params: [mo("OptionManager"), { name: "name", type: "string", optional: true }],
+  returns: { name: "returnval", type: "OptionValue", array: true, optional: true },
   safe: true,
 };

@@ -1,16 +1,13 @@
 /**
- * The WS-Security header LoginByToken reads its SAML bearer token from.
- * vCenter expects the assertion (as issued by the STS, byte for byte) inside
- * `wsse:Security`, next to a `wsu:Timestamp` bounding the request's validity.
- * Holder-of-key tokens also need a signature over the body; that is not
- * implemented here.
+ * The WS-Security header LoginByToken reads its SAML bearer token from:
+ * the assertion (as issued by the STS, byte for byte) inside `wsse:Security`,
+ * next to a `wsu:Timestamp` bounding the request's validity. The header is
+ * built by runtime/sts/wsse.ts, which also signs it for holder-of-key tokens
+ * (the client's `loginByToken(token, { signingKey })`).
  */
+import { sealMessage } from "../sts/wsse.js";
 
-export const WSSE_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
-export const WSU_NS = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
-
-/** Seconds a request's timestamp stays valid; vCenter tolerates small clock skew beyond it. */
-const TIMESTAMP_LIFETIME_S = 300;
+export { WSSE_NS, WSU_NS } from "../sts/wsse.js";
 
 /** Checks the token looks like a SAML assertion element and strips an XML declaration; never echoes the token. */
 export function normalizeAssertion(token: string): string {
@@ -22,18 +19,7 @@ export function normalizeAssertion(token: string): string {
   return body;
 }
 
-function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
-/** The `wsse:Security` element to pass as a SOAP header child. */
+/** The `wsse:Security` element for a bearer token, to pass as a SOAP header child. */
 export function securityHeader(token: string, now: Date = new Date()): string {
-  const assertion = normalizeAssertion(token);
-  const expires = new Date(now.getTime() + TIMESTAMP_LIFETIME_S * 1000);
-  return (
-    `<wsse:Security xmlns:wsse="${WSSE_NS}" xmlns:wsu="${WSU_NS}">` +
-    `<wsu:Timestamp wsu:Id="Timestamp"><wsu:Created>${isoSeconds(now)}</wsu:Created><wsu:Expires>${isoSeconds(expires)}</wsu:Expires></wsu:Timestamp>` +
-    assertion +
-    `</wsse:Security>`
-  );
+  return sealMessage("", { namespaces: {}, soapPrefix: "soapenv", assertion: normalizeAssertion(token), now }).header;
 }

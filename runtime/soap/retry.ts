@@ -17,6 +17,11 @@
  *     OutcomeUnknownError naming the method, so the caller can check state
  *     (e.g. look for the task) before trying again.
  *
+ * Deadline: when the call carries one (the client always sets it from
+ * `timeout`), it bounds the whole call. A backoff or `Retry-After` wait that
+ * would end at or past it is not started; the last error is thrown at once.
+ * A TimeoutError for the deadline itself is never retried.
+ *
  * Placement: this middleware is generic over the call type. Put it above the
  * codec when the codec streams the body, so a truncated body (a ResetError
  * raised while decoding) is retried too.
@@ -35,6 +40,8 @@ export interface RetryableCall {
   readonly method?: string;
   readonly safe?: boolean;
   readonly signal?: AbortSignal;
+  /** The call's overall deadline: no attempt or wait starts that would end past it. */
+  readonly deadline?: { readonly at: number };
 }
 
 export interface RetryInfo {
@@ -63,7 +70,10 @@ export interface RetryOptions {
 
 const RETRY_STATUSES = new Set([502, 503, 504]);
 
-/** A failure that may go away if the same request is sent again. */
+/**
+ * A failure that may go away if the same request is sent again. A passed
+ * call deadline counts too: a layer above (a watch) may start a new call.
+ */
 export function isTransient(err: unknown): err is TransportError {
   return (
     err instanceof ConnectError ||
@@ -122,11 +132,16 @@ export function retry<C extends RetryableCall = SoapCall, R = SoapResult>(option
           );
         }
         if (attempt >= attempts) throw err;
+        // The deadline is the call's, not the attempt's: once it passed there is nothing left to retry in.
+        if (err instanceof TimeoutError && err.deadline) throw err;
         let delayMs = backoffDelay(attempt, base, max, random);
         if (err instanceof HttpStatusError && err.retryAfterMs !== undefined) {
           if (err.retryAfterMs > maxRetryAfter) throw err;
           delayMs = Math.max(delayMs, err.retryAfterMs);
         }
+        // A wait (backoff or Retry-After) that would end at or past the deadline is not started:
+        // the next attempt would have no time left, so the caller gets the real error now.
+        if (call.deadline && Date.now() + delayMs >= call.deadline.at) throw err;
         options.onRetry?.({ method: call.method ?? err.method, attempt, delayMs, error: err });
         await sleep(delayMs, call.signal);
       }

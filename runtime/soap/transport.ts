@@ -42,7 +42,7 @@ export interface TransportOptions extends TlsOptions {
   readonly url: string | URL;
   /** Milliseconds to establish TCP + TLS. Default 10 000. */
   readonly connectTimeout?: number;
-  /** Default per-call deadline in ms, covering headers and the whole body. Default 300 000; 0 disables. */
+  /** Default deadline in ms of one request, covering queueing, headers and the whole body. Default 300 000; 0 disables. */
   readonly timeout?: number;
   /** Maximum sockets to the server. Default 8. */
   readonly connections?: number;
@@ -53,10 +53,22 @@ export interface TransportOptions extends TlsOptions {
   readonly logger?: Logger;
 }
 
+/**
+ * A deadline shared by every attempt of one call (retries and backoff
+ * included): `at` is the absolute time (Date.now() clock), `ms` the budget it
+ * was computed from, for messages.
+ */
+export interface Deadline {
+  readonly at: number;
+  readonly ms: number;
+}
+
 export interface CallOptions {
   readonly signal?: AbortSignal;
-  /** Overrides the client's deadline for this call; 0 disables. */
+  /** Overrides the transport's deadline for this request; 0 disables. Ignored when `deadline` is set. */
   readonly timeout?: number;
+  /** The call's overall deadline: this request gets whatever time remains of it. */
+  readonly deadline?: Deadline;
   /** SOAP method name, used only in error messages. */
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -92,9 +104,12 @@ export interface Transport {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** Default deadline of one call (the client) or one request (the bare transport). */
+export const DEFAULT_TIMEOUT_MS = 300_000;
+
 const DEFAULTS = {
   connectTimeout: 10_000,
-  timeout: 300_000,
+  timeout: DEFAULT_TIMEOUT_MS,
   connections: 8,
   keepAliveTimeout: 30_000,
   userAgent: "tsvmomi",
@@ -177,11 +192,13 @@ export function createTransport(opts: TransportOptions): Transport {
     if (closed) throw new ClosedError(ctx);
 
     const deadline = new AbortController();
-    const ms = call.timeout ?? defaultTimeout;
+    const whole = call.deadline;
+    const ms = whole ? whole.at - Date.now() : call.timeout ?? defaultTimeout;
+    const timedOut = () => (whole ? new TimeoutError(ctx, "response", whole.ms, { deadline: true }) : new TimeoutError(ctx, "response", ms));
+    if (whole && ms <= 0) throw timedOut();
     const onAbort = () => deadline.abort(call.signal!.reason);
     call.signal?.addEventListener("abort", onAbort, { once: true });
-    const timer =
-      ms > 0 ? setTimeout(() => deadline.abort(new TimeoutError(ctx, "response", ms)), ms).unref() : undefined;
+    const timer = ms > 0 ? setTimeout(() => deadline.abort(timedOut()), ms).unref() : undefined;
     let done = false;
     const finish = () => {
       if (done) return;

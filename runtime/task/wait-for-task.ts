@@ -7,7 +7,7 @@ import type { BindingTables } from "../client/descriptor.js";
 import { watch, type ChangeSet } from "../property/watch.js";
 import { ObjectGoneError, WatchEndedError } from "../errors/client.js";
 import { moRefKey } from "../moref.js";
-import type { MoRef } from "../types.js";
+import type { TaskRef } from "../types.js";
 import { taskFaultError, type LocalizedFault } from "./task-fault.js";
 
 /** The parts of TaskInfo the waiter reads; the callback receives the whole decoded object. */
@@ -34,11 +34,15 @@ export interface WaitForTaskOptions {
 }
 
 /**
- * Resolves with the task's result (e.g. the new VM's MoRef for CreateVM_Task;
- * undefined for tasks without one). `R` names the result type, which the
- * descriptors do not carry for tasks.
+ * Resolves with the task's result: typed from the task reference a generated
+ * descriptor returned (`MoRef<"VirtualMachine">` for CloneVM_Task's task,
+ * `undefined` for PowerOnVM_Task's), `unknown` for a plain `MoRef<"Task">`.
  */
-export async function waitForTask<R = unknown, B extends BindingTables = BindingTables>(client: Client<B>, task: MoRef<"Task">, opts: WaitForTaskOptions = {}): Promise<R> {
+export async function waitForTask<R = unknown, B extends BindingTables = BindingTables, V extends string = string>(
+  client: Client<B, V>,
+  task: TaskRef<R>,
+  opts: WaitForTaskOptions = {},
+): Promise<R> {
   if (typeof task?.type !== "string" || typeof task.value !== "string") {
     throw new TypeError(`waitForTask: expected a Task reference { type: "Task", value }, got ${JSON.stringify(task)}`);
   }

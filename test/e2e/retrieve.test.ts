@@ -74,7 +74,9 @@ describe("retrieve: paging through the proxy", () => {
 
     const vm = vms[0]!;
     expectTypeOf(vm.ref).toEqualTypeOf<MoRef<"VirtualMachine">>();
-    expectTypeOf(vm.name).toEqualTypeOf<string>(); // ManagedEntity.name is a required property
+    // ManagedEntity.name is a required property: a string once the object has no $missing entry.
+    expectTypeOf(vm.name).toEqualTypeOf<string | undefined>();
+    if (!vm.$missing) expectTypeOf(vm.name).toEqualTypeOf<string>();
     expectTypeOf(vm["summary.runtime.powerState"]).toEqualTypeOf<VirtualMachinePowerState | undefined>();
     expectTypeOf(vm["config.hardware.device"]).toEqualTypeOf<VirtualDevice[] | undefined>();
     for (const v of vms) {

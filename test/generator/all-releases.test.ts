@@ -19,6 +19,7 @@ import { pairedVim25, releases, type ManifestRelease } from "../../wsdl/manifest
 import type { ApiModel } from "../../generator/model/ir.js";
 import { compareVersions } from "../../generator/model/merge.js";
 import { BUILTINS, descriptorsIn, wire } from "../support/builtin-methods.js";
+import { repoRoot } from "../../wsdl/paths.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 // Under the repo (gitignored) so the repo's package.json makes the .ts files ESM for NodeNext.
@@ -80,8 +81,11 @@ describe.runIf(all.length > 0)("every manifest release", () => {
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: ["lib.es2022.d.ts"],
-      types: [],
+      lib: ["lib.es2023.d.ts", "lib.esnext.disposable.d.ts"],
+      types: ["node"],
+      skipLibCheck: true,
+      // Generated bindings import their shared shapes from the runtime package.
+      paths: { tsvmomi: [path.join(repoRoot(), "runtime", "index.ts")] },
     });
     for (const d of ts.getPreEmitDiagnostics(program)) {
       const file = d.file ? path.relative(outRoot, d.file.fileName) : "(global)";

@@ -44,7 +44,10 @@ describe(`generated/${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`, () =
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       skipLibCheck: true,
-      types: [],
+      lib: ["lib.es2023.d.ts", "lib.esnext.disposable.d.ts"],
+      types: ["node"],
+      // Generated bindings import their shared shapes from the runtime package.
+      paths: { tsvmomi: [path.join(repo, "runtime", "index.ts")] },
     });
     const diags = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
     expect(diags).toEqual([]);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadModel } from "../../generator/pipeline.js";
 import { packBindings, type PackResult } from "../../generator/pack/pack.js";
 import { isSemver, makePackageJson, packageName } from "../../generator/pack/package-json.js";
+import { compileBindings, CompileError } from "../../generator/pack/compile.js";
 import { runtimePackage, runtimePeerRange } from "../../generator/package-info.js";
 import { repoRoot, sharedDir } from "../../wsdl/paths.js";
 
@@ -22,7 +23,7 @@ import { InvalidLogin, MethodFault } from "${NAME}/faults";
 import { PowerOnVM_Task } from "${NAME}/methods/Unowned";
 import type { MethodDescriptor, MoRef } from "${NAME}/core";
 
-const spec: VirtualMachineConfigSpec = { _typeName: "VirtualMachineConfigSpec", name: "vm1", numCPUs: 2 };
+const spec: VirtualMachineConfigSpec = { name: "vm1", numCPUs: 2 };
 const state: VirtualMachinePowerState = VirtualMachinePowerState.poweredOn;
 type Params = NonNullable<(typeof PowerOnVM_Task)["__types"]>["params"];
 const params: Params = { host: { type: "HostSystem", value: "host-1" } };
@@ -143,5 +144,21 @@ describe("package.json for a dependent service", () => {
     expect(isSemver("7.0.3-tsvmomi.0")).toBe(true);
     expect(isSemver("7.0.3.0")).toBe(false);
     expect(isSemver("9.1")).toBe(false);
+  });
+});
+
+describe("compiling bindings that import the runtime package", () => {
+  // Needs the runtime's declarations in packages/tsvmomi/dist (`npm run build`), as an installed generator finds them in node_modules/tsvmomi.
+  const runtime = runtimePackage();
+  const compile = (code: string) =>
+    compileBindings(new Map([["index.ts", `import type { MoRef } from "${runtime.name}";\n${code}\n`]]), { packages: new Map([[runtime.name, runtime.dir]]) });
+
+  it("type-checks against the runtime's own declarations", () => {
+    const { files } = compile(`export const root: MoRef<"Folder"> = { type: "Folder", value: "group-d1" };`);
+    expect(files.get("index.d.ts")).toContain(`from "${runtime.name}"`);
+  });
+
+  it("reports a misuse of a runtime type", () => {
+    expect(() => compile(`export const root: MoRef<"Folder"> = { type: "Folder", value: 1 };`)).toThrow(CompileError);
   });
 });

@@ -28,6 +28,8 @@ function diagnostics(): string[] {
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     skipLibCheck: true,
     types: [],
+    // Generated bindings import their shared shapes from the runtime package.
+    paths: { tsvmomi: [path.join(repo, "runtime", "index.ts")] },
   };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);

@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { DEFAULT_RELEASE } from "../../wsdl/manifest.js";
-import { repoRoot } from "../../wsdl/paths.js";
+import { repoRoot, sharedDir } from "../../wsdl/paths.js";
 
 const run = promisify(execFile);
 const root = repoRoot();
@@ -133,7 +133,7 @@ describe("the packed tarballs, installed into a fresh project", () => {
     writeFileSync(
       path.join(project, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2023"], strict: true, noEmit: true, skipLibCheck: true, types: ["node"] },
+        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2023"], strict: true, noEmit: true, skipLibCheck: false, types: ["node"] },
         files: ["consumer.ts"],
       }),
     );
@@ -201,4 +201,12 @@ describe("the packed tarballs, installed into a fresh project", () => {
     const { stdout } = await run("npx", ["--no-install", "tsvmomi-gen", "--version"], { cwd: project });
     expect(stdout.trim()).toBe(installed("tsvmomi-gen").version);
   });
+
+  it("the installed generator generates from a WSDL bundle with its own templates", async () => {
+    const bundle = path.join(sharedDir(), "wsdl", `${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`);
+    await run("npx", ["--no-install", "tsvmomi-gen", "generate", "--wsdl", bundle, "--no-vmodl", "--out", "src/vim25", "-q"], { cwd: project });
+    const index = readFileSync(path.join(project, "src", "vim25", "index.ts"), "utf8");
+    expect(index).toMatch(/^\/\/ .*tsvmomi-gen/m);
+    expect(readdirSync(path.join(project, "src", "vim25"))).toEqual(expect.arrayContaining(["types.ts", "schemas.ts", "faults.ts", "methods"]));
+  }, 120_000);
 });

@@ -5,12 +5,13 @@
 // errors — the password, the session cookies and a SAML token never appear.
 // Plus: the session cache is 0600 and a looser one is refused; TLS is
 // verified unless turned off, and turning it off warns exactly once.
-import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, SessionCacheError, subscribeTrace, TlsError, type Client } from "../../runtime/index.js";
+import { connect, SessionCacheError, StsKeyError, subscribeTrace, TlsError, type Client } from "../../runtime/index.js";
+import { makeKeyPair } from "../fixtures/sts/keys.js";
 import { PropertyCollector, ServiceInstance, SessionManager, schemas } from "../support/bindings.js";
 import { hasOpenssl, makeCerts, type TestCerts } from "../fixtures/transport/server.js";
 import { startFaultProxy, type FaultProxy } from "../faults/fault-proxy.js";
@@ -134,6 +135,78 @@ describe.skipIf(!hasOpenssl)("secrets", () => {
     expect(all).not.toContain(PASSWORD);
     expect(all).not.toContain(TOKEN);
     for (const cookie of cookies) expect(all, "a session cookie value leaked").not.toContain(cookie);
+  });
+
+  it("SSO: the password, the private key and the issued tokens never leave through any channel, nor into the session cache", async () => {
+    const SSO_PASSWORD = "Sso-Pw-Narwhal-6021";
+    // The secret part of the simulator's fixed assertion: its signature value.
+    const TOKEN_SIGNATURE = "EKHf14V0CHctwqXRlhYSYNyID5lNJLimbw57eUBm";
+    const pair = makeKeyPair("secrets-solution-user");
+    const keyLines = pair.privateKey.split("\n").filter((l) => l && !l.startsWith("-----"));
+    const cache = join(dir, "sso-sessions.json");
+    const captured: string[] = [];
+    const push = (s: string) => captured.push(s);
+    const logger = { warn: push, debug: push };
+    const stopTrace = subscribeTrace({ onRequest: (m) => push(JSON.stringify(m)), onResponse: (m) => push(JSON.stringify(m)) });
+    const env = process.env.TSVMOMI_TRACE;
+    process.env.TSVMOMI_TRACE = "1";
+    const realWrite = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      return true;
+    }) as typeof process.stderr.write;
+    const clients: Client<Bindings>[] = [];
+    const open = (auth: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      connect({ url: proxy.url, bindings: schemas, thumbprint: certs.thumbprint, keepAlive: false, logger, auth: { kind: "sso", ...auth }, ...extra }).then((c) => {
+        clients.push(c);
+        return c;
+      });
+    try {
+      // Bearer, with a session cache; then the session is lost and restored with a fresh token.
+      const bearer = await open({ username: "sso-user@vsphere.local", password: SSO_PASSWORD }, { sessionCache: cache });
+      const admin = await connect({ url: sim.url, bindings: schemas, thumbprint: sim.thumbprint, username: USER, password: PASSWORD, keepAlive: false });
+      await admin.call(SessionManager.TerminateSession, admin.serviceContent.sessionManager!, { sessionId: [bearer.userSession!.key] });
+      await admin.close();
+      await bearer.call(ServiceInstance.CurrentTime, bearer.serviceInstance);
+      captured.push(inspect(bearer, { depth: 10, showHidden: true }), JSON.stringify(bearer));
+
+      // Holder-of-key, cached too.
+      const hok = await open({ certificate: pair.certificate, privateKey: pair.privateKey }, { sessionCache: cache });
+      push(inspect(hok, { depth: 10, showHidden: true }));
+      // Logged in, discovery finds the setting, which names vcsim itself (behind the proxy): name the proxy's STS instead.
+      const sts = await hok.stsClient({ url: new URL("/sts/STSService/vsphere.local", proxy.url) });
+      push(inspect(sts, { depth: 10, showHidden: true }));
+      const token = await sts.issue({ username: "sso-user@vsphere.local", password: SSO_PASSWORD });
+      captured.push(inspect(token, { depth: 10, showHidden: true }), JSON.stringify(token), String(token));
+
+      // A gateway echoing the whole STS request (user name token, password) back as an error page.
+      proxy.inject({ kind: "http-status", status: 502, method: "RequestSecurityToken", body: (req) => req, count: 1 });
+      errorTexts(await open({ username: "sso-user@vsphere.local", password: SSO_PASSWORD }).catch((e: unknown) => e)).forEach(push);
+      // A key that does not match its certificate.
+      const other = makeKeyPair("secrets-other");
+      const keyErr = await open({ certificate: pair.certificate, privateKey: other.privateKey }).catch((e: unknown) => e);
+      expect(keyErr).toBeInstanceOf(StsKeyError);
+      errorTexts(keyErr).forEach(push);
+    } finally {
+      process.stderr.write = realWrite;
+      stopTrace();
+      if (env === undefined) delete process.env.TSVMOMI_TRACE;
+      else process.env.TSVMOMI_TRACE = env;
+      proxy.clear();
+      for (const c of clients) await c.close();
+    }
+    const all = captured.join("\n");
+    expect(all).toMatch(/-> STS Issue/);
+    expect(all).toMatch(/-> LoginByToken/);
+    expect(all).toContain("HTTP 502");
+    expect(all).not.toContain(SSO_PASSWORD);
+    expect(all).not.toContain(TOKEN_SIGNATURE);
+    for (const line of keyLines) expect(all, "private key material leaked").not.toContain(line);
+    for (const cookie of wireCookies()) expect(all, "a session cookie value leaked").not.toContain(cookie);
+
+    const file = readFileSync(cache, "utf8");
+    expect(Object.keys(JSON.parse(file).sessions)).toHaveLength(2); // one bearer, one holder-of-key session
+    for (const secret of [SSO_PASSWORD, TOKEN_SIGNATURE, "Assertion", "saml", ...keyLines]) expect(file).not.toContain(secret);
   });
 
   it("the session cache file is written 0600, and a looser one is refused", async () => {

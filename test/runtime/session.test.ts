@@ -191,8 +191,8 @@ describe("LoginByToken envelope", () => {
     const xml = encodeRequest(registry, builtin.LoginByToken, { _this: SM }, { headers: securityHeader(`<?xml version="1.0"?>\n${assertion}`, now) });
     const header = /<soapenv:Header>([\s\S]*)<\/soapenv:Header>/.exec(xml)?.[1] ?? "";
     expect(header.startsWith('<wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"')).toBe(true);
-    expect(header).toContain("<wsu:Created>2024-05-01T10:00:00Z</wsu:Created>");
-    expect(header).toContain("<wsu:Expires>2024-05-01T10:05:00Z</wsu:Expires>");
+    expect(header).toContain("<wsu:Created>2024-05-01T10:00:00.123Z</wsu:Created>");
+    expect(header).toContain("<wsu:Expires>2024-05-01T10:05:00.123Z</wsu:Expires>");
     expect(header).toContain(`</wsu:Timestamp>${assertion}</wsse:Security>`);
     expect(xml.indexOf("</soapenv:Header>")).toBeLessThan(xml.indexOf("<soapenv:Body>"));
     expect(xml).toContain('<LoginByToken xmlns="urn:vim25"><_this type="SessionManager">SessionManager</_this></LoginByToken>');

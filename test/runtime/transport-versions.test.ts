@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareVersions, createTransport, negotiateVersion, type Transport } from "../../runtime/soap/index.js";
+import { SERVICE_VERSIONS_MAX_BYTES, compareVersions, createTransport, negotiateVersion, type Transport } from "../../runtime/soap/index.js";
 import { sendXml, startServer, type TestServer } from "../fixtures/transport/server.js";
-import { NotXmlError, VersionNegotiationError } from "../../runtime/errors/index.js";
+import { NotXmlError, TimeoutError, VersionNegotiationError } from "../../runtime/errors/index.js";
 
 const vcenter = readFileSync(new URL("../fixtures/transport/vimServiceVersions.xml", import.meta.url), "utf8");
 // The document vcsim serves (govmomi simulator ServiceVersions), with its default ApiVersion.
@@ -75,18 +75,18 @@ describe("negotiateVersion", () => {
     expect((err as Error).message).toContain("pin");
   });
 
-  it("a pin wins; an unlisted pin is used with a warning", async () => {
+  it("a pin wins, and the file is not even fetched", async () => {
     serve(200, vcenter);
+    const before = server.requests.length;
     const a = collect();
     expect(await negotiateVersion(transport, { known: ["8.0.2.0"], pin: "7.0.3.0", logger: a.logger })).toMatchObject({
       version: "7.0.3.0",
       soapAction: "urn:vim25/7.0.3.0",
       source: "pin",
     });
+    expect((await negotiateVersion(transport, { known: [], pin: "6.5", logger: a.logger })).version).toBe("6.5");
     expect(a.warnings).toEqual([]);
-    const b = collect();
-    expect((await negotiateVersion(transport, { known: [], pin: "6.5", logger: b.logger })).version).toBe("6.5");
-    expect(b.warnings).toHaveLength(1);
+    expect(server.requests.length).toBe(before);
   });
 
   it("falls back to the highest known version (or the pin) when the file is missing", async () => {
@@ -98,7 +98,6 @@ describe("negotiateVersion", () => {
       serverVersions: [],
     });
     expect(warnings).toHaveLength(1);
-    expect((await negotiateVersion(transport, { known: ["7.0.3.0"], pin: "7.0" })).source).toBe("pin");
   });
 
   it("reports a malformed document with its path and position", async () => {
@@ -122,6 +121,88 @@ describe("negotiateVersion", () => {
       res.end("<html><title>Sign in</title></html>");
     };
     await expect(negotiateVersion(transport, { known: ["8.0.2.0"] })).rejects.toBeInstanceOf(NotXmlError);
+  });
+
+  describe("a hostile document ends in VersionNegotiationError, never fast-xml-parser's plain Error", () => {
+    const cases: Array<[string, string, string]> = [
+      ["DOCTYPE (XXE)", '<?xml version="1.0"?><!DOCTYPE n [<!ENTITY x SYSTEM "file:///etc/passwd">]><namespaces><namespace><name>&x;</name></namespace></namespaces>', "TSVMOMI_ERR_DOCTYPE_FORBIDDEN"],
+      ["billion laughs", '<!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><namespaces>&b;</namespaces>', "TSVMOMI_ERR_DOCTYPE_FORBIDDEN"],
+      ["an undeclared entity", "<namespaces><namespace><name>&foo;</name></namespace></namespaces>", "TSVMOMI_ERR_UNKNOWN_ENTITY"],
+      ["deep nesting", `<namespaces>${"<a>".repeat(5000)}${"</a>".repeat(5000)}</namespaces>`, "TSVMOMI_ERR_TOO_DEEP"],
+    ];
+    for (const [what, body, code] of cases) {
+      it(what, async () => {
+        serve(200, body);
+        const err = await negotiateVersion(transport, { known: ["8.0.2.0"] }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(VersionNegotiationError);
+        expect((err as Error).message).toContain("/sdk/vimServiceVersions.xml");
+        expect((err as Error).message).toContain(code);
+        expect(((err as Error).cause as { code?: string }).code).toBe(code);
+        expect((err as Error).message).not.toContain("root:");
+      });
+    }
+
+    it("an endless body stops at the byte limit, and the connection is dropped", async () => {
+      let sent = 0;
+      let closed!: () => void;
+      const sawClose = new Promise<void>((r) => (closed = r));
+      server.handler = (_req, res) => {
+        res.writeHead(200, { "content-type": "text/xml" });
+        res.write("<namespaces><namespace><name>urn:vim25</name>");
+        res.socket?.once("close", () => closed());
+        const chunk = Buffer.from("<version>8.0.2.0</version>".repeat(2000));
+        const pump = () => {
+          while (sent < 512 * 1024 * 1024) {
+            sent += chunk.length;
+            if (!res.write(chunk)) return void res.once("drain", pump);
+          }
+          res.end("</namespace></namespaces>");
+        };
+        pump();
+      };
+      const err = await negotiateVersion(transport, { known: ["8.0.2.0"], maxBytes: 64 * 1024 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VersionNegotiationError);
+      expect((err as Error).message).toContain("larger than 65536 bytes");
+      expect(((err as Error).cause as { code?: string }).code).toBe("TSVMOMI_ERR_TOO_LARGE");
+      await sawClose;
+      expect(sent).toBeLessThan(64 * 1024 * 1024);
+    });
+
+    it("the default limit holds too (maxResponseBytes is capped for this file)", async () => {
+      server.handler = (_req, res) => {
+        res.writeHead(200, { "content-type": "text/xml" });
+        res.write("<namespaces><!-- ");
+        const chunk = Buffer.alloc(256 * 1024, 0x61);
+        let n = 0;
+        const pump = () => {
+          while (n++ < 40_000) if (!res.write(chunk)) return void res.once("drain", pump);
+          res.end(" --></namespaces>");
+        };
+        pump();
+      };
+      const err = await negotiateVersion(transport, { known: ["8.0.2.0"], maxBytes: 512 * 1024 * 1024 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(VersionNegotiationError);
+      expect((err as Error).message).toContain(`larger than ${SERVICE_VERSIONS_MAX_BYTES} bytes`);
+    });
+
+    it("a slowloris body ends at the per-call deadline", async () => {
+      const slow = createTransport({ url: server.url, timeout: 300 });
+      let timer: NodeJS.Timeout | undefined;
+      server.handler = (_req, res) => {
+        res.writeHead(200, { "content-type": "text/xml" });
+        res.write("<namespaces>");
+        timer = setInterval(() => res.write(" "), 20);
+        res.on("close", () => clearInterval(timer));
+      };
+      try {
+        const err = await negotiateVersion(slow, { known: ["8.0.2.0"] }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(TimeoutError);
+        expect((err as Error).message).toContain("GET /sdk/vimServiceVersions.xml");
+      } finally {
+        clearInterval(timer);
+        await slow.close();
+      }
+    });
   });
 
   it("compares versions numerically, missing parts as zero", () => {

@@ -83,7 +83,7 @@ describe("enums", () => {
 describe("MoRef kinds and method parameters", () => {
   it("accepts the managed type and its subtypes, rejects siblings", async () => {
     const task = await call(VirtualMachine.PowerOnVM_Task, vm, { host });
-    expectTypeOf(task).toEqualTypeOf<MoRef<"Task">>();
+    expectTypeOf(task).toEqualTypeOf<import("../../runtime/types.js").TaskRef<undefined>>();
     // A StoragePod is a Folder: where a Folder is accepted, so is a StoragePod, and a result may be either.
     // @ts-expect-error a HostSystem is not a VirtualMachine
     await call(VirtualMachine.PowerOnVM_Task, host, {});

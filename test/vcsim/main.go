@@ -18,6 +18,9 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi/simulator"
+	// Registers the SSO Security Token Service endpoint at the path of the
+	// config.vpxd.sso.sts.uri setting: it answers WS-Trust Issue and Renew.
+	_ "github.com/vmware/govmomi/sts/simulator"
 )
 
 func main() {
@@ -62,6 +65,8 @@ func main() {
 		model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		thumbprints = describeCert(cert.Certificate[0])
 	}
+	// Mounts the endpoints imported packages registered (the STS simulator).
+	model.Service.RegisterEndpoints = true
 	server := model.Service.NewServer()
 
 	// Listen.Host may be 0.0.0.0, for which NewServer advertises a LAN address;

@@ -11,7 +11,7 @@ export interface AcknowledgeAlarmParams {
 /**
  * @since 4.0
  */
-export const AcknowledgeAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, AcknowledgeAlarmParams, void> = {
+export const AcknowledgeAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, AcknowledgeAlarmParams, void, { name: "AcknowledgeAlarm"; since: "4.0" }> = {
   name: "AcknowledgeAlarm",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -31,7 +31,7 @@ export interface AreAlarmActionsEnabledParams {
 /**
  * @since 4.0
  */
-export const AreAlarmActionsEnabled: MethodDescriptor<ManagedKind<"AlarmManager">, AreAlarmActionsEnabledParams, boolean> = {
+export const AreAlarmActionsEnabled: MethodDescriptor<ManagedKind<"AlarmManager">, AreAlarmActionsEnabledParams, boolean, { name: "AreAlarmActionsEnabled"; since: "4.0" }> = {
   name: "AreAlarmActionsEnabled",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -51,7 +51,7 @@ export interface ClearTriggeredAlarmsParams {
 /**
  * @since 6.7
  */
-export const ClearTriggeredAlarms: MethodDescriptor<ManagedKind<"AlarmManager">, ClearTriggeredAlarmsParams, void> = {
+export const ClearTriggeredAlarms: MethodDescriptor<ManagedKind<"AlarmManager">, ClearTriggeredAlarmsParams, void, { name: "ClearTriggeredAlarms"; since: "6.7" }> = {
   name: "ClearTriggeredAlarms",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -89,7 +89,7 @@ export interface DisableAlarmParams {
 /**
  * @since 7.0
  */
-export const DisableAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, DisableAlarmParams, void> = {
+export const DisableAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, DisableAlarmParams, void, { name: "DisableAlarm"; since: "7.0" }> = {
   name: "DisableAlarm",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -110,7 +110,7 @@ export interface EnableAlarmParams {
 /**
  * @since 7.0
  */
-export const EnableAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, EnableAlarmParams, void> = {
+export const EnableAlarm: MethodDescriptor<ManagedKind<"AlarmManager">, EnableAlarmParams, void, { name: "EnableAlarm"; since: "7.0" }> = {
   name: "EnableAlarm",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },
@@ -131,7 +131,7 @@ export interface EnableAlarmActionsParams {
 /**
  * @since 4.0
  */
-export const EnableAlarmActions: MethodDescriptor<ManagedKind<"AlarmManager">, EnableAlarmActionsParams, void> = {
+export const EnableAlarmActions: MethodDescriptor<ManagedKind<"AlarmManager">, EnableAlarmActionsParams, void, { name: "EnableAlarmActions"; since: "4.0" }> = {
   name: "EnableAlarmActions",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AlarmManager" },

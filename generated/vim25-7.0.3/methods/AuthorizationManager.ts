@@ -29,7 +29,7 @@ export interface FetchUserPrivilegeOnEntitiesParams {
 /**
  * @since 6.5
  */
-export const FetchUserPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, FetchUserPrivilegeOnEntitiesParams, t.UserPrivilegeResult[]> = {
+export const FetchUserPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, FetchUserPrivilegeOnEntitiesParams, t.UserPrivilegeResult[], { name: "FetchUserPrivilegeOnEntities"; since: "6.5" }> = {
   name: "FetchUserPrivilegeOnEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AuthorizationManager" },
@@ -52,7 +52,7 @@ export interface HasPrivilegeOnEntitiesParams {
 /**
  * @since 5.5
  */
-export const HasPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasPrivilegeOnEntitiesParams, t.EntityPrivilege[]> = {
+export const HasPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasPrivilegeOnEntitiesParams, t.EntityPrivilege[], { name: "HasPrivilegeOnEntities"; since: "5.5" }> = {
   name: "HasPrivilegeOnEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AuthorizationManager" },
@@ -76,7 +76,7 @@ export interface HasPrivilegeOnEntityParams {
 /**
  * @since 5.0
  */
-export const HasPrivilegeOnEntity: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasPrivilegeOnEntityParams, boolean[]> = {
+export const HasPrivilegeOnEntity: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasPrivilegeOnEntityParams, boolean[], { name: "HasPrivilegeOnEntity"; since: "5.0" }> = {
   name: "HasPrivilegeOnEntity",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AuthorizationManager" },
@@ -100,7 +100,7 @@ export interface HasUserPrivilegeOnEntitiesParams {
 /**
  * @since 6.5
  */
-export const HasUserPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasUserPrivilegeOnEntitiesParams, t.EntityPrivilege[]> = {
+export const HasUserPrivilegeOnEntities: MethodDescriptor<ManagedKind<"AuthorizationManager">, HasUserPrivilegeOnEntitiesParams, t.EntityPrivilege[], { name: "HasUserPrivilegeOnEntities"; since: "6.5" }> = {
   name: "HasUserPrivilegeOnEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "AuthorizationManager" },

@@ -7,7 +7,7 @@ export interface UpdateClusterProfileParams {
   config: t.ClusterProfileConfigSpec;
 }
 
-export const UpdateClusterProfile: MethodDescriptor<ManagedKind<"ClusterProfile">, UpdateClusterProfileParams, void> = {
+export const UpdateClusterProfile: MethodDescriptor<ManagedKind<"ClusterProfile">, UpdateClusterProfileParams, void, { name: "UpdateClusterProfile"; paramSince: { config: "4.0"; } }> = {
   name: "UpdateClusterProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ClusterProfile" },

@@ -7,7 +7,7 @@ export interface AddKeyParams {
   key: t.CryptoKeyPlain;
 }
 
-export const AddKey: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeyParams, void> = {
+export const AddKey: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeyParams, void, { name: "AddKey"; paramSince: { key: "6.5"; } }> = {
   name: "AddKey",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },
@@ -22,7 +22,7 @@ export interface AddKeysParams {
   keys?: t.CryptoKeyPlain[];
 }
 
-export const AddKeys: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeysParams, t.CryptoKeyResult[]> = {
+export const AddKeys: MethodDescriptor<ManagedKind<"CryptoManager">, AddKeysParams, t.CryptoKeyResult[], { name: "AddKeys"; paramSince: { keys: "6.5"; } }> = {
   name: "AddKeys",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },
@@ -38,7 +38,7 @@ export interface ListKeysParams {
   limit?: number;
 }
 
-export const ListKeys: MethodDescriptor<ManagedKind<"CryptoManager">, ListKeysParams, t.CryptoKeyId[]> = {
+export const ListKeys: MethodDescriptor<ManagedKind<"CryptoManager">, ListKeysParams, t.CryptoKeyId[], { name: "ListKeys"; paramSince: { limit: "6.5"; } }> = {
   name: "ListKeys",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },
@@ -55,7 +55,7 @@ export interface RemoveKeyParams {
   force: boolean;
 }
 
-export const RemoveKey: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKeyParams, void> = {
+export const RemoveKey: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKeyParams, void, { name: "RemoveKey"; paramSince: { key: "6.5"; force: "6.5"; } }> = {
   name: "RemoveKey",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },
@@ -72,7 +72,7 @@ export interface RemoveKeysParams {
   force: boolean;
 }
 
-export const RemoveKeys: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKeysParams, t.CryptoKeyResult[]> = {
+export const RemoveKeys: MethodDescriptor<ManagedKind<"CryptoManager">, RemoveKeysParams, t.CryptoKeyResult[], { name: "RemoveKeys"; paramSince: { keys: "6.5"; force: "6.5"; } }> = {
   name: "RemoveKeys",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "CryptoManager" },

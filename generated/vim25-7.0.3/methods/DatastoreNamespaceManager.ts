@@ -10,7 +10,7 @@ export interface ConvertNamespacePathToUuidPathParams {
 /**
  * @since 6.5
  */
-export const ConvertNamespacePathToUuidPath: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, ConvertNamespacePathToUuidPathParams, string> = {
+export const ConvertNamespacePathToUuidPath: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, ConvertNamespacePathToUuidPathParams, string, { name: "ConvertNamespacePathToUuidPath"; since: "6.5" }> = {
   name: "ConvertNamespacePathToUuidPath",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "DatastoreNamespaceManager" },
@@ -31,7 +31,7 @@ export interface CreateDirectoryParams {
   size?: number;
 }
 
-export const CreateDirectory: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, CreateDirectoryParams, string> = {
+export const CreateDirectory: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, CreateDirectoryParams, string, { name: "CreateDirectory"; paramSince: { datastore: "5.5"; displayName: "5.5"; policy: "5.5"; } }> = {
   name: "CreateDirectory",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "DatastoreNamespaceManager" },
@@ -51,7 +51,7 @@ export interface DeleteDirectoryParams {
   datastorePath: string;
 }
 
-export const DeleteDirectory: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, DeleteDirectoryParams, void> = {
+export const DeleteDirectory: MethodDescriptor<ManagedKind<"DatastoreNamespaceManager">, DeleteDirectoryParams, void, { name: "DeleteDirectory"; paramSince: { datacenter: "5.5"; datastorePath: "5.5"; } }> = {
   name: "DeleteDirectory",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "DatastoreNamespaceManager" },

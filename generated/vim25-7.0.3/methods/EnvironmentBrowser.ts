@@ -42,7 +42,7 @@ export interface QueryConfigOptionExParams {
 /**
  * @since 6.0
  */
-export const QueryConfigOptionEx: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryConfigOptionExParams, t.VirtualMachineConfigOption> = {
+export const QueryConfigOptionEx: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryConfigOptionExParams, t.VirtualMachineConfigOption, { name: "QueryConfigOptionEx"; since: "6.0" }> = {
   name: "QueryConfigOptionEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "EnvironmentBrowser" },
@@ -78,7 +78,7 @@ export interface QueryTargetCapabilitiesParams {
 /**
  * @since 4.0
  */
-export const QueryTargetCapabilities: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryTargetCapabilitiesParams, t.HostCapability> = {
+export const QueryTargetCapabilities: MethodDescriptor<ManagedKind<"EnvironmentBrowser">, QueryTargetCapabilitiesParams, t.HostCapability, { name: "QueryTargetCapabilities"; since: "4.0" }> = {
   name: "QueryTargetCapabilities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "EnvironmentBrowser" },

@@ -44,7 +44,7 @@ export interface PostEventParams {
 /**
  * @since 2.5
  */
-export const PostEvent: MethodDescriptor<ManagedKind<"EventManager">, PostEventParams, void> = {
+export const PostEvent: MethodDescriptor<ManagedKind<"EventManager">, PostEventParams, void, { name: "PostEvent"; since: "2.5" }> = {
   name: "PostEvent",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "EventManager" },
@@ -80,7 +80,7 @@ export interface RetrieveArgumentDescriptionParams {
 /**
  * @since 4.0
  */
-export const RetrieveArgumentDescription: MethodDescriptor<ManagedKind<"EventManager">, RetrieveArgumentDescriptionParams, t.EventArgDesc[]> = {
+export const RetrieveArgumentDescription: MethodDescriptor<ManagedKind<"EventManager">, RetrieveArgumentDescriptionParams, t.EventArgDesc[], { name: "RetrieveArgumentDescription"; since: "4.0" }> = {
   name: "RetrieveArgumentDescription",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "EventManager" },

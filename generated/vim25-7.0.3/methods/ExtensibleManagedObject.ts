@@ -10,7 +10,7 @@ export interface setCustomValueParams {
 /**
  * @since 2.5
  */
-export const setCustomValue: MethodDescriptor<ManagedKind<"ExtensibleManagedObject">, setCustomValueParams, void> = {
+export const setCustomValue: MethodDescriptor<ManagedKind<"ExtensibleManagedObject">, setCustomValueParams, void, { name: "setCustomValue"; since: "2.5" }> = {
   name: "setCustomValue",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensibleManagedObject" },

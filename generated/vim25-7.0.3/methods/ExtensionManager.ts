@@ -7,7 +7,7 @@ export interface FindExtensionParams {
   extensionKey: string;
 }
 
-export const FindExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, FindExtensionParams, t.Extension> = {
+export const FindExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, FindExtensionParams, t.Extension, { name: "FindExtension"; paramSince: { extensionKey: "2.5"; } }> = {
   name: "FindExtension",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -40,7 +40,7 @@ export interface QueryExtensionIpAllocationUsageParams {
 /**
  * @since 5.1
  */
-export const QueryExtensionIpAllocationUsage: MethodDescriptor<ManagedKind<"ExtensionManager">, QueryExtensionIpAllocationUsageParams, t.ExtensionManagerIpAllocationUsage[]> = {
+export const QueryExtensionIpAllocationUsage: MethodDescriptor<ManagedKind<"ExtensionManager">, QueryExtensionIpAllocationUsageParams, t.ExtensionManagerIpAllocationUsage[], { name: "QueryExtensionIpAllocationUsage"; since: "5.1" }> = {
   name: "QueryExtensionIpAllocationUsage",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -60,7 +60,7 @@ export interface QueryManagedByParams {
 /**
  * @since 5.0
  */
-export const QueryManagedBy: MethodDescriptor<ManagedKind<"ExtensionManager">, QueryManagedByParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const QueryManagedBy: MethodDescriptor<ManagedKind<"ExtensionManager">, QueryManagedByParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "QueryManagedBy"; since: "5.0" }> = {
   name: "QueryManagedBy",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -77,7 +77,7 @@ export interface RegisterExtensionParams {
   extension: t.Extension;
 }
 
-export const RegisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, RegisterExtensionParams, void> = {
+export const RegisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, RegisterExtensionParams, void, { name: "RegisterExtension"; paramSince: { extension: "2.5"; } }> = {
   name: "RegisterExtension",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -96,7 +96,7 @@ export interface SetExtensionCertificateParams {
 /**
  * @since 4.0
  */
-export const SetExtensionCertificate: MethodDescriptor<ManagedKind<"ExtensionManager">, SetExtensionCertificateParams, void> = {
+export const SetExtensionCertificate: MethodDescriptor<ManagedKind<"ExtensionManager">, SetExtensionCertificateParams, void, { name: "SetExtensionCertificate"; since: "4.0" }> = {
   name: "SetExtensionCertificate",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -114,7 +114,7 @@ export interface SetPublicKeyParams {
   publicKey: string;
 }
 
-export const SetPublicKey: MethodDescriptor<ManagedKind<"ExtensionManager">, SetPublicKeyParams, void> = {
+export const SetPublicKey: MethodDescriptor<ManagedKind<"ExtensionManager">, SetPublicKeyParams, void, { name: "SetPublicKey"; paramSince: { extensionKey: "2.5"; publicKey: "2.5"; } }> = {
   name: "SetPublicKey",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -130,7 +130,7 @@ export interface UnregisterExtensionParams {
   extensionKey: string;
 }
 
-export const UnregisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, UnregisterExtensionParams, void> = {
+export const UnregisterExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, UnregisterExtensionParams, void, { name: "UnregisterExtension"; paramSince: { extensionKey: "2.5"; } }> = {
   name: "UnregisterExtension",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },
@@ -145,7 +145,7 @@ export interface UpdateExtensionParams {
   extension: t.Extension;
 }
 
-export const UpdateExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, UpdateExtensionParams, void> = {
+export const UpdateExtension: MethodDescriptor<ManagedKind<"ExtensionManager">, UpdateExtensionParams, void, { name: "UpdateExtension"; paramSince: { extension: "2.5"; } }> = {
   name: "UpdateExtension",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ExtensionManager" },

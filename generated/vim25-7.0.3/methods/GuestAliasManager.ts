@@ -12,7 +12,7 @@ export interface AddGuestAliasParams {
   aliasInfo: t.GuestAuthAliasInfo;
 }
 
-export const AddGuestAlias: MethodDescriptor<ManagedKind<"GuestAliasManager">, AddGuestAliasParams, void> = {
+export const AddGuestAlias: MethodDescriptor<ManagedKind<"GuestAliasManager">, AddGuestAliasParams, void, { name: "AddGuestAlias"; paramSince: { vm: "6.0"; auth: "6.0"; username: "6.0"; mapCert: "6.0"; base64Cert: "6.0"; aliasInfo: "6.0"; } }> = {
   name: "AddGuestAlias",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },
@@ -34,7 +34,7 @@ export interface ListGuestAliasesParams {
   username: string;
 }
 
-export const ListGuestAliases: MethodDescriptor<ManagedKind<"GuestAliasManager">, ListGuestAliasesParams, t.GuestAliases[]> = {
+export const ListGuestAliases: MethodDescriptor<ManagedKind<"GuestAliasManager">, ListGuestAliasesParams, t.GuestAliases[], { name: "ListGuestAliases"; paramSince: { vm: "6.0"; auth: "6.0"; username: "6.0"; } }> = {
   name: "ListGuestAliases",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },
@@ -53,7 +53,7 @@ export interface ListGuestMappedAliasesParams {
   auth: t.GuestAuthentication;
 }
 
-export const ListGuestMappedAliases: MethodDescriptor<ManagedKind<"GuestAliasManager">, ListGuestMappedAliasesParams, t.GuestMappedAliases[]> = {
+export const ListGuestMappedAliases: MethodDescriptor<ManagedKind<"GuestAliasManager">, ListGuestMappedAliasesParams, t.GuestMappedAliases[], { name: "ListGuestMappedAliases"; paramSince: { vm: "6.0"; auth: "6.0"; } }> = {
   name: "ListGuestMappedAliases",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },
@@ -74,7 +74,7 @@ export interface RemoveGuestAliasParams {
   subject: t.GuestAuthSubject;
 }
 
-export const RemoveGuestAlias: MethodDescriptor<ManagedKind<"GuestAliasManager">, RemoveGuestAliasParams, void> = {
+export const RemoveGuestAlias: MethodDescriptor<ManagedKind<"GuestAliasManager">, RemoveGuestAliasParams, void, { name: "RemoveGuestAlias"; paramSince: { vm: "6.0"; auth: "6.0"; username: "6.0"; base64Cert: "6.0"; subject: "6.0"; } }> = {
   name: "RemoveGuestAlias",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },
@@ -96,7 +96,7 @@ export interface RemoveGuestAliasByCertParams {
   base64Cert: string;
 }
 
-export const RemoveGuestAliasByCert: MethodDescriptor<ManagedKind<"GuestAliasManager">, RemoveGuestAliasByCertParams, void> = {
+export const RemoveGuestAliasByCert: MethodDescriptor<ManagedKind<"GuestAliasManager">, RemoveGuestAliasByCertParams, void, { name: "RemoveGuestAliasByCert"; paramSince: { vm: "6.0"; auth: "6.0"; username: "6.0"; base64Cert: "6.0"; } }> = {
   name: "RemoveGuestAliasByCert",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAliasManager" },

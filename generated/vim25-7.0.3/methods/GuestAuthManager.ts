@@ -9,7 +9,7 @@ export interface AcquireCredentialsInGuestParams {
   sessionID?: number;
 }
 
-export const AcquireCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, AcquireCredentialsInGuestParams, t.GuestAuthentication> = {
+export const AcquireCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, AcquireCredentialsInGuestParams, t.GuestAuthentication, { name: "AcquireCredentialsInGuest"; paramSince: { vm: "5.0"; requestedAuth: "5.0"; sessionID: "5.0"; } }> = {
   name: "AcquireCredentialsInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAuthManager" },
@@ -28,7 +28,7 @@ export interface ReleaseCredentialsInGuestParams {
   auth: t.GuestAuthentication;
 }
 
-export const ReleaseCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, ReleaseCredentialsInGuestParams, void> = {
+export const ReleaseCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, ReleaseCredentialsInGuestParams, void, { name: "ReleaseCredentialsInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; } }> = {
   name: "ReleaseCredentialsInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAuthManager" },
@@ -45,7 +45,7 @@ export interface ValidateCredentialsInGuestParams {
   auth: t.GuestAuthentication;
 }
 
-export const ValidateCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, ValidateCredentialsInGuestParams, void> = {
+export const ValidateCredentialsInGuest: MethodDescriptor<ManagedKind<"GuestAuthManager">, ValidateCredentialsInGuestParams, void, { name: "ValidateCredentialsInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; } }> = {
   name: "ValidateCredentialsInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestAuthManager" },

@@ -10,7 +10,7 @@ export interface ChangeFileAttributesInGuestParams {
   fileAttributes: t.GuestFileAttributes;
 }
 
-export const ChangeFileAttributesInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, ChangeFileAttributesInGuestParams, void> = {
+export const ChangeFileAttributesInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, ChangeFileAttributesInGuestParams, void, { name: "ChangeFileAttributesInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; guestFilePath: "5.0"; fileAttributes: "5.0"; } }> = {
   name: "ChangeFileAttributesInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -32,7 +32,7 @@ export interface CreateTemporaryDirectoryInGuestParams {
   directoryPath?: string;
 }
 
-export const CreateTemporaryDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, CreateTemporaryDirectoryInGuestParams, string> = {
+export const CreateTemporaryDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, CreateTemporaryDirectoryInGuestParams, string, { name: "CreateTemporaryDirectoryInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; prefix: "5.0"; suffix: "5.0"; directoryPath: "5.0"; } }> = {
   name: "CreateTemporaryDirectoryInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -56,7 +56,7 @@ export interface CreateTemporaryFileInGuestParams {
   directoryPath?: string;
 }
 
-export const CreateTemporaryFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, CreateTemporaryFileInGuestParams, string> = {
+export const CreateTemporaryFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, CreateTemporaryFileInGuestParams, string, { name: "CreateTemporaryFileInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; prefix: "5.0"; suffix: "5.0"; directoryPath: "5.0"; } }> = {
   name: "CreateTemporaryFileInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -79,7 +79,7 @@ export interface DeleteDirectoryInGuestParams {
   recursive: boolean;
 }
 
-export const DeleteDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, DeleteDirectoryInGuestParams, void> = {
+export const DeleteDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, DeleteDirectoryInGuestParams, void, { name: "DeleteDirectoryInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; directoryPath: "5.0"; recursive: "5.0"; } }> = {
   name: "DeleteDirectoryInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -99,7 +99,7 @@ export interface DeleteFileInGuestParams {
   filePath: string;
 }
 
-export const DeleteFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, DeleteFileInGuestParams, void> = {
+export const DeleteFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, DeleteFileInGuestParams, void, { name: "DeleteFileInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; filePath: "5.0"; } }> = {
   name: "DeleteFileInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -118,7 +118,7 @@ export interface InitiateFileTransferFromGuestParams {
   guestFilePath: string;
 }
 
-export const InitiateFileTransferFromGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, InitiateFileTransferFromGuestParams, t.FileTransferInformation> = {
+export const InitiateFileTransferFromGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, InitiateFileTransferFromGuestParams, t.FileTransferInformation, { name: "InitiateFileTransferFromGuest"; paramSince: { vm: "5.0"; auth: "5.0"; guestFilePath: "5.0"; } }> = {
   name: "InitiateFileTransferFromGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -141,7 +141,7 @@ export interface InitiateFileTransferToGuestParams {
   overwrite: boolean;
 }
 
-export const InitiateFileTransferToGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, InitiateFileTransferToGuestParams, string> = {
+export const InitiateFileTransferToGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, InitiateFileTransferToGuestParams, string, { name: "InitiateFileTransferToGuest"; paramSince: { vm: "5.0"; auth: "5.0"; guestFilePath: "5.0"; fileAttributes: "5.0"; fileSize: "5.0"; overwrite: "5.0"; } }> = {
   name: "InitiateFileTransferToGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -167,7 +167,7 @@ export interface ListFilesInGuestParams {
   matchPattern?: string;
 }
 
-export const ListFilesInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, ListFilesInGuestParams, t.GuestListFileInfo> = {
+export const ListFilesInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, ListFilesInGuestParams, t.GuestListFileInfo, { name: "ListFilesInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; filePath: "5.0"; index: "5.0"; maxResults: "5.0"; matchPattern: "5.0"; } }> = {
   name: "ListFilesInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -191,7 +191,7 @@ export interface MakeDirectoryInGuestParams {
   createParentDirectories: boolean;
 }
 
-export const MakeDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MakeDirectoryInGuestParams, void> = {
+export const MakeDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MakeDirectoryInGuestParams, void, { name: "MakeDirectoryInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; directoryPath: "5.0"; createParentDirectories: "5.0"; } }> = {
   name: "MakeDirectoryInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -212,7 +212,7 @@ export interface MoveDirectoryInGuestParams {
   dstDirectoryPath: string;
 }
 
-export const MoveDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MoveDirectoryInGuestParams, void> = {
+export const MoveDirectoryInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MoveDirectoryInGuestParams, void, { name: "MoveDirectoryInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; srcDirectoryPath: "5.0"; dstDirectoryPath: "5.0"; } }> = {
   name: "MoveDirectoryInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },
@@ -234,7 +234,7 @@ export interface MoveFileInGuestParams {
   overwrite: boolean;
 }
 
-export const MoveFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MoveFileInGuestParams, void> = {
+export const MoveFileInGuest: MethodDescriptor<ManagedKind<"GuestFileManager">, MoveFileInGuestParams, void, { name: "MoveFileInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; srcFilePath: "5.0"; dstFilePath: "5.0"; overwrite: "5.0"; } }> = {
   name: "MoveFileInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestFileManager" },

@@ -9,7 +9,7 @@ export interface ListProcessesInGuestParams {
   pids?: number[];
 }
 
-export const ListProcessesInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, ListProcessesInGuestParams, t.GuestProcessInfo[]> = {
+export const ListProcessesInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, ListProcessesInGuestParams, t.GuestProcessInfo[], { name: "ListProcessesInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; pids: "5.0"; } }> = {
   name: "ListProcessesInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestProcessManager" },
@@ -29,7 +29,7 @@ export interface ReadEnvironmentVariableInGuestParams {
   names?: string[];
 }
 
-export const ReadEnvironmentVariableInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, ReadEnvironmentVariableInGuestParams, string[]> = {
+export const ReadEnvironmentVariableInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, ReadEnvironmentVariableInGuestParams, string[], { name: "ReadEnvironmentVariableInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; names: "5.0"; } }> = {
   name: "ReadEnvironmentVariableInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestProcessManager" },
@@ -49,7 +49,7 @@ export interface StartProgramInGuestParams {
   spec: t.GuestProgramSpec;
 }
 
-export const StartProgramInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, StartProgramInGuestParams, number> = {
+export const StartProgramInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, StartProgramInGuestParams, number, { name: "StartProgramInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; spec: "5.0"; } }> = {
   name: "StartProgramInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestProcessManager" },
@@ -69,7 +69,7 @@ export interface TerminateProcessInGuestParams {
   pid: number;
 }
 
-export const TerminateProcessInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, TerminateProcessInGuestParams, void> = {
+export const TerminateProcessInGuest: MethodDescriptor<ManagedKind<"GuestProcessManager">, TerminateProcessInGuestParams, void, { name: "TerminateProcessInGuest"; paramSince: { vm: "5.0"; auth: "5.0"; pid: "5.0"; } }> = {
   name: "TerminateProcessInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestProcessManager" },

@@ -11,7 +11,7 @@ export interface CreateRegistryKeyInGuestParams {
   classType?: string;
 }
 
-export const CreateRegistryKeyInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, CreateRegistryKeyInGuestParams, void> = {
+export const CreateRegistryKeyInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, CreateRegistryKeyInGuestParams, void, { name: "CreateRegistryKeyInGuest"; paramSince: { vm: "6.0"; auth: "6.0"; keyName: "6.0"; isVolatile: "6.0"; classType: "6.0"; } }> = {
   name: "CreateRegistryKeyInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -33,7 +33,7 @@ export interface DeleteRegistryKeyInGuestParams {
   recursive: boolean;
 }
 
-export const DeleteRegistryKeyInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, DeleteRegistryKeyInGuestParams, void> = {
+export const DeleteRegistryKeyInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, DeleteRegistryKeyInGuestParams, void, { name: "DeleteRegistryKeyInGuest"; paramSince: { vm: "6.0"; auth: "6.0"; keyName: "6.0"; recursive: "6.0"; } }> = {
   name: "DeleteRegistryKeyInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -53,7 +53,7 @@ export interface DeleteRegistryValueInGuestParams {
   valueName: t.GuestRegValueNameSpec;
 }
 
-export const DeleteRegistryValueInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, DeleteRegistryValueInGuestParams, void> = {
+export const DeleteRegistryValueInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, DeleteRegistryValueInGuestParams, void, { name: "DeleteRegistryValueInGuest"; paramSince: { vm: "6.0"; auth: "6.0"; valueName: "6.0"; } }> = {
   name: "DeleteRegistryValueInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -74,7 +74,7 @@ export interface ListRegistryKeysInGuestParams {
   matchPattern?: string;
 }
 
-export const ListRegistryKeysInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, ListRegistryKeysInGuestParams, t.GuestRegKeyRecordSpec[]> = {
+export const ListRegistryKeysInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, ListRegistryKeysInGuestParams, t.GuestRegKeyRecordSpec[], { name: "ListRegistryKeysInGuest"; paramSince: { vm: "6.0"; auth: "6.0"; keyName: "6.0"; recursive: "6.0"; matchPattern: "6.0"; } }> = {
   name: "ListRegistryKeysInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -98,7 +98,7 @@ export interface ListRegistryValuesInGuestParams {
   matchPattern?: string;
 }
 
-export const ListRegistryValuesInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, ListRegistryValuesInGuestParams, t.GuestRegValueSpec[]> = {
+export const ListRegistryValuesInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, ListRegistryValuesInGuestParams, t.GuestRegValueSpec[], { name: "ListRegistryValuesInGuest"; paramSince: { vm: "6.0"; auth: "6.0"; keyName: "6.0"; expandStrings: "6.0"; matchPattern: "6.0"; } }> = {
   name: "ListRegistryValuesInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },
@@ -120,7 +120,7 @@ export interface SetRegistryValueInGuestParams {
   value: t.GuestRegValueSpec;
 }
 
-export const SetRegistryValueInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, SetRegistryValueInGuestParams, void> = {
+export const SetRegistryValueInGuest: MethodDescriptor<ManagedKind<"GuestWindowsRegistryManager">, SetRegistryValueInGuestParams, void, { name: "SetRegistryValueInGuest"; paramSince: { vm: "6.0"; auth: "6.0"; value: "6.0"; } }> = {
   name: "SetRegistryValueInGuest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "GuestWindowsRegistryManager" },

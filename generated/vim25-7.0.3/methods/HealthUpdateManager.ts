@@ -9,7 +9,7 @@ export interface AddFilterParams {
   infoIds?: string[];
 }
 
-export const AddFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddFilterParams, string> = {
+export const AddFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddFilterParams, string, { name: "AddFilter"; paramSince: { providerId: "6.5"; filterName: "6.5"; infoIds: "6.5"; } }> = {
   name: "AddFilter",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -28,7 +28,7 @@ export interface AddFilterEntitiesParams {
   entities?: (MoRef<ManagedKind<"ManagedEntity">>)[];
 }
 
-export const AddFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddFilterEntitiesParams, void> = {
+export const AddFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddFilterEntitiesParams, void, { name: "AddFilterEntities"; paramSince: { filterId: "6.5"; entities: "6.5"; } }> = {
   name: "AddFilterEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -45,7 +45,7 @@ export interface AddMonitoredEntitiesParams {
   entities?: (MoRef<ManagedKind<"ManagedEntity">>)[];
 }
 
-export const AddMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddMonitoredEntitiesParams, void> = {
+export const AddMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, AddMonitoredEntitiesParams, void, { name: "AddMonitoredEntities"; paramSince: { providerId: "6.5"; entities: "6.5"; } }> = {
   name: "AddMonitoredEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -62,7 +62,7 @@ export interface HasMonitoredEntityParams {
   entity: MoRef<ManagedKind<"ManagedEntity">>;
 }
 
-export const HasMonitoredEntity: MethodDescriptor<ManagedKind<"HealthUpdateManager">, HasMonitoredEntityParams, boolean> = {
+export const HasMonitoredEntity: MethodDescriptor<ManagedKind<"HealthUpdateManager">, HasMonitoredEntityParams, boolean, { name: "HasMonitoredEntity"; paramSince: { providerId: "6.5"; entity: "6.5"; } }> = {
   name: "HasMonitoredEntity",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -79,7 +79,7 @@ export interface HasProviderParams {
   id: string;
 }
 
-export const HasProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, HasProviderParams, boolean> = {
+export const HasProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, HasProviderParams, boolean, { name: "HasProvider"; paramSince: { id: "6.5"; } }> = {
   name: "HasProvider",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -96,7 +96,7 @@ export interface PostHealthUpdatesParams {
   updates?: t.HealthUpdate[];
 }
 
-export const PostHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManager">, PostHealthUpdatesParams, void> = {
+export const PostHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManager">, PostHealthUpdatesParams, void, { name: "PostHealthUpdates"; paramSince: { providerId: "6.5"; updates: "6.5"; } }> = {
   name: "PostHealthUpdates",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -112,7 +112,7 @@ export interface QueryFilterEntitiesParams {
   filterId: string;
 }
 
-export const QueryFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const QueryFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "QueryFilterEntities"; paramSince: { filterId: "6.5"; } }> = {
   name: "QueryFilterEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -128,7 +128,7 @@ export interface QueryFilterInfoIdsParams {
   filterId: string;
 }
 
-export const QueryFilterInfoIds: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterInfoIdsParams, string[]> = {
+export const QueryFilterInfoIds: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterInfoIdsParams, string[], { name: "QueryFilterInfoIds"; paramSince: { filterId: "6.5"; } }> = {
   name: "QueryFilterInfoIds",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -144,7 +144,7 @@ export interface QueryFilterListParams {
   providerId: string;
 }
 
-export const QueryFilterList: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterListParams, string[]> = {
+export const QueryFilterList: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterListParams, string[], { name: "QueryFilterList"; paramSince: { providerId: "6.5"; } }> = {
   name: "QueryFilterList",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -160,7 +160,7 @@ export interface QueryFilterNameParams {
   filterId: string;
 }
 
-export const QueryFilterName: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterNameParams, string> = {
+export const QueryFilterName: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryFilterNameParams, string, { name: "QueryFilterName"; paramSince: { filterId: "6.5"; } }> = {
   name: "QueryFilterName",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -176,7 +176,7 @@ export interface QueryHealthUpdateInfosParams {
   providerId: string;
 }
 
-export const QueryHealthUpdateInfos: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryHealthUpdateInfosParams, t.HealthUpdateInfo[]> = {
+export const QueryHealthUpdateInfos: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryHealthUpdateInfosParams, t.HealthUpdateInfo[], { name: "QueryHealthUpdateInfos"; paramSince: { providerId: "6.5"; } }> = {
   name: "QueryHealthUpdateInfos",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -192,7 +192,7 @@ export interface QueryHealthUpdatesParams {
   providerId: string;
 }
 
-export const QueryHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryHealthUpdatesParams, t.HealthUpdate[]> = {
+export const QueryHealthUpdates: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryHealthUpdatesParams, t.HealthUpdate[], { name: "QueryHealthUpdates"; paramSince: { providerId: "6.5"; } }> = {
   name: "QueryHealthUpdates",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -208,7 +208,7 @@ export interface QueryMonitoredEntitiesParams {
   providerId: string;
 }
 
-export const QueryMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryMonitoredEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const QueryMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryMonitoredEntitiesParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "QueryMonitoredEntities"; paramSince: { providerId: "6.5"; } }> = {
   name: "QueryMonitoredEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -238,7 +238,7 @@ export interface QueryProviderNameParams {
   id: string;
 }
 
-export const QueryProviderName: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryProviderNameParams, string> = {
+export const QueryProviderName: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryProviderNameParams, string, { name: "QueryProviderName"; paramSince: { id: "6.5"; } }> = {
   name: "QueryProviderName",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -255,7 +255,7 @@ export interface QueryUnmonitoredHostsParams {
   cluster: MoRef<ManagedKind<"ClusterComputeResource">>;
 }
 
-export const QueryUnmonitoredHosts: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryUnmonitoredHostsParams, (MoRef<ManagedKind<"HostSystem">>)[]> = {
+export const QueryUnmonitoredHosts: MethodDescriptor<ManagedKind<"HealthUpdateManager">, QueryUnmonitoredHostsParams, (MoRef<ManagedKind<"HostSystem">>)[], { name: "QueryUnmonitoredHosts"; paramSince: { providerId: "6.5"; cluster: "6.5"; } }> = {
   name: "QueryUnmonitoredHosts",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -273,7 +273,7 @@ export interface RegisterHealthUpdateProviderParams {
   healthUpdateInfo?: t.HealthUpdateInfo[];
 }
 
-export const RegisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RegisterHealthUpdateProviderParams, string> = {
+export const RegisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RegisterHealthUpdateProviderParams, string, { name: "RegisterHealthUpdateProvider"; paramSince: { name: "6.5"; healthUpdateInfo: "6.5"; } }> = {
   name: "RegisterHealthUpdateProvider",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -290,7 +290,7 @@ export interface RemoveFilterParams {
   filterId: string;
 }
 
-export const RemoveFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveFilterParams, void> = {
+export const RemoveFilter: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveFilterParams, void, { name: "RemoveFilter"; paramSince: { filterId: "6.5"; } }> = {
   name: "RemoveFilter",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -306,7 +306,7 @@ export interface RemoveFilterEntitiesParams {
   entities?: (MoRef<ManagedKind<"ManagedEntity">>)[];
 }
 
-export const RemoveFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveFilterEntitiesParams, void> = {
+export const RemoveFilterEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveFilterEntitiesParams, void, { name: "RemoveFilterEntities"; paramSince: { filterId: "6.5"; entities: "6.5"; } }> = {
   name: "RemoveFilterEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -323,7 +323,7 @@ export interface RemoveMonitoredEntitiesParams {
   entities?: (MoRef<ManagedKind<"ManagedEntity">>)[];
 }
 
-export const RemoveMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveMonitoredEntitiesParams, void> = {
+export const RemoveMonitoredEntities: MethodDescriptor<ManagedKind<"HealthUpdateManager">, RemoveMonitoredEntitiesParams, void, { name: "RemoveMonitoredEntities"; paramSince: { providerId: "6.5"; entities: "6.5"; } }> = {
   name: "RemoveMonitoredEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },
@@ -339,7 +339,7 @@ export interface UnregisterHealthUpdateProviderParams {
   providerId: string;
 }
 
-export const UnregisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, UnregisterHealthUpdateProviderParams, void> = {
+export const UnregisterHealthUpdateProvider: MethodDescriptor<ManagedKind<"HealthUpdateManager">, UnregisterHealthUpdateProviderParams, void, { name: "UnregisterHealthUpdateProvider"; paramSince: { providerId: "6.5"; } }> = {
   name: "UnregisterHealthUpdateProvider",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HealthUpdateManager" },

@@ -9,7 +9,7 @@ export interface ChangeAccessModeParams {
   accessMode: t.HostAccessMode;
 }
 
-export const ChangeAccessMode: MethodDescriptor<ManagedKind<"HostAccessManager">, ChangeAccessModeParams, void> = {
+export const ChangeAccessMode: MethodDescriptor<ManagedKind<"HostAccessManager">, ChangeAccessModeParams, void, { name: "ChangeAccessMode"; paramSince: { principal: "6.0"; isGroup: "6.0"; accessMode: "6.0"; } }> = {
   name: "ChangeAccessMode",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -26,7 +26,7 @@ export interface ChangeLockdownModeParams {
   mode: t.HostLockdownMode;
 }
 
-export const ChangeLockdownMode: MethodDescriptor<ManagedKind<"HostAccessManager">, ChangeLockdownModeParams, void> = {
+export const ChangeLockdownMode: MethodDescriptor<ManagedKind<"HostAccessManager">, ChangeLockdownModeParams, void, { name: "ChangeLockdownMode"; paramSince: { mode: "6.0"; } }> = {
   name: "ChangeLockdownMode",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -83,7 +83,7 @@ export interface UpdateLockdownExceptionsParams {
   users?: string[];
 }
 
-export const UpdateLockdownExceptions: MethodDescriptor<ManagedKind<"HostAccessManager">, UpdateLockdownExceptionsParams, void> = {
+export const UpdateLockdownExceptions: MethodDescriptor<ManagedKind<"HostAccessManager">, UpdateLockdownExceptionsParams, void, { name: "UpdateLockdownExceptions"; paramSince: { users: "6.0"; } }> = {
   name: "UpdateLockdownExceptions",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },
@@ -98,7 +98,7 @@ export interface UpdateSystemUsersParams {
   users?: string[];
 }
 
-export const UpdateSystemUsers: MethodDescriptor<ManagedKind<"HostAccessManager">, UpdateSystemUsersParams, void> = {
+export const UpdateSystemUsers: MethodDescriptor<ManagedKind<"HostAccessManager">, UpdateSystemUsersParams, void, { name: "UpdateSystemUsers"; paramSince: { users: "6.0"; } }> = {
   name: "UpdateSystemUsers",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAccessManager" },

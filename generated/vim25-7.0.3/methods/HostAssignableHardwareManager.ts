@@ -35,7 +35,7 @@ export interface UpdateAssignableHardwareConfigParams {
   config: t.HostAssignableHardwareConfig;
 }
 
-export const UpdateAssignableHardwareConfig: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, UpdateAssignableHardwareConfigParams, void> = {
+export const UpdateAssignableHardwareConfig: MethodDescriptor<ManagedKind<"HostAssignableHardwareManager">, UpdateAssignableHardwareConfigParams, void, { name: "UpdateAssignableHardwareConfig"; paramSince: { config: "7.0"; } }> = {
   name: "UpdateAssignableHardwareConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostAssignableHardwareManager" },

@@ -21,7 +21,7 @@ export interface UpdateBootDeviceParams {
   key: string;
 }
 
-export const UpdateBootDevice: MethodDescriptor<ManagedKind<"HostBootDeviceSystem">, UpdateBootDeviceParams, void> = {
+export const UpdateBootDevice: MethodDescriptor<ManagedKind<"HostBootDeviceSystem">, UpdateBootDeviceParams, void, { name: "UpdateBootDevice"; paramSince: { key: "2.5"; } }> = {
   name: "UpdateBootDevice",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostBootDeviceSystem" },

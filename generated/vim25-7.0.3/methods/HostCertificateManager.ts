@@ -6,7 +6,7 @@ export interface GenerateCertificateSigningRequestParams {
   useIpAddressAsCommonName: boolean;
 }
 
-export const GenerateCertificateSigningRequest: MethodDescriptor<ManagedKind<"HostCertificateManager">, GenerateCertificateSigningRequestParams, string> = {
+export const GenerateCertificateSigningRequest: MethodDescriptor<ManagedKind<"HostCertificateManager">, GenerateCertificateSigningRequestParams, string, { name: "GenerateCertificateSigningRequest"; paramSince: { useIpAddressAsCommonName: "6.0"; } }> = {
   name: "GenerateCertificateSigningRequest",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -22,7 +22,7 @@ export interface GenerateCertificateSigningRequestByDnParams {
   distinguishedName: string;
 }
 
-export const GenerateCertificateSigningRequestByDn: MethodDescriptor<ManagedKind<"HostCertificateManager">, GenerateCertificateSigningRequestByDnParams, string> = {
+export const GenerateCertificateSigningRequestByDn: MethodDescriptor<ManagedKind<"HostCertificateManager">, GenerateCertificateSigningRequestByDnParams, string, { name: "GenerateCertificateSigningRequestByDn"; paramSince: { distinguishedName: "6.0"; } }> = {
   name: "GenerateCertificateSigningRequestByDn",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -38,7 +38,7 @@ export interface InstallServerCertificateParams {
   cert: string;
 }
 
-export const InstallServerCertificate: MethodDescriptor<ManagedKind<"HostCertificateManager">, InstallServerCertificateParams, void> = {
+export const InstallServerCertificate: MethodDescriptor<ManagedKind<"HostCertificateManager">, InstallServerCertificateParams, void, { name: "InstallServerCertificate"; paramSince: { cert: "6.0"; } }> = {
   name: "InstallServerCertificate",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },
@@ -82,7 +82,7 @@ export interface ReplaceCACertificatesAndCRLsParams {
   caCrl?: string[];
 }
 
-export const ReplaceCACertificatesAndCRLs: MethodDescriptor<ManagedKind<"HostCertificateManager">, ReplaceCACertificatesAndCRLsParams, void> = {
+export const ReplaceCACertificatesAndCRLs: MethodDescriptor<ManagedKind<"HostCertificateManager">, ReplaceCACertificatesAndCRLsParams, void, { name: "ReplaceCACertificatesAndCRLs"; paramSince: { caCert: "6.0"; caCrl: "6.0"; } }> = {
   name: "ReplaceCACertificatesAndCRLs",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostCertificateManager" },

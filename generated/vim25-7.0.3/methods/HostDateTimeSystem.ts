@@ -48,7 +48,7 @@ export interface UpdateDateTimeParams {
   dateTime: Date;
 }
 
-export const UpdateDateTime: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, UpdateDateTimeParams, void> = {
+export const UpdateDateTime: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, UpdateDateTimeParams, void, { name: "UpdateDateTime"; paramSince: { dateTime: "2.5"; } }> = {
   name: "UpdateDateTime",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostDateTimeSystem" },
@@ -63,7 +63,7 @@ export interface UpdateDateTimeConfigParams {
   config: t.HostDateTimeConfig;
 }
 
-export const UpdateDateTimeConfig: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, UpdateDateTimeConfigParams, void> = {
+export const UpdateDateTimeConfig: MethodDescriptor<ManagedKind<"HostDateTimeSystem">, UpdateDateTimeConfigParams, void, { name: "UpdateDateTimeConfig"; paramSince: { config: "2.5"; } }> = {
   name: "UpdateDateTimeConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostDateTimeSystem" },

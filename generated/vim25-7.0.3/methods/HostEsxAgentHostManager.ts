@@ -7,7 +7,7 @@ export interface EsxAgentHostManagerUpdateConfigParams {
   configInfo: t.HostEsxAgentHostManagerConfigInfo;
 }
 
-export const EsxAgentHostManagerUpdateConfig: MethodDescriptor<ManagedKind<"HostEsxAgentHostManager">, EsxAgentHostManagerUpdateConfigParams, void> = {
+export const EsxAgentHostManagerUpdateConfig: MethodDescriptor<ManagedKind<"HostEsxAgentHostManager">, EsxAgentHostManagerUpdateConfigParams, void, { name: "EsxAgentHostManagerUpdateConfig"; paramSince: { configInfo: "5.0"; } }> = {
   name: "EsxAgentHostManagerUpdateConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostEsxAgentHostManager" },

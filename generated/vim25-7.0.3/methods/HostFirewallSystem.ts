@@ -69,7 +69,7 @@ export interface UpdateRulesetParams {
 /**
  * @since 5.0
  */
-export const UpdateRuleset: MethodDescriptor<ManagedKind<"HostFirewallSystem">, UpdateRulesetParams, void> = {
+export const UpdateRuleset: MethodDescriptor<ManagedKind<"HostFirewallSystem">, UpdateRulesetParams, void, { name: "UpdateRuleset"; since: "5.0" }> = {
   name: "UpdateRuleset",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostFirewallSystem" },

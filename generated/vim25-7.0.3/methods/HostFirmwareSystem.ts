@@ -47,7 +47,7 @@ export interface RestoreFirmwareConfigurationParams {
   force: boolean;
 }
 
-export const RestoreFirmwareConfiguration: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, RestoreFirmwareConfigurationParams, void> = {
+export const RestoreFirmwareConfiguration: MethodDescriptor<ManagedKind<"HostFirmwareSystem">, RestoreFirmwareConfigurationParams, void, { name: "RestoreFirmwareConfiguration"; paramSince: { force: "2.5"; } }> = {
   name: "RestoreFirmwareConfiguration",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostFirmwareSystem" },

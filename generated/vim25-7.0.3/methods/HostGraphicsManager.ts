@@ -37,7 +37,7 @@ export interface UpdateGraphicsConfigParams {
 /**
  * @since 6.5
  */
-export const UpdateGraphicsConfig: MethodDescriptor<ManagedKind<"HostGraphicsManager">, UpdateGraphicsConfigParams, void> = {
+export const UpdateGraphicsConfig: MethodDescriptor<ManagedKind<"HostGraphicsManager">, UpdateGraphicsConfigParams, void, { name: "UpdateGraphicsConfig"; since: "6.5" }> = {
   name: "UpdateGraphicsConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostGraphicsManager" },

@@ -9,7 +9,7 @@ export interface ClearSystemEventLogParams {
 /**
  * @since 6.5
  */
-export const ClearSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, ClearSystemEventLogParams, void> = {
+export const ClearSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, ClearSystemEventLogParams, void, { name: "ClearSystemEventLog"; since: "6.5" }> = {
   name: "ClearSystemEventLog",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostHealthStatusSystem" },
@@ -26,7 +26,7 @@ export interface FetchSystemEventLogParams {
 /**
  * @since 6.5
  */
-export const FetchSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, FetchSystemEventLogParams, t.SystemEventInfo[]> = {
+export const FetchSystemEventLog: MethodDescriptor<ManagedKind<"HostHealthStatusSystem">, FetchSystemEventLogParams, t.SystemEventInfo[], { name: "FetchSystemEventLog"; since: "6.5" }> = {
   name: "FetchSystemEventLog",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostHealthStatusSystem" },

@@ -35,7 +35,7 @@ export interface UpdateHostImageAcceptanceLevelParams {
   newAcceptanceLevel: string;
 }
 
-export const UpdateHostImageAcceptanceLevel: MethodDescriptor<ManagedKind<"HostImageConfigManager">, UpdateHostImageAcceptanceLevelParams, void> = {
+export const UpdateHostImageAcceptanceLevel: MethodDescriptor<ManagedKind<"HostImageConfigManager">, UpdateHostImageAcceptanceLevelParams, void, { name: "UpdateHostImageAcceptanceLevel"; paramSince: { newAcceptanceLevel: "5.0"; } }> = {
   name: "UpdateHostImageAcceptanceLevel",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostImageConfigManager" },
@@ -52,7 +52,7 @@ export interface fetchSoftwarePackagesParams {
 /**
  * @since 6.5
  */
-export const fetchSoftwarePackages: MethodDescriptor<ManagedKind<"HostImageConfigManager">, fetchSoftwarePackagesParams, t.SoftwarePackage[]> = {
+export const fetchSoftwarePackages: MethodDescriptor<ManagedKind<"HostImageConfigManager">, fetchSoftwarePackagesParams, t.SoftwarePackage[], { name: "fetchSoftwarePackages"; since: "6.5" }> = {
   name: "fetchSoftwarePackages",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostImageConfigManager" },
@@ -70,7 +70,7 @@ export interface installDateParams {
 /**
  * @since 6.5
  */
-export const installDate: MethodDescriptor<ManagedKind<"HostImageConfigManager">, installDateParams, Date> = {
+export const installDate: MethodDescriptor<ManagedKind<"HostImageConfigManager">, installDateParams, Date, { name: "installDate"; since: "6.5" }> = {
   name: "installDate",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostImageConfigManager" },

@@ -25,7 +25,7 @@ export interface QueryModulesParams {
 /**
  * @since 4.0
  */
-export const QueryModules: MethodDescriptor<ManagedKind<"HostKernelModuleSystem">, QueryModulesParams, t.KernelModuleInfo[]> = {
+export const QueryModules: MethodDescriptor<ManagedKind<"HostKernelModuleSystem">, QueryModulesParams, t.KernelModuleInfo[], { name: "QueryModules"; since: "4.0" }> = {
   name: "QueryModules",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostKernelModuleSystem" },

@@ -29,7 +29,7 @@ export interface ChangePasswordParams {
 /**
  * @since 6.7.2
  */
-export const ChangePassword: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, ChangePasswordParams, void> = {
+export const ChangePassword: MethodDescriptor<ManagedKind<"HostLocalAccountManager">, ChangePasswordParams, void, { name: "ChangePassword"; since: "6.7.2" }> = {
   name: "ChangePassword",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostLocalAccountManager" },

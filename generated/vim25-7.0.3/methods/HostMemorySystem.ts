@@ -25,7 +25,7 @@ export interface ReconfigureVirtualMachineReservationParams {
 /**
  * @since 2.5
  */
-export const ReconfigureVirtualMachineReservation: MethodDescriptor<ManagedKind<"HostMemorySystem">, ReconfigureVirtualMachineReservationParams, void> = {
+export const ReconfigureVirtualMachineReservation: MethodDescriptor<ManagedKind<"HostMemorySystem">, ReconfigureVirtualMachineReservationParams, void, { name: "ReconfigureVirtualMachineReservation"; since: "2.5" }> = {
   name: "ReconfigureVirtualMachineReservation",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostMemorySystem" },

@@ -227,7 +227,7 @@ export interface UpdateIpRouteTableConfigParams {
 /**
  * @since 4.0
  */
-export const UpdateIpRouteTableConfig: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdateIpRouteTableConfigParams, void> = {
+export const UpdateIpRouteTableConfig: MethodDescriptor<ManagedKind<"HostNetworkSystem">, UpdateIpRouteTableConfigParams, void, { name: "UpdateIpRouteTableConfig"; since: "4.0" }> = {
   name: "UpdateIpRouteTableConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostNetworkSystem" },

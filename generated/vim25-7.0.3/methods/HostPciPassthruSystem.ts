@@ -20,7 +20,7 @@ export interface UpdatePassthruConfigParams {
   config: t.HostPciPassthruConfig[];
 }
 
-export const UpdatePassthruConfig: MethodDescriptor<ManagedKind<"HostPciPassthruSystem">, UpdatePassthruConfigParams, void> = {
+export const UpdatePassthruConfig: MethodDescriptor<ManagedKind<"HostPciPassthruSystem">, UpdatePassthruConfigParams, void, { name: "UpdatePassthruConfig"; paramSince: { config: "4.0"; } }> = {
   name: "UpdatePassthruConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostPciPassthruSystem" },

@@ -6,7 +6,7 @@ export interface ConfigurePowerPolicyParams {
   key: number;
 }
 
-export const ConfigurePowerPolicy: MethodDescriptor<ManagedKind<"HostPowerSystem">, ConfigurePowerPolicyParams, void> = {
+export const ConfigurePowerPolicy: MethodDescriptor<ManagedKind<"HostPowerSystem">, ConfigurePowerPolicyParams, void, { name: "ConfigurePowerPolicy"; paramSince: { key: "4.1"; } }> = {
   name: "ConfigurePowerPolicy",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostPowerSystem" },

@@ -8,7 +8,7 @@ export interface ExecuteHostProfileParams {
   deferredParam?: t.ProfileDeferredPolicyOptionParameter[];
 }
 
-export const ExecuteHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, ExecuteHostProfileParams, t.ProfileExecuteResult> = {
+export const ExecuteHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, ExecuteHostProfileParams, t.ProfileExecuteResult, { name: "ExecuteHostProfile"; paramSince: { host: "4.0"; deferredParam: "4.0"; } }> = {
   name: "ExecuteHostProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostProfile" },
@@ -27,7 +27,7 @@ export interface HostProfileResetValidationStateParams {
 /**
  * @since 6.7
  */
-export const HostProfileResetValidationState: MethodDescriptor<ManagedKind<"HostProfile">, HostProfileResetValidationStateParams, void> = {
+export const HostProfileResetValidationState: MethodDescriptor<ManagedKind<"HostProfile">, HostProfileResetValidationStateParams, void, { name: "HostProfileResetValidationState"; since: "6.7" }> = {
   name: "HostProfileResetValidationState",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostProfile" },
@@ -42,7 +42,7 @@ export interface UpdateHostProfileParams {
   config: t.HostProfileConfigSpec;
 }
 
-export const UpdateHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, UpdateHostProfileParams, void> = {
+export const UpdateHostProfile: MethodDescriptor<ManagedKind<"HostProfile">, UpdateHostProfileParams, void, { name: "UpdateHostProfile"; paramSince: { config: "4.0"; } }> = {
   name: "UpdateHostProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostProfile" },
@@ -57,7 +57,7 @@ export interface UpdateReferenceHostParams {
   host?: MoRef<ManagedKind<"HostSystem">>;
 }
 
-export const UpdateReferenceHost: MethodDescriptor<ManagedKind<"HostProfile">, UpdateReferenceHostParams, void> = {
+export const UpdateReferenceHost: MethodDescriptor<ManagedKind<"HostProfile">, UpdateReferenceHostParams, void, { name: "UpdateReferenceHost"; paramSince: { host: "4.0"; } }> = {
   name: "UpdateReferenceHost",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostProfile" },

@@ -10,7 +10,7 @@ export interface ReconfigureSnmpAgentParams {
 /**
  * @since 2.5
  */
-export const ReconfigureSnmpAgent: MethodDescriptor<ManagedKind<"HostSnmpSystem">, ReconfigureSnmpAgentParams, void> = {
+export const ReconfigureSnmpAgent: MethodDescriptor<ManagedKind<"HostSnmpSystem">, ReconfigureSnmpAgentParams, void, { name: "ReconfigureSnmpAgent"; since: "2.5" }> = {
   name: "ReconfigureSnmpAgent",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSnmpSystem" },
@@ -28,7 +28,7 @@ export interface SendTestNotificationParams {
 /**
  * @since 2.5
  */
-export const SendTestNotification: MethodDescriptor<ManagedKind<"HostSnmpSystem">, SendTestNotificationParams, void> = {
+export const SendTestNotification: MethodDescriptor<ManagedKind<"HostSnmpSystem">, SendTestNotificationParams, void, { name: "SendTestNotification"; since: "2.5" }> = {
   name: "SendTestNotification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSnmpSystem" },

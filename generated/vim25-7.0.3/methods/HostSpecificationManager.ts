@@ -7,7 +7,7 @@ export interface DeleteHostSpecificationParams {
   host: MoRef<ManagedKind<"HostSystem">>;
 }
 
-export const DeleteHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, DeleteHostSpecificationParams, void> = {
+export const DeleteHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, DeleteHostSpecificationParams, void, { name: "DeleteHostSpecification"; paramSince: { host: "6.5"; } }> = {
   name: "DeleteHostSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -23,7 +23,7 @@ export interface DeleteHostSubSpecificationParams {
   subSpecName: string;
 }
 
-export const DeleteHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, DeleteHostSubSpecificationParams, void> = {
+export const DeleteHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, DeleteHostSubSpecificationParams, void, { name: "DeleteHostSubSpecification"; paramSince: { host: "6.5"; subSpecName: "6.5"; } }> = {
   name: "DeleteHostSubSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -40,7 +40,7 @@ export interface HostSpecGetUpdatedHostsParams {
   endChangeID?: string;
 }
 
-export const HostSpecGetUpdatedHosts: MethodDescriptor<ManagedKind<"HostSpecificationManager">, HostSpecGetUpdatedHostsParams, (MoRef<ManagedKind<"HostSystem">>)[]> = {
+export const HostSpecGetUpdatedHosts: MethodDescriptor<ManagedKind<"HostSpecificationManager">, HostSpecGetUpdatedHostsParams, (MoRef<ManagedKind<"HostSystem">>)[], { name: "HostSpecGetUpdatedHosts"; paramSince: { startChangeID: "6.5"; endChangeID: "6.5"; } }> = {
   name: "HostSpecGetUpdatedHosts",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -58,7 +58,7 @@ export interface RetrieveHostSpecificationParams {
   fromHost: boolean;
 }
 
-export const RetrieveHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, RetrieveHostSpecificationParams, t.HostSpecification> = {
+export const RetrieveHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, RetrieveHostSpecificationParams, t.HostSpecification, { name: "RetrieveHostSpecification"; paramSince: { host: "6.5"; fromHost: "6.5"; } }> = {
   name: "RetrieveHostSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -76,7 +76,7 @@ export interface UpdateHostSpecificationParams {
   hostSpec: t.HostSpecification;
 }
 
-export const UpdateHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, UpdateHostSpecificationParams, void> = {
+export const UpdateHostSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, UpdateHostSpecificationParams, void, { name: "UpdateHostSpecification"; paramSince: { host: "6.5"; hostSpec: "6.5"; } }> = {
   name: "UpdateHostSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },
@@ -93,7 +93,7 @@ export interface UpdateHostSubSpecificationParams {
   hostSubSpec: t.HostSubSpecification;
 }
 
-export const UpdateHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, UpdateHostSubSpecificationParams, void> = {
+export const UpdateHostSubSpecification: MethodDescriptor<ManagedKind<"HostSpecificationManager">, UpdateHostSubSpecificationParams, void, { name: "UpdateHostSubSpecification"; paramSince: { host: "6.5"; hostSubSpec: "6.5"; } }> = {
   name: "UpdateHostSubSpecification",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostSpecificationManager" },

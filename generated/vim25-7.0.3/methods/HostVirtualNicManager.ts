@@ -8,7 +8,7 @@ export interface DeselectVnicForNicTypeParams {
   device: string;
 }
 
-export const DeselectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, DeselectVnicForNicTypeParams, void> = {
+export const DeselectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, DeselectVnicForNicTypeParams, void, { name: "DeselectVnicForNicType"; paramSince: { nicType: "4.0"; device: "4.0"; } }> = {
   name: "DeselectVnicForNicType",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVirtualNicManager" },
@@ -24,7 +24,7 @@ export interface QueryNetConfigParams {
   nicType: string;
 }
 
-export const QueryNetConfig: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, QueryNetConfigParams, t.VirtualNicManagerNetConfig> = {
+export const QueryNetConfig: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, QueryNetConfigParams, t.VirtualNicManagerNetConfig, { name: "QueryNetConfig"; paramSince: { nicType: "4.0"; } }> = {
   name: "QueryNetConfig",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVirtualNicManager" },
@@ -41,7 +41,7 @@ export interface SelectVnicForNicTypeParams {
   device: string;
 }
 
-export const SelectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, SelectVnicForNicTypeParams, void> = {
+export const SelectVnicForNicType: MethodDescriptor<ManagedKind<"HostVirtualNicManager">, SelectVnicForNicTypeParams, void, { name: "SelectVnicForNicType"; paramSince: { nicType: "4.0"; device: "4.0"; } }> = {
   name: "SelectVnicForNicType",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVirtualNicManager" },

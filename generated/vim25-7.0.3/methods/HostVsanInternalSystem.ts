@@ -7,7 +7,7 @@ export interface AbdicateDomOwnershipParams {
   uuids: string[];
 }
 
-export const AbdicateDomOwnership: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, AbdicateDomOwnershipParams, string[]> = {
+export const AbdicateDomOwnership: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, AbdicateDomOwnershipParams, string[], { name: "AbdicateDomOwnership"; paramSince: { uuids: "5.5"; } }> = {
   name: "AbdicateDomOwnership",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -24,7 +24,7 @@ export interface CanProvisionObjectsParams {
   ignoreSatisfiability?: boolean;
 }
 
-export const CanProvisionObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, CanProvisionObjectsParams, t.VsanPolicySatisfiability[]> = {
+export const CanProvisionObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, CanProvisionObjectsParams, t.VsanPolicySatisfiability[], { name: "CanProvisionObjects"; paramSince: { npbs: "5.5"; ignoreSatisfiability: "5.5"; } }> = {
   name: "CanProvisionObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -42,7 +42,7 @@ export interface DeleteVsanObjectsParams {
   force?: boolean;
 }
 
-export const DeleteVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, DeleteVsanObjectsParams, t.HostVsanInternalSystemDeleteVsanObjectsResult[]> = {
+export const DeleteVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, DeleteVsanObjectsParams, t.HostVsanInternalSystemDeleteVsanObjectsResult[], { name: "DeleteVsanObjects"; paramSince: { uuids: "5.5"; force: "5.5"; } }> = {
   name: "DeleteVsanObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -59,7 +59,7 @@ export interface GetVsanObjExtAttrsParams {
   uuids: string[];
 }
 
-export const GetVsanObjExtAttrs: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, GetVsanObjExtAttrsParams, string> = {
+export const GetVsanObjExtAttrs: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, GetVsanObjExtAttrsParams, string, { name: "GetVsanObjExtAttrs"; paramSince: { uuids: "5.5"; } }> = {
   name: "GetVsanObjExtAttrs",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -75,7 +75,7 @@ export interface QueryCmmdsParams {
   queries: t.HostVsanInternalSystemCmmdsQuery[];
 }
 
-export const QueryCmmds: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryCmmdsParams, string> = {
+export const QueryCmmds: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryCmmdsParams, string, { name: "QueryCmmds"; paramSince: { queries: "5.5"; } }> = {
   name: "QueryCmmds",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -91,7 +91,7 @@ export interface QueryObjectsOnPhysicalVsanDiskParams {
   disks: string[];
 }
 
-export const QueryObjectsOnPhysicalVsanDisk: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryObjectsOnPhysicalVsanDiskParams, string> = {
+export const QueryObjectsOnPhysicalVsanDisk: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryObjectsOnPhysicalVsanDiskParams, string, { name: "QueryObjectsOnPhysicalVsanDisk"; paramSince: { disks: "5.5"; } }> = {
   name: "QueryObjectsOnPhysicalVsanDisk",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -107,7 +107,7 @@ export interface QueryPhysicalVsanDisksParams {
   props?: string[];
 }
 
-export const QueryPhysicalVsanDisks: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryPhysicalVsanDisksParams, string> = {
+export const QueryPhysicalVsanDisks: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryPhysicalVsanDisksParams, string, { name: "QueryPhysicalVsanDisks"; paramSince: { props: "5.5"; } }> = {
   name: "QueryPhysicalVsanDisks",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -123,7 +123,7 @@ export interface QuerySyncingVsanObjectsParams {
   uuids?: string[];
 }
 
-export const QuerySyncingVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QuerySyncingVsanObjectsParams, string> = {
+export const QuerySyncingVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QuerySyncingVsanObjectsParams, string, { name: "QuerySyncingVsanObjects"; paramSince: { uuids: "5.5"; } }> = {
   name: "QuerySyncingVsanObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -144,7 +144,7 @@ export interface QueryVsanObjectUuidsByFilterParams {
 /**
  * @since 6.0
  */
-export const QueryVsanObjectUuidsByFilter: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanObjectUuidsByFilterParams, string[]> = {
+export const QueryVsanObjectUuidsByFilter: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanObjectUuidsByFilterParams, string[], { name: "QueryVsanObjectUuidsByFilter"; since: "6.0" }> = {
   name: "QueryVsanObjectUuidsByFilter",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -163,7 +163,7 @@ export interface QueryVsanObjectsParams {
   uuids?: string[];
 }
 
-export const QueryVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanObjectsParams, string> = {
+export const QueryVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanObjectsParams, string, { name: "QueryVsanObjects"; paramSince: { uuids: "5.5"; } }> = {
   name: "QueryVsanObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -179,7 +179,7 @@ export interface QueryVsanStatisticsParams {
   labels: string[];
 }
 
-export const QueryVsanStatistics: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanStatisticsParams, string> = {
+export const QueryVsanStatistics: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, QueryVsanStatisticsParams, string, { name: "QueryVsanStatistics"; paramSince: { labels: "5.5"; } }> = {
   name: "QueryVsanStatistics",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -196,7 +196,7 @@ export interface ReconfigurationSatisfiableParams {
   ignoreSatisfiability?: boolean;
 }
 
-export const ReconfigurationSatisfiable: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, ReconfigurationSatisfiableParams, t.VsanPolicySatisfiability[]> = {
+export const ReconfigurationSatisfiable: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, ReconfigurationSatisfiableParams, t.VsanPolicySatisfiability[], { name: "ReconfigurationSatisfiable"; paramSince: { pcbs: "5.5"; ignoreSatisfiability: "5.5"; } }> = {
   name: "ReconfigurationSatisfiable",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -214,7 +214,7 @@ export interface ReconfigureDomObjectParams {
   policy: string;
 }
 
-export const ReconfigureDomObject: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, ReconfigureDomObjectParams, void> = {
+export const ReconfigureDomObject: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, ReconfigureDomObjectParams, void, { name: "ReconfigureDomObject"; paramSince: { uuid: "5.5"; policy: "5.5"; } }> = {
   name: "ReconfigureDomObject",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -230,7 +230,7 @@ export interface RunVsanPhysicalDiskDiagnosticsParams {
   disks?: string[];
 }
 
-export const RunVsanPhysicalDiskDiagnostics: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, RunVsanPhysicalDiskDiagnosticsParams, t.HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult[]> = {
+export const RunVsanPhysicalDiskDiagnostics: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, RunVsanPhysicalDiskDiagnosticsParams, t.HostVsanInternalSystemVsanPhysicalDiskDiagnosticsResult[], { name: "RunVsanPhysicalDiskDiagnostics"; paramSince: { disks: "5.5"; } }> = {
   name: "RunVsanPhysicalDiskDiagnostics",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },
@@ -250,7 +250,7 @@ export interface UpgradeVsanObjectsParams {
 /**
  * @since 6.0
  */
-export const UpgradeVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, UpgradeVsanObjectsParams, t.HostVsanInternalSystemVsanObjectOperationResult[]> = {
+export const UpgradeVsanObjects: MethodDescriptor<ManagedKind<"HostVsanInternalSystem">, UpgradeVsanObjectsParams, t.HostVsanInternalSystemVsanObjectOperationResult[], { name: "UpgradeVsanObjects"; since: "6.0" }> = {
   name: "UpgradeVsanObjects",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "HostVsanInternalSystem" },

@@ -6,7 +6,7 @@ export interface CloseInventoryViewFolderParams {
   entity: (MoRef<ManagedKind<"ManagedEntity">>)[];
 }
 
-export const CloseInventoryViewFolder: MethodDescriptor<ManagedKind<"InventoryView">, CloseInventoryViewFolderParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const CloseInventoryViewFolder: MethodDescriptor<ManagedKind<"InventoryView">, CloseInventoryViewFolderParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "CloseInventoryViewFolder"; paramSince: { entity: "2.5"; } }> = {
   name: "CloseInventoryViewFolder",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "InventoryView" },
@@ -22,7 +22,7 @@ export interface OpenInventoryViewFolderParams {
   entity: (MoRef<ManagedKind<"ManagedEntity">>)[];
 }
 
-export const OpenInventoryViewFolder: MethodDescriptor<ManagedKind<"InventoryView">, OpenInventoryViewFolderParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const OpenInventoryViewFolder: MethodDescriptor<ManagedKind<"InventoryView">, OpenInventoryViewFolderParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "OpenInventoryViewFolder"; paramSince: { entity: "2.5"; } }> = {
   name: "OpenInventoryViewFolder",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "InventoryView" },

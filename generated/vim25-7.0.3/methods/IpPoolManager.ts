@@ -12,7 +12,7 @@ export interface AllocateIpv4AddressParams {
 /**
  * @since 5.1
  */
-export const AllocateIpv4Address: MethodDescriptor<ManagedKind<"IpPoolManager">, AllocateIpv4AddressParams, string> = {
+export const AllocateIpv4Address: MethodDescriptor<ManagedKind<"IpPoolManager">, AllocateIpv4AddressParams, string, { name: "AllocateIpv4Address"; since: "5.1" }> = {
   name: "AllocateIpv4Address",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -36,7 +36,7 @@ export interface AllocateIpv6AddressParams {
 /**
  * @since 5.1
  */
-export const AllocateIpv6Address: MethodDescriptor<ManagedKind<"IpPoolManager">, AllocateIpv6AddressParams, string> = {
+export const AllocateIpv6Address: MethodDescriptor<ManagedKind<"IpPoolManager">, AllocateIpv6AddressParams, string, { name: "AllocateIpv6Address"; since: "5.1" }> = {
   name: "AllocateIpv6Address",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -56,7 +56,7 @@ export interface CreateIpPoolParams {
   pool: t.IpPool;
 }
 
-export const CreateIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, CreateIpPoolParams, number> = {
+export const CreateIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, CreateIpPoolParams, number, { name: "CreateIpPool"; paramSince: { dc: "4.0"; pool: "4.0"; } }> = {
   name: "CreateIpPool",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -75,7 +75,7 @@ export interface DestroyIpPoolParams {
   force: boolean;
 }
 
-export const DestroyIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, DestroyIpPoolParams, void> = {
+export const DestroyIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, DestroyIpPoolParams, void, { name: "DestroyIpPool"; paramSince: { dc: "4.0"; id: "4.0"; force: "4.0"; } }> = {
   name: "DestroyIpPool",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -97,7 +97,7 @@ export interface QueryIPAllocationsParams {
 /**
  * @since 5.1
  */
-export const QueryIPAllocations: MethodDescriptor<ManagedKind<"IpPoolManager">, QueryIPAllocationsParams, t.IpPoolManagerIpAllocation[]> = {
+export const QueryIPAllocations: MethodDescriptor<ManagedKind<"IpPoolManager">, QueryIPAllocationsParams, t.IpPoolManagerIpAllocation[], { name: "QueryIPAllocations"; since: "5.1" }> = {
   name: "QueryIPAllocations",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -116,7 +116,7 @@ export interface QueryIpPoolsParams {
   dc: MoRef<ManagedKind<"Datacenter">>;
 }
 
-export const QueryIpPools: MethodDescriptor<ManagedKind<"IpPoolManager">, QueryIpPoolsParams, t.IpPool[]> = {
+export const QueryIpPools: MethodDescriptor<ManagedKind<"IpPoolManager">, QueryIpPoolsParams, t.IpPool[], { name: "QueryIpPools"; paramSince: { dc: "4.0"; } }> = {
   name: "QueryIpPools",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -137,7 +137,7 @@ export interface ReleaseIpAllocationParams {
 /**
  * @since 5.1
  */
-export const ReleaseIpAllocation: MethodDescriptor<ManagedKind<"IpPoolManager">, ReleaseIpAllocationParams, void> = {
+export const ReleaseIpAllocation: MethodDescriptor<ManagedKind<"IpPoolManager">, ReleaseIpAllocationParams, void, { name: "ReleaseIpAllocation"; since: "5.1" }> = {
   name: "ReleaseIpAllocation",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },
@@ -156,7 +156,7 @@ export interface UpdateIpPoolParams {
   pool: t.IpPool;
 }
 
-export const UpdateIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, UpdateIpPoolParams, void> = {
+export const UpdateIpPool: MethodDescriptor<ManagedKind<"IpPoolManager">, UpdateIpPoolParams, void, { name: "UpdateIpPool"; paramSince: { dc: "4.0"; pool: "4.0"; } }> = {
   name: "UpdateIpPool",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IpPoolManager" },

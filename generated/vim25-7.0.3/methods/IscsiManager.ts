@@ -8,7 +8,7 @@ export interface BindVnicParams {
   vnicDevice: string;
 }
 
-export const BindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, BindVnicParams, void> = {
+export const BindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, BindVnicParams, void, { name: "BindVnic"; paramSince: { iScsiHbaName: "5.0"; vnicDevice: "5.0"; } }> = {
   name: "BindVnic",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -24,7 +24,7 @@ export interface QueryBoundVnicsParams {
   iScsiHbaName: string;
 }
 
-export const QueryBoundVnics: MethodDescriptor<ManagedKind<"IscsiManager">, QueryBoundVnicsParams, t.IscsiPortInfo[]> = {
+export const QueryBoundVnics: MethodDescriptor<ManagedKind<"IscsiManager">, QueryBoundVnicsParams, t.IscsiPortInfo[], { name: "QueryBoundVnics"; paramSince: { iScsiHbaName: "5.0"; } }> = {
   name: "QueryBoundVnics",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -40,7 +40,7 @@ export interface QueryCandidateNicsParams {
   iScsiHbaName: string;
 }
 
-export const QueryCandidateNics: MethodDescriptor<ManagedKind<"IscsiManager">, QueryCandidateNicsParams, t.IscsiPortInfo[]> = {
+export const QueryCandidateNics: MethodDescriptor<ManagedKind<"IscsiManager">, QueryCandidateNicsParams, t.IscsiPortInfo[], { name: "QueryCandidateNics"; paramSince: { iScsiHbaName: "5.0"; } }> = {
   name: "QueryCandidateNics",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -56,7 +56,7 @@ export interface QueryMigrationDependenciesParams {
   pnicDevice: string[];
 }
 
-export const QueryMigrationDependencies: MethodDescriptor<ManagedKind<"IscsiManager">, QueryMigrationDependenciesParams, t.IscsiMigrationDependency> = {
+export const QueryMigrationDependencies: MethodDescriptor<ManagedKind<"IscsiManager">, QueryMigrationDependenciesParams, t.IscsiMigrationDependency, { name: "QueryMigrationDependencies"; paramSince: { pnicDevice: "5.0"; } }> = {
   name: "QueryMigrationDependencies",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -72,7 +72,7 @@ export interface QueryPnicStatusParams {
   pnicDevice: string;
 }
 
-export const QueryPnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, QueryPnicStatusParams, t.IscsiStatus> = {
+export const QueryPnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, QueryPnicStatusParams, t.IscsiStatus, { name: "QueryPnicStatus"; paramSince: { pnicDevice: "5.0"; } }> = {
   name: "QueryPnicStatus",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -88,7 +88,7 @@ export interface QueryVnicStatusParams {
   vnicDevice: string;
 }
 
-export const QueryVnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, QueryVnicStatusParams, t.IscsiStatus> = {
+export const QueryVnicStatus: MethodDescriptor<ManagedKind<"IscsiManager">, QueryVnicStatusParams, t.IscsiStatus, { name: "QueryVnicStatus"; paramSince: { vnicDevice: "5.0"; } }> = {
   name: "QueryVnicStatus",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },
@@ -106,7 +106,7 @@ export interface UnbindVnicParams {
   force: boolean;
 }
 
-export const UnbindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, UnbindVnicParams, void> = {
+export const UnbindVnic: MethodDescriptor<ManagedKind<"IscsiManager">, UnbindVnicParams, void, { name: "UnbindVnic"; paramSince: { iScsiHbaName: "5.0"; vnicDevice: "5.0"; force: "5.0"; } }> = {
   name: "UnbindVnic",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "IscsiManager" },

@@ -7,7 +7,7 @@ export interface QueryAssignedLicensesParams {
   entityId?: string;
 }
 
-export const QueryAssignedLicenses: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, QueryAssignedLicensesParams, t.LicenseAssignmentManagerLicenseAssignment[]> = {
+export const QueryAssignedLicenses: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, QueryAssignedLicensesParams, t.LicenseAssignmentManagerLicenseAssignment[], { name: "QueryAssignedLicenses"; paramSince: { entityId: "4.0"; } }> = {
   name: "QueryAssignedLicenses",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseAssignmentManager" },
@@ -23,7 +23,7 @@ export interface RemoveAssignedLicenseParams {
   entityId: string;
 }
 
-export const RemoveAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, RemoveAssignedLicenseParams, void> = {
+export const RemoveAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, RemoveAssignedLicenseParams, void, { name: "RemoveAssignedLicense"; paramSince: { entityId: "4.0"; } }> = {
   name: "RemoveAssignedLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseAssignmentManager" },
@@ -40,7 +40,7 @@ export interface UpdateAssignedLicenseParams {
   entityDisplayName?: string;
 }
 
-export const UpdateAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, UpdateAssignedLicenseParams, t.LicenseManagerLicenseInfo> = {
+export const UpdateAssignedLicense: MethodDescriptor<ManagedKind<"LicenseAssignmentManager">, UpdateAssignedLicenseParams, t.LicenseManagerLicenseInfo, { name: "UpdateAssignedLicense"; paramSince: { entity: "4.0"; licenseKey: "4.0"; entityDisplayName: "4.0"; } }> = {
   name: "UpdateAssignedLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseAssignmentManager" },

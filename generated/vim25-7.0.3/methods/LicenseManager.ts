@@ -11,7 +11,7 @@ export interface AddLicenseParams {
 /**
  * @since 4.0
  */
-export const AddLicense: MethodDescriptor<ManagedKind<"LicenseManager">, AddLicenseParams, t.LicenseManagerLicenseInfo> = {
+export const AddLicense: MethodDescriptor<ManagedKind<"LicenseManager">, AddLicenseParams, t.LicenseManagerLicenseInfo, { name: "AddLicense"; since: "4.0" }> = {
   name: "AddLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -67,7 +67,7 @@ export interface DecodeLicenseParams {
 /**
  * @since 4.0
  */
-export const DecodeLicense: MethodDescriptor<ManagedKind<"LicenseManager">, DecodeLicenseParams, t.LicenseManagerLicenseInfo> = {
+export const DecodeLicense: MethodDescriptor<ManagedKind<"LicenseManager">, DecodeLicenseParams, t.LicenseManagerLicenseInfo, { name: "DecodeLicense"; since: "4.0" }> = {
   name: "DecodeLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -155,7 +155,7 @@ export interface QuerySupportedFeaturesParams {
 /**
  * @since 2.5
  */
-export const QuerySupportedFeatures: MethodDescriptor<ManagedKind<"LicenseManager">, QuerySupportedFeaturesParams, t.LicenseFeatureInfo[]> = {
+export const QuerySupportedFeatures: MethodDescriptor<ManagedKind<"LicenseManager">, QuerySupportedFeaturesParams, t.LicenseFeatureInfo[], { name: "QuerySupportedFeatures"; since: "2.5" }> = {
   name: "QuerySupportedFeatures",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -175,7 +175,7 @@ export interface RemoveLicenseParams {
 /**
  * @since 4.0
  */
-export const RemoveLicense: MethodDescriptor<ManagedKind<"LicenseManager">, RemoveLicenseParams, void> = {
+export const RemoveLicense: MethodDescriptor<ManagedKind<"LicenseManager">, RemoveLicenseParams, void, { name: "RemoveLicense"; since: "4.0" }> = {
   name: "RemoveLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -195,7 +195,7 @@ export interface RemoveLicenseLabelParams {
 /**
  * @since 4.0
  */
-export const RemoveLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">, RemoveLicenseLabelParams, void> = {
+export const RemoveLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">, RemoveLicenseLabelParams, void, { name: "RemoveLicenseLabel"; since: "4.0" }> = {
   name: "RemoveLicenseLabel",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -233,7 +233,7 @@ export interface UpdateLicenseParams {
 /**
  * @since 4.0
  */
-export const UpdateLicense: MethodDescriptor<ManagedKind<"LicenseManager">, UpdateLicenseParams, t.LicenseManagerLicenseInfo> = {
+export const UpdateLicense: MethodDescriptor<ManagedKind<"LicenseManager">, UpdateLicenseParams, t.LicenseManagerLicenseInfo, { name: "UpdateLicense"; since: "4.0" }> = {
   name: "UpdateLicense",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },
@@ -256,7 +256,7 @@ export interface UpdateLicenseLabelParams {
 /**
  * @since 4.0
  */
-export const UpdateLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">, UpdateLicenseLabelParams, void> = {
+export const UpdateLicenseLabel: MethodDescriptor<ManagedKind<"LicenseManager">, UpdateLicenseLabelParams, void, { name: "UpdateLicenseLabel"; since: "4.0" }> = {
   name: "UpdateLicenseLabel",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "LicenseManager" },

@@ -7,7 +7,7 @@ export interface ModifyListViewParams {
   remove?: MoRef[];
 }
 
-export const ModifyListView: MethodDescriptor<ManagedKind<"ListView">, ModifyListViewParams, MoRef[]> = {
+export const ModifyListView: MethodDescriptor<ManagedKind<"ListView">, ModifyListViewParams, MoRef[], { name: "ModifyListView"; paramSince: { add: "2.5"; remove: "2.5"; } }> = {
   name: "ModifyListView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ListView" },
@@ -24,7 +24,7 @@ export interface ResetListViewParams {
   obj?: MoRef[];
 }
 
-export const ResetListView: MethodDescriptor<ManagedKind<"ListView">, ResetListViewParams, MoRef[]> = {
+export const ResetListView: MethodDescriptor<ManagedKind<"ListView">, ResetListViewParams, MoRef[], { name: "ResetListView"; paramSince: { obj: "2.5"; } }> = {
   name: "ResetListView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ListView" },
@@ -40,7 +40,7 @@ export interface ResetListViewFromViewParams {
   view: MoRef<ManagedKind<"View">>;
 }
 
-export const ResetListViewFromView: MethodDescriptor<ManagedKind<"ListView">, ResetListViewFromViewParams, void> = {
+export const ResetListViewFromView: MethodDescriptor<ManagedKind<"ListView">, ResetListViewFromViewParams, void, { name: "ResetListViewFromView"; paramSince: { view: "2.5"; } }> = {
   name: "ResetListViewFromView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ListView" },

@@ -7,7 +7,7 @@ export interface LookupVmOverheadMemoryParams {
   host: MoRef<ManagedKind<"HostSystem">>;
 }
 
-export const LookupVmOverheadMemory: MethodDescriptor<ManagedKind<"OverheadMemoryManager">, LookupVmOverheadMemoryParams, number> = {
+export const LookupVmOverheadMemory: MethodDescriptor<ManagedKind<"OverheadMemoryManager">, LookupVmOverheadMemoryParams, number, { name: "LookupVmOverheadMemory"; paramSince: { vm: "6.0"; host: "6.0"; } }> = {
   name: "LookupVmOverheadMemory",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OverheadMemoryManager" },

@@ -8,7 +8,7 @@ export interface CreateDescriptorParams {
   cdp: t.OvfCreateDescriptorParams;
 }
 
-export const CreateDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, CreateDescriptorParams, t.OvfCreateDescriptorResult> = {
+export const CreateDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, CreateDescriptorParams, t.OvfCreateDescriptorResult, { name: "CreateDescriptor"; paramSince: { obj: "4.0"; cdp: "4.0"; } }> = {
   name: "CreateDescriptor",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OvfManager" },
@@ -28,7 +28,7 @@ export interface CreateImportSpecParams {
   cisp: t.OvfCreateImportSpecParams;
 }
 
-export const CreateImportSpec: MethodDescriptor<ManagedKind<"OvfManager">, CreateImportSpecParams, t.OvfCreateImportSpecResult> = {
+export const CreateImportSpec: MethodDescriptor<ManagedKind<"OvfManager">, CreateImportSpecParams, t.OvfCreateImportSpecResult, { name: "CreateImportSpec"; paramSince: { ovfDescriptor: "4.0"; resourcePool: "4.0"; datastore: "4.0"; cisp: "4.0"; } }> = {
   name: "CreateImportSpec",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OvfManager" },
@@ -48,7 +48,7 @@ export interface ParseDescriptorParams {
   pdp: t.OvfParseDescriptorParams;
 }
 
-export const ParseDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, ParseDescriptorParams, t.OvfParseDescriptorResult> = {
+export const ParseDescriptor: MethodDescriptor<ManagedKind<"OvfManager">, ParseDescriptorParams, t.OvfParseDescriptorResult, { name: "ParseDescriptor"; paramSince: { ovfDescriptor: "4.0"; pdp: "4.0"; } }> = {
   name: "ParseDescriptor",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OvfManager" },
@@ -67,7 +67,7 @@ export interface ValidateHostParams {
   vhp: t.OvfValidateHostParams;
 }
 
-export const ValidateHost: MethodDescriptor<ManagedKind<"OvfManager">, ValidateHostParams, t.OvfValidateHostResult> = {
+export const ValidateHost: MethodDescriptor<ManagedKind<"OvfManager">, ValidateHostParams, t.OvfValidateHostResult, { name: "ValidateHost"; paramSince: { ovfDescriptor: "4.0"; host: "4.0"; vhp: "4.0"; } }> = {
   name: "ValidateHost",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "OvfManager" },

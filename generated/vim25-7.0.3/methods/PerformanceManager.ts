@@ -95,7 +95,7 @@ export interface QueryPerfCounterByLevelParams {
 /**
  * @since 2.5
  */
-export const QueryPerfCounterByLevel: MethodDescriptor<ManagedKind<"PerformanceManager">, QueryPerfCounterByLevelParams, t.PerfCounterInfo[]> = {
+export const QueryPerfCounterByLevel: MethodDescriptor<ManagedKind<"PerformanceManager">, QueryPerfCounterByLevelParams, t.PerfCounterInfo[], { name: "QueryPerfCounterByLevel"; since: "2.5" }> = {
   name: "QueryPerfCounterByLevel",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PerformanceManager" },
@@ -146,7 +146,7 @@ export interface ResetCounterLevelMappingParams {
 /**
  * @since 4.1
  */
-export const ResetCounterLevelMapping: MethodDescriptor<ManagedKind<"PerformanceManager">, ResetCounterLevelMappingParams, void> = {
+export const ResetCounterLevelMapping: MethodDescriptor<ManagedKind<"PerformanceManager">, ResetCounterLevelMappingParams, void, { name: "ResetCounterLevelMapping"; since: "4.1" }> = {
   name: "ResetCounterLevelMapping",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PerformanceManager" },
@@ -165,7 +165,7 @@ export interface UpdateCounterLevelMappingParams {
 /**
  * @since 4.1
  */
-export const UpdateCounterLevelMapping: MethodDescriptor<ManagedKind<"PerformanceManager">, UpdateCounterLevelMappingParams, void> = {
+export const UpdateCounterLevelMapping: MethodDescriptor<ManagedKind<"PerformanceManager">, UpdateCounterLevelMappingParams, void, { name: "UpdateCounterLevelMapping"; since: "4.1" }> = {
   name: "UpdateCounterLevelMapping",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PerformanceManager" },

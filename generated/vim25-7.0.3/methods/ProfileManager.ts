@@ -7,7 +7,7 @@ export interface CreateProfileParams {
   createSpec: t.ProfileCreateSpec;
 }
 
-export const CreateProfile: MethodDescriptor<ManagedKind<"ProfileManager">, CreateProfileParams, MoRef<ManagedKind<"Profile">>> = {
+export const CreateProfile: MethodDescriptor<ManagedKind<"ProfileManager">, CreateProfileParams, MoRef<ManagedKind<"Profile">>, { name: "CreateProfile"; paramSince: { createSpec: "4.0"; } }> = {
   name: "CreateProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ProfileManager" },
@@ -23,7 +23,7 @@ export interface FindAssociatedProfileParams {
   entity: MoRef<ManagedKind<"ManagedEntity">>;
 }
 
-export const FindAssociatedProfile: MethodDescriptor<ManagedKind<"ProfileManager">, FindAssociatedProfileParams, (MoRef<ManagedKind<"Profile">>)[]> = {
+export const FindAssociatedProfile: MethodDescriptor<ManagedKind<"ProfileManager">, FindAssociatedProfileParams, (MoRef<ManagedKind<"Profile">>)[], { name: "FindAssociatedProfile"; paramSince: { entity: "4.0"; } }> = {
   name: "FindAssociatedProfile",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ProfileManager" },
@@ -40,7 +40,7 @@ export interface QueryPolicyMetadataParams {
   profile?: MoRef<ManagedKind<"Profile">>;
 }
 
-export const QueryPolicyMetadata: MethodDescriptor<ManagedKind<"ProfileManager">, QueryPolicyMetadataParams, t.ProfilePolicyMetadata[]> = {
+export const QueryPolicyMetadata: MethodDescriptor<ManagedKind<"ProfileManager">, QueryPolicyMetadataParams, t.ProfilePolicyMetadata[], { name: "QueryPolicyMetadata"; paramSince: { policyName: "4.0"; profile: "4.0"; } }> = {
   name: "QueryPolicyMetadata",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ProfileManager" },

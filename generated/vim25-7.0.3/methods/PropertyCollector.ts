@@ -10,7 +10,7 @@ export interface CancelRetrievePropertiesExParams {
 /**
  * @since 4.1
  */
-export const CancelRetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, CancelRetrievePropertiesExParams, void> = {
+export const CancelRetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, CancelRetrievePropertiesExParams, void, { name: "CancelRetrievePropertiesEx"; since: "4.1" }> = {
   name: "CancelRetrievePropertiesEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -58,7 +58,7 @@ export interface ContinueRetrievePropertiesExParams {
 /**
  * @since 4.1
  */
-export const ContinueRetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, ContinueRetrievePropertiesExParams, t.RetrieveResult> = {
+export const ContinueRetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, ContinueRetrievePropertiesExParams, t.RetrieveResult, { name: "ContinueRetrievePropertiesEx"; since: "4.1" }> = {
   name: "ContinueRetrievePropertiesEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -95,7 +95,7 @@ export interface CreatePropertyCollectorParams {
 /**
  * @since 4.1
  */
-export const CreatePropertyCollector: MethodDescriptor<ManagedKind<"PropertyCollector">, CreatePropertyCollectorParams, MoRef<ManagedKind<"PropertyCollector">>> = {
+export const CreatePropertyCollector: MethodDescriptor<ManagedKind<"PropertyCollector">, CreatePropertyCollectorParams, MoRef<ManagedKind<"PropertyCollector">>, { name: "CreatePropertyCollector"; since: "4.1" }> = {
   name: "CreatePropertyCollector",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -113,7 +113,7 @@ export interface DestroyPropertyCollectorParams {
 /**
  * @since 4.1
  */
-export const DestroyPropertyCollector: MethodDescriptor<ManagedKind<"PropertyCollector">, DestroyPropertyCollectorParams, void> = {
+export const DestroyPropertyCollector: MethodDescriptor<ManagedKind<"PropertyCollector">, DestroyPropertyCollectorParams, void, { name: "DestroyPropertyCollector"; since: "4.1" }> = {
   name: "DestroyPropertyCollector",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -148,7 +148,7 @@ export interface RetrievePropertiesExParams {
 /**
  * @since 4.1
  */
-export const RetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, RetrievePropertiesExParams, t.RetrieveResult> = {
+export const RetrievePropertiesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, RetrievePropertiesExParams, t.RetrieveResult, { name: "RetrievePropertiesEx"; since: "4.1" }> = {
   name: "RetrievePropertiesEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },
@@ -186,7 +186,7 @@ export interface WaitForUpdatesExParams {
 /**
  * @since 4.1
  */
-export const WaitForUpdatesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, WaitForUpdatesExParams, t.UpdateSet> = {
+export const WaitForUpdatesEx: MethodDescriptor<ManagedKind<"PropertyCollector">, WaitForUpdatesExParams, t.UpdateSet, { name: "WaitForUpdatesEx"; since: "4.1" }> = {
   name: "WaitForUpdatesEx",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "PropertyCollector" },

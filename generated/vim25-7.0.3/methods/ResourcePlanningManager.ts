@@ -7,7 +7,7 @@ export interface EstimateDatabaseSizeParams {
   dbSizeParam: t.DatabaseSizeParam;
 }
 
-export const EstimateDatabaseSize: MethodDescriptor<ManagedKind<"ResourcePlanningManager">, EstimateDatabaseSizeParams, t.DatabaseSizeEstimate> = {
+export const EstimateDatabaseSize: MethodDescriptor<ManagedKind<"ResourcePlanningManager">, EstimateDatabaseSizeParams, t.DatabaseSizeEstimate, { name: "EstimateDatabaseSize"; paramSince: { dbSizeParam: "4.0"; } }> = {
   name: "EstimateDatabaseSize",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ResourcePlanningManager" },

@@ -11,7 +11,7 @@ export interface CreateObjectScheduledTaskParams {
 /**
  * @since 4.0
  */
-export const CreateObjectScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTaskManager">, CreateObjectScheduledTaskParams, MoRef<ManagedKind<"ScheduledTask">>> = {
+export const CreateObjectScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTaskManager">, CreateObjectScheduledTaskParams, MoRef<ManagedKind<"ScheduledTask">>, { name: "CreateObjectScheduledTask"; since: "4.0" }> = {
   name: "CreateObjectScheduledTask",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ScheduledTaskManager" },
@@ -66,7 +66,7 @@ export interface RetrieveObjectScheduledTaskParams {
 /**
  * @since 4.0
  */
-export const RetrieveObjectScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTaskManager">, RetrieveObjectScheduledTaskParams, (MoRef<ManagedKind<"ScheduledTask">>)[]> = {
+export const RetrieveObjectScheduledTask: MethodDescriptor<ManagedKind<"ScheduledTaskManager">, RetrieveObjectScheduledTaskParams, (MoRef<ManagedKind<"ScheduledTask">>)[], { name: "RetrieveObjectScheduledTask"; since: "4.0" }> = {
   name: "RetrieveObjectScheduledTask",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ScheduledTaskManager" },

@@ -11,7 +11,7 @@ export interface FindAllByDnsNameParams {
 /**
  * @since 4.0
  */
-export const FindAllByDnsName: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByDnsNameParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const FindAllByDnsName: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByDnsNameParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "FindAllByDnsName"; since: "4.0" }> = {
   name: "FindAllByDnsName",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SearchIndex" },
@@ -35,7 +35,7 @@ export interface FindAllByIpParams {
 /**
  * @since 4.0
  */
-export const FindAllByIp: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByIpParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const FindAllByIp: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByIpParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "FindAllByIp"; since: "4.0" }> = {
   name: "FindAllByIp",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SearchIndex" },
@@ -60,7 +60,7 @@ export interface FindAllByUuidParams {
 /**
  * @since 4.0
  */
-export const FindAllByUuid: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByUuidParams, (MoRef<ManagedKind<"ManagedEntity">>)[]> = {
+export const FindAllByUuid: MethodDescriptor<ManagedKind<"SearchIndex">, FindAllByUuidParams, (MoRef<ManagedKind<"ManagedEntity">>)[], { name: "FindAllByUuid"; since: "4.0" }> = {
   name: "FindAllByUuid",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SearchIndex" },

@@ -43,7 +43,7 @@ export interface RetrieveProductComponentsParams {
 /**
  * @since 2.5
  */
-export const RetrieveProductComponents: MethodDescriptor<ManagedKind<"ServiceInstance">, RetrieveProductComponentsParams, t.ProductComponentInfo[]> = {
+export const RetrieveProductComponents: MethodDescriptor<ManagedKind<"ServiceInstance">, RetrieveProductComponentsParams, t.ProductComponentInfo[], { name: "RetrieveProductComponents"; since: "2.5" }> = {
   name: "RetrieveProductComponents",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ServiceInstance" },

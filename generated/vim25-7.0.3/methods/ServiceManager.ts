@@ -8,7 +8,7 @@ export interface QueryServiceListParams {
   location?: string[];
 }
 
-export const QueryServiceList: MethodDescriptor<ManagedKind<"ServiceManager">, QueryServiceListParams, t.ServiceManagerServiceInfo[]> = {
+export const QueryServiceList: MethodDescriptor<ManagedKind<"ServiceManager">, QueryServiceListParams, t.ServiceManagerServiceInfo[], { name: "QueryServiceList"; paramSince: { serviceName: "2.5"; location: "2.5"; } }> = {
   name: "QueryServiceList",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ServiceManager" },

@@ -9,7 +9,7 @@ export interface AcquireCloneTicketParams {
 /**
  * @since 2.5u2
  */
-export const AcquireCloneTicket: MethodDescriptor<ManagedKind<"SessionManager">, AcquireCloneTicketParams, string> = {
+export const AcquireCloneTicket: MethodDescriptor<ManagedKind<"SessionManager">, AcquireCloneTicketParams, string, { name: "AcquireCloneTicket"; since: "2.5u2" }> = {
   name: "AcquireCloneTicket",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -28,7 +28,7 @@ export interface AcquireGenericServiceTicketParams {
 /**
  * @since 5.0
  */
-export const AcquireGenericServiceTicket: MethodDescriptor<ManagedKind<"SessionManager">, AcquireGenericServiceTicketParams, t.SessionManagerGenericServiceTicket> = {
+export const AcquireGenericServiceTicket: MethodDescriptor<ManagedKind<"SessionManager">, AcquireGenericServiceTicketParams, t.SessionManagerGenericServiceTicket, { name: "AcquireGenericServiceTicket"; since: "5.0" }> = {
   name: "AcquireGenericServiceTicket",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -64,7 +64,7 @@ export interface CloneSessionParams {
 /**
  * @since 2.5u2
  */
-export const CloneSession: MethodDescriptor<ManagedKind<"SessionManager">, CloneSessionParams, t.UserSession> = {
+export const CloneSession: MethodDescriptor<ManagedKind<"SessionManager">, CloneSessionParams, t.UserSession, { name: "CloneSession"; since: "2.5u2" }> = {
   name: "CloneSession",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -85,7 +85,7 @@ export interface ImpersonateUserParams {
 /**
  * @since 2.5
  */
-export const ImpersonateUser: MethodDescriptor<ManagedKind<"SessionManager">, ImpersonateUserParams, t.UserSession> = {
+export const ImpersonateUser: MethodDescriptor<ManagedKind<"SessionManager">, ImpersonateUserParams, t.UserSession, { name: "ImpersonateUser"; since: "2.5" }> = {
   name: "ImpersonateUser",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -127,7 +127,7 @@ export interface LoginBySSPIParams {
 /**
  * @since 2.5
  */
-export const LoginBySSPI: MethodDescriptor<ManagedKind<"SessionManager">, LoginBySSPIParams, t.UserSession> = {
+export const LoginBySSPI: MethodDescriptor<ManagedKind<"SessionManager">, LoginBySSPIParams, t.UserSession, { name: "LoginBySSPI"; since: "2.5" }> = {
   name: "LoginBySSPI",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -148,7 +148,7 @@ export interface LoginByTokenParams {
 /**
  * @since 5.1
  */
-export const LoginByToken: MethodDescriptor<ManagedKind<"SessionManager">, LoginByTokenParams, t.UserSession> = {
+export const LoginByToken: MethodDescriptor<ManagedKind<"SessionManager">, LoginByTokenParams, t.UserSession, { name: "LoginByToken"; since: "5.1" }> = {
   name: "LoginByToken",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -169,7 +169,7 @@ export interface LoginExtensionByCertificateParams {
 /**
  * @since 4.0
  */
-export const LoginExtensionByCertificate: MethodDescriptor<ManagedKind<"SessionManager">, LoginExtensionByCertificateParams, t.UserSession> = {
+export const LoginExtensionByCertificate: MethodDescriptor<ManagedKind<"SessionManager">, LoginExtensionByCertificateParams, t.UserSession, { name: "LoginExtensionByCertificate"; since: "4.0" }> = {
   name: "LoginExtensionByCertificate",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -191,7 +191,7 @@ export interface LoginExtensionBySubjectNameParams {
 /**
  * @since 2.5
  */
-export const LoginExtensionBySubjectName: MethodDescriptor<ManagedKind<"SessionManager">, LoginExtensionBySubjectNameParams, t.UserSession> = {
+export const LoginExtensionBySubjectName: MethodDescriptor<ManagedKind<"SessionManager">, LoginExtensionBySubjectNameParams, t.UserSession, { name: "LoginExtensionBySubjectName"; since: "2.5" }> = {
   name: "LoginExtensionBySubjectName",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },
@@ -226,7 +226,7 @@ export interface SessionIsActiveParams {
 /**
  * @since 2.5
  */
-export const SessionIsActive: MethodDescriptor<ManagedKind<"SessionManager">, SessionIsActiveParams, boolean> = {
+export const SessionIsActive: MethodDescriptor<ManagedKind<"SessionManager">, SessionIsActiveParams, boolean, { name: "SessionIsActive"; since: "2.5" }> = {
   name: "SessionIsActive",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SessionManager" },

@@ -6,7 +6,7 @@ export interface ExecuteSimpleCommandParams {
   arguments?: string[];
 }
 
-export const ExecuteSimpleCommand: MethodDescriptor<ManagedKind<"SimpleCommand">, ExecuteSimpleCommandParams, string> = {
+export const ExecuteSimpleCommand: MethodDescriptor<ManagedKind<"SimpleCommand">, ExecuteSimpleCommandParams, string, { name: "ExecuteSimpleCommand"; paramSince: { arguments: "2.5"; } }> = {
   name: "ExecuteSimpleCommand",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "SimpleCommand" },

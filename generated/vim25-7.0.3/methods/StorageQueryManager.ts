@@ -6,7 +6,7 @@ export interface QueryHostsWithAttachedLunParams {
   lunUuid: string;
 }
 
-export const QueryHostsWithAttachedLun: MethodDescriptor<ManagedKind<"StorageQueryManager">, QueryHostsWithAttachedLunParams, (MoRef<ManagedKind<"HostSystem">>)[]> = {
+export const QueryHostsWithAttachedLun: MethodDescriptor<ManagedKind<"StorageQueryManager">, QueryHostsWithAttachedLunParams, (MoRef<ManagedKind<"HostSystem">>)[], { name: "QueryHostsWithAttachedLun"; paramSince: { lunUuid: "6.7.2"; } }> = {
   name: "QueryHostsWithAttachedLun",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "StorageQueryManager" },

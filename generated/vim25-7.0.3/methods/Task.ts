@@ -23,7 +23,7 @@ export interface SetTaskDescriptionParams {
 /**
  * @since 4.0
  */
-export const SetTaskDescription: MethodDescriptor<ManagedKind<"Task">, SetTaskDescriptionParams, void> = {
+export const SetTaskDescription: MethodDescriptor<ManagedKind<"Task">, SetTaskDescriptionParams, void, { name: "SetTaskDescription"; since: "4.0" }> = {
   name: "SetTaskDescription",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "Task" },
@@ -44,7 +44,7 @@ export interface SetTaskStateParams {
 /**
  * @since 2.5
  */
-export const SetTaskState: MethodDescriptor<ManagedKind<"Task">, SetTaskStateParams, void> = {
+export const SetTaskState: MethodDescriptor<ManagedKind<"Task">, SetTaskStateParams, void, { name: "SetTaskState"; since: "2.5" }> = {
   name: "SetTaskState",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "Task" },
@@ -65,7 +65,7 @@ export interface UpdateProgressParams {
 /**
  * @since 2.5
  */
-export const UpdateProgress: MethodDescriptor<ManagedKind<"Task">, UpdateProgressParams, void> = {
+export const UpdateProgress: MethodDescriptor<ManagedKind<"Task">, UpdateProgressParams, void, { name: "UpdateProgress"; since: "2.5" }> = {
   name: "UpdateProgress",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "Task" },

@@ -31,7 +31,7 @@ export interface CreateTaskParams {
 /**
  * @since 2.5
  */
-export const CreateTask: MethodDescriptor<ManagedKind<"TaskManager">, CreateTaskParams, t.TaskInfo> = {
+export const CreateTask: MethodDescriptor<ManagedKind<"TaskManager">, CreateTaskParams, t.TaskInfo, { name: "CreateTask"; since: "2.5" }> = {
   name: "CreateTask",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "TaskManager" },

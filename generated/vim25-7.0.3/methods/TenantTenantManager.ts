@@ -6,7 +6,7 @@ export interface MarkServiceProviderEntitiesParams {
   entity?: (MoRef<ManagedKind<"ManagedEntity">>)[];
 }
 
-export const MarkServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, MarkServiceProviderEntitiesParams, void> = {
+export const MarkServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, MarkServiceProviderEntitiesParams, void, { name: "MarkServiceProviderEntities"; paramSince: { entity: "7.0"; } }> = {
   name: "MarkServiceProviderEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "TenantTenantManager" },
@@ -35,7 +35,7 @@ export interface UnmarkServiceProviderEntitiesParams {
   entity?: (MoRef<ManagedKind<"ManagedEntity">>)[];
 }
 
-export const UnmarkServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, UnmarkServiceProviderEntitiesParams, void> = {
+export const UnmarkServiceProviderEntities: MethodDescriptor<ManagedKind<"TenantTenantManager">, UnmarkServiceProviderEntitiesParams, void, { name: "UnmarkServiceProviderEntities"; paramSince: { entity: "7.0"; } }> = {
   name: "UnmarkServiceProviderEntities",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "TenantTenantManager" },

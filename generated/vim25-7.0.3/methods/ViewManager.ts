@@ -8,7 +8,7 @@ export interface CreateContainerViewParams {
   recursive: boolean;
 }
 
-export const CreateContainerView: MethodDescriptor<ManagedKind<"ViewManager">, CreateContainerViewParams, MoRef<ManagedKind<"ContainerView">>> = {
+export const CreateContainerView: MethodDescriptor<ManagedKind<"ViewManager">, CreateContainerViewParams, MoRef<ManagedKind<"ContainerView">>, { name: "CreateContainerView"; paramSince: { container: "2.5"; type: "2.5"; recursive: "2.5"; } }> = {
   name: "CreateContainerView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ViewManager" },
@@ -40,7 +40,7 @@ export interface CreateListViewParams {
   obj?: MoRef[];
 }
 
-export const CreateListView: MethodDescriptor<ManagedKind<"ViewManager">, CreateListViewParams, MoRef<ManagedKind<"ListView">>> = {
+export const CreateListView: MethodDescriptor<ManagedKind<"ViewManager">, CreateListViewParams, MoRef<ManagedKind<"ListView">>, { name: "CreateListView"; paramSince: { obj: "2.5"; } }> = {
   name: "CreateListView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ViewManager" },
@@ -56,7 +56,7 @@ export interface CreateListViewFromViewParams {
   view: MoRef<ManagedKind<"View">>;
 }
 
-export const CreateListViewFromView: MethodDescriptor<ManagedKind<"ViewManager">, CreateListViewFromViewParams, MoRef<ManagedKind<"ListView">>> = {
+export const CreateListViewFromView: MethodDescriptor<ManagedKind<"ViewManager">, CreateListViewFromViewParams, MoRef<ManagedKind<"ListView">>, { name: "CreateListViewFromView"; paramSince: { view: "2.5"; } }> = {
   name: "CreateListViewFromView",
   params: [
     { name: "_this", type: "ManagedObjectReference", moType: "ViewManager" },

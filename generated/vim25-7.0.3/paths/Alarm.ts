@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of Alarm for the PropertyCollector, each mapped to its value type.
@@ -10,11 +10,13 @@ import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js"
 export interface AlarmPaths extends ExtensibleManagedObjectPaths {
   "info": t.AlarmInfo;
   "info.name": string | undefined;
+  /** @since 5.0 */
   "info.systemName": string | undefined;
   "info.description": string | undefined;
   "info.enabled": boolean | undefined;
   "info.expression": t.AlarmExpression | undefined;
   "info.action": t.AlarmAction | undefined;
+  /** @since 4.0 */
   "info.actionFrequency": number | undefined;
   "info.setting": t.AlarmSetting | undefined;
   "info.setting.toleranceRange": number | undefined;
@@ -28,3 +30,9 @@ export interface AlarmPaths extends ExtensibleManagedObjectPaths {
 }
 
 export type AlarmPath = keyof AlarmPaths & string;
+
+/** The API version each path of Alarm first works in, for paths newer than the API's first release. */
+export interface AlarmPathSince extends ExtensibleManagedObjectPathSince {
+  "info.systemName": "5.0";
+  "info.actionFrequency": "4.0";
+}

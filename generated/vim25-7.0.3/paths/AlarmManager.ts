@@ -12,11 +12,21 @@ export interface AlarmManagerPaths {
   "description.metricOperator": t.ElementDescription[] | undefined;
   "description.hostSystemConnectionState": t.ElementDescription[] | undefined;
   "description.virtualMachinePowerState": t.ElementDescription[] | undefined;
+  /** @since 4.0 */
   "description.datastoreConnectionState": t.ElementDescription[] | undefined;
+  /** @since 4.0 */
   "description.hostSystemPowerState": t.ElementDescription[] | undefined;
+  /** @since 4.0 */
   "description.virtualMachineGuestHeartbeatStatus": t.ElementDescription[] | undefined;
   "description.entityStatus": t.ElementDescription[] | undefined;
   "description.action": t.TypeDescription[] | undefined;
 }
 
 export type AlarmManagerPath = keyof AlarmManagerPaths & string;
+
+/** The API version each path of AlarmManager first works in, for paths newer than the API's first release. */
+export interface AlarmManagerPathSince {
+  "description.datastoreConnectionState": "4.0";
+  "description.hostSystemPowerState": "4.0";
+  "description.virtualMachineGuestHeartbeatStatus": "4.0";
+}

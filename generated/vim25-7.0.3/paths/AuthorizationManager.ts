@@ -13,3 +13,7 @@ export interface AuthorizationManagerPaths {
 }
 
 export type AuthorizationManagerPath = keyof AuthorizationManagerPaths & string;
+
+/** The API version each path of AuthorizationManager first works in, for paths newer than the API's first release. */
+export interface AuthorizationManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface CertificateManagerPaths {
 }
 
 export type CertificateManagerPath = keyof CertificateManagerPaths & string;
+
+/** The API version each path of CertificateManager first works in, for paths newer than the API's first release. */
+export interface CertificateManagerPathSince {
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ComputeResourcePaths } from "./ComputeResource.js";
+import type { ComputeResourcePaths, ComputeResourcePathSince } from "./ComputeResource.js";
 
 /**
  * Property paths of ClusterComputeResource for the PropertyCollector, each mapped to its value type.
@@ -11,53 +11,125 @@ export interface ClusterComputeResourcePaths extends ComputeResourcePaths {
   "configuration": t.ClusterConfigInfo;
   "configuration.dasConfig": t.ClusterDasConfigInfo | undefined;
   "configuration.dasConfig.enabled": boolean | undefined;
+  /** @since 4.0 */
   "configuration.dasConfig.vmMonitoring": string | undefined;
+  /** @since 4.0 */
   "configuration.dasConfig.hostMonitoring": string | undefined;
+  /** @since 6.0 */
   "configuration.dasConfig.vmComponentProtecting": string | undefined;
   "configuration.dasConfig.failoverLevel": number | undefined;
+  /** @since 4.0 */
   "configuration.dasConfig.admissionControlPolicy": t.ClusterDasAdmissionControlPolicy | undefined;
+  /** @since 6.5 */
   "configuration.dasConfig.admissionControlPolicy.resourceReductionToToleratePercent": number | undefined;
+  /** @since 4.0 */
   "configuration.dasConfig.admissionControlPolicy.pMemAdmissionControlEnabled": boolean | undefined;
   "configuration.dasConfig.admissionControlEnabled": boolean | undefined;
+  /** @since 2.5 */
   "configuration.dasConfig.defaultVmSettings": t.ClusterDasVmSettings | undefined;
+  /** @since 2.5 */
   "configuration.dasConfig.defaultVmSettings.restartPriority": string | undefined;
+  /** @since 6.5 */
   "configuration.dasConfig.defaultVmSettings.restartPriorityTimeout": number | undefined;
+  /** @since 2.5 */
   "configuration.dasConfig.defaultVmSettings.isolationResponse": string | undefined;
+  /** @since 4.0 */
   "configuration.dasConfig.defaultVmSettings.vmToolsMonitoringSettings": t.ClusterVmToolsMonitoringSettings | undefined;
+  /** @since 6.0 */
   "configuration.dasConfig.defaultVmSettings.vmComponentProtectionSettings": t.ClusterVmComponentProtectionSettings | undefined;
   "configuration.dasConfig.option": t.OptionValue[] | undefined;
+  /** @since 5.0 */
   "configuration.dasConfig.heartbeatDatastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
+  /** @since 5.0 */
   "configuration.dasConfig.hBDatastoreCandidatePolicy": string | undefined;
   "configuration.dasVmConfig": t.ClusterDasVmConfigInfo[] | undefined;
   "configuration.drsConfig": t.ClusterDrsConfigInfo | undefined;
   "configuration.drsConfig.enabled": boolean | undefined;
+  /** @since 4.0 */
   "configuration.drsConfig.enableVmBehaviorOverrides": boolean | undefined;
   "configuration.drsConfig.defaultVmBehavior": t.DrsBehavior | undefined;
   "configuration.drsConfig.vmotionRate": number | undefined;
+  /** @since 7.0 */
   "configuration.drsConfig.scaleDescendantsShares": string | undefined;
   "configuration.drsConfig.option": t.OptionValue[] | undefined;
   "configuration.drsVmConfig": t.ClusterDrsVmConfigInfo[] | undefined;
   "configuration.rule": t.ClusterRuleInfo[] | undefined;
+  /** @since 2.5 */
   "recommendation": t.ClusterRecommendation[] | undefined;
   "drsRecommendation": t.ClusterDrsRecommendation[] | undefined;
+  /** @since 6.7.1 */
   "hciConfig": t.ClusterComputeResourceHCIConfigInfo | undefined;
+  /** @since 6.7.1 */
   "hciConfig.workflowState": string | undefined;
+  /** @since 6.7.1 */
   "hciConfig.dvsSetting": t.ClusterComputeResourceDVSSetting[] | undefined;
+  /** @since 6.7.1 */
   "hciConfig.configuredHosts": (MoRef<ManagedKind<"HostSystem">>)[] | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile": t.ClusterComputeResourceHostConfigurationProfile | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig": t.HostDateTimeConfig | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.timeZone": string | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.ntpConfig": t.HostNtpConfig | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.ptpConfig": t.HostPtpConfig | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.protocol": string | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.enabled": boolean | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.disableEvents": boolean | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.disableFallback": boolean | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.dateTimeConfig.resetToFactoryDefaults": boolean | undefined;
+  /** @since 6.7.1 */
   "hciConfig.hostConfigProfile.lockdownMode": t.HostLockdownMode | undefined;
   "migrationHistory": t.ClusterDrsMigration[] | undefined;
+  /** @since 2.5 */
   "actionHistory": t.ClusterActionHistory[] | undefined;
+  /** @since 4.0 */
   "drsFault": t.ClusterDrsFaults[] | undefined;
 }
 
 export type ClusterComputeResourcePath = keyof ClusterComputeResourcePaths & string;
+
+/** The API version each path of ClusterComputeResource first works in, for paths newer than the API's first release. */
+export interface ClusterComputeResourcePathSince extends ComputeResourcePathSince {
+  "configuration.dasConfig.vmMonitoring": "4.0";
+  "configuration.dasConfig.hostMonitoring": "4.0";
+  "configuration.dasConfig.vmComponentProtecting": "6.0";
+  "configuration.dasConfig.admissionControlPolicy": "4.0";
+  "configuration.dasConfig.admissionControlPolicy.resourceReductionToToleratePercent": "6.5";
+  "configuration.dasConfig.admissionControlPolicy.pMemAdmissionControlEnabled": "4.0";
+  "configuration.dasConfig.defaultVmSettings": "2.5";
+  "configuration.dasConfig.defaultVmSettings.restartPriority": "2.5";
+  "configuration.dasConfig.defaultVmSettings.restartPriorityTimeout": "6.5";
+  "configuration.dasConfig.defaultVmSettings.isolationResponse": "2.5";
+  "configuration.dasConfig.defaultVmSettings.vmToolsMonitoringSettings": "4.0";
+  "configuration.dasConfig.defaultVmSettings.vmComponentProtectionSettings": "6.0";
+  "configuration.dasConfig.heartbeatDatastore": "5.0";
+  "configuration.dasConfig.hBDatastoreCandidatePolicy": "5.0";
+  "configuration.drsConfig.enableVmBehaviorOverrides": "4.0";
+  "configuration.drsConfig.scaleDescendantsShares": "7.0";
+  "recommendation": "2.5";
+  "hciConfig": "6.7.1";
+  "hciConfig.workflowState": "6.7.1";
+  "hciConfig.dvsSetting": "6.7.1";
+  "hciConfig.configuredHosts": "6.7.1";
+  "hciConfig.hostConfigProfile": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.timeZone": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.ntpConfig": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.ptpConfig": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.protocol": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.enabled": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.disableEvents": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.disableFallback": "6.7.1";
+  "hciConfig.hostConfigProfile.dateTimeConfig.resetToFactoryDefaults": "6.7.1";
+  "hciConfig.hostConfigProfile.lockdownMode": "6.7.1";
+  "actionHistory": "2.5";
+  "drsFault": "4.0";
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of ClusterEVCManager for the PropertyCollector, each mapped to its value type.
@@ -19,3 +19,7 @@ export interface ClusterEVCManagerPaths extends ExtensibleManagedObjectPaths {
 }
 
 export type ClusterEVCManagerPath = keyof ClusterEVCManagerPaths & string;
+
+/** The API version each path of ClusterEVCManager first works in, for paths newer than the API's first release. */
+export interface ClusterEVCManagerPathSince extends ExtensibleManagedObjectPathSince {
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of ComputeResource for the PropertyCollector, each mapped to its value type.
@@ -23,12 +23,28 @@ export interface ComputeResourcePaths extends ManagedEntityPaths {
   "summary.numEffectiveHosts": number | undefined;
   "summary.overallStatus": t.ManagedEntityStatus | undefined;
   "environmentBrowser": MoRef<ManagedKind<"EnvironmentBrowser">> | undefined;
+  /** @since 2.5 */
   "configurationEx": t.ComputeResourceConfigInfo;
+  /** @since 2.5 */
   "configurationEx.vmSwapPlacement": string | undefined;
+  /** @since 5.0 */
   "configurationEx.spbmEnabled": boolean | undefined;
+  /** @since 5.1 */
   "configurationEx.defaultHardwareVersionKey": string | undefined;
+  /** @since 2.5 */
   "configurationEx.maximumHardwareVersionKey": string | undefined;
+  /** @since 7.0 */
   "lifecycleManaged": boolean | undefined;
 }
 
 export type ComputeResourcePath = keyof ComputeResourcePaths & string;
+
+/** The API version each path of ComputeResource first works in, for paths newer than the API's first release. */
+export interface ComputeResourcePathSince extends ManagedEntityPathSince {
+  "configurationEx": "2.5";
+  "configurationEx.vmSwapPlacement": "2.5";
+  "configurationEx.spbmEnabled": "5.0";
+  "configurationEx.defaultHardwareVersionKey": "5.1";
+  "configurationEx.maximumHardwareVersionKey": "2.5";
+  "lifecycleManaged": "7.0";
+}

@@ -8,3 +8,7 @@ export interface CryptoManagerPaths {
 }
 
 export type CryptoManagerPath = keyof CryptoManagerPaths & string;
+
+/** The API version each path of CryptoManager first works in, for paths newer than the API's first release. */
+export interface CryptoManagerPathSince {
+}

@@ -9,3 +9,7 @@ export interface CustomFieldsManagerPaths {
 }
 
 export type CustomFieldsManagerPath = keyof CustomFieldsManagerPaths & string;
+
+/** The API version each path of CustomFieldsManager first works in, for paths newer than the API's first release. */
+export interface CustomFieldsManagerPathSince {
+}

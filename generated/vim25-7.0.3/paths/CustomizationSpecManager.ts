@@ -10,3 +10,7 @@ export interface CustomizationSpecManagerPaths {
 }
 
 export type CustomizationSpecManagerPath = keyof CustomizationSpecManagerPaths & string;
+
+/** The API version each path of CustomizationSpecManager first works in, for paths newer than the API's first release. */
+export interface CustomizationSpecManagerPathSince {
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of Datacenter for the PropertyCollector, each mapped to its value type.
@@ -10,13 +10,27 @@ import type { ManagedEntityPaths } from "./ManagedEntity.js";
 export interface DatacenterPaths extends ManagedEntityPaths {
   "vmFolder": MoRef<ManagedKind<"Folder">>;
   "hostFolder": MoRef<ManagedKind<"Folder">>;
+  /** @since 4.0 */
   "datastoreFolder": MoRef<ManagedKind<"Folder">>;
+  /** @since 4.0 */
   "networkFolder": MoRef<ManagedKind<"Folder">>;
   "datastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
   "network": (MoRef<ManagedKind<"Network">>)[] | undefined;
+  /** @since 5.1 */
   "configuration": t.DatacenterConfigInfo;
+  /** @since 5.1 */
   "configuration.defaultHardwareVersionKey": string | undefined;
+  /** @since 5.1 */
   "configuration.maximumHardwareVersionKey": string | undefined;
 }
 
 export type DatacenterPath = keyof DatacenterPaths & string;
+
+/** The API version each path of Datacenter first works in, for paths newer than the API's first release. */
+export interface DatacenterPathSince extends ManagedEntityPathSince {
+  "datastoreFolder": "4.0";
+  "networkFolder": "4.0";
+  "configuration": "5.1";
+  "configuration.defaultHardwareVersionKey": "5.1";
+  "configuration.maximumHardwareVersionKey": "5.1";
+}

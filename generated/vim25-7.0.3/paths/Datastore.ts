@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of Datastore for the PropertyCollector, each mapped to its value type.
@@ -13,10 +13,15 @@ export interface DatastorePaths extends ManagedEntityPaths {
   "info.url": string | undefined;
   "info.freeSpace": number | undefined;
   "info.maxFileSize": number | undefined;
+  /** @since 5.5 */
   "info.maxVirtualDiskCapacity": number | undefined;
+  /** @since 6.0 */
   "info.maxMemoryFileSize": number | undefined;
+  /** @since 4.0 */
   "info.timestamp": Date | undefined;
+  /** @since 5.5 */
   "info.containerId": string | undefined;
+  /** @since 6.7.1 */
   "info.aliasOf": string | undefined;
   "summary": t.DatastoreSummary;
   "summary.datastore": MoRef<ManagedKind<"Datastore">> | undefined;
@@ -24,10 +29,12 @@ export interface DatastorePaths extends ManagedEntityPaths {
   "summary.url": string | undefined;
   "summary.capacity": number | undefined;
   "summary.freeSpace": number | undefined;
+  /** @since 4.0 */
   "summary.uncommitted": number | undefined;
   "summary.accessible": boolean | undefined;
   "summary.multipleHostAccess": boolean | undefined;
   "summary.type": string | undefined;
+  /** @since 5.0 */
   "summary.maintenanceMode": string | undefined;
   "host": t.DatastoreHostMount[] | undefined;
   "vm": (MoRef<ManagedKind<"VirtualMachine">>)[] | undefined;
@@ -36,24 +43,71 @@ export interface DatastorePaths extends ManagedEntityPaths {
   "capability.directoryHierarchySupported": boolean | undefined;
   "capability.rawDiskMappingsSupported": boolean | undefined;
   "capability.perFileThinProvisioningSupported": boolean | undefined;
+  /** @since 4.1 */
   "capability.storageIORMSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.nativeSnapshotSupported": boolean | undefined;
+  /** @since 5.5 */
   "capability.topLevelDirectoryCreateSupported": boolean | undefined;
+  /** @since 5.5 */
   "capability.seSparseSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.vmfsSparseSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.vsanSparseSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.upitSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.vmdkExpandSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.clusteredVmdkSupported": boolean | undefined;
+  /** @since 4.1 */
   "iormConfiguration": t.StorageIORMInfo | undefined;
+  /** @since 4.1 */
   "iormConfiguration.enabled": boolean | undefined;
+  /** @since 5.1 */
   "iormConfiguration.congestionThresholdMode": string | undefined;
+  /** @since 4.1 */
   "iormConfiguration.congestionThreshold": number | undefined;
+  /** @since 5.1 */
   "iormConfiguration.percentOfPeakThroughput": number | undefined;
+  /** @since 5.0 */
   "iormConfiguration.statsCollectionEnabled": boolean | undefined;
+  /** @since 6.0 */
   "iormConfiguration.reservationEnabled": boolean | undefined;
+  /** @since 5.0 */
   "iormConfiguration.statsAggregationDisabled": boolean | undefined;
+  /** @since 6.0 */
   "iormConfiguration.reservableIopsThreshold": number | undefined;
 }
 
 export type DatastorePath = keyof DatastorePaths & string;
+
+/** The API version each path of Datastore first works in, for paths newer than the API's first release. */
+export interface DatastorePathSince extends ManagedEntityPathSince {
+  "info.maxVirtualDiskCapacity": "5.5";
+  "info.maxMemoryFileSize": "6.0";
+  "info.timestamp": "4.0";
+  "info.containerId": "5.5";
+  "info.aliasOf": "6.7.1";
+  "summary.uncommitted": "4.0";
+  "summary.maintenanceMode": "5.0";
+  "capability.storageIORMSupported": "4.1";
+  "capability.nativeSnapshotSupported": "5.1";
+  "capability.topLevelDirectoryCreateSupported": "5.5";
+  "capability.seSparseSupported": "5.5";
+  "capability.vmfsSparseSupported": "6.5";
+  "capability.vsanSparseSupported": "6.5";
+  "capability.upitSupported": "6.5";
+  "capability.vmdkExpandSupported": "6.7";
+  "capability.clusteredVmdkSupported": "7.0";
+  "iormConfiguration": "4.1";
+  "iormConfiguration.enabled": "4.1";
+  "iormConfiguration.congestionThresholdMode": "5.1";
+  "iormConfiguration.congestionThreshold": "4.1";
+  "iormConfiguration.percentOfPeakThroughput": "5.1";
+  "iormConfiguration.statsCollectionEnabled": "5.0";
+  "iormConfiguration.reservationEnabled": "6.0";
+  "iormConfiguration.statsAggregationDisabled": "5.0";
+  "iormConfiguration.reservableIopsThreshold": "6.0";
+}

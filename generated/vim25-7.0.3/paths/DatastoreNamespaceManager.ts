@@ -7,3 +7,7 @@ export interface DatastoreNamespaceManagerPaths {
 }
 
 export type DatastoreNamespaceManagerPath = keyof DatastoreNamespaceManagerPaths & string;
+
+/** The API version each path of DatastoreNamespaceManager first works in, for paths newer than the API's first release. */
+export interface DatastoreNamespaceManagerPathSince {
+}

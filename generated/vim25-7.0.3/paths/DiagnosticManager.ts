@@ -7,3 +7,7 @@ export interface DiagnosticManagerPaths {
 }
 
 export type DiagnosticManagerPath = keyof DiagnosticManagerPaths & string;
+
+/** The API version each path of DiagnosticManager first works in, for paths newer than the API's first release. */
+export interface DiagnosticManagerPathSince {
+}

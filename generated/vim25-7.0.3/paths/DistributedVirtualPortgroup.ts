@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { NetworkPaths } from "./Network.js";
+import type { NetworkPaths, NetworkPathSince } from "./Network.js";
 
 /**
  * Property paths of DistributedVirtualPortgroup for the PropertyCollector, each mapped to its value type.
@@ -18,8 +18,11 @@ export interface DistributedVirtualPortgroupPaths extends NetworkPaths {
   "config.defaultPortConfig.blocked": t.BoolPolicy | undefined;
   "config.defaultPortConfig.blocked.inherited": boolean | undefined;
   "config.defaultPortConfig.blocked.value": boolean | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed": t.BoolPolicy | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed.inherited": boolean | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed.value": boolean | undefined;
   "config.defaultPortConfig.inShapingPolicy": t.DVSTrafficShapingPolicy | undefined;
   "config.defaultPortConfig.inShapingPolicy.inherited": boolean | undefined;
@@ -36,14 +39,21 @@ export interface DistributedVirtualPortgroupPaths extends NetworkPaths {
   "config.defaultPortConfig.vendorSpecificConfig": t.DVSVendorSpecificConfig | undefined;
   "config.defaultPortConfig.vendorSpecificConfig.inherited": boolean | undefined;
   "config.defaultPortConfig.vendorSpecificConfig.keyValue": t.DistributedVirtualSwitchKeyedOpaqueBlob[] | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey": t.StringPolicy | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey.inherited": boolean | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey.value": string | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy": t.DvsFilterPolicy | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy.inherited": boolean | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy.filterConfig": t.DvsFilterConfig[] | undefined;
   "config.description": string | undefined;
   "config.type": string | undefined;
+  /** @since 7.0 */
   "config.backingType": string | undefined;
   "config.policy": t.DVPortgroupPolicy | undefined;
   "config.policy.blockOverrideAllowed": boolean | undefined;
@@ -51,20 +61,52 @@ export interface DistributedVirtualPortgroupPaths extends NetworkPaths {
   "config.policy.vendorConfigOverrideAllowed": boolean | undefined;
   "config.policy.livePortMovingAllowed": boolean | undefined;
   "config.policy.portConfigResetAtDisconnect": boolean | undefined;
+  /** @since 5.0 */
   "config.policy.networkResourcePoolOverrideAllowed": boolean | undefined;
+  /** @since 5.5 */
   "config.policy.trafficFilterOverrideAllowed": boolean | undefined;
   "config.portNameFormat": string | undefined;
   "config.scope": (MoRef<ManagedKind<"ManagedEntity">>)[] | undefined;
   "config.vendorSpecificConfig": t.DistributedVirtualSwitchKeyedOpaqueBlob[] | undefined;
   "config.configVersion": string | undefined;
+  /** @since 5.0 */
   "config.autoExpand": boolean | undefined;
+  /** @since 6.0 */
   "config.vmVnicNetworkResourcePoolKey": string | undefined;
+  /** @since 6.5 */
   "config.uplink": boolean | undefined;
+  /** @since 7.0 */
   "config.transportZoneUuid": string | undefined;
+  /** @since 7.0 */
   "config.transportZoneName": string | undefined;
+  /** @since 7.0 */
   "config.logicalSwitchUuid": string | undefined;
+  /** @since 7.0 */
   "config.segmentId": string | undefined;
   "portKeys": string[] | undefined;
 }
 
 export type DistributedVirtualPortgroupPath = keyof DistributedVirtualPortgroupPaths & string;
+
+/** The API version each path of DistributedVirtualPortgroup first works in, for paths newer than the API's first release. */
+export interface DistributedVirtualPortgroupPathSince extends NetworkPathSince {
+  "config.defaultPortConfig.vmDirectPathGen2Allowed": "4.1";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed.inherited": "4.1";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed.value": "4.1";
+  "config.defaultPortConfig.networkResourcePoolKey": "5.0";
+  "config.defaultPortConfig.networkResourcePoolKey.inherited": "5.0";
+  "config.defaultPortConfig.networkResourcePoolKey.value": "5.0";
+  "config.defaultPortConfig.filterPolicy": "5.5";
+  "config.defaultPortConfig.filterPolicy.inherited": "5.5";
+  "config.defaultPortConfig.filterPolicy.filterConfig": "5.5";
+  "config.backingType": "7.0";
+  "config.policy.networkResourcePoolOverrideAllowed": "5.0";
+  "config.policy.trafficFilterOverrideAllowed": "5.5";
+  "config.autoExpand": "5.0";
+  "config.vmVnicNetworkResourcePoolKey": "6.0";
+  "config.uplink": "6.5";
+  "config.transportZoneUuid": "7.0";
+  "config.transportZoneName": "7.0";
+  "config.logicalSwitchUuid": "7.0";
+  "config.segmentId": "7.0";
+}

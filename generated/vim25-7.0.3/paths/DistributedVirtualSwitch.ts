@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of DistributedVirtualSwitch for the PropertyCollector, each mapped to its value type.
@@ -14,24 +14,43 @@ export interface DistributedVirtualSwitchPaths extends ManagedEntityPaths {
   "capability.dvPortGroupOperationSupported": boolean | undefined;
   "capability.dvPortOperationSupported": boolean | undefined;
   "capability.compatibleHostComponentProductInfo": t.DistributedVirtualSwitchHostProductSpec[] | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported": t.DVSFeatureCapability | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported.networkResourceManagementSupported": boolean | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported.vmDirectPathGen2Supported": boolean | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported.nicTeamingPolicy": string[] | undefined;
+  /** @since 4.1 */
   "capability.featuresSupported.networkResourcePoolHighShareValue": number | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability": t.DVSNetworkResourceManagementCapability | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability.networkResourceManagementSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability.networkResourcePoolHighShareValue": number | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability.qosSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.featuresSupported.networkResourceManagementCapability.userDefinedNetworkResourcePoolsSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.featuresSupported.networkResourceManagementCapability.networkResourceControlVersion3Supported": boolean | undefined;
+  /** @since 6.7 */
   "capability.featuresSupported.networkResourceManagementCapability.userDefinedInfraTrafficPoolSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.healthCheckCapability": t.DVSHealthCheckCapability | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.rollbackCapability": t.DVSRollbackCapability | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.rollbackCapability.rollbackSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.backupRestoreCapability": t.DVSBackupRestoreCapability | undefined;
+  /** @since 5.1 */
   "capability.featuresSupported.backupRestoreCapability.backupRestoreSupported": boolean | undefined;
+  /** @since 5.5 */
   "capability.featuresSupported.networkFilterSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.featuresSupported.macLearningSupported": boolean | undefined;
   "summary": t.DVSSummary;
   "summary.name": string | undefined;
@@ -53,6 +72,7 @@ export interface DistributedVirtualSwitchPaths extends ManagedEntityPaths {
   "summary.contact": t.DVSContactInfo | undefined;
   "summary.contact.name": string | undefined;
   "summary.contact.contact": string | undefined;
+  /** @since 5.5 */
   "summary.numHosts": number | undefined;
   "config": t.DVSConfigInfo;
   "config.uuid": string | undefined;
@@ -66,8 +86,11 @@ export interface DistributedVirtualSwitchPaths extends ManagedEntityPaths {
   "config.defaultPortConfig.blocked": t.BoolPolicy | undefined;
   "config.defaultPortConfig.blocked.inherited": boolean | undefined;
   "config.defaultPortConfig.blocked.value": boolean | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed": t.BoolPolicy | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed.inherited": boolean | undefined;
+  /** @since 4.1 */
   "config.defaultPortConfig.vmDirectPathGen2Allowed.value": boolean | undefined;
   "config.defaultPortConfig.inShapingPolicy": t.DVSTrafficShapingPolicy | undefined;
   "config.defaultPortConfig.inShapingPolicy.inherited": boolean | undefined;
@@ -84,11 +107,17 @@ export interface DistributedVirtualSwitchPaths extends ManagedEntityPaths {
   "config.defaultPortConfig.vendorSpecificConfig": t.DVSVendorSpecificConfig | undefined;
   "config.defaultPortConfig.vendorSpecificConfig.inherited": boolean | undefined;
   "config.defaultPortConfig.vendorSpecificConfig.keyValue": t.DistributedVirtualSwitchKeyedOpaqueBlob[] | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey": t.StringPolicy | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey.inherited": boolean | undefined;
+  /** @since 5.0 */
   "config.defaultPortConfig.networkResourcePoolKey.value": string | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy": t.DvsFilterPolicy | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy.inherited": boolean | undefined;
+  /** @since 5.5 */
   "config.defaultPortConfig.filterPolicy.filterConfig": t.DvsFilterConfig[] | undefined;
   "config.host": t.DistributedVirtualSwitchHostMember[] | undefined;
   "config.productInfo": t.DistributedVirtualSwitchProductSpec | undefined;
@@ -118,26 +147,95 @@ export interface DistributedVirtualSwitchPaths extends ManagedEntityPaths {
   "config.contact": t.DVSContactInfo | undefined;
   "config.contact.name": string | undefined;
   "config.contact.contact": string | undefined;
+  /** @since 5.0 */
   "config.switchIpAddress": string | undefined;
   "config.createTime": Date | undefined;
+  /** @since 4.1 */
   "config.networkResourceManagementEnabled": boolean | undefined;
+  /** @since 5.1 */
   "config.defaultProxySwitchMaxNumPorts": number | undefined;
+  /** @since 5.1 */
   "config.healthCheckConfig": t.DVSHealthCheckConfig[] | undefined;
+  /** @since 6.0 */
   "config.infrastructureTrafficResourceConfig": t.DvsHostInfrastructureTrafficResource[] | undefined;
+  /** @since 6.7 */
   "config.netResourcePoolTrafficResourceConfig": t.DvsHostInfrastructureTrafficResource[] | undefined;
+  /** @since 6.0 */
   "config.networkResourceControlVersion": string | undefined;
+  /** @since 6.0 */
   "config.vmVnicNetworkResourcePool": t.DVSVmVnicNetworkResourcePool[] | undefined;
+  /** @since 6.0 */
   "config.pnicCapacityRatioForReservation": number | undefined;
+  /** @since 4.1 */
   "networkResourcePool": t.DVSNetworkResourcePool[] | undefined;
   "portgroup": (MoRef<ManagedKind<"DistributedVirtualPortgroup">>)[] | undefined;
+  /** @since 5.1 */
   "runtime": t.DVSRuntimeInfo | undefined;
+  /** @since 5.1 */
   "runtime.hostMemberRuntime": t.HostMemberRuntimeInfo[] | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo": t.DvsResourceRuntimeInfo | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.capacity": number | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.usage": number | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.available": number | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.allocatedResource": t.DvsVnicAllocatedResource[] | undefined;
+  /** @since 6.0 */
   "runtime.resourceRuntimeInfo.vmVnicNetworkResourcePoolRuntime": t.DvsVmVnicNetworkResourcePoolRuntimeInfo[] | undefined;
 }
 
 export type DistributedVirtualSwitchPath = keyof DistributedVirtualSwitchPaths & string;
+
+/** The API version each path of DistributedVirtualSwitch first works in, for paths newer than the API's first release. */
+export interface DistributedVirtualSwitchPathSince extends ManagedEntityPathSince {
+  "capability.featuresSupported": "4.1";
+  "capability.featuresSupported.networkResourceManagementSupported": "4.1";
+  "capability.featuresSupported.vmDirectPathGen2Supported": "4.1";
+  "capability.featuresSupported.nicTeamingPolicy": "4.1";
+  "capability.featuresSupported.networkResourcePoolHighShareValue": "4.1";
+  "capability.featuresSupported.networkResourceManagementCapability": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.networkResourceManagementSupported": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.networkResourcePoolHighShareValue": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.qosSupported": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.userDefinedNetworkResourcePoolsSupported": "5.0";
+  "capability.featuresSupported.networkResourceManagementCapability.networkResourceControlVersion3Supported": "6.0";
+  "capability.featuresSupported.networkResourceManagementCapability.userDefinedInfraTrafficPoolSupported": "6.7";
+  "capability.featuresSupported.healthCheckCapability": "5.1";
+  "capability.featuresSupported.rollbackCapability": "5.1";
+  "capability.featuresSupported.rollbackCapability.rollbackSupported": "5.1";
+  "capability.featuresSupported.backupRestoreCapability": "5.1";
+  "capability.featuresSupported.backupRestoreCapability.backupRestoreSupported": "5.1";
+  "capability.featuresSupported.networkFilterSupported": "5.5";
+  "capability.featuresSupported.macLearningSupported": "6.7";
+  "summary.numHosts": "5.5";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed": "4.1";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed.inherited": "4.1";
+  "config.defaultPortConfig.vmDirectPathGen2Allowed.value": "4.1";
+  "config.defaultPortConfig.networkResourcePoolKey": "5.0";
+  "config.defaultPortConfig.networkResourcePoolKey.inherited": "5.0";
+  "config.defaultPortConfig.networkResourcePoolKey.value": "5.0";
+  "config.defaultPortConfig.filterPolicy": "5.5";
+  "config.defaultPortConfig.filterPolicy.inherited": "5.5";
+  "config.defaultPortConfig.filterPolicy.filterConfig": "5.5";
+  "config.switchIpAddress": "5.0";
+  "config.networkResourceManagementEnabled": "4.1";
+  "config.defaultProxySwitchMaxNumPorts": "5.1";
+  "config.healthCheckConfig": "5.1";
+  "config.infrastructureTrafficResourceConfig": "6.0";
+  "config.netResourcePoolTrafficResourceConfig": "6.7";
+  "config.networkResourceControlVersion": "6.0";
+  "config.vmVnicNetworkResourcePool": "6.0";
+  "config.pnicCapacityRatioForReservation": "6.0";
+  "networkResourcePool": "4.1";
+  "runtime": "5.1";
+  "runtime.hostMemberRuntime": "5.1";
+  "runtime.resourceRuntimeInfo": "6.0";
+  "runtime.resourceRuntimeInfo.capacity": "6.0";
+  "runtime.resourceRuntimeInfo.usage": "6.0";
+  "runtime.resourceRuntimeInfo.available": "6.0";
+  "runtime.resourceRuntimeInfo.allocatedResource": "6.0";
+  "runtime.resourceRuntimeInfo.vmVnicNetworkResourcePoolRuntime": "6.0";
+}

@@ -7,3 +7,7 @@ export interface DistributedVirtualSwitchManagerPaths {
 }
 
 export type DistributedVirtualSwitchManagerPath = keyof DistributedVirtualSwitchManagerPaths & string;
+
+/** The API version each path of DistributedVirtualSwitchManager first works in, for paths newer than the API's first release. */
+export interface DistributedVirtualSwitchManagerPathSince {
+}

@@ -10,3 +10,7 @@ export interface EnvironmentBrowserPaths {
 }
 
 export type EnvironmentBrowserPath = keyof EnvironmentBrowserPaths & string;
+
+/** The API version each path of EnvironmentBrowser first works in, for paths newer than the API's first release. */
+export interface EnvironmentBrowserPathSince {
+}

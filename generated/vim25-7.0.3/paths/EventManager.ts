@@ -10,6 +10,7 @@ export interface EventManagerPaths {
   "description": t.EventDescription;
   "description.category": t.ElementDescription[] | undefined;
   "description.eventInfo": t.EventDescriptionEventDetail[] | undefined;
+  /** @since 4.0 */
   "description.enumeratedTypes": t.EnumDescription[] | undefined;
   "latestEvent": t.Event | undefined;
   "latestEvent.key": number | undefined;
@@ -28,18 +29,43 @@ export interface EventManagerPaths {
   "latestEvent.vm": t.VmEventArgument | undefined;
   "latestEvent.vm.name": string | undefined;
   "latestEvent.vm.vm": MoRef<ManagedKind<"VirtualMachine">> | undefined;
+  /** @since 4.0 */
   "latestEvent.ds": t.DatastoreEventArgument | undefined;
+  /** @since 4.0 */
   "latestEvent.ds.name": string | undefined;
+  /** @since 4.0 */
   "latestEvent.ds.datastore": MoRef<ManagedKind<"Datastore">> | undefined;
+  /** @since 4.0 */
   "latestEvent.net": t.NetworkEventArgument | undefined;
+  /** @since 4.0 */
   "latestEvent.net.name": string | undefined;
+  /** @since 4.0 */
   "latestEvent.net.network": MoRef<ManagedKind<"Network">> | undefined;
+  /** @since 4.0 */
   "latestEvent.dvs": t.DvsEventArgument | undefined;
+  /** @since 4.0 */
   "latestEvent.dvs.name": string | undefined;
+  /** @since 4.0 */
   "latestEvent.dvs.dvs": MoRef<ManagedKind<"DistributedVirtualSwitch">> | undefined;
   "latestEvent.fullFormattedMessage": string | undefined;
+  /** @since 4.0 */
   "latestEvent.changeTag": string | undefined;
   "maxCollector": number;
 }
 
 export type EventManagerPath = keyof EventManagerPaths & string;
+
+/** The API version each path of EventManager first works in, for paths newer than the API's first release. */
+export interface EventManagerPathSince {
+  "description.enumeratedTypes": "4.0";
+  "latestEvent.ds": "4.0";
+  "latestEvent.ds.name": "4.0";
+  "latestEvent.ds.datastore": "4.0";
+  "latestEvent.net": "4.0";
+  "latestEvent.net.name": "4.0";
+  "latestEvent.net.network": "4.0";
+  "latestEvent.dvs": "4.0";
+  "latestEvent.dvs.name": "4.0";
+  "latestEvent.dvs.dvs": "4.0";
+  "latestEvent.changeTag": "4.0";
+}

@@ -5,8 +5,16 @@ import type * as t from "../types.js";
  * Property paths of ExtensibleManagedObject for the PropertyCollector, each mapped to its value type.
  */
 export interface ExtensibleManagedObjectPaths {
+  /** @since 2.5 */
   "value": t.CustomFieldValue[] | undefined;
+  /** @since 2.5 */
   "availableField": t.CustomFieldDef[] | undefined;
 }
 
 export type ExtensibleManagedObjectPath = keyof ExtensibleManagedObjectPaths & string;
+
+/** The API version each path of ExtensibleManagedObject first works in, for paths newer than the API's first release. */
+export interface ExtensibleManagedObjectPathSince {
+  "value": "2.5";
+  "availableField": "2.5";
+}

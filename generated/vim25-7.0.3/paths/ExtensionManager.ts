@@ -9,3 +9,7 @@ export interface ExtensionManagerPaths {
 }
 
 export type ExtensionManagerPath = keyof ExtensionManagerPaths & string;
+
+/** The API version each path of ExtensionManager first works in, for paths newer than the API's first release. */
+export interface ExtensionManagerPathSince {
+}

@@ -8,3 +8,7 @@ export interface FailoverClusterConfiguratorPaths {
 }
 
 export type FailoverClusterConfiguratorPath = keyof FailoverClusterConfiguratorPaths & string;
+
+/** The API version each path of FailoverClusterConfigurator first works in, for paths newer than the API's first release. */
+export interface FailoverClusterConfiguratorPathSince {
+}

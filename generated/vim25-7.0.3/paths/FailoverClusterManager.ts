@@ -8,3 +8,7 @@ export interface FailoverClusterManagerPaths {
 }
 
 export type FailoverClusterManagerPath = keyof FailoverClusterManagerPaths & string;
+
+/** The API version each path of FailoverClusterManager first works in, for paths newer than the API's first release. */
+export interface FailoverClusterManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface FileManagerPaths {
 }
 
 export type FileManagerPath = keyof FileManagerPaths & string;
+
+/** The API version each path of FileManager first works in, for paths newer than the API's first release. */
+export interface FileManagerPathSince {
+}

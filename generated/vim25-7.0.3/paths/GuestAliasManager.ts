@@ -7,3 +7,7 @@ export interface GuestAliasManagerPaths {
 }
 
 export type GuestAliasManagerPath = keyof GuestAliasManagerPaths & string;
+
+/** The API version each path of GuestAliasManager first works in, for paths newer than the API's first release. */
+export interface GuestAliasManagerPathSince {
+}

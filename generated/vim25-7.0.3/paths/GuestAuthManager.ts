@@ -7,3 +7,7 @@ export interface GuestAuthManagerPaths {
 }
 
 export type GuestAuthManagerPath = keyof GuestAuthManagerPaths & string;
+
+/** The API version each path of GuestAuthManager first works in, for paths newer than the API's first release. */
+export interface GuestAuthManagerPathSince {
+}

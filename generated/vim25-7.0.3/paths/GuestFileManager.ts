@@ -7,3 +7,7 @@ export interface GuestFileManagerPaths {
 }
 
 export type GuestFileManagerPath = keyof GuestFileManagerPaths & string;
+
+/** The API version each path of GuestFileManager first works in, for paths newer than the API's first release. */
+export interface GuestFileManagerPathSince {
+}

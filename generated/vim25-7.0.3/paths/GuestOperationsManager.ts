@@ -9,8 +9,16 @@ export interface GuestOperationsManagerPaths {
   "authManager": MoRef<ManagedKind<"GuestAuthManager">> | undefined;
   "fileManager": MoRef<ManagedKind<"GuestFileManager">> | undefined;
   "processManager": MoRef<ManagedKind<"GuestProcessManager">> | undefined;
+  /** @since 6.0 */
   "guestWindowsRegistryManager": MoRef<ManagedKind<"GuestWindowsRegistryManager">> | undefined;
+  /** @since 6.0 */
   "aliasManager": MoRef<ManagedKind<"GuestAliasManager">> | undefined;
 }
 
 export type GuestOperationsManagerPath = keyof GuestOperationsManagerPaths & string;
+
+/** The API version each path of GuestOperationsManager first works in, for paths newer than the API's first release. */
+export interface GuestOperationsManagerPathSince {
+  "guestWindowsRegistryManager": "6.0";
+  "aliasManager": "6.0";
+}

@@ -7,3 +7,7 @@ export interface GuestProcessManagerPaths {
 }
 
 export type GuestProcessManagerPath = keyof GuestProcessManagerPaths & string;
+
+/** The API version each path of GuestProcessManager first works in, for paths newer than the API's first release. */
+export interface GuestProcessManagerPathSince {
+}

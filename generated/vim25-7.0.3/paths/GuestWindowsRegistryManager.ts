@@ -7,3 +7,7 @@ export interface GuestWindowsRegistryManagerPaths {
 }
 
 export type GuestWindowsRegistryManagerPath = keyof GuestWindowsRegistryManagerPaths & string;
+
+/** The API version each path of GuestWindowsRegistryManager first works in, for paths newer than the API's first release. */
+export interface GuestWindowsRegistryManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface HealthUpdateManagerPaths {
 }
 
 export type HealthUpdateManagerPath = keyof HealthUpdateManagerPaths & string;
+
+/** The API version each path of HealthUpdateManager first works in, for paths newer than the API's first release. */
+export interface HealthUpdateManagerPathSince {
+}

@@ -8,3 +8,7 @@ export interface HistoryCollectorPaths {
 }
 
 export type HistoryCollectorPath = keyof HistoryCollectorPaths & string;
+
+/** The API version each path of HistoryCollector first works in, for paths newer than the API's first release. */
+export interface HistoryCollectorPathSince {
+}

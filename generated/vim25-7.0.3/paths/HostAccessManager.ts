@@ -9,3 +9,7 @@ export interface HostAccessManagerPaths {
 }
 
 export type HostAccessManagerPath = keyof HostAccessManagerPaths & string;
+
+/** The API version each path of HostAccessManager first works in, for paths newer than the API's first release. */
+export interface HostAccessManagerPathSince {
+}

@@ -11,3 +11,7 @@ export interface HostAssignableHardwareManagerPaths {
 }
 
 export type HostAssignableHardwareManagerPath = keyof HostAssignableHardwareManagerPaths & string;
+
+/** The API version each path of HostAssignableHardwareManager first works in, for paths newer than the API's first release. */
+export interface HostAssignableHardwareManagerPathSince {
+}

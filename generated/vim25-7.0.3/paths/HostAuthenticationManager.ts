@@ -13,3 +13,7 @@ export interface HostAuthenticationManagerPaths {
 }
 
 export type HostAuthenticationManagerPath = keyof HostAuthenticationManagerPaths & string;
+
+/** The API version each path of HostAuthenticationManager first works in, for paths newer than the API's first release. */
+export interface HostAuthenticationManagerPathSince {
+}

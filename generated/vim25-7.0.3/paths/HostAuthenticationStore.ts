@@ -10,3 +10,7 @@ export interface HostAuthenticationStorePaths {
 }
 
 export type HostAuthenticationStorePath = keyof HostAuthenticationStorePaths & string;
+
+/** The API version each path of HostAuthenticationStore first works in, for paths newer than the API's first release. */
+export interface HostAuthenticationStorePathSince {
+}

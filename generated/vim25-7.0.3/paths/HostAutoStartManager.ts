@@ -16,3 +16,7 @@ export interface HostAutoStartManagerPaths {
 }
 
 export type HostAutoStartManagerPath = keyof HostAutoStartManagerPaths & string;
+
+/** The API version each path of HostAutoStartManager first works in, for paths newer than the API's first release. */
+export interface HostAutoStartManagerPathSince {
+}

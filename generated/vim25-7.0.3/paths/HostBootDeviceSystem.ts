@@ -7,3 +7,7 @@ export interface HostBootDeviceSystemPaths {
 }
 
 export type HostBootDeviceSystemPath = keyof HostBootDeviceSystemPaths & string;
+
+/** The API version each path of HostBootDeviceSystem first works in, for paths newer than the API's first release. */
+export interface HostBootDeviceSystemPathSince {
+}

@@ -9,3 +9,7 @@ export interface HostCacheConfigurationManagerPaths {
 }
 
 export type HostCacheConfigurationManagerPath = keyof HostCacheConfigurationManagerPaths & string;
+
+/** The API version each path of HostCacheConfigurationManager first works in, for paths newer than the API's first release. */
+export interface HostCacheConfigurationManagerPathSince {
+}

@@ -14,3 +14,7 @@ export interface HostCertificateManagerPaths {
 }
 
 export type HostCertificateManagerPath = keyof HostCertificateManagerPaths & string;
+
+/** The API version each path of HostCertificateManager first works in, for paths newer than the API's first release. */
+export interface HostCertificateManagerPathSince {
+}

@@ -12,3 +12,7 @@ export interface HostDatastoreBrowserPaths {
 }
 
 export type HostDatastoreBrowserPath = keyof HostDatastoreBrowserPaths & string;
+
+/** The API version each path of HostDatastoreBrowser first works in, for paths newer than the API's first release. */
+export interface HostDatastoreBrowserPathSince {
+}

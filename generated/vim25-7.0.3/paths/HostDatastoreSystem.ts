@@ -8,11 +8,25 @@ import type * as t from "../types.js";
  */
 export interface HostDatastoreSystemPaths {
   "datastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
+  /** @since 2.5 */
   "capabilities": t.HostDatastoreSystemCapabilities;
+  /** @since 2.5 */
   "capabilities.nfsMountCreationRequired": boolean | undefined;
+  /** @since 2.5 */
   "capabilities.nfsMountCreationSupported": boolean | undefined;
+  /** @since 2.5 */
   "capabilities.localDatastoreSupported": boolean | undefined;
+  /** @since 4.0 */
   "capabilities.vmfsExtentExpansionSupported": boolean | undefined;
 }
 
 export type HostDatastoreSystemPath = keyof HostDatastoreSystemPaths & string;
+
+/** The API version each path of HostDatastoreSystem first works in, for paths newer than the API's first release. */
+export interface HostDatastoreSystemPathSince {
+  "capabilities": "2.5";
+  "capabilities.nfsMountCreationRequired": "2.5";
+  "capabilities.nfsMountCreationSupported": "2.5";
+  "capabilities.localDatastoreSupported": "2.5";
+  "capabilities.vmfsExtentExpansionSupported": "4.0";
+}

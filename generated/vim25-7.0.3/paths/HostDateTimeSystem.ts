@@ -11,9 +11,11 @@ export interface HostDateTimeSystemPaths {
   "dateTimeInfo.timeZone.name": string | undefined;
   "dateTimeInfo.timeZone.description": string | undefined;
   "dateTimeInfo.timeZone.gmtOffset": number | undefined;
+  /** @since 7.0 */
   "dateTimeInfo.systemClockProtocol": string | undefined;
   "dateTimeInfo.ntpConfig": t.HostNtpConfig | undefined;
   "dateTimeInfo.ntpConfig.server": string[] | undefined;
+  /** @since 6.0 */
   "dateTimeInfo.ntpConfig.configFile": string[] | undefined;
   "dateTimeInfo.ptpConfig": t.HostPtpConfig | undefined;
   "dateTimeInfo.ptpConfig.domain": number | undefined;
@@ -32,3 +34,9 @@ export interface HostDateTimeSystemPaths {
 }
 
 export type HostDateTimeSystemPath = keyof HostDateTimeSystemPaths & string;
+
+/** The API version each path of HostDateTimeSystem first works in, for paths newer than the API's first release. */
+export interface HostDateTimeSystemPathSince {
+  "dateTimeInfo.systemClockProtocol": "7.0";
+  "dateTimeInfo.ntpConfig.configFile": "6.0";
+}

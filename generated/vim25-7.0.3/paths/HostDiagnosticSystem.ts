@@ -15,3 +15,7 @@ export interface HostDiagnosticSystemPaths {
 }
 
 export type HostDiagnosticSystemPath = keyof HostDiagnosticSystemPaths & string;
+
+/** The API version each path of HostDiagnosticSystem first works in, for paths newer than the API's first release. */
+export interface HostDiagnosticSystemPathSince {
+}

@@ -13,3 +13,7 @@ export interface HostEsxAgentHostManagerPaths {
 }
 
 export type HostEsxAgentHostManagerPath = keyof HostEsxAgentHostManagerPaths & string;
+
+/** The API version each path of HostEsxAgentHostManager first works in, for paths newer than the API's first release. */
+export interface HostEsxAgentHostManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface HostFirmwareSystemPaths {
 }
 
 export type HostFirmwareSystemPath = keyof HostFirmwareSystemPaths & string;
+
+/** The API version each path of HostFirmwareSystem first works in, for paths newer than the API's first release. */
+export interface HostFirmwareSystemPathSince {
+}

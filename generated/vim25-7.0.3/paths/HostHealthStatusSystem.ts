@@ -15,3 +15,7 @@ export interface HostHealthStatusSystemPaths {
 }
 
 export type HostHealthStatusSystemPath = keyof HostHealthStatusSystemPaths & string;
+
+/** The API version each path of HostHealthStatusSystem first works in, for paths newer than the API's first release. */
+export interface HostHealthStatusSystemPathSince {
+}

@@ -7,3 +7,7 @@ export interface HostImageConfigManagerPaths {
 }
 
 export type HostImageConfigManagerPath = keyof HostImageConfigManagerPaths & string;
+
+/** The API version each path of HostImageConfigManager first works in, for paths newer than the API's first release. */
+export interface HostImageConfigManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface HostKernelModuleSystemPaths {
 }
 
 export type HostKernelModuleSystemPath = keyof HostKernelModuleSystemPaths & string;
+
+/** The API version each path of HostKernelModuleSystem first works in, for paths newer than the API's first release. */
+export interface HostKernelModuleSystemPathSince {
+}

@@ -7,3 +7,7 @@ export interface HostLocalAccountManagerPaths {
 }
 
 export type HostLocalAccountManagerPath = keyof HostLocalAccountManagerPaths & string;
+
+/** The API version each path of HostLocalAccountManager first works in, for paths newer than the API's first release. */
+export interface HostLocalAccountManagerPathSince {
+}

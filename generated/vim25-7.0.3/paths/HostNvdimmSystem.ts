@@ -21,7 +21,13 @@ export interface HostNvdimmSystemPaths {
   "nvdimmSystemInfo.iSetInfo": t.NvdimmInterleaveSetInfo[] | undefined;
   "nvdimmSystemInfo.namespace": t.NvdimmGuid[] | undefined;
   "nvdimmSystemInfo.nsInfo": t.NvdimmNamespaceInfo[] | undefined;
+  /** @since 6.7.1 */
   "nvdimmSystemInfo.nsDetails": t.NvdimmNamespaceDetails[] | undefined;
 }
 
 export type HostNvdimmSystemPath = keyof HostNvdimmSystemPaths & string;
+
+/** The API version each path of HostNvdimmSystem first works in, for paths newer than the API's first release. */
+export interface HostNvdimmSystemPathSince {
+  "nvdimmSystemInfo.nsDetails": "6.7.1";
+}

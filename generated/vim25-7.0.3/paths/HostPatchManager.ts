@@ -7,3 +7,7 @@ export interface HostPatchManagerPaths {
 }
 
 export type HostPatchManagerPath = keyof HostPatchManagerPaths & string;
+
+/** The API version each path of HostPatchManager first works in, for paths newer than the API's first release. */
+export interface HostPatchManagerPathSince {
+}

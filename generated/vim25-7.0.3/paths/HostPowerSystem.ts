@@ -16,3 +16,7 @@ export interface HostPowerSystemPaths {
 }
 
 export type HostPowerSystemPath = keyof HostPowerSystemPaths & string;
+
+/** The API version each path of HostPowerSystem first works in, for paths newer than the API's first release. */
+export interface HostPowerSystemPathSince {
+}

@@ -2,140 +2,398 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ProfilePaths } from "./Profile.js";
+import type { ProfilePaths, ProfilePathSince } from "./Profile.js";
 
 /**
  * Property paths of HostProfile for the PropertyCollector, each mapped to its value type.
  */
 export interface HostProfilePaths extends ProfilePaths {
+  /** @since 6.7 */
   "validationState": string | undefined;
+  /** @since 6.7 */
   "validationStateUpdateTime": Date | undefined;
+  /** @since 6.7 */
   "validationFailureInfo": t.HostProfileValidationFailureInfo | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.name": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.annotation": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.updateType": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.host": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile": t.HostApplyProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.enabled": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.policy": t.ProfilePolicy[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.profileTypeName": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.profileVersion": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.property": t.ProfileApplyProfileProperty[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.favorite": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.toBeMerged": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.toReplaceWith": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.toBeDeleted": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.copyEnableStatus": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.hidden": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory": t.HostMemoryProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.enabled": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.policy": t.ProfilePolicy[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.profileTypeName": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.profileVersion": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.property": t.ProfileApplyProfileProperty[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.favorite": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.toBeMerged": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.toReplaceWith": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.toBeDeleted": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.copyEnableStatus": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.memory.hidden": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage": t.StorageProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.enabled": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.policy": t.ProfilePolicy[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.profileTypeName": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.profileVersion": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.property": t.ProfileApplyProfileProperty[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.favorite": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.toBeMerged": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.toReplaceWith": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.toBeDeleted": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.copyEnableStatus": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.hidden": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.storage.nasStorage": t.NasStorageProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network": t.NetworkProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.enabled": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.policy": t.ProfilePolicy[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.profileTypeName": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.profileVersion": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.property": t.ProfileApplyProfileProperty[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.favorite": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.toBeMerged": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.toReplaceWith": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.toBeDeleted": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.copyEnableStatus": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.hidden": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.vswitch": t.VirtualSwitchProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.vmPortGroup": t.VmPortGroupProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.hostPortGroup": t.HostPortGroupProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.serviceConsolePortGroup": t.ServiceConsolePortGroupProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.dnsConfig": t.NetworkProfileDnsConfigProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.ipRouteConfig": t.IpRouteProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.consoleIpRouteConfig": t.IpRouteProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.pnic": t.PhysicalNicProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.dvswitch": t.DvsProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.dvsServiceConsoleNic": t.DvsServiceConsoleVNicProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.dvsHostNic": t.DvsHostVNicProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.nsxHostNic": t.NsxHostVNicProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.network.netStackInstance": t.NetStackInstanceProfile[] | undefined;
+  /** @since 7.0 */
   "validationFailureInfo.applyProfile.network.opaqueSwitch": t.OpaqueSwitchProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime": t.DateTimeProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.enabled": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.policy": t.ProfilePolicy[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.profileTypeName": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.profileVersion": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.property": t.ProfileApplyProfileProperty[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.favorite": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.toBeMerged": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.toReplaceWith": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.toBeDeleted": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.copyEnableStatus": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.datetime.hidden": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall": t.FirewallProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.enabled": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.policy": t.ProfilePolicy[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.profileTypeName": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.profileVersion": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.property": t.ProfileApplyProfileProperty[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.favorite": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.toBeMerged": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.toReplaceWith": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.toBeDeleted": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.copyEnableStatus": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.hidden": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.firewall.ruleset": t.FirewallProfileRulesetProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security": t.SecurityProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.enabled": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.policy": t.ProfilePolicy[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.profileTypeName": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.profileVersion": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.property": t.ProfileApplyProfileProperty[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.favorite": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.toBeMerged": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.toReplaceWith": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.toBeDeleted": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.copyEnableStatus": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.hidden": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.security.permission": t.PermissionProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.service": t.ServiceProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.option": t.OptionProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.userAccount": t.UserProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.usergroupAccount": t.UserGroupProfile[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication": t.AuthenticationProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.enabled": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.policy": t.ProfilePolicy[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.profileTypeName": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.profileVersion": string | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.property": t.ProfileApplyProfileProperty[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.favorite": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.toBeMerged": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.toReplaceWith": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.toBeDeleted": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.copyEnableStatus": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.hidden": boolean | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.applyProfile.authentication.activeDirectory": t.ActiveDirectoryProfile | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.failures": t.ProfileUpdateFailedUpdateFailure[] | undefined;
+  /** @since 6.7 */
   "validationFailureInfo.faults": t.LocalizedMethodFault[] | undefined;
   "referenceHost": MoRef<ManagedKind<"HostSystem">> | undefined;
 }
 
 export type HostProfilePath = keyof HostProfilePaths & string;
+
+/** The API version each path of HostProfile first works in, for paths newer than the API's first release. */
+export interface HostProfilePathSince extends ProfilePathSince {
+  "validationState": "6.7";
+  "validationStateUpdateTime": "6.7";
+  "validationFailureInfo": "6.7";
+  "validationFailureInfo.name": "6.7";
+  "validationFailureInfo.annotation": "6.7";
+  "validationFailureInfo.updateType": "6.7";
+  "validationFailureInfo.host": "6.7";
+  "validationFailureInfo.applyProfile": "6.7";
+  "validationFailureInfo.applyProfile.enabled": "6.7";
+  "validationFailureInfo.applyProfile.policy": "6.7";
+  "validationFailureInfo.applyProfile.profileTypeName": "6.7";
+  "validationFailureInfo.applyProfile.profileVersion": "6.7";
+  "validationFailureInfo.applyProfile.property": "6.7";
+  "validationFailureInfo.applyProfile.favorite": "6.7";
+  "validationFailureInfo.applyProfile.toBeMerged": "6.7";
+  "validationFailureInfo.applyProfile.toReplaceWith": "6.7";
+  "validationFailureInfo.applyProfile.toBeDeleted": "6.7";
+  "validationFailureInfo.applyProfile.copyEnableStatus": "6.7";
+  "validationFailureInfo.applyProfile.hidden": "6.7";
+  "validationFailureInfo.applyProfile.memory": "6.7";
+  "validationFailureInfo.applyProfile.memory.enabled": "6.7";
+  "validationFailureInfo.applyProfile.memory.policy": "6.7";
+  "validationFailureInfo.applyProfile.memory.profileTypeName": "6.7";
+  "validationFailureInfo.applyProfile.memory.profileVersion": "6.7";
+  "validationFailureInfo.applyProfile.memory.property": "6.7";
+  "validationFailureInfo.applyProfile.memory.favorite": "6.7";
+  "validationFailureInfo.applyProfile.memory.toBeMerged": "6.7";
+  "validationFailureInfo.applyProfile.memory.toReplaceWith": "6.7";
+  "validationFailureInfo.applyProfile.memory.toBeDeleted": "6.7";
+  "validationFailureInfo.applyProfile.memory.copyEnableStatus": "6.7";
+  "validationFailureInfo.applyProfile.memory.hidden": "6.7";
+  "validationFailureInfo.applyProfile.storage": "6.7";
+  "validationFailureInfo.applyProfile.storage.enabled": "6.7";
+  "validationFailureInfo.applyProfile.storage.policy": "6.7";
+  "validationFailureInfo.applyProfile.storage.profileTypeName": "6.7";
+  "validationFailureInfo.applyProfile.storage.profileVersion": "6.7";
+  "validationFailureInfo.applyProfile.storage.property": "6.7";
+  "validationFailureInfo.applyProfile.storage.favorite": "6.7";
+  "validationFailureInfo.applyProfile.storage.toBeMerged": "6.7";
+  "validationFailureInfo.applyProfile.storage.toReplaceWith": "6.7";
+  "validationFailureInfo.applyProfile.storage.toBeDeleted": "6.7";
+  "validationFailureInfo.applyProfile.storage.copyEnableStatus": "6.7";
+  "validationFailureInfo.applyProfile.storage.hidden": "6.7";
+  "validationFailureInfo.applyProfile.storage.nasStorage": "6.7";
+  "validationFailureInfo.applyProfile.network": "6.7";
+  "validationFailureInfo.applyProfile.network.enabled": "6.7";
+  "validationFailureInfo.applyProfile.network.policy": "6.7";
+  "validationFailureInfo.applyProfile.network.profileTypeName": "6.7";
+  "validationFailureInfo.applyProfile.network.profileVersion": "6.7";
+  "validationFailureInfo.applyProfile.network.property": "6.7";
+  "validationFailureInfo.applyProfile.network.favorite": "6.7";
+  "validationFailureInfo.applyProfile.network.toBeMerged": "6.7";
+  "validationFailureInfo.applyProfile.network.toReplaceWith": "6.7";
+  "validationFailureInfo.applyProfile.network.toBeDeleted": "6.7";
+  "validationFailureInfo.applyProfile.network.copyEnableStatus": "6.7";
+  "validationFailureInfo.applyProfile.network.hidden": "6.7";
+  "validationFailureInfo.applyProfile.network.vswitch": "6.7";
+  "validationFailureInfo.applyProfile.network.vmPortGroup": "6.7";
+  "validationFailureInfo.applyProfile.network.hostPortGroup": "6.7";
+  "validationFailureInfo.applyProfile.network.serviceConsolePortGroup": "6.7";
+  "validationFailureInfo.applyProfile.network.dnsConfig": "6.7";
+  "validationFailureInfo.applyProfile.network.ipRouteConfig": "6.7";
+  "validationFailureInfo.applyProfile.network.consoleIpRouteConfig": "6.7";
+  "validationFailureInfo.applyProfile.network.pnic": "6.7";
+  "validationFailureInfo.applyProfile.network.dvswitch": "6.7";
+  "validationFailureInfo.applyProfile.network.dvsServiceConsoleNic": "6.7";
+  "validationFailureInfo.applyProfile.network.dvsHostNic": "6.7";
+  "validationFailureInfo.applyProfile.network.nsxHostNic": "6.7";
+  "validationFailureInfo.applyProfile.network.netStackInstance": "6.7";
+  "validationFailureInfo.applyProfile.network.opaqueSwitch": "7.0";
+  "validationFailureInfo.applyProfile.datetime": "6.7";
+  "validationFailureInfo.applyProfile.datetime.enabled": "6.7";
+  "validationFailureInfo.applyProfile.datetime.policy": "6.7";
+  "validationFailureInfo.applyProfile.datetime.profileTypeName": "6.7";
+  "validationFailureInfo.applyProfile.datetime.profileVersion": "6.7";
+  "validationFailureInfo.applyProfile.datetime.property": "6.7";
+  "validationFailureInfo.applyProfile.datetime.favorite": "6.7";
+  "validationFailureInfo.applyProfile.datetime.toBeMerged": "6.7";
+  "validationFailureInfo.applyProfile.datetime.toReplaceWith": "6.7";
+  "validationFailureInfo.applyProfile.datetime.toBeDeleted": "6.7";
+  "validationFailureInfo.applyProfile.datetime.copyEnableStatus": "6.7";
+  "validationFailureInfo.applyProfile.datetime.hidden": "6.7";
+  "validationFailureInfo.applyProfile.firewall": "6.7";
+  "validationFailureInfo.applyProfile.firewall.enabled": "6.7";
+  "validationFailureInfo.applyProfile.firewall.policy": "6.7";
+  "validationFailureInfo.applyProfile.firewall.profileTypeName": "6.7";
+  "validationFailureInfo.applyProfile.firewall.profileVersion": "6.7";
+  "validationFailureInfo.applyProfile.firewall.property": "6.7";
+  "validationFailureInfo.applyProfile.firewall.favorite": "6.7";
+  "validationFailureInfo.applyProfile.firewall.toBeMerged": "6.7";
+  "validationFailureInfo.applyProfile.firewall.toReplaceWith": "6.7";
+  "validationFailureInfo.applyProfile.firewall.toBeDeleted": "6.7";
+  "validationFailureInfo.applyProfile.firewall.copyEnableStatus": "6.7";
+  "validationFailureInfo.applyProfile.firewall.hidden": "6.7";
+  "validationFailureInfo.applyProfile.firewall.ruleset": "6.7";
+  "validationFailureInfo.applyProfile.security": "6.7";
+  "validationFailureInfo.applyProfile.security.enabled": "6.7";
+  "validationFailureInfo.applyProfile.security.policy": "6.7";
+  "validationFailureInfo.applyProfile.security.profileTypeName": "6.7";
+  "validationFailureInfo.applyProfile.security.profileVersion": "6.7";
+  "validationFailureInfo.applyProfile.security.property": "6.7";
+  "validationFailureInfo.applyProfile.security.favorite": "6.7";
+  "validationFailureInfo.applyProfile.security.toBeMerged": "6.7";
+  "validationFailureInfo.applyProfile.security.toReplaceWith": "6.7";
+  "validationFailureInfo.applyProfile.security.toBeDeleted": "6.7";
+  "validationFailureInfo.applyProfile.security.copyEnableStatus": "6.7";
+  "validationFailureInfo.applyProfile.security.hidden": "6.7";
+  "validationFailureInfo.applyProfile.security.permission": "6.7";
+  "validationFailureInfo.applyProfile.service": "6.7";
+  "validationFailureInfo.applyProfile.option": "6.7";
+  "validationFailureInfo.applyProfile.userAccount": "6.7";
+  "validationFailureInfo.applyProfile.usergroupAccount": "6.7";
+  "validationFailureInfo.applyProfile.authentication": "6.7";
+  "validationFailureInfo.applyProfile.authentication.enabled": "6.7";
+  "validationFailureInfo.applyProfile.authentication.policy": "6.7";
+  "validationFailureInfo.applyProfile.authentication.profileTypeName": "6.7";
+  "validationFailureInfo.applyProfile.authentication.profileVersion": "6.7";
+  "validationFailureInfo.applyProfile.authentication.property": "6.7";
+  "validationFailureInfo.applyProfile.authentication.favorite": "6.7";
+  "validationFailureInfo.applyProfile.authentication.toBeMerged": "6.7";
+  "validationFailureInfo.applyProfile.authentication.toReplaceWith": "6.7";
+  "validationFailureInfo.applyProfile.authentication.toBeDeleted": "6.7";
+  "validationFailureInfo.applyProfile.authentication.copyEnableStatus": "6.7";
+  "validationFailureInfo.applyProfile.authentication.hidden": "6.7";
+  "validationFailureInfo.applyProfile.authentication.activeDirectory": "6.7";
+  "validationFailureInfo.failures": "6.7";
+  "validationFailureInfo.faults": "6.7";
+}

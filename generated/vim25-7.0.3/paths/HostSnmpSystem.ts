@@ -5,18 +5,46 @@ import type * as t from "../types.js";
  * Property paths of HostSnmpSystem for the PropertyCollector, each mapped to its value type.
  */
 export interface HostSnmpSystemPaths {
+  /** @since 2.5 */
   "configuration": t.HostSnmpConfigSpec;
+  /** @since 2.5 */
   "configuration.enabled": boolean | undefined;
+  /** @since 2.5 */
   "configuration.port": number | undefined;
+  /** @since 2.5 */
   "configuration.readOnlyCommunities": string[] | undefined;
+  /** @since 2.5 */
   "configuration.trapTargets": t.HostSnmpDestination[] | undefined;
+  /** @since 5.0 */
   "configuration.option": t.KeyValue[] | undefined;
+  /** @since 2.5 */
   "limits": t.HostSnmpSystemAgentLimits;
+  /** @since 2.5 */
   "limits.maxReadOnlyCommunities": number | undefined;
+  /** @since 2.5 */
   "limits.maxTrapDestinations": number | undefined;
+  /** @since 2.5 */
   "limits.maxCommunityLength": number | undefined;
+  /** @since 2.5 */
   "limits.maxBufferSize": number | undefined;
+  /** @since 4.0 */
   "limits.capability": t.HostSnmpAgentCapability | undefined;
 }
 
 export type HostSnmpSystemPath = keyof HostSnmpSystemPaths & string;
+
+/** The API version each path of HostSnmpSystem first works in, for paths newer than the API's first release. */
+export interface HostSnmpSystemPathSince {
+  "configuration": "2.5";
+  "configuration.enabled": "2.5";
+  "configuration.port": "2.5";
+  "configuration.readOnlyCommunities": "2.5";
+  "configuration.trapTargets": "2.5";
+  "configuration.option": "5.0";
+  "limits": "2.5";
+  "limits.maxReadOnlyCommunities": "2.5";
+  "limits.maxTrapDestinations": "2.5";
+  "limits.maxCommunityLength": "2.5";
+  "limits.maxBufferSize": "2.5";
+  "limits.capability": "4.0";
+}

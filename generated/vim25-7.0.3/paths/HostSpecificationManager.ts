@@ -7,3 +7,7 @@ export interface HostSpecificationManagerPaths {
 }
 
 export type HostSpecificationManagerPath = keyof HostSpecificationManagerPaths & string;
+
+/** The API version each path of HostSpecificationManager first works in, for paths newer than the API's first release. */
+export interface HostSpecificationManagerPathSince {
+}

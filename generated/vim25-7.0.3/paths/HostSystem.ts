@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of HostSystem for the PropertyCollector, each mapped to its value type.
@@ -10,41 +10,75 @@ import type { ManagedEntityPaths } from "./ManagedEntity.js";
 export interface HostSystemPaths extends ManagedEntityPaths {
   "runtime": t.HostRuntimeInfo;
   "runtime.connectionState": t.HostSystemConnectionState | undefined;
+  /** @since 2.5 */
   "runtime.powerState": t.HostSystemPowerState | undefined;
+  /** @since 4.1 */
   "runtime.standbyMode": string | undefined;
   "runtime.inMaintenanceMode": boolean | undefined;
+  /** @since 6.5 */
   "runtime.inQuarantineMode": boolean | undefined;
   "runtime.bootTime": Date | undefined;
+  /** @since 2.5 */
   "runtime.healthSystemRuntime": t.HealthSystemRuntime | undefined;
+  /** @since 2.5 */
   "runtime.healthSystemRuntime.systemHealthInfo": t.HostSystemHealthInfo | undefined;
+  /** @since 2.5 */
   "runtime.healthSystemRuntime.systemHealthInfo.numericSensorInfo": t.HostNumericSensorInfo[] | undefined;
+  /** @since 2.5 */
   "runtime.healthSystemRuntime.hardwareStatusInfo": t.HostHardwareStatusInfo | undefined;
+  /** @since 2.5 */
   "runtime.healthSystemRuntime.hardwareStatusInfo.memoryStatusInfo": t.HostHardwareElementInfo[] | undefined;
+  /** @since 2.5 */
   "runtime.healthSystemRuntime.hardwareStatusInfo.cpuStatusInfo": t.HostHardwareElementInfo[] | undefined;
+  /** @since 2.5 */
   "runtime.healthSystemRuntime.hardwareStatusInfo.storageStatusInfo": t.HostStorageElementInfo[] | undefined;
+  /** @since 5.0 */
   "runtime.dasHostState": t.ClusterDasFdmHostState | undefined;
+  /** @since 5.0 */
   "runtime.dasHostState.state": string | undefined;
+  /** @since 5.0 */
   "runtime.dasHostState.stateReporter": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 4.0 */
   "runtime.tpmPcrValues": t.HostTpmDigestInfo[] | undefined;
+  /** @since 5.5 */
   "runtime.vsanRuntimeInfo": t.VsanHostRuntimeInfo | undefined;
+  /** @since 5.5 */
   "runtime.vsanRuntimeInfo.membershipList": t.VsanHostMembershipInfo[] | undefined;
+  /** @since 5.5 */
   "runtime.vsanRuntimeInfo.diskIssues": t.VsanHostRuntimeInfoDiskIssue[] | undefined;
+  /** @since 5.5 */
   "runtime.vsanRuntimeInfo.accessGenNo": number | undefined;
+  /** @since 5.5 */
   "runtime.networkRuntimeInfo": t.HostRuntimeInfoNetworkRuntimeInfo | undefined;
+  /** @since 5.5 */
   "runtime.networkRuntimeInfo.netStackInstanceRuntimeInfo": t.HostRuntimeInfoNetStackInstanceRuntimeInfo[] | undefined;
+  /** @since 6.0 */
   "runtime.networkRuntimeInfo.networkResourceRuntime": t.HostNetworkResourceRuntime | undefined;
+  /** @since 6.0 */
   "runtime.networkRuntimeInfo.networkResourceRuntime.pnicResourceInfo": t.HostPnicNetworkResourceInfo[] | undefined;
+  /** @since 5.5 */
   "runtime.vFlashResourceRuntimeInfo": t.HostVFlashManagerVFlashResourceRunTimeInfo | undefined;
+  /** @since 5.5 */
   "runtime.vFlashResourceRuntimeInfo.usage": number | undefined;
+  /** @since 5.5 */
   "runtime.vFlashResourceRuntimeInfo.capacity": number | undefined;
+  /** @since 5.5 */
   "runtime.vFlashResourceRuntimeInfo.accessible": boolean | undefined;
+  /** @since 5.5 */
   "runtime.vFlashResourceRuntimeInfo.capacityForVmCache": number | undefined;
+  /** @since 5.5 */
   "runtime.vFlashResourceRuntimeInfo.freeForVmCache": number | undefined;
+  /** @since 5.5 */
   "runtime.hostMaxVirtualDiskCapacity": number | undefined;
+  /** @since 6.5 */
   "runtime.cryptoState": string | undefined;
+  /** @since 6.5 */
   "runtime.cryptoKeyId": t.CryptoKeyId | undefined;
+  /** @since 6.5 */
   "runtime.cryptoKeyId.keyId": string | undefined;
+  /** @since 6.5 */
   "runtime.cryptoKeyId.providerId": t.KeyProviderId | undefined;
+  /** @since 6.5 */
   "runtime.cryptoKeyId.providerId.id": string | undefined;
   "runtime.statelessNvdsMigrationReady": string | undefined;
   "runtime.stateEncryption": t.HostRuntimeInfoStateEncryptionInfo | undefined;
@@ -57,6 +91,7 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "summary.hardware.vendor": string | undefined;
   "summary.hardware.model": string | undefined;
   "summary.hardware.uuid": string | undefined;
+  /** @since 2.5 */
   "summary.hardware.otherIdentifyingInfo": t.HostSystemIdentificationInfo[] | undefined;
   "summary.hardware.memorySize": number | undefined;
   "summary.hardware.cpuModel": string | undefined;
@@ -68,35 +103,63 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "summary.hardware.numHBAs": number | undefined;
   "summary.runtime": t.HostRuntimeInfo | undefined;
   "summary.runtime.connectionState": t.HostSystemConnectionState | undefined;
+  /** @since 2.5 */
   "summary.runtime.powerState": t.HostSystemPowerState | undefined;
+  /** @since 4.1 */
   "summary.runtime.standbyMode": string | undefined;
   "summary.runtime.inMaintenanceMode": boolean | undefined;
+  /** @since 6.5 */
   "summary.runtime.inQuarantineMode": boolean | undefined;
   "summary.runtime.bootTime": Date | undefined;
+  /** @since 2.5 */
   "summary.runtime.healthSystemRuntime": t.HealthSystemRuntime | undefined;
+  /** @since 2.5 */
   "summary.runtime.healthSystemRuntime.systemHealthInfo": t.HostSystemHealthInfo | undefined;
+  /** @since 2.5 */
   "summary.runtime.healthSystemRuntime.hardwareStatusInfo": t.HostHardwareStatusInfo | undefined;
+  /** @since 5.0 */
   "summary.runtime.dasHostState": t.ClusterDasFdmHostState | undefined;
+  /** @since 5.0 */
   "summary.runtime.dasHostState.state": string | undefined;
+  /** @since 5.0 */
   "summary.runtime.dasHostState.stateReporter": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 4.0 */
   "summary.runtime.tpmPcrValues": t.HostTpmDigestInfo[] | undefined;
+  /** @since 5.5 */
   "summary.runtime.vsanRuntimeInfo": t.VsanHostRuntimeInfo | undefined;
+  /** @since 5.5 */
   "summary.runtime.vsanRuntimeInfo.membershipList": t.VsanHostMembershipInfo[] | undefined;
+  /** @since 5.5 */
   "summary.runtime.vsanRuntimeInfo.diskIssues": t.VsanHostRuntimeInfoDiskIssue[] | undefined;
+  /** @since 5.5 */
   "summary.runtime.vsanRuntimeInfo.accessGenNo": number | undefined;
+  /** @since 5.5 */
   "summary.runtime.networkRuntimeInfo": t.HostRuntimeInfoNetworkRuntimeInfo | undefined;
+  /** @since 5.5 */
   "summary.runtime.networkRuntimeInfo.netStackInstanceRuntimeInfo": t.HostRuntimeInfoNetStackInstanceRuntimeInfo[] | undefined;
+  /** @since 6.0 */
   "summary.runtime.networkRuntimeInfo.networkResourceRuntime": t.HostNetworkResourceRuntime | undefined;
+  /** @since 5.5 */
   "summary.runtime.vFlashResourceRuntimeInfo": t.HostVFlashManagerVFlashResourceRunTimeInfo | undefined;
+  /** @since 5.5 */
   "summary.runtime.vFlashResourceRuntimeInfo.usage": number | undefined;
+  /** @since 5.5 */
   "summary.runtime.vFlashResourceRuntimeInfo.capacity": number | undefined;
+  /** @since 5.5 */
   "summary.runtime.vFlashResourceRuntimeInfo.accessible": boolean | undefined;
+  /** @since 5.5 */
   "summary.runtime.vFlashResourceRuntimeInfo.capacityForVmCache": number | undefined;
+  /** @since 5.5 */
   "summary.runtime.vFlashResourceRuntimeInfo.freeForVmCache": number | undefined;
+  /** @since 5.5 */
   "summary.runtime.hostMaxVirtualDiskCapacity": number | undefined;
+  /** @since 6.5 */
   "summary.runtime.cryptoState": string | undefined;
+  /** @since 6.5 */
   "summary.runtime.cryptoKeyId": t.CryptoKeyId | undefined;
+  /** @since 6.5 */
   "summary.runtime.cryptoKeyId.keyId": string | undefined;
+  /** @since 6.5 */
   "summary.runtime.cryptoKeyId.providerId": t.KeyProviderId | undefined;
   "summary.runtime.statelessNvdsMigrationReady": string | undefined;
   "summary.runtime.stateEncryption": t.HostRuntimeInfoStateEncryptionInfo | undefined;
@@ -106,6 +169,7 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "summary.config": t.HostConfigSummary | undefined;
   "summary.config.name": string | undefined;
   "summary.config.port": number | undefined;
+  /** @since 4.0 */
   "summary.config.sslThumbprint": string | undefined;
   "summary.config.product": t.AboutInfo | undefined;
   "summary.config.product.name": string | undefined;
@@ -120,37 +184,59 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "summary.config.product.productLineId": string | undefined;
   "summary.config.product.apiType": string | undefined;
   "summary.config.product.apiVersion": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.instanceUuid": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.licenseProductName": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.licenseProductVersion": string | undefined;
   "summary.config.vmotionEnabled": boolean | undefined;
+  /** @since 4.0 */
   "summary.config.faultToleranceEnabled": boolean | undefined;
+  /** @since 4.1 */
   "summary.config.featureVersion": t.HostFeatureVersionInfo[] | undefined;
+  /** @since 5.0 */
   "summary.config.agentVmDatastore": MoRef<ManagedKind<"Datastore">> | undefined;
+  /** @since 5.0 */
   "summary.config.agentVmNetwork": MoRef<ManagedKind<"Network">> | undefined;
   "summary.quickStats": t.HostListSummaryQuickStats | undefined;
   "summary.quickStats.overallCpuUsage": number | undefined;
   "summary.quickStats.overallMemoryUsage": number | undefined;
   "summary.quickStats.distributedCpuFairness": number | undefined;
   "summary.quickStats.distributedMemoryFairness": number | undefined;
+  /** @since 6.7 */
   "summary.quickStats.availablePMemCapacity": number | undefined;
+  /** @since 4.1 */
   "summary.quickStats.uptime": number | undefined;
   "summary.overallStatus": t.ManagedEntityStatus | undefined;
   "summary.rebootRequired": boolean | undefined;
   "summary.customValue": t.CustomFieldValue[] | undefined;
+  /** @since 2.5 */
   "summary.managementServerIp": string | undefined;
+  /** @since 4.0 */
   "summary.maxEVCModeKey": string | undefined;
+  /** @since 4.0 */
   "summary.currentEVCModeKey": string | undefined;
   "summary.currentEVCGraphicsModeKey": string | undefined;
+  /** @since 6.0 */
   "summary.gateway": t.HostListSummaryGatewaySummary | undefined;
+  /** @since 6.0 */
   "summary.gateway.gatewayType": string | undefined;
+  /** @since 6.0 */
   "summary.gateway.gatewayId": string | undefined;
+  /** @since 6.7 */
   "summary.tpmAttestation": t.HostTpmAttestationInfo | undefined;
+  /** @since 6.7 */
   "summary.tpmAttestation.time": Date | undefined;
+  /** @since 6.7 */
   "summary.tpmAttestation.status": t.HostTpmAttestationInfoAcceptanceStatus | undefined;
+  /** @since 6.7 */
   "summary.tpmAttestation.message": t.LocalizableMessage | undefined;
+  /** @since 6.7 */
   "summary.tpmAttestation.message.key": string | undefined;
+  /** @since 6.7 */
   "summary.tpmAttestation.message.arg": t.KeyAnyValue[] | undefined;
+  /** @since 6.7 */
   "summary.tpmAttestation.message.message": string | undefined;
   "summary.trustAuthorityAttestationInfos": t.HostTrustAuthorityAttestationInfo[] | undefined;
   "hardware": t.HostHardwareInfo | undefined;
@@ -158,11 +244,16 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "hardware.systemInfo.vendor": string | undefined;
   "hardware.systemInfo.model": string | undefined;
   "hardware.systemInfo.uuid": string | undefined;
+  /** @since 2.5 */
   "hardware.systemInfo.otherIdentifyingInfo": t.HostSystemIdentificationInfo[] | undefined;
+  /** @since 6.7 */
   "hardware.systemInfo.serialNumber": string | undefined;
   "hardware.systemInfo.qualifiedName": t.HostQualifiedName[] | undefined;
+  /** @since 4.0 */
   "hardware.cpuPowerManagementInfo": t.HostCpuPowerManagementInfo | undefined;
+  /** @since 4.0 */
   "hardware.cpuPowerManagementInfo.currentPolicy": string | undefined;
+  /** @since 4.0 */
   "hardware.cpuPowerManagementInfo.hardwareSupport": string | undefined;
   "hardware.cpuInfo": t.HostCpuInfo | undefined;
   "hardware.cpuInfo.numCpuPackages": number | undefined;
@@ -175,26 +266,45 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "hardware.numaInfo.type": string | undefined;
   "hardware.numaInfo.numNodes": number | undefined;
   "hardware.numaInfo.numaNode": t.HostNumaNode[] | undefined;
+  /** @since 5.0 */
   "hardware.smcPresent": boolean | undefined;
   "hardware.pciDevice": t.HostPciDevice[] | undefined;
   "hardware.cpuFeature": t.HostCpuIdInfo[] | undefined;
+  /** @since 2.5 */
   "hardware.biosInfo": t.HostBIOSInfo | undefined;
+  /** @since 2.5 */
   "hardware.biosInfo.biosVersion": string | undefined;
+  /** @since 2.5 */
   "hardware.biosInfo.releaseDate": Date | undefined;
+  /** @since 6.5 */
   "hardware.biosInfo.vendor": string | undefined;
+  /** @since 6.5 */
   "hardware.biosInfo.majorRelease": number | undefined;
+  /** @since 6.5 */
   "hardware.biosInfo.minorRelease": number | undefined;
+  /** @since 6.5 */
   "hardware.biosInfo.firmwareMajorRelease": number | undefined;
+  /** @since 6.5 */
   "hardware.biosInfo.firmwareMinorRelease": number | undefined;
+  /** @since 5.5 */
   "hardware.reliableMemoryInfo": t.HostReliableMemoryInfo | undefined;
+  /** @since 5.5 */
   "hardware.reliableMemoryInfo.memorySize": number | undefined;
+  /** @since 6.7 */
   "hardware.persistentMemoryInfo": t.HostPersistentMemoryInfo | undefined;
+  /** @since 6.7 */
   "hardware.persistentMemoryInfo.capacityInMB": number | undefined;
+  /** @since 6.7 */
   "hardware.persistentMemoryInfo.volumeUUID": string | undefined;
+  /** @since 7.0 */
   "hardware.sgxInfo": t.HostSgxInfo | undefined;
+  /** @since 7.0 */
   "hardware.sgxInfo.sgxState": string | undefined;
+  /** @since 7.0 */
   "hardware.sgxInfo.totalEpcMemory": number | undefined;
+  /** @since 7.0 */
   "hardware.sgxInfo.flcMode": string | undefined;
+  /** @since 7.0 */
   "hardware.sgxInfo.lePubKeyHash": string | undefined;
   "hardware.sevInfo": t.HostSevInfo | undefined;
   "hardware.sevInfo.sevState": string | undefined;
@@ -203,15 +313,19 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "hardware.memoryTierInfo": t.HostMemoryTierInfo[] | undefined;
   "capability": t.HostCapability | undefined;
   "capability.recursiveResourcePoolsSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.cpuMemoryResourceConfigurationSupported": boolean | undefined;
   "capability.rebootSupported": boolean | undefined;
   "capability.shutdownSupported": boolean | undefined;
   "capability.vmotionSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.standbySupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.ipmiSupported": boolean | undefined;
   "capability.maxSupportedVMs": number | undefined;
   "capability.maxRunningVMs": number | undefined;
   "capability.maxSupportedVcpus": number | undefined;
+  /** @since 5.1 */
   "capability.maxRegisteredVMs": number | undefined;
   "capability.datastorePrincipalSupported": boolean | undefined;
   "capability.sanSupported": boolean | undefined;
@@ -222,108 +336,209 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "capability.highGuestMemSupported": boolean | undefined;
   "capability.maintenanceModeSupported": boolean | undefined;
   "capability.suspendedRelocateSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.restrictedSnapshotRelocateSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.perVmSwapFiles": boolean | undefined;
+  /** @since 2.5 */
   "capability.localSwapDatastoreSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.unsharedSwapVMotionSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.backgroundSnapshotsSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.preAssignedPCIUnitNumbersSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.screenshotSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.scaledScreenshotSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.storageVMotionSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.vmotionWithStorageVMotionSupported": boolean | undefined;
+  /** @since 5.5 */
   "capability.vmotionAcrossNetworkSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.maxNumDisksSVMotion": number | undefined;
+  /** @since 5.1 */
   "capability.hbrNicSelectionSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.vrNfcNicSelectionSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.recordReplaySupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.ftSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.replayUnsupportedReason": string | undefined;
+  /** @since 4.1 */
   "capability.replayCompatibilityIssues": string[] | undefined;
+  /** @since 6.0 */
   "capability.smpFtSupported": boolean | undefined;
+  /** @since 4.1 */
   "capability.ftCompatibilityIssues": string[] | undefined;
+  /** @since 6.0 */
   "capability.smpFtCompatibilityIssues": string[] | undefined;
+  /** @since 6.0 */
   "capability.maxVcpusPerFtVm": number | undefined;
+  /** @since 4.0 */
   "capability.loginBySSLThumbprintSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.cloneFromSnapshotSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.deltaDiskBackingsSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.perVMNetworkTrafficShapingSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.tpmSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.tpmVersion": string | undefined;
+  /** @since 6.7 */
   "capability.txtEnabled": boolean | undefined;
+  /** @since 4.0 */
   "capability.supportedCpuFeature": t.HostCpuIdInfo[] | undefined;
+  /** @since 4.0 */
   "capability.virtualExecUsageSupported": boolean | undefined;
+  /** @since 4.1 */
   "capability.storageIORMSupported": boolean | undefined;
+  /** @since 4.1 */
   "capability.vmDirectPathGen2Supported": boolean | undefined;
+  /** @since 4.1 */
   "capability.vmDirectPathGen2UnsupportedReason": string[] | undefined;
+  /** @since 4.1 */
   "capability.vmDirectPathGen2UnsupportedReasonExtended": string | undefined;
+  /** @since 5.0 */
   "capability.supportedVmfsMajorVersion": number[] | undefined;
+  /** @since 4.1 */
   "capability.vStorageCapable": boolean | undefined;
+  /** @since 5.0 */
   "capability.snapshotRelayoutSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.firewallIpRulesSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.servicePackageInfoSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.maxHostRunningVms": number | undefined;
+  /** @since 5.0 */
   "capability.maxHostSupportedVcpus": number | undefined;
+  /** @since 5.0 */
   "capability.vmfsDatastoreMountCapable": boolean | undefined;
+  /** @since 5.1 */
   "capability.eightPlusHostVmfsSharedAccessSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.nestedHVSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.vPMCSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.interVMCommunicationThroughVMCISupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.scheduledHardwareUpgradeSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.featureCapabilitiesSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.latencySensitivitySupported": boolean | undefined;
+  /** @since 5.5 */
   "capability.storagePolicySupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.accel3dSupported": boolean | undefined;
+  /** @since 5.5 */
   "capability.reliableMemoryAware": boolean | undefined;
+  /** @since 5.5 */
   "capability.multipleNetworkStackInstanceSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.messageBusProxySupported": boolean | undefined;
+  /** @since 5.5 */
   "capability.vsanSupported": boolean | undefined;
+  /** @since 5.5 */
   "capability.vFlashSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.hostAccessManagerSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.provisioningNicSelectionSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.nfs41Supported": boolean | undefined;
+  /** @since 6.5 */
   "capability.nfs41Krb5iSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.turnDiskLocatorLedSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.virtualVolumeDatastoreSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.markAsSsdSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.markAsLocalSupported": boolean | undefined;
+  /** @since 6.0 */
   "capability.smartCardAuthenticationSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.pMemSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.pMemSnapshotSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.cryptoSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.oneKVolumeAPIsSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.gatewayOnNicSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.upitSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.cpuHwMmuSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptedVMotionSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptionChangeOnAddRemoveSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptionHotOperationSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptionWithSnapshotsSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptionFaultToleranceSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptionMemorySaveSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptionRDMSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptionVFlashSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptionCBRCSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.encryptionHBRSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.ftEfiSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.unmapMethodSupported": string | undefined;
+  /** @since 6.7 */
   "capability.maxMemMBPerFtVm": number | undefined;
+  /** @since 6.7 */
   "capability.virtualMmuUsageIgnored": boolean | undefined;
+  /** @since 6.7 */
   "capability.virtualExecUsageIgnored": boolean | undefined;
+  /** @since 6.7 */
   "capability.vmCreateDateSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.vmfs3EOLSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.ftVmcpSupported": boolean | undefined;
+  /** @since 6.7.1 */
   "capability.quickBootSupported": boolean | undefined;
   "capability.encryptedFtSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.assignableHardwareSupported": boolean | undefined;
   "capability.suspendToMemorySupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.useFeatureReqsForOldHWv": boolean | undefined;
+  /** @since 6.7.2 */
   "capability.markPerenniallyReservedSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.hppPspSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.deviceRebindWithoutRebootSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.storagePolicyChangeSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.precisionTimeProtocolSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.remoteDeviceVMotionSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.maxSupportedVmMemory": number | undefined;
   "capability.ahDeviceHintsSupported": boolean | undefined;
   "capability.nvmeOverTcpSupported": boolean | undefined;
@@ -336,104 +551,203 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "capability.ptpConfigSupported": boolean | undefined;
   "capability.maxSupportedPtpPorts": number | undefined;
   "capability.pMemIndependentSnapshotSupported": boolean | undefined;
+  /** @since 5.0 */
   "licensableResource": t.HostLicensableResourceInfo;
+  /** @since 5.0 */
   "licensableResource.resource": t.KeyAnyValue[] | undefined;
+  /** @since 6.7 */
   "remediationState": t.HostSystemRemediationState | undefined;
+  /** @since 6.7 */
   "remediationState.state": string | undefined;
+  /** @since 6.7 */
   "remediationState.operationTime": Date | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult": t.ApplyHostProfileConfigurationSpec | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.status": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec": t.HostConfigSpec | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.nasDatastore": t.HostNasVolumeConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network": t.HostNetworkConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.vswitch": t.HostVirtualSwitchConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.proxySwitch": t.HostProxySwitchConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.portgroup": t.HostPortGroupConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.pnic": t.PhysicalNicConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.vnic": t.HostVirtualNicConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.consoleVnic": t.HostVirtualNicConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.dnsConfig": t.HostDnsConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.ipRouteConfig": t.HostIpRouteConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.consoleIpRouteConfig": t.HostIpRouteConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.routeTableConfig": t.HostIpRouteTableConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.dhcp": t.HostDhcpServiceConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.nat": t.HostNatServiceConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.ipV6Enabled": boolean | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.netStackSpec": t.HostNetworkConfigNetStackSpec[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.network.migrationStatus": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.nicTypeSelection": t.HostVirtualNicManagerNicTypeSelection[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.service": t.HostServiceConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.firewall": t.HostFirewallConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.firewall.rule": t.HostFirewallConfigRuleSetConfig[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.firewall.defaultBlockingPolicy": t.HostFirewallDefaultPolicy | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.option": t.OptionValue[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datastorePrincipal": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datastorePrincipalPasswd": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datetime": t.HostDateTimeConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datetime.timeZone": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datetime.ntpConfig": t.HostNtpConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datetime.ptpConfig": t.HostPtpConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datetime.protocol": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datetime.enabled": boolean | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datetime.disableEvents": boolean | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datetime.disableFallback": boolean | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.datetime.resetToFactoryDefaults": boolean | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.storageDevice": t.HostStorageDeviceInfo | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.storageDevice.hostBusAdapter": t.HostHostBusAdapter[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.storageDevice.scsiLun": t.ScsiLun[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.storageDevice.scsiTopology": t.HostScsiTopology | undefined;
+  /** @since 7.0 */
   "precheckRemediationResult.configSpec.storageDevice.nvmeTopology": t.HostNvmeTopology | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.storageDevice.multipathInfo": t.HostMultipathInfo | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.storageDevice.plugStoreTopology": t.HostPlugStoreTopology | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.storageDevice.softwareInternetScsiEnabled": boolean | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.license": t.HostLicenseSpec | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.license.source": t.LicenseSource | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.license.editionKey": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.license.disabledFeatureKey": string[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.license.enabledFeatureKey": string[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.security": t.HostSecuritySpec | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.security.adminPassword": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.security.removePermission": t.Permission[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.security.addPermission": t.Permission[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.userAccount": t.HostAccountSpec[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.usergroupAccount": t.HostAccountSpec[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.memory": t.HostMemorySpec | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.memory.serviceConsoleReservation": number | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.activeDirectory": t.HostActiveDirectory[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.genericConfig": t.KeyAnyValue[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.graphicsConfig": t.HostGraphicsConfig | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.graphicsConfig.hostDefaultGraphicsType": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.graphicsConfig.sharedPassthruAssignmentPolicy": string | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.configSpec.graphicsConfig.deviceType": t.HostGraphicsConfigDeviceType[] | undefined;
+  /** @since 7.0 */
   "precheckRemediationResult.configSpec.assignableHardwareConfig": t.HostAssignableHardwareConfig | undefined;
+  /** @since 7.0 */
   "precheckRemediationResult.configSpec.assignableHardwareConfig.attributeOverride": t.HostAssignableHardwareConfigAttributeOverride[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.inapplicablePath": string[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.requireInput": t.ProfileDeferredPolicyOptionParameter[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.error": t.ProfileExecuteError[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.host": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.taskListRequirement": string[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.taskDescription": t.LocalizableMessage[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.rebootStateless": boolean | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.rebootHost": boolean | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.faultData": t.LocalizedMethodFault | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.faultData.fault": t.MethodFault | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.faultData.fault.faultCause": t.LocalizedMethodFault | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.faultData.fault.faultMessage": t.LocalizableMessage[] | undefined;
+  /** @since 6.7 */
   "precheckRemediationResult.faultData.localizedMessage": string | undefined;
+  /** @since 6.7 */
   "remediationResult": t.ApplyHostProfileConfigurationResult | undefined;
+  /** @since 6.7 */
   "remediationResult.startTime": Date | undefined;
+  /** @since 6.7 */
   "remediationResult.completeTime": Date | undefined;
+  /** @since 6.7 */
   "remediationResult.host": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 6.7 */
   "remediationResult.status": string | undefined;
+  /** @since 6.7 */
   "remediationResult.errors": t.LocalizedMethodFault[] | undefined;
+  /** @since 6.7 */
   "complianceCheckState": t.HostSystemComplianceCheckState | undefined;
+  /** @since 6.7 */
   "complianceCheckState.state": string | undefined;
+  /** @since 6.7 */
   "complianceCheckState.checkTime": Date | undefined;
+  /** @since 6.7 */
   "complianceCheckResult": t.ComplianceResult | undefined;
+  /** @since 6.7 */
   "complianceCheckResult.profile": MoRef<ManagedKind<"Profile">> | undefined;
+  /** @since 6.7 */
   "complianceCheckResult.complianceStatus": string | undefined;
+  /** @since 6.7 */
   "complianceCheckResult.entity": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** @since 6.7 */
   "complianceCheckResult.checkTime": Date | undefined;
+  /** @since 6.7 */
   "complianceCheckResult.failure": t.ComplianceFailure[] | undefined;
   "configManager": t.HostConfigManager;
   "configManager.cpuScheduler": MoRef<ManagedKind<"HostCpuSchedulerSystem">> | undefined;
@@ -442,6 +756,7 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "configManager.storageSystem": MoRef<ManagedKind<"HostStorageSystem">> | undefined;
   "configManager.networkSystem": MoRef<ManagedKind<"HostNetworkSystem">> | undefined;
   "configManager.vmotionSystem": MoRef<ManagedKind<"HostVMotionSystem">> | undefined;
+  /** @since 4.0 */
   "configManager.virtualNicManager": MoRef<ManagedKind<"HostVirtualNicManager">> | undefined;
   "configManager.serviceSystem": MoRef<ManagedKind<"HostServiceSystem">> | undefined;
   "configManager.firewallSystem": MoRef<ManagedKind<"HostFirewallSystem">> | undefined;
@@ -449,31 +764,57 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "configManager.diagnosticSystem": MoRef<ManagedKind<"HostDiagnosticSystem">> | undefined;
   "configManager.autoStartManager": MoRef<ManagedKind<"HostAutoStartManager">> | undefined;
   "configManager.snmpSystem": MoRef<ManagedKind<"HostSnmpSystem">> | undefined;
+  /** @since 2.5 */
   "configManager.dateTimeSystem": MoRef<ManagedKind<"HostDateTimeSystem">> | undefined;
+  /** @since 2.5 */
   "configManager.patchManager": MoRef<ManagedKind<"HostPatchManager">> | undefined;
+  /** @since 5.0 */
   "configManager.imageConfigManager": MoRef<ManagedKind<"HostImageConfigManager">> | undefined;
+  /** @since 2.5 */
   "configManager.bootDeviceSystem": MoRef<ManagedKind<"HostBootDeviceSystem">> | undefined;
+  /** @since 2.5 */
   "configManager.firmwareSystem": MoRef<ManagedKind<"HostFirmwareSystem">> | undefined;
+  /** @since 2.5 */
   "configManager.healthStatusSystem": MoRef<ManagedKind<"HostHealthStatusSystem">> | undefined;
+  /** @since 4.0 */
   "configManager.pciPassthruSystem": MoRef<ManagedKind<"HostPciPassthruSystem">> | undefined;
+  /** @since 4.0 */
   "configManager.licenseManager": MoRef<ManagedKind<"LicenseManager">> | undefined;
+  /** @since 4.0 */
   "configManager.kernelModuleSystem": MoRef<ManagedKind<"HostKernelModuleSystem">> | undefined;
+  /** @since 4.1 */
   "configManager.authenticationManager": MoRef<ManagedKind<"HostAuthenticationManager">> | undefined;
+  /** @since 4.1 */
   "configManager.powerSystem": MoRef<ManagedKind<"HostPowerSystem">> | undefined;
+  /** @since 5.0 */
   "configManager.cacheConfigurationManager": MoRef<ManagedKind<"HostCacheConfigurationManager">> | undefined;
+  /** @since 5.0 */
   "configManager.esxAgentHostManager": MoRef<ManagedKind<"HostEsxAgentHostManager">> | undefined;
+  /** @since 5.0 */
   "configManager.iscsiManager": MoRef<ManagedKind<"IscsiManager">> | undefined;
+  /** @since 5.5 */
   "configManager.vFlashManager": MoRef<ManagedKind<"HostVFlashManager">> | undefined;
+  /** @since 5.5 */
   "configManager.vsanSystem": MoRef<ManagedKind<"HostVsanSystem">> | undefined;
+  /** @since 6.0 */
   "configManager.messageBusProxy": MoRef<ManagedKind<"MessageBusProxy">> | undefined;
+  /** @since 6.0 */
   "configManager.userDirectory": MoRef<ManagedKind<"UserDirectory">> | undefined;
+  /** @since 6.0 */
   "configManager.accountManager": MoRef<ManagedKind<"HostLocalAccountManager">> | undefined;
+  /** @since 6.0 */
   "configManager.hostAccessManager": MoRef<ManagedKind<"HostAccessManager">> | undefined;
+  /** @since 5.5 */
   "configManager.graphicsManager": MoRef<ManagedKind<"HostGraphicsManager">> | undefined;
+  /** @since 5.5 */
   "configManager.vsanInternalSystem": MoRef<ManagedKind<"HostVsanInternalSystem">> | undefined;
+  /** @since 6.0 */
   "configManager.certificateManager": MoRef<ManagedKind<"HostCertificateManager">> | undefined;
+  /** @since 6.5 */
   "configManager.cryptoManager": MoRef<ManagedKind<"CryptoManager">> | undefined;
+  /** @since 6.7 */
   "configManager.nvdimmSystem": MoRef<ManagedKind<"HostNvdimmSystem">> | undefined;
+  /** @since 7.0 */
   "configManager.assignableHardwareManager": MoRef<ManagedKind<"HostAssignableHardwareManager">> | undefined;
   "config": t.HostConfigInfo | undefined;
   "config.host": MoRef<ManagedKind<"HostSystem">> | undefined;
@@ -490,10 +831,15 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "config.product.productLineId": string | undefined;
   "config.product.apiType": string | undefined;
   "config.product.apiVersion": string | undefined;
+  /** @since 4.0 */
   "config.product.instanceUuid": string | undefined;
+  /** @since 4.0 */
   "config.product.licenseProductName": string | undefined;
+  /** @since 4.0 */
   "config.product.licenseProductVersion": string | undefined;
+  /** @since 6.5 */
   "config.deploymentInfo": t.HostDeploymentInfo | undefined;
+  /** @since 6.5 */
   "config.deploymentInfo.bootedFromStatelessCache": boolean | undefined;
   "config.hyperThread": t.HostHyperThreadScheduleInfo | undefined;
   "config.hyperThread.available": boolean | undefined;
@@ -503,44 +849,63 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "config.consoleReservation.serviceConsoleReservedCfg": number | undefined;
   "config.consoleReservation.serviceConsoleReserved": number | undefined;
   "config.consoleReservation.unreserved": number | undefined;
+  /** @since 2.5 */
   "config.virtualMachineReservation": t.VirtualMachineMemoryReservationInfo | undefined;
+  /** @since 2.5 */
   "config.virtualMachineReservation.virtualMachineMin": number | undefined;
+  /** @since 2.5 */
   "config.virtualMachineReservation.virtualMachineMax": number | undefined;
+  /** @since 2.5 */
   "config.virtualMachineReservation.virtualMachineReserved": number | undefined;
+  /** @since 2.5 */
   "config.virtualMachineReservation.allocationPolicy": string | undefined;
   "config.storageDevice": t.HostStorageDeviceInfo | undefined;
   "config.storageDevice.hostBusAdapter": t.HostHostBusAdapter[] | undefined;
   "config.storageDevice.scsiLun": t.ScsiLun[] | undefined;
   "config.storageDevice.scsiTopology": t.HostScsiTopology | undefined;
   "config.storageDevice.scsiTopology.adapter": t.HostScsiTopologyInterface[] | undefined;
+  /** @since 7.0 */
   "config.storageDevice.nvmeTopology": t.HostNvmeTopology | undefined;
+  /** @since 7.0 */
   "config.storageDevice.nvmeTopology.adapter": t.HostNvmeTopologyInterface[] | undefined;
   "config.storageDevice.multipathInfo": t.HostMultipathInfo | undefined;
   "config.storageDevice.multipathInfo.lun": t.HostMultipathInfoLogicalUnit[] | undefined;
+  /** @since 4.0 */
   "config.storageDevice.plugStoreTopology": t.HostPlugStoreTopology | undefined;
+  /** @since 4.0 */
   "config.storageDevice.plugStoreTopology.adapter": t.HostPlugStoreTopologyAdapter[] | undefined;
+  /** @since 4.0 */
   "config.storageDevice.plugStoreTopology.path": t.HostPlugStoreTopologyPath[] | undefined;
+  /** @since 4.0 */
   "config.storageDevice.plugStoreTopology.target": t.HostPlugStoreTopologyTarget[] | undefined;
+  /** @since 4.0 */
   "config.storageDevice.plugStoreTopology.device": t.HostPlugStoreTopologyDevice[] | undefined;
+  /** @since 4.0 */
   "config.storageDevice.plugStoreTopology.plugin": t.HostPlugStoreTopologyPlugin[] | undefined;
   "config.storageDevice.softwareInternetScsiEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.multipathState": t.HostMultipathStateInfo | undefined;
+  /** @since 4.0 */
   "config.multipathState.path": t.HostMultipathStateInfoPath[] | undefined;
   "config.fileSystemVolume": t.HostFileSystemVolumeInfo | undefined;
   "config.fileSystemVolume.volumeTypeList": string[] | undefined;
   "config.fileSystemVolume.mountInfo": t.HostFileSystemMountInfo[] | undefined;
+  /** @since 4.1 */
   "config.systemFile": string[] | undefined;
   "config.network": t.HostNetworkInfo | undefined;
   "config.network.vswitch": t.HostVirtualSwitch[] | undefined;
+  /** @since 4.0 */
   "config.network.proxySwitch": t.HostProxySwitch[] | undefined;
   "config.network.portgroup": t.HostPortGroup[] | undefined;
   "config.network.pnic": t.PhysicalNic[] | undefined;
+  /** @since 7.0 */
   "config.network.rdmaDevice": t.HostRdmaDevice[] | undefined;
   "config.network.vnic": t.HostVirtualNic[] | undefined;
   "config.network.consoleVnic": t.HostVirtualNic[] | undefined;
   "config.network.dnsConfig": t.HostDnsConfig | undefined;
   "config.network.dnsConfig.dhcp": boolean | undefined;
   "config.network.dnsConfig.virtualNicDevice": string | undefined;
+  /** @since 6.7 */
   "config.network.dnsConfig.ipv6VirtualNicDevice": string | undefined;
   "config.network.dnsConfig.hostName": string | undefined;
   "config.network.dnsConfig.domainName": string | undefined;
@@ -549,23 +914,38 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "config.network.ipRouteConfig": t.HostIpRouteConfig | undefined;
   "config.network.ipRouteConfig.defaultGateway": string | undefined;
   "config.network.ipRouteConfig.gatewayDevice": string | undefined;
+  /** @since 4.0 */
   "config.network.ipRouteConfig.ipV6DefaultGateway": string | undefined;
+  /** @since 4.0 */
   "config.network.ipRouteConfig.ipV6GatewayDevice": string | undefined;
   "config.network.consoleIpRouteConfig": t.HostIpRouteConfig | undefined;
   "config.network.consoleIpRouteConfig.defaultGateway": string | undefined;
   "config.network.consoleIpRouteConfig.gatewayDevice": string | undefined;
+  /** @since 4.0 */
   "config.network.consoleIpRouteConfig.ipV6DefaultGateway": string | undefined;
+  /** @since 4.0 */
   "config.network.consoleIpRouteConfig.ipV6GatewayDevice": string | undefined;
+  /** @since 4.0 */
   "config.network.routeTableInfo": t.HostIpRouteTableInfo | undefined;
+  /** @since 4.0 */
   "config.network.routeTableInfo.ipRoute": t.HostIpRouteEntry[] | undefined;
+  /** @since 4.0 */
   "config.network.routeTableInfo.ipv6Route": t.HostIpRouteEntry[] | undefined;
+  /** @since 2.5 */
   "config.network.dhcp": t.HostDhcpService[] | undefined;
+  /** @since 2.5 */
   "config.network.nat": t.HostNatService[] | undefined;
+  /** @since 4.0 */
   "config.network.ipV6Enabled": boolean | undefined;
+  /** @since 4.1 */
   "config.network.atBootIpV6Enabled": boolean | undefined;
+  /** @since 5.5 */
   "config.network.netStackInstance": t.HostNetStackInstance[] | undefined;
+  /** @since 5.5 */
   "config.network.opaqueSwitch": t.HostOpaqueSwitch[] | undefined;
+  /** @since 5.5 */
   "config.network.opaqueNetwork": t.HostOpaqueNetworkInfo[] | undefined;
+  /** @since 7.0 */
   "config.network.nsxTransportNodeId": string | undefined;
   "config.network.nvdsToVdsMigrationRequired": boolean | undefined;
   "config.network.migrationStatus": string | undefined;
@@ -577,8 +957,11 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "config.vmotion.ipConfig.dhcp": boolean | undefined;
   "config.vmotion.ipConfig.ipAddress": string | undefined;
   "config.vmotion.ipConfig.subnetMask": string | undefined;
+  /** @since 4.0 */
   "config.vmotion.ipConfig.ipV6Config": t.HostIpConfigIpV6AddressConfiguration | undefined;
+  /** @since 4.0 */
   "config.virtualNicManagerInfo": t.HostVirtualNicManagerInfo | undefined;
+  /** @since 4.0 */
   "config.virtualNicManagerInfo.netConfig": t.VirtualNicManagerNetConfig[] | undefined;
   "config.capabilities": t.HostNetCapabilities | undefined;
   "config.capabilities.canSetPhysicalNicLinkSpeed": boolean | undefined;
@@ -587,18 +970,30 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "config.capabilities.supportsVlan": boolean | undefined;
   "config.capabilities.usesServiceConsoleNic": boolean | undefined;
   "config.capabilities.supportsNetworkHints": boolean | undefined;
+  /** @since 2.5 */
   "config.capabilities.maxPortGroupsPerVswitch": number | undefined;
+  /** @since 2.5 */
   "config.capabilities.vswitchConfigSupported": boolean | undefined;
+  /** @since 2.5 */
   "config.capabilities.vnicConfigSupported": boolean | undefined;
+  /** @since 2.5 */
   "config.capabilities.ipRouteConfigSupported": boolean | undefined;
+  /** @since 2.5 */
   "config.capabilities.dnsConfigSupported": boolean | undefined;
+  /** @since 2.5 */
   "config.capabilities.dhcpOnVnicSupported": boolean | undefined;
+  /** @since 4.0 */
   "config.capabilities.ipV6Supported": boolean | undefined;
   "config.capabilities.backupNfcNiocSupported": boolean | undefined;
+  /** @since 2.5 */
   "config.datastoreCapabilities": t.HostDatastoreSystemCapabilities | undefined;
+  /** @since 2.5 */
   "config.datastoreCapabilities.nfsMountCreationRequired": boolean | undefined;
+  /** @since 2.5 */
   "config.datastoreCapabilities.nfsMountCreationSupported": boolean | undefined;
+  /** @since 2.5 */
   "config.datastoreCapabilities.localDatastoreSupported": boolean | undefined;
+  /** @since 4.0 */
   "config.datastoreCapabilities.vmfsExtentExpansionSupported": boolean | undefined;
   "config.offloadCapabilities": t.HostNetOffloadCapabilities | undefined;
   "config.offloadCapabilities.csumOffload": boolean | undefined;
@@ -629,8 +1024,11 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "config.option": t.OptionValue[] | undefined;
   "config.optionDef": t.OptionDef[] | undefined;
   "config.datastorePrincipal": string | undefined;
+  /** @since 2.5 */
   "config.localSwapDatastore": MoRef<ManagedKind<"Datastore">> | undefined;
+  /** @since 5.1 */
   "config.systemSwapConfiguration": t.HostSystemSwapConfiguration | undefined;
+  /** @since 5.1 */
   "config.systemSwapConfiguration.option": t.HostSystemSwapConfigurationSystemSwapOption[] | undefined;
   "config.systemResources": t.HostSystemResourceInfo | undefined;
   "config.systemResources.key": string | undefined;
@@ -640,101 +1038,196 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "config.systemResources.config.lastModified": Date | undefined;
   "config.systemResources.config.cpuAllocation": t.ResourceAllocationInfo | undefined;
   "config.systemResources.config.memoryAllocation": t.ResourceAllocationInfo | undefined;
+  /** @since 7.0 */
   "config.systemResources.config.scaleDescendantsShares": string | undefined;
   "config.systemResources.child": t.HostSystemResourceInfo[] | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo": t.HostDateTimeInfo | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.timeZone": t.HostDateTimeSystemTimeZone | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.timeZone.key": string | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.timeZone.name": string | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.timeZone.description": string | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.timeZone.gmtOffset": number | undefined;
+  /** @since 7.0 */
   "config.dateTimeInfo.systemClockProtocol": string | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.ntpConfig": t.HostNtpConfig | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.ntpConfig.server": string[] | undefined;
+  /** @since 6.0 */
   "config.dateTimeInfo.ntpConfig.configFile": string[] | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.ptpConfig": t.HostPtpConfig | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.ptpConfig.domain": number | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.ptpConfig.port": t.HostPtpConfigPtpPort[] | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.enabled": boolean | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.disableEvents": boolean | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.disableFallback": boolean | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.inFallbackState": boolean | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.serviceSync": boolean | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.lastSyncTime": Date | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.remoteNtpServer": string | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.ntpRunTime": number | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.ptpRunTime": number | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.ntpDuration": string | undefined;
+  /** @since 2.5 */
   "config.dateTimeInfo.ptpDuration": string | undefined;
+  /** @since 2.5 */
   "config.flags": t.HostFlagInfo | undefined;
+  /** @since 2.5 */
   "config.flags.backgroundSnapshotsEnabled": boolean | undefined;
+  /** @since 2.5 */
   "config.adminDisabled": boolean | undefined;
+  /** @since 6.0 */
   "config.lockdownMode": t.HostLockdownMode | undefined;
+  /** @since 4.0 */
   "config.ipmi": t.HostIpmiInfo | undefined;
+  /** @since 4.0 */
   "config.ipmi.bmcIpAddress": string | undefined;
+  /** @since 4.0 */
   "config.ipmi.bmcMacAddress": string | undefined;
+  /** @since 4.0 */
   "config.ipmi.login": string | undefined;
+  /** @since 4.0 */
   "config.ipmi.password": string | undefined;
+  /** @since 4.0 */
   "config.sslThumbprintInfo": t.HostSslThumbprintInfo | undefined;
+  /** @since 4.0 */
   "config.sslThumbprintInfo.principal": string | undefined;
+  /** @since 5.0 */
   "config.sslThumbprintInfo.ownerTag": string | undefined;
+  /** @since 4.0 */
   "config.sslThumbprintInfo.sslThumbprints": string[] | undefined;
+  /** @since 5.0 */
   "config.sslThumbprintData": t.HostSslThumbprintInfo[] | undefined;
+  /** @since 5.0 */
   "config.certificate": number[] | undefined;
+  /** @since 4.0 */
   "config.pciPassthruInfo": t.HostPciPassthruInfo[] | undefined;
+  /** @since 4.1 */
   "config.authenticationManagerInfo": t.HostAuthenticationManagerInfo | undefined;
+  /** @since 4.1 */
   "config.authenticationManagerInfo.authConfig": t.HostAuthenticationStoreInfo[] | undefined;
+  /** @since 4.1 */
   "config.featureVersion": t.HostFeatureVersionInfo[] | undefined;
+  /** @since 4.1 */
   "config.powerSystemCapability": t.PowerSystemCapability | undefined;
+  /** @since 4.1 */
   "config.powerSystemCapability.availablePolicy": t.HostPowerPolicy[] | undefined;
+  /** @since 4.1 */
   "config.powerSystemInfo": t.PowerSystemInfo | undefined;
+  /** @since 4.1 */
   "config.powerSystemInfo.currentPolicy": t.HostPowerPolicy | undefined;
+  /** @since 4.1 */
   "config.powerSystemInfo.currentPolicy.key": number | undefined;
+  /** @since 4.1 */
   "config.powerSystemInfo.currentPolicy.name": string | undefined;
+  /** @since 4.1 */
   "config.powerSystemInfo.currentPolicy.shortName": string | undefined;
+  /** @since 4.1 */
   "config.powerSystemInfo.currentPolicy.description": string | undefined;
+  /** @since 5.0 */
   "config.cacheConfigurationInfo": t.HostCacheConfigurationInfo[] | undefined;
+  /** @since 5.0 */
   "config.wakeOnLanCapable": boolean | undefined;
+  /** @since 5.1 */
   "config.featureCapability": t.HostFeatureCapability[] | undefined;
+  /** @since 5.1 */
   "config.maskedFeatureCapability": t.HostFeatureCapability[] | undefined;
+  /** @since 5.5 */
   "config.vFlashConfigInfo": t.HostVFlashManagerVFlashConfigInfo | undefined;
+  /** @since 5.5 */
   "config.vFlashConfigInfo.vFlashResourceConfigInfo": t.HostVFlashManagerVFlashResourceConfigInfo | undefined;
+  /** @since 5.5 */
   "config.vFlashConfigInfo.vFlashResourceConfigInfo.vffs": t.HostVffsVolume | undefined;
+  /** @since 5.5 */
   "config.vFlashConfigInfo.vFlashResourceConfigInfo.capacity": number | undefined;
+  /** @since 5.5 */
   "config.vFlashConfigInfo.vFlashCacheConfigInfo": t.HostVFlashManagerVFlashCacheConfigInfo | undefined;
+  /** @since 5.5 */
   "config.vFlashConfigInfo.vFlashCacheConfigInfo.vFlashModuleConfigOption": t.HostVFlashManagerVFlashCacheConfigInfoVFlashModuleConfigOption[] | undefined;
+  /** @since 5.5 */
   "config.vFlashConfigInfo.vFlashCacheConfigInfo.defaultVFlashModule": string | undefined;
+  /** @since 5.5 */
   "config.vFlashConfigInfo.vFlashCacheConfigInfo.swapCacheReservationInGB": number | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig": t.VsanHostConfigInfo | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.enabled": boolean | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.hostSystem": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.clusterInfo": t.VsanHostConfigInfoClusterInfo | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.clusterInfo.uuid": string | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.clusterInfo.nodeUuid": string | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.storageInfo": t.VsanHostConfigInfoStorageInfo | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.storageInfo.autoClaimStorage": boolean | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.storageInfo.diskMapping": t.VsanHostDiskMapping[] | undefined;
+  /** @since 6.0 */
   "config.vsanHostConfig.storageInfo.diskMapInfo": t.VsanHostDiskMapInfo[] | undefined;
+  /** @since 6.0 */
   "config.vsanHostConfig.storageInfo.checksumEnabled": boolean | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.networkInfo": t.VsanHostConfigInfoNetworkInfo | undefined;
+  /** @since 5.5 */
   "config.vsanHostConfig.networkInfo.port": t.VsanHostConfigInfoNetworkInfoPortConfig[] | undefined;
+  /** @since 6.0 */
   "config.vsanHostConfig.faultDomainInfo": t.VsanHostFaultDomainInfo | undefined;
+  /** @since 6.0 */
   "config.vsanHostConfig.faultDomainInfo.name": string | undefined;
+  /** @since 6.0 */
   "config.domainList": string[] | undefined;
+  /** @since 6.0 */
   "config.scriptCheckSum": Uint8Array | undefined;
+  /** @since 6.0 */
   "config.hostConfigCheckSum": Uint8Array | undefined;
+  /** @since 7.0 */
   "config.descriptionTreeCheckSum": Uint8Array | undefined;
+  /** @since 5.5 */
   "config.graphicsInfo": t.HostGraphicsInfo[] | undefined;
+  /** @since 6.0 */
   "config.sharedPassthruGpuTypes": string[] | undefined;
+  /** @since 6.5 */
   "config.graphicsConfig": t.HostGraphicsConfig | undefined;
+  /** @since 6.5 */
   "config.graphicsConfig.hostDefaultGraphicsType": string | undefined;
+  /** @since 6.5 */
   "config.graphicsConfig.sharedPassthruAssignmentPolicy": string | undefined;
+  /** @since 6.5 */
   "config.graphicsConfig.deviceType": t.HostGraphicsConfigDeviceType[] | undefined;
+  /** @since 6.7 */
   "config.sharedGpuCapabilities": t.HostSharedGpuCapabilities[] | undefined;
+  /** @since 6.0 */
   "config.ioFilterInfo": t.HostIoFilterInfo[] | undefined;
+  /** @since 6.5 */
   "config.sriovDevicePool": t.HostSriovDevicePoolInfo[] | undefined;
+  /** @since 7.0 */
   "config.assignableHardwareBinding": t.HostAssignableHardwareBinding[] | undefined;
+  /** @since 7.0 */
   "config.assignableHardwareConfig": t.HostAssignableHardwareConfig | undefined;
+  /** @since 7.0 */
   "config.assignableHardwareConfig.attributeOverride": t.HostAssignableHardwareConfigAttributeOverride[] | undefined;
   "vm": (MoRef<ManagedKind<"VirtualMachine">>)[] | undefined;
   "datastore": (MoRef<ManagedKind<"Datastore">>)[] | undefined;
@@ -751,25 +1244,548 @@ export interface HostSystemPaths extends ManagedEntityPaths {
   "systemResources.config.cpuAllocation.expandableReservation": boolean | undefined;
   "systemResources.config.cpuAllocation.limit": number | undefined;
   "systemResources.config.cpuAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.5 */
   "systemResources.config.cpuAllocation.overheadLimit": number | undefined;
   "systemResources.config.memoryAllocation": t.ResourceAllocationInfo | undefined;
   "systemResources.config.memoryAllocation.reservation": number | undefined;
   "systemResources.config.memoryAllocation.expandableReservation": boolean | undefined;
   "systemResources.config.memoryAllocation.limit": number | undefined;
   "systemResources.config.memoryAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.5 */
   "systemResources.config.memoryAllocation.overheadLimit": number | undefined;
+  /** @since 7.0 */
   "systemResources.config.scaleDescendantsShares": string | undefined;
   "systemResources.child": t.HostSystemResourceInfo[] | undefined;
+  /** @since 6.7 */
   "answerFileValidationState": t.AnswerFileStatusResult | undefined;
+  /** @since 6.7 */
   "answerFileValidationState.checkedTime": Date | undefined;
+  /** @since 6.7 */
   "answerFileValidationState.host": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 6.7 */
   "answerFileValidationState.status": string | undefined;
+  /** @since 6.7 */
   "answerFileValidationState.error": t.AnswerFileStatusError[] | undefined;
+  /** @since 6.7 */
   "answerFileValidationResult": t.AnswerFileStatusResult | undefined;
+  /** @since 6.7 */
   "answerFileValidationResult.checkedTime": Date | undefined;
+  /** @since 6.7 */
   "answerFileValidationResult.host": MoRef<ManagedKind<"HostSystem">> | undefined;
+  /** @since 6.7 */
   "answerFileValidationResult.status": string | undefined;
+  /** @since 6.7 */
   "answerFileValidationResult.error": t.AnswerFileStatusError[] | undefined;
 }
 
 export type HostSystemPath = keyof HostSystemPaths & string;
+
+/** The API version each path of HostSystem first works in, for paths newer than the API's first release. */
+export interface HostSystemPathSince extends ManagedEntityPathSince {
+  "runtime.powerState": "2.5";
+  "runtime.standbyMode": "4.1";
+  "runtime.inQuarantineMode": "6.5";
+  "runtime.healthSystemRuntime": "2.5";
+  "runtime.healthSystemRuntime.systemHealthInfo": "2.5";
+  "runtime.healthSystemRuntime.systemHealthInfo.numericSensorInfo": "2.5";
+  "runtime.healthSystemRuntime.hardwareStatusInfo": "2.5";
+  "runtime.healthSystemRuntime.hardwareStatusInfo.memoryStatusInfo": "2.5";
+  "runtime.healthSystemRuntime.hardwareStatusInfo.cpuStatusInfo": "2.5";
+  "runtime.healthSystemRuntime.hardwareStatusInfo.storageStatusInfo": "2.5";
+  "runtime.dasHostState": "5.0";
+  "runtime.dasHostState.state": "5.0";
+  "runtime.dasHostState.stateReporter": "5.0";
+  "runtime.tpmPcrValues": "4.0";
+  "runtime.vsanRuntimeInfo": "5.5";
+  "runtime.vsanRuntimeInfo.membershipList": "5.5";
+  "runtime.vsanRuntimeInfo.diskIssues": "5.5";
+  "runtime.vsanRuntimeInfo.accessGenNo": "5.5";
+  "runtime.networkRuntimeInfo": "5.5";
+  "runtime.networkRuntimeInfo.netStackInstanceRuntimeInfo": "5.5";
+  "runtime.networkRuntimeInfo.networkResourceRuntime": "6.0";
+  "runtime.networkRuntimeInfo.networkResourceRuntime.pnicResourceInfo": "6.0";
+  "runtime.vFlashResourceRuntimeInfo": "5.5";
+  "runtime.vFlashResourceRuntimeInfo.usage": "5.5";
+  "runtime.vFlashResourceRuntimeInfo.capacity": "5.5";
+  "runtime.vFlashResourceRuntimeInfo.accessible": "5.5";
+  "runtime.vFlashResourceRuntimeInfo.capacityForVmCache": "5.5";
+  "runtime.vFlashResourceRuntimeInfo.freeForVmCache": "5.5";
+  "runtime.hostMaxVirtualDiskCapacity": "5.5";
+  "runtime.cryptoState": "6.5";
+  "runtime.cryptoKeyId": "6.5";
+  "runtime.cryptoKeyId.keyId": "6.5";
+  "runtime.cryptoKeyId.providerId": "6.5";
+  "runtime.cryptoKeyId.providerId.id": "6.5";
+  "summary.hardware.otherIdentifyingInfo": "2.5";
+  "summary.runtime.powerState": "2.5";
+  "summary.runtime.standbyMode": "4.1";
+  "summary.runtime.inQuarantineMode": "6.5";
+  "summary.runtime.healthSystemRuntime": "2.5";
+  "summary.runtime.healthSystemRuntime.systemHealthInfo": "2.5";
+  "summary.runtime.healthSystemRuntime.hardwareStatusInfo": "2.5";
+  "summary.runtime.dasHostState": "5.0";
+  "summary.runtime.dasHostState.state": "5.0";
+  "summary.runtime.dasHostState.stateReporter": "5.0";
+  "summary.runtime.tpmPcrValues": "4.0";
+  "summary.runtime.vsanRuntimeInfo": "5.5";
+  "summary.runtime.vsanRuntimeInfo.membershipList": "5.5";
+  "summary.runtime.vsanRuntimeInfo.diskIssues": "5.5";
+  "summary.runtime.vsanRuntimeInfo.accessGenNo": "5.5";
+  "summary.runtime.networkRuntimeInfo": "5.5";
+  "summary.runtime.networkRuntimeInfo.netStackInstanceRuntimeInfo": "5.5";
+  "summary.runtime.networkRuntimeInfo.networkResourceRuntime": "6.0";
+  "summary.runtime.vFlashResourceRuntimeInfo": "5.5";
+  "summary.runtime.vFlashResourceRuntimeInfo.usage": "5.5";
+  "summary.runtime.vFlashResourceRuntimeInfo.capacity": "5.5";
+  "summary.runtime.vFlashResourceRuntimeInfo.accessible": "5.5";
+  "summary.runtime.vFlashResourceRuntimeInfo.capacityForVmCache": "5.5";
+  "summary.runtime.vFlashResourceRuntimeInfo.freeForVmCache": "5.5";
+  "summary.runtime.hostMaxVirtualDiskCapacity": "5.5";
+  "summary.runtime.cryptoState": "6.5";
+  "summary.runtime.cryptoKeyId": "6.5";
+  "summary.runtime.cryptoKeyId.keyId": "6.5";
+  "summary.runtime.cryptoKeyId.providerId": "6.5";
+  "summary.config.sslThumbprint": "4.0";
+  "summary.config.product.instanceUuid": "4.0";
+  "summary.config.product.licenseProductName": "4.0";
+  "summary.config.product.licenseProductVersion": "4.0";
+  "summary.config.faultToleranceEnabled": "4.0";
+  "summary.config.featureVersion": "4.1";
+  "summary.config.agentVmDatastore": "5.0";
+  "summary.config.agentVmNetwork": "5.0";
+  "summary.quickStats.availablePMemCapacity": "6.7";
+  "summary.quickStats.uptime": "4.1";
+  "summary.managementServerIp": "2.5";
+  "summary.maxEVCModeKey": "4.0";
+  "summary.currentEVCModeKey": "4.0";
+  "summary.gateway": "6.0";
+  "summary.gateway.gatewayType": "6.0";
+  "summary.gateway.gatewayId": "6.0";
+  "summary.tpmAttestation": "6.7";
+  "summary.tpmAttestation.time": "6.7";
+  "summary.tpmAttestation.status": "6.7";
+  "summary.tpmAttestation.message": "6.7";
+  "summary.tpmAttestation.message.key": "6.7";
+  "summary.tpmAttestation.message.arg": "6.7";
+  "summary.tpmAttestation.message.message": "6.7";
+  "hardware.systemInfo.otherIdentifyingInfo": "2.5";
+  "hardware.systemInfo.serialNumber": "6.7";
+  "hardware.cpuPowerManagementInfo": "4.0";
+  "hardware.cpuPowerManagementInfo.currentPolicy": "4.0";
+  "hardware.cpuPowerManagementInfo.hardwareSupport": "4.0";
+  "hardware.smcPresent": "5.0";
+  "hardware.biosInfo": "2.5";
+  "hardware.biosInfo.biosVersion": "2.5";
+  "hardware.biosInfo.releaseDate": "2.5";
+  "hardware.biosInfo.vendor": "6.5";
+  "hardware.biosInfo.majorRelease": "6.5";
+  "hardware.biosInfo.minorRelease": "6.5";
+  "hardware.biosInfo.firmwareMajorRelease": "6.5";
+  "hardware.biosInfo.firmwareMinorRelease": "6.5";
+  "hardware.reliableMemoryInfo": "5.5";
+  "hardware.reliableMemoryInfo.memorySize": "5.5";
+  "hardware.persistentMemoryInfo": "6.7";
+  "hardware.persistentMemoryInfo.capacityInMB": "6.7";
+  "hardware.persistentMemoryInfo.volumeUUID": "6.7";
+  "hardware.sgxInfo": "7.0";
+  "hardware.sgxInfo.sgxState": "7.0";
+  "hardware.sgxInfo.totalEpcMemory": "7.0";
+  "hardware.sgxInfo.flcMode": "7.0";
+  "hardware.sgxInfo.lePubKeyHash": "7.0";
+  "capability.cpuMemoryResourceConfigurationSupported": "2.5";
+  "capability.standbySupported": "2.5";
+  "capability.ipmiSupported": "4.0";
+  "capability.maxRegisteredVMs": "5.1";
+  "capability.restrictedSnapshotRelocateSupported": "2.5";
+  "capability.perVmSwapFiles": "2.5";
+  "capability.localSwapDatastoreSupported": "2.5";
+  "capability.unsharedSwapVMotionSupported": "2.5";
+  "capability.backgroundSnapshotsSupported": "2.5";
+  "capability.preAssignedPCIUnitNumbersSupported": "2.5";
+  "capability.screenshotSupported": "2.5";
+  "capability.scaledScreenshotSupported": "2.5";
+  "capability.storageVMotionSupported": "4.0";
+  "capability.vmotionWithStorageVMotionSupported": "4.0";
+  "capability.vmotionAcrossNetworkSupported": "5.5";
+  "capability.maxNumDisksSVMotion": "6.0";
+  "capability.hbrNicSelectionSupported": "5.1";
+  "capability.vrNfcNicSelectionSupported": "6.0";
+  "capability.recordReplaySupported": "4.0";
+  "capability.ftSupported": "4.0";
+  "capability.replayUnsupportedReason": "4.0";
+  "capability.replayCompatibilityIssues": "4.1";
+  "capability.smpFtSupported": "6.0";
+  "capability.ftCompatibilityIssues": "4.1";
+  "capability.smpFtCompatibilityIssues": "6.0";
+  "capability.maxVcpusPerFtVm": "6.0";
+  "capability.loginBySSLThumbprintSupported": "4.0";
+  "capability.cloneFromSnapshotSupported": "4.0";
+  "capability.deltaDiskBackingsSupported": "4.0";
+  "capability.perVMNetworkTrafficShapingSupported": "4.0";
+  "capability.tpmSupported": "4.0";
+  "capability.tpmVersion": "6.7";
+  "capability.txtEnabled": "6.7";
+  "capability.supportedCpuFeature": "4.0";
+  "capability.virtualExecUsageSupported": "4.0";
+  "capability.storageIORMSupported": "4.1";
+  "capability.vmDirectPathGen2Supported": "4.1";
+  "capability.vmDirectPathGen2UnsupportedReason": "4.1";
+  "capability.vmDirectPathGen2UnsupportedReasonExtended": "4.1";
+  "capability.supportedVmfsMajorVersion": "5.0";
+  "capability.vStorageCapable": "4.1";
+  "capability.snapshotRelayoutSupported": "5.0";
+  "capability.firewallIpRulesSupported": "5.0";
+  "capability.servicePackageInfoSupported": "5.0";
+  "capability.maxHostRunningVms": "5.0";
+  "capability.maxHostSupportedVcpus": "5.0";
+  "capability.vmfsDatastoreMountCapable": "5.0";
+  "capability.eightPlusHostVmfsSharedAccessSupported": "5.1";
+  "capability.nestedHVSupported": "5.1";
+  "capability.vPMCSupported": "5.1";
+  "capability.interVMCommunicationThroughVMCISupported": "5.1";
+  "capability.scheduledHardwareUpgradeSupported": "5.1";
+  "capability.featureCapabilitiesSupported": "5.1";
+  "capability.latencySensitivitySupported": "5.1";
+  "capability.storagePolicySupported": "5.5";
+  "capability.accel3dSupported": "5.1";
+  "capability.reliableMemoryAware": "5.5";
+  "capability.multipleNetworkStackInstanceSupported": "5.5";
+  "capability.messageBusProxySupported": "6.0";
+  "capability.vsanSupported": "5.5";
+  "capability.vFlashSupported": "5.5";
+  "capability.hostAccessManagerSupported": "6.0";
+  "capability.provisioningNicSelectionSupported": "6.0";
+  "capability.nfs41Supported": "6.0";
+  "capability.nfs41Krb5iSupported": "6.5";
+  "capability.turnDiskLocatorLedSupported": "6.0";
+  "capability.virtualVolumeDatastoreSupported": "6.0";
+  "capability.markAsSsdSupported": "6.0";
+  "capability.markAsLocalSupported": "6.0";
+  "capability.smartCardAuthenticationSupported": "6.0";
+  "capability.pMemSupported": "6.7";
+  "capability.pMemSnapshotSupported": "6.7";
+  "capability.cryptoSupported": "6.5";
+  "capability.oneKVolumeAPIsSupported": "6.5";
+  "capability.gatewayOnNicSupported": "6.5";
+  "capability.upitSupported": "6.5";
+  "capability.cpuHwMmuSupported": "6.5";
+  "capability.encryptedVMotionSupported": "6.5";
+  "capability.encryptionChangeOnAddRemoveSupported": "6.5";
+  "capability.encryptionHotOperationSupported": "6.5";
+  "capability.encryptionWithSnapshotsSupported": "6.5";
+  "capability.encryptionFaultToleranceSupported": "6.5";
+  "capability.encryptionMemorySaveSupported": "6.5";
+  "capability.encryptionRDMSupported": "6.5";
+  "capability.encryptionVFlashSupported": "6.5";
+  "capability.encryptionCBRCSupported": "6.5";
+  "capability.encryptionHBRSupported": "6.5";
+  "capability.ftEfiSupported": "6.7";
+  "capability.unmapMethodSupported": "6.7";
+  "capability.maxMemMBPerFtVm": "6.7";
+  "capability.virtualMmuUsageIgnored": "6.7";
+  "capability.virtualExecUsageIgnored": "6.7";
+  "capability.vmCreateDateSupported": "6.7";
+  "capability.vmfs3EOLSupported": "6.7";
+  "capability.ftVmcpSupported": "6.7";
+  "capability.quickBootSupported": "6.7.1";
+  "capability.assignableHardwareSupported": "7.0";
+  "capability.useFeatureReqsForOldHWv": "7.0";
+  "capability.markPerenniallyReservedSupported": "6.7.2";
+  "capability.hppPspSupported": "7.0";
+  "capability.deviceRebindWithoutRebootSupported": "7.0";
+  "capability.storagePolicyChangeSupported": "7.0";
+  "capability.precisionTimeProtocolSupported": "7.0";
+  "capability.remoteDeviceVMotionSupported": "7.0";
+  "capability.maxSupportedVmMemory": "7.0";
+  "licensableResource": "5.0";
+  "licensableResource.resource": "5.0";
+  "remediationState": "6.7";
+  "remediationState.state": "6.7";
+  "remediationState.operationTime": "6.7";
+  "precheckRemediationResult": "6.7";
+  "precheckRemediationResult.status": "6.7";
+  "precheckRemediationResult.configSpec": "6.7";
+  "precheckRemediationResult.configSpec.nasDatastore": "6.7";
+  "precheckRemediationResult.configSpec.network": "6.7";
+  "precheckRemediationResult.configSpec.network.vswitch": "6.7";
+  "precheckRemediationResult.configSpec.network.proxySwitch": "6.7";
+  "precheckRemediationResult.configSpec.network.portgroup": "6.7";
+  "precheckRemediationResult.configSpec.network.pnic": "6.7";
+  "precheckRemediationResult.configSpec.network.vnic": "6.7";
+  "precheckRemediationResult.configSpec.network.consoleVnic": "6.7";
+  "precheckRemediationResult.configSpec.network.dnsConfig": "6.7";
+  "precheckRemediationResult.configSpec.network.ipRouteConfig": "6.7";
+  "precheckRemediationResult.configSpec.network.consoleIpRouteConfig": "6.7";
+  "precheckRemediationResult.configSpec.network.routeTableConfig": "6.7";
+  "precheckRemediationResult.configSpec.network.dhcp": "6.7";
+  "precheckRemediationResult.configSpec.network.nat": "6.7";
+  "precheckRemediationResult.configSpec.network.ipV6Enabled": "6.7";
+  "precheckRemediationResult.configSpec.network.netStackSpec": "6.7";
+  "precheckRemediationResult.configSpec.network.migrationStatus": "6.7";
+  "precheckRemediationResult.configSpec.nicTypeSelection": "6.7";
+  "precheckRemediationResult.configSpec.service": "6.7";
+  "precheckRemediationResult.configSpec.firewall": "6.7";
+  "precheckRemediationResult.configSpec.firewall.rule": "6.7";
+  "precheckRemediationResult.configSpec.firewall.defaultBlockingPolicy": "6.7";
+  "precheckRemediationResult.configSpec.option": "6.7";
+  "precheckRemediationResult.configSpec.datastorePrincipal": "6.7";
+  "precheckRemediationResult.configSpec.datastorePrincipalPasswd": "6.7";
+  "precheckRemediationResult.configSpec.datetime": "6.7";
+  "precheckRemediationResult.configSpec.datetime.timeZone": "6.7";
+  "precheckRemediationResult.configSpec.datetime.ntpConfig": "6.7";
+  "precheckRemediationResult.configSpec.datetime.ptpConfig": "6.7";
+  "precheckRemediationResult.configSpec.datetime.protocol": "6.7";
+  "precheckRemediationResult.configSpec.datetime.enabled": "6.7";
+  "precheckRemediationResult.configSpec.datetime.disableEvents": "6.7";
+  "precheckRemediationResult.configSpec.datetime.disableFallback": "6.7";
+  "precheckRemediationResult.configSpec.datetime.resetToFactoryDefaults": "6.7";
+  "precheckRemediationResult.configSpec.storageDevice": "6.7";
+  "precheckRemediationResult.configSpec.storageDevice.hostBusAdapter": "6.7";
+  "precheckRemediationResult.configSpec.storageDevice.scsiLun": "6.7";
+  "precheckRemediationResult.configSpec.storageDevice.scsiTopology": "6.7";
+  "precheckRemediationResult.configSpec.storageDevice.nvmeTopology": "7.0";
+  "precheckRemediationResult.configSpec.storageDevice.multipathInfo": "6.7";
+  "precheckRemediationResult.configSpec.storageDevice.plugStoreTopology": "6.7";
+  "precheckRemediationResult.configSpec.storageDevice.softwareInternetScsiEnabled": "6.7";
+  "precheckRemediationResult.configSpec.license": "6.7";
+  "precheckRemediationResult.configSpec.license.source": "6.7";
+  "precheckRemediationResult.configSpec.license.editionKey": "6.7";
+  "precheckRemediationResult.configSpec.license.disabledFeatureKey": "6.7";
+  "precheckRemediationResult.configSpec.license.enabledFeatureKey": "6.7";
+  "precheckRemediationResult.configSpec.security": "6.7";
+  "precheckRemediationResult.configSpec.security.adminPassword": "6.7";
+  "precheckRemediationResult.configSpec.security.removePermission": "6.7";
+  "precheckRemediationResult.configSpec.security.addPermission": "6.7";
+  "precheckRemediationResult.configSpec.userAccount": "6.7";
+  "precheckRemediationResult.configSpec.usergroupAccount": "6.7";
+  "precheckRemediationResult.configSpec.memory": "6.7";
+  "precheckRemediationResult.configSpec.memory.serviceConsoleReservation": "6.7";
+  "precheckRemediationResult.configSpec.activeDirectory": "6.7";
+  "precheckRemediationResult.configSpec.genericConfig": "6.7";
+  "precheckRemediationResult.configSpec.graphicsConfig": "6.7";
+  "precheckRemediationResult.configSpec.graphicsConfig.hostDefaultGraphicsType": "6.7";
+  "precheckRemediationResult.configSpec.graphicsConfig.sharedPassthruAssignmentPolicy": "6.7";
+  "precheckRemediationResult.configSpec.graphicsConfig.deviceType": "6.7";
+  "precheckRemediationResult.configSpec.assignableHardwareConfig": "7.0";
+  "precheckRemediationResult.configSpec.assignableHardwareConfig.attributeOverride": "7.0";
+  "precheckRemediationResult.inapplicablePath": "6.7";
+  "precheckRemediationResult.requireInput": "6.7";
+  "precheckRemediationResult.error": "6.7";
+  "precheckRemediationResult.host": "6.7";
+  "precheckRemediationResult.taskListRequirement": "6.7";
+  "precheckRemediationResult.taskDescription": "6.7";
+  "precheckRemediationResult.rebootStateless": "6.7";
+  "precheckRemediationResult.rebootHost": "6.7";
+  "precheckRemediationResult.faultData": "6.7";
+  "precheckRemediationResult.faultData.fault": "6.7";
+  "precheckRemediationResult.faultData.fault.faultCause": "6.7";
+  "precheckRemediationResult.faultData.fault.faultMessage": "6.7";
+  "precheckRemediationResult.faultData.localizedMessage": "6.7";
+  "remediationResult": "6.7";
+  "remediationResult.startTime": "6.7";
+  "remediationResult.completeTime": "6.7";
+  "remediationResult.host": "6.7";
+  "remediationResult.status": "6.7";
+  "remediationResult.errors": "6.7";
+  "complianceCheckState": "6.7";
+  "complianceCheckState.state": "6.7";
+  "complianceCheckState.checkTime": "6.7";
+  "complianceCheckResult": "6.7";
+  "complianceCheckResult.profile": "6.7";
+  "complianceCheckResult.complianceStatus": "6.7";
+  "complianceCheckResult.entity": "6.7";
+  "complianceCheckResult.checkTime": "6.7";
+  "complianceCheckResult.failure": "6.7";
+  "configManager.virtualNicManager": "4.0";
+  "configManager.dateTimeSystem": "2.5";
+  "configManager.patchManager": "2.5";
+  "configManager.imageConfigManager": "5.0";
+  "configManager.bootDeviceSystem": "2.5";
+  "configManager.firmwareSystem": "2.5";
+  "configManager.healthStatusSystem": "2.5";
+  "configManager.pciPassthruSystem": "4.0";
+  "configManager.licenseManager": "4.0";
+  "configManager.kernelModuleSystem": "4.0";
+  "configManager.authenticationManager": "4.1";
+  "configManager.powerSystem": "4.1";
+  "configManager.cacheConfigurationManager": "5.0";
+  "configManager.esxAgentHostManager": "5.0";
+  "configManager.iscsiManager": "5.0";
+  "configManager.vFlashManager": "5.5";
+  "configManager.vsanSystem": "5.5";
+  "configManager.messageBusProxy": "6.0";
+  "configManager.userDirectory": "6.0";
+  "configManager.accountManager": "6.0";
+  "configManager.hostAccessManager": "6.0";
+  "configManager.graphicsManager": "5.5";
+  "configManager.vsanInternalSystem": "5.5";
+  "configManager.certificateManager": "6.0";
+  "configManager.cryptoManager": "6.5";
+  "configManager.nvdimmSystem": "6.7";
+  "configManager.assignableHardwareManager": "7.0";
+  "config.product.instanceUuid": "4.0";
+  "config.product.licenseProductName": "4.0";
+  "config.product.licenseProductVersion": "4.0";
+  "config.deploymentInfo": "6.5";
+  "config.deploymentInfo.bootedFromStatelessCache": "6.5";
+  "config.virtualMachineReservation": "2.5";
+  "config.virtualMachineReservation.virtualMachineMin": "2.5";
+  "config.virtualMachineReservation.virtualMachineMax": "2.5";
+  "config.virtualMachineReservation.virtualMachineReserved": "2.5";
+  "config.virtualMachineReservation.allocationPolicy": "2.5";
+  "config.storageDevice.nvmeTopology": "7.0";
+  "config.storageDevice.nvmeTopology.adapter": "7.0";
+  "config.storageDevice.plugStoreTopology": "4.0";
+  "config.storageDevice.plugStoreTopology.adapter": "4.0";
+  "config.storageDevice.plugStoreTopology.path": "4.0";
+  "config.storageDevice.plugStoreTopology.target": "4.0";
+  "config.storageDevice.plugStoreTopology.device": "4.0";
+  "config.storageDevice.plugStoreTopology.plugin": "4.0";
+  "config.multipathState": "4.0";
+  "config.multipathState.path": "4.0";
+  "config.systemFile": "4.1";
+  "config.network.proxySwitch": "4.0";
+  "config.network.rdmaDevice": "7.0";
+  "config.network.dnsConfig.ipv6VirtualNicDevice": "6.7";
+  "config.network.ipRouteConfig.ipV6DefaultGateway": "4.0";
+  "config.network.ipRouteConfig.ipV6GatewayDevice": "4.0";
+  "config.network.consoleIpRouteConfig.ipV6DefaultGateway": "4.0";
+  "config.network.consoleIpRouteConfig.ipV6GatewayDevice": "4.0";
+  "config.network.routeTableInfo": "4.0";
+  "config.network.routeTableInfo.ipRoute": "4.0";
+  "config.network.routeTableInfo.ipv6Route": "4.0";
+  "config.network.dhcp": "2.5";
+  "config.network.nat": "2.5";
+  "config.network.ipV6Enabled": "4.0";
+  "config.network.atBootIpV6Enabled": "4.1";
+  "config.network.netStackInstance": "5.5";
+  "config.network.opaqueSwitch": "5.5";
+  "config.network.opaqueNetwork": "5.5";
+  "config.network.nsxTransportNodeId": "7.0";
+  "config.vmotion.ipConfig.ipV6Config": "4.0";
+  "config.virtualNicManagerInfo": "4.0";
+  "config.virtualNicManagerInfo.netConfig": "4.0";
+  "config.capabilities.maxPortGroupsPerVswitch": "2.5";
+  "config.capabilities.vswitchConfigSupported": "2.5";
+  "config.capabilities.vnicConfigSupported": "2.5";
+  "config.capabilities.ipRouteConfigSupported": "2.5";
+  "config.capabilities.dnsConfigSupported": "2.5";
+  "config.capabilities.dhcpOnVnicSupported": "2.5";
+  "config.capabilities.ipV6Supported": "4.0";
+  "config.datastoreCapabilities": "2.5";
+  "config.datastoreCapabilities.nfsMountCreationRequired": "2.5";
+  "config.datastoreCapabilities.nfsMountCreationSupported": "2.5";
+  "config.datastoreCapabilities.localDatastoreSupported": "2.5";
+  "config.datastoreCapabilities.vmfsExtentExpansionSupported": "4.0";
+  "config.localSwapDatastore": "2.5";
+  "config.systemSwapConfiguration": "5.1";
+  "config.systemSwapConfiguration.option": "5.1";
+  "config.systemResources.config.scaleDescendantsShares": "7.0";
+  "config.dateTimeInfo": "2.5";
+  "config.dateTimeInfo.timeZone": "2.5";
+  "config.dateTimeInfo.timeZone.key": "2.5";
+  "config.dateTimeInfo.timeZone.name": "2.5";
+  "config.dateTimeInfo.timeZone.description": "2.5";
+  "config.dateTimeInfo.timeZone.gmtOffset": "2.5";
+  "config.dateTimeInfo.systemClockProtocol": "7.0";
+  "config.dateTimeInfo.ntpConfig": "2.5";
+  "config.dateTimeInfo.ntpConfig.server": "2.5";
+  "config.dateTimeInfo.ntpConfig.configFile": "6.0";
+  "config.dateTimeInfo.ptpConfig": "2.5";
+  "config.dateTimeInfo.ptpConfig.domain": "2.5";
+  "config.dateTimeInfo.ptpConfig.port": "2.5";
+  "config.dateTimeInfo.enabled": "2.5";
+  "config.dateTimeInfo.disableEvents": "2.5";
+  "config.dateTimeInfo.disableFallback": "2.5";
+  "config.dateTimeInfo.inFallbackState": "2.5";
+  "config.dateTimeInfo.serviceSync": "2.5";
+  "config.dateTimeInfo.lastSyncTime": "2.5";
+  "config.dateTimeInfo.remoteNtpServer": "2.5";
+  "config.dateTimeInfo.ntpRunTime": "2.5";
+  "config.dateTimeInfo.ptpRunTime": "2.5";
+  "config.dateTimeInfo.ntpDuration": "2.5";
+  "config.dateTimeInfo.ptpDuration": "2.5";
+  "config.flags": "2.5";
+  "config.flags.backgroundSnapshotsEnabled": "2.5";
+  "config.adminDisabled": "2.5";
+  "config.lockdownMode": "6.0";
+  "config.ipmi": "4.0";
+  "config.ipmi.bmcIpAddress": "4.0";
+  "config.ipmi.bmcMacAddress": "4.0";
+  "config.ipmi.login": "4.0";
+  "config.ipmi.password": "4.0";
+  "config.sslThumbprintInfo": "4.0";
+  "config.sslThumbprintInfo.principal": "4.0";
+  "config.sslThumbprintInfo.ownerTag": "5.0";
+  "config.sslThumbprintInfo.sslThumbprints": "4.0";
+  "config.sslThumbprintData": "5.0";
+  "config.certificate": "5.0";
+  "config.pciPassthruInfo": "4.0";
+  "config.authenticationManagerInfo": "4.1";
+  "config.authenticationManagerInfo.authConfig": "4.1";
+  "config.featureVersion": "4.1";
+  "config.powerSystemCapability": "4.1";
+  "config.powerSystemCapability.availablePolicy": "4.1";
+  "config.powerSystemInfo": "4.1";
+  "config.powerSystemInfo.currentPolicy": "4.1";
+  "config.powerSystemInfo.currentPolicy.key": "4.1";
+  "config.powerSystemInfo.currentPolicy.name": "4.1";
+  "config.powerSystemInfo.currentPolicy.shortName": "4.1";
+  "config.powerSystemInfo.currentPolicy.description": "4.1";
+  "config.cacheConfigurationInfo": "5.0";
+  "config.wakeOnLanCapable": "5.0";
+  "config.featureCapability": "5.1";
+  "config.maskedFeatureCapability": "5.1";
+  "config.vFlashConfigInfo": "5.5";
+  "config.vFlashConfigInfo.vFlashResourceConfigInfo": "5.5";
+  "config.vFlashConfigInfo.vFlashResourceConfigInfo.vffs": "5.5";
+  "config.vFlashConfigInfo.vFlashResourceConfigInfo.capacity": "5.5";
+  "config.vFlashConfigInfo.vFlashCacheConfigInfo": "5.5";
+  "config.vFlashConfigInfo.vFlashCacheConfigInfo.vFlashModuleConfigOption": "5.5";
+  "config.vFlashConfigInfo.vFlashCacheConfigInfo.defaultVFlashModule": "5.5";
+  "config.vFlashConfigInfo.vFlashCacheConfigInfo.swapCacheReservationInGB": "5.5";
+  "config.vsanHostConfig": "5.5";
+  "config.vsanHostConfig.enabled": "5.5";
+  "config.vsanHostConfig.hostSystem": "5.5";
+  "config.vsanHostConfig.clusterInfo": "5.5";
+  "config.vsanHostConfig.clusterInfo.uuid": "5.5";
+  "config.vsanHostConfig.clusterInfo.nodeUuid": "5.5";
+  "config.vsanHostConfig.storageInfo": "5.5";
+  "config.vsanHostConfig.storageInfo.autoClaimStorage": "5.5";
+  "config.vsanHostConfig.storageInfo.diskMapping": "5.5";
+  "config.vsanHostConfig.storageInfo.diskMapInfo": "6.0";
+  "config.vsanHostConfig.storageInfo.checksumEnabled": "6.0";
+  "config.vsanHostConfig.networkInfo": "5.5";
+  "config.vsanHostConfig.networkInfo.port": "5.5";
+  "config.vsanHostConfig.faultDomainInfo": "6.0";
+  "config.vsanHostConfig.faultDomainInfo.name": "6.0";
+  "config.domainList": "6.0";
+  "config.scriptCheckSum": "6.0";
+  "config.hostConfigCheckSum": "6.0";
+  "config.descriptionTreeCheckSum": "7.0";
+  "config.graphicsInfo": "5.5";
+  "config.sharedPassthruGpuTypes": "6.0";
+  "config.graphicsConfig": "6.5";
+  "config.graphicsConfig.hostDefaultGraphicsType": "6.5";
+  "config.graphicsConfig.sharedPassthruAssignmentPolicy": "6.5";
+  "config.graphicsConfig.deviceType": "6.5";
+  "config.sharedGpuCapabilities": "6.7";
+  "config.ioFilterInfo": "6.0";
+  "config.sriovDevicePool": "6.5";
+  "config.assignableHardwareBinding": "7.0";
+  "config.assignableHardwareConfig": "7.0";
+  "config.assignableHardwareConfig.attributeOverride": "7.0";
+  "systemResources.config.cpuAllocation.overheadLimit": "2.5";
+  "systemResources.config.memoryAllocation.overheadLimit": "2.5";
+  "systemResources.config.scaleDescendantsShares": "7.0";
+  "answerFileValidationState": "6.7";
+  "answerFileValidationState.checkedTime": "6.7";
+  "answerFileValidationState.host": "6.7";
+  "answerFileValidationState.status": "6.7";
+  "answerFileValidationState.error": "6.7";
+  "answerFileValidationResult": "6.7";
+  "answerFileValidationResult.checkedTime": "6.7";
+  "answerFileValidationResult.host": "6.7";
+  "answerFileValidationResult.status": "6.7";
+  "answerFileValidationResult.error": "6.7";
+}

@@ -23,3 +23,7 @@ export interface HostVFlashManagerPaths {
 }
 
 export type HostVFlashManagerPath = keyof HostVFlashManagerPaths & string;
+
+/** The API version each path of HostVFlashManager first works in, for paths newer than the API's first release. */
+export interface HostVFlashManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface HostVsanInternalSystemPaths {
 }
 
 export type HostVsanInternalSystemPath = keyof HostVsanInternalSystemPaths & string;
+
+/** The API version each path of HostVsanInternalSystem first works in, for paths newer than the API's first release. */
+export interface HostVsanInternalSystemPathSince {
+}

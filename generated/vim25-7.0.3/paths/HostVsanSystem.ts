@@ -16,12 +16,24 @@ export interface HostVsanSystemPaths {
   "config.storageInfo": t.VsanHostConfigInfoStorageInfo | undefined;
   "config.storageInfo.autoClaimStorage": boolean | undefined;
   "config.storageInfo.diskMapping": t.VsanHostDiskMapping[] | undefined;
+  /** @since 6.0 */
   "config.storageInfo.diskMapInfo": t.VsanHostDiskMapInfo[] | undefined;
+  /** @since 6.0 */
   "config.storageInfo.checksumEnabled": boolean | undefined;
   "config.networkInfo": t.VsanHostConfigInfoNetworkInfo | undefined;
   "config.networkInfo.port": t.VsanHostConfigInfoNetworkInfoPortConfig[] | undefined;
+  /** @since 6.0 */
   "config.faultDomainInfo": t.VsanHostFaultDomainInfo | undefined;
+  /** @since 6.0 */
   "config.faultDomainInfo.name": string | undefined;
 }
 
 export type HostVsanSystemPath = keyof HostVsanSystemPaths & string;
+
+/** The API version each path of HostVsanSystem first works in, for paths newer than the API's first release. */
+export interface HostVsanSystemPathSince {
+  "config.storageInfo.diskMapInfo": "6.0";
+  "config.storageInfo.checksumEnabled": "6.0";
+  "config.faultDomainInfo": "6.0";
+  "config.faultDomainInfo.name": "6.0";
+}

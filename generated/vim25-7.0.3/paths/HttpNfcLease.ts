@@ -8,10 +8,15 @@ import type * as t from "../types.js";
  */
 export interface HttpNfcLeasePaths {
   "initializeProgress": number;
+  /** @since 6.7 */
   "transferProgress": number;
+  /** @since 6.7 */
   "mode": string;
+  /** @since 6.7 */
   "capabilities": t.HttpNfcLeaseCapabilities;
+  /** @since 6.7 */
   "capabilities.pullModeSupported": boolean | undefined;
+  /** @since 6.7 */
   "capabilities.corsSupported": boolean | undefined;
   "info": t.HttpNfcLeaseInfo | undefined;
   "info.lease": MoRef<ManagedKind<"HttpNfcLease">> | undefined;
@@ -19,13 +24,28 @@ export interface HttpNfcLeasePaths {
   "info.deviceUrl": t.HttpNfcLeaseDeviceUrl[] | undefined;
   "info.totalDiskCapacityInKB": number | undefined;
   "info.leaseTimeout": number | undefined;
+  /** @since 4.1 */
   "info.hostMap": t.HttpNfcLeaseDatastoreLeaseInfo[] | undefined;
   "state": t.HttpNfcLeaseState;
   "error": t.LocalizedMethodFault | undefined;
   "error.fault": t.MethodFault | undefined;
+  /** @since 4.0 */
   "error.fault.faultCause": t.LocalizedMethodFault | undefined;
+  /** @since 4.0 */
   "error.fault.faultMessage": t.LocalizableMessage[] | undefined;
   "error.localizedMessage": string | undefined;
 }
 
 export type HttpNfcLeasePath = keyof HttpNfcLeasePaths & string;
+
+/** The API version each path of HttpNfcLease first works in, for paths newer than the API's first release. */
+export interface HttpNfcLeasePathSince {
+  "transferProgress": "6.7";
+  "mode": "6.7";
+  "capabilities": "6.7";
+  "capabilities.pullModeSupported": "6.7";
+  "capabilities.corsSupported": "6.7";
+  "info.hostMap": "4.1";
+  "error.fault.faultCause": "4.0";
+  "error.fault.faultMessage": "4.0";
+}

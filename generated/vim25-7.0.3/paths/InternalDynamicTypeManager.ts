@@ -7,3 +7,7 @@ export interface InternalDynamicTypeManagerPaths {
 }
 
 export type InternalDynamicTypeManagerPath = keyof InternalDynamicTypeManagerPaths & string;
+
+/** The API version each path of InternalDynamicTypeManager first works in, for paths newer than the API's first release. */
+export interface InternalDynamicTypeManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface IoFilterManagerPaths {
 }
 
 export type IoFilterManagerPath = keyof IoFilterManagerPaths & string;
+
+/** The API version each path of IoFilterManager first works in, for paths newer than the API's first release. */
+export interface IoFilterManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface IpPoolManagerPaths {
 }
 
 export type IpPoolManagerPath = keyof IpPoolManagerPaths & string;
+
+/** The API version each path of IpPoolManager first works in, for paths newer than the API's first release. */
+export interface IpPoolManagerPathSince {
+}

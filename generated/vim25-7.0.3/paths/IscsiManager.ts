@@ -7,3 +7,7 @@ export interface IscsiManagerPaths {
 }
 
 export type IscsiManagerPath = keyof IscsiManagerPaths & string;
+
+/** The API version each path of IscsiManager first works in, for paths newer than the API's first release. */
+export interface IscsiManagerPathSince {
+}

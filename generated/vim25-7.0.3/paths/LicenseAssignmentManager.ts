@@ -7,3 +7,7 @@ export interface LicenseAssignmentManagerPaths {
 }
 
 export type LicenseAssignmentManagerPath = keyof LicenseAssignmentManagerPaths & string;
+
+/** The API version each path of LicenseAssignmentManager first works in, for paths newer than the API's first release. */
+export interface LicenseAssignmentManagerPathSince {
+}

@@ -9,22 +9,56 @@ import type * as t from "../types.js";
 export interface LicenseManagerPaths {
   "source": t.LicenseSource;
   "sourceAvailable": boolean;
+  /** @since 2.5 */
   "diagnostics": t.LicenseDiagnostics | undefined;
+  /** @since 2.5 */
   "diagnostics.sourceLastChanged": Date | undefined;
+  /** @since 2.5 */
   "diagnostics.sourceLost": string | undefined;
+  /** @since 2.5 */
   "diagnostics.sourceLatency": number | undefined;
+  /** @since 2.5 */
   "diagnostics.licenseRequests": string | undefined;
+  /** @since 2.5 */
   "diagnostics.licenseRequestFailures": string | undefined;
+  /** @since 2.5 */
   "diagnostics.licenseFeatureUnknowns": string | undefined;
+  /** @since 2.5 */
   "diagnostics.opState": t.LicenseManagerState | undefined;
+  /** @since 2.5 */
   "diagnostics.lastStatusUpdate": Date | undefined;
+  /** @since 2.5 */
   "diagnostics.opFailureMessage": string | undefined;
   "featureInfo": t.LicenseFeatureInfo[] | undefined;
+  /** @since 2.5 */
   "licensedEdition": string;
+  /** @since 4.0 */
   "licenses": t.LicenseManagerLicenseInfo[];
+  /** @since 4.0 */
   "licenseAssignmentManager": MoRef<ManagedKind<"LicenseAssignmentManager">> | undefined;
+  /** @since 4.0 */
   "evaluation": t.LicenseManagerEvaluationInfo;
+  /** @since 4.0 */
   "evaluation.properties": t.KeyAnyValue[] | undefined;
 }
 
 export type LicenseManagerPath = keyof LicenseManagerPaths & string;
+
+/** The API version each path of LicenseManager first works in, for paths newer than the API's first release. */
+export interface LicenseManagerPathSince {
+  "diagnostics": "2.5";
+  "diagnostics.sourceLastChanged": "2.5";
+  "diagnostics.sourceLost": "2.5";
+  "diagnostics.sourceLatency": "2.5";
+  "diagnostics.licenseRequests": "2.5";
+  "diagnostics.licenseRequestFailures": "2.5";
+  "diagnostics.licenseFeatureUnknowns": "2.5";
+  "diagnostics.opState": "2.5";
+  "diagnostics.lastStatusUpdate": "2.5";
+  "diagnostics.opFailureMessage": "2.5";
+  "licensedEdition": "2.5";
+  "licenses": "4.0";
+  "licenseAssignmentManager": "4.0";
+  "evaluation": "4.0";
+  "evaluation.properties": "4.0";
+}

@@ -9,3 +9,7 @@ export interface LocalizationManagerPaths {
 }
 
 export type LocalizationManagerPath = keyof LocalizationManagerPaths & string;
+
+/** The API version each path of LocalizationManager first works in, for paths newer than the API's first release. */
+export interface LocalizationManagerPathSince {
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of ManagedEntity for the PropertyCollector, each mapped to its value type.
@@ -20,8 +20,16 @@ export interface ManagedEntityPaths extends ExtensibleManagedObjectPaths {
   "recentTask": (MoRef<ManagedKind<"Task">>)[] | undefined;
   "declaredAlarmState": t.AlarmState[] | undefined;
   "triggeredAlarmState": t.AlarmState[] | undefined;
+  /** @since 4.0 */
   "alarmActionsEnabled": boolean | undefined;
+  /** @since 4.0 */
   "tag": t.Tag[] | undefined;
 }
 
 export type ManagedEntityPath = keyof ManagedEntityPaths & string;
+
+/** The API version each path of ManagedEntity first works in, for paths newer than the API's first release. */
+export interface ManagedEntityPathSince extends ExtensibleManagedObjectPathSince {
+  "alarmActionsEnabled": "4.0";
+  "tag": "4.0";
+}

@@ -7,3 +7,7 @@ export interface MessageBusProxyPaths {
 }
 
 export type MessageBusProxyPath = keyof MessageBusProxyPaths & string;
+
+/** The API version each path of MessageBusProxy first works in, for paths newer than the API's first release. */
+export interface MessageBusProxyPathSince {
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of Network for the PropertyCollector, each mapped to its value type.
@@ -12,7 +12,9 @@ export interface NetworkPaths extends ManagedEntityPaths {
   "summary.network": MoRef<ManagedKind<"Network">> | undefined;
   "summary.name": string | undefined;
   "summary.accessible": boolean | undefined;
+  /** @since 4.0 */
   "summary.ipPoolName": string | undefined;
+  /** @since 5.1 */
   "summary.ipPoolId": number | undefined;
   "host": (MoRef<ManagedKind<"HostSystem">>)[] | undefined;
   "vm": (MoRef<ManagedKind<"VirtualMachine">>)[] | undefined;
@@ -20,3 +22,9 @@ export interface NetworkPaths extends ManagedEntityPaths {
 }
 
 export type NetworkPath = keyof NetworkPaths & string;
+
+/** The API version each path of Network first works in, for paths newer than the API's first release. */
+export interface NetworkPathSince extends ManagedEntityPathSince {
+  "summary.ipPoolName": "4.0";
+  "summary.ipPoolId": "5.1";
+}

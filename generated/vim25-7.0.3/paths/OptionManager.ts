@@ -10,3 +10,7 @@ export interface OptionManagerPaths {
 }
 
 export type OptionManagerPath = keyof OptionManagerPaths & string;
+
+/** The API version each path of OptionManager first works in, for paths newer than the API's first release. */
+export interface OptionManagerPathSince {
+}

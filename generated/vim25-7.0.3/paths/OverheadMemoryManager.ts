@@ -7,3 +7,7 @@ export interface OverheadMemoryManagerPaths {
 }
 
 export type OverheadMemoryManagerPath = keyof OverheadMemoryManagerPaths & string;
+
+/** The API version each path of OverheadMemoryManager first works in, for paths newer than the API's first release. */
+export interface OverheadMemoryManagerPathSince {
+}

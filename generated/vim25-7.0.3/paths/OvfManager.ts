@@ -5,8 +5,16 @@ import type * as t from "../types.js";
  * Property paths of OvfManager for the PropertyCollector, each mapped to its value type.
  */
 export interface OvfManagerPaths {
+  /** @since 5.1 */
   "ovfImportOption": t.OvfOptionInfo[] | undefined;
+  /** @since 5.1 */
   "ovfExportOption": t.OvfOptionInfo[] | undefined;
 }
 
 export type OvfManagerPath = keyof OvfManagerPaths & string;
+
+/** The API version each path of OvfManager first works in, for paths newer than the API's first release. */
+export interface OvfManagerPathSince {
+  "ovfImportOption": "5.1";
+  "ovfExportOption": "5.1";
+}

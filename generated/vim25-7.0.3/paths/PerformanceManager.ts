@@ -13,3 +13,7 @@ export interface PerformanceManagerPaths {
 }
 
 export type PerformanceManagerPath = keyof PerformanceManagerPaths & string;
+
+/** The API version each path of PerformanceManager first works in, for paths newer than the API's first release. */
+export interface PerformanceManagerPathSince {
+}

@@ -21,3 +21,7 @@ export interface ProfilePaths {
 }
 
 export type ProfilePath = keyof ProfilePaths & string;
+
+/** The API version each path of Profile first works in, for paths newer than the API's first release. */
+export interface ProfilePathSince {
+}

@@ -7,3 +7,7 @@ export interface ProfileComplianceManagerPaths {
 }
 
 export type ProfileComplianceManagerPath = keyof ProfileComplianceManagerPaths & string;
+
+/** The API version each path of ProfileComplianceManager first works in, for paths newer than the API's first release. */
+export interface ProfileComplianceManagerPathSince {
+}

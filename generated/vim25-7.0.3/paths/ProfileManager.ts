@@ -10,3 +10,7 @@ export interface ProfileManagerPaths {
 }
 
 export type ProfileManagerPath = keyof ProfileManagerPaths & string;
+
+/** The API version each path of ProfileManager first works in, for paths newer than the API's first release. */
+export interface ProfileManagerPathSince {
+}

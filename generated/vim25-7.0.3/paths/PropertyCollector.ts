@@ -10,3 +10,7 @@ export interface PropertyCollectorPaths {
 }
 
 export type PropertyCollectorPath = keyof PropertyCollectorPaths & string;
+
+/** The API version each path of PropertyCollector first works in, for paths newer than the API's first release. */
+export interface PropertyCollectorPathSince {
+}

@@ -8,8 +8,14 @@ export interface PropertyFilterPaths {
   "spec": t.PropertyFilterSpec;
   "spec.propSet": t.PropertySpec[] | undefined;
   "spec.objectSet": t.ObjectSpec[] | undefined;
+  /** @since 4.1 */
   "spec.reportMissingObjectsInResults": boolean | undefined;
   "partialUpdates": boolean;
 }
 
 export type PropertyFilterPath = keyof PropertyFilterPaths & string;
+
+/** The API version each path of PropertyFilter first works in, for paths newer than the API's first release. */
+export interface PropertyFilterPathSince {
+  "spec.reportMissingObjectsInResults": "4.1";
+}

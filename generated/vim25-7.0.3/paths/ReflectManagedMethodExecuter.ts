@@ -7,3 +7,7 @@ export interface ReflectManagedMethodExecuterPaths {
 }
 
 export type ReflectManagedMethodExecuterPath = keyof ReflectManagedMethodExecuterPaths & string;
+
+/** The API version each path of ReflectManagedMethodExecuter first works in, for paths newer than the API's first release. */
+export interface ReflectManagedMethodExecuterPathSince {
+}

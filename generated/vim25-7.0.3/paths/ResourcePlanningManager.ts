@@ -7,3 +7,7 @@ export interface ResourcePlanningManagerPaths {
 }
 
 export type ResourcePlanningManagerPath = keyof ResourcePlanningManagerPaths & string;
+
+/** The API version each path of ResourcePlanningManager first works in, for paths newer than the API's first release. */
+export interface ResourcePlanningManagerPathSince {
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of ResourcePool for the PropertyCollector, each mapped to its value type.
@@ -19,13 +19,16 @@ export interface ResourcePoolPaths extends ManagedEntityPaths {
   "summary.config.cpuAllocation.expandableReservation": boolean | undefined;
   "summary.config.cpuAllocation.limit": number | undefined;
   "summary.config.cpuAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.5 */
   "summary.config.cpuAllocation.overheadLimit": number | undefined;
   "summary.config.memoryAllocation": t.ResourceAllocationInfo | undefined;
   "summary.config.memoryAllocation.reservation": number | undefined;
   "summary.config.memoryAllocation.expandableReservation": boolean | undefined;
   "summary.config.memoryAllocation.limit": number | undefined;
   "summary.config.memoryAllocation.shares": t.SharesInfo | undefined;
+  /** @since 2.5 */
   "summary.config.memoryAllocation.overheadLimit": number | undefined;
+  /** @since 7.0 */
   "summary.config.scaleDescendantsShares": string | undefined;
   "summary.runtime": t.ResourcePoolRuntimeInfo | undefined;
   "summary.runtime.memory": t.ResourcePoolResourceUsage | undefined;
@@ -43,23 +46,41 @@ export interface ResourcePoolPaths extends ManagedEntityPaths {
   "summary.runtime.cpu.overallUsage": number | undefined;
   "summary.runtime.cpu.maxUsage": number | undefined;
   "summary.runtime.overallStatus": t.ManagedEntityStatus | undefined;
+  /** @since 7.0 */
   "summary.runtime.sharesScalable": string | undefined;
+  /** @since 4.0 */
   "summary.quickStats": t.ResourcePoolQuickStats | undefined;
+  /** @since 4.0 */
   "summary.quickStats.overallCpuUsage": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.overallCpuDemand": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.guestMemoryUsage": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.hostMemoryUsage": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.distributedCpuEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.distributedMemoryEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.staticCpuEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.staticMemoryEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.privateMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.sharedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.swappedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.balloonedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.overheadMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.consumedOverheadMemory": number | undefined;
+  /** @since 4.1 */
   "summary.quickStats.compressedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.configuredMemoryMB": number | undefined;
   "runtime": t.ResourcePoolRuntimeInfo;
   "runtime.memory": t.ResourcePoolResourceUsage | undefined;
@@ -77,6 +98,7 @@ export interface ResourcePoolPaths extends ManagedEntityPaths {
   "runtime.cpu.overallUsage": number | undefined;
   "runtime.cpu.maxUsage": number | undefined;
   "runtime.overallStatus": t.ManagedEntityStatus | undefined;
+  /** @since 7.0 */
   "runtime.sharesScalable": string | undefined;
   "owner": MoRef<ManagedKind<"ComputeResource">>;
   "resourcePool": (MoRef<ManagedKind<"ResourcePool">>)[] | undefined;
@@ -92,6 +114,7 @@ export interface ResourcePoolPaths extends ManagedEntityPaths {
   "config.cpuAllocation.shares": t.SharesInfo | undefined;
   "config.cpuAllocation.shares.shares": number | undefined;
   "config.cpuAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.cpuAllocation.overheadLimit": number | undefined;
   "config.memoryAllocation": t.ResourceAllocationInfo | undefined;
   "config.memoryAllocation.reservation": number | undefined;
@@ -100,10 +123,43 @@ export interface ResourcePoolPaths extends ManagedEntityPaths {
   "config.memoryAllocation.shares": t.SharesInfo | undefined;
   "config.memoryAllocation.shares.shares": number | undefined;
   "config.memoryAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.memoryAllocation.overheadLimit": number | undefined;
+  /** @since 7.0 */
   "config.scaleDescendantsShares": string | undefined;
+  /** @since 7.0 */
   "namespace": string | undefined;
   "childConfiguration": t.ResourceConfigSpec[] | undefined;
 }
 
 export type ResourcePoolPath = keyof ResourcePoolPaths & string;
+
+/** The API version each path of ResourcePool first works in, for paths newer than the API's first release. */
+export interface ResourcePoolPathSince extends ManagedEntityPathSince {
+  "summary.config.cpuAllocation.overheadLimit": "2.5";
+  "summary.config.memoryAllocation.overheadLimit": "2.5";
+  "summary.config.scaleDescendantsShares": "7.0";
+  "summary.runtime.sharesScalable": "7.0";
+  "summary.quickStats": "4.0";
+  "summary.quickStats.overallCpuUsage": "4.0";
+  "summary.quickStats.overallCpuDemand": "4.0";
+  "summary.quickStats.guestMemoryUsage": "4.0";
+  "summary.quickStats.hostMemoryUsage": "4.0";
+  "summary.quickStats.distributedCpuEntitlement": "4.0";
+  "summary.quickStats.distributedMemoryEntitlement": "4.0";
+  "summary.quickStats.staticCpuEntitlement": "4.0";
+  "summary.quickStats.staticMemoryEntitlement": "4.0";
+  "summary.quickStats.privateMemory": "4.0";
+  "summary.quickStats.sharedMemory": "4.0";
+  "summary.quickStats.swappedMemory": "4.0";
+  "summary.quickStats.balloonedMemory": "4.0";
+  "summary.quickStats.overheadMemory": "4.0";
+  "summary.quickStats.consumedOverheadMemory": "4.0";
+  "summary.quickStats.compressedMemory": "4.1";
+  "summary.configuredMemoryMB": "4.0";
+  "runtime.sharesScalable": "7.0";
+  "config.cpuAllocation.overheadLimit": "2.5";
+  "config.memoryAllocation.overheadLimit": "2.5";
+  "config.scaleDescendantsShares": "7.0";
+  "namespace": "7.0";
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of ScheduledTask for the PropertyCollector, each mapped to its value type.
@@ -26,13 +26,23 @@ export interface ScheduledTaskPaths extends ExtensibleManagedObjectPaths {
   "info.state": t.TaskInfoState | undefined;
   "info.error": t.LocalizedMethodFault | undefined;
   "info.error.fault": t.MethodFault | undefined;
+  /** @since 4.0 */
   "info.error.fault.faultCause": t.LocalizedMethodFault | undefined;
+  /** @since 4.0 */
   "info.error.fault.faultMessage": t.LocalizableMessage[] | undefined;
   "info.error.localizedMessage": string | undefined;
   "info.result": unknown | undefined;
   "info.progress": number | undefined;
   "info.activeTask": MoRef<ManagedKind<"Task">> | undefined;
+  /** @since 4.0 */
   "info.taskObject": MoRef | undefined;
 }
 
 export type ScheduledTaskPath = keyof ScheduledTaskPaths & string;
+
+/** The API version each path of ScheduledTask first works in, for paths newer than the API's first release. */
+export interface ScheduledTaskPathSince extends ExtensibleManagedObjectPathSince {
+  "info.error.fault.faultCause": "4.0";
+  "info.error.fault.faultMessage": "4.0";
+  "info.taskObject": "4.0";
+}

@@ -17,3 +17,7 @@ export interface ScheduledTaskManagerPaths {
 }
 
 export type ScheduledTaskManagerPath = keyof ScheduledTaskManagerPaths & string;
+
+/** The API version each path of ScheduledTaskManager first works in, for paths newer than the API's first release. */
+export interface ScheduledTaskManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface SearchIndexPaths {
 }
 
 export type SearchIndexPath = keyof SearchIndexPaths & string;
+
+/** The API version each path of SearchIndex first works in, for paths newer than the API's first release. */
+export interface SearchIndexPathSince {
+}

@@ -11,21 +11,31 @@ export interface ServiceInstancePaths {
   "capability": t.Capability;
   "capability.provisioningSupported": boolean | undefined;
   "capability.multiHostSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.userShellAccessSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.supportedEVCMode": t.EVCMode[] | undefined;
   "capability.supportedEVCGraphicsMode": t.FeatureEVCMode[] | undefined;
+  /** @since 5.1 */
   "capability.networkBackupAndRestoreSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.ftDrsWithoutEvcSupported": boolean | undefined;
+  /** @since 6.7.1 */
   "capability.hciWorkflowSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.computePolicyVersion": number | undefined;
+  /** @since 7.0 */
   "capability.clusterPlacementSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.lifecycleManagementSupported": boolean | undefined;
   "capability.hostSeedingSupported": boolean | undefined;
+  /** @since 7.0 */
   "capability.scalableSharesSupported": boolean | undefined;
   "capability.hadcsSupported": boolean | undefined;
   "content": t.ServiceContent;
   "content.rootFolder": MoRef<ManagedKind<"Folder">> | undefined;
   "content.propertyCollector": MoRef<ManagedKind<"PropertyCollector">> | undefined;
+  /** @since 2.5 */
   "content.viewManager": MoRef<ManagedKind<"ViewManager">> | undefined;
   "content.about": t.AboutInfo | undefined;
   "content.about.name": string | undefined;
@@ -40,55 +50,137 @@ export interface ServiceInstancePaths {
   "content.about.productLineId": string | undefined;
   "content.about.apiType": string | undefined;
   "content.about.apiVersion": string | undefined;
+  /** @since 4.0 */
   "content.about.instanceUuid": string | undefined;
+  /** @since 4.0 */
   "content.about.licenseProductName": string | undefined;
+  /** @since 4.0 */
   "content.about.licenseProductVersion": string | undefined;
   "content.setting": MoRef<ManagedKind<"OptionManager">> | undefined;
   "content.userDirectory": MoRef<ManagedKind<"UserDirectory">> | undefined;
   "content.sessionManager": MoRef<ManagedKind<"SessionManager">> | undefined;
   "content.authorizationManager": MoRef<ManagedKind<"AuthorizationManager">> | undefined;
+  /** @since 5.1 */
   "content.serviceManager": MoRef<ManagedKind<"ServiceManager">> | undefined;
   "content.perfManager": MoRef<ManagedKind<"PerformanceManager">> | undefined;
   "content.scheduledTaskManager": MoRef<ManagedKind<"ScheduledTaskManager">> | undefined;
   "content.alarmManager": MoRef<ManagedKind<"AlarmManager">> | undefined;
   "content.eventManager": MoRef<ManagedKind<"EventManager">> | undefined;
   "content.taskManager": MoRef<ManagedKind<"TaskManager">> | undefined;
+  /** @since 2.5 */
   "content.extensionManager": MoRef<ManagedKind<"ExtensionManager">> | undefined;
   "content.customizationSpecManager": MoRef<ManagedKind<"CustomizationSpecManager">> | undefined;
+  /** @since 7.0 */
   "content.guestCustomizationManager": MoRef<ManagedKind<"VirtualMachineGuestCustomizationManager">> | undefined;
   "content.customFieldsManager": MoRef<ManagedKind<"CustomFieldsManager">> | undefined;
   "content.accountManager": MoRef<ManagedKind<"HostLocalAccountManager">> | undefined;
   "content.diagnosticManager": MoRef<ManagedKind<"DiagnosticManager">> | undefined;
   "content.licenseManager": MoRef<ManagedKind<"LicenseManager">> | undefined;
   "content.searchIndex": MoRef<ManagedKind<"SearchIndex">> | undefined;
+  /** @since 2.5 */
   "content.fileManager": MoRef<ManagedKind<"FileManager">> | undefined;
+  /** @since 5.5 */
   "content.datastoreNamespaceManager": MoRef<ManagedKind<"DatastoreNamespaceManager">> | undefined;
+  /** @since 2.5 */
   "content.virtualDiskManager": MoRef<ManagedKind<"VirtualDiskManager">> | undefined;
+  /** @since 2.5 */
   "content.virtualizationManager": MoRef<ManagedKind<"VirtualizationManager">> | undefined;
+  /** @since 4.0 */
   "content.snmpSystem": MoRef<ManagedKind<"HostSnmpSystem">> | undefined;
+  /** @since 4.0 */
   "content.vmProvisioningChecker": MoRef<ManagedKind<"VirtualMachineProvisioningChecker">> | undefined;
+  /** @since 4.0 */
   "content.vmCompatibilityChecker": MoRef<ManagedKind<"VirtualMachineCompatibilityChecker">> | undefined;
+  /** @since 4.0 */
   "content.ovfManager": MoRef<ManagedKind<"OvfManager">> | undefined;
+  /** @since 4.0 */
   "content.ipPoolManager": MoRef<ManagedKind<"IpPoolManager">> | undefined;
+  /** @since 4.0 */
   "content.dvSwitchManager": MoRef<ManagedKind<"DistributedVirtualSwitchManager">> | undefined;
+  /** @since 4.0 */
   "content.hostProfileManager": MoRef<ManagedKind<"HostProfileManager">> | undefined;
+  /** @since 4.0 */
   "content.clusterProfileManager": MoRef<ManagedKind<"ClusterProfileManager">> | undefined;
+  /** @since 4.0 */
   "content.complianceManager": MoRef<ManagedKind<"ProfileComplianceManager">> | undefined;
+  /** @since 4.0 */
   "content.localizationManager": MoRef<ManagedKind<"LocalizationManager">> | undefined;
+  /** @since 4.1 */
   "content.storageResourceManager": MoRef<ManagedKind<"StorageResourceManager">> | undefined;
+  /** @since 5.0 */
   "content.guestOperationsManager": MoRef<ManagedKind<"GuestOperationsManager">> | undefined;
+  /** @since 6.0 */
   "content.overheadMemoryManager": MoRef<ManagedKind<"OverheadMemoryManager">> | undefined;
+  /** @since 6.0 */
   "content.certificateManager": MoRef<ManagedKind<"CertificateManager">> | undefined;
+  /** @since 6.0 */
   "content.ioFilterManager": MoRef<ManagedKind<"IoFilterManager">> | undefined;
+  /** @since 6.5 */
   "content.vStorageObjectManager": MoRef<ManagedKind<"VStorageObjectManagerBase">> | undefined;
+  /** @since 6.5 */
   "content.hostSpecManager": MoRef<ManagedKind<"HostSpecificationManager">> | undefined;
+  /** @since 6.5 */
   "content.cryptoManager": MoRef<ManagedKind<"CryptoManager">> | undefined;
+  /** @since 6.5 */
   "content.healthUpdateManager": MoRef<ManagedKind<"HealthUpdateManager">> | undefined;
+  /** @since 6.5 */
   "content.failoverClusterConfigurator": MoRef<ManagedKind<"FailoverClusterConfigurator">> | undefined;
+  /** @since 6.5 */
   "content.failoverClusterManager": MoRef<ManagedKind<"FailoverClusterManager">> | undefined;
+  /** @since 7.0 */
   "content.tenantManager": MoRef<ManagedKind<"TenantTenantManager">> | undefined;
+  /** @since 7.0 */
   "content.siteInfoManager": MoRef<ManagedKind<"SiteInfoManager">> | undefined;
+  /** @since 6.7.2 */
   "content.storageQueryManager": MoRef<ManagedKind<"StorageQueryManager">> | undefined;
 }
 
 export type ServiceInstancePath = keyof ServiceInstancePaths & string;
+
+/** The API version each path of ServiceInstance first works in, for paths newer than the API's first release. */
+export interface ServiceInstancePathSince {
+  "capability.userShellAccessSupported": "2.5";
+  "capability.supportedEVCMode": "4.0";
+  "capability.networkBackupAndRestoreSupported": "5.1";
+  "capability.ftDrsWithoutEvcSupported": "6.7";
+  "capability.hciWorkflowSupported": "6.7.1";
+  "capability.computePolicyVersion": "7.0";
+  "capability.clusterPlacementSupported": "7.0";
+  "capability.lifecycleManagementSupported": "7.0";
+  "capability.scalableSharesSupported": "7.0";
+  "content.viewManager": "2.5";
+  "content.about.instanceUuid": "4.0";
+  "content.about.licenseProductName": "4.0";
+  "content.about.licenseProductVersion": "4.0";
+  "content.serviceManager": "5.1";
+  "content.extensionManager": "2.5";
+  "content.guestCustomizationManager": "7.0";
+  "content.fileManager": "2.5";
+  "content.datastoreNamespaceManager": "5.5";
+  "content.virtualDiskManager": "2.5";
+  "content.virtualizationManager": "2.5";
+  "content.snmpSystem": "4.0";
+  "content.vmProvisioningChecker": "4.0";
+  "content.vmCompatibilityChecker": "4.0";
+  "content.ovfManager": "4.0";
+  "content.ipPoolManager": "4.0";
+  "content.dvSwitchManager": "4.0";
+  "content.hostProfileManager": "4.0";
+  "content.clusterProfileManager": "4.0";
+  "content.complianceManager": "4.0";
+  "content.localizationManager": "4.0";
+  "content.storageResourceManager": "4.1";
+  "content.guestOperationsManager": "5.0";
+  "content.overheadMemoryManager": "6.0";
+  "content.certificateManager": "6.0";
+  "content.ioFilterManager": "6.0";
+  "content.vStorageObjectManager": "6.5";
+  "content.hostSpecManager": "6.5";
+  "content.cryptoManager": "6.5";
+  "content.healthUpdateManager": "6.5";
+  "content.failoverClusterConfigurator": "6.5";
+  "content.failoverClusterManager": "6.5";
+  "content.tenantManager": "7.0";
+  "content.siteInfoManager": "7.0";
+  "content.storageQueryManager": "6.7.2";
+}

@@ -9,3 +9,7 @@ export interface ServiceManagerPaths {
 }
 
 export type ServiceManagerPath = keyof ServiceManagerPaths & string;
+
+/** The API version each path of ServiceManager first works in, for paths newer than the API's first release. */
+export interface ServiceManagerPathSince {
+}

@@ -14,9 +14,13 @@ export interface SessionManagerPaths {
   "currentSession.lastActiveTime": Date | undefined;
   "currentSession.locale": string | undefined;
   "currentSession.messageLocale": string | undefined;
+  /** @since 5.0 */
   "currentSession.extensionSession": boolean | undefined;
+  /** @since 5.1 */
   "currentSession.ipAddress": string | undefined;
+  /** @since 5.1 */
   "currentSession.userAgent": string | undefined;
+  /** @since 5.1 */
   "currentSession.callCount": number | undefined;
   "message": string | undefined;
   "messageLocaleList": string[] | undefined;
@@ -25,3 +29,11 @@ export interface SessionManagerPaths {
 }
 
 export type SessionManagerPath = keyof SessionManagerPaths & string;
+
+/** The API version each path of SessionManager first works in, for paths newer than the API's first release. */
+export interface SessionManagerPathSince {
+  "currentSession.extensionSession": "5.0";
+  "currentSession.ipAddress": "5.1";
+  "currentSession.userAgent": "5.1";
+  "currentSession.callCount": "5.1";
+}

@@ -15,3 +15,7 @@ export interface SimpleCommandPaths {
 }
 
 export type SimpleCommandPath = keyof SimpleCommandPaths & string;
+
+/** The API version each path of SimpleCommand first works in, for paths newer than the API's first release. */
+export interface SimpleCommandPathSince {
+}

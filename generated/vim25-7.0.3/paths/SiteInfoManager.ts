@@ -7,3 +7,7 @@ export interface SiteInfoManagerPaths {
 }
 
 export type SiteInfoManagerPath = keyof SiteInfoManagerPaths & string;
+
+/** The API version each path of SiteInfoManager first works in, for paths newer than the API's first release. */
+export interface SiteInfoManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface StorageQueryManagerPaths {
 }
 
 export type StorageQueryManagerPath = keyof StorageQueryManagerPaths & string;
+
+/** The API version each path of StorageQueryManager first works in, for paths newer than the API's first release. */
+export interface StorageQueryManagerPathSince {
+}

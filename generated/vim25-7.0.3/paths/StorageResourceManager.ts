@@ -7,3 +7,7 @@ export interface StorageResourceManagerPaths {
 }
 
 export type StorageResourceManagerPath = keyof StorageResourceManagerPaths & string;
+
+/** The API version each path of StorageResourceManager first works in, for paths newer than the API's first release. */
+export interface StorageResourceManagerPathSince {
+}

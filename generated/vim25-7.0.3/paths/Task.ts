@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of Task for the PropertyCollector, each mapped to its value type.
@@ -11,9 +11,13 @@ export interface TaskPaths extends ExtensibleManagedObjectPaths {
   "info": t.TaskInfo;
   "info.key": string | undefined;
   "info.task": MoRef<ManagedKind<"Task">> | undefined;
+  /** @since 4.0 */
   "info.description": t.LocalizableMessage | undefined;
+  /** @since 4.0 */
   "info.description.key": string | undefined;
+  /** @since 4.0 */
   "info.description.arg": t.KeyAnyValue[] | undefined;
+  /** @since 4.0 */
   "info.description.message": string | undefined;
   "info.name": string | undefined;
   "info.descriptionId": string | undefined;
@@ -25,7 +29,9 @@ export interface TaskPaths extends ExtensibleManagedObjectPaths {
   "info.cancelable": boolean | undefined;
   "info.error": t.LocalizedMethodFault | undefined;
   "info.error.fault": t.MethodFault | undefined;
+  /** @since 4.0 */
   "info.error.fault.faultCause": t.LocalizedMethodFault | undefined;
+  /** @since 4.0 */
   "info.error.fault.faultMessage": t.LocalizableMessage[] | undefined;
   "info.error.localizedMessage": string | undefined;
   "info.result": unknown | undefined;
@@ -35,10 +41,28 @@ export interface TaskPaths extends ExtensibleManagedObjectPaths {
   "info.startTime": Date | undefined;
   "info.completeTime": Date | undefined;
   "info.eventChainId": number | undefined;
+  /** @since 4.0 */
   "info.changeTag": string | undefined;
+  /** @since 4.0 */
   "info.parentTaskKey": string | undefined;
+  /** @since 4.0 */
   "info.rootTaskKey": string | undefined;
+  /** @since 6.0 */
   "info.activationId": string | undefined;
 }
 
 export type TaskPath = keyof TaskPaths & string;
+
+/** The API version each path of Task first works in, for paths newer than the API's first release. */
+export interface TaskPathSince extends ExtensibleManagedObjectPathSince {
+  "info.description": "4.0";
+  "info.description.key": "4.0";
+  "info.description.arg": "4.0";
+  "info.description.message": "4.0";
+  "info.error.fault.faultCause": "4.0";
+  "info.error.fault.faultMessage": "4.0";
+  "info.changeTag": "4.0";
+  "info.parentTaskKey": "4.0";
+  "info.rootTaskKey": "4.0";
+  "info.activationId": "6.0";
+}

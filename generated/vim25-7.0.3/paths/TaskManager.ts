@@ -16,3 +16,7 @@ export interface TaskManagerPaths {
 }
 
 export type TaskManagerPath = keyof TaskManagerPaths & string;
+
+/** The API version each path of TaskManager first works in, for paths newer than the API's first release. */
+export interface TaskManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface TenantTenantManagerPaths {
 }
 
 export type TenantTenantManagerPath = keyof TenantTenantManagerPaths & string;
+
+/** The API version each path of TenantTenantManager first works in, for paths newer than the API's first release. */
+export interface TenantTenantManagerPathSince {
+}

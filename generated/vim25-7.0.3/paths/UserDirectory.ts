@@ -8,3 +8,7 @@ export interface UserDirectoryPaths {
 }
 
 export type UserDirectoryPath = keyof UserDirectoryPaths & string;
+
+/** The API version each path of UserDirectory first works in, for paths newer than the API's first release. */
+export interface UserDirectoryPathSince {
+}

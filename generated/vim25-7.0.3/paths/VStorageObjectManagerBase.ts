@@ -7,3 +7,7 @@ export interface VStorageObjectManagerBasePaths {
 }
 
 export type VStorageObjectManagerBasePath = keyof VStorageObjectManagerBasePaths & string;
+
+/** The API version each path of VStorageObjectManagerBase first works in, for paths newer than the API's first release. */
+export interface VStorageObjectManagerBasePathSince {
+}

@@ -7,3 +7,7 @@ export interface ViewPaths {
 }
 
 export type ViewPath = keyof ViewPaths & string;
+
+/** The API version each path of View first works in, for paths newer than the API's first release. */
+export interface ViewPathSince {
+}

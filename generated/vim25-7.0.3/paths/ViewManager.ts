@@ -10,3 +10,7 @@ export interface ViewManagerPaths {
 }
 
 export type ViewManagerPath = keyof ViewManagerPaths & string;
+
+/** The API version each path of ViewManager first works in, for paths newer than the API's first release. */
+export interface ViewManagerPathSince {
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ResourcePoolPaths } from "./ResourcePool.js";
+import type { ResourcePoolPaths, ResourcePoolPathSince } from "./ResourcePool.js";
 
 /**
  * Property paths of VirtualApp for the PropertyCollector, each mapped to its value type.
@@ -26,12 +26,28 @@ export interface VirtualAppPaths extends ResourcePoolPaths {
   "vAppConfig.installBootStopDelay": number | undefined;
   "vAppConfig.entityConfig": t.VAppEntityConfigInfo[] | undefined;
   "vAppConfig.annotation": string | undefined;
+  /** @since 4.1 */
   "vAppConfig.instanceUuid": string | undefined;
+  /** @since 5.0 */
   "vAppConfig.managedBy": t.ManagedByInfo | undefined;
+  /** @since 5.0 */
   "vAppConfig.managedBy.extensionKey": string | undefined;
+  /** @since 5.0 */
   "vAppConfig.managedBy.type": string | undefined;
+  /** @since 4.1 */
   "parentVApp": MoRef<ManagedKind<"ManagedEntity">> | undefined;
+  /** @since 4.1 */
   "childLink": t.VirtualAppLinkInfo[] | undefined;
 }
 
 export type VirtualAppPath = keyof VirtualAppPaths & string;
+
+/** The API version each path of VirtualApp first works in, for paths newer than the API's first release. */
+export interface VirtualAppPathSince extends ResourcePoolPathSince {
+  "vAppConfig.instanceUuid": "4.1";
+  "vAppConfig.managedBy": "5.0";
+  "vAppConfig.managedBy.extensionKey": "5.0";
+  "vAppConfig.managedBy.type": "5.0";
+  "parentVApp": "4.1";
+  "childLink": "4.1";
+}

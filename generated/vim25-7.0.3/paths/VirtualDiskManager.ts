@@ -7,3 +7,7 @@ export interface VirtualDiskManagerPaths {
 }
 
 export type VirtualDiskManagerPath = keyof VirtualDiskManagerPaths & string;
+
+/** The API version each path of VirtualDiskManager first works in, for paths newer than the API's first release. */
+export interface VirtualDiskManagerPathSince {
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ManagedEntityPaths } from "./ManagedEntity.js";
+import type { ManagedEntityPaths, ManagedEntityPathSince } from "./ManagedEntity.js";
 
 /**
  * Property paths of VirtualMachine for the PropertyCollector, each mapped to its value type.
@@ -16,40 +16,70 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "capability.memorySnapshotsSupported": boolean | undefined;
   "capability.revertToSnapshotSupported": boolean | undefined;
   "capability.quiescedSnapshotsSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.disableSnapshotsSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.lockSnapshotsSupported": boolean | undefined;
   "capability.consolePreferencesSupported": boolean | undefined;
   "capability.cpuFeatureMaskSupported": boolean | undefined;
   "capability.s1AcpiManagementSupported": boolean | undefined;
   "capability.settingScreenResolutionSupported": boolean | undefined;
   "capability.toolsAutoUpdateSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.vmNpivWwnSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.npivWwnOnNonRdmVmSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.vmNpivWwnDisableSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.vmNpivWwnUpdateSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.swapPlacementSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.toolsSyncTimeSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.virtualMmuUsageSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.diskSharesSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.bootOptionsSupported": boolean | undefined;
+  /** @since 4.1 */
   "capability.bootRetryOptionsSupported": boolean | undefined;
+  /** @since 2.5 */
   "capability.settingVideoRamSizeSupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.settingDisplayTopologySupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.recordReplaySupported": boolean | undefined;
+  /** @since 4.0 */
   "capability.changeTrackingSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.multipleCoresPerSocketSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.hostBasedReplicationSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.guestAutoLockSupported": boolean | undefined;
+  /** @since 5.0 */
   "capability.memoryReservationLockSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.featureRequirementSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.poweredOnMonitorTypeChangeSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.seSparseDiskSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.nestedHVSupported": boolean | undefined;
+  /** @since 5.1 */
   "capability.vPMCSupported": boolean | undefined;
+  /** @since 6.5 */
   "capability.secureBootSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.perVmEvcSupported": boolean | undefined;
+  /** @since 6.7 */
   "capability.virtualMmuUsageIgnored": boolean | undefined;
+  /** @since 6.7 */
   "capability.virtualExecUsageIgnored": boolean | undefined;
+  /** @since 6.7 */
   "capability.diskOnlySnapshotOnSuspendedVMSupported": boolean | undefined;
   "capability.suspendToMemorySupported": boolean | undefined;
   "capability.toolsSyncTimeAllowSupported": boolean | undefined;
@@ -62,18 +92,28 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "config.guestFullName": string | undefined;
   "config.version": string | undefined;
   "config.uuid": string | undefined;
+  /** @since 6.7 */
   "config.createDate": Date | undefined;
+  /** @since 4.0 */
   "config.instanceUuid": string | undefined;
+  /** @since 2.5 */
   "config.npivNodeWorldWideName": number[] | undefined;
+  /** @since 2.5 */
   "config.npivPortWorldWideName": number[] | undefined;
+  /** @since 2.5 */
   "config.npivWorldWideNameType": string | undefined;
+  /** @since 4.0 */
   "config.npivDesiredNodeWwns": number | undefined;
+  /** @since 4.0 */
   "config.npivDesiredPortWwns": number | undefined;
+  /** @since 4.0 */
   "config.npivTemporaryDisabled": boolean | undefined;
+  /** @since 4.0 */
   "config.npivOnNonRdmDisks": boolean | undefined;
   "config.locationId": string | undefined;
   "config.template": boolean | undefined;
   "config.guestId": string | undefined;
+  /** @since 2.5 */
   "config.alternateGuestName": string | undefined;
   "config.annotation": string | undefined;
   "config.files": t.VirtualMachineFileInfo | undefined;
@@ -81,42 +121,65 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "config.files.snapshotDirectory": string | undefined;
   "config.files.suspendDirectory": string | undefined;
   "config.files.logDirectory": string | undefined;
+  /** @since 6.0 */
   "config.files.ftMetadataDirectory": string | undefined;
   "config.tools": t.ToolsConfigInfo | undefined;
   "config.tools.toolsVersion": number | undefined;
+  /** @since 6.5 */
   "config.tools.toolsInstallType": string | undefined;
   "config.tools.afterPowerOn": boolean | undefined;
   "config.tools.afterResume": boolean | undefined;
   "config.tools.beforeGuestStandby": boolean | undefined;
   "config.tools.beforeGuestShutdown": boolean | undefined;
   "config.tools.beforeGuestReboot": boolean | undefined;
+  /** @since 2.5 */
   "config.tools.toolsUpgradePolicy": string | undefined;
+  /** @since 2.5 */
   "config.tools.pendingCustomization": string | undefined;
+  /** @since 6.5 */
   "config.tools.customizationKeyId": t.CryptoKeyId | undefined;
+  /** @since 6.5 */
   "config.tools.customizationKeyId.keyId": string | undefined;
+  /** @since 6.5 */
   "config.tools.customizationKeyId.providerId": t.KeyProviderId | undefined;
   "config.tools.syncTimeWithHostAllowed": boolean | undefined;
+  /** @since 2.5 */
   "config.tools.syncTimeWithHost": boolean | undefined;
+  /** @since 5.0 */
   "config.tools.lastInstallInfo": t.ToolsConfigInfoToolsLastInstallInfo | undefined;
+  /** @since 5.0 */
   "config.tools.lastInstallInfo.counter": number | undefined;
+  /** @since 5.0 */
   "config.tools.lastInstallInfo.fault": t.LocalizedMethodFault | undefined;
   "config.flags": t.VirtualMachineFlagInfo | undefined;
   "config.flags.disableAcceleration": boolean | undefined;
   "config.flags.enableLogging": boolean | undefined;
   "config.flags.useToe": boolean | undefined;
   "config.flags.runWithDebugInfo": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.monitorType": string | undefined;
   "config.flags.htSharing": string | undefined;
+  /** @since 2.5 */
   "config.flags.snapshotDisabled": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.snapshotLocked": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.diskUuidEnabled": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.virtualMmuUsage": string | undefined;
+  /** @since 4.0 */
   "config.flags.virtualExecUsage": string | undefined;
+  /** @since 2.5 */
   "config.flags.snapshotPowerOffBehavior": string | undefined;
+  /** @since 4.0 */
   "config.flags.recordReplayEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.flags.faultToleranceType": string | undefined;
+  /** @since 6.5 */
   "config.flags.cbrcCacheEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.flags.vvtdEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.flags.vbsEnabled": boolean | undefined;
   "config.consolePreferences": t.VirtualMachineConsolePreferences | undefined;
   "config.consolePreferences.powerOnWhenOpened": boolean | undefined;
@@ -132,11 +195,15 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "config.defaultPowerOps.standbyAction": string | undefined;
   "config.hardware": t.VirtualHardware | undefined;
   "config.hardware.numCPU": number | undefined;
+  /** @since 5.0 */
   "config.hardware.numCoresPerSocket": number | undefined;
   "config.hardware.memoryMB": number | undefined;
+  /** @since 5.0 */
   "config.hardware.virtualICH7MPresent": boolean | undefined;
+  /** @since 5.0 */
   "config.hardware.virtualSMCPresent": boolean | undefined;
   "config.hardware.device": t.VirtualDevice[] | undefined;
+  /** @since 7.0 */
   "config.vcpuConfig": t.VirtualMachineVcpuConfig[] | undefined;
   "config.cpuAllocation": t.ResourceAllocationInfo | undefined;
   "config.cpuAllocation.reservation": number | undefined;
@@ -145,6 +212,7 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "config.cpuAllocation.shares": t.SharesInfo | undefined;
   "config.cpuAllocation.shares.shares": number | undefined;
   "config.cpuAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.cpuAllocation.overheadLimit": number | undefined;
   "config.memoryAllocation": t.ResourceAllocationInfo | undefined;
   "config.memoryAllocation.reservation": number | undefined;
@@ -153,14 +221,23 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "config.memoryAllocation.shares": t.SharesInfo | undefined;
   "config.memoryAllocation.shares.shares": number | undefined;
   "config.memoryAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.memoryAllocation.overheadLimit": number | undefined;
+  /** @since 5.1 */
   "config.latencySensitivity": t.LatencySensitivity | undefined;
+  /** @since 5.1 */
   "config.latencySensitivity.level": t.LatencySensitivitySensitivityLevel | undefined;
+  /** @since 5.1 */
   "config.latencySensitivity.sensitivity": number | undefined;
+  /** @since 4.0 */
   "config.memoryHotAddEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.cpuHotAddEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.cpuHotRemoveEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.hotPlugMemoryLimit": number | undefined;
+  /** @since 4.0 */
   "config.hotPlugMemoryIncrementSize": number | undefined;
   "config.cpuAffinity": t.VirtualMachineAffinityInfo | undefined;
   "config.cpuAffinity.affinitySet": number[] | undefined;
@@ -174,96 +251,186 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "config.extraConfig": t.OptionValue[] | undefined;
   "config.cpuFeatureMask": t.HostCpuIdInfo[] | undefined;
   "config.datastoreUrl": t.VirtualMachineConfigInfoDatastoreUrlPair[] | undefined;
+  /** @since 2.5 */
   "config.swapPlacement": string | undefined;
+  /** @since 2.5 */
   "config.bootOptions": t.VirtualMachineBootOptions | undefined;
+  /** @since 2.5 */
   "config.bootOptions.bootDelay": number | undefined;
+  /** @since 2.5 */
   "config.bootOptions.enterBIOSSetup": boolean | undefined;
+  /** @since 6.5 */
   "config.bootOptions.efiSecureBootEnabled": boolean | undefined;
+  /** @since 4.1 */
   "config.bootOptions.bootRetryEnabled": boolean | undefined;
+  /** @since 4.1 */
   "config.bootOptions.bootRetryDelay": number | undefined;
+  /** @since 5.0 */
   "config.bootOptions.bootOrder": t.VirtualMachineBootOptionsBootableDevice[] | undefined;
+  /** @since 6.0 */
   "config.bootOptions.networkBootProtocol": string | undefined;
+  /** @since 4.0 */
   "config.ftInfo": t.FaultToleranceConfigInfo | undefined;
+  /** @since 4.0 */
   "config.ftInfo.role": number | undefined;
+  /** @since 4.0 */
   "config.ftInfo.instanceUuids": string[] | undefined;
+  /** @since 4.0 */
   "config.ftInfo.configPaths": string[] | undefined;
+  /** @since 6.0 */
   "config.ftInfo.orphaned": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig": t.ReplicationConfigSpec | undefined;
+  /** @since 6.0 */
   "config.repConfig.generation": number | undefined;
+  /** @since 6.0 */
   "config.repConfig.vmReplicationId": string | undefined;
+  /** @since 6.0 */
   "config.repConfig.destination": string | undefined;
+  /** @since 6.0 */
   "config.repConfig.port": number | undefined;
+  /** @since 6.0 */
   "config.repConfig.rpo": number | undefined;
+  /** @since 6.0 */
   "config.repConfig.quiesceGuestEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.paused": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.oppUpdatesEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.netCompressionEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.repConfig.netEncryptionEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.repConfig.encryptionDestination": string | undefined;
+  /** @since 6.7 */
   "config.repConfig.encryptionPort": number | undefined;
+  /** @since 6.7 */
   "config.repConfig.remoteCertificateThumbprint": string | undefined;
+  /** @since 6.0 */
   "config.repConfig.disk": t.ReplicationInfoDiskSettings[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig": t.VmConfigInfo | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.product": t.VAppProductInfo[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.property": t.VAppPropertyInfo[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment": t.VAppIPAssignmentInfo | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.supportedAllocationScheme": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.ipAllocationPolicy": string | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.supportedIpProtocol": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.ipProtocol": string | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.eula": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ovfSection": t.VAppOvfSectionInfo[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ovfEnvironmentTransport": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.installBootRequired": boolean | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.installBootStopDelay": number | undefined;
+  /** @since 4.0 */
   "config.vAssertsEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.changeTrackingEnabled": boolean | undefined;
+  /** @since 5.0 */
   "config.firmware": string | undefined;
+  /** @since 5.0 */
   "config.maxMksConnections": number | undefined;
+  /** @since 5.0 */
   "config.guestAutoLockEnabled": boolean | undefined;
+  /** @since 5.0 */
   "config.managedBy": t.ManagedByInfo | undefined;
+  /** @since 5.0 */
   "config.managedBy.extensionKey": string | undefined;
+  /** @since 5.0 */
   "config.managedBy.type": string | undefined;
+  /** @since 5.0 */
   "config.memoryReservationLockedToMax": boolean | undefined;
+  /** @since 5.0 */
   "config.initialOverhead": t.VirtualMachineConfigInfoOverheadInfo | undefined;
+  /** @since 5.0 */
   "config.initialOverhead.initialMemoryReservation": number | undefined;
+  /** @since 5.0 */
   "config.initialOverhead.initialSwapReservation": number | undefined;
+  /** @since 5.1 */
   "config.nestedHVEnabled": boolean | undefined;
+  /** @since 5.1 */
   "config.vPMCEnabled": boolean | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo": t.ScheduledHardwareUpgradeInfo | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.upgradePolicy": string | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.versionKey": string | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.scheduledHardwareUpgradeStatus": string | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.fault": t.LocalizedMethodFault | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.fault.fault": t.MethodFault | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.fault.localizedMessage": string | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo": t.VirtualMachineForkConfigInfo | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo.parentEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo.childForkGroupId": string | undefined;
+  /** @since 6.5 */
   "config.forkConfigInfo.parentForkGroupId": string | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo.childType": string | undefined;
+  /** @since 5.5 */
   "config.vFlashCacheReservation": number | undefined;
+  /** @since 6.0 */
   "config.vmxConfigChecksum": Uint8Array | undefined;
+  /** @since 6.0 */
   "config.messageBusTunnelEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.vmStorageObjectId": string | undefined;
+  /** @since 6.0 */
   "config.swapStorageObjectId": string | undefined;
+  /** @since 6.5 */
   "config.keyId": t.CryptoKeyId | undefined;
+  /** @since 6.5 */
   "config.keyId.keyId": string | undefined;
+  /** @since 6.5 */
   "config.keyId.providerId": t.KeyProviderId | undefined;
+  /** @since 6.5 */
   "config.keyId.providerId.id": string | undefined;
+  /** @since 6.5 */
   "config.guestIntegrityInfo": t.VirtualMachineGuestIntegrityInfo | undefined;
+  /** @since 6.5 */
   "config.guestIntegrityInfo.enabled": boolean | undefined;
+  /** @since 6.5 */
   "config.migrateEncryption": string | undefined;
+  /** @since 7.0 */
   "config.sgxInfo": t.VirtualMachineSgxInfo | undefined;
+  /** @since 7.0 */
   "config.sgxInfo.epcSize": number | undefined;
+  /** @since 7.0 */
   "config.sgxInfo.flcMode": string | undefined;
+  /** @since 7.0 */
   "config.sgxInfo.lePubKeyHash": string | undefined;
+  /** @since 7.0 */
   "config.contentLibItemInfo": t.VirtualMachineContentLibraryItemInfo | undefined;
+  /** @since 7.0 */
   "config.contentLibItemInfo.contentLibraryItemUuid": string | undefined;
+  /** @since 7.0 */
   "config.contentLibItemInfo.contentLibraryItemVersion": string | undefined;
   "config.ftEncryptionMode": string | undefined;
+  /** @since 7.0 */
   "config.guestMonitoringModeInfo": t.VirtualMachineGuestMonitoringModeInfo | undefined;
+  /** @since 7.0 */
   "config.guestMonitoringModeInfo.gmmFile": string | undefined;
+  /** @since 7.0 */
   "config.guestMonitoringModeInfo.gmmAppliance": string | undefined;
   "config.sevEnabled": boolean | undefined;
   "config.pmemFailoverEnabled": boolean | undefined;
@@ -276,16 +443,25 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "layout.disk": t.VirtualMachineFileLayoutDiskLayout[] | undefined;
   "layout.snapshot": t.VirtualMachineFileLayoutSnapshotLayout[] | undefined;
   "layout.swapFile": string | undefined;
+  /** @since 4.0 */
   "layoutEx": t.VirtualMachineFileLayoutEx | undefined;
+  /** @since 4.0 */
   "layoutEx.file": t.VirtualMachineFileLayoutExFileInfo[] | undefined;
+  /** @since 4.0 */
   "layoutEx.disk": t.VirtualMachineFileLayoutExDiskLayout[] | undefined;
+  /** @since 4.0 */
   "layoutEx.snapshot": t.VirtualMachineFileLayoutExSnapshotLayout[] | undefined;
+  /** @since 4.0 */
   "layoutEx.timestamp": Date | undefined;
+  /** @since 4.0 */
   "storage": t.VirtualMachineStorageInfo | undefined;
+  /** @since 4.0 */
   "storage.perDatastoreUsage": t.VirtualMachineUsageOnDatastore[] | undefined;
+  /** @since 4.0 */
   "storage.timestamp": Date | undefined;
   "environmentBrowser": MoRef<ManagedKind<"EnvironmentBrowser">>;
   "resourcePool": MoRef<ManagedKind<"ResourcePool">> | undefined;
+  /** @since 4.1 */
   "parentVApp": MoRef<ManagedKind<"ManagedEntity">> | undefined;
   "resourceConfig": t.ResourceConfigSpec | undefined;
   "resourceConfig.entity": MoRef<ManagedKind<"ManagedEntity">> | undefined;
@@ -298,6 +474,7 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "resourceConfig.cpuAllocation.shares": t.SharesInfo | undefined;
   "resourceConfig.cpuAllocation.shares.shares": number | undefined;
   "resourceConfig.cpuAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "resourceConfig.cpuAllocation.overheadLimit": number | undefined;
   "resourceConfig.memoryAllocation": t.ResourceAllocationInfo | undefined;
   "resourceConfig.memoryAllocation.reservation": number | undefined;
@@ -306,16 +483,22 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "resourceConfig.memoryAllocation.shares": t.SharesInfo | undefined;
   "resourceConfig.memoryAllocation.shares.shares": number | undefined;
   "resourceConfig.memoryAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "resourceConfig.memoryAllocation.overheadLimit": number | undefined;
+  /** @since 7.0 */
   "resourceConfig.scaleDescendantsShares": string | undefined;
   "runtime": t.VirtualMachineRuntimeInfo;
+  /** @since 4.1 */
   "runtime.device": t.VirtualMachineDeviceRuntimeInfo[] | undefined;
   "runtime.host": MoRef<ManagedKind<"HostSystem">> | undefined;
   "runtime.connectionState": t.VirtualMachineConnectionState | undefined;
   "runtime.powerState": t.VirtualMachinePowerState | undefined;
   "runtime.vmFailoverInProgress": boolean | undefined;
+  /** @since 4.0 */
   "runtime.faultToleranceState": t.VirtualMachineFaultToleranceState | undefined;
+  /** @since 5.0 */
   "runtime.dasVmProtection": t.VirtualMachineRuntimeInfoDasProtectionState | undefined;
+  /** @since 5.0 */
   "runtime.dasVmProtection.dasProtected": boolean | undefined;
   "runtime.toolsInstallerMounted": boolean | undefined;
   "runtime.suspendTime": Date | undefined;
@@ -328,33 +511,53 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "runtime.question.choice.valueIsReadonly": boolean | undefined;
   "runtime.question.choice.choiceInfo": t.ElementDescription[] | undefined;
   "runtime.question.choice.defaultIndex": number | undefined;
+  /** @since 2.5 */
   "runtime.question.message": t.VirtualMachineMessage[] | undefined;
   "runtime.memoryOverhead": number | undefined;
   "runtime.maxCpuUsage": number | undefined;
   "runtime.maxMemoryUsage": number | undefined;
   "runtime.numMksConnections": number | undefined;
+  /** @since 4.0 */
   "runtime.recordReplayState": t.VirtualMachineRecordReplayState | undefined;
+  /** @since 4.0 */
   "runtime.cleanPowerOff": boolean | undefined;
+  /** @since 4.0 */
   "runtime.needSecondaryReason": string | undefined;
+  /** @since 5.1 */
   "runtime.onlineStandby": boolean | undefined;
+  /** @since 4.1 */
   "runtime.minRequiredEVCModeKey": string | undefined;
+  /** @since 5.0 */
   "runtime.consolidationNeeded": boolean | undefined;
+  /** @since 5.1 */
   "runtime.offlineFeatureRequirement": t.VirtualMachineFeatureRequirement[] | undefined;
+  /** @since 5.1 */
   "runtime.featureRequirement": t.VirtualMachineFeatureRequirement[] | undefined;
+  /** @since 5.1 */
   "runtime.featureMask": t.HostFeatureMask[] | undefined;
+  /** @since 5.5 */
   "runtime.vFlashCacheAllocation": number | undefined;
+  /** @since 6.0 */
   "runtime.paused": boolean | undefined;
+  /** @since 6.0 */
   "runtime.snapshotInBackground": boolean | undefined;
+  /** @since 6.0 */
   "runtime.quiescedForkParent": boolean | undefined;
+  /** @since 6.7 */
   "runtime.instantCloneFrozen": boolean | undefined;
+  /** @since 6.7 */
   "runtime.cryptoState": string | undefined;
   "runtime.suspendedToMemory": boolean | undefined;
   "guest": t.GuestInfo | undefined;
   "guest.toolsStatus": t.VirtualMachineToolsStatus | undefined;
+  /** @since 4.0 */
   "guest.toolsVersionStatus": string | undefined;
+  /** @since 5.0 */
   "guest.toolsVersionStatus2": string | undefined;
+  /** @since 4.0 */
   "guest.toolsRunningStatus": string | undefined;
   "guest.toolsVersion": string | undefined;
+  /** @since 6.5 */
   "guest.toolsInstallType": string | undefined;
   "guest.guestId": string | undefined;
   "guest.guestFamily": string | undefined;
@@ -362,19 +565,28 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "guest.hostName": string | undefined;
   "guest.ipAddress": string | undefined;
   "guest.net": t.GuestNicInfo[] | undefined;
+  /** @since 4.1 */
   "guest.ipStack": t.GuestStackInfo[] | undefined;
   "guest.disk": t.GuestDiskInfo[] | undefined;
   "guest.screen": t.GuestScreenInfo | undefined;
   "guest.screen.width": number | undefined;
   "guest.screen.height": number | undefined;
   "guest.guestState": string | undefined;
+  /** @since 4.1 */
   "guest.appHeartbeatStatus": string | undefined;
+  /** @since 6.0 */
   "guest.guestKernelCrashed": boolean | undefined;
+  /** @since 5.5 */
   "guest.appState": string | undefined;
+  /** @since 5.0 */
   "guest.guestOperationsReady": boolean | undefined;
+  /** @since 5.0 */
   "guest.interactiveGuestOperationsReady": boolean | undefined;
+  /** @since 6.0 */
   "guest.guestStateChangeSupported": boolean | undefined;
+  /** @since 5.1 */
   "guest.generationInfo": t.GuestInfoNamespaceGenerationInfo[] | undefined;
+  /** @since 7.0 */
   "guest.hwVersion": string | undefined;
   "guest.customizationInfo": t.GuestInfoCustomizationInfo | undefined;
   "guest.customizationInfo.customizationStatus": string | undefined;
@@ -384,13 +596,17 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "summary": t.VirtualMachineSummary;
   "summary.vm": MoRef<ManagedKind<"VirtualMachine">> | undefined;
   "summary.runtime": t.VirtualMachineRuntimeInfo | undefined;
+  /** @since 4.1 */
   "summary.runtime.device": t.VirtualMachineDeviceRuntimeInfo[] | undefined;
   "summary.runtime.host": MoRef<ManagedKind<"HostSystem">> | undefined;
   "summary.runtime.connectionState": t.VirtualMachineConnectionState | undefined;
   "summary.runtime.powerState": t.VirtualMachinePowerState | undefined;
   "summary.runtime.vmFailoverInProgress": boolean | undefined;
+  /** @since 4.0 */
   "summary.runtime.faultToleranceState": t.VirtualMachineFaultToleranceState | undefined;
+  /** @since 5.0 */
   "summary.runtime.dasVmProtection": t.VirtualMachineRuntimeInfoDasProtectionState | undefined;
+  /** @since 5.0 */
   "summary.runtime.dasVmProtection.dasProtected": boolean | undefined;
   "summary.runtime.toolsInstallerMounted": boolean | undefined;
   "summary.runtime.suspendTime": Date | undefined;
@@ -400,36 +616,56 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "summary.runtime.question.id": string | undefined;
   "summary.runtime.question.text": string | undefined;
   "summary.runtime.question.choice": t.ChoiceOption | undefined;
+  /** @since 2.5 */
   "summary.runtime.question.message": t.VirtualMachineMessage[] | undefined;
   "summary.runtime.memoryOverhead": number | undefined;
   "summary.runtime.maxCpuUsage": number | undefined;
   "summary.runtime.maxMemoryUsage": number | undefined;
   "summary.runtime.numMksConnections": number | undefined;
+  /** @since 4.0 */
   "summary.runtime.recordReplayState": t.VirtualMachineRecordReplayState | undefined;
+  /** @since 4.0 */
   "summary.runtime.cleanPowerOff": boolean | undefined;
+  /** @since 4.0 */
   "summary.runtime.needSecondaryReason": string | undefined;
+  /** @since 5.1 */
   "summary.runtime.onlineStandby": boolean | undefined;
+  /** @since 4.1 */
   "summary.runtime.minRequiredEVCModeKey": string | undefined;
+  /** @since 5.0 */
   "summary.runtime.consolidationNeeded": boolean | undefined;
+  /** @since 5.1 */
   "summary.runtime.offlineFeatureRequirement": t.VirtualMachineFeatureRequirement[] | undefined;
+  /** @since 5.1 */
   "summary.runtime.featureRequirement": t.VirtualMachineFeatureRequirement[] | undefined;
+  /** @since 5.1 */
   "summary.runtime.featureMask": t.HostFeatureMask[] | undefined;
+  /** @since 5.5 */
   "summary.runtime.vFlashCacheAllocation": number | undefined;
+  /** @since 6.0 */
   "summary.runtime.paused": boolean | undefined;
+  /** @since 6.0 */
   "summary.runtime.snapshotInBackground": boolean | undefined;
+  /** @since 6.0 */
   "summary.runtime.quiescedForkParent": boolean | undefined;
+  /** @since 6.7 */
   "summary.runtime.instantCloneFrozen": boolean | undefined;
+  /** @since 6.7 */
   "summary.runtime.cryptoState": string | undefined;
   "summary.runtime.suspendedToMemory": boolean | undefined;
   "summary.guest": t.VirtualMachineGuestSummary | undefined;
   "summary.guest.guestId": string | undefined;
   "summary.guest.guestFullName": string | undefined;
   "summary.guest.toolsStatus": t.VirtualMachineToolsStatus | undefined;
+  /** @since 4.0 */
   "summary.guest.toolsVersionStatus": string | undefined;
+  /** @since 5.0 */
   "summary.guest.toolsVersionStatus2": string | undefined;
+  /** @since 4.0 */
   "summary.guest.toolsRunningStatus": string | undefined;
   "summary.guest.hostName": string | undefined;
   "summary.guest.ipAddress": string | undefined;
+  /** @since 7.0 */
   "summary.guest.hwVersion": string | undefined;
   "summary.config": t.VirtualMachineConfigSummary | undefined;
   "summary.config.name": string | undefined;
@@ -442,60 +678,105 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "summary.config.numEthernetCards": number | undefined;
   "summary.config.numVirtualDisks": number | undefined;
   "summary.config.uuid": string | undefined;
+  /** @since 4.0 */
   "summary.config.instanceUuid": string | undefined;
   "summary.config.guestId": string | undefined;
   "summary.config.guestFullName": string | undefined;
   "summary.config.annotation": string | undefined;
+  /** @since 4.0 */
   "summary.config.product": t.VAppProductInfo | undefined;
+  /** @since 4.0 */
   "summary.config.product.key": number | undefined;
+  /** @since 4.0 */
   "summary.config.product.classId": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.instanceId": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.name": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.vendor": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.version": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.fullVersion": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.vendorUrl": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.productUrl": string | undefined;
+  /** @since 4.0 */
   "summary.config.product.appUrl": string | undefined;
+  /** @since 4.0 */
   "summary.config.installBootRequired": boolean | undefined;
+  /** @since 4.0 */
   "summary.config.ftInfo": t.FaultToleranceConfigInfo | undefined;
+  /** @since 4.0 */
   "summary.config.ftInfo.role": number | undefined;
+  /** @since 4.0 */
   "summary.config.ftInfo.instanceUuids": string[] | undefined;
+  /** @since 4.0 */
   "summary.config.ftInfo.configPaths": string[] | undefined;
+  /** @since 6.0 */
   "summary.config.ftInfo.orphaned": boolean | undefined;
+  /** @since 5.0 */
   "summary.config.managedBy": t.ManagedByInfo | undefined;
+  /** @since 5.0 */
   "summary.config.managedBy.extensionKey": string | undefined;
+  /** @since 5.0 */
   "summary.config.managedBy.type": string | undefined;
+  /** @since 6.7 */
   "summary.config.tpmPresent": boolean | undefined;
+  /** @since 6.7 */
   "summary.config.numVmiopBackings": number | undefined;
+  /** @since 7.0 */
   "summary.config.hwVersion": string | undefined;
+  /** @since 4.0 */
   "summary.storage": t.VirtualMachineStorageSummary | undefined;
+  /** @since 4.0 */
   "summary.storage.committed": number | undefined;
+  /** @since 4.0 */
   "summary.storage.uncommitted": number | undefined;
+  /** @since 4.0 */
   "summary.storage.unshared": number | undefined;
+  /** @since 4.0 */
   "summary.storage.timestamp": Date | undefined;
   "summary.quickStats": t.VirtualMachineQuickStats | undefined;
   "summary.quickStats.overallCpuUsage": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.overallCpuDemand": number | undefined;
+  /** @since 7.0 */
   "summary.quickStats.overallCpuReadiness": number | undefined;
   "summary.quickStats.guestMemoryUsage": number | undefined;
   "summary.quickStats.hostMemoryUsage": number | undefined;
   "summary.quickStats.guestHeartbeatStatus": t.ManagedEntityStatus | undefined;
   "summary.quickStats.distributedCpuEntitlement": number | undefined;
   "summary.quickStats.distributedMemoryEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.staticCpuEntitlement": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.staticMemoryEntitlement": number | undefined;
+  /** @since 7.0 */
   "summary.quickStats.grantedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.privateMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.sharedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.swappedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.balloonedMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.consumedOverheadMemory": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.ftLogBandwidth": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.ftSecondaryLatency": number | undefined;
+  /** @since 4.0 */
   "summary.quickStats.ftLatencyStatus": t.ManagedEntityStatus | undefined;
+  /** @since 4.1 */
   "summary.quickStats.compressedMemory": number | undefined;
+  /** @since 4.1 */
   "summary.quickStats.uptimeSeconds": number | undefined;
+  /** @since 5.0 */
   "summary.quickStats.ssdSwappedMemory": number | undefined;
   "summary.quickStats.activeMemory": number | undefined;
   "summary.quickStats.memoryTierStats": t.VirtualMachineQuickStatsMemoryTierStats[] | undefined;
@@ -506,8 +787,295 @@ export interface VirtualMachinePaths extends ManagedEntityPaths {
   "snapshot": t.VirtualMachineSnapshotInfo | undefined;
   "snapshot.currentSnapshot": MoRef<ManagedKind<"VirtualMachineSnapshot">> | undefined;
   "snapshot.rootSnapshotList": t.VirtualMachineSnapshotTree[] | undefined;
+  /** @since 4.1 */
   "rootSnapshot": (MoRef<ManagedKind<"VirtualMachineSnapshot">>)[] | undefined;
   "guestHeartbeatStatus": t.ManagedEntityStatus;
 }
 
 export type VirtualMachinePath = keyof VirtualMachinePaths & string;
+
+/** The API version each path of VirtualMachine first works in, for paths newer than the API's first release. */
+export interface VirtualMachinePathSince extends ManagedEntityPathSince {
+  "capability.disableSnapshotsSupported": "2.5";
+  "capability.lockSnapshotsSupported": "2.5";
+  "capability.vmNpivWwnSupported": "2.5";
+  "capability.npivWwnOnNonRdmVmSupported": "2.5";
+  "capability.vmNpivWwnDisableSupported": "4.0";
+  "capability.vmNpivWwnUpdateSupported": "4.0";
+  "capability.swapPlacementSupported": "2.5";
+  "capability.toolsSyncTimeSupported": "2.5";
+  "capability.virtualMmuUsageSupported": "2.5";
+  "capability.diskSharesSupported": "2.5";
+  "capability.bootOptionsSupported": "2.5";
+  "capability.bootRetryOptionsSupported": "4.1";
+  "capability.settingVideoRamSizeSupported": "2.5";
+  "capability.settingDisplayTopologySupported": "4.0";
+  "capability.recordReplaySupported": "4.0";
+  "capability.changeTrackingSupported": "4.0";
+  "capability.multipleCoresPerSocketSupported": "5.0";
+  "capability.hostBasedReplicationSupported": "5.0";
+  "capability.guestAutoLockSupported": "5.0";
+  "capability.memoryReservationLockSupported": "5.0";
+  "capability.featureRequirementSupported": "5.1";
+  "capability.poweredOnMonitorTypeChangeSupported": "5.1";
+  "capability.seSparseDiskSupported": "5.1";
+  "capability.nestedHVSupported": "5.1";
+  "capability.vPMCSupported": "5.1";
+  "capability.secureBootSupported": "6.5";
+  "capability.perVmEvcSupported": "6.7";
+  "capability.virtualMmuUsageIgnored": "6.7";
+  "capability.virtualExecUsageIgnored": "6.7";
+  "capability.diskOnlySnapshotOnSuspendedVMSupported": "6.7";
+  "config.createDate": "6.7";
+  "config.instanceUuid": "4.0";
+  "config.npivNodeWorldWideName": "2.5";
+  "config.npivPortWorldWideName": "2.5";
+  "config.npivWorldWideNameType": "2.5";
+  "config.npivDesiredNodeWwns": "4.0";
+  "config.npivDesiredPortWwns": "4.0";
+  "config.npivTemporaryDisabled": "4.0";
+  "config.npivOnNonRdmDisks": "4.0";
+  "config.alternateGuestName": "2.5";
+  "config.files.ftMetadataDirectory": "6.0";
+  "config.tools.toolsInstallType": "6.5";
+  "config.tools.toolsUpgradePolicy": "2.5";
+  "config.tools.pendingCustomization": "2.5";
+  "config.tools.customizationKeyId": "6.5";
+  "config.tools.customizationKeyId.keyId": "6.5";
+  "config.tools.customizationKeyId.providerId": "6.5";
+  "config.tools.syncTimeWithHost": "2.5";
+  "config.tools.lastInstallInfo": "5.0";
+  "config.tools.lastInstallInfo.counter": "5.0";
+  "config.tools.lastInstallInfo.fault": "5.0";
+  "config.flags.monitorType": "2.5";
+  "config.flags.snapshotDisabled": "2.5";
+  "config.flags.snapshotLocked": "2.5";
+  "config.flags.diskUuidEnabled": "2.5";
+  "config.flags.virtualMmuUsage": "2.5";
+  "config.flags.virtualExecUsage": "4.0";
+  "config.flags.snapshotPowerOffBehavior": "2.5";
+  "config.flags.recordReplayEnabled": "4.0";
+  "config.flags.faultToleranceType": "6.0";
+  "config.flags.cbrcCacheEnabled": "6.5";
+  "config.flags.vvtdEnabled": "6.7";
+  "config.flags.vbsEnabled": "6.7";
+  "config.hardware.numCoresPerSocket": "5.0";
+  "config.hardware.virtualICH7MPresent": "5.0";
+  "config.hardware.virtualSMCPresent": "5.0";
+  "config.vcpuConfig": "7.0";
+  "config.cpuAllocation.overheadLimit": "2.5";
+  "config.memoryAllocation.overheadLimit": "2.5";
+  "config.latencySensitivity": "5.1";
+  "config.latencySensitivity.level": "5.1";
+  "config.latencySensitivity.sensitivity": "5.1";
+  "config.memoryHotAddEnabled": "4.0";
+  "config.cpuHotAddEnabled": "4.0";
+  "config.cpuHotRemoveEnabled": "4.0";
+  "config.hotPlugMemoryLimit": "4.0";
+  "config.hotPlugMemoryIncrementSize": "4.0";
+  "config.swapPlacement": "2.5";
+  "config.bootOptions": "2.5";
+  "config.bootOptions.bootDelay": "2.5";
+  "config.bootOptions.enterBIOSSetup": "2.5";
+  "config.bootOptions.efiSecureBootEnabled": "6.5";
+  "config.bootOptions.bootRetryEnabled": "4.1";
+  "config.bootOptions.bootRetryDelay": "4.1";
+  "config.bootOptions.bootOrder": "5.0";
+  "config.bootOptions.networkBootProtocol": "6.0";
+  "config.ftInfo": "4.0";
+  "config.ftInfo.role": "4.0";
+  "config.ftInfo.instanceUuids": "4.0";
+  "config.ftInfo.configPaths": "4.0";
+  "config.ftInfo.orphaned": "6.0";
+  "config.repConfig": "6.0";
+  "config.repConfig.generation": "6.0";
+  "config.repConfig.vmReplicationId": "6.0";
+  "config.repConfig.destination": "6.0";
+  "config.repConfig.port": "6.0";
+  "config.repConfig.rpo": "6.0";
+  "config.repConfig.quiesceGuestEnabled": "6.0";
+  "config.repConfig.paused": "6.0";
+  "config.repConfig.oppUpdatesEnabled": "6.0";
+  "config.repConfig.netCompressionEnabled": "6.0";
+  "config.repConfig.netEncryptionEnabled": "6.7";
+  "config.repConfig.encryptionDestination": "6.7";
+  "config.repConfig.encryptionPort": "6.7";
+  "config.repConfig.remoteCertificateThumbprint": "6.7";
+  "config.repConfig.disk": "6.0";
+  "config.vAppConfig": "4.0";
+  "config.vAppConfig.product": "4.0";
+  "config.vAppConfig.property": "4.0";
+  "config.vAppConfig.ipAssignment": "4.0";
+  "config.vAppConfig.ipAssignment.supportedAllocationScheme": "4.0";
+  "config.vAppConfig.ipAssignment.ipAllocationPolicy": "4.0";
+  "config.vAppConfig.ipAssignment.supportedIpProtocol": "4.0";
+  "config.vAppConfig.ipAssignment.ipProtocol": "4.0";
+  "config.vAppConfig.eula": "4.0";
+  "config.vAppConfig.ovfSection": "4.0";
+  "config.vAppConfig.ovfEnvironmentTransport": "4.0";
+  "config.vAppConfig.installBootRequired": "4.0";
+  "config.vAppConfig.installBootStopDelay": "4.0";
+  "config.vAssertsEnabled": "4.0";
+  "config.changeTrackingEnabled": "4.0";
+  "config.firmware": "5.0";
+  "config.maxMksConnections": "5.0";
+  "config.guestAutoLockEnabled": "5.0";
+  "config.managedBy": "5.0";
+  "config.managedBy.extensionKey": "5.0";
+  "config.managedBy.type": "5.0";
+  "config.memoryReservationLockedToMax": "5.0";
+  "config.initialOverhead": "5.0";
+  "config.initialOverhead.initialMemoryReservation": "5.0";
+  "config.initialOverhead.initialSwapReservation": "5.0";
+  "config.nestedHVEnabled": "5.1";
+  "config.vPMCEnabled": "5.1";
+  "config.scheduledHardwareUpgradeInfo": "5.1";
+  "config.scheduledHardwareUpgradeInfo.upgradePolicy": "5.1";
+  "config.scheduledHardwareUpgradeInfo.versionKey": "5.1";
+  "config.scheduledHardwareUpgradeInfo.scheduledHardwareUpgradeStatus": "5.1";
+  "config.scheduledHardwareUpgradeInfo.fault": "5.1";
+  "config.scheduledHardwareUpgradeInfo.fault.fault": "5.1";
+  "config.scheduledHardwareUpgradeInfo.fault.localizedMessage": "5.1";
+  "config.forkConfigInfo": "6.0";
+  "config.forkConfigInfo.parentEnabled": "6.0";
+  "config.forkConfigInfo.childForkGroupId": "6.0";
+  "config.forkConfigInfo.parentForkGroupId": "6.5";
+  "config.forkConfigInfo.childType": "6.0";
+  "config.vFlashCacheReservation": "5.5";
+  "config.vmxConfigChecksum": "6.0";
+  "config.messageBusTunnelEnabled": "6.0";
+  "config.vmStorageObjectId": "6.0";
+  "config.swapStorageObjectId": "6.0";
+  "config.keyId": "6.5";
+  "config.keyId.keyId": "6.5";
+  "config.keyId.providerId": "6.5";
+  "config.keyId.providerId.id": "6.5";
+  "config.guestIntegrityInfo": "6.5";
+  "config.guestIntegrityInfo.enabled": "6.5";
+  "config.migrateEncryption": "6.5";
+  "config.sgxInfo": "7.0";
+  "config.sgxInfo.epcSize": "7.0";
+  "config.sgxInfo.flcMode": "7.0";
+  "config.sgxInfo.lePubKeyHash": "7.0";
+  "config.contentLibItemInfo": "7.0";
+  "config.contentLibItemInfo.contentLibraryItemUuid": "7.0";
+  "config.contentLibItemInfo.contentLibraryItemVersion": "7.0";
+  "config.guestMonitoringModeInfo": "7.0";
+  "config.guestMonitoringModeInfo.gmmFile": "7.0";
+  "config.guestMonitoringModeInfo.gmmAppliance": "7.0";
+  "layoutEx": "4.0";
+  "layoutEx.file": "4.0";
+  "layoutEx.disk": "4.0";
+  "layoutEx.snapshot": "4.0";
+  "layoutEx.timestamp": "4.0";
+  "storage": "4.0";
+  "storage.perDatastoreUsage": "4.0";
+  "storage.timestamp": "4.0";
+  "parentVApp": "4.1";
+  "resourceConfig.cpuAllocation.overheadLimit": "2.5";
+  "resourceConfig.memoryAllocation.overheadLimit": "2.5";
+  "resourceConfig.scaleDescendantsShares": "7.0";
+  "runtime.device": "4.1";
+  "runtime.faultToleranceState": "4.0";
+  "runtime.dasVmProtection": "5.0";
+  "runtime.dasVmProtection.dasProtected": "5.0";
+  "runtime.question.message": "2.5";
+  "runtime.recordReplayState": "4.0";
+  "runtime.cleanPowerOff": "4.0";
+  "runtime.needSecondaryReason": "4.0";
+  "runtime.onlineStandby": "5.1";
+  "runtime.minRequiredEVCModeKey": "4.1";
+  "runtime.consolidationNeeded": "5.0";
+  "runtime.offlineFeatureRequirement": "5.1";
+  "runtime.featureRequirement": "5.1";
+  "runtime.featureMask": "5.1";
+  "runtime.vFlashCacheAllocation": "5.5";
+  "runtime.paused": "6.0";
+  "runtime.snapshotInBackground": "6.0";
+  "runtime.quiescedForkParent": "6.0";
+  "runtime.instantCloneFrozen": "6.7";
+  "runtime.cryptoState": "6.7";
+  "guest.toolsVersionStatus": "4.0";
+  "guest.toolsVersionStatus2": "5.0";
+  "guest.toolsRunningStatus": "4.0";
+  "guest.toolsInstallType": "6.5";
+  "guest.ipStack": "4.1";
+  "guest.appHeartbeatStatus": "4.1";
+  "guest.guestKernelCrashed": "6.0";
+  "guest.appState": "5.5";
+  "guest.guestOperationsReady": "5.0";
+  "guest.interactiveGuestOperationsReady": "5.0";
+  "guest.guestStateChangeSupported": "6.0";
+  "guest.generationInfo": "5.1";
+  "guest.hwVersion": "7.0";
+  "summary.runtime.device": "4.1";
+  "summary.runtime.faultToleranceState": "4.0";
+  "summary.runtime.dasVmProtection": "5.0";
+  "summary.runtime.dasVmProtection.dasProtected": "5.0";
+  "summary.runtime.question.message": "2.5";
+  "summary.runtime.recordReplayState": "4.0";
+  "summary.runtime.cleanPowerOff": "4.0";
+  "summary.runtime.needSecondaryReason": "4.0";
+  "summary.runtime.onlineStandby": "5.1";
+  "summary.runtime.minRequiredEVCModeKey": "4.1";
+  "summary.runtime.consolidationNeeded": "5.0";
+  "summary.runtime.offlineFeatureRequirement": "5.1";
+  "summary.runtime.featureRequirement": "5.1";
+  "summary.runtime.featureMask": "5.1";
+  "summary.runtime.vFlashCacheAllocation": "5.5";
+  "summary.runtime.paused": "6.0";
+  "summary.runtime.snapshotInBackground": "6.0";
+  "summary.runtime.quiescedForkParent": "6.0";
+  "summary.runtime.instantCloneFrozen": "6.7";
+  "summary.runtime.cryptoState": "6.7";
+  "summary.guest.toolsVersionStatus": "4.0";
+  "summary.guest.toolsVersionStatus2": "5.0";
+  "summary.guest.toolsRunningStatus": "4.0";
+  "summary.guest.hwVersion": "7.0";
+  "summary.config.instanceUuid": "4.0";
+  "summary.config.product": "4.0";
+  "summary.config.product.key": "4.0";
+  "summary.config.product.classId": "4.0";
+  "summary.config.product.instanceId": "4.0";
+  "summary.config.product.name": "4.0";
+  "summary.config.product.vendor": "4.0";
+  "summary.config.product.version": "4.0";
+  "summary.config.product.fullVersion": "4.0";
+  "summary.config.product.vendorUrl": "4.0";
+  "summary.config.product.productUrl": "4.0";
+  "summary.config.product.appUrl": "4.0";
+  "summary.config.installBootRequired": "4.0";
+  "summary.config.ftInfo": "4.0";
+  "summary.config.ftInfo.role": "4.0";
+  "summary.config.ftInfo.instanceUuids": "4.0";
+  "summary.config.ftInfo.configPaths": "4.0";
+  "summary.config.ftInfo.orphaned": "6.0";
+  "summary.config.managedBy": "5.0";
+  "summary.config.managedBy.extensionKey": "5.0";
+  "summary.config.managedBy.type": "5.0";
+  "summary.config.tpmPresent": "6.7";
+  "summary.config.numVmiopBackings": "6.7";
+  "summary.config.hwVersion": "7.0";
+  "summary.storage": "4.0";
+  "summary.storage.committed": "4.0";
+  "summary.storage.uncommitted": "4.0";
+  "summary.storage.unshared": "4.0";
+  "summary.storage.timestamp": "4.0";
+  "summary.quickStats.overallCpuDemand": "4.0";
+  "summary.quickStats.overallCpuReadiness": "7.0";
+  "summary.quickStats.staticCpuEntitlement": "4.0";
+  "summary.quickStats.staticMemoryEntitlement": "4.0";
+  "summary.quickStats.grantedMemory": "7.0";
+  "summary.quickStats.privateMemory": "4.0";
+  "summary.quickStats.sharedMemory": "4.0";
+  "summary.quickStats.swappedMemory": "4.0";
+  "summary.quickStats.balloonedMemory": "4.0";
+  "summary.quickStats.consumedOverheadMemory": "4.0";
+  "summary.quickStats.ftLogBandwidth": "4.0";
+  "summary.quickStats.ftSecondaryLatency": "4.0";
+  "summary.quickStats.ftLatencyStatus": "4.0";
+  "summary.quickStats.compressedMemory": "4.1";
+  "summary.quickStats.uptimeSeconds": "4.1";
+  "summary.quickStats.ssdSwappedMemory": "5.0";
+  "rootSnapshot": "4.1";
+}

@@ -7,3 +7,7 @@ export interface VirtualMachineCompatibilityCheckerPaths {
 }
 
 export type VirtualMachineCompatibilityCheckerPath = keyof VirtualMachineCompatibilityCheckerPaths & string;
+
+/** The API version each path of VirtualMachineCompatibilityChecker first works in, for paths newer than the API's first release. */
+export interface VirtualMachineCompatibilityCheckerPathSince {
+}

@@ -7,3 +7,7 @@ export interface VirtualMachineGuestCustomizationManagerPaths {
 }
 
 export type VirtualMachineGuestCustomizationManagerPath = keyof VirtualMachineGuestCustomizationManagerPaths & string;
+
+/** The API version each path of VirtualMachineGuestCustomizationManager first works in, for paths newer than the API's first release. */
+export interface VirtualMachineGuestCustomizationManagerPathSince {
+}

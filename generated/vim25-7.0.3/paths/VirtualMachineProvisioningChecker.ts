@@ -7,3 +7,7 @@ export interface VirtualMachineProvisioningCheckerPaths {
 }
 
 export type VirtualMachineProvisioningCheckerPath = keyof VirtualMachineProvisioningCheckerPaths & string;
+
+/** The API version each path of VirtualMachineProvisioningChecker first works in, for paths newer than the API's first release. */
+export interface VirtualMachineProvisioningCheckerPathSince {
+}

@@ -2,7 +2,7 @@
 import type { MoRef } from "../core.js";
 import type { ManagedKind } from "../managed.js";
 import type * as t from "../types.js";
-import type { ExtensibleManagedObjectPaths } from "./ExtensibleManagedObject.js";
+import type { ExtensibleManagedObjectPaths, ExtensibleManagedObjectPathSince } from "./ExtensibleManagedObject.js";
 
 /**
  * Property paths of VirtualMachineSnapshot for the PropertyCollector, each mapped to its value type.
@@ -15,18 +15,28 @@ export interface VirtualMachineSnapshotPaths extends ExtensibleManagedObjectPath
   "config.guestFullName": string | undefined;
   "config.version": string | undefined;
   "config.uuid": string | undefined;
+  /** @since 6.7 */
   "config.createDate": Date | undefined;
+  /** @since 4.0 */
   "config.instanceUuid": string | undefined;
+  /** @since 2.5 */
   "config.npivNodeWorldWideName": number[] | undefined;
+  /** @since 2.5 */
   "config.npivPortWorldWideName": number[] | undefined;
+  /** @since 2.5 */
   "config.npivWorldWideNameType": string | undefined;
+  /** @since 4.0 */
   "config.npivDesiredNodeWwns": number | undefined;
+  /** @since 4.0 */
   "config.npivDesiredPortWwns": number | undefined;
+  /** @since 4.0 */
   "config.npivTemporaryDisabled": boolean | undefined;
+  /** @since 4.0 */
   "config.npivOnNonRdmDisks": boolean | undefined;
   "config.locationId": string | undefined;
   "config.template": boolean | undefined;
   "config.guestId": string | undefined;
+  /** @since 2.5 */
   "config.alternateGuestName": string | undefined;
   "config.annotation": string | undefined;
   "config.files": t.VirtualMachineFileInfo | undefined;
@@ -34,42 +44,65 @@ export interface VirtualMachineSnapshotPaths extends ExtensibleManagedObjectPath
   "config.files.snapshotDirectory": string | undefined;
   "config.files.suspendDirectory": string | undefined;
   "config.files.logDirectory": string | undefined;
+  /** @since 6.0 */
   "config.files.ftMetadataDirectory": string | undefined;
   "config.tools": t.ToolsConfigInfo | undefined;
   "config.tools.toolsVersion": number | undefined;
+  /** @since 6.5 */
   "config.tools.toolsInstallType": string | undefined;
   "config.tools.afterPowerOn": boolean | undefined;
   "config.tools.afterResume": boolean | undefined;
   "config.tools.beforeGuestStandby": boolean | undefined;
   "config.tools.beforeGuestShutdown": boolean | undefined;
   "config.tools.beforeGuestReboot": boolean | undefined;
+  /** @since 2.5 */
   "config.tools.toolsUpgradePolicy": string | undefined;
+  /** @since 2.5 */
   "config.tools.pendingCustomization": string | undefined;
+  /** @since 6.5 */
   "config.tools.customizationKeyId": t.CryptoKeyId | undefined;
+  /** @since 6.5 */
   "config.tools.customizationKeyId.keyId": string | undefined;
+  /** @since 6.5 */
   "config.tools.customizationKeyId.providerId": t.KeyProviderId | undefined;
   "config.tools.syncTimeWithHostAllowed": boolean | undefined;
+  /** @since 2.5 */
   "config.tools.syncTimeWithHost": boolean | undefined;
+  /** @since 5.0 */
   "config.tools.lastInstallInfo": t.ToolsConfigInfoToolsLastInstallInfo | undefined;
+  /** @since 5.0 */
   "config.tools.lastInstallInfo.counter": number | undefined;
+  /** @since 5.0 */
   "config.tools.lastInstallInfo.fault": t.LocalizedMethodFault | undefined;
   "config.flags": t.VirtualMachineFlagInfo | undefined;
   "config.flags.disableAcceleration": boolean | undefined;
   "config.flags.enableLogging": boolean | undefined;
   "config.flags.useToe": boolean | undefined;
   "config.flags.runWithDebugInfo": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.monitorType": string | undefined;
   "config.flags.htSharing": string | undefined;
+  /** @since 2.5 */
   "config.flags.snapshotDisabled": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.snapshotLocked": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.diskUuidEnabled": boolean | undefined;
+  /** @since 2.5 */
   "config.flags.virtualMmuUsage": string | undefined;
+  /** @since 4.0 */
   "config.flags.virtualExecUsage": string | undefined;
+  /** @since 2.5 */
   "config.flags.snapshotPowerOffBehavior": string | undefined;
+  /** @since 4.0 */
   "config.flags.recordReplayEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.flags.faultToleranceType": string | undefined;
+  /** @since 6.5 */
   "config.flags.cbrcCacheEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.flags.vvtdEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.flags.vbsEnabled": boolean | undefined;
   "config.consolePreferences": t.VirtualMachineConsolePreferences | undefined;
   "config.consolePreferences.powerOnWhenOpened": boolean | undefined;
@@ -85,11 +118,15 @@ export interface VirtualMachineSnapshotPaths extends ExtensibleManagedObjectPath
   "config.defaultPowerOps.standbyAction": string | undefined;
   "config.hardware": t.VirtualHardware | undefined;
   "config.hardware.numCPU": number | undefined;
+  /** @since 5.0 */
   "config.hardware.numCoresPerSocket": number | undefined;
   "config.hardware.memoryMB": number | undefined;
+  /** @since 5.0 */
   "config.hardware.virtualICH7MPresent": boolean | undefined;
+  /** @since 5.0 */
   "config.hardware.virtualSMCPresent": boolean | undefined;
   "config.hardware.device": t.VirtualDevice[] | undefined;
+  /** @since 7.0 */
   "config.vcpuConfig": t.VirtualMachineVcpuConfig[] | undefined;
   "config.cpuAllocation": t.ResourceAllocationInfo | undefined;
   "config.cpuAllocation.reservation": number | undefined;
@@ -98,6 +135,7 @@ export interface VirtualMachineSnapshotPaths extends ExtensibleManagedObjectPath
   "config.cpuAllocation.shares": t.SharesInfo | undefined;
   "config.cpuAllocation.shares.shares": number | undefined;
   "config.cpuAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.cpuAllocation.overheadLimit": number | undefined;
   "config.memoryAllocation": t.ResourceAllocationInfo | undefined;
   "config.memoryAllocation.reservation": number | undefined;
@@ -106,14 +144,23 @@ export interface VirtualMachineSnapshotPaths extends ExtensibleManagedObjectPath
   "config.memoryAllocation.shares": t.SharesInfo | undefined;
   "config.memoryAllocation.shares.shares": number | undefined;
   "config.memoryAllocation.shares.level": t.SharesLevel | undefined;
+  /** @since 2.5 */
   "config.memoryAllocation.overheadLimit": number | undefined;
+  /** @since 5.1 */
   "config.latencySensitivity": t.LatencySensitivity | undefined;
+  /** @since 5.1 */
   "config.latencySensitivity.level": t.LatencySensitivitySensitivityLevel | undefined;
+  /** @since 5.1 */
   "config.latencySensitivity.sensitivity": number | undefined;
+  /** @since 4.0 */
   "config.memoryHotAddEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.cpuHotAddEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.cpuHotRemoveEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.hotPlugMemoryLimit": number | undefined;
+  /** @since 4.0 */
   "config.hotPlugMemoryIncrementSize": number | undefined;
   "config.cpuAffinity": t.VirtualMachineAffinityInfo | undefined;
   "config.cpuAffinity.affinitySet": number[] | undefined;
@@ -127,104 +174,339 @@ export interface VirtualMachineSnapshotPaths extends ExtensibleManagedObjectPath
   "config.extraConfig": t.OptionValue[] | undefined;
   "config.cpuFeatureMask": t.HostCpuIdInfo[] | undefined;
   "config.datastoreUrl": t.VirtualMachineConfigInfoDatastoreUrlPair[] | undefined;
+  /** @since 2.5 */
   "config.swapPlacement": string | undefined;
+  /** @since 2.5 */
   "config.bootOptions": t.VirtualMachineBootOptions | undefined;
+  /** @since 2.5 */
   "config.bootOptions.bootDelay": number | undefined;
+  /** @since 2.5 */
   "config.bootOptions.enterBIOSSetup": boolean | undefined;
+  /** @since 6.5 */
   "config.bootOptions.efiSecureBootEnabled": boolean | undefined;
+  /** @since 4.1 */
   "config.bootOptions.bootRetryEnabled": boolean | undefined;
+  /** @since 4.1 */
   "config.bootOptions.bootRetryDelay": number | undefined;
+  /** @since 5.0 */
   "config.bootOptions.bootOrder": t.VirtualMachineBootOptionsBootableDevice[] | undefined;
+  /** @since 6.0 */
   "config.bootOptions.networkBootProtocol": string | undefined;
+  /** @since 4.0 */
   "config.ftInfo": t.FaultToleranceConfigInfo | undefined;
+  /** @since 4.0 */
   "config.ftInfo.role": number | undefined;
+  /** @since 4.0 */
   "config.ftInfo.instanceUuids": string[] | undefined;
+  /** @since 4.0 */
   "config.ftInfo.configPaths": string[] | undefined;
+  /** @since 6.0 */
   "config.ftInfo.orphaned": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig": t.ReplicationConfigSpec | undefined;
+  /** @since 6.0 */
   "config.repConfig.generation": number | undefined;
+  /** @since 6.0 */
   "config.repConfig.vmReplicationId": string | undefined;
+  /** @since 6.0 */
   "config.repConfig.destination": string | undefined;
+  /** @since 6.0 */
   "config.repConfig.port": number | undefined;
+  /** @since 6.0 */
   "config.repConfig.rpo": number | undefined;
+  /** @since 6.0 */
   "config.repConfig.quiesceGuestEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.paused": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.oppUpdatesEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.repConfig.netCompressionEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.repConfig.netEncryptionEnabled": boolean | undefined;
+  /** @since 6.7 */
   "config.repConfig.encryptionDestination": string | undefined;
+  /** @since 6.7 */
   "config.repConfig.encryptionPort": number | undefined;
+  /** @since 6.7 */
   "config.repConfig.remoteCertificateThumbprint": string | undefined;
+  /** @since 6.0 */
   "config.repConfig.disk": t.ReplicationInfoDiskSettings[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig": t.VmConfigInfo | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.product": t.VAppProductInfo[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.property": t.VAppPropertyInfo[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment": t.VAppIPAssignmentInfo | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.supportedAllocationScheme": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.ipAllocationPolicy": string | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.supportedIpProtocol": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ipAssignment.ipProtocol": string | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.eula": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ovfSection": t.VAppOvfSectionInfo[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.ovfEnvironmentTransport": string[] | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.installBootRequired": boolean | undefined;
+  /** @since 4.0 */
   "config.vAppConfig.installBootStopDelay": number | undefined;
+  /** @since 4.0 */
   "config.vAssertsEnabled": boolean | undefined;
+  /** @since 4.0 */
   "config.changeTrackingEnabled": boolean | undefined;
+  /** @since 5.0 */
   "config.firmware": string | undefined;
+  /** @since 5.0 */
   "config.maxMksConnections": number | undefined;
+  /** @since 5.0 */
   "config.guestAutoLockEnabled": boolean | undefined;
+  /** @since 5.0 */
   "config.managedBy": t.ManagedByInfo | undefined;
+  /** @since 5.0 */
   "config.managedBy.extensionKey": string | undefined;
+  /** @since 5.0 */
   "config.managedBy.type": string | undefined;
+  /** @since 5.0 */
   "config.memoryReservationLockedToMax": boolean | undefined;
+  /** @since 5.0 */
   "config.initialOverhead": t.VirtualMachineConfigInfoOverheadInfo | undefined;
+  /** @since 5.0 */
   "config.initialOverhead.initialMemoryReservation": number | undefined;
+  /** @since 5.0 */
   "config.initialOverhead.initialSwapReservation": number | undefined;
+  /** @since 5.1 */
   "config.nestedHVEnabled": boolean | undefined;
+  /** @since 5.1 */
   "config.vPMCEnabled": boolean | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo": t.ScheduledHardwareUpgradeInfo | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.upgradePolicy": string | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.versionKey": string | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.scheduledHardwareUpgradeStatus": string | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.fault": t.LocalizedMethodFault | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.fault.fault": t.MethodFault | undefined;
+  /** @since 5.1 */
   "config.scheduledHardwareUpgradeInfo.fault.localizedMessage": string | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo": t.VirtualMachineForkConfigInfo | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo.parentEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo.childForkGroupId": string | undefined;
+  /** @since 6.5 */
   "config.forkConfigInfo.parentForkGroupId": string | undefined;
+  /** @since 6.0 */
   "config.forkConfigInfo.childType": string | undefined;
+  /** @since 5.5 */
   "config.vFlashCacheReservation": number | undefined;
+  /** @since 6.0 */
   "config.vmxConfigChecksum": Uint8Array | undefined;
+  /** @since 6.0 */
   "config.messageBusTunnelEnabled": boolean | undefined;
+  /** @since 6.0 */
   "config.vmStorageObjectId": string | undefined;
+  /** @since 6.0 */
   "config.swapStorageObjectId": string | undefined;
+  /** @since 6.5 */
   "config.keyId": t.CryptoKeyId | undefined;
+  /** @since 6.5 */
   "config.keyId.keyId": string | undefined;
+  /** @since 6.5 */
   "config.keyId.providerId": t.KeyProviderId | undefined;
+  /** @since 6.5 */
   "config.keyId.providerId.id": string | undefined;
+  /** @since 6.5 */
   "config.guestIntegrityInfo": t.VirtualMachineGuestIntegrityInfo | undefined;
+  /** @since 6.5 */
   "config.guestIntegrityInfo.enabled": boolean | undefined;
+  /** @since 6.5 */
   "config.migrateEncryption": string | undefined;
+  /** @since 7.0 */
   "config.sgxInfo": t.VirtualMachineSgxInfo | undefined;
+  /** @since 7.0 */
   "config.sgxInfo.epcSize": number | undefined;
+  /** @since 7.0 */
   "config.sgxInfo.flcMode": string | undefined;
+  /** @since 7.0 */
   "config.sgxInfo.lePubKeyHash": string | undefined;
+  /** @since 7.0 */
   "config.contentLibItemInfo": t.VirtualMachineContentLibraryItemInfo | undefined;
+  /** @since 7.0 */
   "config.contentLibItemInfo.contentLibraryItemUuid": string | undefined;
+  /** @since 7.0 */
   "config.contentLibItemInfo.contentLibraryItemVersion": string | undefined;
   "config.ftEncryptionMode": string | undefined;
+  /** @since 7.0 */
   "config.guestMonitoringModeInfo": t.VirtualMachineGuestMonitoringModeInfo | undefined;
+  /** @since 7.0 */
   "config.guestMonitoringModeInfo.gmmFile": string | undefined;
+  /** @since 7.0 */
   "config.guestMonitoringModeInfo.gmmAppliance": string | undefined;
   "config.sevEnabled": boolean | undefined;
   "config.pmemFailoverEnabled": boolean | undefined;
   "config.vmOpNotificationToAppEnabled": boolean | undefined;
   "config.pmem": t.VirtualMachineVirtualPMem | undefined;
   "config.pmem.snapshotMode": string | undefined;
+  /** @since 4.1 */
   "childSnapshot": (MoRef<ManagedKind<"VirtualMachineSnapshot">>)[] | undefined;
+  /** @since 6.0 */
   "vm": MoRef<ManagedKind<"VirtualMachine">>;
 }
 
 export type VirtualMachineSnapshotPath = keyof VirtualMachineSnapshotPaths & string;
+
+/** The API version each path of VirtualMachineSnapshot first works in, for paths newer than the API's first release. */
+export interface VirtualMachineSnapshotPathSince extends ExtensibleManagedObjectPathSince {
+  "config.createDate": "6.7";
+  "config.instanceUuid": "4.0";
+  "config.npivNodeWorldWideName": "2.5";
+  "config.npivPortWorldWideName": "2.5";
+  "config.npivWorldWideNameType": "2.5";
+  "config.npivDesiredNodeWwns": "4.0";
+  "config.npivDesiredPortWwns": "4.0";
+  "config.npivTemporaryDisabled": "4.0";
+  "config.npivOnNonRdmDisks": "4.0";
+  "config.alternateGuestName": "2.5";
+  "config.files.ftMetadataDirectory": "6.0";
+  "config.tools.toolsInstallType": "6.5";
+  "config.tools.toolsUpgradePolicy": "2.5";
+  "config.tools.pendingCustomization": "2.5";
+  "config.tools.customizationKeyId": "6.5";
+  "config.tools.customizationKeyId.keyId": "6.5";
+  "config.tools.customizationKeyId.providerId": "6.5";
+  "config.tools.syncTimeWithHost": "2.5";
+  "config.tools.lastInstallInfo": "5.0";
+  "config.tools.lastInstallInfo.counter": "5.0";
+  "config.tools.lastInstallInfo.fault": "5.0";
+  "config.flags.monitorType": "2.5";
+  "config.flags.snapshotDisabled": "2.5";
+  "config.flags.snapshotLocked": "2.5";
+  "config.flags.diskUuidEnabled": "2.5";
+  "config.flags.virtualMmuUsage": "2.5";
+  "config.flags.virtualExecUsage": "4.0";
+  "config.flags.snapshotPowerOffBehavior": "2.5";
+  "config.flags.recordReplayEnabled": "4.0";
+  "config.flags.faultToleranceType": "6.0";
+  "config.flags.cbrcCacheEnabled": "6.5";
+  "config.flags.vvtdEnabled": "6.7";
+  "config.flags.vbsEnabled": "6.7";
+  "config.hardware.numCoresPerSocket": "5.0";
+  "config.hardware.virtualICH7MPresent": "5.0";
+  "config.hardware.virtualSMCPresent": "5.0";
+  "config.vcpuConfig": "7.0";
+  "config.cpuAllocation.overheadLimit": "2.5";
+  "config.memoryAllocation.overheadLimit": "2.5";
+  "config.latencySensitivity": "5.1";
+  "config.latencySensitivity.level": "5.1";
+  "config.latencySensitivity.sensitivity": "5.1";
+  "config.memoryHotAddEnabled": "4.0";
+  "config.cpuHotAddEnabled": "4.0";
+  "config.cpuHotRemoveEnabled": "4.0";
+  "config.hotPlugMemoryLimit": "4.0";
+  "config.hotPlugMemoryIncrementSize": "4.0";
+  "config.swapPlacement": "2.5";
+  "config.bootOptions": "2.5";
+  "config.bootOptions.bootDelay": "2.5";
+  "config.bootOptions.enterBIOSSetup": "2.5";
+  "config.bootOptions.efiSecureBootEnabled": "6.5";
+  "config.bootOptions.bootRetryEnabled": "4.1";
+  "config.bootOptions.bootRetryDelay": "4.1";
+  "config.bootOptions.bootOrder": "5.0";
+  "config.bootOptions.networkBootProtocol": "6.0";
+  "config.ftInfo": "4.0";
+  "config.ftInfo.role": "4.0";
+  "config.ftInfo.instanceUuids": "4.0";
+  "config.ftInfo.configPaths": "4.0";
+  "config.ftInfo.orphaned": "6.0";
+  "config.repConfig": "6.0";
+  "config.repConfig.generation": "6.0";
+  "config.repConfig.vmReplicationId": "6.0";
+  "config.repConfig.destination": "6.0";
+  "config.repConfig.port": "6.0";
+  "config.repConfig.rpo": "6.0";
+  "config.repConfig.quiesceGuestEnabled": "6.0";
+  "config.repConfig.paused": "6.0";
+  "config.repConfig.oppUpdatesEnabled": "6.0";
+  "config.repConfig.netCompressionEnabled": "6.0";
+  "config.repConfig.netEncryptionEnabled": "6.7";
+  "config.repConfig.encryptionDestination": "6.7";
+  "config.repConfig.encryptionPort": "6.7";
+  "config.repConfig.remoteCertificateThumbprint": "6.7";
+  "config.repConfig.disk": "6.0";
+  "config.vAppConfig": "4.0";
+  "config.vAppConfig.product": "4.0";
+  "config.vAppConfig.property": "4.0";
+  "config.vAppConfig.ipAssignment": "4.0";
+  "config.vAppConfig.ipAssignment.supportedAllocationScheme": "4.0";
+  "config.vAppConfig.ipAssignment.ipAllocationPolicy": "4.0";
+  "config.vAppConfig.ipAssignment.supportedIpProtocol": "4.0";
+  "config.vAppConfig.ipAssignment.ipProtocol": "4.0";
+  "config.vAppConfig.eula": "4.0";
+  "config.vAppConfig.ovfSection": "4.0";
+  "config.vAppConfig.ovfEnvironmentTransport": "4.0";
+  "config.vAppConfig.installBootRequired": "4.0";
+  "config.vAppConfig.installBootStopDelay": "4.0";
+  "config.vAssertsEnabled": "4.0";
+  "config.changeTrackingEnabled": "4.0";
+  "config.firmware": "5.0";
+  "config.maxMksConnections": "5.0";
+  "config.guestAutoLockEnabled": "5.0";
+  "config.managedBy": "5.0";
+  "config.managedBy.extensionKey": "5.0";
+  "config.managedBy.type": "5.0";
+  "config.memoryReservationLockedToMax": "5.0";
+  "config.initialOverhead": "5.0";
+  "config.initialOverhead.initialMemoryReservation": "5.0";
+  "config.initialOverhead.initialSwapReservation": "5.0";
+  "config.nestedHVEnabled": "5.1";
+  "config.vPMCEnabled": "5.1";
+  "config.scheduledHardwareUpgradeInfo": "5.1";
+  "config.scheduledHardwareUpgradeInfo.upgradePolicy": "5.1";
+  "config.scheduledHardwareUpgradeInfo.versionKey": "5.1";
+  "config.scheduledHardwareUpgradeInfo.scheduledHardwareUpgradeStatus": "5.1";
+  "config.scheduledHardwareUpgradeInfo.fault": "5.1";
+  "config.scheduledHardwareUpgradeInfo.fault.fault": "5.1";
+  "config.scheduledHardwareUpgradeInfo.fault.localizedMessage": "5.1";
+  "config.forkConfigInfo": "6.0";
+  "config.forkConfigInfo.parentEnabled": "6.0";
+  "config.forkConfigInfo.childForkGroupId": "6.0";
+  "config.forkConfigInfo.parentForkGroupId": "6.5";
+  "config.forkConfigInfo.childType": "6.0";
+  "config.vFlashCacheReservation": "5.5";
+  "config.vmxConfigChecksum": "6.0";
+  "config.messageBusTunnelEnabled": "6.0";
+  "config.vmStorageObjectId": "6.0";
+  "config.swapStorageObjectId": "6.0";
+  "config.keyId": "6.5";
+  "config.keyId.keyId": "6.5";
+  "config.keyId.providerId": "6.5";
+  "config.keyId.providerId.id": "6.5";
+  "config.guestIntegrityInfo": "6.5";
+  "config.guestIntegrityInfo.enabled": "6.5";
+  "config.migrateEncryption": "6.5";
+  "config.sgxInfo": "7.0";
+  "config.sgxInfo.epcSize": "7.0";
+  "config.sgxInfo.flcMode": "7.0";
+  "config.sgxInfo.lePubKeyHash": "7.0";
+  "config.contentLibItemInfo": "7.0";
+  "config.contentLibItemInfo.contentLibraryItemUuid": "7.0";
+  "config.contentLibItemInfo.contentLibraryItemVersion": "7.0";
+  "config.guestMonitoringModeInfo": "7.0";
+  "config.guestMonitoringModeInfo.gmmFile": "7.0";
+  "config.guestMonitoringModeInfo.gmmAppliance": "7.0";
+  "childSnapshot": "4.1";
+  "vm": "6.0";
+}

@@ -7,3 +7,7 @@ export interface VirtualizationManagerPaths {
 }
 
 export type VirtualizationManagerPath = keyof VirtualizationManagerPaths & string;
+
+/** The API version each path of VirtualizationManager first works in, for paths newer than the API's first release. */
+export interface VirtualizationManagerPathSince {
+}

@@ -7,3 +7,7 @@ export interface VsanUpgradeSystemPaths {
 }
 
 export type VsanUpgradeSystemPath = keyof VsanUpgradeSystemPaths & string;
+
+/** The API version each path of VsanUpgradeSystem first works in, for paths newer than the API's first release. */
+export interface VsanUpgradeSystemPathSince {
+}
