@@ -5,9 +5,11 @@
 #   golang-go + golang-github-vmware-govmomi-dev: build test/vcsim (govmomi's simulator)
 #   python3-pyvmomi: a second, independent vSphere client to cross-check against
 #   xmlsec1: an independent XML Signature verifier for the SSO (STS) signing tests
+#   time: GNU time, the peak RSS of whole processes in the CLI start-up bench
+#   bsdutils: util-linux `script`, the pseudo-terminal of the CLI's watch test (essential in Debian)
 set -eu
 
-packages="golang-go golang-github-vmware-govmomi-dev python3-pyvmomi xmlsec1"
+packages="golang-go golang-github-vmware-govmomi-dev python3-pyvmomi xmlsec1 time bsdutils"
 
 is_installed() {
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = "installed" ]

@@ -5,7 +5,7 @@
  *
  *   --rounds N     rounds per workload (default 3); figures are medians
  *   --small        only the ~50-VM inventory, 1 round (the CI smoke run)
- *   --only a,b     any of retrieve, decode, watch, generator
+ *   --only a,b     any of retrieve, decode, watch, generator, cli-startup
  *   --no-write     print only
  *   --profile      also run our retrieve under `node --cpu-prof` and summarise it
  *
@@ -27,9 +27,10 @@ import { benchDecodeCaptured, benchDecodeSynthetic, type DecodeFigures } from ".
 import { benchGenerator, type GeneratorFigures } from "./workloads/generator.js";
 import { benchRetrieve, type RetrieveRow } from "./workloads/retrieve.js";
 import { benchWatch, type WatchRow } from "./workloads/watch.js";
+import { benchCliStartup, type CliStartupRow } from "./workloads/cli-startup.js";
 import { RETRIEVE_PATHS } from "./workloads/retrieve-paths.js";
 
-const WORKLOADS = ["retrieve", "decode", "watch", "generator"] as const;
+const WORKLOADS = ["retrieve", "decode", "watch", "generator", "cli-startup"] as const;
 type Workload = (typeof WORKLOADS)[number];
 const CLIENTS: readonly ClientName[] = ["tsvmomi", "govmomi", "pyvmomi"];
 const WATCH_CLIENTS: readonly ClientName[] = ["tsvmomi", "govmomi"];
@@ -148,18 +149,58 @@ function watchLine(row: WatchRow): Line {
   };
 }
 
+function cliStartupLines(row: CliStartupRow): Line[] {
+  const c = row.clients;
+  const cached = c["tsvmomi (cached session)"], login = c["tsvmomi (login)"], py = c.pyvmomi, go = c.govmomi;
+  const workload = `CLI start-up: \`get '/DC0/vm/*' name runtime.powerState\`, ${row.vms} VMs`;
+  const wallPy = (cached?.wallMs ?? NaN) / (py?.wallMs ?? NaN);
+  const wallPyLogin = (login?.wallMs ?? NaN) / (py?.wallMs ?? NaN);
+  return [
+    {
+      workload,
+      metric: "wall ms (whole process)",
+      cells: { tsvmomi: `${f0(cached?.wallMs ?? NaN)} cached / ${f0(login?.wallMs ?? NaN)} login`, govmomi: f0(go?.wallMs ?? NaN), pyvmomi: f0(py?.wallMs ?? NaN) },
+      ratio: `${f2(wallPy)}× py cached, ${f2(wallPyLogin)}× py login`,
+      target: "≤ 1.0× py",
+      status: row.void ? "VOID" : within([[wallPy, 1.0]]),
+      load: row.load,
+      note: row.void ?? `median of ${row.rounds} interleaved rounds`,
+    },
+    {
+      workload,
+      metric: "peak RSS MB",
+      cells: { tsvmomi: `${f1(cached?.maxRssMb ?? NaN)} cached / ${f1(login?.maxRssMb ?? NaN)} login`, govmomi: f1(go?.maxRssMb ?? NaN), pyvmomi: f1(py?.maxRssMb ?? NaN) },
+      ratio: "",
+      target: "≤ 70 MB",
+      status: row.void ? "VOID" : within([[Math.max(cached?.maxRssMb ?? NaN, login?.maxRssMb ?? NaN), 70]]),
+      load: row.load,
+    },
+  ];
+}
+
 function generatorLines(g: GeneratorFigures): Line[] {
   const lines: Line[] = [
     { workload: `Generator: generate vim25-${g.release}`, metric: "wall ms", cells: { tsvmomi: f0(g.generateMs) }, ratio: "", target: "< 10,000 ms", status: g.generateMs < 10_000 ? "met" : "missed", load: g.load },
   ];
   if (g.model) {
     lines.push({
-      workload: `Generator: read vim25-${g.release} + vmodl 7.0 into the model`,
+      workload: `Generator: read vim25-${g.release} + pyVmomi 8.0.3 type info into the model`,
       metric: "wall ms (cold / warm)",
       cells: { tsvmomi: `${f0(g.model.coldMs)} / ${f0(g.model.warmMedianMs)}` },
       ratio: "",
       target: "< 2,000 ms",
       status: g.model.coldMs < 2_000 ? "met" : "missed",
+      load: g.load,
+    });
+  }
+  if (g.typeInfo) {
+    lines.push({
+      workload: "Generator: read pyVmomi 8.0.3 type info (vim25: core, query, vim)",
+      metric: "ms (cold wall / cold CPU / warm)",
+      cells: { tsvmomi: `${f0(g.typeInfo.coldMs)} / ${f0(g.typeInfo.coldCpuMs)} / ${f0(g.typeInfo.warmMedianMs)}` },
+      ratio: "",
+      target: "< 1,000 ms",
+      status: g.typeInfo.coldMs < 1_000 ? "met" : "missed",
       load: g.load,
     });
   }
@@ -281,6 +322,15 @@ async function main(): Promise<void> {
       const g = benchGenerator(opts.small ? 1 : Math.min(opts.rounds, 3), !opts.small);
       lines.push(...generatorLines(g));
       for (const [name, c] of Object.entries(g.companions)) extras.push(`### bench/${name} (load 1m ${c.load.toFixed(2)})\n\n\`\`\`\n${c.output}\n\`\`\``);
+    });
+  }
+
+  if (opts.only.has("cli-startup")) {
+    await attempt("CLI start-up", async () => {
+      buildNativeParts();
+      const row = await benchCliStartup(opts.small ? 2 : Math.max(opts.rounds, 5));
+      if (row.void) failed = true;
+      lines.push(...cliStartupLines(row));
     });
   }
 

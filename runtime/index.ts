@@ -6,7 +6,19 @@
  *   await using client = await connect({ url, bindings: schemas, username, password, thumbprint });
  *   const now = await client.call(ServiceInstance.CurrentTime, { type: "ServiceInstance", value: "ServiceInstance" });
  */
-export { connect, Client, type ConnectOptions, type ClientLogger, type UserSession, type AuthOptions, type SsoAuth, type TokenLoginOptions } from "./client/client.js";
+export {
+  connect,
+  Client,
+  type ConnectOptions,
+  type ClientLogger,
+  type UserSession,
+  type AuthOptions,
+  type SsoAuth,
+  type TokenLoginOptions,
+  type ServiceClientOptions,
+  type ClientHttpRequest,
+  type ClientHttpResponse,
+} from "./client/client.js";
 export type {
   AnyDescriptor,
   BindingTables,
@@ -22,7 +34,9 @@ export type {
 export type { MoRef, DataObject, TypedValue, TaskRef, VersionError, KnownManagedTypes, KnownManagedType } from "./types.js";
 export type { FieldSchema } from "./schema.js";
 export type { MethodGate, PinnedParams, PathGate, UsableSince, MethodVersions } from "./client/version-gate.js";
+export { privilegesOf } from "./client/privileges.js";
 export { moref, anyMoref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRef } from "./moref.js";
+export { mergeSchemaTables, type SchemaTables } from "./schema-tables.js";
 
 export {
   ErrorCode,
@@ -52,6 +66,7 @@ export {
   WatchClosedError,
   CollectorStateError,
   WaitTimeoutError,
+  WatchOutageError,
   StsError,
   StsFaultError,
   StsResponseError,
@@ -98,6 +113,7 @@ export { findByInventoryPath, inventoryPath } from "./inventory/index.js";
 export {
   watch,
   waitForProperties,
+  DEFAULT_OUTAGE_BUDGET_MS,
   type Watch,
   type WatchSpec,
   type WatchOptions,

@@ -25,6 +25,25 @@ export interface TableRegistry extends SchemaRegistry {
   readonly tables: SchemaTables;
 }
 
+/**
+ * One table set from several: a dependent service's (pbm, vslm, sms) over
+ * the vim25 tables it borrows types from. The first argument names the
+ * namespace and release and wins on a name both define; later ones only fill
+ * in. A pbm response carrying vim25 types (a LocalizedMethodFault, an
+ * InvalidArgument fault, a vim25 MoRef-bearing object) then decodes.
+ */
+export function mergeSchemaTables<T extends SchemaTables>(primary: T, ...borrowed: readonly SchemaTables[]): T {
+  const types: Record<string, string> = {};
+  const enums: Record<string, string> = {};
+  for (const t of [...borrowed].reverse()) {
+    Object.assign(types, t.types);
+    Object.assign(enums, t.enums);
+  }
+  Object.assign(types, primary.types);
+  Object.assign(enums, primary.enums);
+  return { ...primary, types, enums };
+}
+
 const FIELD = /^([^:]+):([^[?@!]+)(\[\])?(\?)?(?:@([^!]+))?(!)?$/;
 
 export function registryFromTables(tables: SchemaTables): TableRegistry {
@@ -89,4 +108,24 @@ function parseType(name: string, entry: string): DataSchema {
     });
   }
   return { name, ...(base ? { base } : {}), fields };
+}
+
+const secretNames = new WeakMap<object, readonly string[]>();
+
+/**
+ * Local names of the fields the tables flag secret (`!`), any type, sorted:
+ * the element names the trace redacts for every call of these bindings.
+ */
+export function secretFieldNames(tables: SchemaTables): readonly string[] {
+  let names = secretNames.get(tables);
+  if (!names) {
+    const set = new Set<string>();
+    for (const entry of Object.values(tables.types)) {
+      if (!entry.includes("!")) continue;
+      for (const part of entry.split("|").slice(1)) if (part.endsWith("!")) set.add(part.slice(0, part.indexOf(":")));
+    }
+    names = [...set].sort();
+    secretNames.set(tables, names);
+  }
+  return names;
 }

@@ -10,7 +10,7 @@
 // beside the tarballs: name, version, file, sizes and the lint results of each.
 // Exits non-zero, naming the package and the problem, if any check fails.
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -82,9 +82,12 @@ async function lintAttw(tarball) {
 const IGNORED_RESOLUTIONS = new Set(["node10", "node16-cjs"]);
 
 const opts = parseArgs(process.argv.slice(2));
-rmSync(opts.out, { recursive: true, force: true });
+// Only what this script writes is replaced: --out may name a folder that holds other files.
+mkdirSync(opts.out, { recursive: true });
+for (const f of readdirSync(opts.out)) if (f.endsWith(".tgz") || f === "pack-all.json") rmSync(path.join(opts.out, f));
 const work = path.join(opts.out, ".bindings");
-mkdirSync(work, { recursive: true });
+rmSync(work, { recursive: true, force: true });
+mkdirSync(work);
 
 const results = [];
 for (const dir of ["packages/tsvmomi", "packages/tsvmomi-gen"]) {

@@ -7,6 +7,8 @@
 //   dist/generator/**, dist/wsdl/** → packages/tsvmomi-gen/dist/{generator,wsdl}/
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
+//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**
+//                                   → packages/tsvmomi-cli/dist/ (same layout)
 //
 // Source maps stay in the repo's dist/ (their paths point at the repo's
 // sources, which the packages do not ship). Every import in a staged file is
@@ -14,12 +16,14 @@
 // be a Node builtin or a declared dependency. A runtime module that reached
 // into generator/ or imported fast-xml-parser fails the build here, not in a
 // user's install.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { builtinModules } from "node:module";
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { DEFAULT_RELEASE } from "../dist/wsdl/manifest.js";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
+import { badImports, walk } from "./lib/package-imports.mjs";
 
+// The release the CLI speaks is the default one (named once, in wsdl/manifest.ts).
+const defaultGenerated = `dist/generated/${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const at = (...p) => path.join(root, ...p);
 
@@ -38,23 +42,22 @@ const PACKAGES = [
       { from: "wsdl/manifest.json", to: "wsdl/manifest.json" },
     ],
   },
+  {
+    // Self-contained for now: the command line with the runtime and the default
+    // release's compiled bindings beside it, in the layout its relative imports
+    // expect. A later step can depend on the tsvmomi and bindings packages instead.
+    dir: "packages/tsvmomi-cli",
+    staged: [
+      { from: "dist/cli", to: "dist/cli" },
+      { from: "dist/runtime", to: "dist/runtime" },
+      { from: defaultGenerated, to: defaultGenerated },
+    ],
+  },
 ];
 
 function fail(msg) {
   process.stderr.write(`stage-packages: ${msg}\n`);
   process.exit(1);
-}
-
-/** Files under `dir`, relative, sorted (deterministic output). */
-function walk(dir, rel = "") {
-  const out = [];
-  for (const name of readdirSync(path.join(dir, rel)).sort()) {
-    if (name === "node_modules" || name.startsWith(".")) continue;
-    const r = rel ? `${rel}/${name}` : name;
-    if (statSync(path.join(dir, r)).isDirectory()) out.push(...walk(dir, r));
-    else out.push(r);
-  }
-  return out;
 }
 
 const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=\S+\s*$/;
@@ -69,36 +72,11 @@ function copyCompiled(fromDir, toDir, skip) {
   }
 }
 
-const BUILTINS = new Set(builtinModules);
-
-function checkImports(pkgDir, pkgJson) {
-  const allowed = new Set([...Object.keys(pkgJson.dependencies ?? {}), ...Object.keys(pkgJson.peerDependencies ?? {})]);
-  const problems = [];
-  for (const rel of walk(pkgDir).filter((f) => /\.(m?js|d\.ts)$/.test(f))) {
-    const text = readFileSync(path.join(pkgDir, rel), "utf8");
-    // TypeScript's own scanner: skips comments and strings (the emitter holds import lines in template strings).
-    const { importedFiles, referencedFiles } = ts.preProcessFile(text, true, true);
-    for (const spec of [...importedFiles, ...referencedFiles].map((f) => f.fileName)) {
-      if (spec.startsWith(".")) {
-        const target = path.resolve(path.dirname(path.join(pkgDir, rel)), spec);
-        const inside = target.startsWith(pkgDir + path.sep);
-        const candidates = rel.endsWith(".d.ts") ? [target, target.replace(/\.js$/, ".d.ts")] : [target];
-        if (!inside || !candidates.some((c) => existsSync(c))) problems.push(`${rel}: "${spec}" is not a file inside the package`);
-        continue;
-      }
-      if (spec.startsWith("node:") || BUILTINS.has(spec)) continue;
-      const name = spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0];
-      if (!allowed.has(name)) problems.push(`${rel}: imports "${spec}", which ${pkgJson.name}'s package.json does not declare`);
-    }
-  }
-  if (problems.length) fail(`${pkgJson.name}: ${problems.length} bad import(s):\n  ${problems.slice(0, 20).join("\n  ")}`);
-}
-
 for (const pkg of PACKAGES) {
   const pkgDir = at(pkg.dir);
   const pkgJson = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
-  // Build the new content beside the package, then swap it in: an interrupted
-  // build never leaves a package half old, half new.
+  // Build the new content beside the package, then swap each top folder in
+  // whole: a failed copy leaves the previous build in place.
   const tmp = at(pkg.dir, ".staging");
   rmSync(tmp, { recursive: true, force: true });
   for (const s of pkg.staged) {
@@ -118,5 +96,6 @@ for (const pkg of PACKAGES) {
     renameSync(path.join(tmp, top), path.join(pkgDir, top));
   }
   rmSync(tmp, { recursive: true, force: true });
-  checkImports(pkgDir, pkgJson);
+  const problems = badImports(pkgDir, pkgJson);
+  if (problems.length) fail(`${pkgJson.name}: ${problems.length} bad import(s):\n  ${problems.slice(0, 20).join("\n  ")}`);
 }

@@ -7,7 +7,8 @@
 /** The services whose bundles ../shared/wsdl holds; folder names are `<service>-<release>`. */
 export const KNOWN_SERVICES = ["vim25", "pbm", "vslm", "sms", "eam"] as const;
 
-export type Layout = "split" | "single-file";
+/** `typeinfo`: a release with no WSDL bundle, generated from pyVmomi's type info alone (`ManifestRelease.typeInfo`). */
+export type Layout = "split" | "single-file" | "typeinfo";
 
 // vim25 is the only service whose file stem differs from its namespace (vim.wsdl, urn:vim25).
 function fileStem(service: string): string {

@@ -12,10 +12,10 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { digestFile } from "./hash.js";
 import { compareReleases, detectEntry, extractApiVersion, KNOWN_SERVICES, parseFolderName } from "./layout.js";
-import type { Manifest, ManifestFile, ManifestRelease, ManifestVmodl } from "./manifest.js";
+import type { Manifest, ManifestFile, ManifestRelease, ManifestTypeInfo, ManifestVmodl } from "./manifest.js";
 import { manifestPath } from "./manifest.js";
 import { sharedDir } from "./paths.js";
-import { parseVmodlSources, parseWsdlSources, type WsdlSourceSection, type WsdlSummaryRow } from "./sources-md.js";
+import { parseTypeInfoSources, parseVmodlSources, parseWsdlSources, type WsdlSourceSection, type WsdlSummaryRow } from "./sources-md.js";
 
 export class ManifestError extends Error {
   constructor(message: string) {
@@ -154,17 +154,77 @@ async function buildVmodl(vmodlDir: string): Promise<ManifestVmodl[]> {
   return out.sort((a, b) => compareReleases(a.api, b.api));
 }
 
+async function buildTypeInfo(vmodlDir: string): Promise<ManifestTypeInfo[]> {
+  const text = await readText(path.join(vmodlDir, "SOURCES.md"), "the vmodl sources list");
+  // The pyVmomi part of SOURCES.md names its own repository.
+  const at = text.search(/^#.*pyvmomi/im);
+  const repo = at < 0 ? undefined : /\brepository\s+`?([\w.-]+\/[\w.-]+)/i.exec(text.slice(at))?.[1];
+  const rows = parseTypeInfoSources(text);
+  const { dirs } = await listDir(vmodlDir);
+  const out: ManifestTypeInfo[] = [];
+  for (const folder of dirs.filter((d) => d.startsWith("pyvmomi-"))) {
+    const row = rows.find((r) => r.folder === folder);
+    if (!row) throw new ManifestError(`vmodl/${folder}: folder is present but ../shared/vmodl/SOURCES.md does not list it`);
+    const { files: names } = await listDir(path.join(vmodlDir, folder));
+    const files: ManifestFile[] = [];
+    for (const name of names) {
+      const f = { name, ...(await digestFile(path.join(vmodlDir, folder, name))) };
+      const want = row.checksums.get(name);
+      if (!want) throw new ManifestError(`vmodl/${folder}/${name}: file is present but ../shared/vmodl/SOURCES.md lists no sha256 for it`);
+      if (want !== f.sha256) throw new ManifestError(`vmodl/${folder}/${name}: sha256 is ${f.sha256} but ../shared/vmodl/SOURCES.md says ${want}`);
+      files.push(f);
+    }
+    for (const name of row.checksums.keys()) {
+      if (!names.includes(name)) throw new ManifestError(`vmodl/${folder}/${name}: listed in ../shared/vmodl/SOURCES.md but missing`);
+    }
+    const source: ManifestTypeInfo["source"] = {};
+    if (repo) source.repo = repo;
+    if (row.commit) source.commit = row.commit;
+    out.push({ folder, api: folder.slice("pyvmomi-".length), ...(row.label ? { label: row.label } : {}), source, files });
+  }
+  return out.sort((a, b) => compareReleases(a.api, b.api));
+}
+
+/**
+ * A type-info folder describing a vim25 release that has no WSDL bundle
+ * becomes a release of its own (layout `typeinfo`): pyVmomi talks to such
+ * servers from the type info alone, and so can the generator.
+ */
+function typeInfoReleases(typeinfo: ManifestTypeInfo[], bundles: ManifestRelease[]): ManifestRelease[] {
+  const out: ManifestRelease[] = [];
+  for (const t of typeinfo) {
+    if (bundles.some((r) => r.service === "vim25" && r.release === t.api)) continue;
+    const apiVersion = /\((\d+(?:\.\d+)+)\)/.exec(t.label ?? "")?.[1];
+    out.push({
+      service: "vim25",
+      release: t.api,
+      folder: t.folder,
+      entry: "",
+      layout: "typeinfo",
+      ...(apiVersion ? { apiVersion } : {}),
+      ...(t.label ? { label: t.label } : {}),
+      source: { repo: t.source.repo ?? "vmware/pyvmomi", commit: t.source.commit ?? "" },
+      files: [],
+      typeInfo: t.folder,
+    });
+  }
+  return out;
+}
+
 export async function buildManifest(shared: string = sharedDir()): Promise<Manifest> {
   const wsdlDir = path.join(shared, "wsdl");
   const sources = parseWsdlSources(await readText(path.join(wsdlDir, "SOURCES.md"), "the WSDL sources list"));
   const { dirs } = await listDir(wsdlDir);
   const built: ManifestRelease[] = [];
   for (const folder of dirs) built.push(await buildRelease(wsdlDir, folder, sources));
+  const typeinfo = await buildTypeInfo(path.join(shared, "vmodl"));
+  built.push(...typeInfoReleases(typeinfo, built));
   built.sort((a, b) => byName(a.service, b.service) || compareReleases(a.release, b.release));
   return {
     generatedBy: "wsdl/make-manifest.ts from ../shared/wsdl/SOURCES.md, ../shared/vmodl/SOURCES.md and the files; do not edit",
     releases: built,
     vmodl: await buildVmodl(path.join(shared, "vmodl")),
+    ...(typeinfo.length ? { typeinfo } : {}),
   };
 }
 

@@ -38,6 +38,20 @@ export interface ManifestRelease {
   /** SOURCES.md's human wording of the release (`7.0 U3 (7.0.3.0)`). */
   label?: string;
   source: ManifestSource;
+  /** The bundle's files; empty for a `typeinfo` release. */
+  files: ManifestFile[];
+  /** For layout `typeinfo`: the `typeinfo` folder (`pyvmomi-8.0.3`) the release is generated from. */
+  typeInfo?: string;
+}
+
+/** A pyVmomi type-info folder under ../shared/vmodl (`_typeinfo_*.py`). */
+export interface ManifestTypeInfo {
+  folder: string;
+  /** The vSphere release it describes up to, from the folder name (`8.0.3`). */
+  api: string;
+  /** SOURCES.md's wording (`8.0 U3 (8.0.3.0)`). */
+  label?: string;
+  source: { repo?: string; commit?: string };
   files: ManifestFile[];
 }
 
@@ -54,15 +68,19 @@ export interface Manifest {
   generatedBy: string;
   releases: ManifestRelease[];
   vmodl: ManifestVmodl[];
+  /** pyVmomi type info; the VMODL of releases from 7.0.3 on. */
+  typeinfo?: ManifestTypeInfo[];
 }
 
 /**
- * vim25 7.0.3 because the newest VMODL database there is (rbvmomi's vmodl 7.0)
- * describes 7.0: a 9.x WSDL would bring managed types and properties that the
- * VMODL cannot describe, so typed property paths would have holes. Among the
- * 7.0 bundles, 7.0.3 (U3) is the most complete. Revisit when a newer VMODL exists.
+ * vim25 8.0.3 (8.0 U3), the newest release the newest VMODL (pyVmomi 8.0.3's
+ * type info) fully describes. It has no WSDL bundle: it is generated from the
+ * type info alone (manifest layout `typeinfo`), which carries the wire order,
+ * types and a version on every symbol, so one set of bindings serves servers
+ * from 6.7 to 9.x with the runtime's since-gate. docs/GENERATOR.md checks its
+ * wire description against vim25 9.0.0's WSDL.
  */
-export const DEFAULT_RELEASE = { service: "vim25", release: "7.0.3" } as const;
+export const DEFAULT_RELEASE = { service: "vim25", release: "8.0.3" } as const;
 
 export const defaultRelease = DEFAULT_RELEASE;
 
@@ -136,6 +154,11 @@ export function findRelease(service: string, release: string): ManifestRelease |
 /** The newest manifest release of a service (for services other than the default's). */
 export function newestRelease(service: string): ManifestRelease | undefined {
   return releases(service).at(-1);
+}
+
+/** pyVmomi type-info folders oldest first. */
+export function typeInfoFolders(): ManifestTypeInfo[] {
+  return [...(loadManifest().typeinfo ?? [])].sort((a, b) => compareReleases(a.api, b.api));
 }
 
 /** vmodl databases oldest first. */

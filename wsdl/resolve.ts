@@ -17,7 +17,7 @@ import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { digestFile } from "./hash.js";
 import { compareVersionKeys, detectEntry, folderName, KNOWN_SERVICES, serviceOfEntryFile, versionKey } from "./layout.js";
-import { DEFAULT_RELEASE, findRelease, loadManifest, newestRelease, releases, vmodlDatabases, type ManifestVmodl } from "./manifest.js";
+import { DEFAULT_RELEASE, findRelease, loadManifest, newestRelease, releases, typeInfoFolders, vmodlDatabases, type ManifestVmodl } from "./manifest.js";
 import { sharedDir } from "./paths.js";
 import { compareWithRelease, digestBundleDir, matchRelease } from "./verify.js";
 
@@ -39,8 +39,10 @@ export interface ResolvedBundle {
 }
 
 export interface ResolvedVmodl {
-  /** Absolute path of the vmodl.db file. */
+  /** Absolute path of the vmodl.db file, or of the pyVmomi folder holding `_typeinfo_*.py`. */
   file: string;
+  /** `db`: rbvmomi's vmodl.db; `typeinfo`: a pyVmomi folder (ours in ../shared or an installed site-packages/pyVmomi). */
+  kind: "db" | "typeinfo";
   /** rbvmomi API name (`7.0`, `6.7u1`) when the file is a manifest entry. */
   api?: string;
   source: ResolvedSource;
@@ -166,6 +168,12 @@ export async function resolveBundle(opts: {
   const known = releases(service).map((r) => r.release);
   if (release === undefined) throw new UnknownReleaseError(service, "(none given)", known);
   const manifestRelease = findRelease(service, release);
+  if (manifestRelease?.layout === "typeinfo") {
+    throw new NotABundleError(
+      `${service} ${release} has no WSDL bundle: it is generated from pyVmomi type info (../shared/vmodl/${manifestRelease.typeInfo}); ` +
+        `load it with loadModel, or name a release with a bundle (${releases(service).filter((r) => r.layout !== "typeinfo").map((r) => r.release).join(", ")})`,
+    );
+  }
   const dir = path.join(sharedWsdl, folderName(service, release));
   const st = await statOrUndefined(dir);
   if (!manifestRelease && !st) throw new UnknownReleaseError(service, release, known);
@@ -240,23 +248,57 @@ export async function resolveVmodl(opts: { vmodl?: string; release?: string; env
       warnings.push(`${place.label} does not exist; skipped`);
       continue;
     }
-    if (!st.isFile()) throw new NotABundleError(`${place.label}: expected a vmodl.db file, got a directory`);
+    if (st.isDirectory()) {
+      const names = await readdir(place.path);
+      if (!names.some((n) => /^_typeinfo_\w+\.py$/.test(n))) {
+        throw new NotABundleError(`${place.label}: expected a vmodl.db file or a pyVmomi folder with _typeinfo_*.py files (pyVmomi 7.0.3 or later), found neither`);
+      }
+      return { file: place.path, kind: "typeinfo", source: place.source, warnings };
+    }
+    if (!st.isFile()) throw new NotABundleError(`${place.label}: expected a vmodl.db file or a pyVmomi folder`);
     const id = await identifyVmodl(place.path, sharedVmodl, signal);
-    return { file: place.path, ...(id.api !== undefined ? { api: id.api } : {}), source: place.source, warnings: [...warnings, ...id.warnings] };
+    return { file: place.path, kind: "db", ...(id.api !== undefined ? { api: id.api } : {}), source: place.source, warnings: [...warnings, ...id.warnings] };
   }
 
-  const present: ManifestVmodl[] = [];
+  // rbvmomi's databases and pyVmomi's type info compete on one scale: the newest that is not newer than the release.
+  const present: (ManifestVmodl & { kind: "db" | "typeinfo" })[] = [];
   for (const v of vmodlDatabases()) {
-    if ((await statOrUndefined(path.join(sharedVmodl, v.file)))?.isFile()) present.push(v);
+    if ((await statOrUndefined(path.join(sharedVmodl, v.file)))?.isFile()) present.push({ ...v, kind: "db" });
   }
-  const chosen = pickVmodl(present, opts.release ?? DEFAULT_RELEASE.release);
+  for (const t of typeInfoFolders()) {
+    if ((await statOrUndefined(path.join(sharedVmodl, t.folder)))?.isDirectory()) {
+      present.push({ file: t.folder, api: t.api, bytes: 0, sha256: "", source: t.source, kind: "typeinfo" });
+    }
+  }
+  const chosen = pickVmodl(present, opts.release ?? DEFAULT_RELEASE.release) as (typeof present)[number] | undefined;
   if (!chosen) {
-    looked.push(`${sharedVmodl} (no ${vmodlDatabases().map((v) => v.file).join(", ") || "vmodl-*.db"})`);
-    throw new BundleNotFoundError("no vmodl database found", looked, "Pass --vmodl FILE, set $VMODL_DB, or set $TSVMOMI_SHARED to the folder that holds wsdl/ and vmodl/.");
+    looked.push(`${sharedVmodl} (no ${vmodlDatabases().map((v) => v.file).join(", ") || "vmodl-*.db"}, no pyvmomi-* folder)`);
+    throw new BundleNotFoundError("no vmodl database found", looked, "Pass --vmodl FILE|DIR, set $VMODL_DB, or set $TSVMOMI_SHARED to the folder that holds wsdl/ and vmodl/.");
   }
   const file = path.join(sharedVmodl, chosen.file);
+  if (chosen.kind === "typeinfo") {
+    warnings.push(...(await verifyTypeInfo(file, chosen.file, signal)));
+    return { file, kind: "typeinfo", api: chosen.api, source: "shared", warnings };
+  }
   const id = await identifyVmodl(file, sharedVmodl, signal);
-  return { file, api: chosen.api, source: "shared", warnings: [...warnings, ...id.warnings] };
+  return { file, kind: "db", api: chosen.api, source: "shared", warnings: [...warnings, ...id.warnings] };
+}
+
+/** Checksums of a ../shared pyVmomi folder against the manifest; differences are warnings, as for bundles. */
+async function verifyTypeInfo(dir: string, folder: string, signal?: AbortSignal): Promise<string[]> {
+  const entry = typeInfoFolders().find((t) => t.folder === folder);
+  if (!entry) return [`${dir}: not in wsdl/manifest.json; checksums not verified`];
+  const warnings: string[] = [];
+  for (const f of entry.files) {
+    const p = path.join(dir, f.name);
+    if (!(await statOrUndefined(p))) {
+      warnings.push(`${p}: listed in wsdl/manifest.json but missing`);
+      continue;
+    }
+    const d = await digestFile(p, signal);
+    if (d.sha256 !== f.sha256) warnings.push(`${p}: sha256 ${d.sha256} differs from wsdl/manifest.json (${f.sha256})`);
+  }
+  return warnings;
 }
 
 /** Services that have at least one bundle in the manifest, in KNOWN_SERVICES order. */

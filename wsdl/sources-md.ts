@@ -182,3 +182,43 @@ export function parseVmodlSources(text: string): VmodlSources {
   const repo = /\brepository\s+`?([\w.-]+\/[\w.-]+)/i.exec(text)?.[1];
   return repo ? { repo, rows } : { rows };
 }
+
+export interface TypeInfoSourceRow {
+  /** `pyvmomi-8.0.3` */
+  folder: string;
+  /** SOURCES.md's wording of the vSphere API (`8.0 U3 (8.0.3.0)`). */
+  label?: string;
+  commit?: string;
+  /** File name → sha256, from the `sha256  <folder>/<file>` lines. */
+  checksums: Map<string, string>;
+}
+
+/**
+ * The pyVmomi type-info folders of ../shared/vmodl/SOURCES.md: the table with a
+ * `folder` column whose rows name `pyvmomi-*` folders, and the checksum lines
+ * (`<sha256>  pyvmomi-8.0.3/_typeinfo_vim.py`).
+ */
+export function parseTypeInfoSources(text: string): TypeInfoSourceRow[] {
+  const rows = new Map<string, TypeInfoSourceRow>();
+  for (const table of parseTables(text)) {
+    const f = column(table, "folder");
+    if (f < 0) continue;
+    const a = column(table, "vsphere api", "api");
+    const c = column(table, "commit");
+    for (const row of table.rows) {
+      const folder = row[f];
+      if (!folder || !/^pyvmomi-/.test(folder)) continue;
+      const entry: TypeInfoSourceRow = { folder, checksums: new Map() };
+      if (a >= 0 && row[a]) entry.label = row[a];
+      const commit = c >= 0 ? /[0-9a-f]{7,40}/i.exec(row[c] ?? "")?.[0] : undefined;
+      if (commit) entry.commit = commit.toLowerCase();
+      rows.set(folder, entry);
+    }
+  }
+  for (const m of text.matchAll(/^\s*([0-9a-f]{64})\s+(pyvmomi-[^/\s]+)\/(\S+)\s*$/gim)) {
+    const row = rows.get(m[2]!) ?? { folder: m[2]!, checksums: new Map<string, string>() };
+    row.checksums.set(m[3]!, m[1]!.toLowerCase());
+    rows.set(m[2]!, row);
+  }
+  return [...rows.values()].sort((x, y) => (x.folder < y.folder ? -1 : x.folder > y.folder ? 1 : 0));
+}

@@ -2,13 +2,13 @@
  * The 50 selections of selections.ts made through the runtime's own typed
  * `retrieve` on a real `Client` type, so the cost includes the client's
  * generics (bindings, pinned version) and the result's `ref` and `$missing`
- * typing. Measured against retrieve-empty.ts by bench/tsc-paths.ts
- * (variant `runtime`).
+ * typing. Measured against retrieve-empty.ts as docs/PROPERTY-PATHS.md
+ * ("Version-pinned clients") shows.
  */
 import type { Client } from "../../runtime/client/client.js";
 import { retrieve } from "../../runtime/property/retrieve.js";
 import type { MoRef } from "../../runtime/types.js";
-import type { schemas } from "../../generated/vim25-7.0.3/schemas.js";
+import type { schemas } from "../../generated/vim25-8.0.3/schemas.js";
 
 declare const client: Client<typeof schemas>;
 declare const root: MoRef<"Folder">;

@@ -16,6 +16,8 @@ export interface GeneratorFigures {
   generateMs: number;
   /** Reading WSDL + vmodl.db into the merged model, in a fresh process (cold) and warm. */
   model?: { coldMs: number; warmMedianMs: number };
+  /** Reading pyVmomi 8.0.3's type info for vim25 alone, fresh process (cold, wall and CPU) and warm. */
+  typeInfo?: { coldMs: number; coldCpuMs: number; warmMedianMs: number };
   load: number;
   /** Output of the companion benches, keyed by script; absent when the script is not built. */
   companions: Record<string, { ok: boolean; output: string; load: number }>;
@@ -46,6 +48,13 @@ export function benchGenerator(rounds: number, withCompanions = true): Generator
     const r = JSON.parse(m.stdout) as { coldMs: number; warmMedianMs: number };
     model = { coldMs: r.coldMs, warmMedianMs: r.warmMedianMs };
   }
+  // The type-info reader alone (issue target: under 1 s).
+  let typeInfo: GeneratorFigures["typeInfo"];
+  const t = spawnSync(process.execPath, [distBench("typeinfo.js"), "pyvmomi-8.0.3", String(Math.max(3, rounds))], { encoding: "utf8" });
+  if (t.status === 0) {
+    const r = JSON.parse(t.stdout) as { coldMs: number; coldCpuMs: number; warmMedianMs: number };
+    typeInfo = { coldMs: r.coldMs, coldCpuMs: r.coldCpuMs, warmMedianMs: r.warmMedianMs };
+  }
   const companions: GeneratorFigures["companions"] = {};
   for (const name of withCompanions ? COMPANIONS : []) {
     const script = distBench(`${name}.js`);
@@ -54,5 +63,5 @@ export function benchGenerator(rounds: number, withCompanions = true): Generator
     const r = spawnSync(process.execPath, [script], { encoding: "utf8", cwd: repoPath(), timeout: 600_000 });
     companions[name] = { ok: r.status === 0, output: (r.stdout + (r.status === 0 ? "" : r.stderr)).trim(), load };
   }
-  return { release: NEWEST_VIM25, generateMs: median(times), ...(model ? { model } : {}), load: median(loads), companions };
+  return { release: NEWEST_VIM25, generateMs: median(times), ...(model ? { model } : {}), ...(typeInfo ? { typeInfo } : {}), load: median(loads), companions };
 }

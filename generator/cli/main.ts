@@ -13,6 +13,7 @@ import { DEFAULT_RELEASE, pairedVim25 } from "../../wsdl/manifest.js";
 import { diffCommand } from "./commands/diff.js";
 import { packCommand } from "./commands/pack.js";
 import { fetchWsdlCommand } from "./commands/fetch-wsdl.js";
+import { wireCheckCommand } from "./commands/wire-check.js";
 import { generatorPackage } from "../package-info.js";
 
 interface SourceArgs {
@@ -29,7 +30,7 @@ const sourceOptions = <T>(y: Argv<T>) =>
     .option("release", { type: "string", describe: `release name, e.g. 9.1 or pbm-9.1 (default ${DEFAULT_RELEASE.release})` })
     .option("service", { type: "string", describe: "service: vim25, pbm, vslm, sms or eam", default: undefined })
     .option("wsdl", { type: "string", describe: "bundle directory or entry file (vimService.wsdl, a lone vim.wsdl)" })
-    .option("vmodl", { type: "string", describe: "rbvmomi vmodl.db to merge (default: best match in ../shared/vmodl); --no-vmodl merges the WSDL alone" })
+    .option("vmodl", { type: "string", describe: "VMODL to merge: an rbvmomi vmodl.db or a pyVmomi folder with _typeinfo_*.py (e.g. site-packages/pyVmomi); default: the newest in ../shared/vmodl not newer than the release; --no-vmodl merges the WSDL alone" })
     .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" });
 
 export function loadOptions(argv: SourceArgs, signal?: AbortSignal): LoadOptions {
@@ -56,7 +57,9 @@ export function formatReport(model: ApiModel): string {
   const s = summarize(model);
   const lines = [
     `${model.service}-${model.release} (${model.namespace}${model.apiVersion ? `, API ${model.apiVersion}` : ""})`,
-    `sources: ${model.sources.wsdl.length} WSDL/XSD files${model.sources.vmodl ? `, ${model.sources.vmodl}` : ", no VMODL"}`,
+    model.sources.wsdl.length === 0 && model.sources.vmodl
+      ? `sources: no WSDL, generated from ${model.sources.vmodl} type info alone`
+      : `sources: ${model.sources.wsdl.length} WSDL/XSD files${model.sources.vmodl ? `, ${model.sources.vmodl}` : ", no VMODL"}`,
     "",
     `data types     ${s.dataTypes}`,
     `faults         ${s.faults}`,
@@ -118,6 +121,7 @@ export async function main(args: string[]): Promise<void> {
       .command(diffCommand(ac.signal))
       .command(packCommand(ac.signal))
       .command(fetchWsdlCommand(ac.signal))
+      .command(wireCheckCommand(ac.signal))
       .demandCommand(1, "name a command; see --help")
       .strict()
       .fail((msg, err, y) => {

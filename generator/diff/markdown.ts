@@ -22,7 +22,10 @@ export function renderDiffMarkdown(d: ModelDiff, opts: RenderOptions = {}): stri
   const name = (m: ModelDiff["a"]) => `${m.service} ${m.release}${m.apiVersion ? ` (API ${m.apiVersion})` : ""}`;
   const out: string[] = [`# API changes: ${name(d.a)} → ${name(d.b)}`, ""];
   if (opts.header?.length) out.push(...opts.header, "");
-  const src = (m: ModelDiff["a"]) => `${m.sources.wsdl.length} WSDL/XSD files${m.sources.vmodl ? ` + ${m.sources.vmodl}` : ", no VMODL"}`;
+  const src = (m: ModelDiff["a"]) =>
+    m.sources.wsdl.length === 0 && m.sources.vmodl
+      ? `no WSDL: generated from ${m.sources.vmodl} type info alone`
+      : `${m.sources.wsdl.length} WSDL/XSD files${m.sources.vmodl ? ` + ${m.sources.vmodl}` : ", no VMODL"}`;
   out.push(`- A: ${name(d.a)}: ${src(d.a)}`, `- B: ${name(d.b)}: ${src(d.b)}`, "");
   if (d.a.sources.vmodl && d.a.sources.vmodl === d.b.sources.vmodl) {
     out.push(

@@ -266,7 +266,13 @@ function schemasView(model: ApiModel, borrowed: (x: { external?: string }) => bo
   const rootMethod = Object.values(model.methods).find((m) => /Retrieve(Service)?Content$/.test(m.name) && m.returns && !m.returns.primitive);
   const serviceContent = rootMethod && model.dataTypes[rootMethod.returns!.type] ? rootMethod.returns!.type : undefined;
   const apiVersions = nonEmpty(model.apiVersions ?? []);
-  return { namespace: model.namespace, apiVersion: model.apiVersion, apiVersions, types, enums, serviceContent };
+  // Managed types' properties, in the same form: the runtime walks a path through these and `types`
+  // to give untyped callers the compiler's "did you mean" (runtime/property/path-check.ts).
+  const managed = Object.values(model.managedTypes).map((m) => ({
+    key: propKey(m.name),
+    value: JSON.stringify([m.base && model.managedTypes[m.base] ? m.base : "", ...m.props.map(enc)].join("|")),
+  }));
+  return { namespace: model.namespace, apiVersion: model.apiVersion, apiVersions, types, enums, managed, serviceContent };
 }
 
 /** Fault classes must be declared after their base class. */

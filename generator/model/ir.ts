@@ -147,8 +147,10 @@ export interface VmodlProperty {
   /** Version id that introduced the member (e.g. `vim.version.version5`) and its mapped release when known. */
   version?: string;
   since?: string;
-  /** Privilege needed to read it, if the db says. */
+  /** Privilege needed to read it / pass it, if the source says. */
   privilege?: string;
+  /** F_SECRET in pyVmomi's type info. */
+  secret?: boolean;
 }
 
 export interface VmodlMethod {
@@ -194,9 +196,16 @@ export interface VmodlEnumType {
   since?: string;
 }
 
-/** What the VMODL reader produces from one vmodl.db. */
+/** What the VMODL readers produce from one vmodl.db or one pyVmomi type-info folder. */
 export interface VmodlModel {
   file: string;
+  /**
+   * Set when the reader already kept one service's declarations (pyVmomi type
+   * info is split by file); merge then skips its name-prefix scoping.
+   */
+  service?: string;
+  /** The service's SOAP namespace wire versions, oldest first (pyVmomi type info only). */
+  serviceVersions?: string[];
   managed: Record<string, VmodlManagedType>;
   data: Record<string, VmodlDataType>;
   enums: Record<string, VmodlEnumType>;

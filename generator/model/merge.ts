@@ -47,10 +47,19 @@ export function mergeModel(input: MergeInput): ApiModel {
     "wsdl-type-unknown-to-vmodl", "vmodl-type-missing-in-wsdl", "wsdl-enum-unknown-to-vmodl", "vmodl-enum-missing-in-wsdl",
     "vmodl-method-missing-in-wsdl", "operation-without-owner", "wsdl-field-unknown-to-vmodl", "vmodl-field-missing-in-wsdl",
     "enum-values-unknown-to-vmodl", "enum-values-missing-in-wsdl",
+    // Only when the WSDL is newer than the VMODL: what the newer release changed.
+    "wsdl-params-added", "wsdl-made-optional",
   ]);
   const check = (kind: string, subject: string, detail: string) =>
     checks.push({ severity: NOTE_KINDS.has(kind) ? "note" : "mismatch", kind, subject, detail });
-  const vmodl = input.vmodl && scopeVmodl(input.vmodl, input.service);
+  // pyVmomi type info arrives scoped by file; vmodl.db mixes services and is scoped by name.
+  const vmodl = input.vmodl && (input.vmodl.service ? input.vmodl : scopeVmodl(input.vmodl, input.service));
+
+  // A WSDL newer than every version the VMODL knows (9.x against pyVmomi 8.0.3) may add trailing
+  // parameters and relax required fields; those are that release's changes, reported as notes.
+  const wsdlVersion = Object.values(wsdl.operations).map((o) => o.soapAction?.match(/\/(\d+(?:\.\d+)+)$/)?.[1]).filter((v) => v !== undefined).sort(compareVersions).at(-1);
+  const vmodlNewest = vmodl?.serviceVersions?.at(-1);
+  const wsdlIsNewer = wsdlVersion !== undefined && vmodlNewest !== undefined && compareVersions(wsdlVersion, vmodlNewest) > 0;
 
   const requestTypes = new Set<string>();
   // Request wrappers are the types of the operations' input elements (CreateVM_Task → CreateVMRequestType).
@@ -188,8 +197,11 @@ export function mergeModel(input: MergeInput): ApiModel {
     if (vm) {
       const wnames = op.params.map((p) => p.name).filter((n) => n !== "_this");
       const vnames = vm.params.map((p) => p.name);
-      if (wnames.join(",") !== vnames.join(","))
-        check("method-params-differ", op.name, `WSDL (${wnames.join(", ")}) vs VMODL (${vnames.join(", ")})`);
+      if (wnames.join(",") !== vnames.join(",")) {
+        const appended = wsdlIsNewer && vnames.every((n, i) => wnames[i] === n);
+        if (appended) check("wsdl-params-added", op.name, `the WSDL adds ${wnames.slice(vnames.length).join(", ")} after VMODL's (${vnames.join(", ")})`);
+        else check("method-params-differ", op.name, `WSDL (${wnames.join(", ")}) vs VMODL (${vnames.join(", ")})`);
+      }
     } else if (vmodl) {
       check("operation-without-owner", op.name, "no VMODL managed type declares this operation");
     }
@@ -226,6 +238,7 @@ export function mergeModel(input: MergeInput): ApiModel {
     managedTypes,
     methods,
     checks,
+    ...(vmodl?.serviceVersions?.length ? { versions: [...vmodl.serviceVersions] } : {}),
   };
 
   function fieldFrom(f: WsdlField, vp: VmodlProperty | undefined, subject: string): IrField {
@@ -244,8 +257,16 @@ export function mergeModel(input: MergeInput): ApiModel {
     }
     if (vp) {
       if (vp.array !== array) check("array-mismatch", subject, `WSDL array=${array}, VMODL array=${vp.array}`);
+      if (vmodl?.service && vp.type !== type.name && !(vp.type === "anyType" && vp.vmodlType === "vmodl.DataObject"))
+        check("type-mismatch", subject, `WSDL ${type.name}, VMODL ${vp.vmodlType ?? vp.type}${vp.vmodlType ? ` (${vp.type} on the wire)` : ""}`);
+      if (vmodl?.service && vp.optional !== out.optional) {
+        if (wsdlIsNewer && out.optional) check("wsdl-made-optional", subject, `VMODL required, the newer WSDL has minOccurs=0`);
+        else check("optional-mismatch", subject, `WSDL minOccurs=${f.minOccurs}, VMODL ${vp.optional ? "optional" : "required"}`);
+      }
       const since = vp.since;
       if (since) out.since = since;
+      if (vp.secret) out.secret = true;
+      if (vp.privilege) out.privilege = vp.privilege;
     }
     if (f.doc) out.doc = f.doc;
     return out;
@@ -264,6 +285,8 @@ export function mergeModel(input: MergeInput): ApiModel {
     if (isMo) out.moType = p.moType ?? p.type;
     else if (p.type === MOREF) out.moType = "ManagedObject";
     if (p.since) out.since = p.since;
+    if (p.secret) out.secret = true;
+    if (p.privilege) out.privilege = p.privilege;
     return out;
   }
 }

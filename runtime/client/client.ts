@@ -7,11 +7,12 @@
 import type { SchemaRegistry } from "../schema.js";
 import { inspect } from "node:util";
 import type { LongPolicy } from "../codec/index.js";
-import { registryFromTables, type TableRegistry } from "../schema-tables.js";
+import { mergeSchemaTables, registryFromTables, secretFieldNames, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
-import { createTransport, DEFAULT_TIMEOUT_MS, type Transport } from "../soap/transport.js";
+import { createTransport, DEFAULT_TIMEOUT_MS, parseServerUrl, type HttpRequest, type Transport, type TransportResponse } from "../soap/transport.js";
+import { SESSION_COOKIE } from "../soap/cookie.js";
 import { compareVersions, negotiateVersion } from "../soap/versions.js";
 import type { MoRef } from "../types.js";
 import type { ApiCall } from "../session/api-call.js";
@@ -21,12 +22,14 @@ import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../
 import { startKeepAlive, type KeepAlive } from "../session/keepalive.js";
 import type { HeaderSealer } from "../codec/encode-request.js";
 import { discoverStsUrl, type StsEndpoint } from "../sts/discover.js";
+import { lookupStsUrl } from "../sts/lookup.js";
+import { compose, trace, transportHandler, type SoapCall, type SoapResult } from "../soap/middleware.js";
 import { TokenExpiredError } from "../errors/sts.js";
 import { StsClient } from "../sts/sts-client.js";
 import { SamlToken } from "../sts/token.js";
 import { sealMessage, SigningKey } from "../sts/wsse.js";
 import { X509Certificate, type KeyObject } from "node:crypto";
-import { SessionCache, sessionKey } from "../session/session-cache.js";
+import { SessionCache, type SessionCacheEntry } from "../session/session-cache.js";
 import { SessionState } from "../session/session-state.js";
 import {
   type AnyDescriptor,
@@ -79,6 +82,8 @@ export interface ConnectOptions<B extends BindingTables, V extends string = stri
   readonly timeout?: number;
   /** TCP + TLS connect deadline in ms. Default 10 000. */
   readonly connectTimeout?: number;
+  /** Most sockets (and so calls in flight) to the server; more calls wait for one. Default 8. */
+  readonly connections?: number;
   /** Transient-failure retry (see runtime/soap/retry.ts); `{ attempts: 1 }` disables. */
   readonly retry?: RetryOptions;
   /** Trace options: `log` writes redacted bodies (default when TSVMOMI_TRACE=1), `write` receives the lines. */
@@ -130,7 +135,7 @@ export interface SsoAuth {
   /** Passphrase of an encrypted private key. */
   readonly passphrase?: string;
   readonly signingKey?: SigningKey;
-  /** The STS endpoint; default: vCenter's `config.vpxd.sso.sts.uri` setting, else `/sts/STSService/<domain>` on the vCenter. */
+  /** The STS endpoint; default discovered (`client.discoverSts()`: setting, Lookup Service, else `/sts/STSService/<domain>` on the vCenter). */
   readonly stsUrl?: string | URL;
   /** SSO domain for the default STS path. Default `vsphere.local`. */
   readonly domain?: string;
@@ -180,7 +185,33 @@ interface ClientInit<B extends BindingTables, V extends string = string> {
   readonly registry: TableRegistry;
   readonly version: string;
   readonly options: ConnectOptions<B, V>;
+  /** Set for a service client: the parent's session, shared (cookie and re-login). */
+  readonly state?: SessionState;
+  /** Set for a service client: the parent owns the transport and the session. */
+  readonly borrowed?: boolean;
+  /** SOAP header element carrying the session cookie on every call (pbm's `vcSessionCookie`). */
+  readonly sessionHeader?: string;
 }
+
+/** Options of `Client.serviceClient`. */
+export interface ServiceClientOptions<S extends BindingTables> {
+  /** Endpoint path on the same server, e.g. `/pbm`. */
+  readonly path: string;
+  /**
+   * The service's schema tables. This client's tables are merged in under
+   * them (see `mergeSchemaTables`), because a dependent service's answers
+   * carry vim25 types its own tables only reference.
+   */
+  readonly bindings: S;
+  /** Version in the SOAPAction header (`urn:pbm/<version>`); default the bindings' apiVersion, else release. */
+  readonly version?: string;
+  /** SOAP header element that repeats the session cookie (`vcSessionCookie` for pbm, as vCenter wants it). */
+  readonly sessionHeader?: string;
+}
+
+/** Plain HTTP on the client's connection, with the session cookie: see `Client.request`. */
+export type ClientHttpRequest = HttpRequest;
+export type ClientHttpResponse = TransportResponse;
 
 interface Sender {
   (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<ApiCall>): Promise<unknown>;
@@ -194,7 +225,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   #serviceContent: ServiceContentOf<B> | undefined;
   readonly #transport: Transport;
   readonly #registry: TableRegistry;
-  readonly #state = new SessionState();
+  readonly #state: SessionState;
+  readonly #borrowed: boolean;
   readonly #pipeline: PipelineOptions;
   readonly #stacks: Stacks;
   #handler: Handler<ApiCall, unknown>;
@@ -217,6 +249,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     this.url = `${init.url.origin}${sdkPath(init.url)}`;
     this.#transport = init.transport;
     this.#registry = init.registry;
+    this.#state = init.state ?? new SessionState();
+    this.#borrowed = init.borrowed ?? false;
     this.#options = init.options;
     this.#logger = init.options.logger ?? { warn: (m) => process.emitWarning(m, { code: "TSVMOMI_CLIENT" }) };
     this.#keepAliveMs = init.options.keepAlive ?? DEFAULT_KEEPALIVE_MS;
@@ -229,9 +263,16 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       soapAction: `${init.registry.namespace}/${init.version}`,
       path: sdkPath(init.url),
       ...(init.options.retry ? { retry: init.options.retry } : {}),
-      trace: { ...init.options.trace, secrets: () => [state.cookie] },
+      trace: {
+        ...init.options.trace,
+        // The bare form too: a service client's `vcSessionCookie` header carries the value without its quotes.
+        secrets: () => [state.cookie, state.cookie?.replace(/^"(.*)"$/, "$1")],
+        // What the bindings flag secret: fields of any type (a method's own secret parameters come with its call).
+        secretElements: () => secretFieldNames(init.registry.tables),
+      },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
+      ...(init.sessionHeader ? { sessionHeader: init.sessionHeader } : {}),
       ...(init.options.maxResponseElements !== undefined ? { maxElements: init.options.maxResponseElements } : {}),
       isNotAuthenticated,
     };
@@ -329,6 +370,50 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     });
   };
 
+  /**
+   * A plain HTTP(S) request on this client's connection pool (same TLS policy:
+   * thumbprint, CA or insecure) carrying the session cookie: for the non-SOAP
+   * endpoints such as the datastore file service `/folder/<path>?dcPath=…&dsName=…`.
+   * A non-2xx status throws HttpStatusError; an aborted signal rejects with its reason.
+   * The body streams; consume or `discard()` it.
+   */
+  async request(req: ClientHttpRequest): Promise<ClientHttpResponse> {
+    if (this.#closed) throw new ClientClosedError(`${req?.verb} ${req?.path}`);
+    if (typeof req?.path !== "string" || !req.path.startsWith("/")) throw new TypeError(`request: path must start with "/", got ${inspect(req?.path)}`);
+    if (!this.#transport.request) throw new TypeError("request: this client's transport sends SOAP only");
+    const cookie = this.#state.cookie;
+    return this.#transport.request({ ...req, headers: { ...req.headers, ...(cookie !== undefined ? { cookie: `${SESSION_COOKIE}=${cookie}` } : {}) } });
+  }
+
+  /**
+   * A client for another SOAP endpoint of the same server sharing this
+   * client's session, as govmomi's `NewServiceClient` does for pbm: the same
+   * connection pool and TLS policy, the same cookie (a re-login by either is
+   * seen by both), its own bindings, path and namespace. Closing or disposing
+   * it releases nothing of this client's; closing this client ends both.
+   */
+  serviceClient<S extends BindingTables>(opts: ServiceClientOptions<S>): Client<S> {
+    if (this.#closed) throw new ClientClosedError("serviceClient");
+    if (!opts || typeof opts.path !== "string" || !opts.path.startsWith("/")) throw new TypeError(`serviceClient: path must start with "/", got ${inspect(opts?.path)}`);
+    const bindings = opts.bindings;
+    if (!bindings || typeof bindings.types !== "object" || typeof bindings.namespace !== "string") {
+      throw new TypeError("serviceClient: `bindings` must be schema tables { namespace, types, enums }");
+    }
+    const url = new URL(this.url);
+    url.pathname = opts.path;
+    const version = opts.version ?? bindings.apiVersion ?? bindings.release ?? this.version;
+    return new Client<S>({
+      url,
+      transport: this.#transport,
+      registry: registryFromTables(mergeSchemaTables(bindings, this.#registry.tables)),
+      version,
+      options: { ...(this.#options as unknown as ConnectOptions<S>), bindings },
+      state: this.#state,
+      borrowed: true,
+      ...(opts.sessionHeader ? { sessionHeader: opts.sessionHeader } : {}),
+    });
+  }
+
   /** Logs in with a user name and password; later NotAuthenticated faults log in again with them. */
   async login(userName: string, password: string, options: AuthOptions = {}): Promise<UserSession> {
     if (typeof userName !== "string" || typeof password !== "string") throw new TypeError("login: userName and password must be strings");
@@ -404,7 +489,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
 
   /**
    * Where this vCenter's SSO token service is: its `config.vpxd.sso.sts.uri`
-   * setting (readable once logged in), else the well-known path on its host.
+   * setting (readable once logged in), else the Lookup Service's registration,
+   * else the well-known path on its host.
    */
   async discoverSts(options: { domain?: string; signal?: AbortSignal } = {}): Promise<StsEndpoint> {
     const om = (this.#serviceContent as { setting?: MoRef } | undefined)?.setting;
@@ -415,7 +501,12 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
         const r = await this.#send(builtin.QueryOptions, { _this: om, name }, { recover: false, ...(options.signal ? { signal: options.signal } : {}) });
         return r as Array<{ key?: unknown; value?: unknown }> | undefined;
       },
-      { ...(options.domain ? { domain: options.domain } : {}), onFallback: (why) => this.#logger.debug?.(`SSO: ${why}`) },
+      {
+        ...(options.domain ? { domain: options.domain } : {}),
+        onFallback: (why) => this.#logger.debug?.(`SSO: ${why}`),
+        // The Lookup Service shares the vCenter's origin; traced like every request, without the session cookie.
+        lookup: () => lookupStsUrl(compose<SoapCall, SoapResult>(trace(this.#options.trace))(transportHandler(this.#transport)), options.signal),
+      },
     );
   }
 
@@ -490,7 +581,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     const sts = [...this.#sts.values()];
     this.#sts.clear();
     await Promise.allSettled(sts.map((c) => c.close()));
-    await this.#transport.close();
+    if (!this.#borrowed) await this.#transport.close();
   }
 
   /**
@@ -546,7 +637,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   }
 
   /** @internal connect's second half: service content, then a cached or fresh session. */
-  static async _start<B extends BindingTables, V extends string>(client: Client<B, V>, opts: ConnectOptions<B, V>, cache: { store: SessionCache; key: string } | undefined): Promise<void> {
+  static async _start<B extends BindingTables, V extends string>(client: Client<B, V>, opts: ConnectOptions<B, V>, cache: SessionCacheEntry | undefined): Promise<void> {
     const signal = opts.signal;
     client.#serviceContent = (await client.#send(builtin.RetrieveServiceContent, { _this: SERVICE_INSTANCE }, signal ? { signal } : {})) as ServiceContentOf<B>;
     const { username, password, auth } = opts;
@@ -556,17 +647,17 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       relogin = (s) => client.#authenticate(builtin.Login, { userName: username, password }, undefined, s);
     } else return;
     if (cache) {
-      const cookie = await cache.store.get(cache.key);
+      const cookie = await cache.get();
       if (cookie !== undefined && (await client.#adoptCookie(cookie, signal))) {
         client.#logger.debug?.(`reusing the cached session for ${client.url}`);
         client.#loggedIn = true;
-        client.#persist = (c) => cache.store.set(cache.key, c);
+        client.#persist = (c) => cache.set(c);
         // Credentials stay armed so the reused session can still be restored when it expires.
         client.#state.arm(async () => void (await relogin()));
         client.#startKeepAlive();
         return;
       }
-      client.#persist = (c) => cache.store.set(cache.key, c);
+      client.#persist = (c) => cache.set(c);
     }
     await relogin(signal);
     client.#state.arm(async () => void (await relogin()));
@@ -599,7 +690,7 @@ function ssoCacheIdentity(auth: SsoAuth): { username: string; password: string }
 /** Connects (negotiating the API version), fetches the service content and, given credentials, logs in. */
 export async function connect<B extends BindingTables, V extends string = string>(opts: ConnectOptions<B, V>): Promise<Client<B, V>> {
   if (!opts || typeof opts !== "object") throw new TypeError("connect: expected an options object { url, bindings, … }");
-  const url = new URL(opts.url);
+  const url = parseServerUrl(opts.url, "connect", opts);
   url.username = "";
   url.password = "";
   const bindings = opts.bindings;
@@ -614,12 +705,13 @@ export async function connect<B extends BindingTables, V extends string = string
   }
   opts.signal?.throwIfAborted();
 
-  let cache: { store: SessionCache; key: string } | undefined;
+  let cache: SessionCacheEntry | undefined;
   const identity = opts.auth ? ssoCacheIdentity(opts.auth) : opts.username !== undefined && opts.password !== undefined ? { username: opts.username, password: opts.password } : undefined;
   if (opts.sessionCache && identity) {
-    const store = new SessionCache(opts.sessionCache);
-    await store.check(); // a loose-permission file fails before any traffic
-    cache = { store, key: sessionKey({ url: url.href, ...identity, thumbprint: opts.thumbprint }) };
+    const warn = opts.logger ? (m: string) => opts.logger!.warn(m) : undefined;
+    const store = new SessionCache(opts.sessionCache, warn);
+    await store.check(); // a directory or a loose-permission file fails before any traffic
+    cache = store.entry({ url: url.href, ...identity, thumbprint: opts.thumbprint });
   }
 
   const logger = opts.logger;
@@ -630,6 +722,7 @@ export async function connect<B extends BindingTables, V extends string = string
     ...(opts.ca !== undefined ? { ca: typeof opts.ca === "string" ? opts.ca : Buffer.from(opts.ca) } : {}),
     ...(opts.timeout !== undefined ? { timeout: opts.timeout } : {}),
     ...(opts.connectTimeout !== undefined ? { connectTimeout: opts.connectTimeout } : {}),
+    ...(opts.connections !== undefined ? { connections: opts.connections } : {}),
     ...(logger ? { logger } : {}),
   });
   try {

@@ -7,7 +7,7 @@
  *   → codec (encode, decode, fault → MethodFaultError): the boundary between steps
  *   step "wire" (the SOAP request as bytes and headers):
  *     trace (every request that leaves, the session's own Login included)
- *     → cookie (send the session cookie, pick up a new one)
+ *     → cookie (the session cookie, read at send time; pick up a new one)
  *   → transport
  *
  * Trace sits at the wire rather than on top: placed above the session layer it
@@ -18,13 +18,14 @@
  * name: outermost by default, or `before`/`after` a named entry.
  */
 import { decodeResponse, encodeRequest, type LongPolicy } from "../codec/index.js";
-import type { SchemaRegistry } from "../schema.js";
+import type { MethodSchema, SchemaRegistry } from "../schema.js";
 import { cookieLayer } from "../soap/cookie.js";
 import { trace, transportHandler, type Handler, type Middleware, type SoapCall, type SoapResult, type TraceOptions } from "../soap/middleware.js";
 import { retry, type RetryOptions } from "../soap/retry.js";
 import { MiddlewareStack } from "../soap/stack.js";
 import type { Transport } from "../soap/transport.js";
 import type { ApiCall } from "../session/api-call.js";
+import { CurrentTime } from "../session/builtin-methods.js";
 import { sessionLostInResult } from "../session/lost-in-result.js";
 import { sessionLayer } from "../session/relogin.js";
 import type { SessionState } from "../session/session-state.js";
@@ -43,6 +44,43 @@ export interface PipelineOptions {
   /** Element budget handed to the streaming decoder. */
   readonly maxElements?: number;
   readonly isNotAuthenticated: (err: unknown) => boolean;
+  /** SOAP header element that repeats the session cookie (pbm's `vcSessionCookie`); built per attempt, so a replay after a re-login carries the new one. */
+  readonly sessionHeader?: string;
+}
+
+/** The cookie value without the quotes vSphere wraps it in (the form govmomi and pyVmomi put in `vcSessionCookie`). */
+function sessionHeaderXml(element: string, cookie: string | undefined): string {
+  if (cookie === undefined) return "";
+  const bare = cookie.replace(/^"(.*)"$/, "$1").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<${element}>${bare}</${element}>`;
+}
+
+const noSecrets = {};
+const secretParamCache = new WeakMap<MethodSchema, { secretParams?: readonly string[] }>();
+
+/** The schema's secret-flagged parameters, once per schema (the trace redacts them). */
+function secretParamsOf(schema: MethodSchema): { secretParams?: readonly string[] } {
+  let got = secretParamCache.get(schema);
+  if (!got) {
+    const names = schema.params.filter((p) => p.secret).map((p) => p.name);
+    got = names.length ? { secretParams: names } : noSecrets;
+    secretParamCache.set(schema, got);
+  }
+  return got;
+}
+
+const SERVICE_INSTANCE = { type: "ServiceInstance", value: "ServiceInstance" };
+
+/** CurrentTime needs a session (System.View), so on a dead one it faults NotAuthenticated at method level. */
+function sessionProbe(call: ApiCall): ApiCall {
+  return {
+    schema: CurrentTime,
+    method: CurrentTime.name,
+    args: { _this: SERVICE_INSTANCE },
+    safe: true,
+    ...(call.signal ? { signal: call.signal } : {}),
+    ...(call.deadline ? { deadline: call.deadline } : {}),
+  };
 }
 
 interface Placement {
@@ -74,7 +112,7 @@ export function builtinStacks(o: PipelineOptions): Stacks {
   return {
     call: new MiddlewareStack<ApiCall, unknown>("call")
       .add({ name: "retry", middleware: retry<ApiCall, unknown>(o.retry) })
-      .add({ name: "session", middleware: sessionLayer(o.state, o.isNotAuthenticated, sessionLostInResult) }),
+      .add({ name: "session", middleware: sessionLayer(o.state, o.isNotAuthenticated, sessionLostInResult, sessionProbe) }),
     wire: new MiddlewareStack<SoapCall, SoapResult>("wire")
       .add({ name: "cookie", middleware: cookieLayer(o.state) })
       .add({ name: "trace", middleware: trace(o.trace) }),
@@ -93,7 +131,9 @@ export function resolvePipeline(o: PipelineOptions, stacks: Stacks): Handler<Api
   const wire = stacks.wire.resolve()(transportHandler(o.transport));
   const codec: Handler<ApiCall, unknown> = async (call) => {
     // A sealer runs per attempt: each retry carries a fresh timestamp and signature.
-    const headers = call.soapHeaders;
+    const given = call.soapHeaders;
+    // The session header is built per attempt too, so a replay after a re-login carries the new cookie.
+    const headers = typeof given === "function" ? given : (given ?? "") + (o.sessionHeader ? sessionHeaderXml(o.sessionHeader, o.state.cookie) : "");
     const body = encodeRequest(o.registry, call.schema, call.args, typeof headers === "function" ? { seal: headers } : headers ? { headers } : {});
     const res = await wire({
       method: call.method,
@@ -101,6 +141,8 @@ export function resolvePipeline(o: PipelineOptions, stacks: Stacks): Handler<Api
       path: o.path,
       body,
       safe: call.safe,
+      ...(call.recover === false ? { sessionCall: true } : {}),
+      ...secretParamsOf(call.schema),
       ...(call.signal ? { signal: call.signal } : {}),
       ...(call.deadline ? { deadline: call.deadline } : call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });

@@ -168,7 +168,10 @@ class Encoder {
           return value.toString();
         }
         if (typeof value !== "number" || !Number.isInteger(value)) this.fail("TSVMOMI_ERR_BAD_VALUE", `expected an integer number or bigint for xsd:long, got ${describe(value)}`, path);
-        if (!Number.isSafeInteger(value)) return BigInt(value).toString();
+        if (!Number.isSafeInteger(value)) {
+          // Beyond ±(2^53−1) a number has already lost digits: sending it would silently change the value.
+          this.fail("TSVMOMI_ERR_UNSAFE_LONG", `xsd:long ${value} is beyond ±(2^53−1), so the number may not be the value meant; pass a bigint (e.g. ${BigInt(value)}n) instead`, path);
+        }
         return String(value);
       case K_DOUBLE:
         if (typeof value !== "number") this.fail("TSVMOMI_ERR_BAD_TYPE", `expected a number for xsd:${typeName}, got ${describe(value)}`, path);

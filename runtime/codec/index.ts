@@ -10,11 +10,17 @@
  *   no elements on the wire is absent, like every absent optional field (no
  *   `undefined`-valued keys).
  * - MoRefs are `{ type, value }` (+ `serverGuid` when sent).
- * - xsd:long within ±(2^53−1) is a number; beyond, `longs` decides
- *   ("round" default, "bigint", "error"). xsd:dateTime is a Date with
+ * - xsd:long within ±(2^53−1) is a number; beyond, a bigint (exact; `longs`
+ *   may choose "round" or "error" instead), in typed fields and anyType slots
+ *   alike. The encoder refuses a number beyond ±(2^53−1) for an xsd:long
+ *   (UNSAFE_LONG): it may already have lost digits. xsd:dateTime is a Date with
  *   sub-millisecond digits truncated; base64Binary is a Buffer.
  * - anyType slots decode by xsi:type: `xsd:*` primitives, `ArrayOfX` → X[],
- *   MoRefs, enums (strings) and data objects. No xsi:type → the text.
+ *   MoRefs, enums (strings) and data objects. No xsi:type → the text. An
+ *   xsi:type this registry does not know (a newer server's) decodes to
+ *   `{ _typeName: "DynamicData", _unknownType: "<wire name>", …children }`
+ *   (leaves as strings; text only → the string), and `ArrayOf<unknown>` to an
+ *   array of those.
  *
  * anyType encoding infers the XSD type: string → xsd:string, boolean →
  * xsd:boolean, integer → xsd:int (xsd:long outside int range), other number →
@@ -35,4 +41,4 @@ export {
   type DecodeOptions,
   type ResponseBody,
 } from "./decode-response.js";
-export type { LongPolicy } from "./primitives.js";
+export { DEFAULT_LONG_POLICY, type LongPolicy } from "./primitives.js";

@@ -4,7 +4,14 @@
  */
 import { CodecError } from "../errors/codec.js";
 
+/**
+ * How an xsd:long beyond ±(2^53−1) decodes (within that range it is always a
+ * number): "bigint" (the default: exact, so a decode → encode round trip
+ * never changes it), "round" (nearest double: lossy, opt-in), "error"
+ * (CodecError UNSAFE_LONG).
+ */
 export type LongPolicy = "round" | "bigint" | "error";
+export const DEFAULT_LONG_POLICY: LongPolicy = "bigint";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 

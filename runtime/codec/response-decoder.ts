@@ -27,7 +27,7 @@ import {
 import { CodecError } from "../errors/codec.js";
 import type { SoapFaultInfo } from "../errors/client.js";
 import { DEFAULT_MAX_ELEMENTS } from "./limits.js";
-import { type LongPolicy, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInt32, parseLong } from "./primitives.js";
+import { DEFAULT_LONG_POLICY, type LongPolicy, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInt32, parseLong } from "./primitives.js";
 import type { XmlTokenizer, TokenHandler } from "./xml-tokenizer.js";
 
 const XSI_NS = "http://www.w3.org/2001/XMLSchema-instance";
@@ -46,6 +46,8 @@ const F_LEAF = 8;
 const F_MOREF = 9;
 const F_ARRAY = 10;
 const F_GENERIC = 11;
+/** `ArrayOfX` in an anyType slot with X unknown to this registry: items decode as X (unknown) unless they say otherwise. */
+const F_UNKNOWN_ARRAY = 12;
 
 class Frame {
   kind = F_DOCUMENT;
@@ -59,6 +61,7 @@ class Frame {
   target: any = undefined;
   key = "";
   arr: unknown[] | undefined = undefined;
+  /** MoRef frames: the `type` attribute. Generic frames: the unknown xsi:type, "" when none. Unknown arrays: the item type. */
   moType = "";
   serverGuid: string | undefined = undefined;
   nsMark = 0;
@@ -69,7 +72,7 @@ class Frame {
 }
 
 export interface DecodeOptions {
-  /** How xsd:long values beyond ±(2^53−1) decode. Default "round" (nearest double, like vSphere's JSON API). */
+  /** How xsd:long values beyond ±(2^53−1) decode. Default "bigint" (exact; see LongPolicy). */
   longs?: LongPolicy;
   /** Reject bodies larger than this many bytes (UTF-8). Default DEFAULT_MAX_BYTES (512 MiB, at most 1/8 of the heap). */
   maxBytes?: number;
@@ -132,7 +135,7 @@ export class ResponseDecoder implements TokenHandler {
     this.responseName = method + "Response";
     this.returnField = returnField;
     this.result = returnField?.array ? [] : undefined;
-    this.longs = opts.longs ?? "round";
+    this.longs = opts.longs ?? DEFAULT_LONG_POLICY;
     this.methodFault = schema.typeInfo("MethodFault");
     this.maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.budget = this.maxElements;
@@ -232,10 +235,15 @@ export class ResponseDecoder implements TokenHandler {
         if (nil) return this.skip(frame);
         this.startValue(frame, parent.leaf, parent.type, undefined, "", parent.obj, xsiType, moType, serverGuid);
         return;
+      case F_UNKNOWN_ARRAY:
+        if (nil) return this.skip(frame);
+        this.startValue(frame, K_ANY, undefined, undefined, "", parent.obj, xsiType ?? parent.moType, moType, serverGuid);
+        return;
       case F_GENERIC:
         parent.hasChildren = true;
         if (parent.obj === undefined) {
-          parent.obj = {};
+          // An unknown xsi:type keeps its name; DynamicData is the one base every data object shares.
+          parent.obj = parent.moType === "" ? {} : { _typeName: "DynamicData", _unknownType: parent.moType };
           this.attach(parent, parent.obj);
         }
         this.startGeneric(frame, parent.obj, local, xsiType);
@@ -380,6 +388,7 @@ export class ResponseDecoder implements TokenHandler {
         return;
       case K_UNKNOWN:
         frame.kind = F_GENERIC;
+        frame.moType = "";
         return;
       default:
         frame.kind = F_LEAF;
@@ -413,14 +422,25 @@ export class ResponseDecoder implements TokenHandler {
   private startAny(frame: Frame, xsiType: string | undefined, moType: string, serverGuid: string | undefined): void {
     if (xsiType === undefined) {
       frame.kind = F_GENERIC;
+      frame.moType = "";
       return;
     }
     const colon = xsiType.indexOf(":");
     const local = colon < 0 ? xsiType : xsiType.slice(colon + 1);
-    const r = this.schema.resolveAny(local, colon > 0 && this.isXsd(xsiType.slice(0, colon)));
+    const xsd = colon > 0 && this.isXsd(xsiType.slice(0, colon));
+    const r = this.schema.resolveAny(local, xsd);
     if (r === null) {
-      // Unknown wire type: keep what we can without guessing its schema.
+      // A type from a newer server: keep its name (`_unknownType`) and its shape, without guessing a schema.
+      if (!xsd && local.length > 7 && local.startsWith("ArrayOf")) {
+        const list: unknown[] = [];
+        this.attach(frame, list);
+        frame.kind = F_UNKNOWN_ARRAY;
+        frame.moType = local.slice(7);
+        frame.obj = list;
+        return;
+      }
       frame.kind = F_GENERIC;
+      frame.moType = xsd ? "" : local;
       return;
     }
     if (r.array) {
@@ -443,6 +463,7 @@ export class ResponseDecoder implements TokenHandler {
         return;
       case K_ANY:
         frame.kind = F_GENERIC;
+        frame.moType = "";
         return;
       default:
         frame.kind = F_LEAF;
@@ -452,6 +473,7 @@ export class ResponseDecoder implements TokenHandler {
 
   private startGeneric(frame: Frame, target: any, key: string, xsiType: string | undefined): void {
     frame.kind = F_GENERIC;
+    frame.moType = "";
     frame.target = target;
     frame.key = key;
     frame.arr = undefined;

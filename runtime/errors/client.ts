@@ -173,3 +173,19 @@ export class WaitTimeoutError extends ClientError {
     this.ms = ms;
   }
 }
+
+/** The server stayed unreachable longer than the watch's outage budget (`outageBudgetMs`). `cause` is the last failure. */
+export class WatchOutageError extends ClientError {
+  static override readonly kind = "WatchOutageError";
+  readonly outageMs: number;
+  readonly budgetMs: number;
+  constructor(outageMs: number, budgetMs: number, cause: unknown) {
+    super(
+      ErrorCode.WATCH_OUTAGE,
+      `watch: gave up after the server was unreachable for ${Math.round(outageMs / 1000)} s (outageBudgetMs ${budgetMs}); last error: ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
+    this.outageMs = outageMs;
+    this.budgetMs = budgetMs;
+  }
+}

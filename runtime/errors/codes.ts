@@ -55,5 +55,10 @@ export const ErrorCode = {
   WATCH_CLOSED: "TSVMOMI_ERR_WATCH_CLOSED",
   COLLECTOR_STATE: "TSVMOMI_ERR_COLLECTOR_STATE",
   WAIT_TIMEOUT: "TSVMOMI_ERR_WAIT_TIMEOUT",
+  WATCH_OUTAGE: "TSVMOMI_ERR_WATCH_OUTAGE",
+  // object/: the everyday helpers (finder, datastore files)
+  NOT_FOUND: "TSVMOMI_ERR_NOT_FOUND",
+  MULTIPLE_FOUND: "TSVMOMI_ERR_MULTIPLE_FOUND",
+  FILE_TRANSFER: "TSVMOMI_ERR_FILE_TRANSFER",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -33,6 +33,7 @@ export {
   WatchClosedError,
   CollectorStateError,
   WaitTimeoutError,
+  WatchOutageError,
   type SoapFaultInfo,
 } from "./client.js";
 export { StsError, StsFaultError, StsResponseError, StsKeyError, TokenExpiredError, TokenRenewError, type StsOperation } from "./sts.js";

@@ -55,10 +55,11 @@ export class ResetError extends TransportError {
   static override readonly kind = "ResetError";
   readonly truncated: boolean;
   readonly syscallCode: string | undefined;
-  constructor(ctx: CallContext, detail: { truncated: boolean; syscallCode?: string }, options?: ErrorOptions) {
-    const what = detail.truncated
-      ? `connection closed before the response body was complete (${detail.syscallCode ?? "truncated"})`
-      : `connection reset before a response arrived (${detail.syscallCode ?? "ECONNRESET"})`;
+  constructor(ctx: CallContext, detail: { truncated: boolean; syscallCode?: string; hint?: string }, options?: ErrorOptions) {
+    const what =
+      (detail.truncated
+        ? `connection closed before the response body was complete (${detail.syscallCode ?? "truncated"})`
+        : `connection reset before a response arrived (${detail.syscallCode ?? "ECONNRESET"})`) + (detail.hint ? `; ${detail.hint}` : "");
     super(ErrorCode.RESET, ctx, what, options);
     this.truncated = detail.truncated;
     this.syscallCode = detail.syscallCode;
@@ -128,20 +129,27 @@ export class TlsError extends TransportError {
   readonly reason: TlsFailure;
   /** Thumbprints are public (they identify a certificate, they do not unlock anything), so both are reported. */
   readonly expected: string | undefined;
+  /** SHA-256 thumbprint of the certificate the server presented, when known. */
   readonly got: string | undefined;
+  /** Its SHA-1 thumbprint (what govc, pyVmomi and the vSphere UI show), for a verify failure. */
+  readonly gotSha1: string | undefined;
   constructor(
     ctx: CallContext,
-    detail: { reason: TlsFailure; expected?: string; got?: string; detail?: string },
+    detail: { reason: TlsFailure; expected?: string; got?: string; gotSha1?: string; detail?: string },
     options?: ErrorOptions,
   ) {
+    const seen = detail.got
+      ? `; the server's certificate has SHA-256 thumbprint ${detail.got}${detail.gotSha1 ? ` (SHA-1 ${detail.gotSha1})` : ""}. If that is the certificate you expect, pin it with \`thumbprint: "${detail.got}"\`; otherwise pass \`ca\` with the server's CA, or \`insecure: true\``
+      : "; pass `ca` with the server's CA, `thumbprint` to pin its certificate, or `insecure: true`";
     const what =
       detail.reason === "thumbprint-mismatch"
         ? `server certificate SHA-256 thumbprint mismatch: expected ${detail.expected}, got ${detail.got ?? "no certificate"}`
-        : `TLS verification failed (${detail.detail ?? "unknown"}); pass \`ca\` with the server's CA, \`thumbprint\` to pin its certificate, or \`insecure: true\``;
+        : `TLS verification failed (${detail.detail ?? "unknown"})${seen}`;
     super(ErrorCode.TLS, ctx, what, options);
     this.reason = detail.reason;
     this.expected = detail.expected;
     this.got = detail.got;
+    this.gotSha1 = detail.gotSha1;
   }
 }
 

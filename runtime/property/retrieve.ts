@@ -10,7 +10,10 @@
  * a ContainerView made for the call is destroyed there too. A cleanup
  * failure never replaces the result or the error: an object that died with
  * a lost session (ManagedObjectNotFound after a re-login) is simply gone,
- * any other failure is logged through the client's logger.
+ * any other failure is logged through the client's logger. When the
+ * client logged in again while paging and ContinueRetrievePropertiesEx then
+ * faults (the token or the view died with the old session, as on vCenter),
+ * the read starts over once, skipping objects already handed out.
  *
  * Missing properties are never dropped. A path the server could not read
  * appears in the object's `$missing` list with its fault (NoPermission,
@@ -26,7 +29,7 @@
  */
 import type { Client } from "../client/client.js";
 import type { BindingTables, CallOptions } from "../client/descriptor.js";
-import { isFault, SessionError } from "../errors/client.js";
+import { isFault, MethodFaultError, SessionError } from "../errors/client.js";
 import type { MoRef } from "../types.js";
 import { createContainerView, type ViewHandle } from "../view/index.js";
 import {
@@ -47,6 +50,7 @@ import type { PathGate } from "../client/version-gate.js";
 
 export type { MissingPropertyFault } from "./selection.js";
 import { viewContents } from "./traversal.js";
+import { checkPathsAgainstBindings, nearestPath, type PathTables } from "./path-check.js";
 
 /** Where the objects come from. */
 export type RetrieveSource<T extends string> =
@@ -65,6 +69,12 @@ export interface RetrieveOptions {
   readonly signal?: AbortSignal;
   /** Per-call deadline in ms for each request. */
   readonly timeout?: number;
+  /**
+   * Check each path against the bindings before sending (default true): a path
+   * they say cannot exist throws a TypeError with the nearest valid path.
+   * `false` sends it anyway, e.g. a property of a server newer than the bindings.
+   */
+  readonly checkPaths?: boolean;
 }
 
 /** Present on a retrieved object only when the server reported missing properties for it. */
@@ -151,8 +161,9 @@ function checkSelect(method: string, select: readonly string[]): void {
 }
 
 /** Validates the source and builds the filter spec; creates a ContainerView when asked to (after all checks pass). */
-async function plan(client: AnyClient, method: string, from: RetrieveSource<string>, select: readonly string[], signal?: AbortSignal): Promise<Plan | undefined> {
+async function plan(client: AnyClient, method: string, from: RetrieveSource<string>, select: readonly string[], checkPaths: boolean, signal?: AbortSignal): Promise<Plan | undefined> {
   checkSelect(method, select);
+  if (checkPaths) checkAgainstBindings(client, method, from, select);
   const pathSet = [...new Set(select)];
   if (Array.isArray(from)) {
     if (from.length === 0) return undefined;
@@ -209,40 +220,62 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
   const pc = propertyServices(client, method).propertyCollector;
   signal?.throwIfAborted();
   const callOptions: CallOptions = { ...(signal ? { signal } : {}), ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
-  const planned = await plan(client, method, from, select, signal);
-  if (!planned) return;
-  /** The token the server still holds for us; cleared once the last page arrived. */
-  let token: string | undefined;
-  let completed = false;
-  try {
-    let result: RetrieveResult | undefined = await client.call(
-      RetrievePropertiesEx,
-      pc,
-      { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} },
-      callOptions,
-    );
-    while (result) {
-      token = result.token;
-      const page = await recoverNotAuthenticated(client, pc, planned.spec, result.objects ?? [], callOptions, method);
-      if (page.length > 0) yield page;
-      if (token === undefined) break;
-      signal?.throwIfAborted();
-      result = await client.call(ContinueRetrievePropertiesEx, pc, { token }, callOptions);
+  /** Objects already handed out, so a restart after a session loss does not repeat them. */
+  const delivered = new Set<string>();
+  for (let restart = 0; ; restart++) {
+    const session = client.userSession?.key;
+    const planned = await plan(client, method, from, select, options.checkPaths !== false, signal);
+    if (!planned) return;
+    /** The token the server still holds for us; cleared once the last page arrived. */
+    let token: string | undefined;
+    let completed = false;
+    let again = false;
+    try {
+      let result: RetrieveResult | undefined = await client.call(
+        RetrievePropertiesEx,
+        pc,
+        { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} },
+        callOptions,
+      );
+      while (result) {
+        token = result.token;
+        const page = (await recoverNotAuthenticated(client, pc, planned.spec, result.objects ?? [], callOptions, method)).filter((o) => {
+          const key = `${o.ref.type}:${o.ref.value}`;
+          if (delivered.has(key)) return false;
+          delivered.add(key);
+          return true;
+        });
+        if (page.length > 0) yield page;
+        if (token === undefined) break;
+        signal?.throwIfAborted();
+        try {
+          result = await client.call(ContinueRetrievePropertiesEx, pc, { token }, callOptions);
+        } catch (err) {
+          // The client logged in again meanwhile, and the token (or the view) died with the old
+          // session, as on vCenter: read again from the start, skipping what was already handed out.
+          if (restart > 0 || client.userSession?.key === session || !(err instanceof MethodFaultError)) throw err;
+          client.logger.debug?.(`${method}: the session changed while paging (${err.message}); reading again`);
+          token = undefined;
+          again = true;
+          break;
+        }
+      }
+      token = undefined;
+      completed = !again;
+    } finally {
+      // Without the caller's signal: it may be the very thing that aborted, and cleanup must still go out.
+      const cleanup: Array<[string, Promise<unknown>]> = [];
+      if (token !== undefined) cleanup.push(["CancelRetrievePropertiesEx", client.call(CancelRetrievePropertiesEx, pc, { token })]);
+      if (planned.view) cleanup.push([`DestroyView ${planned.view.ref.value}`, planned.view.destroy()]);
+      const settled = await Promise.allSettled(cleanup.map(([, p]) => p));
+      settled.forEach((st, i) => {
+        // An object that died with a lost session (the client logged in again meanwhile) is already gone: not an error.
+        if (st.status === "fulfilled" || isFault(st.reason, "ManagedObjectNotFound")) return;
+        // A cleanup failure never replaces the result (or the error) of the retrieve itself; it is reported on the side.
+        client.logger.warn(`${method}: ${cleanup[i]![0]} failed during cleanup (${completed || again ? "the results were kept" : "the retrieve had already stopped"}): ${(st.reason as Error)?.message ?? String(st.reason)}`);
+      });
     }
-    token = undefined;
-    completed = true;
-  } finally {
-    // Without the caller's signal: it may be the very thing that aborted, and cleanup must still go out.
-    const cleanup: Array<[string, Promise<unknown>]> = [];
-    if (token !== undefined) cleanup.push(["CancelRetrievePropertiesEx", client.call(CancelRetrievePropertiesEx, pc, { token })]);
-    if (planned.view) cleanup.push([`DestroyView ${planned.view.ref.value}`, planned.view.destroy()]);
-    const settled = await Promise.allSettled(cleanup.map(([, p]) => p));
-    settled.forEach((s, i) => {
-      // An object that died with a lost session (the client logged in again meanwhile) is already gone: not an error.
-      if (s.status === "fulfilled" || isFault(s.reason, "ManagedObjectNotFound")) return;
-      // A cleanup failure never replaces the result (or the error) of the retrieve itself; it is reported on the side.
-      client.logger.warn(`${method}: ${cleanup[i]![0]} failed during cleanup (${completed ? "the results were kept" : "the retrieve had already stopped"}): ${(s.reason as Error)?.message ?? String(s.reason)}`);
-    });
+    if (!again) return;
   }
 }
 
@@ -284,33 +317,7 @@ async function recoverNotAuthenticated(
 
 // ---- untyped path checks --------------------------------------------------
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** The closest known path (case-insensitive edit distance). */
-export function nearestPath(path: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const k of known) {
-    const d = distance(path, k);
-    if (d < bestD) {
-      bestD = d;
-      best = k;
-    }
-  }
-  return best;
-}
+export { nearestPath } from "./path-check.js";
 
 function checkKnownPaths(method: string, from: RetrieveSource<string>, select: readonly string[], known: readonly string[] | undefined): void {
   if (!known) return;
@@ -322,4 +329,16 @@ function checkKnownPaths(method: string, from: RetrieveSource<string>, select: r
     const near = nearestPath(p, known);
     throw new TypeError(`${method}: "${p}" is not a property path of ${type}${near ? `; nearest valid path: "${near}"` : ""}`);
   }
+}
+
+/**
+ * On by default, for every retrieve: a path the client's bindings say cannot
+ * exist on the selected type fails here, with the nearest valid path, rather
+ * than coming back as InvalidProperty in `$missing` (see path-check.ts).
+ */
+function checkAgainstBindings(client: AnyClient, method: string, from: RetrieveSource<string>, select: readonly string[]): void {
+  const registry = client.schemaRegistry as { tables?: PathTables } & AnyClient["schemaRegistry"];
+  if (!registry.tables) return;
+  const types = Array.isArray(from) ? [...new Set((from as readonly MoRef[]).map((r) => r?.type).filter((t): t is string => typeof t === "string"))] : [(from as { type: string }).type];
+  checkPathsAgainstBindings(method, registry.tables, registry, types, select);
 }

@@ -16,6 +16,9 @@
  *   yields a `resync` change set that replaces the cache whole, with a
  *   `leave` for each object that vanished meanwhile. Nothing is applied twice,
  *   since the resync does not build on the old state.
+ * - An unreachable server (a vCenter restart) is waited out: the watch
+ *   rebuilds with capped backoff for up to `outageBudgetMs` (10 minutes by
+ *   default), then resyncs; past the budget it ends with WatchOutageError.
  * - Stopping (break, `close()`, dispose, the signal, an error) always cancels
  *   the wait and destroys the collector (which takes its filter along) and
  *   the container view, each with its own short deadline; failures there are
@@ -33,6 +36,7 @@ import {
   WaitTimeoutError,
   WatchClosedError,
   WatchEndedError,
+  WatchOutageError,
 } from "../errors/client.js";
 import { OutcomeUnknownError } from "../errors/transport.js";
 import { abortableSleep, isTransient } from "../soap/retry.js";
@@ -52,6 +56,7 @@ import {
 } from "./methods.js";
 import type { KindOf, PathsOf } from "./paths-of.js";
 import type { PathGate } from "../client/version-gate.js";
+import { checkPathsAgainstBindings, type PathTables } from "./path-check.js";
 import type { Selected } from "./selection.js";
 
 // ---- types ----------------------------------------------------------------
@@ -84,6 +89,8 @@ export interface WatchSpec<T extends string, P extends string> {
 }
 
 export interface WatchOptions {
+  /** As RetrieveOptions.checkPaths: check `select` against the bindings first (default true). */
+  readonly checkPaths?: boolean;
   /** Seconds one WaitForUpdatesEx may wait before returning empty (then it simply waits again). Default 60. */
   readonly maxWaitSeconds?: number;
   /** Cap on object updates per answer; the server then sets `truncated` and the watch asks again at once. */
@@ -94,8 +101,24 @@ export interface WatchOptions {
   readonly signal?: AbortSignal;
   /** Deadline in ms for each cleanup call (CancelWaitForUpdates, DestroyPropertyCollector, DestroyView). Default 5000. */
   readonly cleanupTimeout?: number;
-  /** Resyncs allowed in a row without a successful update in between. Default 3. */
+  /**
+   * Resyncs allowed in a row without a successful update in between, when the
+   * collector's state is lost for a reason other than an unreachable server
+   * (InvalidCollectorVersion, a collector gone with its session). Default 3.
+   */
   readonly maxResyncs?: number;
+  /**
+   * How long the server may stay unreachable (connections refused or reset,
+   * 502/503/504, a re-login failing for those reasons) before the watch gives
+   * up, in ms from the first failure after the last good change set. A
+   * vCenter restart takes minutes. Default 600 000 (10 minutes). Meanwhile
+   * the watch rebuilds with capped exponential backoff (`maxBackoffMs`), and
+   * once the server answers it resyncs; at the end it throws a WatchOutageError
+   * whose `cause` is the last failure.
+   */
+  readonly outageBudgetMs?: number;
+  /** Cap of the backoff between rebuild attempts during an outage. Default 15 000. */
+  readonly maxBackoffMs?: number;
   readonly logger?: { warn(message: string): void; debug?(message: string): void };
 }
 
@@ -125,11 +148,12 @@ const DEFAULT_CLEANUP_MS = 5_000;
 /** Slack on top of maxWaitSeconds before the HTTP call itself gives up. */
 const WAIT_SLACK_MS = 30_000;
 
-/** Attempts at building a new collector during one resync before the watch gives up. */
-const REBUILD_ATTEMPTS = 10;
+/** Default outage budget: a vCenter restart takes minutes. */
+export const DEFAULT_OUTAGE_BUDGET_MS = 10 * 60_000;
 const REBUILD_BASE_DELAY_MS = 250;
-const REBUILD_MAX_DELAY_MS = 5_000;
-
+const DEFAULT_MAX_BACKOFF_MS = 15_000;
+/** Rebuild attempts that fail for reasons other than an outage (a lost collector again) before the watch gives up. */
+const REBUILD_ATTEMPTS = 10;
 
 /**
  * A transport failure that may pass: directly, as the unknown outcome of an
@@ -149,6 +173,8 @@ interface ServerSide {
 }
 
 class WatchImpl implements Watch {
+  /** When the current outage began (first transient failure since the last good change set). */
+  #outageSince: number | undefined;
   #cache: CacheSnapshot = new Map();
   #version = "";
   #server: ServerSide | undefined;
@@ -245,18 +271,21 @@ class WatchImpl implements Watch {
           if (this.#abort.signal.aborted) throw this.#abort.signal.reason;
           // A failed re-login means the session, and the collector with it, is gone.
           const lost = this.#lostCollector(err) || (err instanceof SessionError && mayPass(err));
-          if (!lost && !this.#stateUnknown(err) && !mayPass(err)) throw err;
-          if (++resyncsInARow > (this.opts.maxResyncs ?? 3)) throw err;
-          this.opts.logger?.debug?.(`watch: collector ${lost ? "lost" : "state unknown"} (${(err as Error).message}); building a new one and resyncing`);
+          const outage = mayPass(err);
+          if (!lost && !this.#stateUnknown(err) && !outage) throw err;
+          if (outage) this.#checkOutage(err);
+          else if (++resyncsInARow > (this.opts.maxResyncs ?? 3)) throw err;
+          this.opts.logger?.debug?.(`watch: collector ${lost ? "lost" : outage ? "unreachable" : "state unknown"} (${(err as Error).message}); building a new one and resyncing`);
           const old = this.#server;
           this.#server = undefined;
           // A collector whose state is unknown still exists; it must not outlive the resync.
-          if (!lost && old) await this.#destroy(old, false);
+          if (!lost && !outage && old) await this.#destroy(old, false);
           this.#server = await this.#rebuild();
           this.#version = "";
           this.#pendingResync = true;
           continue;
         }
+        this.#outageSince = undefined;
         if (!set) continue;
         resyncsInARow = 0;
         yield set;
@@ -296,19 +325,29 @@ class WatchImpl implements Watch {
    * logged, and it goes away with the session.
    */
   async #rebuild(): Promise<ServerSide> {
+    const cap = this.opts.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
+    let other = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.#setUp();
       } catch (err) {
         if (this.#closed.value || this.#abort.signal.aborted) throw err;
-        if (!mayPass(err) && !this.#lostCollector(err)) throw err;
-        if (attempt >= REBUILD_ATTEMPTS) throw err;
+        if (mayPass(err)) this.#checkOutage(err);
+        else if (!this.#lostCollector(err) || ++other >= REBUILD_ATTEMPTS) throw err;
         if (err instanceof OutcomeUnknownError) {
           this.opts.logger?.warn(`watch: ${err.message}; rebuilding again (an orphaned collector or view may remain until the session ends)`);
         }
-        await abortableSleep(Math.min(REBUILD_MAX_DELAY_MS, REBUILD_BASE_DELAY_MS * 2 ** (attempt - 1)), this.#abort.signal);
+        await abortableSleep(Math.min(cap, REBUILD_BASE_DELAY_MS * 2 ** Math.min(attempt - 1, 20)), this.#abort.signal);
       }
     }
+  }
+
+  /** Starts the outage clock at the first failure, and ends the watch once it ran past the budget. */
+  #checkOutage(err: unknown): void {
+    const now = Date.now();
+    this.#outageSince ??= now;
+    const budget = this.opts.outageBudgetMs ?? DEFAULT_OUTAGE_BUDGET_MS;
+    if (now - this.#outageSince > budget) throw new WatchOutageError(now - this.#outageSince, budget, err);
   }
 
   /** Waits for the next whole change set; undefined when the wait timed out empty. */
@@ -397,6 +436,9 @@ export async function watch<B extends BindingTables, V extends string, T extends
   opts: WatchOptions = {},
 ): Promise<Watch<KindOf<B, T>, WatchValues<B, T, P>>> {
   checkSpec(spec);
+  // A client without a registry (a test double, a hand-built client) has nothing to check the paths against.
+  const registry = client.schemaRegistry as ({ tables?: PathTables } & Client["schemaRegistry"]) | undefined;
+  if (registry?.tables && opts.checkPaths !== false) checkPathsAgainstBindings("watch", registry.tables, registry, [spec.type], spec.select);
   opts.signal?.throwIfAborted();
   const w = new WatchImpl(client as unknown as Client<BindingTables>, spec, opts);
   await w.start();

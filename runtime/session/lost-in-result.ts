@@ -27,22 +27,35 @@ function notAuthenticated(missing: unknown): boolean {
   return false;
 }
 
-function anyObjectLost(objects: unknown): boolean {
-  return Array.isArray(objects) && objects.some((o) => notAuthenticated((o as Obj | null)?.missingSet));
+/** `Type:value` of the first object whose missingSet says NotAuthenticated. */
+function lostObject(objects: unknown): string | undefined {
+  if (!Array.isArray(objects)) return undefined;
+  for (const o of objects as Array<Obj | null>) {
+    if (notAuthenticated(o?.missingSet)) {
+      const ref = o?.obj as { type?: unknown; value?: unknown } | undefined;
+      return `${String(ref?.type)}:${String(ref?.value)}`;
+    }
+  }
+  return undefined;
 }
 
 /**
- * True when a collector method's decoded answer reports NotAuthenticated for
- * some property or object: RetrieveResult.objects, ObjectContent[],
- * UpdateSet.filterSet[].objectSet / missingSet.
+ * Names the first object (`HostSystem:host-21`) for which a collector
+ * method's decoded answer reports NotAuthenticated, or undefined when none
+ * does: RetrieveResult.objects, ObjectContent[], UpdateSet.filterSet[].objectSet
+ * and .missingSet.
  */
-export function sessionLostInResult(method: string, result: unknown): boolean {
-  if (!COLLECTOR_METHODS.has(method) || result === undefined || result === null) return false;
-  if (Array.isArray(result)) return anyObjectLost(result);
+export function sessionLostInResult(method: string, result: unknown): string | undefined {
+  if (!COLLECTOR_METHODS.has(method) || result === undefined || result === null) return undefined;
+  if (Array.isArray(result)) return lostObject(result);
   const r = result as Obj;
-  if (anyObjectLost(r.objects)) return true;
+  const lost = lostObject(r.objects);
+  if (lost) return lost;
   if (Array.isArray(r.filterSet)) {
-    for (const f of r.filterSet as Obj[]) if (anyObjectLost(f?.objectSet) || notAuthenticated(f?.missingSet)) return true;
+    for (const f of r.filterSet as Obj[]) {
+      const hit = lostObject(f?.objectSet) ?? lostObject(f?.missingSet);
+      if (hit) return hit;
+    }
   }
-  return false;
+  return undefined;
 }

@@ -21,15 +21,27 @@ import type { SessionState } from "./session-state.js";
 export function sessionLayer(
   state: SessionState,
   isNotAuthenticated: (err: unknown) => boolean,
-  /** A successful answer that still says the session is gone (a collector's NotAuthenticated missingSet). */
-  lostInResult: (method: string, result: unknown) => boolean = () => false,
+  /** A successful answer that may say the session is gone (a collector's NotAuthenticated missingSet): names the object. */
+  lostInResult: (method: string, result: unknown) => string | undefined = () => undefined,
+  /**
+   * A cheap call (CurrentTime) that faults NotAuthenticated at method level
+   * on a dead session: a missingSet alone could be a per-object oddity, so
+   * the session is checked before it is replaced.
+   */
+  probe?: (call: ApiCall) => ApiCall,
 ): Middleware<ApiCall, unknown> {
   return (next) => async (call) => {
     if (call.recover === false) return next(call);
     const seen = state.epoch;
     try {
       const result = await next(call);
-      if (!state.canRecover || !lostInResult(call.method, result)) return result;
+      if (!state.canRecover || !probe || lostInResult(call.method, result) === undefined) return result;
+      try {
+        await next(probe(call));
+        return result; // the session is alive: the missingSet is the caller's to read
+      } catch (err) {
+        if (!isNotAuthenticated(err)) throw err;
+      }
     } catch (err) {
       if (!isNotAuthenticated(err) || !state.canRecover) throw err;
     }
@@ -45,9 +57,10 @@ export function sessionLayer(
         { cause: err, method: call.method },
       );
     }
-    if (lostInResult(call.method, result)) {
+    const still = lostInResult(call.method, result);
+    if (still !== undefined) {
       throw new SessionError(
-        `${call.method}: the server still reports NotAuthenticated for properties (missingSet) after logging in again; not retrying further`,
+        `${call.method}: the server still reports NotAuthenticated for ${still} (missingSet) after logging in again; not retrying further`,
         { method: call.method },
       );
     }

@@ -2,16 +2,24 @@
  * A file of session cookies, like govmomi's ~/.govmomi/sessions: a second
  * program run reuses the first one's session instead of logging in again.
  *
- * Entries are keyed by a hash of (url, user name, hash of the password,
- * pinned thumbprint), so another server, user or password never picks up
- * someone else's session, and the file holds no password. The cookies
- * themselves are credentials: the file is written 0600, atomically (temp file
- * + rename), and a file other users may read or write is refused rather than
- * silently used or fixed.
+ * Keys. An entry is keyed by scrypt(url, user name, password, pinned
+ * thumbprint) salted with a random secret kept in the file itself, so another
+ * server, user or password never picks up someone else's session, and the
+ * file holds no plain hash of the password: without the per-file secret there
+ * is nothing to look up in a precomputed table, and each guess costs an
+ * scrypt (N=2^14) instead of one SHA-256.
+ *
+ * The cookies themselves are credentials: the file is written 0600,
+ * atomically (temp file + rename), and a file other users may read or write
+ * is refused rather than silently used or fixed. A file whose content is
+ * damaged (not JSON, wrong shape, a cookie that is not a valid cookie value)
+ * is not fatal: it is reported through `warn`, treated as empty, and
+ * rewritten with the next session. A directory given as the path is refused
+ * with a message that says so.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes, scrypt } from "node:crypto";
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { SessionCacheError } from "../errors/client.js";
 
 export interface SessionKeyParts {
@@ -22,73 +30,148 @@ export interface SessionKeyParts {
 }
 
 interface CacheFile {
-  readonly version: 1;
+  readonly version: 2;
+  /** Hex; salts every key in this file. */
+  readonly secret: string;
   readonly sessions: Record<string, { readonly cookie: string; readonly savedAt: string }>;
 }
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+const SECRET_BYTES = 32;
+/** scrypt cost: ~16 MiB and some tens of ms per connect; an offline guess costs the same. */
+const SCRYPT = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
+/** RFC 6265 cookie-value characters (plus the DQUOTEs vSphere wraps it in): no CTLs, whitespace, comma, semicolon or backslash. */
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E"]+$/;
 
-export function sessionKey(parts: SessionKeyParts): string {
+/** The cache key of `parts` under a file's `secret` (hex): 64 hex digits. */
+export function sessionKey(parts: SessionKeyParts, secret: string): Promise<string> {
   const url = new URL(parts.url);
   const where = `${url.protocol}//${url.host}${url.pathname}`;
   const thumb = (parts.thumbprint ?? "").replace(/[\s:]/g, "").toUpperCase();
-  return sha256(JSON.stringify([where, parts.username, sha256(parts.password), thumb]));
+  const material = JSON.stringify([where, parts.username, parts.password, thumb]);
+  return new Promise((resolve, reject) =>
+    scrypt(material, Buffer.from(secret, "hex"), 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key.toString("hex")))),
+  );
+}
+
+/** One server/user/password's slot in the cache. */
+export interface SessionCacheEntry {
+  get(): Promise<string | undefined>;
+  set(cookie: string | undefined): Promise<void>;
 }
 
 const checkPermissions = process.platform !== "win32";
 
 export class SessionCache {
-  constructor(readonly file: string) {}
+  readonly #warn: (message: string) => void;
+  /** The secret used when the file has none yet (absent or damaged); written with the first entry. */
+  #fresh: string | undefined;
 
-  /** Throws SessionCacheError when the file is readable or writable by others; undefined when it does not exist. */
+  constructor(
+    readonly file: string,
+    warn?: (message: string) => void,
+  ) {
+    this.#warn = warn ?? ((m) => process.emitWarning(m, { code: "TSVMOMI_SESSION_CACHE" }));
+  }
+
+  /**
+   * The file's content, or undefined when it does not exist or is damaged
+   * (then reported through `warn`, once per read). Throws SessionCacheError
+   * for what must stop the program: a directory, loose permissions, an
+   * unreadable file.
+   */
   async #read(): Promise<CacheFile | undefined> {
-    let mode: number;
+    let info;
     try {
-      mode = (await stat(this.file)).mode;
+      info = await stat(this.file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw new SessionCacheError(this.file, `cannot stat (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
     }
+    if (info.isDirectory()) {
+      throw new SessionCacheError(
+        this.file,
+        `is a directory; \`sessionCache\` must be the path of a file, e.g. ${JSON.stringify(join(this.file, "sessions.json"))}`,
+      );
+    }
+    const mode = info.mode;
     if (checkPermissions && (mode & 0o077) !== 0) {
       throw new SessionCacheError(
         this.file,
         `refusing a file with mode ${(mode & 0o777).toString(8).padStart(4, "0")}: it holds session cookies, so other users must not read or write it; run chmod 600 on it or delete it`,
       );
     }
-    const text = await readFile(this.file, "utf8");
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (err) {
+      throw new SessionCacheError(this.file, `cannot read (${(err as NodeJS.ErrnoException).code ?? "error"})`, { cause: err });
+    }
+    const damaged = (what: string): undefined => {
+      this.#warn(`session cache ${this.file}: ${what}; ignoring it and logging in afresh (the file is rewritten with the new session)`);
+      return undefined;
+    };
     let doc: unknown;
     try {
       doc = JSON.parse(text);
     } catch (err) {
-      throw new SessionCacheError(this.file, `is not valid JSON (${(err as Error).message}); delete it to start over`);
+      return damaged(`is not valid JSON (${(err as Error).message})`);
     }
-    const d = doc as Partial<CacheFile> | null;
-    if (typeof d !== "object" || d === null || d.version !== 1 || typeof d.sessions !== "object" || d.sessions === null) {
-      throw new SessionCacheError(this.file, `expected {"version":1,"sessions":{…}}; delete it to start over`);
+    const d = doc as Omit<Partial<CacheFile>, "version"> & { version?: unknown };
+    // Version 1 files were keyed by an unsalted password hash; those keys are dropped, not converted.
+    if (typeof d === "object" && d !== null && d.version === 1) return undefined;
+    if (
+      typeof d !== "object" ||
+      d === null ||
+      d.version !== 2 ||
+      typeof d.secret !== "string" ||
+      !/^[0-9a-f]{64}$/.test(d.secret) ||
+      typeof d.sessions !== "object" ||
+      d.sessions === null
+    ) {
+      return damaged(`expected {"version":2,"secret":"<64 hex digits>","sessions":{…}}`);
     }
     return d as CacheFile;
   }
 
-  /** Fails early (before any network traffic) on a file with loose permissions or bad content. */
+  /** Fails early (before any network traffic) on a directory, loose permissions or an unreadable file. */
   async check(): Promise<void> {
     await this.#read();
   }
 
-  async get(key: string): Promise<string | undefined> {
-    const entry = (await this.#read())?.sessions[key];
-    return typeof entry?.cookie === "string" ? entry.cookie : undefined;
-  }
-
-  async set(key: string, cookie: string | undefined): Promise<void> {
-    const current = (await this.#read()) ?? { version: 1 as const, sessions: {} };
-    const sessions = { ...current.sessions };
-    if (cookie === undefined) {
-      if (!(key in sessions)) return;
-      delete sessions[key];
-    } else {
-      sessions[key] = { cookie, savedAt: new Date().toISOString() };
-    }
-    await this.#write({ version: 1, sessions });
+  /** The entry for these credentials; the password stays in this closure, as the re-login's does. */
+  entry(parts: SessionKeyParts): SessionCacheEntry {
+    const keys = new Map<string, Promise<string>>();
+    const keyFor = (secret: string) => {
+      let k = keys.get(secret);
+      if (!k) keys.set(secret, (k = sessionKey(parts, secret)));
+      return k;
+    };
+    return {
+      get: async () => {
+        const doc = await this.#read();
+        if (!doc) return undefined;
+        const cookie = doc.sessions[await keyFor(doc.secret)]?.cookie;
+        if (cookie === undefined) return undefined;
+        if (typeof cookie !== "string" || !COOKIE_VALUE.test(cookie)) {
+          this.#warn(`session cache ${this.file}: the cached cookie for this server and user is not a valid cookie value; ignoring it and logging in afresh`);
+          return undefined;
+        }
+        return cookie;
+      },
+      set: async (cookie) => {
+        const current = await this.#read();
+        const secret = current?.secret ?? (this.#fresh ??= randomBytes(SECRET_BYTES).toString("hex"));
+        const key = await keyFor(secret);
+        const sessions = { ...current?.sessions };
+        if (cookie === undefined) {
+          if (!(key in sessions)) return;
+          delete sessions[key];
+        } else {
+          sessions[key] = { cookie, savedAt: new Date().toISOString() };
+        }
+        await this.#write({ version: 2, secret, sessions });
+      },
+    };
   }
 
   async #write(doc: CacheFile): Promise<void> {

@@ -32,6 +32,19 @@ export class SessionState {
     return this.#reauth !== undefined;
   }
 
+  /** A re-login is in flight: a call about to be sent should wait for its cookie. */
+  get recovering(): boolean {
+    return this.#inflight !== undefined;
+  }
+
+  /** Resolves (never rejects) once the re-login in flight, if any, has ended. */
+  settled(): Promise<void> {
+    return this.#inflight ? this.#inflight.then(
+      () => undefined,
+      () => undefined,
+    ) : Promise.resolve();
+  }
+
   /** Re-logins performed by `recover` so far. */
   get relogins(): number {
     return this.#logins;

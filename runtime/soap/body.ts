@@ -20,6 +20,13 @@ export interface BodySource {
   mapError(err: unknown): unknown;
   /** Runs exactly once: on end, on error, or when the consumer stops early. */
   finish(): void;
+  /**
+   * The body is read straight off a socket (the transport's own): wait a tick
+   * at its end so undici marks the socket idle before `finish`. Wrappers over
+   * such a body (the trace's) must not wait again: the socket slot is free by
+   * then, and the next call should see the state this answer leads to.
+   */
+  readonly fromSocket?: boolean;
 }
 
 export function createBody(src: BodySource): ResponseBody {
@@ -48,6 +55,7 @@ export function createBody(src: BodySource): ResponseBody {
         }
         if (step.done) {
           done = true;
+          if (!src.fromSocket) return;
           // undici marks the socket idle a tick after the body ends; without this wait a call made
           // right after this one would open a second connection instead of reusing this one.
           await new Promise<void>((resolve) => setImmediate(resolve));

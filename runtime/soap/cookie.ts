@@ -85,13 +85,31 @@ export interface CookieJar {
   /** Raw cookie value, read at send time. */
   readonly cookie: string | undefined;
   setCookie(value: string | undefined): void;
+  /** True while a re-login replaces the cookie: a call about to leave waits for it (`settled`). */
+  readonly recovering?: boolean;
+  settled?(): Promise<void>;
 }
 
-/** Sends the jar's session cookie with each call and keeps a fresh one the server sets. */
+/**
+ * Sends the jar's session cookie and keeps a fresh one the server sets. The
+ * cookie is read when the request gets a socket (send time), not when it was
+ * queued: a call that waited behind busy sockets while the session was
+ * replaced goes out with the new cookie, and one that would go out while a
+ * re-login is in flight waits for it instead of paying a NotAuthenticated
+ * round trip. The session's own calls (Login, its checks) never wait.
+ */
 export function cookieLayer(jar: CookieJar): Middleware<SoapCall, SoapResult> {
   return (next) => async (call) => {
-    const cookie = jar.cookie;
-    const res = await next(cookie === undefined ? call : { ...call, headers: { ...call.headers, cookie: `${SESSION_COOKIE}=${cookie}` } });
+    const own = call.sessionCall === true;
+    const res = await next({
+      ...call,
+      sendTimeHeaders: () => {
+        if (!own && jar.recovering && jar.settled) return jar.settled();
+        const cookie = jar.cookie;
+        const headers: Record<string, string> = cookie === undefined ? {} : { cookie: `${SESSION_COOKIE}=${cookie}` };
+        return headers;
+      },
+    });
     const fresh = sessionCookie(res.headers["set-cookie"]);
     if (fresh !== undefined) jar.setCookie(fresh);
     return res;

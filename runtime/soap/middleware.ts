@@ -5,7 +5,7 @@
  */
 import { channel } from "node:diagnostics_channel";
 import { bufferedBody, concatBytes, createBody } from "./body.js";
-import { REDACTED, redact, redactHeaders } from "./redact.js";
+import { REDACTED, redact, redactElements, redactHeaders } from "./redact.js";
 import type { PostRequest, Transport, TransportResponse } from "./transport.js";
 
 export { redact, redactHeaders } from "./redact.js";
@@ -15,6 +15,10 @@ export interface SoapCall extends PostRequest {
   readonly method: string;
   /** Idempotent read (RetrievePropertiesEx, CurrentTime…): may be retried after a transport failure. */
   readonly safe?: boolean;
+  /** The session's own call (Login, its checks): sent at once, never held back for a re-login. */
+  readonly sessionCall?: boolean;
+  /** This method's parameters the bindings flag secret; the codec fills it from the call's schema, the trace redacts them. */
+  readonly secretParams?: readonly string[];
 }
 export type SoapResult = TransportResponse;
 
@@ -72,6 +76,13 @@ export interface TraceOptions {
    */
   readonly secrets?: () => Iterable<string | undefined>;
   /**
+   * Local names of the elements to redact in a call's request and response,
+   * besides redact()'s built-in names: what the bindings flag secret (fields
+   * of any type). The method's own secret parameters come with the call
+   * (`SoapCall.secretParams`).
+   */
+  readonly secretElements?: (method: string) => readonly string[];
+  /**
    * Most bytes of one response body the trace holds in memory to publish. A longer
    * body is published cut at this size and handed on as a stream (held prefix, then
    * the socket), so tracing never buffers more than this and the codec's own size
@@ -87,10 +98,10 @@ function xmlEscape(s: string): string {
 }
 
 /** `redact`, then every known secret value (raw and XML-escaped) replaced by REDACTED. */
-function masker(secrets: TraceOptions["secrets"]): (text: string) => string {
-  if (!secrets) return redact;
+function masker(secrets: TraceOptions["secrets"], elements: readonly string[] = []): (text: string) => string {
+  if (!secrets) return (text) => redactElements(redact(text), elements);
   return (text) => {
-    let out = redact(text);
+    let out = redactElements(redact(text), elements);
     for (const s of secrets()) {
       // Very short values would mask unrelated text and protect little.
       if (!s || s.length < 4) continue;
@@ -146,10 +157,11 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
   const responses = channel(TRACE_RESPONSE_CHANNEL);
   const log = options.log ?? process.env.TSVMOMI_TRACE === "1";
   const write = options.write ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const mask = masker(options.secrets);
 
   return (next) => async (call) => {
     if (!log && !requests.hasSubscribers && !responses.hasSubscribers) return next(call);
+    const fields = options.secretElements?.(call.method) ?? [];
+    const mask = masker(options.secrets, call.secretParams?.length ? [...fields, ...call.secretParams] : fields);
     const id = nextId++;
     const request: TraceRequestMessage = {
       id,

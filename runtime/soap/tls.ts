@@ -9,8 +9,10 @@
  * the connected socket instead, before undici writes a byte of the request.
  */
 import { createHash } from "node:crypto";
-import type { TLSSocket } from "node:tls";
-import { buildConnector } from "undici";
+import { isIP } from "node:net";
+import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import type { buildConnector as BuildConnector } from "undici";
+import { buildConnector } from "./undici.js";
 import { TlsError, type CallContext } from "../errors/transport.js";
 
 export interface TlsOptions {
@@ -34,8 +36,50 @@ export function normalizeThumbprint(input: string): string {
   return hex.match(/../g)!.join(":");
 }
 
-export function certificateThumbprint(der: Uint8Array): string {
-  return createHash("sha256").update(der).digest("hex").toUpperCase().match(/../g)!.join(":");
+export function certificateThumbprint(der: Uint8Array, algorithm: "sha256" | "sha1" = "sha256"): string {
+  return createHash(algorithm).update(der).digest("hex").toUpperCase().match(/../g)!.join(":");
+}
+
+/** The thumbprints of a certificate that failed verification, attached to the connect error for the message. */
+export interface PeerThumbprints {
+  readonly sha256: string;
+  readonly sha1: string;
+}
+
+const PEER = Symbol.for("tsvmomi.soap.peerThumbprints");
+
+export function peerThumbprints(err: unknown): PeerThumbprints | undefined {
+  return typeof err === "object" && err !== null ? (err as { [PEER]?: PeerThumbprints })[PEER] : undefined;
+}
+
+/** Certificate errors the TLS layer raises when it refuses the server (Node's verify codes). */
+export function isVerifyFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  return /CERT|SELF_SIGNED|ISSUER|LEAF_SIGNATURE|HOSTNAME|ALTNAME/.test(code);
+}
+
+/**
+ * Reads the certificate of a server whose certificate just failed
+ * verification, over a second handshake-only connection (nothing is sent), so
+ * the error can print its thumbprint for the user to check and pin, as govc
+ * does. The verified path itself is untouched. Undefined when that fails too.
+ */
+function probePeer(host: string, port: number, servername: string | undefined, timeoutMs: number): Promise<PeerThumbprints | undefined> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host, port, rejectUnauthorized: false, ...(servername ? { servername } : {}) });
+    const done = (value: PeerThumbprints | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(undefined), timeoutMs).unref();
+    socket.once("secureConnect", () => {
+      const raw = socket.getPeerCertificate()?.raw;
+      done(raw ? { sha256: certificateThumbprint(raw), sha1: certificateThumbprint(raw, "sha1") } : undefined);
+    });
+    socket.once("error", () => done(undefined));
+  });
 }
 
 /**
@@ -58,7 +102,7 @@ export function buildTlsConnector(
   tls: TlsOptions,
   connectTimeout: number,
   ctx: CallContext,
-): buildConnector.connector {
+): BuildConnector.connector {
   const pinned = tls.thumbprint === undefined ? undefined : normalizeThumbprint(tls.thumbprint);
   const base = buildConnector({
     timeout: connectTimeout,
@@ -69,6 +113,15 @@ export function buildTlsConnector(
   });
   return (opts, callback) => {
     base(opts, (err, socket) => {
+      if (err && !pinned && !tls.insecure && isVerifyFailure(err)) {
+        const host = opts.hostname;
+        const servername = opts.servername ?? (isIP(host) ? undefined : host);
+        void probePeer(host, Number(opts.port) || 443, servername || undefined, Math.min(connectTimeout, 5_000)).then((peer) => {
+          if (peer) (err as Error & { [PEER]?: PeerThumbprints })[PEER] = peer;
+          callback(markConnectPhase(err), null);
+        });
+        return;
+      }
       if (err || !socket) return callback(markConnectPhase(err ?? new Error("connector returned no socket")), null);
       if (!pinned) return callback(null, socket);
       const cert = (socket as TLSSocket).getPeerCertificate?.();

@@ -13,7 +13,7 @@
  * without a reason. This holds before the request, while waiting for headers
  * and while the body is being read.
  */
-import { Pool } from "undici";
+import { Pool, request } from "./undici.js";
 import type { ResponseBody } from "./body.js";
 import { createBody } from "./body.js";
 import {
@@ -29,7 +29,7 @@ import {
 } from "../errors/transport.js";
 import { ErrorCode } from "../errors/codes.js";
 import { redact } from "./redact.js";
-import { buildTlsConnector, failedBeforeSending, type TlsOptions } from "./tls.js";
+import { buildTlsConnector, failedBeforeSending, peerThumbprints, type TlsOptions } from "./tls.js";
 
 export type { ResponseBody } from "./body.js";
 
@@ -74,17 +74,36 @@ export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Headers decided when the request is about to leave, after it got one of the
+ * client's sockets, not when it was queued: the session cookie, which a
+ * re-login may replace while a call waits. May instead return a promise to
+ * wait for first (a re-login in flight); the socket slot is given back
+ * meanwhile, then the function is asked again.
+ */
+export type SendTimeHeaders = () => Readonly<Record<string, string>> | Promise<void>;
+
 export interface PostRequest extends CallOptions {
   /** Default `/sdk`. */
   readonly path?: string;
   /** `urn:vim25/8.0.2.0`; sent verbatim in the `SOAPAction` header. */
   readonly soapAction: string;
   readonly body: string;
+  readonly sendTimeHeaders?: SendTimeHeaders;
 }
 
 export interface GetOptions extends CallOptions {
   /** Throw NotXmlError when the body is not XML. Default true. */
   readonly expectXml?: boolean;
+}
+
+/** A plain HTTP request (not SOAP): the `/folder` datastore file endpoint and similar. */
+export interface HttpRequest extends CallOptions {
+  readonly verb: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
+  /** Path and query, e.g. `/folder/a.txt?dcPath=DC0&dsName=ds1`. */
+  readonly path: string;
+  /** Streamed as it is read; give `content-length` in `headers` when known (vSphere's file endpoint wants it). */
+  readonly body?: string | Uint8Array | AsyncIterable<Uint8Array>;
 }
 
 export interface TransportResponse {
@@ -99,6 +118,11 @@ export interface Transport {
   readonly host: string;
   post(req: PostRequest): Promise<TransportResponse>;
   get(path: string, options?: GetOptions): Promise<TransportResponse>;
+  /**
+   * Any verb, any body, the same pool and TLS policy. A non-2xx status throws
+   * HttpStatusError; the body is never required to be XML.
+   */
+  request?(req: HttpRequest): Promise<TransportResponse>;
   /** Waits for in-flight calls, then closes the sockets. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -148,11 +172,37 @@ const TLS_CODES = new Set([
   "HOSTNAME_MISMATCH",
 ]);
 
-export function createTransport(opts: TransportOptions): Transport {
-  const url = new URL(opts.url);
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new TypeError(`transport url must be http: or https:, got ${JSON.stringify(url.protocol)}`);
+/** The URL as text for a message, with any user:password@ part masked. */
+function urlForMessage(input: unknown): string {
+  return JSON.stringify(String(input).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1…@").slice(0, 200));
+}
+
+/**
+ * Parses the server URL given as option `option` of `who` (e.g. connect's
+ * `url`), with messages that name the option and say what is expected,
+ * instead of a bare "TypeError: Invalid URL".
+ */
+export function parseServerUrl(input: string | URL, who: string, tls: { readonly thumbprint?: unknown; readonly ca?: unknown } = {}): URL {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new TypeError(`${who}: \`url\` must be an absolute URL such as "https://vc.example.com/sdk", got ${urlForMessage(input)}`);
   }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(`${who}: \`url\` must start with https:// (or http:// for a plain-HTTP endpoint), got ${JSON.stringify(url.protocol)} in ${urlForMessage(input)}`);
+  }
+  if (url.protocol === "http:" && (tls.thumbprint !== undefined || tls.ca !== undefined)) {
+    const option = tls.thumbprint !== undefined ? "thumbprint" : "ca";
+    throw new TypeError(
+      `${who}: \`${option}\` checks the server's TLS certificate, but \`url\` is http://${url.host}, which has none; use https://${url.host}${url.pathname === "/" ? "" : url.pathname}`,
+    );
+  }
+  return url;
+}
+
+export function createTransport(opts: TransportOptions): Transport {
+  const url = parseServerUrl(opts.url, "createTransport", opts);
   const origin = url.origin;
   const host = `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
   const connectTimeout = opts.connectTimeout ?? DEFAULTS.connectTimeout;
@@ -161,6 +211,7 @@ export function createTransport(opts: TransportOptions): Transport {
     warn: (m) => process.emitWarning(m, { code: "TSVMOMI_INSECURE_TLS" }),
   };
   const baseCtx: CallContext = { host };
+  const plainHttp = url.protocol === "http:";
 
   if (url.protocol === "https:" && opts.insecure && opts.thumbprint === undefined) {
     logger.warn(
@@ -177,13 +228,16 @@ export function createTransport(opts: TransportOptions): Transport {
     connect: buildTlsConnector(opts, connectTimeout, baseCtx),
   });
   let closed: Promise<void> | undefined;
+  // At most one request per socket is handed to undici, so undici never queues: a queued request
+  // waits here, where its send-time headers (the cookie) are read only once it gets a socket.
+  const slots = new Slots(opts.connections ?? DEFAULTS.connections);
 
   async function send(
-    verb: "GET" | "POST",
+    verb: HttpRequest["verb"],
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
-    call: CallOptions,
+    body: HttpRequest["body"],
+    call: CallOptions & { sendTimeHeaders?: SendTimeHeaders },
     expectXml: boolean,
     allowXml500: boolean,
   ): Promise<TransportResponse> {
@@ -200,22 +254,47 @@ export function createTransport(opts: TransportOptions): Transport {
     call.signal?.addEventListener("abort", onAbort, { once: true });
     const timer = ms > 0 ? setTimeout(() => deadline.abort(timedOut()), ms).unref() : undefined;
     let done = false;
+    let holding = false;
     const finish = () => {
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
       call.signal?.removeEventListener("abort", onAbort);
+      deadline.signal.removeEventListener("abort", finish);
+      if (holding) slots.release();
+      holding = false;
     };
+    // A body nobody reads must not keep its socket slot past the deadline.
+    deadline.signal.addEventListener("abort", finish, { once: true });
     const fail = (err: unknown, inBody: boolean): unknown =>
-      deadline.signal.aborted ? deadline.signal.reason : mapError(err, ctx, connectTimeout, inBody);
+      deadline.signal.aborted ? deadline.signal.reason : mapError(err, ctx, connectTimeout, inBody, plainHttp);
 
     let res;
     try {
-      res = await pool.request({
+      let late: Readonly<Record<string, string>> = {};
+      for (;;) {
+        await slots.acquire(deadline.signal);
+        holding = true;
+        if (done) {
+          holding = false;
+          slots.release();
+          deadline.signal.throwIfAborted();
+        }
+        const got = call.sendTimeHeaders?.();
+        if (!(got instanceof Promise)) {
+          if (got) late = got;
+          break;
+        }
+        holding = false;
+        slots.release();
+        await raceSignal(got, deadline.signal);
+      }
+      res = await request(pool, {
         path,
         method: verb,
-        headers,
-        ...(body !== undefined ? { body } : {}),
+        headers: { ...headers, ...late },
+        // undici streams an AsyncIterable body too; its typings list only the Readable form.
+        ...(body !== undefined ? { body: body as string } : {}),
         signal: deadline.signal,
       });
     } catch (err) {
@@ -244,6 +323,8 @@ export function createTransport(opts: TransportOptions): Transport {
       finish();
     };
     const contentType = headerValue(res.headers["content-type"]);
+    const encoding = headerValue(res.headers["content-encoding"])?.trim().toLowerCase();
+    const encoded = encoding !== undefined && encoding !== "" && encoding !== "identity" ? encoding : undefined;
     const status = res.statusCode;
     const ok = status >= 200 && status < 300;
 
@@ -253,22 +334,27 @@ export function createTransport(opts: TransportOptions): Transport {
       throw new HttpStatusError(
         ctx,
         status,
-        excerpt(head, contentType),
+        excerpt(head, contentType, encoded),
         status === 503 || status === 429 ? parseRetryAfter(headerValue(res.headers["retry-after"])) : undefined,
       );
+    }
+    if (encoded) {
+      // The client sends no Accept-Encoding, so a compressed body is a misbehaving server or proxy: say so, never show its bytes.
+      await drop();
+      throw new NotXmlError(ctx, status, contentType, `a ${encoded}-compressed body (Content-Encoding: ${encoded}), which the client did not ask for`);
     }
     if (expectXml || status === 500) {
       await readHead(sniffReady);
       if (!looksLikeXml(head, contentType)) {
         await readHead(excerptReady).catch(() => undefined);
         await drop();
-        throw new NotXmlError(ctx, status, contentType, excerpt(head, contentType));
+        throw new NotXmlError(ctx, status, contentType, excerpt(head, contentType, encoded));
       }
     }
     return {
       status,
       headers: res.headers,
-      body: createBody({ head, rest, mapError: (err) => fail(err, true), finish }),
+      body: createBody({ head, rest, mapError: (err) => fail(err, true), finish, fromSocket: true }),
     };
   }
 
@@ -293,6 +379,14 @@ export function createTransport(opts: TransportOptions): Transport {
       const call: CallOptions = { method: `GET ${path}`, ...options };
       return send("GET", path, headers, undefined, call, options.expectXml ?? true, false);
     },
+    request(req) {
+      const headers: Record<string, string> = {
+        "user-agent": opts.userAgent ?? DEFAULTS.userAgent,
+        ...req.headers,
+      };
+      const call: CallOptions = { ...req, method: req.method ?? `${req.verb} ${req.path.split("?")[0]}` };
+      return send(req.verb, req.path, headers, req.body, call, false, false);
+    },
     close() {
       closed ??= pool.close();
       return closed;
@@ -304,6 +398,74 @@ export function createTransport(opts: TransportOptions): Transport {
   return transport;
 }
 
+/**
+ * A counting semaphore. A released slot is handed to the next waiter on the
+ * next macrotask, so that whatever the finished response set in motion (its
+ * fault reaching the session layer, which then starts a re-login) has run
+ * before the waiter reads its send-time headers.
+ */
+class Slots {
+  #free: number;
+  readonly #waiters: Array<{ resolve: () => void; reject: (e: unknown) => void; signal: AbortSignal; onAbort: () => void }> = [];
+  constructor(size: number) {
+    this.#free = Math.max(1, size);
+  }
+
+  acquire(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.#free > 0 && this.#waiters.length === 0) {
+      this.#free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        resolve,
+        reject,
+        signal,
+        onAbort: () => {
+          const i = this.#waiters.indexOf(waiter);
+          if (i >= 0) this.#waiters.splice(i, 1);
+          reject(signal.reason);
+        },
+      };
+      signal.addEventListener("abort", waiter.onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  release(): void {
+    this.#free++;
+    setImmediate(() => this.#handOver());
+  }
+
+  #handOver(): void {
+    while (this.#free > 0 && this.#waiters.length > 0) {
+      const w = this.#waiters.shift()!;
+      w.signal.removeEventListener("abort", w.onAbort);
+      this.#free--;
+      w.resolve();
+    }
+  }
+}
+
+function raceSignal(p: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(); // the caller asks again and sees what the failure left behind
+      },
+    );
+  });
+}
+
 function headerValue(h: string | string[] | undefined): string | undefined {
   return Array.isArray(h) ? h[0] : h;
 }
@@ -313,7 +475,7 @@ function errCode(err: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-function mapError(err: unknown, ctx: CallContext, connectTimeout: number, inBody: boolean): unknown {
+function mapError(err: unknown, ctx: CallContext, connectTimeout: number, inBody: boolean, plainHttp = false): unknown {
   if (err instanceof TlsError) {
     // Raised by the connector, which does not know the method yet.
     return err.method === ctx.method
@@ -329,14 +491,17 @@ function mapError(err: unknown, ctx: CallContext, connectTimeout: number, inBody
   }
   if (code && CONNECT_CODES.has(code)) return new ConnectError(ctx, code, { cause: err });
   if (code && (TLS_CODES.has(code) || code.startsWith("ERR_TLS_") || code.startsWith("ERR_SSL_"))) {
-    return new TlsError(ctx, { reason: "verify", detail: `${code}: ${message}` }, { cause: err });
+    const peer = peerThumbprints(err);
+    return new TlsError(ctx, { reason: "verify", detail: `${code}: ${message}`, ...(peer ? { got: peer.sha256, gotSha1: peer.sha1 } : {}) }, { cause: err });
   }
   // A socket that died during the TLS handshake (FIN or RST): nothing was sent yet.
   if (code === "ECONNRESET" && !inBody && (failedBeforeSending(err) || /before secure TLS connection was established/.test(message))) {
     return new ConnectError(ctx, code, { cause: err });
   }
   if ((code && RESET_CODES.has(code)) || code?.startsWith("HPE_")) {
-    return new ResetError(ctx, { truncated: inBody, syscallCode: code }, { cause: err });
+    // A TLS port answers plain HTTP by closing (Node, vCenter's proxy) or with bytes that are not HTTP.
+    const hint = plainHttp && !inBody ? `the url is http://${ctx.host}; if that port speaks TLS, use https://` : undefined;
+    return new ResetError(ctx, { truncated: inBody, syscallCode: code, ...(hint ? { hint } : {}) }, { cause: err });
   }
   if (code === "UND_ERR_CLOSED" || code === "UND_ERR_DESTROYED") return new ClosedError(ctx, { cause: err });
   return new TransportError(ErrorCode.TRANSPORT, ctx, `unexpected failure (${code ?? "no code"}: ${redact(message)})`, {
@@ -378,9 +543,18 @@ function looksLikeXml(head: readonly Uint8Array[], contentType: string | undefin
   return start.startsWith("<");
 }
 
-function excerpt(head: readonly Uint8Array[], contentType: string | undefined): string {
+/** More than this share of control or undecodable characters makes a body binary: described, never quoted. */
+const BINARY_SHARE = 0.1;
+
+function excerpt(head: readonly Uint8Array[], contentType: string | undefined, encoding?: string): string {
+  const size = head.reduce((n, c) => n + c.byteLength, 0);
+  if (encoding) return `${size}+ bytes of ${encoding}-compressed data (Content-Encoding: ${encoding})`;
+  const raw = headText(head, EXCERPT_READ_BYTES);
+  // eslint-disable-next-line no-control-regex
+  const odd = raw.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/g)?.length ?? 0;
+  if (raw.length > 0 && odd / raw.length > BINARY_SHARE) return `${size}+ bytes of binary data`;
   // Redact before stripping tags: stripping first would leave a password as bare text.
-  const text = redact(headText(head, EXCERPT_READ_BYTES));
+  const text = redact(raw);
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1];
   const plain = (title ?? (contentType && /html/i.test(contentType) ? text.replace(/<[^>]*>/g, " ") : text))
     .replace(/\s+/g, " ")

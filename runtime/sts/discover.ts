@@ -1,9 +1,11 @@
 /**
- * Where the SSO token service lives. vCenter publishes it in the
- * `config.vpxd.sso.sts.uri` setting (OptionManager), as govmomi reads it. A
- * vCenter answers QueryOptions only inside a session, so before the first
- * login the fallback is the embedded STS's well-known path on the vCenter's
- * own origin, `/sts/STSService/<domain>` (domain `vsphere.local` unless given).
+ * Where the SSO token service lives, first answer wins:
+ *   1. the `config.vpxd.sso.sts.uri` setting (OptionManager QueryOptions), as
+ *      govmomi reads it; a vCenter answers it only inside a session;
+ *   2. the SSO Lookup Service's `wsTrust` registration, readable without one
+ *      (it also knows an external PSC and a non-default SSO domain);
+ *   3. the embedded STS's well-known path on the vCenter's own origin,
+ *      `/sts/STSService/<domain>` (domain `vsphere.local` unless given).
  */
 import { StsResponseError } from "../errors/sts.js";
 
@@ -12,8 +14,8 @@ export const DEFAULT_SSO_DOMAIN = "vsphere.local";
 
 export interface StsEndpoint {
   readonly url: string;
-  /** `setting`: read from vCenter; `default`: the well-known path, the setting being unreadable (not logged in yet). */
-  readonly source: "setting" | "default";
+  /** `setting`: vCenter's setting; `lookup`: the Lookup Service; `default`: the well-known path, neither being readable. */
+  readonly source: "setting" | "lookup" | "default";
 }
 
 /**
@@ -23,7 +25,7 @@ export interface StsEndpoint {
 export async function discoverStsUrl(
   vcenterUrl: string,
   query: (name: string) => Promise<ReadonlyArray<{ key?: unknown; value?: unknown }> | undefined>,
-  options: { domain?: string; onFallback?: (why: string) => void } = {},
+  options: { domain?: string; onFallback?: (why: string) => void; lookup?: () => Promise<string | undefined> } = {},
 ): Promise<StsEndpoint> {
   let why: string;
   try {
@@ -47,6 +49,16 @@ export async function discoverStsUrl(
   } catch (err) {
     if (err instanceof StsResponseError) throw err;
     why = `reading ${STS_URI_SETTING} failed (${(err as Error)?.name ?? "error"})`;
+  }
+  if (options.lookup) {
+    try {
+      const found = await options.lookup();
+      const url = found === undefined ? undefined : URL.canParse(found) ? new URL(found) : undefined;
+      if (url && (url.protocol === "https:" || url.protocol === "http:")) return { url: url.href, source: "lookup" };
+      why += found === undefined ? "; the Lookup Service lists no STS" : "; the Lookup Service's STS entry is not an http(s) URL";
+    } catch (err) {
+      why += `; the Lookup Service did not answer (${(err as Error)?.name ?? "error"})`;
+    }
   }
   const base = new URL(vcenterUrl);
   const url = new URL(`/sts/STSService/${encodeURIComponent(options.domain ?? DEFAULT_SSO_DOMAIN)}`, base.origin).href;

@@ -12,10 +12,9 @@ import { compose, trace, transportHandler, type Handler, type SoapCall, type Soa
 import { createTransport, type Logger, type Transport } from "../soap/transport.js";
 import type { TlsOptions } from "../soap/tls.js";
 import { StsFaultError, StsResponseError, TokenExpiredError, type StsOperation } from "../errors/sts.js";
-import { SamlToken } from "./token.js";
-import { RSA_SHA256, sealMessage, newId, SOAPENV_NS, WSU_NS, type SigningKey } from "./wsse.js";
-import { childElements, extractElement, firstChild, parseXml, textContent, escapeText, XmlSyntaxError, type XmlElement } from "./xml.js";
-import { findAssertion } from "./token.js";
+import { findAssertion, SamlToken } from "./token.js";
+import { newId, RSA_SHA256, sealMessage, SOAPENV_NS, WSSE_NS, WSU_NS, type SigningKey } from "./wsse.js";
+import { childElements, escapeText, extractElement, firstChild, parseXml, textContent, XmlSyntaxError, type XmlElement } from "./xml.js";
 
 const WST_NS = "http://docs.oasis-open.org/ws-sx/ws-trust/200512";
 const WST08_NS = "http://docs.oasis-open.org/ws-sx/ws-trust/200802";
@@ -116,7 +115,7 @@ export class StsClient {
       `<RequestSecurityToken xmlns="${WST_NS}"><TokenType>${SAML2_TOKEN_TYPE}</TokenType><RequestType>${WST_NS}/Issue</RequestType>` +
       lifetime(now, req.lifetime) +
       `<Renewing Allow="${req.renewable === true}" OK="false"></Renewing><Delegatable>${req.delegatable === true}</Delegatable>` +
-      (req.delegateTo !== undefined ? `<DelegateTo><wsse:UsernameToken xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:Username>${escapeText(req.delegateTo)}</wsse:Username></wsse:UsernameToken></DelegateTo>` : "") +
+      (req.delegateTo !== undefined ? `<DelegateTo><wsse:UsernameToken xmlns:wsse="${WSSE_NS}"><wsse:Username>${escapeText(req.delegateTo)}</wsse:Username></wsse:UsernameToken></DelegateTo>` : "") +
       (req.actAs ? `<wst:ActAs xmlns:wst="${WST08_NS}">${req.actAs.toXml()}</wst:ActAs>` : "") +
       `<KeyType>${hok ? KEY_PUBLIC : KEY_BEARER}</KeyType><SignatureAlgorithm>${RSA_SHA256}</SignatureAlgorithm>` +
       (sigId ? `<UseKey Sig="${sigId}"></UseKey>` : "") +
@@ -189,7 +188,8 @@ function lifetime(now: Date, ms: number | undefined): string {
   );
 }
 
-async function readBounded(body: AsyncIterable<Uint8Array>, max: number, tooLarge: () => Error): Promise<string> {
+/** Reads a response body as UTF-8, refusing more than `max` bytes while it streams in. */
+export async function readBounded(body: AsyncIterable<Uint8Array>, max: number, tooLarge: () => Error): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const it = body[Symbol.asyncIterator]();

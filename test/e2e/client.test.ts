@@ -20,6 +20,7 @@ import {
   PropertyCollector,
   SearchIndex,
   ServiceInstance,
+  TaskManager,
   View,
   ViewManager,
   VirtualDiskManager,
@@ -184,6 +185,22 @@ describe("client against vcsim", () => {
       expect(e.message).toContain("ClearTriggeredAlarms");
       expect(e.message).toContain(AlarmManager.ClearTriggeredAlarms.since!);
       expect(e.message).toContain(client.version);
+      expect(sent).toEqual([]);
+    } finally {
+      stop();
+    }
+  });
+
+  it("an 8.0 U3 method from the 8.0.3 bindings is refused on vcsim's older version, before sending", async () => {
+    const sent: string[] = [];
+    const stop = subscribeTrace({ onRequest: (m) => sent.push(m.method) });
+    try {
+      expect(TaskManager.CreateCollectorWithInfoFilterForTasks.since).toBe("8.0.3.0");
+      const err = await client
+        .call(TaskManager.CreateCollectorWithInfoFilterForTasks, client.serviceContent.taskManager!, { filter: { _typeName: "TaskFilterSpec" } })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UnsupportedMethodError);
+      expect((err as Error).message).toContain("8.0.3.0");
       expect(sent).toEqual([]);
     } finally {
       stop();

@@ -181,7 +181,8 @@ describe("retrieve: cleanup", () => {
 
 describe("retrieve: missing properties", () => {
   it("reports a path the server cannot read on each object, with its fault, and keeps the rest", async () => {
-    const vms = await retrieveAny(client, { container: root, type: "VirtualMachine" }, ["name", "no.such.path"]);
+    // checkPaths: false sends a path the bindings do not know (as for a server newer than them).
+    const vms = await retrieveAny(client, { container: root, type: "VirtualMachine" }, ["name", "no.such.path"], { checkPaths: false });
     expect(vms).toHaveLength(EXPECTED_VMS);
     for (const v of vms) {
       expect(typeof v.name).toBe("string");
@@ -196,6 +197,13 @@ describe("retrieve: missing properties", () => {
       'retrieveAny: "summary.runtime.powerstate" is not a property path of VirtualMachine; nearest valid path: "summary.runtime.powerState"',
     );
     expect(() => retrievePagesAny(client, [], ["nmae"], { knownPaths: known })).toThrow(/"nmae".*nearest valid path: "name"/);
+    // Without a list: the bindings' own properties decide, for typed and untyped calls alike, before anything is sent.
+    const before = proxy.counters.methods.get("RetrievePropertiesEx") ?? 0;
+    await expect(retrieveAny(client, { container: root, type: "VirtualMachine" }, ["summary.runtime.powerstate"])).rejects.toThrow(
+      'retrieveAny: "summary.runtime.powerstate" is not a property path of VirtualMachine; nearest valid path: "summary.runtime.powerState"',
+    );
+    await expect(retrieve(client, { container: root, type: "VirtualMachine" }, ["config.hardware.device.key" as "name"])).rejects.toThrow(/nearest valid path: "config.hardware.device"/);
+    expect(proxy.counters.methods.get("RetrievePropertiesEx") ?? 0).toBe(before);
   });
 
 });

@@ -5,14 +5,17 @@
 // queued behind busy sockets pick up the new cookie when they are sent.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
+import { startVcenterProxy, type VcenterProxy } from "../proxy/vcenter-proxy.js";
 import { connect, retrieve, retrievePages, subscribeTrace, type Client } from "../../runtime/index.js";
-import { schemas, PropertyCollector, SessionManager } from "../support/bindings.js";
+import { schemas, PropertyCollector, ServiceInstance, SessionManager } from "../support/bindings.js";
 
 type Bindings = typeof schemas;
 
 describe("session loss during collector work (vcsim)", () => {
   let sim: Vcsim;
   let admin: Client<Bindings>;
+  /** vcsim answers a retrieve in one page; this proxy pages it (10 per page) as vCenter does, tokens included. */
+  let paging: VcenterProxy;
   const warnings: string[] = [];
 
   const open = (extra: Partial<Parameters<typeof connect<Bindings>>[0]> = {}) =>
@@ -33,11 +36,13 @@ describe("session loss during collector work (vcsim)", () => {
   };
 
   beforeAll(async () => {
-    sim = await startVcsim({ vm: 6 });
+    sim = await startVcsim({ vm: 25 });
     admin = await open({ username: "admin" });
+    paging = await startVcenterProxy({ upstream: sim.url, upstreamCa: sim.certificatePem, pageSize: 10 });
   });
   afterAll(async () => {
     await admin?.[Symbol.asyncDispose]();
+    await paging?.close();
     await sim?.stop();
   });
 
@@ -45,15 +50,16 @@ describe("session loss during collector work (vcsim)", () => {
     const expected = (await retrieve(admin, { container: admin.serviceContent.rootFolder, type: "VirtualMachine" }, ["name"])).map((o) => o.name).sort();
     expect(expected.length).toBeGreaterThan(10);
     for (let run = 0; run < 3; run++) {
-      const c = await open();
+      const c = await open({ url: paging.url, thumbprint: undefined });
       try {
         const names: string[] = [];
         let pages = 0;
-        for await (const page of retrievePages(c, { container: c.serviceContent.rootFolder, type: "VirtualMachine" }, ["name"], { pageSize: 4 })) {
-          if (pages++ === 0) await terminate(c);
+        for await (const page of retrievePages(c, { container: c.serviceContent.rootFolder, type: "VirtualMachine" }, ["name"], { pageSize: 10 })) {
+          if (pages++ === run) await terminate(c); // after the first, second, third page
           for (const o of page) names.push(o.name!);
         }
         expect(names.sort()).toEqual(expected);
+        console.log(`session killed after page ${run + 1} of ${pages}: ${names.length} of ${expected.length} VMs read, ${expected.length - new Set(names).size} lost`);
       } finally {
         await c[Symbol.asyncDispose]();
       }
@@ -89,6 +95,31 @@ describe("session loss during collector work (vcsim)", () => {
       }
       expect(logins).toHaveLength(1);
       expect(c.userSession!.key).not.toBe(key);
+    } finally {
+      await c[Symbol.asyncDispose]();
+    }
+  });
+
+  it("calls queued behind busy sockets go out with the cookie of the session in force when they are sent", async () => {
+    const c = await open({ connections: 2 });
+    try {
+      await terminate(c);
+      const refused: number[] = [];
+      const stop = subscribeTrace({
+        onResponse: (m) => void (m.method === "CurrentTime" && /NotAuthenticated/.test(m.body ?? "") && refused.push(m.id)),
+      });
+      let logins = 0;
+      const stopLogins = subscribeTrace({ onRequest: (m) => void (m.method === "Login" && logins++) });
+      try {
+        const times = await Promise.all(Array.from({ length: 24 }, () => c.call(ServiceInstance.CurrentTime, c.serviceInstance)));
+        expect(times.every((t) => t instanceof Date)).toBe(true);
+      } finally {
+        stop();
+        stopLogins();
+      }
+      expect(logins).toBe(1);
+      // Only the calls already on the two sockets carried the dead cookie; the 22 queued ones waited for the new one.
+      expect(refused.length).toBeLessThanOrEqual(2);
     } finally {
       await c[Symbol.asyncDispose]();
     }

@@ -1,7 +1,7 @@
 // Sessions against govmomi's simulator: transparent re-login after the
 // session is terminated, single-flight under concurrency, keepalive, the
 // session cache, and that no secret leaks into traces, logs or errors.
-import { mkdtemp, rm, stat, writeFile, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -132,6 +132,37 @@ describe("sessions against vcsim", () => {
     await third.result.logout();
     await third.result.close();
     expect(JSON.parse(await readFile(file, "utf8")).sessions).toEqual({});
+  });
+
+  it("a damaged cache file, or a cached cookie with CRLF, is a warning and a fresh Login, not a failed connect", async () => {
+    const file = join(dir, "damaged", "sessions.json");
+    await mkdir(join(dir, "damaged"), { mode: 0o700 });
+    await writeFile(file, '{"version":2,"sessions":', { mode: 0o600 });
+    const warnings: string[] = [];
+    const logger = { warn: (m: string) => void warnings.push(m) };
+    const first = await counting(() => open({ sessionCache: file, logger }));
+    expect(first.count("Login")).toBe(1);
+    expect(warnings.join("\n")).toMatch(/not valid JSON.*logging in afresh/);
+    await first.result[Symbol.asyncDispose]();
+    // The file was rewritten with the new session, which the next run reuses.
+    const second = await counting(() => open({ sessionCache: file }));
+    expect(second.count("Login")).toBe(0);
+    await second.result.close();
+
+    const doc = JSON.parse(await readFile(file, "utf8")) as { sessions: Record<string, { cookie: string }> };
+    for (const entry of Object.values(doc.sessions)) entry.cookie = `${entry.cookie}\r\nX-Evil: 1`;
+    await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
+    warnings.length = 0;
+    const third = await counting(() => open({ sessionCache: file, logger }));
+    expect(third.count("Login")).toBe(1);
+    expect(warnings.join("\n")).toContain("not a valid cookie value");
+    await third.result.close();
+  });
+
+  it("a directory given as the cache path is refused with a message that says so", async () => {
+    const err = await open({ sessionCache: dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SessionCacheError);
+    expect((err as Error).message).toContain("is a directory");
   });
 
   it("a cache file readable by others is refused before any request", async () => {

@@ -45,10 +45,13 @@ describe("SSO STS against vcsim", () => {
     await Promise.all([sim?.stop(), plain?.stop()]);
   });
 
-  it("discovers the STS: the well-known path before login, the config.vpxd.sso.sts.uri setting after", async () => {
+  it("discovers the STS: from the Lookup Service before login, the config.vpxd.sso.sts.uri setting after", async () => {
     await using c = await connect({ url: sim.url, bindings: schemas, thumbprint: sim.thumbprint, keepAlive: false });
-    const before = await c.discoverSts();
-    expect(before).toEqual({ url: `${new URL(sim.url).origin}${STS_PATH}`, source: "default" });
+    const methods: string[] = [];
+    const stop = subscribeTrace({ onRequest: (m) => methods.push(m.method) });
+    const before = await c.discoverSts().finally(stop);
+    expect(before).toEqual({ url: `${new URL(sim.url).origin}${STS_PATH}`, source: "lookup" });
+    expect(methods).toEqual(["QueryOptions", "Lookup RetrieveServiceContent", "Lookup List"]);
     const after = await admin.discoverSts();
     expect(after.source).toBe("setting");
     expect(new URL(after.url).pathname).toBe(STS_PATH);
@@ -173,6 +176,13 @@ describe("SSO STS against vcsim", () => {
       auth: { kind: "sso", username: "user@vsphere.local", password: "Secret-pass-1" },
     });
     expect(c.userSession?.userName).toBe("Administrator@VSPHERE.LOCAL");
+
+    // The same after connecting, on a client that is not logged in yet.
+    await using later = await connect({ url: sim.url, bindings: schemas, thumbprint: sim.thumbprint, keepAlive: false });
+    expect(later.loggedIn).toBe(false);
+    const session = await later.loginBySso({ kind: "sso", username: "user@vsphere.local", password: "Secret-pass-1" });
+    expect(session.userName).toBe("Administrator@VSPHERE.LOCAL");
+    expect(later.loggedIn).toBe(true);
   });
 
   it("a failed SSO login fails connect with the STS fault and leaves no STS connection open", async () => {

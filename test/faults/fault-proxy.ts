@@ -116,6 +116,10 @@ export interface FaultProxy {
   exchanges(): readonly Exchange[];
   /** Destroys every client connection (and its upstream), as a restarting server or an idle-killing firewall would. */
   dropConnections(): Promise<void>;
+  /** A server outage: stops listening (new connections are refused) and drops every open connection. */
+  down(): Promise<void>;
+  /** Ends the outage: listens again on the same port. */
+  up(): Promise<void>;
   /** Destroys every socket and timer, stops listening. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -496,6 +500,20 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     dropConnections() {
       // Upstream sockets follow their client's close (see serve()).
       return destroyAll(clients);
+    },
+    async down() {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await destroyAll(sockets);
+      await stopped;
+    },
+    up() {
+      return new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, "127.0.0.1", () => {
+          server.off("error", reject);
+          resolve();
+        });
+      });
     },
     close() {
       closing ??= (async () => {

@@ -60,7 +60,7 @@ describe("pack vim25 7.0.3 (WSDL only) and consume it", () => {
     writeFileSync(
       path.join(consumer, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", strict: true, noEmit: true, skipLibCheck: false, types: [] },
+        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2023"], strict: true, noEmit: true, skipLibCheck: false, types: ["node"] },
         files: ["good.ts"],
       }),
     );
@@ -71,7 +71,9 @@ describe("pack vim25 7.0.3 (WSDL only) and consume it", () => {
     // The bindings name the runtime as a peer; install its tarball beside them (needs `npm run build`).
     const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: path.join(repoRoot(), "packages", "tsvmomi") });
     const runtimeTarball = path.join(work, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
-    await run("npm", ["install", result.tarball, runtimeTarball, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: consumer });
+    // The runtime's declarations use Node's types (Buffer, node:tls, AsyncDisposable), as any Node library's do.
+    const typesNode = (JSON.parse(readFileSync(path.join(repoRoot(), "node_modules", "@types", "node", "package.json"), "utf8")) as { version: string }).version;
+    await run("npm", ["install", result.tarball, runtimeTarball, `@types/node@${typesNode}`, "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: consumer });
   }, 120_000);
 
   afterAll(() => {

@@ -14,14 +14,14 @@ const source = `
 import type { Client } from "../../runtime/client/client.js";
 import { retrieve } from "../../runtime/property/retrieve.js";
 import type { MoRef } from "../../runtime/types.js";
-import { CryptoManager, VirtualMachine, type schemas } from "../../generated/vim25-7.0.3/index.js";
+import { HostVsanInternalSystem, VirtualMachine, type schemas } from "../../generated/vim25-8.0.3/index.js";
 declare const at65: Client<typeof schemas, "6.5">;
-declare const at60: Client<typeof schemas, "6.0">;
+declare const at55: Client<typeof schemas, "5.5">;
 declare const vm: MoRef<"VirtualMachine">;
-declare const cm: MoRef<"CryptoManager">;
+declare const vsi: MoRef<"HostVsanInternalSystem">;
 export async function f() {
   await at65.call(VirtualMachine.ApplyEvcModeVM_Task, vm, { completeMasks: true });
-  await at60.call(CryptoManager.ListKeys, cm, { limit: 10 });
+  await at55.call(HostVsanInternalSystem.CanProvisionObjects, vsi, { npbs: [], ignoreSatisfiability: true });
   await retrieve(at65, [vm], ["name", "config.sgxInfo", "config.vcpuConfig"]);
 }
 `;
@@ -65,13 +65,13 @@ describe("version-pinned client errors", () => {
   });
 
   it("says which parameter needs which version", () => {
-    expect(diags.some((d) => d.includes("ListKeys parameter 'limit' needs API 6.5; client is pinned to 6.0"))).toBe(true);
+    expect(diags.some((d) => d.includes("CanProvisionObjects parameter 'ignoreSatisfiability' needs API 6.0; client is pinned to 5.5"))).toBe(true);
   });
 
   it("names every too-new path in one selection", () => {
     const d = diags.find((m) => m.includes("path 'config.sgxInfo'"));
-    expect(d).toContain("VirtualMachine path 'config.sgxInfo' needs API 7.0; client is pinned to 6.5");
-    expect(d).toContain("VirtualMachine path 'config.vcpuConfig' needs API 7.0; client is pinned to 6.5");
+    expect(d).toContain("VirtualMachine path 'config.sgxInfo' needs API 7.0.0.0; client is pinned to 6.5");
+    expect(d).toContain("VirtualMachine path 'config.vcpuConfig' needs API 7.0.0.0; client is pinned to 6.5");
     expect(d!.length).toBeLessThan(1500);
   });
 });

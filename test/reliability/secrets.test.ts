@@ -157,8 +157,10 @@ describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)"
       return true;
     }) as typeof process.stderr.write;
     const clients: Client<Bindings>[] = [];
+    // The STS behind the proxy too (discovery would name vcsim itself, whose certificate the proxy's pin refuses).
+    const stsUrl = new URL("/sts/STSService/vsphere.local", proxy.url).href;
     const open = (auth: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-      connect({ url: proxy.url, bindings: schemas, thumbprint: certs.thumbprint, keepAlive: false, logger, auth: { kind: "sso", ...auth }, ...extra }).then((c) => {
+      connect({ url: proxy.url, bindings: schemas, thumbprint: certs.thumbprint, keepAlive: false, logger, auth: { kind: "sso", stsUrl, ...auth }, ...extra }).then((c) => {
         clients.push(c);
         return c;
       });
@@ -174,8 +176,7 @@ describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)"
       // Holder-of-key, cached too.
       const hok = await open({ certificate: pair.certificate, privateKey: pair.privateKey }, { sessionCache: cache });
       push(inspect(hok, { depth: 10, showHidden: true }));
-      // Logged in, discovery finds the setting, which names vcsim itself (behind the proxy): name the proxy's STS instead.
-      const sts = await hok.stsClient({ url: new URL("/sts/STSService/vsphere.local", proxy.url) });
+      const sts = await hok.stsClient({ url: stsUrl });
       push(inspect(sts, { depth: 10, showHidden: true }));
       const token = await sts.issue({ username: "sso-user@vsphere.local", password: SSO_PASSWORD });
       captured.push(inspect(token, { depth: 10, showHidden: true }), JSON.stringify(token), String(token));

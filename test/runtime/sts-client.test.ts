@@ -238,6 +238,23 @@ describe("STS discovery", () => {
     await expect(discoverStsUrl(VC, async () => [], { domain: "corp.local" })).resolves.toMatchObject({ url: "https://vc.example.com/sts/STSService/corp.local" });
   });
 
+  it("before a session, asks the Lookup Service; falls back to the well-known path when it cannot answer", async () => {
+    const denied = async () => {
+      throw Object.assign(new Error("NotAuthenticated"), { name: "NotAuthenticated" });
+    };
+    await expect(discoverStsUrl(VC, denied, { lookup: async () => "https://psc.example.com:7444/sts/STSService/corp.local" })).resolves.toEqual({
+      url: "https://psc.example.com:7444/sts/STSService/corp.local",
+      source: "lookup",
+    });
+    const why: string[] = [];
+    const down = async () => {
+      throw Object.assign(new Error("HTTP 404"), { name: "HttpStatusError" });
+    };
+    await expect(discoverStsUrl(VC, denied, { lookup: down, onFallback: (w) => why.push(w) })).resolves.toMatchObject({ source: "default" });
+    expect(why[0]).toMatch(/reading config\.vpxd\.sso\.sts\.uri failed \(NotAuthenticated\); the Lookup Service did not answer \(HttpStatusError\); using https:\/\/vc\.example\.com\/sts\/STSService\/vsphere\.local/);
+    await expect(discoverStsUrl(VC, denied, { lookup: async () => "javascript:alert(1)" })).resolves.toMatchObject({ source: "default" });
+  });
+
   it("a setting that is not an http(s) URL is a StsResponseError, not a silent fallback", async () => {
     await expect(discoverStsUrl(VC, async () => [{ key: "config.vpxd.sso.sts.uri", value: "not a url" }])).rejects.toThrow(/config\.vpxd\.sso\.sts\.uri setting is not a URL/);
     await expect(discoverStsUrl(VC, async () => [{ key: "config.vpxd.sso.sts.uri", value: "ftp://x/sts" }])).rejects.toBeInstanceOf(StsResponseError);

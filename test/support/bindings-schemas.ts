@@ -3,4 +3,4 @@
  * own memory (bench/workloads/tsvmomi-worker.ts) and must not load every
  * method module. Kept beside bindings.ts, which names the same folder.
  */
-export { schemas } from "../../generated/vim25-7.0.3/schemas.js";
+export { schemas } from "../../generated/vim25-8.0.3/schemas.js";

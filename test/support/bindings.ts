@@ -5,4 +5,4 @@
  * switching the default means changing that constant and the line below
  * (test/support/bindings.test.ts checks they agree).
  */
-export * from "../../generated/vim25-7.0.3/index.js";
+export * from "../../generated/vim25-8.0.3/index.js";

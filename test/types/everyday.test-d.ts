@@ -22,7 +22,7 @@ import {
   type VirtualMachineConfigSpec,
   type VirtualMachinePowerState,
   type VirtualMachineRelocateSpec,
-} from "../../generated/vim25-7.0.3/index.js";
+} from "../../generated/vim25-8.0.3/index.js";
 
 declare const client: Client<typeof schemas>;
 declare const vm: MoRef<"VirtualMachine">;

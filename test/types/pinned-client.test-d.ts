@@ -9,14 +9,15 @@ import { connect, type Client } from "../../runtime/client/client.js";
 import { retrieve } from "../../runtime/property/retrieve.js";
 import { waitForProperties, watch } from "../../runtime/property/watch.js";
 import type { MoRef } from "../../runtime/types.js";
-import { CryptoManager, schemas, VirtualMachine } from "../../generated/vim25-7.0.3/index.js";
+import { HostVsanInternalSystem, schemas, VirtualMachine } from "../../generated/vim25-8.0.3/index.js";
 
 declare const at65: Client<typeof schemas, "6.5">;
 declare const at60: Client<typeof schemas, "6.0">;
+declare const at55: Client<typeof schemas, "5.5">;
 declare const at70: Client<typeof schemas, "7.0">;
 declare const unpinned: Client<typeof schemas>;
 declare const vm: MoRef<"VirtualMachine">;
-declare const cm: MoRef<"CryptoManager">;
+declare const vsi: MoRef<"HostVsanInternalSystem">;
 declare const folder: MoRef<"Folder">;
 
 describe("connect", () => {
@@ -42,11 +43,11 @@ describe("methods", () => {
 
 describe("parameters", () => {
   it("newer than the pin do not compile; leaving them out does", async () => {
-    // @ts-expect-error ListKeys' limit needs API 6.5
-    await at60.call(CryptoManager.ListKeys, cm, { limit: 10 });
-    await at60.call(CryptoManager.ListKeys, cm, {});
-    await at65.call(CryptoManager.ListKeys, cm, { limit: 10 });
-    await unpinned.call(CryptoManager.ListKeys, cm, { limit: 10 });
+    // @ts-expect-error CanProvisionObjects' ignoreSatisfiability needs API 6.0 (the method: 5.5)
+    await at55.call(HostVsanInternalSystem.CanProvisionObjects, vsi, { npbs: [], ignoreSatisfiability: true });
+    await at55.call(HostVsanInternalSystem.CanProvisionObjects, vsi, { npbs: [] });
+    await at60.call(HostVsanInternalSystem.CanProvisionObjects, vsi, { npbs: [], ignoreSatisfiability: true });
+    await unpinned.call(HostVsanInternalSystem.CanProvisionObjects, vsi, { npbs: [], ignoreSatisfiability: true });
   });
 });
 

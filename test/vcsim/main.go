@@ -17,10 +17,15 @@ import (
 	"syscall"
 	"time"
 
+	// Serves /pbm (storage policies) on the vCenter model.
+	_ "github.com/vmware/govmomi/pbm/simulator"
 	"github.com/vmware/govmomi/simulator"
 	// Registers the SSO Security Token Service endpoint at the path of the
 	// config.vpxd.sso.sts.uri setting: it answers WS-Trust Issue and Renew.
 	_ "github.com/vmware/govmomi/sts/simulator"
+	// Registers the SSO Lookup Service (/lookupservice/sdk): its registrations
+	// name the STS endpoint, readable without a session.
+	_ "github.com/vmware/govmomi/lookup/simulator"
 )
 
 func main() {
@@ -65,7 +70,7 @@ func main() {
 		model.Service.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		thumbprints = describeCert(cert.Certificate[0])
 	}
-	// Mounts the endpoints imported packages registered (the STS simulator).
+	// Mounts the endpoints imported packages registered (pbm, the STS, the lookup service).
 	model.Service.RegisterEndpoints = true
 	server := model.Service.NewServer()
 

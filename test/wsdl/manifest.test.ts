@@ -15,7 +15,22 @@ const bundleFolders = readdirSync(wsdlRoot, { withFileTypes: true })
   .sort();
 
 describe("wsdl/manifest.json against ../shared", () => {
-  const manifest = loadManifest();
+  const full = loadManifest();
+  // Releases with a WSDL bundle; the type-info ones (vim25-8.0.3) are checked on their own below.
+  const manifest = { ...full, releases: full.releases.filter((r) => r.layout !== "typeinfo") };
+
+  it("lists each pyVmomi type-info folder with its files, and a vim25 release for one with no WSDL bundle", () => {
+    const folders = readdirSync(path.join(shared, "vmodl"), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith("pyvmomi-")).map((e) => e.name).sort();
+    expect((full.typeinfo ?? []).map((t) => t.folder)).toEqual(folders);
+    for (const t of full.typeinfo ?? []) {
+      expect(t.files.map((f) => f.name).sort(), t.folder).toEqual(readdirSync(path.join(shared, "vmodl", t.folder)).sort());
+      for (const f of t.files) expect(f.sha256, `${t.folder}/${f.name}`).toBe(sha256(path.join(shared, "vmodl", t.folder, f.name)));
+    }
+    const typeinfo = full.releases.filter((r) => r.layout === "typeinfo");
+    expect(typeinfo.map((r) => [r.service, r.release, r.typeInfo, r.apiVersion, r.files.length])).toEqual([["vim25", "8.0.3", "pyvmomi-8.0.3", "8.0.3.0", 0]]);
+    // pyvmomi-7.0.3 pairs with the vim25-7.0.3 bundle, so it makes no release of its own.
+    expect(findRelease("vim25", "7.0.3")?.layout).toBe("split");
+  });
 
   it("has exactly one release per bundle folder", () => {
     expect(manifest.releases.map((r) => r.folder).sort()).toEqual(bundleFolders);
@@ -92,10 +107,10 @@ describe("manifest loader", () => {
   it("orders releases of a service oldest first", () => {
     const vim = releases("vim25").map((r) => r.release);
     expect(vim.slice(0, 2)).toEqual(["4.0-single-file", "4.1"]);
-    expect(vim.slice(-3)).toEqual(["7.0.3", "9.0.0", "9.1"]);
+    expect(vim.slice(-4)).toEqual(["7.0.3", "8.0.3", "9.0.0", "9.1"]);
     expect(vim.indexOf("6.7.0")).toBeLessThan(vim.indexOf("6.7.3-approx"));
     expect(releases("pbm").map((r) => r.release)).toEqual(["5.5", "6.0", "6.5", "6.7", "7.0", "8.0", "9.0.0", "9.1"]);
-    expect(releases().length).toBe(bundleFolders.length);
+    expect(releases().filter((r) => r.layout !== "typeinfo").length).toBe(bundleFolders.length);
   });
 
   it("finds releases exactly and the default exists", () => {

@@ -67,7 +67,7 @@ describe("resolveBundle order", () => {
     const byEnv = await resolveBundle({ env });
     expect([byEnv.source, byEnv.dir]).toEqual(["env", envDir]);
 
-    const byShared = await resolveBundle({ env: { TSVMOMI_SHARED: shared } });
+    const byShared = await resolveBundle({ release: "7.0.3", env: { TSVMOMI_SHARED: shared } });
     expect([byShared.source, byShared.dir, byShared.service, byShared.release]).toEqual([
       "shared",
       path.join(shared, "wsdl", "vim25-7.0.3"),
@@ -85,13 +85,13 @@ describe("resolveBundle order", () => {
 
   it("skips a $VIM_WSDL_DIR that does not exist, saying so", async () => {
     const missing = path.join(tmpRoot, "no-such-env-bundle");
-    const r = await resolveBundle({ env: { TSVMOMI_SHARED: shared, VIM_WSDL_DIR: missing } });
+    const r = await resolveBundle({ release: "7.0.3", env: { TSVMOMI_SHARED: shared, VIM_WSDL_DIR: missing } });
     expect(r.source).toBe("shared");
     expect(r.warnings.some((w) => w.includes(missing))).toBe(true);
   });
 
   it("warns, per file, when a shared folder differs from its manifest release", async () => {
-    const r = await resolveBundle({ env: { TSVMOMI_SHARED: shared } });
+    const r = await resolveBundle({ release: "7.0.3", env: { TSVMOMI_SHARED: shared } });
     // The fake 7.0.3 has two stand-in files; every other 7.0.3 file is missing.
     expect(r.warnings.find((w) => w.includes("vim.wsdl") && w.includes("differs"))).toBeDefined();
     expect(r.warnings.find((w) => w.includes("vim-types.xsd") && w.includes("missing"))).toBeDefined();
@@ -128,7 +128,7 @@ describe("resolveBundle errors", () => {
   it("lists every place looked when nothing is found", async () => {
     const env = path.join(tmpRoot, "missing-env");
     const emptyShared = tmpDir("empty-shared");
-    const err = await resolveBundle({ env: { VIM_WSDL_DIR: env, TSVMOMI_SHARED: emptyShared } }).catch((e: unknown) => e);
+    const err = await resolveBundle({ release: "7.0.3", env: { VIM_WSDL_DIR: env, TSVMOMI_SHARED: emptyShared } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BundleNotFoundError);
     const looked = (err as BundleNotFoundError).looked;
     expect(looked).toHaveLength(2);
@@ -139,7 +139,8 @@ describe("resolveBundle errors", () => {
   });
 
   it("lists the known releases of the service for an unknown release", async () => {
-    const known = readdirSync(path.join(realShared, "wsdl")).filter((f) => f.startsWith("vim25-")).map((f) => f.slice("vim25-".length));
+    // Bundle folders, plus the release generated from type info alone (vim25-8.0.3).
+    const known = [...readdirSync(path.join(realShared, "wsdl")).filter((f) => f.startsWith("vim25-")).map((f) => f.slice("vim25-".length)), "8.0.3"];
     const err = await resolveBundle({ release: "9.9", env: { TSVMOMI_SHARED: tmpDir("no-shared") } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnknownReleaseError);
     expect((err as Error).message).toContain('"9.9"');

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/vmware/govmomi"
+	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/property"
 	"github.com/vmware/govmomi/view"
 	"github.com/vmware/govmomi/vim25/mo"
@@ -43,7 +44,7 @@ type result struct {
 
 func main() {
 	rawURL := flag.String("url", "", "SDK URL with user:password")
-	mode := flag.String("mode", "retrieve", "retrieve | watch")
+	mode := flag.String("mode", "retrieve", "retrieve | watch | oneshot")
 	state := flag.String("state", "poweredOff", "watch: the powerState to wait for")
 	want := flag.Int("count", 0, "watch: stop once this many VMs are in -state")
 	flag.Parse()
@@ -66,14 +67,39 @@ func main() {
 		r = retrieve(ctx, c)
 	case "watch":
 		r = watch(ctx, c, *state, *want)
+	case "oneshot":
+		r = oneshot(ctx, c)
 	default:
-		fail("-mode: expected retrieve or watch, got %q", *mode)
+		fail("-mode: expected retrieve, watch or oneshot, got %q", *mode)
 	}
 	r.Client = "govmomi"
 	r.Mode = *mode
 	r.MaxRssKb = peakRssKb()
 	out, _ := json.Marshal(r)
 	fmt.Println(string(out))
+}
+
+// oneshot is the CLI start-up case (`tsvmomi get '/DC0/vm/*' name runtime.powerState`):
+// find the folder by inventory path, read its children's name and power state,
+// print one line per VM. The runner times the whole process, not this function.
+func oneshot(ctx context.Context, c *govmomi.Client) result {
+	ref, err := object.NewSearchIndex(c.Client).FindByInventoryPath(ctx, "DC0/vm")
+	if err != nil || ref == nil {
+		fail("FindByInventoryPath DC0/vm: %v", err)
+	}
+	var folder mo.Folder
+	pc := property.DefaultCollector(c.Client)
+	if err := pc.RetrieveOne(ctx, ref.Reference(), []string{"childEntity"}, &folder); err != nil {
+		fail("childEntity: %v", err)
+	}
+	var vms []mo.VirtualMachine
+	if err := pc.Retrieve(ctx, folder.ChildEntity, []string{"name", "runtime.powerState"}, &vms); err != nil {
+		fail("Retrieve: %v", err)
+	}
+	for _, vm := range vms {
+		fmt.Fprintf(os.Stderr, "%s %s\n", vm.Name, vm.Runtime.PowerState)
+	}
+	return result{Count: len(vms)}
 }
 
 func containerView(ctx context.Context, c *govmomi.Client) *view.ContainerView {

@@ -4,6 +4,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { loadModel } from "../../pipeline.js";
 import { resolveBundle } from "../../../wsdl/resolve.js";
+import { findRelease } from "../../../wsdl/manifest.js";
 import { diffModels, renderDiffMarkdown } from "../../diff/diff.js";
 import { assertWritableTarget, toLoadOptions, writeFileAtomically } from "./shared.js";
 
@@ -58,6 +59,7 @@ export function diffCommand(signal: AbortSignal): CommandModule<object, DiffArgs
       const optsB = side(argv.b, argv["wsdl-b"], argv["vmodl-b"]);
       // Find both bundles before reading either, so a typo in B does not cost a full read of A.
       for (const o of [optsA, optsB]) {
+        if (!o.wsdl && o.release && findRelease(o.service ?? "vim25", o.release)?.layout === "typeinfo") continue; // no bundle: type info
         await resolveBundle({ ...(o.wsdl ? { wsdl: o.wsdl } : {}), ...(o.service ? { service: o.service } : {}), ...(o.release ? { release: o.release } : {}), signal });
       }
       const a = await loadModel(optsA);

@@ -1,0 +1,16 @@
+/** Running a task with a progress bar, for the commands that start them. */
+import type { Client } from "../runtime/client/client.js";
+import { waitForTask } from "../runtime/task/index.js";
+import type { MoRef } from "../runtime/types.js";
+import type { Bindings } from "./bindings.js";
+import type { Io } from "./output.js";
+import { progress } from "./progress.js";
+
+export async function runTask<R = unknown>(client: Client<Bindings>, task: MoRef<"Task">, io: Io, label: string, signal: AbortSignal): Promise<R> {
+  const bar = progress(io, label);
+  try {
+    return await waitForTask<R>(client, task, { signal, onProgress: (p) => bar.update(p) });
+  } finally {
+    bar.done();
+  }
+}
