@@ -17,6 +17,7 @@ export const RetrieveServiceContent: Descriptor<"ServiceInstance", Record<string
   params: [mo("ServiceInstance")],
   returns: { name: "returnval", type: "ServiceContent" },
   safe: true,
+  since: "2.0",
 };
 
 export const Login: Descriptor<"SessionManager", { userName: string; password: string; locale?: string }, DataObject> = {
@@ -24,6 +25,7 @@ export const Login: Descriptor<"SessionManager", { userName: string; password: s
   params: [mo("SessionManager"), { name: "userName", type: "string" }, { name: "password", type: "string" }, { name: "locale", type: "string", optional: true }],
   returns: { name: "returnval", type: "UserSession" },
   safe: false,
+  since: "2.0",
 };
 
 export const LoginByToken: Descriptor<"SessionManager", { locale?: string }, DataObject> = {
@@ -38,6 +40,7 @@ export const Logout: Descriptor<"SessionManager", Record<string, never>, void> =
   name: "Logout",
   params: [mo("SessionManager")],
   safe: false,
+  since: "2.0",
 };
 
 /** Needs a session (System.View) on vCenter and vcsim alike, so on a dead session it faults NotAuthenticated at method level. */
@@ -46,6 +49,7 @@ export const CurrentTime: Descriptor<"ServiceInstance", Record<string, never>, D
   params: [mo("ServiceInstance")],
   returns: { name: "returnval", type: "dateTime" },
   safe: true,
+  since: "2.0",
 };
 
 /** Reads settings such as `config.vpxd.sso.sts.uri` (the SSO token service's address). */
@@ -54,4 +58,5 @@ export const QueryOptions: Descriptor<"OptionManager", { name?: string }, readon
   params: [mo("OptionManager"), { name: "name", type: "string", optional: true }],
   returns: { name: "returnval", type: "OptionValue", array: true, optional: true },
   safe: true,
+  since: "2.0",
 };

@@ -55,7 +55,7 @@ describe("lossless longs (default policy)", () => {
         err = e;
       }
       expect(err).toBeInstanceOf(CodecError);
-      expect((err as CodecError).code).toBe("UNSAFE_LONG");
+      expect((err as CodecError).code).toBe("TSVMOMI_ERR_UNSAFE_LONG");
       expect((err as Error).message).toContain("bigint");
     }
   });

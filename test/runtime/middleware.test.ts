@@ -58,7 +58,14 @@ function scripted(reply: (req: PostRequest) => { body: string; cookie?: string }
   const transport: Transport = {
     origin: "https://vc.test",
     host: "vc.test:443",
-    async post(req) {
+    async post(sent) {
+      // As the real transport does: send-time headers (the cookie) are read when the request leaves.
+      let late = sent.sendTimeHeaders?.();
+      while (late instanceof Promise) {
+        await late;
+        late = sent.sendTimeHeaders?.();
+      }
+      const req: PostRequest = { ...sent, headers: { ...sent.headers, ...late } };
       requests.push(req);
       const r = reply(req);
       return {
