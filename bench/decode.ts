@@ -17,8 +17,8 @@ import { parseArgs } from "node:util";
 import { XMLParser } from "fast-xml-parser";
 import { decodeResponse, decodeResponseSync } from "../runtime/codec/index.js";
 import { XmlTokenizer, type TokenHandler } from "../runtime/codec/xml-tokenizer.js";
-import type { SchemaRegistry } from "../runtime/schema.js";
-import { vimSubset } from "../test/fixtures/codec/vim-subset.js";
+import type { MethodSchema, SchemaRegistry } from "../runtime/schema.js";
+import { vimMethod, vimSubset } from "../test/fixtures/codec/vim-subset.js";
 import { vcsimRetrieveResponse } from "./decode/vcsim-response.js";
 import { DEFAULT_RELEASE } from "../wsdl/manifest.js";
 
@@ -76,7 +76,7 @@ async function measure(label: string, mb: number, fn: () => unknown | Promise<un
   return median;
 }
 
-async function suite(title: string, registry: SchemaRegistry, bytes: Buffer): Promise<void> {
+async function suite(title: string, registry: SchemaRegistry, method: MethodSchema, bytes: Buffer): Promise<void> {
   const text = bytes.toString("utf8");
   const mb = bytes.byteLength / 1e6;
   console.log(`${title}: ${mb.toFixed(1)} MB, load ${load()}`);
@@ -89,24 +89,24 @@ async function suite(title: string, registry: SchemaRegistry, bytes: Buffer): Pr
     return h.count;
   });
   // The transport's path first: in one process, figures taken after the string variant came out lower and more scattered.
-  const stream = await measure("decodeResponse (stream, 64 KiB chunks)", mb, () => decodeResponse(registry, "RetrievePropertiesEx", chunks(bytes, 65536)));
-  const whole = await measure("decodeResponse (bytes)", mb, () => decodeResponseSync(registry, "RetrievePropertiesEx", bytes));
-  if (args.only !== "decode") await measure("decodeResponse (string)", mb, () => decodeResponseSync(registry, "RetrievePropertiesEx", text));
-  if (args.only !== "decode") await measure("decodeResponse (stream, 16 KiB chunks)", mb, () => decodeResponse(registry, "RetrievePropertiesEx", chunks(bytes, 16384)));
+  const stream = await measure("decodeResponse (stream, 64 KiB chunks)", mb, () => decodeResponse(registry, method, chunks(bytes, 65536)));
+  const whole = await measure("decodeResponse (bytes)", mb, () => decodeResponseSync(registry, method, bytes));
+  if (args.only !== "decode") await measure("decodeResponse (string)", mb, () => decodeResponseSync(registry, method, text));
+  if (args.only !== "decode") await measure("decodeResponse (stream, 16 KiB chunks)", mb, () => decodeResponse(registry, method, chunks(bytes, 16384)));
   if (args.fxp) {
     await measure("fast-xml-parser XMLParser.parse (bytes)", mb, () => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(bytes), Math.min(runs, 3));
   }
-  const result = decodeResponseSync(registry, "RetrievePropertiesEx", bytes) as { objects: unknown[] };
+  const result = decodeResponseSync(registry, method, bytes) as { objects: unknown[] };
   console.log(`  decoded ${result.objects.length} objects; decode/tokenize time ratio: bytes ${(whole / tok).toFixed(2)}×, stream ${(stream / tok).toFixed(2)}×`);
 }
 
 // A bare number is the VM count, as before the flags existed.
 const vms = Number(positionals[0] ?? args.vms);
-await suite(`synthetic (${vms} VMs, vim subset registry)`, vimSubset, Buffer.from(vcsimRetrieveResponse(vms), "utf8"));
+await suite(`synthetic (${vms} VMs, vim subset registry)`, vimSubset, vimMethod("RetrievePropertiesEx"), Buffer.from(vcsimRetrieveResponse(vms), "utf8"));
 
 if (args.vcsim !== undefined) {
   const { captureVcsimRetrieve } = await import("./decode/vcsim-capture.js");
-  const { vim25Registry } = await import("./decode/vim25-registry.js");
+  const { vim25Registry, vim25RetrievePropertiesEx } = await import("./decode/vim25-registry.js");
   const cap = await captureVcsimRetrieve(Number(args.vcsim));
-  await suite(`vcsim capture (${cap.vms} VMs, generated ${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release} registry)`, vim25Registry(), cap.bytes);
+  await suite(`vcsim capture (${cap.vms} VMs, generated ${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release} registry)`, vim25Registry(), vim25RetrievePropertiesEx, cap.bytes);
 }

@@ -14,7 +14,7 @@ export {
   connect,
   Client,
   ClientError,
-  ClientErrorCode,
+  ErrorCode,
   MethodFaultError,
   HttpStatusError,
   isFault,

@@ -4,7 +4,7 @@
  * their own, so one `catch` handles a fault, a transport failure and a path
  * that matched nothing alike.
  */
-import { ClientError, ClientErrorCode } from "./bindings.js";
+import { ClientError, ErrorCode } from "./bindings.js";
 
 /** Nothing matched: an inventory path, a name, a snapshot, a datastore file, a counter name. */
 export class NotFoundError extends ClientError {
@@ -14,7 +14,7 @@ export class NotFoundError extends ClientError {
   /** The path, name or pattern as the caller gave it. */
   readonly query: string;
   constructor(what: string, query: string, detail?: string) {
-    super(ClientErrorCode.notFound, `${what} not found: ${JSON.stringify(query)}${detail ? ` (${detail})` : ""}`);
+    super(ErrorCode.NOT_FOUND, `${what} not found: ${JSON.stringify(query)}${detail ? ` (${detail})` : ""}`);
     this.what = what;
     this.query = query;
   }
@@ -29,7 +29,7 @@ export class MultipleFoundError extends ClientError {
   readonly matches: readonly string[];
   constructor(what: string, query: string, matches: readonly string[]) {
     const shown = matches.slice(0, 5).join(", ") + (matches.length > 5 ? `, … (${matches.length} in all)` : "");
-    super(ClientErrorCode.multipleFound, `${what} ${JSON.stringify(query)} is ambiguous: ${matches.length} match (${shown}); use a full inventory path`);
+    super(ErrorCode.MULTIPLE_FOUND, `${what} ${JSON.stringify(query)} is ambiguous: ${matches.length} match (${shown}); use a full inventory path`);
     this.what = what;
     this.query = query;
     this.matches = matches;
@@ -63,7 +63,7 @@ export class FileTransferError extends ClientError {
         : options.partial.removed
           ? "; the partial upload was removed"
           : `; the partial upload ${options.partial.datastorePath} could not be removed${options.partial.cleanupError ? ` (${(options.partial.cleanupError as Error)?.message ?? String(options.partial.cleanupError)})` : ""} and may remain`;
-    super(ClientErrorCode.fileTransfer, `${operation} ${datastorePath}: ${reason} after ${bytes} bytes${tail}`, options.cause === undefined ? {} : { cause: options.cause });
+    super(ErrorCode.FILE_TRANSFER, `${operation} ${datastorePath}: ${reason} after ${bytes} bytes${tail}`, options.cause === undefined ? {} : { cause: options.cause });
     this.operation = operation;
     this.datastorePath = datastorePath;
     this.bytes = bytes;

@@ -39,18 +39,9 @@ export { moref, anyMoref, parseMoRef, formatMoRef, moRefKey, moRefEquals, isMoRe
 export { mergeSchemaTables, type SchemaTables } from "./schema-tables.js";
 
 export {
-  ClientError,
-  ClientErrorCode,
-  MethodFaultError,
-  UnsupportedMethodError,
-  SessionError,
-  SessionCacheError,
-  ClientClosedError,
-  isFault,
-} from "./session/errors.js";
-export {
+  ErrorCode,
+  TsvmomiError,
   TransportError,
-  TransportErrorCode,
   ConnectError,
   ResetError,
   TimeoutError,
@@ -61,15 +52,42 @@ export {
   OutcomeUnknownError,
   VersionNegotiationError,
   isTransportError,
-} from "./soap/errors.js";
-export { CodecError, SoapFaultError, type CodecErrorCode, type SoapFaultInfo } from "./codec/errors.js";
+  CodecError,
+  ClientError,
+  MethodFaultError,
+  isFault,
+  UnsupportedMethodError,
+  SessionError,
+  SessionCacheError,
+  ClientClosedError,
+  PropertyPathError,
+  ObjectGoneError,
+  WatchEndedError,
+  WatchClosedError,
+  CollectorStateError,
+  WaitTimeoutError,
+  WatchOutageError,
+  StsError,
+  StsFaultError,
+  StsResponseError,
+  StsKeyError,
+  TokenExpiredError,
+  TokenRenewError,
+  type StsOperation,
+} from "./errors/index.js";
 
 export {
   TRACE_REQUEST_CHANNEL,
   TRACE_RESPONSE_CHANNEL,
   type TraceRequestMessage,
   type TraceResponseMessage,
+  type Handler,
+  type Middleware,
+  type SoapCall,
+  type SoapResult,
 } from "./soap/middleware.js";
+export type { Layer } from "./client/pipeline.js";
+export type { ApiCall } from "./session/api-call.js";
 export { subscribeTrace, type TraceSubscriber } from "./client/trace.js";
 export { redact, REDACTED } from "./soap/redact.js";
 export { normalizeThumbprint, certificateThumbprint } from "./soap/tls.js";
@@ -95,8 +113,6 @@ export { findByInventoryPath, inventoryPath } from "./inventory/index.js";
 export {
   watch,
   waitForProperties,
-  WaitTimeoutError,
-  WatchOutageError,
   DEFAULT_OUTAGE_BUDGET_MS,
   type Watch,
   type WatchSpec,

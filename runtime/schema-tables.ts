@@ -6,7 +6,8 @@
  * Entry format (written by generator/emit/emit.ts): `Base|field:type[flags]|…`
  * with flags `[]` array, `?` optional, `@Mo` managed type of a MoRef, `!` secret.
  */
-import type { DataSchema, EnumSchema, FieldSchema, MethodSchema, SchemaRegistry } from "./schema.js";
+import { CodecError } from "./errors/codec.js";
+import type { DataSchema, EnumSchema, FieldSchema, SchemaRegistry } from "./schema.js";
 
 export interface SchemaTables {
   readonly namespace: string;
@@ -19,10 +20,9 @@ export interface SchemaTables {
   readonly enums: Readonly<Record<string, string>>;
 }
 
-/** A registry over generated tables; `methods` may also be added later (descriptors register themselves on first call). */
+/** A registry over generated tables. Methods are not in it: each call carries its own schema (its descriptor). */
 export interface TableRegistry extends SchemaRegistry {
   readonly tables: SchemaTables;
-  addMethod(m: MethodSchema): void;
 }
 
 /**
@@ -46,10 +46,9 @@ export function mergeSchemaTables<T extends SchemaTables>(primary: T, ...borrowe
 
 const FIELD = /^([^:]+):([^[?@!]+)(\[\])?(\?)?(?:@([^!]+))?(!)?$/;
 
-export function registryFromTables(tables: SchemaTables, methods: readonly MethodSchema[] = []): TableRegistry {
+export function registryFromTables(tables: SchemaTables): TableRegistry {
   const types = new Map<string, DataSchema | null>();
   const enums = new Map<string, EnumSchema | null>();
-  const methodMap = new Map(methods.map((m) => [m.name, m]));
   const fieldCache = new Map<string, readonly FieldSchema[]>();
 
   const type = (name: string): DataSchema | undefined => {
@@ -75,10 +74,6 @@ export function registryFromTables(tables: SchemaTables, methods: readonly Metho
       }
       return e ?? undefined;
     },
-    method: (name) => methodMap.get(name),
-    addMethod(m) {
-      if (!methodMap.has(m.name)) methodMap.set(m.name, m);
-    },
     allFields(name) {
       let cached = fieldCache.get(name);
       if (cached) return cached;
@@ -102,7 +97,7 @@ function parseType(name: string, entry: string): DataSchema {
   const fields: FieldSchema[] = [];
   for (let i = 1; i < parts.length; i++) {
     const m = FIELD.exec(parts[i]!);
-    if (!m) throw new Error(`schema table: type ${name}: malformed field entry ${JSON.stringify(parts[i])}`);
+    if (!m) throw new CodecError("TSVMOMI_ERR_BAD_SCHEMA", `schema table: type ${name}: malformed field entry ${JSON.stringify(parts[i])}`);
     fields.push({
       name: m[1]!,
       type: m[2]!,

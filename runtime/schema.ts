@@ -63,7 +63,6 @@ export interface SchemaRegistry {
   /** Data or fault type by xsi:type name; materialised lazily by generated registries. */
   type(name: string): DataSchema | undefined;
   enumType(name: string): EnumSchema | undefined;
-  method(name: string): MethodSchema | undefined;
   /** Own + inherited fields in wire order (base first). Cached by implementations. */
   allFields(name: string): readonly FieldSchema[];
   /** True when `sub` is `base` or derives from it. */
@@ -74,20 +73,17 @@ export interface RegistrySource {
   namespace: string;
   types: readonly DataSchema[];
   enums?: readonly EnumSchema[];
-  methods?: readonly MethodSchema[];
 }
 
 /** Builds a registry from plain schema values (hand-written tests, or eager generated tables). */
 export function defineRegistry(src: RegistrySource): SchemaRegistry {
   const types = new Map(src.types.map((t) => [t.name, t]));
   const enums = new Map((src.enums ?? []).map((e) => [e.name, e]));
-  const methods = new Map((src.methods ?? []).map((m) => [m.name, m]));
   const fieldCache = new Map<string, readonly FieldSchema[]>();
   const registry: SchemaRegistry = {
     namespace: src.namespace,
     type: (name) => types.get(name),
     enumType: (name) => enums.get(name),
-    method: (name) => methods.get(name),
     allFields(name) {
       let cached = fieldCache.get(name);
       if (cached) return cached;

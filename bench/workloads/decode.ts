@@ -8,7 +8,6 @@ import { XMLParser } from "fast-xml-parser";
 import { decodeResponseSync } from "../../runtime/codec/index.js";
 import { XmlTokenizer, type TokenHandler } from "../../runtime/codec/xml-tokenizer.js";
 import { registryFromTables } from "../../runtime/schema-tables.js";
-import { toMethodSchema } from "../../runtime/client/descriptor.js";
 import { PropertyCollector, schemas } from "../../test/support/bindings.js";
 import { distBench } from "../lib/repo.js";
 import { load1, median } from "../lib/stats.js";
@@ -76,11 +75,11 @@ function mbPerSecond(bytes: number, rounds: number, fn: () => unknown): number {
 /** Decodes real response bytes with the default release's generated schema. */
 export function benchDecodeCaptured(bytes: Uint8Array, rounds: number): DecodeFigures {
   const load = load1();
-  const registry = registryFromTables(schemas, [toMethodSchema(PropertyCollector.RetrievePropertiesEx)]);
-  const decoded = decodeResponseSync(registry, "RetrievePropertiesEx", bytes) as { objects?: unknown[] } | undefined;
+  const registry = registryFromTables(schemas);
+  const decoded = decodeResponseSync(registry, PropertyCollector.RetrievePropertiesEx, bytes) as { objects?: unknown[] } | undefined;
   const n = Math.max(rounds, 3);
   return {
-    ours: mbPerSecond(bytes.byteLength, n, () => decodeResponseSync(registry, "RetrievePropertiesEx", bytes)),
+    ours: mbPerSecond(bytes.byteLength, n, () => decodeResponseSync(registry, PropertyCollector.RetrievePropertiesEx, bytes)),
     fastXmlParser: mbPerSecond(bytes.byteLength, n, () => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(Buffer.from(bytes))),
     tokenize: mbPerSecond(bytes.byteLength, n, () => {
       const t = new XmlTokenizer(new CountOpens(), 512);

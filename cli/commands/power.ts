@@ -8,7 +8,7 @@ import { expand, type Found } from "../finder.js";
 import { methods } from "../bindings.js";
 import { moRefKey } from "../../runtime/moref.js";
 import { retrieveAny } from "../../runtime/property/retrieve.js";
-import { isFault } from "../../runtime/session/errors.js";
+import { isFault } from "../../runtime/errors/index.js";
 import type { MoRef } from "../../runtime/types.js";
 import { printJson, printTable } from "../output.js";
 import { runTask } from "../tasks-util.js";

@@ -10,8 +10,16 @@ function hasFault(value: unknown, name: string): boolean {
   return Array.isArray(chain) && chain.includes(name);
 }
 
-/** Root of every vSphere fault. */
+/**
+ * Root of every vSphere fault. `instanceof` reads `faultChain`: the runtime
+ * sets it from the bindings' schema on the faults it raises; a fault built
+ * here with `new` gets it from the class hierarchy (each class names its
+ * fault in `faultName`; the class name itself may be minified away).
+ */
 export class MethodFault extends Error {
+  static get faultName(): string {
+    return "MethodFault";
+  }
   readonly faultChain: readonly string[];
   /**
    * The server's `faultstring` (for a fault made here, the message). This and
@@ -27,13 +35,21 @@ export class MethodFault extends Error {
     readonly method?: string,
   ) {
     super(message);
-    this.name = fault._typeName;
-    this.faultChain = [fault._typeName];
+    const chain: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) {
+      const name = (c as typeof MethodFault).faultName;
+      if (!chain.includes(name)) chain.push(name); // a user subclass inherits its base's faultName
+    }
+    // A subtype's fault object given to a base class (`new VimFault(m, invalidLogin)`) still names its own type first.
+    const own = (fault as { _typeName?: unknown })._typeName;
+    if (typeof own === "string" && !chain.includes(own)) chain.unshift(own);
+    this.name = chain[0]!;
+    this.faultChain = chain;
     this.serverMessage = message;
     this.faultCode = "ServerFaultCode";
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MethodFault");
+    return hasFault(value, this.faultName);
   }
 }
 
@@ -43,10 +59,10 @@ export class MethodFault extends Error {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.PBMFault.html
  */
 export class PbmFault extends MethodFault {
-  declare readonly fault: t.PbmFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmFault");
+  static override get faultName(): string {
+    return "PbmFault";
   }
+  declare readonly fault: t.PbmFault;
 }
 
 /**
@@ -55,10 +71,10 @@ export class PbmFault extends MethodFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.AlreadyExists.html
  */
 export class PbmAlreadyExists extends PbmFault {
-  declare readonly fault: t.PbmAlreadyExists;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmAlreadyExists");
+  static override get faultName(): string {
+    return "PbmAlreadyExists";
   }
+  declare readonly fault: t.PbmAlreadyExists;
 }
 
 /**
@@ -67,10 +83,10 @@ export class PbmAlreadyExists extends PbmFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.CompatibilityCheckFault.html
  */
 export class PbmCompatibilityCheckFault extends PbmFault {
-  declare readonly fault: t.PbmCompatibilityCheckFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmCompatibilityCheckFault");
+  static override get faultName(): string {
+    return "PbmCompatibilityCheckFault";
   }
+  declare readonly fault: t.PbmCompatibilityCheckFault;
 }
 
 /**
@@ -79,10 +95,10 @@ export class PbmCompatibilityCheckFault extends PbmFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.PropertyMismatchFault.html
  */
 export class PbmPropertyMismatchFault extends PbmCompatibilityCheckFault {
-  declare readonly fault: t.PbmPropertyMismatchFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmPropertyMismatchFault");
+  static override get faultName(): string {
+    return "PbmPropertyMismatchFault";
   }
+  declare readonly fault: t.PbmPropertyMismatchFault;
 }
 
 /**
@@ -91,10 +107,10 @@ export class PbmPropertyMismatchFault extends PbmCompatibilityCheckFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.CapabilityProfilePropertyMismatchFault.html
  */
 export class PbmCapabilityProfilePropertyMismatchFault extends PbmPropertyMismatchFault {
-  declare readonly fault: t.PbmCapabilityProfilePropertyMismatchFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmCapabilityProfilePropertyMismatchFault");
+  static override get faultName(): string {
+    return "PbmCapabilityProfilePropertyMismatchFault";
   }
+  declare readonly fault: t.PbmCapabilityProfilePropertyMismatchFault;
 }
 
 /**
@@ -103,10 +119,10 @@ export class PbmCapabilityProfilePropertyMismatchFault extends PbmPropertyMismat
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.DefaultProfileAppliesFault.html
  */
 export class PbmDefaultProfileAppliesFault extends PbmCompatibilityCheckFault {
-  declare readonly fault: t.PbmDefaultProfileAppliesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmDefaultProfileAppliesFault");
+  static override get faultName(): string {
+    return "PbmDefaultProfileAppliesFault";
   }
+  declare readonly fault: t.PbmDefaultProfileAppliesFault;
 }
 
 /**
@@ -115,10 +131,10 @@ export class PbmDefaultProfileAppliesFault extends PbmCompatibilityCheckFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.DuplicateName.html
  */
 export class PbmDuplicateName extends PbmFault {
-  declare readonly fault: t.PbmDuplicateName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmDuplicateName");
+  static override get faultName(): string {
+    return "PbmDuplicateName";
   }
+  declare readonly fault: t.PbmDuplicateName;
 }
 
 /**
@@ -127,10 +143,10 @@ export class PbmDuplicateName extends PbmFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.InvalidLogin.html
  */
 export class PbmFaultInvalidLogin extends PbmFault {
-  declare readonly fault: t.PbmFaultInvalidLogin;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmFaultInvalidLogin");
+  static override get faultName(): string {
+    return "PbmFaultInvalidLogin";
   }
+  declare readonly fault: t.PbmFaultInvalidLogin;
 }
 
 /**
@@ -139,10 +155,10 @@ export class PbmFaultInvalidLogin extends PbmFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.NotFound.html
  */
 export class PbmFaultNotFound extends PbmFault {
-  declare readonly fault: t.PbmFaultNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmFaultNotFound");
+  static override get faultName(): string {
+    return "PbmFaultNotFound";
   }
+  declare readonly fault: t.PbmFaultNotFound;
 }
 
 /**
@@ -151,10 +167,10 @@ export class PbmFaultNotFound extends PbmFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.ProfileStorageFault.html
  */
 export class PbmFaultProfileStorageFault extends PbmFault {
-  declare readonly fault: t.PbmFaultProfileStorageFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmFaultProfileStorageFault");
+  static override get faultName(): string {
+    return "PbmFaultProfileStorageFault";
   }
+  declare readonly fault: t.PbmFaultProfileStorageFault;
 }
 
 /**
@@ -163,10 +179,10 @@ export class PbmFaultProfileStorageFault extends PbmFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.IncompatibleVendorSpecificRuleSet.html
  */
 export class PbmIncompatibleVendorSpecificRuleSet extends PbmCapabilityProfilePropertyMismatchFault {
-  declare readonly fault: t.PbmIncompatibleVendorSpecificRuleSet;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmIncompatibleVendorSpecificRuleSet");
+  static override get faultName(): string {
+    return "PbmIncompatibleVendorSpecificRuleSet";
   }
+  declare readonly fault: t.PbmIncompatibleVendorSpecificRuleSet;
 }
 
 /**
@@ -175,10 +191,10 @@ export class PbmIncompatibleVendorSpecificRuleSet extends PbmCapabilityProfilePr
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.LegacyHubsNotSupported.html
  */
 export class PbmLegacyHubsNotSupported extends PbmFault {
-  declare readonly fault: t.PbmLegacyHubsNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmLegacyHubsNotSupported");
+  static override get faultName(): string {
+    return "PbmLegacyHubsNotSupported";
   }
+  declare readonly fault: t.PbmLegacyHubsNotSupported;
 }
 
 /**
@@ -187,10 +203,10 @@ export class PbmLegacyHubsNotSupported extends PbmFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.NonExistentHubs.html
  */
 export class PbmNonExistentHubs extends PbmFault {
-  declare readonly fault: t.PbmNonExistentHubs;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmNonExistentHubs");
+  static override get faultName(): string {
+    return "PbmNonExistentHubs";
   }
+  declare readonly fault: t.PbmNonExistentHubs;
 }
 
 /**
@@ -199,8 +215,8 @@ export class PbmNonExistentHubs extends PbmFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/pbm.fault.ResourceInUse.html
  */
 export class PbmResourceInUse extends PbmFault {
-  declare readonly fault: t.PbmResourceInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PbmResourceInUse");
+  static override get faultName(): string {
+    return "PbmResourceInUse";
   }
+  declare readonly fault: t.PbmResourceInUse;
 }

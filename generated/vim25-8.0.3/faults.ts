@@ -10,8 +10,16 @@ function hasFault(value: unknown, name: string): boolean {
   return Array.isArray(chain) && chain.includes(name);
 }
 
-/** Root of every vSphere fault. */
+/**
+ * Root of every vSphere fault. `instanceof` reads `faultChain`: the runtime
+ * sets it from the bindings' schema on the faults it raises; a fault built
+ * here with `new` gets it from the class hierarchy (each class names its
+ * fault in `faultName`; the class name itself may be minified away).
+ */
 export class MethodFault extends Error {
+  static get faultName(): string {
+    return "MethodFault";
+  }
   readonly faultChain: readonly string[];
   /**
    * The server's `faultstring` (for a fault made here, the message). This and
@@ -27,13 +35,21 @@ export class MethodFault extends Error {
     readonly method?: string,
   ) {
     super(message);
-    this.name = fault._typeName;
-    this.faultChain = [fault._typeName];
+    const chain: string[] = [];
+    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) {
+      const name = (c as typeof MethodFault).faultName;
+      if (!chain.includes(name)) chain.push(name); // a user subclass inherits its base's faultName
+    }
+    // A subtype's fault object given to a base class (`new VimFault(m, invalidLogin)`) still names its own type first.
+    const own = (fault as { _typeName?: unknown })._typeName;
+    if (typeof own === "string" && !chain.includes(own)) chain.unshift(own);
+    this.name = chain[0]!;
+    this.faultChain = chain;
     this.serverMessage = message;
     this.faultCode = "ServerFaultCode";
   }
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MethodFault");
+    return hasFault(value, this.faultName);
   }
 }
 
@@ -43,10 +59,10 @@ export class MethodFault extends Error {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VimFault.html
  */
 export class VimFault extends MethodFault {
-  declare readonly fault: t.VimFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VimFault");
+  static override get faultName(): string {
+    return "VimFault";
   }
+  declare readonly fault: t.VimFault;
 }
 
 /**
@@ -55,10 +71,10 @@ export class VimFault extends MethodFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ActiveDirectoryFault.html
  */
 export class ActiveDirectoryFault extends VimFault {
-  declare readonly fault: t.ActiveDirectoryFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ActiveDirectoryFault");
+  static override get faultName(): string {
+    return "ActiveDirectoryFault";
   }
+  declare readonly fault: t.ActiveDirectoryFault;
 }
 
 /**
@@ -67,10 +83,10 @@ export class ActiveDirectoryFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCConfigFault.html
  */
 export class EVCConfigFault extends VimFault {
-  declare readonly fault: t.EVCConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCConfigFault");
+  static override get faultName(): string {
+    return "EVCConfigFault";
   }
+  declare readonly fault: t.EVCConfigFault;
 }
 
 /**
@@ -79,10 +95,10 @@ export class EVCConfigFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ActiveVMsBlockingEVC.html
  */
 export class ActiveVMsBlockingEVC extends EVCConfigFault {
-  declare readonly fault: t.ActiveVMsBlockingEVC;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ActiveVMsBlockingEVC");
+  static override get faultName(): string {
+    return "ActiveVMsBlockingEVC";
   }
+  declare readonly fault: t.ActiveVMsBlockingEVC;
 }
 
 /**
@@ -91,10 +107,10 @@ export class ActiveVMsBlockingEVC extends EVCConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostConfigFault.html
  */
 export class HostConfigFault extends VimFault {
-  declare readonly fault: t.HostConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostConfigFault");
+  static override get faultName(): string {
+    return "HostConfigFault";
   }
+  declare readonly fault: t.HostConfigFault;
 }
 
 /**
@@ -103,10 +119,10 @@ export class HostConfigFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AdminDisabled.html
  */
 export class AdminDisabled extends HostConfigFault {
-  declare readonly fault: t.AdminDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AdminDisabled");
+  static override get faultName(): string {
+    return "AdminDisabled";
   }
+  declare readonly fault: t.AdminDisabled;
 }
 
 /**
@@ -115,10 +131,10 @@ export class AdminDisabled extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AdminNotDisabled.html
  */
 export class AdminNotDisabled extends HostConfigFault {
-  declare readonly fault: t.AdminNotDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AdminNotDisabled");
+  static override get faultName(): string {
+    return "AdminNotDisabled";
   }
+  declare readonly fault: t.AdminNotDisabled;
 }
 
 /**
@@ -127,10 +143,10 @@ export class AdminNotDisabled extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MigrationFault.html
  */
 export class MigrationFault extends VimFault {
-  declare readonly fault: t.MigrationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MigrationFault");
+  static override get faultName(): string {
+    return "MigrationFault";
   }
+  declare readonly fault: t.MigrationFault;
 }
 
 /**
@@ -139,10 +155,10 @@ export class MigrationFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AffinityConfigured.html
  */
 export class AffinityConfigured extends MigrationFault {
-  declare readonly fault: t.AffinityConfigured;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AffinityConfigured");
+  static override get faultName(): string {
+    return "AffinityConfigured";
   }
+  declare readonly fault: t.AffinityConfigured;
 }
 
 /**
@@ -151,10 +167,10 @@ export class AffinityConfigured extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostConnectFault.html
  */
 export class HostConnectFault extends VimFault {
-  declare readonly fault: t.HostConnectFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostConnectFault");
+  static override get faultName(): string {
+    return "HostConnectFault";
   }
+  declare readonly fault: t.HostConnectFault;
 }
 
 /**
@@ -163,10 +179,10 @@ export class HostConnectFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AgentInstallFailed.html
  */
 export class AgentInstallFailed extends HostConnectFault {
-  declare readonly fault: t.AgentInstallFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AgentInstallFailed");
+  static override get faultName(): string {
+    return "AgentInstallFailed";
   }
+  declare readonly fault: t.AgentInstallFailed;
 }
 
 /**
@@ -175,10 +191,10 @@ export class AgentInstallFailed extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AlreadyBeingManaged.html
  */
 export class AlreadyBeingManaged extends HostConnectFault {
-  declare readonly fault: t.AlreadyBeingManaged;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AlreadyBeingManaged");
+  static override get faultName(): string {
+    return "AlreadyBeingManaged";
   }
+  declare readonly fault: t.AlreadyBeingManaged;
 }
 
 /**
@@ -187,10 +203,10 @@ export class AlreadyBeingManaged extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AlreadyConnected.html
  */
 export class AlreadyConnected extends HostConnectFault {
-  declare readonly fault: t.AlreadyConnected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AlreadyConnected");
+  static override get faultName(): string {
+    return "AlreadyConnected";
   }
+  declare readonly fault: t.AlreadyConnected;
 }
 
 /**
@@ -199,10 +215,10 @@ export class AlreadyConnected extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AlreadyExists.html
  */
 export class AlreadyExists extends VimFault {
-  declare readonly fault: t.AlreadyExists;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AlreadyExists");
+  static override get faultName(): string {
+    return "AlreadyExists";
   }
+  declare readonly fault: t.AlreadyExists;
 }
 
 /**
@@ -211,10 +227,10 @@ export class AlreadyExists extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AlreadyUpgraded.html
  */
 export class AlreadyUpgraded extends VimFault {
-  declare readonly fault: t.AlreadyUpgraded;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AlreadyUpgraded");
+  static override get faultName(): string {
+    return "AlreadyUpgraded";
   }
+  declare readonly fault: t.AlreadyUpgraded;
 }
 
 /**
@@ -223,10 +239,10 @@ export class AlreadyUpgraded extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AnswerFileUpdateFailed.html
  */
 export class AnswerFileUpdateFailed extends VimFault {
-  declare readonly fault: t.AnswerFileUpdateFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AnswerFileUpdateFailed");
+  static override get faultName(): string {
+    return "AnswerFileUpdateFailed";
   }
+  declare readonly fault: t.AnswerFileUpdateFailed;
 }
 
 /**
@@ -235,10 +251,10 @@ export class AnswerFileUpdateFailed extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotFault.html
  */
 export class SnapshotFault extends VimFault {
-  declare readonly fault: t.SnapshotFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotFault");
+  static override get faultName(): string {
+    return "SnapshotFault";
   }
+  declare readonly fault: t.SnapshotFault;
 }
 
 /**
@@ -247,10 +263,10 @@ export class SnapshotFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ApplicationQuiesceFault.html
  */
 export class ApplicationQuiesceFault extends SnapshotFault {
-  declare readonly fault: t.ApplicationQuiesceFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ApplicationQuiesceFault");
+  static override get faultName(): string {
+    return "ApplicationQuiesceFault";
   }
+  declare readonly fault: t.ApplicationQuiesceFault;
 }
 
 /**
@@ -259,10 +275,10 @@ export class ApplicationQuiesceFault extends SnapshotFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.AuthMinimumAdminPermission.html
  */
 export class AuthMinimumAdminPermission extends VimFault {
-  declare readonly fault: t.AuthMinimumAdminPermission;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "AuthMinimumAdminPermission");
+  static override get faultName(): string {
+    return "AuthMinimumAdminPermission";
   }
+  declare readonly fault: t.AuthMinimumAdminPermission;
 }
 
 /**
@@ -271,10 +287,10 @@ export class AuthMinimumAdminPermission extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsFault.html
  */
 export class DvsFault extends VimFault {
-  declare readonly fault: t.DvsFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsFault");
+  static override get faultName(): string {
+    return "DvsFault";
   }
+  declare readonly fault: t.DvsFault;
 }
 
 /**
@@ -283,10 +299,10 @@ export class DvsFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.BackupBlobReadFailure.html
  */
 export class BackupBlobReadFailure extends DvsFault {
-  declare readonly fault: t.BackupBlobReadFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "BackupBlobReadFailure");
+  static override get faultName(): string {
+    return "BackupBlobReadFailure";
   }
+  declare readonly fault: t.BackupBlobReadFailure;
 }
 
 /**
@@ -295,10 +311,10 @@ export class BackupBlobReadFailure extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.BackupBlobWriteFailure.html
  */
 export class BackupBlobWriteFailure extends DvsFault {
-  declare readonly fault: t.BackupBlobWriteFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "BackupBlobWriteFailure");
+  static override get faultName(): string {
+    return "BackupBlobWriteFailure";
   }
+  declare readonly fault: t.BackupBlobWriteFailure;
 }
 
 /**
@@ -307,10 +323,10 @@ export class BackupBlobWriteFailure extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.BlockedByFirewall.html
  */
 export class BlockedByFirewall extends HostConfigFault {
-  declare readonly fault: t.BlockedByFirewall;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "BlockedByFirewall");
+  static override get faultName(): string {
+    return "BlockedByFirewall";
   }
+  declare readonly fault: t.BlockedByFirewall;
 }
 
 /**
@@ -319,10 +335,10 @@ export class BlockedByFirewall extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidCAMServer.html
  */
 export class InvalidCAMServer extends ActiveDirectoryFault {
-  declare readonly fault: t.InvalidCAMServer;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidCAMServer");
+  static override get faultName(): string {
+    return "InvalidCAMServer";
   }
+  declare readonly fault: t.InvalidCAMServer;
 }
 
 /**
@@ -331,10 +347,10 @@ export class InvalidCAMServer extends ActiveDirectoryFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CAMServerRefusedConnection.html
  */
 export class CAMServerRefusedConnection extends InvalidCAMServer {
-  declare readonly fault: t.CAMServerRefusedConnection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CAMServerRefusedConnection");
+  static override get faultName(): string {
+    return "CAMServerRefusedConnection";
   }
+  declare readonly fault: t.CAMServerRefusedConnection;
 }
 
 /**
@@ -343,10 +359,10 @@ export class CAMServerRefusedConnection extends InvalidCAMServer {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileFault.html
  */
 export class FileFault extends VimFault {
-  declare readonly fault: t.FileFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileFault");
+  static override get faultName(): string {
+    return "FileFault";
   }
+  declare readonly fault: t.FileFault;
 }
 
 /**
@@ -355,10 +371,10 @@ export class FileFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessFile.html
  */
 export class CannotAccessFile extends FileFault {
-  declare readonly fault: t.CannotAccessFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessFile");
+  static override get faultName(): string {
+    return "CannotAccessFile";
   }
+  declare readonly fault: t.CannotAccessFile;
 }
 
 /**
@@ -367,10 +383,10 @@ export class CannotAccessFile extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessLocalSource.html
  */
 export class CannotAccessLocalSource extends VimFault {
-  declare readonly fault: t.CannotAccessLocalSource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessLocalSource");
+  static override get faultName(): string {
+    return "CannotAccessLocalSource";
   }
+  declare readonly fault: t.CannotAccessLocalSource;
 }
 
 /**
@@ -379,10 +395,10 @@ export class CannotAccessLocalSource extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmConfigFault.html
  */
 export class VmConfigFault extends VimFault {
-  declare readonly fault: t.VmConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmConfigFault");
+  static override get faultName(): string {
+    return "VmConfigFault";
   }
+  declare readonly fault: t.VmConfigFault;
 }
 
 /**
@@ -391,10 +407,10 @@ export class VmConfigFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessVmComponent.html
  */
 export class CannotAccessVmComponent extends VmConfigFault {
-  declare readonly fault: t.CannotAccessVmComponent;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessVmComponent");
+  static override get faultName(): string {
+    return "CannotAccessVmComponent";
   }
+  declare readonly fault: t.CannotAccessVmComponent;
 }
 
 /**
@@ -403,10 +419,10 @@ export class CannotAccessVmComponent extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessVmDevice.html
  */
 export class CannotAccessVmDevice extends CannotAccessVmComponent {
-  declare readonly fault: t.CannotAccessVmDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessVmDevice");
+  static override get faultName(): string {
+    return "CannotAccessVmDevice";
   }
+  declare readonly fault: t.CannotAccessVmDevice;
 }
 
 /**
@@ -415,10 +431,10 @@ export class CannotAccessVmDevice extends CannotAccessVmComponent {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessNetwork.html
  */
 export class CannotAccessNetwork extends CannotAccessVmDevice {
-  declare readonly fault: t.CannotAccessNetwork;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessNetwork");
+  static override get faultName(): string {
+    return "CannotAccessNetwork";
   }
+  declare readonly fault: t.CannotAccessNetwork;
 }
 
 /**
@@ -427,10 +443,10 @@ export class CannotAccessNetwork extends CannotAccessVmDevice {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessVmConfig.html
  */
 export class CannotAccessVmConfig extends CannotAccessVmComponent {
-  declare readonly fault: t.CannotAccessVmConfig;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessVmConfig");
+  static override get faultName(): string {
+    return "CannotAccessVmConfig";
   }
+  declare readonly fault: t.CannotAccessVmConfig;
 }
 
 /**
@@ -439,10 +455,10 @@ export class CannotAccessVmConfig extends CannotAccessVmComponent {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAccessVmDisk.html
  */
 export class CannotAccessVmDisk extends CannotAccessVmDevice {
-  declare readonly fault: t.CannotAccessVmDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAccessVmDisk");
+  static override get faultName(): string {
+    return "CannotAccessVmDisk";
   }
+  declare readonly fault: t.CannotAccessVmDisk;
 }
 
 /**
@@ -451,10 +467,10 @@ export class CannotAccessVmDisk extends CannotAccessVmDevice {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAddHostWithFTVmAsStandalone.html
  */
 export class CannotAddHostWithFTVmAsStandalone extends HostConnectFault {
-  declare readonly fault: t.CannotAddHostWithFTVmAsStandalone;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAddHostWithFTVmAsStandalone");
+  static override get faultName(): string {
+    return "CannotAddHostWithFTVmAsStandalone";
   }
+  declare readonly fault: t.CannotAddHostWithFTVmAsStandalone;
 }
 
 /**
@@ -463,10 +479,10 @@ export class CannotAddHostWithFTVmAsStandalone extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAddHostWithFTVmToDifferentCluster.html
  */
 export class CannotAddHostWithFTVmToDifferentCluster extends HostConnectFault {
-  declare readonly fault: t.CannotAddHostWithFTVmToDifferentCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAddHostWithFTVmToDifferentCluster");
+  static override get faultName(): string {
+    return "CannotAddHostWithFTVmToDifferentCluster";
   }
+  declare readonly fault: t.CannotAddHostWithFTVmToDifferentCluster;
 }
 
 /**
@@ -475,10 +491,10 @@ export class CannotAddHostWithFTVmToDifferentCluster extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotAddHostWithFTVmToNonHACluster.html
  */
 export class CannotAddHostWithFTVmToNonHACluster extends HostConnectFault {
-  declare readonly fault: t.CannotAddHostWithFTVmToNonHACluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotAddHostWithFTVmToNonHACluster");
+  static override get faultName(): string {
+    return "CannotAddHostWithFTVmToNonHACluster";
   }
+  declare readonly fault: t.CannotAddHostWithFTVmToNonHACluster;
 }
 
 /**
@@ -487,10 +503,10 @@ export class CannotAddHostWithFTVmToNonHACluster extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceIssue.html
  */
 export class VmFaultToleranceIssue extends VimFault {
-  declare readonly fault: t.VmFaultToleranceIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceIssue");
+  static override get faultName(): string {
+    return "VmFaultToleranceIssue";
   }
+  declare readonly fault: t.VmFaultToleranceIssue;
 }
 
 /**
@@ -499,10 +515,10 @@ export class VmFaultToleranceIssue extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotChangeDrsBehaviorForFtSecondary.html
  */
 export class CannotChangeDrsBehaviorForFtSecondary extends VmFaultToleranceIssue {
-  declare readonly fault: t.CannotChangeDrsBehaviorForFtSecondary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotChangeDrsBehaviorForFtSecondary");
+  static override get faultName(): string {
+    return "CannotChangeDrsBehaviorForFtSecondary";
   }
+  declare readonly fault: t.CannotChangeDrsBehaviorForFtSecondary;
 }
 
 /**
@@ -511,10 +527,10 @@ export class CannotChangeDrsBehaviorForFtSecondary extends VmFaultToleranceIssue
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotChangeHaSettingsForFtSecondary.html
  */
 export class CannotChangeHaSettingsForFtSecondary extends VmFaultToleranceIssue {
-  declare readonly fault: t.CannotChangeHaSettingsForFtSecondary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotChangeHaSettingsForFtSecondary");
+  static override get faultName(): string {
+    return "CannotChangeHaSettingsForFtSecondary";
   }
+  declare readonly fault: t.CannotChangeHaSettingsForFtSecondary;
 }
 
 /**
@@ -523,10 +539,10 @@ export class CannotChangeHaSettingsForFtSecondary extends VmFaultToleranceIssue 
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VsanFault.html
  */
 export class VsanFault extends VimFault {
-  declare readonly fault: t.VsanFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VsanFault");
+  static override get faultName(): string {
+    return "VsanFault";
   }
+  declare readonly fault: t.VsanFault;
 }
 
 /**
@@ -535,10 +551,10 @@ export class VsanFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotChangeVsanClusterUuid.html
  */
 export class CannotChangeVsanClusterUuid extends VsanFault {
-  declare readonly fault: t.CannotChangeVsanClusterUuid;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotChangeVsanClusterUuid");
+  static override get faultName(): string {
+    return "CannotChangeVsanClusterUuid";
   }
+  declare readonly fault: t.CannotChangeVsanClusterUuid;
 }
 
 /**
@@ -547,10 +563,10 @@ export class CannotChangeVsanClusterUuid extends VsanFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotChangeVsanNodeUuid.html
  */
 export class CannotChangeVsanNodeUuid extends VsanFault {
-  declare readonly fault: t.CannotChangeVsanNodeUuid;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotChangeVsanNodeUuid");
+  static override get faultName(): string {
+    return "CannotChangeVsanNodeUuid";
   }
+  declare readonly fault: t.CannotChangeVsanNodeUuid;
 }
 
 /**
@@ -559,10 +575,10 @@ export class CannotChangeVsanNodeUuid extends VsanFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotComputeFTCompatibleHosts.html
  */
 export class CannotComputeFTCompatibleHosts extends VmFaultToleranceIssue {
-  declare readonly fault: t.CannotComputeFTCompatibleHosts;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotComputeFTCompatibleHosts");
+  static override get faultName(): string {
+    return "CannotComputeFTCompatibleHosts";
   }
+  declare readonly fault: t.CannotComputeFTCompatibleHosts;
 }
 
 /**
@@ -571,10 +587,10 @@ export class CannotComputeFTCompatibleHosts extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotCreateFile.html
  */
 export class CannotCreateFile extends FileFault {
-  declare readonly fault: t.CannotCreateFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotCreateFile");
+  static override get faultName(): string {
+    return "CannotCreateFile";
   }
+  declare readonly fault: t.CannotCreateFile;
 }
 
 /**
@@ -583,10 +599,10 @@ export class CannotCreateFile extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CustomizationFault.html
  */
 export class CustomizationFault extends VimFault {
-  declare readonly fault: t.CustomizationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CustomizationFault");
+  static override get faultName(): string {
+    return "CustomizationFault";
   }
+  declare readonly fault: t.CustomizationFault;
 }
 
 /**
@@ -595,10 +611,10 @@ export class CustomizationFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDecryptPasswords.html
  */
 export class CannotDecryptPasswords extends CustomizationFault {
-  declare readonly fault: t.CannotDecryptPasswords;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDecryptPasswords");
+  static override get faultName(): string {
+    return "CannotDecryptPasswords";
   }
+  declare readonly fault: t.CannotDecryptPasswords;
 }
 
 /**
@@ -607,10 +623,10 @@ export class CannotDecryptPasswords extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDeleteFile.html
  */
 export class CannotDeleteFile extends FileFault {
-  declare readonly fault: t.CannotDeleteFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDeleteFile");
+  static override get faultName(): string {
+    return "CannotDeleteFile";
   }
+  declare readonly fault: t.CannotDeleteFile;
 }
 
 /**
@@ -619,10 +635,10 @@ export class CannotDeleteFile extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.RuntimeFault.html
  */
 export class RuntimeFault extends MethodFault {
-  declare readonly fault: t.RuntimeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RuntimeFault");
+  static override get faultName(): string {
+    return "RuntimeFault";
   }
+  declare readonly fault: t.RuntimeFault;
 }
 
 /**
@@ -631,10 +647,10 @@ export class RuntimeFault extends MethodFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDisableDrsOnClustersWithVApps.html
  */
 export class CannotDisableDrsOnClustersWithVApps extends RuntimeFault {
-  declare readonly fault: t.CannotDisableDrsOnClustersWithVApps;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDisableDrsOnClustersWithVApps");
+  static override get faultName(): string {
+    return "CannotDisableDrsOnClustersWithVApps";
   }
+  declare readonly fault: t.CannotDisableDrsOnClustersWithVApps;
 }
 
 /**
@@ -643,10 +659,10 @@ export class CannotDisableDrsOnClustersWithVApps extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDisableSnapshot.html
  */
 export class CannotDisableSnapshot extends VmConfigFault {
-  declare readonly fault: t.CannotDisableSnapshot;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDisableSnapshot");
+  static override get faultName(): string {
+    return "CannotDisableSnapshot";
   }
+  declare readonly fault: t.CannotDisableSnapshot;
 }
 
 /**
@@ -655,10 +671,10 @@ export class CannotDisableSnapshot extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotDisconnectHostWithFaultToleranceVm.html
  */
 export class CannotDisconnectHostWithFaultToleranceVm extends VimFault {
-  declare readonly fault: t.CannotDisconnectHostWithFaultToleranceVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotDisconnectHostWithFaultToleranceVm");
+  static override get faultName(): string {
+    return "CannotDisconnectHostWithFaultToleranceVm";
   }
+  declare readonly fault: t.CannotDisconnectHostWithFaultToleranceVm;
 }
 
 /**
@@ -667,10 +683,10 @@ export class CannotDisconnectHostWithFaultToleranceVm extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotEnableVmcpForCluster.html
  */
 export class CannotEnableVmcpForCluster extends VimFault {
-  declare readonly fault: t.CannotEnableVmcpForCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotEnableVmcpForCluster");
+  static override get faultName(): string {
+    return "CannotEnableVmcpForCluster";
   }
+  declare readonly fault: t.CannotEnableVmcpForCluster;
 }
 
 /**
@@ -679,10 +695,10 @@ export class CannotEnableVmcpForCluster extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotModifyConfigCpuRequirements.html
  */
 export class CannotModifyConfigCpuRequirements extends MigrationFault {
-  declare readonly fault: t.CannotModifyConfigCpuRequirements;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotModifyConfigCpuRequirements");
+  static override get faultName(): string {
+    return "CannotModifyConfigCpuRequirements";
   }
+  declare readonly fault: t.CannotModifyConfigCpuRequirements;
 }
 
 /**
@@ -691,10 +707,10 @@ export class CannotModifyConfigCpuRequirements extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveFaultToleranceVm.html
  */
 export class CannotMoveFaultToleranceVm extends VimFault {
-  declare readonly fault: t.CannotMoveFaultToleranceVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveFaultToleranceVm");
+  static override get faultName(): string {
+    return "CannotMoveFaultToleranceVm";
   }
+  declare readonly fault: t.CannotMoveFaultToleranceVm;
 }
 
 /**
@@ -703,10 +719,10 @@ export class CannotMoveFaultToleranceVm extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveHostWithFaultToleranceVm.html
  */
 export class CannotMoveHostWithFaultToleranceVm extends VimFault {
-  declare readonly fault: t.CannotMoveHostWithFaultToleranceVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveHostWithFaultToleranceVm");
+  static override get faultName(): string {
+    return "CannotMoveHostWithFaultToleranceVm";
   }
+  declare readonly fault: t.CannotMoveHostWithFaultToleranceVm;
 }
 
 /**
@@ -715,10 +731,10 @@ export class CannotMoveHostWithFaultToleranceVm extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveVmWithDeltaDisk.html
  */
 export class CannotMoveVmWithDeltaDisk extends MigrationFault {
-  declare readonly fault: t.CannotMoveVmWithDeltaDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveVmWithDeltaDisk");
+  static override get faultName(): string {
+    return "CannotMoveVmWithDeltaDisk";
   }
+  declare readonly fault: t.CannotMoveVmWithDeltaDisk;
 }
 
 /**
@@ -727,10 +743,10 @@ export class CannotMoveVmWithDeltaDisk extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveVmWithNativeDeltaDisk.html
  */
 export class CannotMoveVmWithNativeDeltaDisk extends MigrationFault {
-  declare readonly fault: t.CannotMoveVmWithNativeDeltaDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveVmWithNativeDeltaDisk");
+  static override get faultName(): string {
+    return "CannotMoveVmWithNativeDeltaDisk";
   }
+  declare readonly fault: t.CannotMoveVmWithNativeDeltaDisk;
 }
 
 /**
@@ -739,10 +755,10 @@ export class CannotMoveVmWithNativeDeltaDisk extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotMoveVsanEnabledHost.html
  */
 export class CannotMoveVsanEnabledHost extends VsanFault {
-  declare readonly fault: t.CannotMoveVsanEnabledHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotMoveVsanEnabledHost");
+  static override get faultName(): string {
+    return "CannotMoveVsanEnabledHost";
   }
+  declare readonly fault: t.CannotMoveVsanEnabledHost;
 }
 
 /**
@@ -751,10 +767,10 @@ export class CannotMoveVsanEnabledHost extends VsanFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotPlaceWithoutPrerequisiteMoves.html
  */
 export class CannotPlaceWithoutPrerequisiteMoves extends VimFault {
-  declare readonly fault: t.CannotPlaceWithoutPrerequisiteMoves;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotPlaceWithoutPrerequisiteMoves");
+  static override get faultName(): string {
+    return "CannotPlaceWithoutPrerequisiteMoves";
   }
+  declare readonly fault: t.CannotPlaceWithoutPrerequisiteMoves;
 }
 
 /**
@@ -763,10 +779,10 @@ export class CannotPlaceWithoutPrerequisiteMoves extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidState.html
  */
 export class InvalidState extends VimFault {
-  declare readonly fault: t.InvalidState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidState");
+  static override get faultName(): string {
+    return "InvalidState";
   }
+  declare readonly fault: t.InvalidState;
 }
 
 /**
@@ -775,10 +791,10 @@ export class InvalidState extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotPowerOffVmInCluster.html
  */
 export class CannotPowerOffVmInCluster extends InvalidState {
-  declare readonly fault: t.CannotPowerOffVmInCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotPowerOffVmInCluster");
+  static override get faultName(): string {
+    return "CannotPowerOffVmInCluster";
   }
+  declare readonly fault: t.CannotPowerOffVmInCluster;
 }
 
 /**
@@ -787,10 +803,10 @@ export class CannotPowerOffVmInCluster extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotReconfigureVsanWhenHaEnabled.html
  */
 export class CannotReconfigureVsanWhenHaEnabled extends VsanFault {
-  declare readonly fault: t.CannotReconfigureVsanWhenHaEnabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotReconfigureVsanWhenHaEnabled");
+  static override get faultName(): string {
+    return "CannotReconfigureVsanWhenHaEnabled";
   }
+  declare readonly fault: t.CannotReconfigureVsanWhenHaEnabled;
 }
 
 /**
@@ -799,10 +815,10 @@ export class CannotReconfigureVsanWhenHaEnabled extends VsanFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CannotUseNetwork.html
  */
 export class CannotUseNetwork extends VmConfigFault {
-  declare readonly fault: t.CannotUseNetwork;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CannotUseNetwork");
+  static override get faultName(): string {
+    return "CannotUseNetwork";
   }
+  declare readonly fault: t.CannotUseNetwork;
 }
 
 /**
@@ -811,10 +827,10 @@ export class CannotUseNetwork extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ClockSkew.html
  */
 export class ClockSkew extends HostConfigFault {
-  declare readonly fault: t.ClockSkew;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ClockSkew");
+  static override get faultName(): string {
+    return "ClockSkew";
   }
+  declare readonly fault: t.ClockSkew;
 }
 
 /**
@@ -823,10 +839,10 @@ export class ClockSkew extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CloneFromSnapshotNotSupported.html
  */
 export class CloneFromSnapshotNotSupported extends MigrationFault {
-  declare readonly fault: t.CloneFromSnapshotNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CloneFromSnapshotNotSupported");
+  static override get faultName(): string {
+    return "CloneFromSnapshotNotSupported";
   }
+  declare readonly fault: t.CloneFromSnapshotNotSupported;
 }
 
 /**
@@ -835,10 +851,10 @@ export class CloneFromSnapshotNotSupported extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CollectorAddressUnset.html
  */
 export class CollectorAddressUnset extends DvsFault {
-  declare readonly fault: t.CollectorAddressUnset;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CollectorAddressUnset");
+  static override get faultName(): string {
+    return "CollectorAddressUnset";
   }
+  declare readonly fault: t.CollectorAddressUnset;
 }
 
 /**
@@ -847,10 +863,10 @@ export class CollectorAddressUnset extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ConcurrentAccess.html
  */
 export class ConcurrentAccess extends VimFault {
-  declare readonly fault: t.ConcurrentAccess;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ConcurrentAccess");
+  static override get faultName(): string {
+    return "ConcurrentAccess";
   }
+  declare readonly fault: t.ConcurrentAccess;
 }
 
 /**
@@ -859,10 +875,10 @@ export class ConcurrentAccess extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ConflictingConfiguration.html
  */
 export class ConflictingConfiguration extends DvsFault {
-  declare readonly fault: t.ConflictingConfiguration;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ConflictingConfiguration");
+  static override get faultName(): string {
+    return "ConflictingConfiguration";
   }
+  declare readonly fault: t.ConflictingConfiguration;
 }
 
 /**
@@ -871,10 +887,10 @@ export class ConflictingConfiguration extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ConflictingDatastoreFound.html
  */
 export class ConflictingDatastoreFound extends RuntimeFault {
-  declare readonly fault: t.ConflictingDatastoreFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ConflictingDatastoreFound");
+  static override get faultName(): string {
+    return "ConflictingDatastoreFound";
   }
+  declare readonly fault: t.ConflictingDatastoreFound;
 }
 
 /**
@@ -883,10 +899,10 @@ export class ConflictingDatastoreFound extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfFault.html
  */
 export class OvfFault extends VimFault {
-  declare readonly fault: t.OvfFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfFault");
+  static override get faultName(): string {
+    return "OvfFault";
   }
+  declare readonly fault: t.OvfFault;
 }
 
 /**
@@ -895,10 +911,10 @@ export class OvfFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfExport.html
  */
 export class OvfExport extends OvfFault {
-  declare readonly fault: t.OvfExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfExport");
+  static override get faultName(): string {
+    return "OvfExport";
   }
+  declare readonly fault: t.OvfExport;
 }
 
 /**
@@ -907,10 +923,10 @@ export class OvfExport extends OvfFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ConnectedIso.html
  */
 export class ConnectedIso extends OvfExport {
-  declare readonly fault: t.ConnectedIso;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ConnectedIso");
+  static override get faultName(): string {
+    return "ConnectedIso";
   }
+  declare readonly fault: t.ConnectedIso;
 }
 
 /**
@@ -919,10 +935,10 @@ export class ConnectedIso extends OvfExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualHardwareCompatibilityIssue.html
  */
 export class VirtualHardwareCompatibilityIssue extends VmConfigFault {
-  declare readonly fault: t.VirtualHardwareCompatibilityIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualHardwareCompatibilityIssue");
+  static override get faultName(): string {
+    return "VirtualHardwareCompatibilityIssue";
   }
+  declare readonly fault: t.VirtualHardwareCompatibilityIssue;
 }
 
 /**
@@ -931,10 +947,10 @@ export class VirtualHardwareCompatibilityIssue extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuIncompatible.html
  */
 export class CpuIncompatible extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.CpuIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuIncompatible");
+  static override get faultName(): string {
+    return "CpuIncompatible";
   }
+  declare readonly fault: t.CpuIncompatible;
 }
 
 /**
@@ -943,10 +959,10 @@ export class CpuIncompatible extends VirtualHardwareCompatibilityIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuCompatibilityUnknown.html
  */
 export class CpuCompatibilityUnknown extends CpuIncompatible {
-  declare readonly fault: t.CpuCompatibilityUnknown;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuCompatibilityUnknown");
+  static override get faultName(): string {
+    return "CpuCompatibilityUnknown";
   }
+  declare readonly fault: t.CpuCompatibilityUnknown;
 }
 
 /**
@@ -955,10 +971,10 @@ export class CpuCompatibilityUnknown extends CpuIncompatible {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuHotPlugNotSupported.html
  */
 export class CpuHotPlugNotSupported extends VmConfigFault {
-  declare readonly fault: t.CpuHotPlugNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuHotPlugNotSupported");
+  static override get faultName(): string {
+    return "CpuHotPlugNotSupported";
   }
+  declare readonly fault: t.CpuHotPlugNotSupported;
 }
 
 /**
@@ -967,10 +983,10 @@ export class CpuHotPlugNotSupported extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuIncompatible1ECX.html
  */
 export class CpuIncompatible1ECX extends CpuIncompatible {
-  declare readonly fault: t.CpuIncompatible1ECX;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuIncompatible1ECX");
+  static override get faultName(): string {
+    return "CpuIncompatible1ECX";
   }
+  declare readonly fault: t.CpuIncompatible1ECX;
 }
 
 /**
@@ -979,10 +995,10 @@ export class CpuIncompatible1ECX extends CpuIncompatible {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CpuIncompatible81EDX.html
  */
 export class CpuIncompatible81EDX extends CpuIncompatible {
-  declare readonly fault: t.CpuIncompatible81EDX;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CpuIncompatible81EDX");
+  static override get faultName(): string {
+    return "CpuIncompatible81EDX";
   }
+  declare readonly fault: t.CpuIncompatible81EDX;
 }
 
 /**
@@ -991,10 +1007,10 @@ export class CpuIncompatible81EDX extends CpuIncompatible {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.CustomizationPending.html
  */
 export class CustomizationPending extends CustomizationFault {
-  declare readonly fault: t.CustomizationPending;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "CustomizationPending");
+  static override get faultName(): string {
+    return "CustomizationPending";
   }
+  declare readonly fault: t.CustomizationPending;
 }
 
 /**
@@ -1003,10 +1019,10 @@ export class CustomizationPending extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceNotSupported.html
  */
 export class DeviceNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.DeviceNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceNotSupported");
+  static override get faultName(): string {
+    return "DeviceNotSupported";
   }
+  declare readonly fault: t.DeviceNotSupported;
 }
 
 /**
@@ -1015,10 +1031,10 @@ export class DeviceNotSupported extends VirtualHardwareCompatibilityIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceBackingNotSupported.html
  */
 export class DeviceBackingNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.DeviceBackingNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceBackingNotSupported");
+  static override get faultName(): string {
+    return "DeviceBackingNotSupported";
   }
+  declare readonly fault: t.DeviceBackingNotSupported;
 }
 
 /**
@@ -1027,10 +1043,10 @@ export class DeviceBackingNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DVPortNotSupported.html
  */
 export class DVPortNotSupported extends DeviceBackingNotSupported {
-  declare readonly fault: t.DVPortNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DVPortNotSupported");
+  static override get faultName(): string {
+    return "DVPortNotSupported";
   }
+  declare readonly fault: t.DVPortNotSupported;
 }
 
 /**
@@ -1039,10 +1055,10 @@ export class DVPortNotSupported extends DeviceBackingNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DasConfigFault.html
  */
 export class DasConfigFault extends VimFault {
-  declare readonly fault: t.DasConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DasConfigFault");
+  static override get faultName(): string {
+    return "DasConfigFault";
   }
+  declare readonly fault: t.DasConfigFault;
 }
 
 /**
@@ -1051,10 +1067,10 @@ export class DasConfigFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DatabaseError.html
  */
 export class DatabaseError extends RuntimeFault {
-  declare readonly fault: t.DatabaseError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DatabaseError");
+  static override get faultName(): string {
+    return "DatabaseError";
   }
+  declare readonly fault: t.DatabaseError;
 }
 
 /**
@@ -1063,10 +1079,10 @@ export class DatabaseError extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DatacenterMismatch.html
  */
 export class DatacenterMismatch extends MigrationFault {
-  declare readonly fault: t.DatacenterMismatch;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DatacenterMismatch");
+  static override get faultName(): string {
+    return "DatacenterMismatch";
   }
+  declare readonly fault: t.DatacenterMismatch;
 }
 
 /**
@@ -1075,10 +1091,10 @@ export class DatacenterMismatch extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDatastore.html
  */
 export class InvalidDatastore extends VimFault {
-  declare readonly fault: t.InvalidDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDatastore");
+  static override get faultName(): string {
+    return "InvalidDatastore";
   }
+  declare readonly fault: t.InvalidDatastore;
 }
 
 /**
@@ -1087,10 +1103,10 @@ export class InvalidDatastore extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DatastoreNotWritableOnHost.html
  */
 export class DatastoreNotWritableOnHost extends InvalidDatastore {
-  declare readonly fault: t.DatastoreNotWritableOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DatastoreNotWritableOnHost");
+  static override get faultName(): string {
+    return "DatastoreNotWritableOnHost";
   }
+  declare readonly fault: t.DatastoreNotWritableOnHost;
 }
 
 /**
@@ -1099,10 +1115,10 @@ export class DatastoreNotWritableOnHost extends InvalidDatastore {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeltaDiskFormatNotSupported.html
  */
 export class DeltaDiskFormatNotSupported extends VmConfigFault {
-  declare readonly fault: t.DeltaDiskFormatNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeltaDiskFormatNotSupported");
+  static override get faultName(): string {
+    return "DeltaDiskFormatNotSupported";
   }
+  declare readonly fault: t.DeltaDiskFormatNotSupported;
 }
 
 /**
@@ -1111,10 +1127,10 @@ export class DeltaDiskFormatNotSupported extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DestinationSwitchFull.html
  */
 export class DestinationSwitchFull extends CannotAccessNetwork {
-  declare readonly fault: t.DestinationSwitchFull;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DestinationSwitchFull");
+  static override get faultName(): string {
+    return "DestinationSwitchFull";
   }
+  declare readonly fault: t.DestinationSwitchFull;
 }
 
 /**
@@ -1123,10 +1139,10 @@ export class DestinationSwitchFull extends CannotAccessNetwork {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DestinationVsanDisabled.html
  */
 export class DestinationVsanDisabled extends CannotMoveVsanEnabledHost {
-  declare readonly fault: t.DestinationVsanDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DestinationVsanDisabled");
+  static override get faultName(): string {
+    return "DestinationVsanDisabled";
   }
+  declare readonly fault: t.DestinationVsanDisabled;
 }
 
 /**
@@ -1135,10 +1151,10 @@ export class DestinationVsanDisabled extends CannotMoveVsanEnabledHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceControllerNotSupported.html
  */
 export class DeviceControllerNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.DeviceControllerNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceControllerNotSupported");
+  static override get faultName(): string {
+    return "DeviceControllerNotSupported";
   }
+  declare readonly fault: t.DeviceControllerNotSupported;
 }
 
 /**
@@ -1147,10 +1163,10 @@ export class DeviceControllerNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidVmConfig.html
  */
 export class InvalidVmConfig extends VmConfigFault {
-  declare readonly fault: t.InvalidVmConfig;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidVmConfig");
+  static override get faultName(): string {
+    return "InvalidVmConfig";
   }
+  declare readonly fault: t.InvalidVmConfig;
 }
 
 /**
@@ -1159,10 +1175,10 @@ export class InvalidVmConfig extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDeviceSpec.html
  */
 export class InvalidDeviceSpec extends InvalidVmConfig {
-  declare readonly fault: t.InvalidDeviceSpec;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDeviceSpec");
+  static override get faultName(): string {
+    return "InvalidDeviceSpec";
   }
+  declare readonly fault: t.InvalidDeviceSpec;
 }
 
 /**
@@ -1171,10 +1187,10 @@ export class InvalidDeviceSpec extends InvalidVmConfig {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceHotPlugNotSupported.html
  */
 export class DeviceHotPlugNotSupported extends InvalidDeviceSpec {
-  declare readonly fault: t.DeviceHotPlugNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceHotPlugNotSupported");
+  static override get faultName(): string {
+    return "DeviceHotPlugNotSupported";
   }
+  declare readonly fault: t.DeviceHotPlugNotSupported;
 }
 
 /**
@@ -1183,10 +1199,10 @@ export class DeviceHotPlugNotSupported extends InvalidDeviceSpec {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceNotFound.html
  */
 export class DeviceNotFound extends InvalidDeviceSpec {
-  declare readonly fault: t.DeviceNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceNotFound");
+  static override get faultName(): string {
+    return "DeviceNotFound";
   }
+  declare readonly fault: t.DeviceNotFound;
 }
 
 /**
@@ -1195,10 +1211,10 @@ export class DeviceNotFound extends InvalidDeviceSpec {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceUnsupportedForVmPlatform.html
  */
 export class DeviceUnsupportedForVmPlatform extends InvalidDeviceSpec {
-  declare readonly fault: t.DeviceUnsupportedForVmPlatform;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceUnsupportedForVmPlatform");
+  static override get faultName(): string {
+    return "DeviceUnsupportedForVmPlatform";
   }
+  declare readonly fault: t.DeviceUnsupportedForVmPlatform;
 }
 
 /**
@@ -1207,10 +1223,10 @@ export class DeviceUnsupportedForVmPlatform extends InvalidDeviceSpec {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DeviceUnsupportedForVmVersion.html
  */
 export class DeviceUnsupportedForVmVersion extends InvalidDeviceSpec {
-  declare readonly fault: t.DeviceUnsupportedForVmVersion;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DeviceUnsupportedForVmVersion");
+  static override get faultName(): string {
+    return "DeviceUnsupportedForVmVersion";
   }
+  declare readonly fault: t.DeviceUnsupportedForVmVersion;
 }
 
 /**
@@ -1219,10 +1235,10 @@ export class DeviceUnsupportedForVmVersion extends InvalidDeviceSpec {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DigestNotSupported.html
  */
 export class DigestNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.DigestNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DigestNotSupported");
+  static override get faultName(): string {
+    return "DigestNotSupported";
   }
+  declare readonly fault: t.DigestNotSupported;
 }
 
 /**
@@ -1231,10 +1247,10 @@ export class DigestNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DirectoryNotEmpty.html
  */
 export class DirectoryNotEmpty extends FileFault {
-  declare readonly fault: t.DirectoryNotEmpty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DirectoryNotEmpty");
+  static override get faultName(): string {
+    return "DirectoryNotEmpty";
   }
+  declare readonly fault: t.DirectoryNotEmpty;
 }
 
 /**
@@ -1243,10 +1259,10 @@ export class DirectoryNotEmpty extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisableAdminNotSupported.html
  */
 export class DisableAdminNotSupported extends HostConfigFault {
-  declare readonly fault: t.DisableAdminNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisableAdminNotSupported");
+  static override get faultName(): string {
+    return "DisableAdminNotSupported";
   }
+  declare readonly fault: t.DisableAdminNotSupported;
 }
 
 /**
@@ -1255,10 +1271,10 @@ export class DisableAdminNotSupported extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisallowedChangeByService.html
  */
 export class DisallowedChangeByService extends RuntimeFault {
-  declare readonly fault: t.DisallowedChangeByService;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisallowedChangeByService");
+  static override get faultName(): string {
+    return "DisallowedChangeByService";
   }
+  declare readonly fault: t.DisallowedChangeByService;
 }
 
 /**
@@ -1267,10 +1283,10 @@ export class DisallowedChangeByService extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisallowedDiskModeChange.html
  */
 export class DisallowedDiskModeChange extends InvalidDeviceSpec {
-  declare readonly fault: t.DisallowedDiskModeChange;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisallowedDiskModeChange");
+  static override get faultName(): string {
+    return "DisallowedDiskModeChange";
   }
+  declare readonly fault: t.DisallowedDiskModeChange;
 }
 
 /**
@@ -1279,10 +1295,10 @@ export class DisallowedDiskModeChange extends InvalidDeviceSpec {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisallowedMigrationDeviceAttached.html
  */
 export class DisallowedMigrationDeviceAttached extends MigrationFault {
-  declare readonly fault: t.DisallowedMigrationDeviceAttached;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisallowedMigrationDeviceAttached");
+  static override get faultName(): string {
+    return "DisallowedMigrationDeviceAttached";
   }
+  declare readonly fault: t.DisallowedMigrationDeviceAttached;
 }
 
 /**
@@ -1291,10 +1307,10 @@ export class DisallowedMigrationDeviceAttached extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisallowedOperationOnFailoverHost.html
  */
 export class DisallowedOperationOnFailoverHost extends RuntimeFault {
-  declare readonly fault: t.DisallowedOperationOnFailoverHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisallowedOperationOnFailoverHost");
+  static override get faultName(): string {
+    return "DisallowedOperationOnFailoverHost";
   }
+  declare readonly fault: t.DisallowedOperationOnFailoverHost;
 }
 
 /**
@@ -1303,10 +1319,10 @@ export class DisallowedOperationOnFailoverHost extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DisconnectedHostsBlockingEVC.html
  */
 export class DisconnectedHostsBlockingEVC extends EVCConfigFault {
-  declare readonly fault: t.DisconnectedHostsBlockingEVC;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DisconnectedHostsBlockingEVC");
+  static override get faultName(): string {
+    return "DisconnectedHostsBlockingEVC";
   }
+  declare readonly fault: t.DisconnectedHostsBlockingEVC;
 }
 
 /**
@@ -1315,10 +1331,10 @@ export class DisconnectedHostsBlockingEVC extends EVCConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VsanDiskFault.html
  */
 export class VsanDiskFault extends VsanFault {
-  declare readonly fault: t.VsanDiskFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VsanDiskFault");
+  static override get faultName(): string {
+    return "VsanDiskFault";
   }
+  declare readonly fault: t.VsanDiskFault;
 }
 
 /**
@@ -1327,10 +1343,10 @@ export class VsanDiskFault extends VsanFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskHasPartitions.html
  */
 export class DiskHasPartitions extends VsanDiskFault {
-  declare readonly fault: t.DiskHasPartitions;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskHasPartitions");
+  static override get faultName(): string {
+    return "DiskHasPartitions";
   }
+  declare readonly fault: t.DiskHasPartitions;
 }
 
 /**
@@ -1339,10 +1355,10 @@ export class DiskHasPartitions extends VsanDiskFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskIsLastRemainingNonSSD.html
  */
 export class DiskIsLastRemainingNonSSD extends VsanDiskFault {
-  declare readonly fault: t.DiskIsLastRemainingNonSSD;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskIsLastRemainingNonSSD");
+  static override get faultName(): string {
+    return "DiskIsLastRemainingNonSSD";
   }
+  declare readonly fault: t.DiskIsLastRemainingNonSSD;
 }
 
 /**
@@ -1351,10 +1367,10 @@ export class DiskIsLastRemainingNonSSD extends VsanDiskFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskIsNonLocal.html
  */
 export class DiskIsNonLocal extends VsanDiskFault {
-  declare readonly fault: t.DiskIsNonLocal;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskIsNonLocal");
+  static override get faultName(): string {
+    return "DiskIsNonLocal";
   }
+  declare readonly fault: t.DiskIsNonLocal;
 }
 
 /**
@@ -1363,10 +1379,10 @@ export class DiskIsNonLocal extends VsanDiskFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskIsUSB.html
  */
 export class DiskIsUSB extends VsanDiskFault {
-  declare readonly fault: t.DiskIsUSB;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskIsUSB");
+  static override get faultName(): string {
+    return "DiskIsUSB";
   }
+  declare readonly fault: t.DiskIsUSB;
 }
 
 /**
@@ -1375,10 +1391,10 @@ export class DiskIsUSB extends VsanDiskFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskMoveTypeNotSupported.html
  */
 export class DiskMoveTypeNotSupported extends MigrationFault {
-  declare readonly fault: t.DiskMoveTypeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskMoveTypeNotSupported");
+  static override get faultName(): string {
+    return "DiskMoveTypeNotSupported";
   }
+  declare readonly fault: t.DiskMoveTypeNotSupported;
 }
 
 /**
@@ -1387,10 +1403,10 @@ export class DiskMoveTypeNotSupported extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskNotSupported.html
  */
 export class DiskNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.DiskNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskNotSupported");
+  static override get faultName(): string {
+    return "DiskNotSupported";
   }
+  declare readonly fault: t.DiskNotSupported;
 }
 
 /**
@@ -1399,10 +1415,10 @@ export class DiskNotSupported extends VirtualHardwareCompatibilityIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DiskTooSmall.html
  */
 export class DiskTooSmall extends VsanDiskFault {
-  declare readonly fault: t.DiskTooSmall;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DiskTooSmall");
+  static override get faultName(): string {
+    return "DiskTooSmall";
   }
+  declare readonly fault: t.DiskTooSmall;
 }
 
 /**
@@ -1411,10 +1427,10 @@ export class DiskTooSmall extends VsanDiskFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DomainNotFound.html
  */
 export class DomainNotFound extends ActiveDirectoryFault {
-  declare readonly fault: t.DomainNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DomainNotFound");
+  static override get faultName(): string {
+    return "DomainNotFound";
   }
+  declare readonly fault: t.DomainNotFound;
 }
 
 /**
@@ -1423,10 +1439,10 @@ export class DomainNotFound extends ActiveDirectoryFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DrsDisabledOnVm.html
  */
 export class DrsDisabledOnVm extends VimFault {
-  declare readonly fault: t.DrsDisabledOnVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DrsDisabledOnVm");
+  static override get faultName(): string {
+    return "DrsDisabledOnVm";
   }
+  declare readonly fault: t.DrsDisabledOnVm;
 }
 
 /**
@@ -1435,10 +1451,10 @@ export class DrsDisabledOnVm extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DrsVmotionIncompatibleFault.html
  */
 export class DrsVmotionIncompatibleFault extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.DrsVmotionIncompatibleFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DrsVmotionIncompatibleFault");
+  static override get faultName(): string {
+    return "DrsVmotionIncompatibleFault";
   }
+  declare readonly fault: t.DrsVmotionIncompatibleFault;
 }
 
 /**
@@ -1447,10 +1463,10 @@ export class DrsVmotionIncompatibleFault extends VirtualHardwareCompatibilityIss
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DuplicateDisks.html
  */
 export class DuplicateDisks extends VsanDiskFault {
-  declare readonly fault: t.DuplicateDisks;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DuplicateDisks");
+  static override get faultName(): string {
+    return "DuplicateDisks";
   }
+  declare readonly fault: t.DuplicateDisks;
 }
 
 /**
@@ -1459,10 +1475,10 @@ export class DuplicateDisks extends VsanDiskFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DuplicateName.html
  */
 export class DuplicateName extends VimFault {
-  declare readonly fault: t.DuplicateName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DuplicateName");
+  static override get faultName(): string {
+    return "DuplicateName";
   }
+  declare readonly fault: t.DuplicateName;
 }
 
 /**
@@ -1471,10 +1487,10 @@ export class DuplicateName extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DuplicateVsanNetworkInterface.html
  */
 export class DuplicateVsanNetworkInterface extends VsanFault {
-  declare readonly fault: t.DuplicateVsanNetworkInterface;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DuplicateVsanNetworkInterface");
+  static override get faultName(): string {
+    return "DuplicateVsanNetworkInterface";
   }
+  declare readonly fault: t.DuplicateVsanNetworkInterface;
 }
 
 /**
@@ -1483,10 +1499,10 @@ export class DuplicateVsanNetworkInterface extends VsanFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsApplyOperationFault.html
  */
 export class DvsApplyOperationFault extends DvsFault {
-  declare readonly fault: t.DvsApplyOperationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsApplyOperationFault");
+  static override get faultName(): string {
+    return "DvsApplyOperationFault";
   }
+  declare readonly fault: t.DvsApplyOperationFault;
 }
 
 /**
@@ -1495,10 +1511,10 @@ export class DvsApplyOperationFault extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsNotAuthorized.html
  */
 export class DvsNotAuthorized extends DvsFault {
-  declare readonly fault: t.DvsNotAuthorized;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsNotAuthorized");
+  static override get faultName(): string {
+    return "DvsNotAuthorized";
   }
+  declare readonly fault: t.DvsNotAuthorized;
 }
 
 /**
@@ -1507,10 +1523,10 @@ export class DvsNotAuthorized extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsOperationBulkFault.html
  */
 export class DvsOperationBulkFault extends DvsFault {
-  declare readonly fault: t.DvsOperationBulkFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsOperationBulkFault");
+  static override get faultName(): string {
+    return "DvsOperationBulkFault";
   }
+  declare readonly fault: t.DvsOperationBulkFault;
 }
 
 /**
@@ -1519,10 +1535,10 @@ export class DvsOperationBulkFault extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.DvsScopeViolated.html
  */
 export class DvsScopeViolated extends DvsFault {
-  declare readonly fault: t.DvsScopeViolated;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "DvsScopeViolated");
+  static override get faultName(): string {
+    return "DvsScopeViolated";
   }
+  declare readonly fault: t.DvsScopeViolated;
 }
 
 /**
@@ -1531,10 +1547,10 @@ export class DvsScopeViolated extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHost.html
  */
 export class NotSupportedHost extends HostConnectFault {
-  declare readonly fault: t.NotSupportedHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHost");
+  static override get faultName(): string {
+    return "NotSupportedHost";
   }
+  declare readonly fault: t.NotSupportedHost;
 }
 
 /**
@@ -1543,10 +1559,10 @@ export class NotSupportedHost extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostInCluster.html
  */
 export class NotSupportedHostInCluster extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostInCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostInCluster");
+  static override get faultName(): string {
+    return "NotSupportedHostInCluster";
   }
+  declare readonly fault: t.NotSupportedHostInCluster;
 }
 
 /**
@@ -1555,10 +1571,10 @@ export class NotSupportedHostInCluster extends NotSupportedHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailed.html
  */
 export class EVCAdmissionFailed extends NotSupportedHostInCluster {
-  declare readonly fault: t.EVCAdmissionFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailed");
+  static override get faultName(): string {
+    return "EVCAdmissionFailed";
   }
+  declare readonly fault: t.EVCAdmissionFailed;
 }
 
 /**
@@ -1567,10 +1583,10 @@ export class EVCAdmissionFailed extends NotSupportedHostInCluster {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUFeaturesForMode.html
  */
 export class EVCAdmissionFailedCPUFeaturesForMode extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUFeaturesForMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUFeaturesForMode");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUFeaturesForMode";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUFeaturesForMode;
 }
 
 /**
@@ -1579,10 +1595,10 @@ export class EVCAdmissionFailedCPUFeaturesForMode extends EVCAdmissionFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUModel.html
  */
 export class EVCAdmissionFailedCPUModel extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUModel;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUModel");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUModel";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUModel;
 }
 
 /**
@@ -1591,10 +1607,10 @@ export class EVCAdmissionFailedCPUModel extends EVCAdmissionFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUModelForMode.html
  */
 export class EVCAdmissionFailedCPUModelForMode extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUModelForMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUModelForMode");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUModelForMode";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUModelForMode;
 }
 
 /**
@@ -1603,10 +1619,10 @@ export class EVCAdmissionFailedCPUModelForMode extends EVCAdmissionFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUVendor.html
  */
 export class EVCAdmissionFailedCPUVendor extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUVendor;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUVendor");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUVendor";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUVendor;
 }
 
 /**
@@ -1615,10 +1631,10 @@ export class EVCAdmissionFailedCPUVendor extends EVCAdmissionFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedCPUVendorUnknown.html
  */
 export class EVCAdmissionFailedCPUVendorUnknown extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedCPUVendorUnknown;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedCPUVendorUnknown");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedCPUVendorUnknown";
   }
+  declare readonly fault: t.EVCAdmissionFailedCPUVendorUnknown;
 }
 
 /**
@@ -1627,10 +1643,10 @@ export class EVCAdmissionFailedCPUVendorUnknown extends EVCAdmissionFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedHostDisconnected.html
  */
 export class EVCAdmissionFailedHostDisconnected extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedHostDisconnected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedHostDisconnected");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedHostDisconnected";
   }
+  declare readonly fault: t.EVCAdmissionFailedHostDisconnected;
 }
 
 /**
@@ -1639,10 +1655,10 @@ export class EVCAdmissionFailedHostDisconnected extends EVCAdmissionFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedHostSoftware.html
  */
 export class EVCAdmissionFailedHostSoftware extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedHostSoftware;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedHostSoftware");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedHostSoftware";
   }
+  declare readonly fault: t.EVCAdmissionFailedHostSoftware;
 }
 
 /**
@@ -1651,10 +1667,10 @@ export class EVCAdmissionFailedHostSoftware extends EVCAdmissionFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedHostSoftwareForMode.html
  */
 export class EVCAdmissionFailedHostSoftwareForMode extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedHostSoftwareForMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedHostSoftwareForMode");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedHostSoftwareForMode";
   }
+  declare readonly fault: t.EVCAdmissionFailedHostSoftwareForMode;
 }
 
 /**
@@ -1663,10 +1679,10 @@ export class EVCAdmissionFailedHostSoftwareForMode extends EVCAdmissionFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCAdmissionFailedVmActive.html
  */
 export class EVCAdmissionFailedVmActive extends EVCAdmissionFailed {
-  declare readonly fault: t.EVCAdmissionFailedVmActive;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCAdmissionFailedVmActive");
+  static override get faultName(): string {
+    return "EVCAdmissionFailedVmActive";
   }
+  declare readonly fault: t.EVCAdmissionFailedVmActive;
 }
 
 /**
@@ -1675,10 +1691,10 @@ export class EVCAdmissionFailedVmActive extends EVCAdmissionFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCModeIllegalByVendor.html
  */
 export class EVCModeIllegalByVendor extends EVCConfigFault {
-  declare readonly fault: t.EVCModeIllegalByVendor;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCModeIllegalByVendor");
+  static override get faultName(): string {
+    return "EVCModeIllegalByVendor";
   }
+  declare readonly fault: t.EVCModeIllegalByVendor;
 }
 
 /**
@@ -1687,10 +1703,10 @@ export class EVCModeIllegalByVendor extends EVCConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCModeUnsupportedByHosts.html
  */
 export class EVCModeUnsupportedByHosts extends EVCConfigFault {
-  declare readonly fault: t.EVCModeUnsupportedByHosts;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCModeUnsupportedByHosts");
+  static override get faultName(): string {
+    return "EVCModeUnsupportedByHosts";
   }
+  declare readonly fault: t.EVCModeUnsupportedByHosts;
 }
 
 /**
@@ -1699,10 +1715,10 @@ export class EVCModeUnsupportedByHosts extends EVCConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCUnsupportedByHostHardware.html
  */
 export class EVCUnsupportedByHostHardware extends EVCConfigFault {
-  declare readonly fault: t.EVCUnsupportedByHostHardware;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCUnsupportedByHostHardware");
+  static override get faultName(): string {
+    return "EVCUnsupportedByHostHardware";
   }
+  declare readonly fault: t.EVCUnsupportedByHostHardware;
 }
 
 /**
@@ -1711,10 +1727,10 @@ export class EVCUnsupportedByHostHardware extends EVCConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EVCUnsupportedByHostSoftware.html
  */
 export class EVCUnsupportedByHostSoftware extends EVCConfigFault {
-  declare readonly fault: t.EVCUnsupportedByHostSoftware;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EVCUnsupportedByHostSoftware");
+  static override get faultName(): string {
+    return "EVCUnsupportedByHostSoftware";
   }
+  declare readonly fault: t.EVCUnsupportedByHostSoftware;
 }
 
 /**
@@ -1723,10 +1739,10 @@ export class EVCUnsupportedByHostSoftware extends EVCConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EightHostLimitViolated.html
  */
 export class EightHostLimitViolated extends VmConfigFault {
-  declare readonly fault: t.EightHostLimitViolated;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EightHostLimitViolated");
+  static override get faultName(): string {
+    return "EightHostLimitViolated";
   }
+  declare readonly fault: t.EightHostLimitViolated;
 }
 
 /**
@@ -1735,10 +1751,10 @@ export class EightHostLimitViolated extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.EncryptionKeyRequired.html
  */
 export class EncryptionKeyRequired extends InvalidState {
-  declare readonly fault: t.EncryptionKeyRequired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "EncryptionKeyRequired");
+  static override get faultName(): string {
+    return "EncryptionKeyRequired";
   }
+  declare readonly fault: t.EncryptionKeyRequired;
 }
 
 /**
@@ -1747,10 +1763,10 @@ export class EncryptionKeyRequired extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.NotEnoughLicenses.html
  */
 export class NotEnoughLicenses extends RuntimeFault {
-  declare readonly fault: t.NotEnoughLicenses;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotEnoughLicenses");
+  static override get faultName(): string {
+    return "NotEnoughLicenses";
   }
+  declare readonly fault: t.NotEnoughLicenses;
 }
 
 /**
@@ -1759,10 +1775,10 @@ export class NotEnoughLicenses extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ExpiredFeatureLicense.html
  */
 export class ExpiredFeatureLicense extends NotEnoughLicenses {
-  declare readonly fault: t.ExpiredFeatureLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ExpiredFeatureLicense");
+  static override get faultName(): string {
+    return "ExpiredFeatureLicense";
   }
+  declare readonly fault: t.ExpiredFeatureLicense;
 }
 
 /**
@@ -1771,10 +1787,10 @@ export class ExpiredFeatureLicense extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ExpiredAddonLicense.html
  */
 export class ExpiredAddonLicense extends ExpiredFeatureLicense {
-  declare readonly fault: t.ExpiredAddonLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ExpiredAddonLicense");
+  static override get faultName(): string {
+    return "ExpiredAddonLicense";
   }
+  declare readonly fault: t.ExpiredAddonLicense;
 }
 
 /**
@@ -1783,10 +1799,10 @@ export class ExpiredAddonLicense extends ExpiredFeatureLicense {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ExpiredEditionLicense.html
  */
 export class ExpiredEditionLicense extends ExpiredFeatureLicense {
-  declare readonly fault: t.ExpiredEditionLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ExpiredEditionLicense");
+  static override get faultName(): string {
+    return "ExpiredEditionLicense";
   }
+  declare readonly fault: t.ExpiredEditionLicense;
 }
 
 /**
@@ -1795,10 +1811,10 @@ export class ExpiredEditionLicense extends ExpiredFeatureLicense {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ExtendedFault.html
  */
 export class ExtendedFault extends VimFault {
-  declare readonly fault: t.ExtendedFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ExtendedFault");
+  static override get faultName(): string {
+    return "ExtendedFault";
   }
+  declare readonly fault: t.ExtendedFault;
 }
 
 /**
@@ -1807,10 +1823,10 @@ export class ExtendedFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FailToEnableSPBM.html
  */
 export class FailToEnableSPBM extends NotEnoughLicenses {
-  declare readonly fault: t.FailToEnableSPBM;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FailToEnableSPBM");
+  static override get faultName(): string {
+    return "FailToEnableSPBM";
   }
+  declare readonly fault: t.FailToEnableSPBM;
 }
 
 /**
@@ -1819,10 +1835,10 @@ export class FailToEnableSPBM extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FailToLockFaultToleranceVMs.html
  */
 export class FailToLockFaultToleranceVMs extends RuntimeFault {
-  declare readonly fault: t.FailToLockFaultToleranceVMs;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FailToLockFaultToleranceVMs");
+  static override get faultName(): string {
+    return "FailToLockFaultToleranceVMs";
   }
+  declare readonly fault: t.FailToLockFaultToleranceVMs;
 }
 
 /**
@@ -1831,10 +1847,10 @@ export class FailToLockFaultToleranceVMs extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceAntiAffinityViolated.html
  */
 export class FaultToleranceAntiAffinityViolated extends MigrationFault {
-  declare readonly fault: t.FaultToleranceAntiAffinityViolated;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceAntiAffinityViolated");
+  static override get faultName(): string {
+    return "FaultToleranceAntiAffinityViolated";
   }
+  declare readonly fault: t.FaultToleranceAntiAffinityViolated;
 }
 
 /**
@@ -1843,10 +1859,10 @@ export class FaultToleranceAntiAffinityViolated extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceCannotEditMem.html
  */
 export class FaultToleranceCannotEditMem extends VmConfigFault {
-  declare readonly fault: t.FaultToleranceCannotEditMem;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceCannotEditMem");
+  static override get faultName(): string {
+    return "FaultToleranceCannotEditMem";
   }
+  declare readonly fault: t.FaultToleranceCannotEditMem;
 }
 
 /**
@@ -1855,10 +1871,10 @@ export class FaultToleranceCannotEditMem extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceCpuIncompatible.html
  */
 export class FaultToleranceCpuIncompatible extends CpuIncompatible {
-  declare readonly fault: t.FaultToleranceCpuIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceCpuIncompatible");
+  static override get faultName(): string {
+    return "FaultToleranceCpuIncompatible";
   }
+  declare readonly fault: t.FaultToleranceCpuIncompatible;
 }
 
 /**
@@ -1867,10 +1883,10 @@ export class FaultToleranceCpuIncompatible extends CpuIncompatible {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceNeedsThickDisk.html
  */
 export class FaultToleranceNeedsThickDisk extends MigrationFault {
-  declare readonly fault: t.FaultToleranceNeedsThickDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceNeedsThickDisk");
+  static override get faultName(): string {
+    return "FaultToleranceNeedsThickDisk";
   }
+  declare readonly fault: t.FaultToleranceNeedsThickDisk;
 }
 
 /**
@@ -1879,10 +1895,10 @@ export class FaultToleranceNeedsThickDisk extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceNotLicensed.html
  */
 export class FaultToleranceNotLicensed extends VmFaultToleranceIssue {
-  declare readonly fault: t.FaultToleranceNotLicensed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceNotLicensed");
+  static override get faultName(): string {
+    return "FaultToleranceNotLicensed";
   }
+  declare readonly fault: t.FaultToleranceNotLicensed;
 }
 
 /**
@@ -1891,10 +1907,10 @@ export class FaultToleranceNotLicensed extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceNotSameBuild.html
  */
 export class FaultToleranceNotSameBuild extends MigrationFault {
-  declare readonly fault: t.FaultToleranceNotSameBuild;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceNotSameBuild");
+  static override get faultName(): string {
+    return "FaultToleranceNotSameBuild";
   }
+  declare readonly fault: t.FaultToleranceNotSameBuild;
 }
 
 /**
@@ -1903,10 +1919,10 @@ export class FaultToleranceNotSameBuild extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultTolerancePrimaryPowerOnNotAttempted.html
  */
 export class FaultTolerancePrimaryPowerOnNotAttempted extends VmFaultToleranceIssue {
-  declare readonly fault: t.FaultTolerancePrimaryPowerOnNotAttempted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultTolerancePrimaryPowerOnNotAttempted");
+  static override get faultName(): string {
+    return "FaultTolerancePrimaryPowerOnNotAttempted";
   }
+  declare readonly fault: t.FaultTolerancePrimaryPowerOnNotAttempted;
 }
 
 /**
@@ -1915,10 +1931,10 @@ export class FaultTolerancePrimaryPowerOnNotAttempted extends VmFaultToleranceIs
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FaultToleranceVmNotDasProtected.html
  */
 export class FaultToleranceVmNotDasProtected extends VimFault {
-  declare readonly fault: t.FaultToleranceVmNotDasProtected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FaultToleranceVmNotDasProtected");
+  static override get faultName(): string {
+    return "FaultToleranceVmNotDasProtected";
   }
+  declare readonly fault: t.FaultToleranceVmNotDasProtected;
 }
 
 /**
@@ -1927,10 +1943,10 @@ export class FaultToleranceVmNotDasProtected extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FcoeFault.html
  */
 export class FcoeFault extends VimFault {
-  declare readonly fault: t.FcoeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FcoeFault");
+  static override get faultName(): string {
+    return "FcoeFault";
   }
+  declare readonly fault: t.FcoeFault;
 }
 
 /**
@@ -1939,10 +1955,10 @@ export class FcoeFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FcoeFaultPnicHasNoPortSet.html
  */
 export class FcoeFaultPnicHasNoPortSet extends FcoeFault {
-  declare readonly fault: t.FcoeFaultPnicHasNoPortSet;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FcoeFaultPnicHasNoPortSet");
+  static override get faultName(): string {
+    return "FcoeFaultPnicHasNoPortSet";
   }
+  declare readonly fault: t.FcoeFaultPnicHasNoPortSet;
 }
 
 /**
@@ -1951,10 +1967,10 @@ export class FcoeFaultPnicHasNoPortSet extends FcoeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FeatureRequirementsNotMet.html
  */
 export class FeatureRequirementsNotMet extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.FeatureRequirementsNotMet;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FeatureRequirementsNotMet");
+  static override get faultName(): string {
+    return "FeatureRequirementsNotMet";
   }
+  declare readonly fault: t.FeatureRequirementsNotMet;
 }
 
 /**
@@ -1963,10 +1979,10 @@ export class FeatureRequirementsNotMet extends VirtualHardwareCompatibilityIssue
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileAlreadyExists.html
  */
 export class FileAlreadyExists extends FileFault {
-  declare readonly fault: t.FileAlreadyExists;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileAlreadyExists");
+  static override get faultName(): string {
+    return "FileAlreadyExists";
   }
+  declare readonly fault: t.FileAlreadyExists;
 }
 
 /**
@@ -1975,10 +1991,10 @@ export class FileAlreadyExists extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileBackedPortNotSupported.html
  */
 export class FileBackedPortNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.FileBackedPortNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileBackedPortNotSupported");
+  static override get faultName(): string {
+    return "FileBackedPortNotSupported";
   }
+  declare readonly fault: t.FileBackedPortNotSupported;
 }
 
 /**
@@ -1987,10 +2003,10 @@ export class FileBackedPortNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileLocked.html
  */
 export class FileLocked extends FileFault {
-  declare readonly fault: t.FileLocked;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileLocked");
+  static override get faultName(): string {
+    return "FileLocked";
   }
+  declare readonly fault: t.FileLocked;
 }
 
 /**
@@ -1999,10 +2015,10 @@ export class FileLocked extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileNameTooLong.html
  */
 export class FileNameTooLong extends FileFault {
-  declare readonly fault: t.FileNameTooLong;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileNameTooLong");
+  static override get faultName(): string {
+    return "FileNameTooLong";
   }
+  declare readonly fault: t.FileNameTooLong;
 }
 
 /**
@@ -2011,10 +2027,10 @@ export class FileNameTooLong extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileNotFound.html
  */
 export class FileNotFound extends FileFault {
-  declare readonly fault: t.FileNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileNotFound");
+  static override get faultName(): string {
+    return "FileNotFound";
   }
+  declare readonly fault: t.FileNotFound;
 }
 
 /**
@@ -2023,10 +2039,10 @@ export class FileNotFound extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileNotWritable.html
  */
 export class FileNotWritable extends FileFault {
-  declare readonly fault: t.FileNotWritable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileNotWritable");
+  static override get faultName(): string {
+    return "FileNotWritable";
   }
+  declare readonly fault: t.FileNotWritable;
 }
 
 /**
@@ -2035,10 +2051,10 @@ export class FileNotWritable extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FileTooLarge.html
  */
 export class FileTooLarge extends FileFault {
-  declare readonly fault: t.FileTooLarge;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FileTooLarge");
+  static override get faultName(): string {
+    return "FileTooLarge";
   }
+  declare readonly fault: t.FileTooLarge;
 }
 
 /**
@@ -2047,10 +2063,10 @@ export class FileTooLarge extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FilesystemQuiesceFault.html
  */
 export class FilesystemQuiesceFault extends SnapshotFault {
-  declare readonly fault: t.FilesystemQuiesceFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FilesystemQuiesceFault");
+  static override get faultName(): string {
+    return "FilesystemQuiesceFault";
   }
+  declare readonly fault: t.FilesystemQuiesceFault;
 }
 
 /**
@@ -2059,10 +2075,10 @@ export class FilesystemQuiesceFault extends SnapshotFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ResourceInUse.html
  */
 export class ResourceInUse extends VimFault {
-  declare readonly fault: t.ResourceInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ResourceInUse");
+  static override get faultName(): string {
+    return "ResourceInUse";
   }
+  declare readonly fault: t.ResourceInUse;
 }
 
 /**
@@ -2071,10 +2087,10 @@ export class ResourceInUse extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FilterInUse.html
  */
 export class FilterInUse extends ResourceInUse {
-  declare readonly fault: t.FilterInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FilterInUse");
+  static override get faultName(): string {
+    return "FilterInUse";
   }
+  declare readonly fault: t.FilterInUse;
 }
 
 /**
@@ -2083,10 +2099,10 @@ export class FilterInUse extends ResourceInUse {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FtIssuesOnHost.html
  */
 export class FtIssuesOnHost extends VmFaultToleranceIssue {
-  declare readonly fault: t.FtIssuesOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FtIssuesOnHost");
+  static override get faultName(): string {
+    return "FtIssuesOnHost";
   }
+  declare readonly fault: t.FtIssuesOnHost;
 }
 
 /**
@@ -2095,10 +2111,10 @@ export class FtIssuesOnHost extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FtVmHostRuleViolation.html
  */
 export class FtVmHostRuleViolation extends VmConfigFault {
-  declare readonly fault: t.FtVmHostRuleViolation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FtVmHostRuleViolation");
+  static override get faultName(): string {
+    return "FtVmHostRuleViolation";
   }
+  declare readonly fault: t.FtVmHostRuleViolation;
 }
 
 /**
@@ -2107,10 +2123,10 @@ export class FtVmHostRuleViolation extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MigrationFeatureNotSupported.html
  */
 export class MigrationFeatureNotSupported extends MigrationFault {
-  declare readonly fault: t.MigrationFeatureNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MigrationFeatureNotSupported");
+  static override get faultName(): string {
+    return "MigrationFeatureNotSupported";
   }
+  declare readonly fault: t.MigrationFeatureNotSupported;
 }
 
 /**
@@ -2119,10 +2135,10 @@ export class MigrationFeatureNotSupported extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.FullStorageVMotionNotSupported.html
  */
 export class FullStorageVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.FullStorageVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "FullStorageVMotionNotSupported");
+  static override get faultName(): string {
+    return "FullStorageVMotionNotSupported";
   }
+  declare readonly fault: t.FullStorageVMotionNotSupported;
 }
 
 /**
@@ -2131,10 +2147,10 @@ export class FullStorageVMotionNotSupported extends MigrationFeatureNotSupported
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayConnectFault.html
  */
 export class GatewayConnectFault extends HostConnectFault {
-  declare readonly fault: t.GatewayConnectFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayConnectFault");
+  static override get faultName(): string {
+    return "GatewayConnectFault";
   }
+  declare readonly fault: t.GatewayConnectFault;
 }
 
 /**
@@ -2143,10 +2159,10 @@ export class GatewayConnectFault extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayToHostConnectFault.html
  */
 export class GatewayToHostConnectFault extends GatewayConnectFault {
-  declare readonly fault: t.GatewayToHostConnectFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayToHostConnectFault");
+  static override get faultName(): string {
+    return "GatewayToHostConnectFault";
   }
+  declare readonly fault: t.GatewayToHostConnectFault;
 }
 
 /**
@@ -2155,10 +2171,10 @@ export class GatewayToHostConnectFault extends GatewayConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayHostNotReachable.html
  */
 export class GatewayHostNotReachable extends GatewayToHostConnectFault {
-  declare readonly fault: t.GatewayHostNotReachable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayHostNotReachable");
+  static override get faultName(): string {
+    return "GatewayHostNotReachable";
   }
+  declare readonly fault: t.GatewayHostNotReachable;
 }
 
 /**
@@ -2167,10 +2183,10 @@ export class GatewayHostNotReachable extends GatewayToHostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayNotFound.html
  */
 export class GatewayNotFound extends GatewayConnectFault {
-  declare readonly fault: t.GatewayNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayNotFound");
+  static override get faultName(): string {
+    return "GatewayNotFound";
   }
+  declare readonly fault: t.GatewayNotFound;
 }
 
 /**
@@ -2179,10 +2195,10 @@ export class GatewayNotFound extends GatewayConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayNotReachable.html
  */
 export class GatewayNotReachable extends GatewayConnectFault {
-  declare readonly fault: t.GatewayNotReachable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayNotReachable");
+  static override get faultName(): string {
+    return "GatewayNotReachable";
   }
+  declare readonly fault: t.GatewayNotReachable;
 }
 
 /**
@@ -2191,10 +2207,10 @@ export class GatewayNotReachable extends GatewayConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayOperationRefused.html
  */
 export class GatewayOperationRefused extends GatewayConnectFault {
-  declare readonly fault: t.GatewayOperationRefused;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayOperationRefused");
+  static override get faultName(): string {
+    return "GatewayOperationRefused";
   }
+  declare readonly fault: t.GatewayOperationRefused;
 }
 
 /**
@@ -2203,10 +2219,10 @@ export class GatewayOperationRefused extends GatewayConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayToHostAuthFault.html
  */
 export class GatewayToHostAuthFault extends GatewayToHostConnectFault {
-  declare readonly fault: t.GatewayToHostAuthFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayToHostAuthFault");
+  static override get faultName(): string {
+    return "GatewayToHostAuthFault";
   }
+  declare readonly fault: t.GatewayToHostAuthFault;
 }
 
 /**
@@ -2215,10 +2231,10 @@ export class GatewayToHostAuthFault extends GatewayToHostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GatewayToHostTrustVerifyFault.html
  */
 export class GatewayToHostTrustVerifyFault extends GatewayToHostConnectFault {
-  declare readonly fault: t.GatewayToHostTrustVerifyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GatewayToHostTrustVerifyFault");
+  static override get faultName(): string {
+    return "GatewayToHostTrustVerifyFault";
   }
+  declare readonly fault: t.GatewayToHostTrustVerifyFault;
 }
 
 /**
@@ -2227,10 +2243,10 @@ export class GatewayToHostTrustVerifyFault extends GatewayToHostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GenericDrsFault.html
  */
 export class GenericDrsFault extends VimFault {
-  declare readonly fault: t.GenericDrsFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GenericDrsFault");
+  static override get faultName(): string {
+    return "GenericDrsFault";
   }
+  declare readonly fault: t.GenericDrsFault;
 }
 
 /**
@@ -2239,10 +2255,10 @@ export class GenericDrsFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GenericVmConfigFault.html
  */
 export class GenericVmConfigFault extends VmConfigFault {
-  declare readonly fault: t.GenericVmConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GenericVmConfigFault");
+  static override get faultName(): string {
+    return "GenericVmConfigFault";
   }
+  declare readonly fault: t.GenericVmConfigFault;
 }
 
 /**
@@ -2251,10 +2267,10 @@ export class GenericVmConfigFault extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestOperationsFault.html
  */
 export class GuestOperationsFault extends VimFault {
-  declare readonly fault: t.GuestOperationsFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestOperationsFault");
+  static override get faultName(): string {
+    return "GuestOperationsFault";
   }
+  declare readonly fault: t.GuestOperationsFault;
 }
 
 /**
@@ -2263,10 +2279,10 @@ export class GuestOperationsFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestAuthenticationChallenge.html
  */
 export class GuestAuthenticationChallenge extends GuestOperationsFault {
-  declare readonly fault: t.GuestAuthenticationChallenge;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestAuthenticationChallenge");
+  static override get faultName(): string {
+    return "GuestAuthenticationChallenge";
   }
+  declare readonly fault: t.GuestAuthenticationChallenge;
 }
 
 /**
@@ -2275,10 +2291,10 @@ export class GuestAuthenticationChallenge extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestComponentsOutOfDate.html
  */
 export class GuestComponentsOutOfDate extends GuestOperationsFault {
-  declare readonly fault: t.GuestComponentsOutOfDate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestComponentsOutOfDate");
+  static override get faultName(): string {
+    return "GuestComponentsOutOfDate";
   }
+  declare readonly fault: t.GuestComponentsOutOfDate;
 }
 
 /**
@@ -2287,10 +2303,10 @@ export class GuestComponentsOutOfDate extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestMultipleMappings.html
  */
 export class GuestMultipleMappings extends GuestOperationsFault {
-  declare readonly fault: t.GuestMultipleMappings;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestMultipleMappings");
+  static override get faultName(): string {
+    return "GuestMultipleMappings";
   }
+  declare readonly fault: t.GuestMultipleMappings;
 }
 
 /**
@@ -2299,10 +2315,10 @@ export class GuestMultipleMappings extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestOperationsUnavailable.html
  */
 export class GuestOperationsUnavailable extends GuestOperationsFault {
-  declare readonly fault: t.GuestOperationsUnavailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestOperationsUnavailable");
+  static override get faultName(): string {
+    return "GuestOperationsUnavailable";
   }
+  declare readonly fault: t.GuestOperationsUnavailable;
 }
 
 /**
@@ -2311,10 +2327,10 @@ export class GuestOperationsUnavailable extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestPermissionDenied.html
  */
 export class GuestPermissionDenied extends GuestOperationsFault {
-  declare readonly fault: t.GuestPermissionDenied;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestPermissionDenied");
+  static override get faultName(): string {
+    return "GuestPermissionDenied";
   }
+  declare readonly fault: t.GuestPermissionDenied;
 }
 
 /**
@@ -2323,10 +2339,10 @@ export class GuestPermissionDenied extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestProcessNotFound.html
  */
 export class GuestProcessNotFound extends GuestOperationsFault {
-  declare readonly fault: t.GuestProcessNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestProcessNotFound");
+  static override get faultName(): string {
+    return "GuestProcessNotFound";
   }
+  declare readonly fault: t.GuestProcessNotFound;
 }
 
 /**
@@ -2335,10 +2351,10 @@ export class GuestProcessNotFound extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryFault.html
  */
 export class GuestRegistryFault extends GuestOperationsFault {
-  declare readonly fault: t.GuestRegistryFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryFault");
+  static override get faultName(): string {
+    return "GuestRegistryFault";
   }
+  declare readonly fault: t.GuestRegistryFault;
 }
 
 /**
@@ -2347,10 +2363,10 @@ export class GuestRegistryFault extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyFault.html
  */
 export class GuestRegistryKeyFault extends GuestRegistryFault {
-  declare readonly fault: t.GuestRegistryKeyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyFault");
+  static override get faultName(): string {
+    return "GuestRegistryKeyFault";
   }
+  declare readonly fault: t.GuestRegistryKeyFault;
 }
 
 /**
@@ -2359,10 +2375,10 @@ export class GuestRegistryKeyFault extends GuestRegistryFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyAlreadyExists.html
  */
 export class GuestRegistryKeyAlreadyExists extends GuestRegistryKeyFault {
-  declare readonly fault: t.GuestRegistryKeyAlreadyExists;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyAlreadyExists");
+  static override get faultName(): string {
+    return "GuestRegistryKeyAlreadyExists";
   }
+  declare readonly fault: t.GuestRegistryKeyAlreadyExists;
 }
 
 /**
@@ -2371,10 +2387,10 @@ export class GuestRegistryKeyAlreadyExists extends GuestRegistryKeyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyHasSubkeys.html
  */
 export class GuestRegistryKeyHasSubkeys extends GuestRegistryKeyFault {
-  declare readonly fault: t.GuestRegistryKeyHasSubkeys;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyHasSubkeys");
+  static override get faultName(): string {
+    return "GuestRegistryKeyHasSubkeys";
   }
+  declare readonly fault: t.GuestRegistryKeyHasSubkeys;
 }
 
 /**
@@ -2383,10 +2399,10 @@ export class GuestRegistryKeyHasSubkeys extends GuestRegistryKeyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyInvalid.html
  */
 export class GuestRegistryKeyInvalid extends GuestRegistryKeyFault {
-  declare readonly fault: t.GuestRegistryKeyInvalid;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyInvalid");
+  static override get faultName(): string {
+    return "GuestRegistryKeyInvalid";
   }
+  declare readonly fault: t.GuestRegistryKeyInvalid;
 }
 
 /**
@@ -2395,10 +2411,10 @@ export class GuestRegistryKeyInvalid extends GuestRegistryKeyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryKeyParentVolatile.html
  */
 export class GuestRegistryKeyParentVolatile extends GuestRegistryKeyFault {
-  declare readonly fault: t.GuestRegistryKeyParentVolatile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryKeyParentVolatile");
+  static override get faultName(): string {
+    return "GuestRegistryKeyParentVolatile";
   }
+  declare readonly fault: t.GuestRegistryKeyParentVolatile;
 }
 
 /**
@@ -2407,10 +2423,10 @@ export class GuestRegistryKeyParentVolatile extends GuestRegistryKeyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryValueFault.html
  */
 export class GuestRegistryValueFault extends GuestRegistryFault {
-  declare readonly fault: t.GuestRegistryValueFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryValueFault");
+  static override get faultName(): string {
+    return "GuestRegistryValueFault";
   }
+  declare readonly fault: t.GuestRegistryValueFault;
 }
 
 /**
@@ -2419,10 +2435,10 @@ export class GuestRegistryValueFault extends GuestRegistryFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.GuestRegistryValueNotFound.html
  */
 export class GuestRegistryValueNotFound extends GuestRegistryValueFault {
-  declare readonly fault: t.GuestRegistryValueNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "GuestRegistryValueNotFound");
+  static override get faultName(): string {
+    return "GuestRegistryValueNotFound";
   }
+  declare readonly fault: t.GuestRegistryValueNotFound;
 }
 
 /**
@@ -2431,10 +2447,10 @@ export class GuestRegistryValueNotFound extends GuestRegistryValueFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HAErrorsAtDest.html
  */
 export class HAErrorsAtDest extends MigrationFault {
-  declare readonly fault: t.HAErrorsAtDest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HAErrorsAtDest");
+  static override get faultName(): string {
+    return "HAErrorsAtDest";
   }
+  declare readonly fault: t.HAErrorsAtDest;
 }
 
 /**
@@ -2443,10 +2459,10 @@ export class HAErrorsAtDest extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HeterogenousHostsBlockingEVC.html
  */
 export class HeterogenousHostsBlockingEVC extends EVCConfigFault {
-  declare readonly fault: t.HeterogenousHostsBlockingEVC;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HeterogenousHostsBlockingEVC");
+  static override get faultName(): string {
+    return "HeterogenousHostsBlockingEVC";
   }
+  declare readonly fault: t.HeterogenousHostsBlockingEVC;
 }
 
 /**
@@ -2455,10 +2471,10 @@ export class HeterogenousHostsBlockingEVC extends EVCConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.NotSupported.html
  */
 export class NotSupported extends RuntimeFault {
-  declare readonly fault: t.NotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupported");
+  static override get faultName(): string {
+    return "NotSupported";
   }
+  declare readonly fault: t.NotSupported;
 }
 
 /**
@@ -2467,10 +2483,10 @@ export class NotSupported extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostAccessRestrictedToManagementServer.html
  */
 export class HostAccessRestrictedToManagementServer extends NotSupported {
-  declare readonly fault: t.HostAccessRestrictedToManagementServer;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostAccessRestrictedToManagementServer");
+  static override get faultName(): string {
+    return "HostAccessRestrictedToManagementServer";
   }
+  declare readonly fault: t.HostAccessRestrictedToManagementServer;
 }
 
 /**
@@ -2479,10 +2495,10 @@ export class HostAccessRestrictedToManagementServer extends NotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.HostCommunication.html
  */
 export class HostCommunication extends RuntimeFault {
-  declare readonly fault: t.HostCommunication;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostCommunication");
+  static override get faultName(): string {
+    return "HostCommunication";
   }
+  declare readonly fault: t.HostCommunication;
 }
 
 /**
@@ -2491,10 +2507,10 @@ export class HostCommunication extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostConfigFailed.html
  */
 export class HostConfigFailed extends HostConfigFault {
-  declare readonly fault: t.HostConfigFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostConfigFailed");
+  static override get faultName(): string {
+    return "HostConfigFailed";
   }
+  declare readonly fault: t.HostConfigFailed;
 }
 
 /**
@@ -2503,10 +2519,10 @@ export class HostConfigFailed extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostHasComponentFailure.html
  */
 export class HostHasComponentFailure extends VimFault {
-  declare readonly fault: t.HostHasComponentFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostHasComponentFailure");
+  static override get faultName(): string {
+    return "HostHasComponentFailure";
   }
+  declare readonly fault: t.HostHasComponentFailure;
 }
 
 /**
@@ -2515,10 +2531,10 @@ export class HostHasComponentFailure extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostInDomain.html
  */
 export class HostInDomain extends HostConfigFault {
-  declare readonly fault: t.HostInDomain;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostInDomain");
+  static override get faultName(): string {
+    return "HostInDomain";
   }
+  declare readonly fault: t.HostInDomain;
 }
 
 /**
@@ -2527,10 +2543,10 @@ export class HostInDomain extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostIncompatibleForFaultTolerance.html
  */
 export class HostIncompatibleForFaultTolerance extends VmFaultToleranceIssue {
-  declare readonly fault: t.HostIncompatibleForFaultTolerance;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostIncompatibleForFaultTolerance");
+  static override get faultName(): string {
+    return "HostIncompatibleForFaultTolerance";
   }
+  declare readonly fault: t.HostIncompatibleForFaultTolerance;
 }
 
 /**
@@ -2539,10 +2555,10 @@ export class HostIncompatibleForFaultTolerance extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostIncompatibleForRecordReplay.html
  */
 export class HostIncompatibleForRecordReplay extends VimFault {
-  declare readonly fault: t.HostIncompatibleForRecordReplay;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostIncompatibleForRecordReplay");
+  static override get faultName(): string {
+    return "HostIncompatibleForRecordReplay";
   }
+  declare readonly fault: t.HostIncompatibleForRecordReplay;
 }
 
 /**
@@ -2551,10 +2567,10 @@ export class HostIncompatibleForRecordReplay extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostInventoryFull.html
  */
 export class HostInventoryFull extends NotEnoughLicenses {
-  declare readonly fault: t.HostInventoryFull;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostInventoryFull");
+  static override get faultName(): string {
+    return "HostInventoryFull";
   }
+  declare readonly fault: t.HostInventoryFull;
 }
 
 /**
@@ -2563,10 +2579,10 @@ export class HostInventoryFull extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.HostNotConnected.html
  */
 export class HostNotConnected extends HostCommunication {
-  declare readonly fault: t.HostNotConnected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostNotConnected");
+  static override get faultName(): string {
+    return "HostNotConnected";
   }
+  declare readonly fault: t.HostNotConnected;
 }
 
 /**
@@ -2575,10 +2591,10 @@ export class HostNotConnected extends HostCommunication {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.HostNotReachable.html
  */
 export class HostNotReachable extends HostCommunication {
-  declare readonly fault: t.HostNotReachable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostNotReachable");
+  static override get faultName(): string {
+    return "HostNotReachable";
   }
+  declare readonly fault: t.HostNotReachable;
 }
 
 /**
@@ -2587,10 +2603,10 @@ export class HostNotReachable extends HostCommunication {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostPowerOpFailed.html
  */
 export class HostPowerOpFailed extends VimFault {
-  declare readonly fault: t.HostPowerOpFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostPowerOpFailed");
+  static override get faultName(): string {
+    return "HostPowerOpFailed";
   }
+  declare readonly fault: t.HostPowerOpFailed;
 }
 
 /**
@@ -2599,10 +2615,10 @@ export class HostPowerOpFailed extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HostSpecificationOperationFailed.html
  */
 export class HostSpecificationOperationFailed extends VimFault {
-  declare readonly fault: t.HostSpecificationOperationFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HostSpecificationOperationFailed");
+  static override get faultName(): string {
+    return "HostSpecificationOperationFailed";
   }
+  declare readonly fault: t.HostSpecificationOperationFailed;
 }
 
 /**
@@ -2611,10 +2627,10 @@ export class HostSpecificationOperationFailed extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotCopyNotSupported.html
  */
 export class SnapshotCopyNotSupported extends MigrationFault {
-  declare readonly fault: t.SnapshotCopyNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotCopyNotSupported");
+  static override get faultName(): string {
+    return "SnapshotCopyNotSupported";
   }
+  declare readonly fault: t.SnapshotCopyNotSupported;
 }
 
 /**
@@ -2623,10 +2639,10 @@ export class SnapshotCopyNotSupported extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HotSnapshotMoveNotSupported.html
  */
 export class HotSnapshotMoveNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.HotSnapshotMoveNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HotSnapshotMoveNotSupported");
+  static override get faultName(): string {
+    return "HotSnapshotMoveNotSupported";
   }
+  declare readonly fault: t.HotSnapshotMoveNotSupported;
 }
 
 /**
@@ -2635,10 +2651,10 @@ export class HotSnapshotMoveNotSupported extends SnapshotCopyNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.HttpFault.html
  */
 export class HttpFault extends VimFault {
-  declare readonly fault: t.HttpFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "HttpFault");
+  static override get faultName(): string {
+    return "HttpFault";
   }
+  declare readonly fault: t.HttpFault;
 }
 
 /**
@@ -2647,10 +2663,10 @@ export class HttpFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IDEDiskNotSupported.html
  */
 export class IDEDiskNotSupported extends DiskNotSupported {
-  declare readonly fault: t.IDEDiskNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IDEDiskNotSupported");
+  static override get faultName(): string {
+    return "IDEDiskNotSupported";
   }
+  declare readonly fault: t.IDEDiskNotSupported;
 }
 
 /**
@@ -2659,10 +2675,10 @@ export class IDEDiskNotSupported extends DiskNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IORMNotSupportedHostOnDatastore.html
  */
 export class IORMNotSupportedHostOnDatastore extends VimFault {
-  declare readonly fault: t.IORMNotSupportedHostOnDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IORMNotSupportedHostOnDatastore");
+  static override get faultName(): string {
+    return "IORMNotSupportedHostOnDatastore";
   }
+  declare readonly fault: t.IORMNotSupportedHostOnDatastore;
 }
 
 /**
@@ -2671,10 +2687,10 @@ export class IORMNotSupportedHostOnDatastore extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ImportHostAddFailure.html
  */
 export class ImportHostAddFailure extends DvsFault {
-  declare readonly fault: t.ImportHostAddFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ImportHostAddFailure");
+  static override get faultName(): string {
+    return "ImportHostAddFailure";
   }
+  declare readonly fault: t.ImportHostAddFailure;
 }
 
 /**
@@ -2683,10 +2699,10 @@ export class ImportHostAddFailure extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ImportOperationBulkFault.html
  */
 export class ImportOperationBulkFault extends DvsFault {
-  declare readonly fault: t.ImportOperationBulkFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ImportOperationBulkFault");
+  static override get faultName(): string {
+    return "ImportOperationBulkFault";
   }
+  declare readonly fault: t.ImportOperationBulkFault;
 }
 
 /**
@@ -2695,10 +2711,10 @@ export class ImportOperationBulkFault extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InUseFeatureManipulationDisallowed.html
  */
 export class InUseFeatureManipulationDisallowed extends NotEnoughLicenses {
-  declare readonly fault: t.InUseFeatureManipulationDisallowed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InUseFeatureManipulationDisallowed");
+  static override get faultName(): string {
+    return "InUseFeatureManipulationDisallowed";
   }
+  declare readonly fault: t.InUseFeatureManipulationDisallowed;
 }
 
 /**
@@ -2707,10 +2723,10 @@ export class InUseFeatureManipulationDisallowed extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InaccessibleDatastore.html
  */
 export class InaccessibleDatastore extends InvalidDatastore {
-  declare readonly fault: t.InaccessibleDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InaccessibleDatastore");
+  static override get faultName(): string {
+    return "InaccessibleDatastore";
   }
+  declare readonly fault: t.InaccessibleDatastore;
 }
 
 /**
@@ -2719,10 +2735,10 @@ export class InaccessibleDatastore extends InvalidDatastore {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InaccessibleFTMetadataDatastore.html
  */
 export class InaccessibleFTMetadataDatastore extends InaccessibleDatastore {
-  declare readonly fault: t.InaccessibleFTMetadataDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InaccessibleFTMetadataDatastore");
+  static override get faultName(): string {
+    return "InaccessibleFTMetadataDatastore";
   }
+  declare readonly fault: t.InaccessibleFTMetadataDatastore;
 }
 
 /**
@@ -2731,10 +2747,10 @@ export class InaccessibleFTMetadataDatastore extends InaccessibleDatastore {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InaccessibleVFlashSource.html
  */
 export class InaccessibleVFlashSource extends VimFault {
-  declare readonly fault: t.InaccessibleVFlashSource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InaccessibleVFlashSource");
+  static override get faultName(): string {
+    return "InaccessibleVFlashSource";
   }
+  declare readonly fault: t.InaccessibleVFlashSource;
 }
 
 /**
@@ -2743,10 +2759,10 @@ export class InaccessibleVFlashSource extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncompatibleDefaultDevice.html
  */
 export class IncompatibleDefaultDevice extends MigrationFault {
-  declare readonly fault: t.IncompatibleDefaultDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncompatibleDefaultDevice");
+  static override get faultName(): string {
+    return "IncompatibleDefaultDevice";
   }
+  declare readonly fault: t.IncompatibleDefaultDevice;
 }
 
 /**
@@ -2755,10 +2771,10 @@ export class IncompatibleDefaultDevice extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncompatibleHostForFtSecondary.html
  */
 export class IncompatibleHostForFtSecondary extends VmFaultToleranceIssue {
-  declare readonly fault: t.IncompatibleHostForFtSecondary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncompatibleHostForFtSecondary");
+  static override get faultName(): string {
+    return "IncompatibleHostForFtSecondary";
   }
+  declare readonly fault: t.IncompatibleHostForFtSecondary;
 }
 
 /**
@@ -2767,10 +2783,10 @@ export class IncompatibleHostForFtSecondary extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationFault.html
  */
 export class ReplicationFault extends VimFault {
-  declare readonly fault: t.ReplicationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationFault");
+  static override get faultName(): string {
+    return "ReplicationFault";
   }
+  declare readonly fault: t.ReplicationFault;
 }
 
 /**
@@ -2779,10 +2795,10 @@ export class ReplicationFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncompatibleHostForVmReplication.html
  */
 export class IncompatibleHostForVmReplication extends ReplicationFault {
-  declare readonly fault: t.IncompatibleHostForVmReplication;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncompatibleHostForVmReplication");
+  static override get faultName(): string {
+    return "IncompatibleHostForVmReplication";
   }
+  declare readonly fault: t.IncompatibleHostForVmReplication;
 }
 
 /**
@@ -2791,10 +2807,10 @@ export class IncompatibleHostForVmReplication extends ReplicationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.InvalidArgument.html
  */
 export class InvalidArgument extends RuntimeFault {
-  declare readonly fault: t.InvalidArgument;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidArgument");
+  static override get faultName(): string {
+    return "InvalidArgument";
   }
+  declare readonly fault: t.InvalidArgument;
 }
 
 /**
@@ -2803,10 +2819,10 @@ export class InvalidArgument extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncompatibleSetting.html
  */
 export class IncompatibleSetting extends InvalidArgument {
-  declare readonly fault: t.IncompatibleSetting;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncompatibleSetting");
+  static override get faultName(): string {
+    return "IncompatibleSetting";
   }
+  declare readonly fault: t.IncompatibleSetting;
 }
 
 /**
@@ -2815,10 +2831,10 @@ export class IncompatibleSetting extends InvalidArgument {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncorrectFileType.html
  */
 export class IncorrectFileType extends FileFault {
-  declare readonly fault: t.IncorrectFileType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncorrectFileType");
+  static override get faultName(): string {
+    return "IncorrectFileType";
   }
+  declare readonly fault: t.IncorrectFileType;
 }
 
 /**
@@ -2827,10 +2843,10 @@ export class IncorrectFileType extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IncorrectHostInformation.html
  */
 export class IncorrectHostInformation extends NotEnoughLicenses {
-  declare readonly fault: t.IncorrectHostInformation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IncorrectHostInformation");
+  static override get faultName(): string {
+    return "IncorrectHostInformation";
   }
+  declare readonly fault: t.IncorrectHostInformation;
 }
 
 /**
@@ -2839,10 +2855,10 @@ export class IncorrectHostInformation extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IndependentDiskVMotionNotSupported.html
  */
 export class IndependentDiskVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.IndependentDiskVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IndependentDiskVMotionNotSupported");
+  static override get faultName(): string {
+    return "IndependentDiskVMotionNotSupported";
   }
+  declare readonly fault: t.IndependentDiskVMotionNotSupported;
 }
 
 /**
@@ -2851,10 +2867,10 @@ export class IndependentDiskVMotionNotSupported extends MigrationFeatureNotSuppo
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientResourcesFault.html
  */
 export class InsufficientResourcesFault extends VimFault {
-  declare readonly fault: t.InsufficientResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientResourcesFault";
   }
+  declare readonly fault: t.InsufficientResourcesFault;
 }
 
 /**
@@ -2863,10 +2879,10 @@ export class InsufficientResourcesFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientAgentVmsDeployed.html
  */
 export class InsufficientAgentVmsDeployed extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientAgentVmsDeployed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientAgentVmsDeployed");
+  static override get faultName(): string {
+    return "InsufficientAgentVmsDeployed";
   }
+  declare readonly fault: t.InsufficientAgentVmsDeployed;
 }
 
 /**
@@ -2875,10 +2891,10 @@ export class InsufficientAgentVmsDeployed extends InsufficientResourcesFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientCpuResourcesFault.html
  */
 export class InsufficientCpuResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientCpuResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientCpuResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientCpuResourcesFault";
   }
+  declare readonly fault: t.InsufficientCpuResourcesFault;
 }
 
 /**
@@ -2887,10 +2903,10 @@ export class InsufficientCpuResourcesFault extends InsufficientResourcesFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientDisks.html
  */
 export class InsufficientDisks extends VsanDiskFault {
-  declare readonly fault: t.InsufficientDisks;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientDisks");
+  static override get faultName(): string {
+    return "InsufficientDisks";
   }
+  declare readonly fault: t.InsufficientDisks;
 }
 
 /**
@@ -2899,10 +2915,10 @@ export class InsufficientDisks extends VsanDiskFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientFailoverResourcesFault.html
  */
 export class InsufficientFailoverResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientFailoverResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientFailoverResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientFailoverResourcesFault";
   }
+  declare readonly fault: t.InsufficientFailoverResourcesFault;
 }
 
 /**
@@ -2911,10 +2927,10 @@ export class InsufficientFailoverResourcesFault extends InsufficientResourcesFau
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientGraphicsResourcesFault.html
  */
 export class InsufficientGraphicsResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientGraphicsResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientGraphicsResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientGraphicsResourcesFault";
   }
+  declare readonly fault: t.InsufficientGraphicsResourcesFault;
 }
 
 /**
@@ -2923,10 +2939,10 @@ export class InsufficientGraphicsResourcesFault extends InsufficientResourcesFau
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientHostCapacityFault.html
  */
 export class InsufficientHostCapacityFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientHostCapacityFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientHostCapacityFault");
+  static override get faultName(): string {
+    return "InsufficientHostCapacityFault";
   }
+  declare readonly fault: t.InsufficientHostCapacityFault;
 }
 
 /**
@@ -2935,10 +2951,10 @@ export class InsufficientHostCapacityFault extends InsufficientResourcesFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientHostCpuCapacityFault.html
  */
 export class InsufficientHostCpuCapacityFault extends InsufficientHostCapacityFault {
-  declare readonly fault: t.InsufficientHostCpuCapacityFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientHostCpuCapacityFault");
+  static override get faultName(): string {
+    return "InsufficientHostCpuCapacityFault";
   }
+  declare readonly fault: t.InsufficientHostCpuCapacityFault;
 }
 
 /**
@@ -2947,10 +2963,10 @@ export class InsufficientHostCpuCapacityFault extends InsufficientHostCapacityFa
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientHostMemoryCapacityFault.html
  */
 export class InsufficientHostMemoryCapacityFault extends InsufficientHostCapacityFault {
-  declare readonly fault: t.InsufficientHostMemoryCapacityFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientHostMemoryCapacityFault");
+  static override get faultName(): string {
+    return "InsufficientHostMemoryCapacityFault";
   }
+  declare readonly fault: t.InsufficientHostMemoryCapacityFault;
 }
 
 /**
@@ -2959,10 +2975,10 @@ export class InsufficientHostMemoryCapacityFault extends InsufficientHostCapacit
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientMemoryResourcesFault.html
  */
 export class InsufficientMemoryResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientMemoryResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientMemoryResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientMemoryResourcesFault";
   }
+  declare readonly fault: t.InsufficientMemoryResourcesFault;
 }
 
 /**
@@ -2971,10 +2987,10 @@ export class InsufficientMemoryResourcesFault extends InsufficientResourcesFault
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientNetworkCapacity.html
  */
 export class InsufficientNetworkCapacity extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientNetworkCapacity;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientNetworkCapacity");
+  static override get faultName(): string {
+    return "InsufficientNetworkCapacity";
   }
+  declare readonly fault: t.InsufficientNetworkCapacity;
 }
 
 /**
@@ -2983,10 +2999,10 @@ export class InsufficientNetworkCapacity extends InsufficientResourcesFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientNetworkResourcePoolCapacity.html
  */
 export class InsufficientNetworkResourcePoolCapacity extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientNetworkResourcePoolCapacity;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientNetworkResourcePoolCapacity");
+  static override get faultName(): string {
+    return "InsufficientNetworkResourcePoolCapacity";
   }
+  declare readonly fault: t.InsufficientNetworkResourcePoolCapacity;
 }
 
 /**
@@ -2995,10 +3011,10 @@ export class InsufficientNetworkResourcePoolCapacity extends InsufficientResourc
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientPerCpuCapacity.html
  */
 export class InsufficientPerCpuCapacity extends InsufficientHostCapacityFault {
-  declare readonly fault: t.InsufficientPerCpuCapacity;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientPerCpuCapacity");
+  static override get faultName(): string {
+    return "InsufficientPerCpuCapacity";
   }
+  declare readonly fault: t.InsufficientPerCpuCapacity;
 }
 
 /**
@@ -3007,10 +3023,10 @@ export class InsufficientPerCpuCapacity extends InsufficientHostCapacityFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStandbyResource.html
  */
 export class InsufficientStandbyResource extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientStandbyResource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStandbyResource");
+  static override get faultName(): string {
+    return "InsufficientStandbyResource";
   }
+  declare readonly fault: t.InsufficientStandbyResource;
 }
 
 /**
@@ -3019,10 +3035,10 @@ export class InsufficientStandbyResource extends InsufficientResourcesFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStandbyCpuResource.html
  */
 export class InsufficientStandbyCpuResource extends InsufficientStandbyResource {
-  declare readonly fault: t.InsufficientStandbyCpuResource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStandbyCpuResource");
+  static override get faultName(): string {
+    return "InsufficientStandbyCpuResource";
   }
+  declare readonly fault: t.InsufficientStandbyCpuResource;
 }
 
 /**
@@ -3031,10 +3047,10 @@ export class InsufficientStandbyCpuResource extends InsufficientStandbyResource 
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStandbyMemoryResource.html
  */
 export class InsufficientStandbyMemoryResource extends InsufficientStandbyResource {
-  declare readonly fault: t.InsufficientStandbyMemoryResource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStandbyMemoryResource");
+  static override get faultName(): string {
+    return "InsufficientStandbyMemoryResource";
   }
+  declare readonly fault: t.InsufficientStandbyMemoryResource;
 }
 
 /**
@@ -3043,10 +3059,10 @@ export class InsufficientStandbyMemoryResource extends InsufficientStandbyResour
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStorageIops.html
  */
 export class InsufficientStorageIops extends VimFault {
-  declare readonly fault: t.InsufficientStorageIops;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStorageIops");
+  static override get faultName(): string {
+    return "InsufficientStorageIops";
   }
+  declare readonly fault: t.InsufficientStorageIops;
 }
 
 /**
@@ -3055,10 +3071,10 @@ export class InsufficientStorageIops extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientStorageSpace.html
  */
 export class InsufficientStorageSpace extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientStorageSpace;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientStorageSpace");
+  static override get faultName(): string {
+    return "InsufficientStorageSpace";
   }
+  declare readonly fault: t.InsufficientStorageSpace;
 }
 
 /**
@@ -3067,10 +3083,10 @@ export class InsufficientStorageSpace extends InsufficientResourcesFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InsufficientVFlashResourcesFault.html
  */
 export class InsufficientVFlashResourcesFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InsufficientVFlashResourcesFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InsufficientVFlashResourcesFault");
+  static override get faultName(): string {
+    return "InsufficientVFlashResourcesFault";
   }
+  declare readonly fault: t.InsufficientVFlashResourcesFault;
 }
 
 /**
@@ -3079,10 +3095,10 @@ export class InsufficientVFlashResourcesFault extends InsufficientResourcesFault
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidAffinitySettingFault.html
  */
 export class InvalidAffinitySettingFault extends VimFault {
-  declare readonly fault: t.InvalidAffinitySettingFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidAffinitySettingFault");
+  static override get faultName(): string {
+    return "InvalidAffinitySettingFault";
   }
+  declare readonly fault: t.InvalidAffinitySettingFault;
 }
 
 /**
@@ -3091,10 +3107,10 @@ export class InvalidAffinitySettingFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidBmcRole.html
  */
 export class InvalidBmcRole extends VimFault {
-  declare readonly fault: t.InvalidBmcRole;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidBmcRole");
+  static override get faultName(): string {
+    return "InvalidBmcRole";
   }
+  declare readonly fault: t.InvalidBmcRole;
 }
 
 /**
@@ -3103,10 +3119,10 @@ export class InvalidBmcRole extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PlatformConfigFault.html
  */
 export class PlatformConfigFault extends HostConfigFault {
-  declare readonly fault: t.PlatformConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PlatformConfigFault");
+  static override get faultName(): string {
+    return "PlatformConfigFault";
   }
+  declare readonly fault: t.PlatformConfigFault;
 }
 
 /**
@@ -3115,10 +3131,10 @@ export class PlatformConfigFault extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidBundle.html
  */
 export class InvalidBundle extends PlatformConfigFault {
-  declare readonly fault: t.InvalidBundle;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidBundle");
+  static override get faultName(): string {
+    return "InvalidBundle";
   }
+  declare readonly fault: t.InvalidBundle;
 }
 
 /**
@@ -3127,10 +3143,10 @@ export class InvalidBundle extends PlatformConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidCAMCertificate.html
  */
 export class InvalidCAMCertificate extends InvalidCAMServer {
-  declare readonly fault: t.InvalidCAMCertificate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidCAMCertificate");
+  static override get faultName(): string {
+    return "InvalidCAMCertificate";
   }
+  declare readonly fault: t.InvalidCAMCertificate;
 }
 
 /**
@@ -3139,10 +3155,10 @@ export class InvalidCAMCertificate extends InvalidCAMServer {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidLogin.html
  */
 export class InvalidLogin extends VimFault {
-  declare readonly fault: t.InvalidLogin;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidLogin");
+  static override get faultName(): string {
+    return "InvalidLogin";
   }
+  declare readonly fault: t.InvalidLogin;
 }
 
 /**
@@ -3151,10 +3167,10 @@ export class InvalidLogin extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidClientCertificate.html
  */
 export class InvalidClientCertificate extends InvalidLogin {
-  declare readonly fault: t.InvalidClientCertificate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidClientCertificate");
+  static override get faultName(): string {
+    return "InvalidClientCertificate";
   }
+  declare readonly fault: t.InvalidClientCertificate;
 }
 
 /**
@@ -3163,10 +3179,10 @@ export class InvalidClientCertificate extends InvalidLogin {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.query.InvalidCollectorVersion.html
  */
 export class InvalidCollectorVersion extends MethodFault {
-  declare readonly fault: t.InvalidCollectorVersion;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidCollectorVersion");
+  static override get faultName(): string {
+    return "InvalidCollectorVersion";
   }
+  declare readonly fault: t.InvalidCollectorVersion;
 }
 
 /**
@@ -3175,10 +3191,10 @@ export class InvalidCollectorVersion extends MethodFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidController.html
  */
 export class InvalidController extends InvalidDeviceSpec {
-  declare readonly fault: t.InvalidController;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidController");
+  static override get faultName(): string {
+    return "InvalidController";
   }
+  declare readonly fault: t.InvalidController;
 }
 
 /**
@@ -3187,10 +3203,10 @@ export class InvalidController extends InvalidDeviceSpec {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDasConfigArgument.html
  */
 export class InvalidDasConfigArgument extends InvalidArgument {
-  declare readonly fault: t.InvalidDasConfigArgument;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDasConfigArgument");
+  static override get faultName(): string {
+    return "InvalidDasConfigArgument";
   }
+  declare readonly fault: t.InvalidDasConfigArgument;
 }
 
 /**
@@ -3199,10 +3215,10 @@ export class InvalidDasConfigArgument extends InvalidArgument {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDasRestartPriorityForFtVm.html
  */
 export class InvalidDasRestartPriorityForFtVm extends InvalidArgument {
-  declare readonly fault: t.InvalidDasRestartPriorityForFtVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDasRestartPriorityForFtVm");
+  static override get faultName(): string {
+    return "InvalidDasRestartPriorityForFtVm";
   }
+  declare readonly fault: t.InvalidDasRestartPriorityForFtVm;
 }
 
 /**
@@ -3211,10 +3227,10 @@ export class InvalidDasRestartPriorityForFtVm extends InvalidArgument {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDatastorePath.html
  */
 export class InvalidDatastorePath extends InvalidDatastore {
-  declare readonly fault: t.InvalidDatastorePath;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDatastorePath");
+  static override get faultName(): string {
+    return "InvalidDatastorePath";
   }
+  declare readonly fault: t.InvalidDatastorePath;
 }
 
 /**
@@ -3223,10 +3239,10 @@ export class InvalidDatastorePath extends InvalidDatastore {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDatastoreState.html
  */
 export class InvalidDatastoreState extends InvalidState {
-  declare readonly fault: t.InvalidDatastoreState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDatastoreState");
+  static override get faultName(): string {
+    return "InvalidDatastoreState";
   }
+  declare readonly fault: t.InvalidDatastoreState;
 }
 
 /**
@@ -3235,10 +3251,10 @@ export class InvalidDatastoreState extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDeviceBacking.html
  */
 export class InvalidDeviceBacking extends InvalidDeviceSpec {
-  declare readonly fault: t.InvalidDeviceBacking;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDeviceBacking");
+  static override get faultName(): string {
+    return "InvalidDeviceBacking";
   }
+  declare readonly fault: t.InvalidDeviceBacking;
 }
 
 /**
@@ -3247,10 +3263,10 @@ export class InvalidDeviceBacking extends InvalidDeviceSpec {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDeviceOperation.html
  */
 export class InvalidDeviceOperation extends InvalidDeviceSpec {
-  declare readonly fault: t.InvalidDeviceOperation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDeviceOperation");
+  static override get faultName(): string {
+    return "InvalidDeviceOperation";
   }
+  declare readonly fault: t.InvalidDeviceOperation;
 }
 
 /**
@@ -3259,10 +3275,10 @@ export class InvalidDeviceOperation extends InvalidDeviceSpec {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidFormat.html
  */
 export class InvalidFormat extends VmConfigFault {
-  declare readonly fault: t.InvalidFormat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidFormat");
+  static override get faultName(): string {
+    return "InvalidFormat";
   }
+  declare readonly fault: t.InvalidFormat;
 }
 
 /**
@@ -3271,10 +3287,10 @@ export class InvalidFormat extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDiskFormat.html
  */
 export class InvalidDiskFormat extends InvalidFormat {
-  declare readonly fault: t.InvalidDiskFormat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDiskFormat");
+  static override get faultName(): string {
+    return "InvalidDiskFormat";
   }
+  declare readonly fault: t.InvalidDiskFormat;
 }
 
 /**
@@ -3283,10 +3299,10 @@ export class InvalidDiskFormat extends InvalidFormat {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidDrsBehaviorForFtVm.html
  */
 export class InvalidDrsBehaviorForFtVm extends InvalidArgument {
-  declare readonly fault: t.InvalidDrsBehaviorForFtVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidDrsBehaviorForFtVm");
+  static override get faultName(): string {
+    return "InvalidDrsBehaviorForFtVm";
   }
+  declare readonly fault: t.InvalidDrsBehaviorForFtVm;
 }
 
 /**
@@ -3295,10 +3311,10 @@ export class InvalidDrsBehaviorForFtVm extends InvalidArgument {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidEditionLicense.html
  */
 export class InvalidEditionLicense extends NotEnoughLicenses {
-  declare readonly fault: t.InvalidEditionLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidEditionLicense");
+  static override get faultName(): string {
+    return "InvalidEditionLicense";
   }
+  declare readonly fault: t.InvalidEditionLicense;
 }
 
 /**
@@ -3307,10 +3323,10 @@ export class InvalidEditionLicense extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidEvent.html
  */
 export class InvalidEvent extends VimFault {
-  declare readonly fault: t.InvalidEvent;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidEvent");
+  static override get faultName(): string {
+    return "InvalidEvent";
   }
+  declare readonly fault: t.InvalidEvent;
 }
 
 /**
@@ -3319,10 +3335,10 @@ export class InvalidEvent extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidFolder.html
  */
 export class InvalidFolder extends VimFault {
-  declare readonly fault: t.InvalidFolder;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidFolder");
+  static override get faultName(): string {
+    return "InvalidFolder";
   }
+  declare readonly fault: t.InvalidFolder;
 }
 
 /**
@@ -3331,10 +3347,10 @@ export class InvalidFolder extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidGuestLogin.html
  */
 export class InvalidGuestLogin extends GuestOperationsFault {
-  declare readonly fault: t.InvalidGuestLogin;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidGuestLogin");
+  static override get faultName(): string {
+    return "InvalidGuestLogin";
   }
+  declare readonly fault: t.InvalidGuestLogin;
 }
 
 /**
@@ -3343,10 +3359,10 @@ export class InvalidGuestLogin extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidHostState.html
  */
 export class InvalidHostState extends InvalidState {
-  declare readonly fault: t.InvalidHostState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidHostState");
+  static override get faultName(): string {
+    return "InvalidHostState";
   }
+  declare readonly fault: t.InvalidHostState;
 }
 
 /**
@@ -3355,10 +3371,10 @@ export class InvalidHostState extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidHostConnectionState.html
  */
 export class InvalidHostConnectionState extends InvalidHostState {
-  declare readonly fault: t.InvalidHostConnectionState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidHostConnectionState");
+  static override get faultName(): string {
+    return "InvalidHostConnectionState";
   }
+  declare readonly fault: t.InvalidHostConnectionState;
 }
 
 /**
@@ -3367,10 +3383,10 @@ export class InvalidHostConnectionState extends InvalidHostState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidHostName.html
  */
 export class InvalidHostName extends HostConfigFault {
-  declare readonly fault: t.InvalidHostName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidHostName");
+  static override get faultName(): string {
+    return "InvalidHostName";
   }
+  declare readonly fault: t.InvalidHostName;
 }
 
 /**
@@ -3379,10 +3395,10 @@ export class InvalidHostName extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidIndexArgument.html
  */
 export class InvalidIndexArgument extends InvalidArgument {
-  declare readonly fault: t.InvalidIndexArgument;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidIndexArgument");
+  static override get faultName(): string {
+    return "InvalidIndexArgument";
   }
+  declare readonly fault: t.InvalidIndexArgument;
 }
 
 /**
@@ -3391,10 +3407,10 @@ export class InvalidIndexArgument extends InvalidArgument {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidIpfixConfig.html
  */
 export class InvalidIpfixConfig extends DvsFault {
-  declare readonly fault: t.InvalidIpfixConfig;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidIpfixConfig");
+  static override get faultName(): string {
+    return "InvalidIpfixConfig";
   }
+  declare readonly fault: t.InvalidIpfixConfig;
 }
 
 /**
@@ -3403,10 +3419,10 @@ export class InvalidIpfixConfig extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidIpmiLoginInfo.html
  */
 export class InvalidIpmiLoginInfo extends VimFault {
-  declare readonly fault: t.InvalidIpmiLoginInfo;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidIpmiLoginInfo");
+  static override get faultName(): string {
+    return "InvalidIpmiLoginInfo";
   }
+  declare readonly fault: t.InvalidIpmiLoginInfo;
 }
 
 /**
@@ -3415,10 +3431,10 @@ export class InvalidIpmiLoginInfo extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidIpmiMacAddress.html
  */
 export class InvalidIpmiMacAddress extends VimFault {
-  declare readonly fault: t.InvalidIpmiMacAddress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidIpmiMacAddress");
+  static override get faultName(): string {
+    return "InvalidIpmiMacAddress";
   }
+  declare readonly fault: t.InvalidIpmiMacAddress;
 }
 
 /**
@@ -3427,10 +3443,10 @@ export class InvalidIpmiMacAddress extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidLicense.html
  */
 export class InvalidLicense extends VimFault {
-  declare readonly fault: t.InvalidLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidLicense");
+  static override get faultName(): string {
+    return "InvalidLicense";
   }
+  declare readonly fault: t.InvalidLicense;
 }
 
 /**
@@ -3439,10 +3455,10 @@ export class InvalidLicense extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidLocale.html
  */
 export class InvalidLocale extends VimFault {
-  declare readonly fault: t.InvalidLocale;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidLocale");
+  static override get faultName(): string {
+    return "InvalidLocale";
   }
+  declare readonly fault: t.InvalidLocale;
 }
 
 /**
@@ -3451,10 +3467,10 @@ export class InvalidLocale extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidName.html
  */
 export class InvalidName extends VimFault {
-  declare readonly fault: t.InvalidName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidName");
+  static override get faultName(): string {
+    return "InvalidName";
   }
+  declare readonly fault: t.InvalidName;
 }
 
 /**
@@ -3463,10 +3479,10 @@ export class InvalidName extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NasConfigFault.html
  */
 export class NasConfigFault extends HostConfigFault {
-  declare readonly fault: t.NasConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NasConfigFault");
+  static override get faultName(): string {
+    return "NasConfigFault";
   }
+  declare readonly fault: t.NasConfigFault;
 }
 
 /**
@@ -3475,10 +3491,10 @@ export class NasConfigFault extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidNasCredentials.html
  */
 export class InvalidNasCredentials extends NasConfigFault {
-  declare readonly fault: t.InvalidNasCredentials;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidNasCredentials");
+  static override get faultName(): string {
+    return "InvalidNasCredentials";
   }
+  declare readonly fault: t.InvalidNasCredentials;
 }
 
 /**
@@ -3487,10 +3503,10 @@ export class InvalidNasCredentials extends NasConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppPropertyFault.html
  */
 export class VAppPropertyFault extends VmConfigFault {
-  declare readonly fault: t.VAppPropertyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppPropertyFault");
+  static override get faultName(): string {
+    return "VAppPropertyFault";
   }
+  declare readonly fault: t.VAppPropertyFault;
 }
 
 /**
@@ -3499,10 +3515,10 @@ export class VAppPropertyFault extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidNetworkInType.html
  */
 export class InvalidNetworkInType extends VAppPropertyFault {
-  declare readonly fault: t.InvalidNetworkInType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidNetworkInType");
+  static override get faultName(): string {
+    return "InvalidNetworkInType";
   }
+  declare readonly fault: t.InvalidNetworkInType;
 }
 
 /**
@@ -3511,10 +3527,10 @@ export class InvalidNetworkInType extends VAppPropertyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidNetworkResource.html
  */
 export class InvalidNetworkResource extends NasConfigFault {
-  declare readonly fault: t.InvalidNetworkResource;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidNetworkResource");
+  static override get faultName(): string {
+    return "InvalidNetworkResource";
   }
+  declare readonly fault: t.InvalidNetworkResource;
 }
 
 /**
@@ -3523,10 +3539,10 @@ export class InvalidNetworkResource extends NasConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidOperationOnSecondaryVm.html
  */
 export class InvalidOperationOnSecondaryVm extends VmFaultToleranceIssue {
-  declare readonly fault: t.InvalidOperationOnSecondaryVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidOperationOnSecondaryVm");
+  static override get faultName(): string {
+    return "InvalidOperationOnSecondaryVm";
   }
+  declare readonly fault: t.InvalidOperationOnSecondaryVm;
 }
 
 /**
@@ -3535,10 +3551,10 @@ export class InvalidOperationOnSecondaryVm extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidPowerState.html
  */
 export class InvalidPowerState extends InvalidState {
-  declare readonly fault: t.InvalidPowerState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidPowerState");
+  static override get faultName(): string {
+    return "InvalidPowerState";
   }
+  declare readonly fault: t.InvalidPowerState;
 }
 
 /**
@@ -3547,10 +3563,10 @@ export class InvalidPowerState extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidPrivilege.html
  */
 export class InvalidPrivilege extends VimFault {
-  declare readonly fault: t.InvalidPrivilege;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidPrivilege");
+  static override get faultName(): string {
+    return "InvalidPrivilege";
   }
+  declare readonly fault: t.InvalidPrivilege;
 }
 
 /**
@@ -3559,10 +3575,10 @@ export class InvalidPrivilege extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidProfileReferenceHost.html
  */
 export class InvalidProfileReferenceHost extends RuntimeFault {
-  declare readonly fault: t.InvalidProfileReferenceHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidProfileReferenceHost");
+  static override get faultName(): string {
+    return "InvalidProfileReferenceHost";
   }
+  declare readonly fault: t.InvalidProfileReferenceHost;
 }
 
 /**
@@ -3571,10 +3587,10 @@ export class InvalidProfileReferenceHost extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.query.InvalidProperty.html
  */
 export class InvalidProperty extends MethodFault {
-  declare readonly fault: t.InvalidProperty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidProperty");
+  static override get faultName(): string {
+    return "InvalidProperty";
   }
+  declare readonly fault: t.InvalidProperty;
 }
 
 /**
@@ -3583,10 +3599,10 @@ export class InvalidProperty extends MethodFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidPropertyType.html
  */
 export class InvalidPropertyType extends VAppPropertyFault {
-  declare readonly fault: t.InvalidPropertyType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidPropertyType");
+  static override get faultName(): string {
+    return "InvalidPropertyType";
   }
+  declare readonly fault: t.InvalidPropertyType;
 }
 
 /**
@@ -3595,10 +3611,10 @@ export class InvalidPropertyType extends VAppPropertyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidPropertyValue.html
  */
 export class InvalidPropertyValue extends VAppPropertyFault {
-  declare readonly fault: t.InvalidPropertyValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidPropertyValue");
+  static override get faultName(): string {
+    return "InvalidPropertyValue";
   }
+  declare readonly fault: t.InvalidPropertyValue;
 }
 
 /**
@@ -3607,10 +3623,10 @@ export class InvalidPropertyValue extends VAppPropertyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.InvalidRequest.html
  */
 export class InvalidRequest extends RuntimeFault {
-  declare readonly fault: t.InvalidRequest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidRequest");
+  static override get faultName(): string {
+    return "InvalidRequest";
   }
+  declare readonly fault: t.InvalidRequest;
 }
 
 /**
@@ -3619,10 +3635,10 @@ export class InvalidRequest extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidResourcePoolStructureFault.html
  */
 export class InvalidResourcePoolStructureFault extends InsufficientResourcesFault {
-  declare readonly fault: t.InvalidResourcePoolStructureFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidResourcePoolStructureFault");
+  static override get faultName(): string {
+    return "InvalidResourcePoolStructureFault";
   }
+  declare readonly fault: t.InvalidResourcePoolStructureFault;
 }
 
 /**
@@ -3631,10 +3647,10 @@ export class InvalidResourcePoolStructureFault extends InsufficientResourcesFaul
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidScheduledTask.html
  */
 export class InvalidScheduledTask extends RuntimeFault {
-  declare readonly fault: t.InvalidScheduledTask;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidScheduledTask");
+  static override get faultName(): string {
+    return "InvalidScheduledTask";
   }
+  declare readonly fault: t.InvalidScheduledTask;
 }
 
 /**
@@ -3643,10 +3659,10 @@ export class InvalidScheduledTask extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidSnapshotFormat.html
  */
 export class InvalidSnapshotFormat extends InvalidFormat {
-  declare readonly fault: t.InvalidSnapshotFormat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidSnapshotFormat");
+  static override get faultName(): string {
+    return "InvalidSnapshotFormat";
   }
+  declare readonly fault: t.InvalidSnapshotFormat;
 }
 
 /**
@@ -3655,10 +3671,10 @@ export class InvalidSnapshotFormat extends InvalidFormat {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.InvalidType.html
  */
 export class InvalidType extends InvalidRequest {
-  declare readonly fault: t.InvalidType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidType");
+  static override get faultName(): string {
+    return "InvalidType";
   }
+  declare readonly fault: t.InvalidType;
 }
 
 /**
@@ -3667,10 +3683,10 @@ export class InvalidType extends InvalidRequest {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InvalidVmState.html
  */
 export class InvalidVmState extends InvalidState {
-  declare readonly fault: t.InvalidVmState;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InvalidVmState");
+  static override get faultName(): string {
+    return "InvalidVmState";
   }
+  declare readonly fault: t.InvalidVmState;
 }
 
 /**
@@ -3679,10 +3695,10 @@ export class InvalidVmState extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.InventoryHasStandardAloneHosts.html
  */
 export class InventoryHasStandardAloneHosts extends NotEnoughLicenses {
-  declare readonly fault: t.InventoryHasStandardAloneHosts;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "InventoryHasStandardAloneHosts");
+  static override get faultName(): string {
+    return "InventoryHasStandardAloneHosts";
   }
+  declare readonly fault: t.InventoryHasStandardAloneHosts;
 }
 
 /**
@@ -3691,10 +3707,10 @@ export class InventoryHasStandardAloneHosts extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IpHostnameGeneratorError.html
  */
 export class IpHostnameGeneratorError extends CustomizationFault {
-  declare readonly fault: t.IpHostnameGeneratorError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IpHostnameGeneratorError");
+  static override get faultName(): string {
+    return "IpHostnameGeneratorError";
   }
+  declare readonly fault: t.IpHostnameGeneratorError;
 }
 
 /**
@@ -3703,10 +3719,10 @@ export class IpHostnameGeneratorError extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFault.html
  */
 export class IscsiFault extends VimFault {
-  declare readonly fault: t.IscsiFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFault");
+  static override get faultName(): string {
+    return "IscsiFault";
   }
+  declare readonly fault: t.IscsiFault;
 }
 
 /**
@@ -3715,10 +3731,10 @@ export class IscsiFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultInvalidVnic.html
  */
 export class IscsiFaultInvalidVnic extends IscsiFault {
-  declare readonly fault: t.IscsiFaultInvalidVnic;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultInvalidVnic");
+  static override get faultName(): string {
+    return "IscsiFaultInvalidVnic";
   }
+  declare readonly fault: t.IscsiFaultInvalidVnic;
 }
 
 /**
@@ -3727,10 +3743,10 @@ export class IscsiFaultInvalidVnic extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultPnicInUse.html
  */
 export class IscsiFaultPnicInUse extends IscsiFault {
-  declare readonly fault: t.IscsiFaultPnicInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultPnicInUse");
+  static override get faultName(): string {
+    return "IscsiFaultPnicInUse";
   }
+  declare readonly fault: t.IscsiFaultPnicInUse;
 }
 
 /**
@@ -3739,10 +3755,10 @@ export class IscsiFaultPnicInUse extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicAlreadyBound.html
  */
 export class IscsiFaultVnicAlreadyBound extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicAlreadyBound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicAlreadyBound");
+  static override get faultName(): string {
+    return "IscsiFaultVnicAlreadyBound";
   }
+  declare readonly fault: t.IscsiFaultVnicAlreadyBound;
 }
 
 /**
@@ -3751,10 +3767,10 @@ export class IscsiFaultVnicAlreadyBound extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicHasActivePaths.html
  */
 export class IscsiFaultVnicHasActivePaths extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicHasActivePaths;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicHasActivePaths");
+  static override get faultName(): string {
+    return "IscsiFaultVnicHasActivePaths";
   }
+  declare readonly fault: t.IscsiFaultVnicHasActivePaths;
 }
 
 /**
@@ -3763,10 +3779,10 @@ export class IscsiFaultVnicHasActivePaths extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicHasMultipleUplinks.html
  */
 export class IscsiFaultVnicHasMultipleUplinks extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicHasMultipleUplinks;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicHasMultipleUplinks");
+  static override get faultName(): string {
+    return "IscsiFaultVnicHasMultipleUplinks";
   }
+  declare readonly fault: t.IscsiFaultVnicHasMultipleUplinks;
 }
 
 /**
@@ -3775,10 +3791,10 @@ export class IscsiFaultVnicHasMultipleUplinks extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicHasNoUplinks.html
  */
 export class IscsiFaultVnicHasNoUplinks extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicHasNoUplinks;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicHasNoUplinks");
+  static override get faultName(): string {
+    return "IscsiFaultVnicHasNoUplinks";
   }
+  declare readonly fault: t.IscsiFaultVnicHasNoUplinks;
 }
 
 /**
@@ -3787,10 +3803,10 @@ export class IscsiFaultVnicHasNoUplinks extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicHasWrongUplink.html
  */
 export class IscsiFaultVnicHasWrongUplink extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicHasWrongUplink;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicHasWrongUplink");
+  static override get faultName(): string {
+    return "IscsiFaultVnicHasWrongUplink";
   }
+  declare readonly fault: t.IscsiFaultVnicHasWrongUplink;
 }
 
 /**
@@ -3799,10 +3815,10 @@ export class IscsiFaultVnicHasWrongUplink extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicInUse.html
  */
 export class IscsiFaultVnicInUse extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicInUse");
+  static override get faultName(): string {
+    return "IscsiFaultVnicInUse";
   }
+  declare readonly fault: t.IscsiFaultVnicInUse;
 }
 
 /**
@@ -3811,10 +3827,10 @@ export class IscsiFaultVnicInUse extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicIsLastPath.html
  */
 export class IscsiFaultVnicIsLastPath extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicIsLastPath;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicIsLastPath");
+  static override get faultName(): string {
+    return "IscsiFaultVnicIsLastPath";
   }
+  declare readonly fault: t.IscsiFaultVnicIsLastPath;
 }
 
 /**
@@ -3823,10 +3839,10 @@ export class IscsiFaultVnicIsLastPath extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicNotBound.html
  */
 export class IscsiFaultVnicNotBound extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicNotBound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicNotBound");
+  static override get faultName(): string {
+    return "IscsiFaultVnicNotBound";
   }
+  declare readonly fault: t.IscsiFaultVnicNotBound;
 }
 
 /**
@@ -3835,10 +3851,10 @@ export class IscsiFaultVnicNotBound extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.IscsiFaultVnicNotFound.html
  */
 export class IscsiFaultVnicNotFound extends IscsiFault {
-  declare readonly fault: t.IscsiFaultVnicNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "IscsiFaultVnicNotFound");
+  static override get faultName(): string {
+    return "IscsiFaultVnicNotFound";
   }
+  declare readonly fault: t.IscsiFaultVnicNotFound;
 }
 
 /**
@@ -3847,10 +3863,10 @@ export class IscsiFaultVnicNotFound extends IscsiFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.KeyNotFound.html
  */
 export class KeyNotFound extends VimFault {
-  declare readonly fault: t.KeyNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "KeyNotFound");
+  static override get faultName(): string {
+    return "KeyNotFound";
   }
+  declare readonly fault: t.KeyNotFound;
 }
 
 /**
@@ -3859,10 +3875,10 @@ export class KeyNotFound extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LargeRDMConversionNotSupported.html
  */
 export class LargeRDMConversionNotSupported extends MigrationFault {
-  declare readonly fault: t.LargeRDMConversionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LargeRDMConversionNotSupported");
+  static override get faultName(): string {
+    return "LargeRDMConversionNotSupported";
   }
+  declare readonly fault: t.LargeRDMConversionNotSupported;
 }
 
 /**
@@ -3871,10 +3887,10 @@ export class LargeRDMConversionNotSupported extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LargeRDMNotSupportedOnDatastore.html
  */
 export class LargeRDMNotSupportedOnDatastore extends VmConfigFault {
-  declare readonly fault: t.LargeRDMNotSupportedOnDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LargeRDMNotSupportedOnDatastore");
+  static override get faultName(): string {
+    return "LargeRDMNotSupportedOnDatastore";
   }
+  declare readonly fault: t.LargeRDMNotSupportedOnDatastore;
 }
 
 /**
@@ -3883,10 +3899,10 @@ export class LargeRDMNotSupportedOnDatastore extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LegacyNetworkInterfaceInUse.html
  */
 export class LegacyNetworkInterfaceInUse extends CannotAccessNetwork {
-  declare readonly fault: t.LegacyNetworkInterfaceInUse;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LegacyNetworkInterfaceInUse");
+  static override get faultName(): string {
+    return "LegacyNetworkInterfaceInUse";
   }
+  declare readonly fault: t.LegacyNetworkInterfaceInUse;
 }
 
 /**
@@ -3895,10 +3911,10 @@ export class LegacyNetworkInterfaceInUse extends CannotAccessNetwork {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseAssignmentFailed.html
  */
 export class LicenseAssignmentFailed extends RuntimeFault {
-  declare readonly fault: t.LicenseAssignmentFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseAssignmentFailed");
+  static override get faultName(): string {
+    return "LicenseAssignmentFailed";
   }
+  declare readonly fault: t.LicenseAssignmentFailed;
 }
 
 /**
@@ -3907,10 +3923,10 @@ export class LicenseAssignmentFailed extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseDowngradeDisallowed.html
  */
 export class LicenseDowngradeDisallowed extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseDowngradeDisallowed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseDowngradeDisallowed");
+  static override get faultName(): string {
+    return "LicenseDowngradeDisallowed";
   }
+  declare readonly fault: t.LicenseDowngradeDisallowed;
 }
 
 /**
@@ -3919,10 +3935,10 @@ export class LicenseDowngradeDisallowed extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseEntityNotFound.html
  */
 export class LicenseEntityNotFound extends VimFault {
-  declare readonly fault: t.LicenseEntityNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseEntityNotFound");
+  static override get faultName(): string {
+    return "LicenseEntityNotFound";
   }
+  declare readonly fault: t.LicenseEntityNotFound;
 }
 
 /**
@@ -3931,10 +3947,10 @@ export class LicenseEntityNotFound extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseExpired.html
  */
 export class LicenseExpired extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseExpired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseExpired");
+  static override get faultName(): string {
+    return "LicenseExpired";
   }
+  declare readonly fault: t.LicenseExpired;
 }
 
 /**
@@ -3943,10 +3959,10 @@ export class LicenseExpired extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseKeyEntityMismatch.html
  */
 export class LicenseKeyEntityMismatch extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseKeyEntityMismatch;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseKeyEntityMismatch");
+  static override get faultName(): string {
+    return "LicenseKeyEntityMismatch";
   }
+  declare readonly fault: t.LicenseKeyEntityMismatch;
 }
 
 /**
@@ -3955,10 +3971,10 @@ export class LicenseKeyEntityMismatch extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseRestricted.html
  */
 export class LicenseRestricted extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseRestricted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseRestricted");
+  static override get faultName(): string {
+    return "LicenseRestricted";
   }
+  declare readonly fault: t.LicenseRestricted;
 }
 
 /**
@@ -3967,10 +3983,10 @@ export class LicenseRestricted extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseServerUnavailable.html
  */
 export class LicenseServerUnavailable extends VimFault {
-  declare readonly fault: t.LicenseServerUnavailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseServerUnavailable");
+  static override get faultName(): string {
+    return "LicenseServerUnavailable";
   }
+  declare readonly fault: t.LicenseServerUnavailable;
 }
 
 /**
@@ -3979,10 +3995,10 @@ export class LicenseServerUnavailable extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LicenseSourceUnavailable.html
  */
 export class LicenseSourceUnavailable extends NotEnoughLicenses {
-  declare readonly fault: t.LicenseSourceUnavailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LicenseSourceUnavailable");
+  static override get faultName(): string {
+    return "LicenseSourceUnavailable";
   }
+  declare readonly fault: t.LicenseSourceUnavailable;
 }
 
 /**
@@ -3991,10 +4007,10 @@ export class LicenseSourceUnavailable extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LimitExceeded.html
  */
 export class LimitExceeded extends VimFault {
-  declare readonly fault: t.LimitExceeded;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LimitExceeded");
+  static override get faultName(): string {
+    return "LimitExceeded";
   }
+  declare readonly fault: t.LimitExceeded;
 }
 
 /**
@@ -4003,10 +4019,10 @@ export class LimitExceeded extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LinuxVolumeNotClean.html
  */
 export class LinuxVolumeNotClean extends CustomizationFault {
-  declare readonly fault: t.LinuxVolumeNotClean;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LinuxVolumeNotClean");
+  static override get faultName(): string {
+    return "LinuxVolumeNotClean";
   }
+  declare readonly fault: t.LinuxVolumeNotClean;
 }
 
 /**
@@ -4015,10 +4031,10 @@ export class LinuxVolumeNotClean extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.LogBundlingFailed.html
  */
 export class LogBundlingFailed extends VimFault {
-  declare readonly fault: t.LogBundlingFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "LogBundlingFailed");
+  static override get faultName(): string {
+    return "LogBundlingFailed";
   }
+  declare readonly fault: t.LogBundlingFailed;
 }
 
 /**
@@ -4027,10 +4043,10 @@ export class LogBundlingFailed extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MaintenanceModeFileMove.html
  */
 export class MaintenanceModeFileMove extends MigrationFault {
-  declare readonly fault: t.MaintenanceModeFileMove;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MaintenanceModeFileMove");
+  static override get faultName(): string {
+    return "MaintenanceModeFileMove";
   }
+  declare readonly fault: t.MaintenanceModeFileMove;
 }
 
 /**
@@ -4039,10 +4055,10 @@ export class MaintenanceModeFileMove extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.ManagedObjectNotFound.html
  */
 export class ManagedObjectNotFound extends RuntimeFault {
-  declare readonly fault: t.ManagedObjectNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ManagedObjectNotFound");
+  static override get faultName(): string {
+    return "ManagedObjectNotFound";
   }
+  declare readonly fault: t.ManagedObjectNotFound;
 }
 
 /**
@@ -4051,10 +4067,10 @@ export class ManagedObjectNotFound extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsupportedDatastore.html
  */
 export class UnsupportedDatastore extends VmConfigFault {
-  declare readonly fault: t.UnsupportedDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsupportedDatastore");
+  static override get faultName(): string {
+    return "UnsupportedDatastore";
   }
+  declare readonly fault: t.UnsupportedDatastore;
 }
 
 /**
@@ -4063,10 +4079,10 @@ export class UnsupportedDatastore extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemoryFileFormatNotSupportedByDatastore.html
  */
 export class MemoryFileFormatNotSupportedByDatastore extends UnsupportedDatastore {
-  declare readonly fault: t.MemoryFileFormatNotSupportedByDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemoryFileFormatNotSupportedByDatastore");
+  static override get faultName(): string {
+    return "MemoryFileFormatNotSupportedByDatastore";
   }
+  declare readonly fault: t.MemoryFileFormatNotSupportedByDatastore;
 }
 
 /**
@@ -4075,10 +4091,10 @@ export class MemoryFileFormatNotSupportedByDatastore extends UnsupportedDatastor
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemoryHotPlugNotSupported.html
  */
 export class MemoryHotPlugNotSupported extends VmConfigFault {
-  declare readonly fault: t.MemoryHotPlugNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemoryHotPlugNotSupported");
+  static override get faultName(): string {
+    return "MemoryHotPlugNotSupported";
   }
+  declare readonly fault: t.MemoryHotPlugNotSupported;
 }
 
 /**
@@ -4087,10 +4103,10 @@ export class MemoryHotPlugNotSupported extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemorySizeNotRecommended.html
  */
 export class MemorySizeNotRecommended extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.MemorySizeNotRecommended;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemorySizeNotRecommended");
+  static override get faultName(): string {
+    return "MemorySizeNotRecommended";
   }
+  declare readonly fault: t.MemorySizeNotRecommended;
 }
 
 /**
@@ -4099,10 +4115,10 @@ export class MemorySizeNotRecommended extends VirtualHardwareCompatibilityIssue 
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemorySizeNotSupported.html
  */
 export class MemorySizeNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.MemorySizeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemorySizeNotSupported");
+  static override get faultName(): string {
+    return "MemorySizeNotSupported";
   }
+  declare readonly fault: t.MemorySizeNotSupported;
 }
 
 /**
@@ -4111,10 +4127,10 @@ export class MemorySizeNotSupported extends VirtualHardwareCompatibilityIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemorySizeNotSupportedByDatastore.html
  */
 export class MemorySizeNotSupportedByDatastore extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.MemorySizeNotSupportedByDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemorySizeNotSupportedByDatastore");
+  static override get faultName(): string {
+    return "MemorySizeNotSupportedByDatastore";
   }
+  declare readonly fault: t.MemorySizeNotSupportedByDatastore;
 }
 
 /**
@@ -4123,10 +4139,10 @@ export class MemorySizeNotSupportedByDatastore extends VirtualHardwareCompatibil
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MemorySnapshotOnIndependentDisk.html
  */
 export class MemorySnapshotOnIndependentDisk extends SnapshotFault {
-  declare readonly fault: t.MemorySnapshotOnIndependentDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MemorySnapshotOnIndependentDisk");
+  static override get faultName(): string {
+    return "MemorySnapshotOnIndependentDisk";
   }
+  declare readonly fault: t.MemorySnapshotOnIndependentDisk;
 }
 
 /**
@@ -4135,10 +4151,10 @@ export class MemorySnapshotOnIndependentDisk extends SnapshotFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MethodAlreadyDisabledFault.html
  */
 export class MethodAlreadyDisabledFault extends RuntimeFault {
-  declare readonly fault: t.MethodAlreadyDisabledFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MethodAlreadyDisabledFault");
+  static override get faultName(): string {
+    return "MethodAlreadyDisabledFault";
   }
+  declare readonly fault: t.MethodAlreadyDisabledFault;
 }
 
 /**
@@ -4147,10 +4163,10 @@ export class MethodAlreadyDisabledFault extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MethodDisabled.html
  */
 export class MethodDisabled extends RuntimeFault {
-  declare readonly fault: t.MethodDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MethodDisabled");
+  static override get faultName(): string {
+    return "MethodDisabled";
   }
+  declare readonly fault: t.MethodDisabled;
 }
 
 /**
@@ -4159,10 +4175,10 @@ export class MethodDisabled extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.MethodNotFound.html
  */
 export class MethodNotFound extends InvalidRequest {
-  declare readonly fault: t.MethodNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MethodNotFound");
+  static override get faultName(): string {
+    return "MethodNotFound";
   }
+  declare readonly fault: t.MethodNotFound;
 }
 
 /**
@@ -4171,10 +4187,10 @@ export class MethodNotFound extends InvalidRequest {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MigrationDisabled.html
  */
 export class MigrationDisabled extends MigrationFault {
-  declare readonly fault: t.MigrationDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MigrationDisabled");
+  static override get faultName(): string {
+    return "MigrationDisabled";
   }
+  declare readonly fault: t.MigrationDisabled;
 }
 
 /**
@@ -4183,10 +4199,10 @@ export class MigrationDisabled extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MigrationNotReady.html
  */
 export class MigrationNotReady extends MigrationFault {
-  declare readonly fault: t.MigrationNotReady;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MigrationNotReady");
+  static override get faultName(): string {
+    return "MigrationNotReady";
   }
+  declare readonly fault: t.MigrationNotReady;
 }
 
 /**
@@ -4195,10 +4211,10 @@ export class MigrationNotReady extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MismatchedBundle.html
  */
 export class MismatchedBundle extends VimFault {
-  declare readonly fault: t.MismatchedBundle;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MismatchedBundle");
+  static override get faultName(): string {
+    return "MismatchedBundle";
   }
+  declare readonly fault: t.MismatchedBundle;
 }
 
 /**
@@ -4207,10 +4223,10 @@ export class MismatchedBundle extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MismatchedNetworkPolicies.html
  */
 export class MismatchedNetworkPolicies extends MigrationFault {
-  declare readonly fault: t.MismatchedNetworkPolicies;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MismatchedNetworkPolicies");
+  static override get faultName(): string {
+    return "MismatchedNetworkPolicies";
   }
+  declare readonly fault: t.MismatchedNetworkPolicies;
 }
 
 /**
@@ -4219,10 +4235,10 @@ export class MismatchedNetworkPolicies extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MismatchedVMotionNetworkNames.html
  */
 export class MismatchedVMotionNetworkNames extends MigrationFault {
-  declare readonly fault: t.MismatchedVMotionNetworkNames;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MismatchedVMotionNetworkNames");
+  static override get faultName(): string {
+    return "MismatchedVMotionNetworkNames";
   }
+  declare readonly fault: t.MismatchedVMotionNetworkNames;
 }
 
 /**
@@ -4231,10 +4247,10 @@ export class MismatchedVMotionNetworkNames extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingBmcSupport.html
  */
 export class MissingBmcSupport extends VimFault {
-  declare readonly fault: t.MissingBmcSupport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingBmcSupport");
+  static override get faultName(): string {
+    return "MissingBmcSupport";
   }
+  declare readonly fault: t.MissingBmcSupport;
 }
 
 /**
@@ -4243,10 +4259,10 @@ export class MissingBmcSupport extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingController.html
  */
 export class MissingController extends InvalidDeviceSpec {
-  declare readonly fault: t.MissingController;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingController");
+  static override get faultName(): string {
+    return "MissingController";
   }
+  declare readonly fault: t.MissingController;
 }
 
 /**
@@ -4255,10 +4271,10 @@ export class MissingController extends InvalidDeviceSpec {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingIpPool.html
  */
 export class MissingIpPool extends VAppPropertyFault {
-  declare readonly fault: t.MissingIpPool;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingIpPool");
+  static override get faultName(): string {
+    return "MissingIpPool";
   }
+  declare readonly fault: t.MissingIpPool;
 }
 
 /**
@@ -4267,10 +4283,10 @@ export class MissingIpPool extends VAppPropertyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingLinuxCustResources.html
  */
 export class MissingLinuxCustResources extends CustomizationFault {
-  declare readonly fault: t.MissingLinuxCustResources;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingLinuxCustResources");
+  static override get faultName(): string {
+    return "MissingLinuxCustResources";
   }
+  declare readonly fault: t.MissingLinuxCustResources;
 }
 
 /**
@@ -4279,10 +4295,10 @@ export class MissingLinuxCustResources extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingNetworkIpConfig.html
  */
 export class MissingNetworkIpConfig extends VAppPropertyFault {
-  declare readonly fault: t.MissingNetworkIpConfig;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingNetworkIpConfig");
+  static override get faultName(): string {
+    return "MissingNetworkIpConfig";
   }
+  declare readonly fault: t.MissingNetworkIpConfig;
 }
 
 /**
@@ -4291,10 +4307,10 @@ export class MissingNetworkIpConfig extends VAppPropertyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppConfigFault.html
  */
 export class VAppConfigFault extends VimFault {
-  declare readonly fault: t.VAppConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppConfigFault");
+  static override get faultName(): string {
+    return "VAppConfigFault";
   }
+  declare readonly fault: t.VAppConfigFault;
 }
 
 /**
@@ -4303,10 +4319,10 @@ export class VAppConfigFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingPowerOffConfiguration.html
  */
 export class MissingPowerOffConfiguration extends VAppConfigFault {
-  declare readonly fault: t.MissingPowerOffConfiguration;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingPowerOffConfiguration");
+  static override get faultName(): string {
+    return "MissingPowerOffConfiguration";
   }
+  declare readonly fault: t.MissingPowerOffConfiguration;
 }
 
 /**
@@ -4315,10 +4331,10 @@ export class MissingPowerOffConfiguration extends VAppConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingPowerOnConfiguration.html
  */
 export class MissingPowerOnConfiguration extends VAppConfigFault {
-  declare readonly fault: t.MissingPowerOnConfiguration;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingPowerOnConfiguration");
+  static override get faultName(): string {
+    return "MissingPowerOnConfiguration";
   }
+  declare readonly fault: t.MissingPowerOnConfiguration;
 }
 
 /**
@@ -4327,10 +4343,10 @@ export class MissingPowerOnConfiguration extends VAppConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MissingWindowsCustResources.html
  */
 export class MissingWindowsCustResources extends CustomizationFault {
-  declare readonly fault: t.MissingWindowsCustResources;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MissingWindowsCustResources");
+  static override get faultName(): string {
+    return "MissingWindowsCustResources";
   }
+  declare readonly fault: t.MissingWindowsCustResources;
 }
 
 /**
@@ -4339,10 +4355,10 @@ export class MissingWindowsCustResources extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MksConnectionLimitReached.html
  */
 export class MksConnectionLimitReached extends InvalidState {
-  declare readonly fault: t.MksConnectionLimitReached;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MksConnectionLimitReached");
+  static override get faultName(): string {
+    return "MksConnectionLimitReached";
   }
+  declare readonly fault: t.MksConnectionLimitReached;
 }
 
 /**
@@ -4351,10 +4367,10 @@ export class MksConnectionLimitReached extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MountError.html
  */
 export class MountError extends CustomizationFault {
-  declare readonly fault: t.MountError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MountError");
+  static override get faultName(): string {
+    return "MountError";
   }
+  declare readonly fault: t.MountError;
 }
 
 /**
@@ -4363,10 +4379,10 @@ export class MountError extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MultiWriterNotSupported.html
  */
 export class MultiWriterNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.MultiWriterNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MultiWriterNotSupported");
+  static override get faultName(): string {
+    return "MultiWriterNotSupported";
   }
+  declare readonly fault: t.MultiWriterNotSupported;
 }
 
 /**
@@ -4375,10 +4391,10 @@ export class MultiWriterNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MultipleCertificatesVerifyFault.html
  */
 export class MultipleCertificatesVerifyFault extends HostConnectFault {
-  declare readonly fault: t.MultipleCertificatesVerifyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MultipleCertificatesVerifyFault");
+  static override get faultName(): string {
+    return "MultipleCertificatesVerifyFault";
   }
+  declare readonly fault: t.MultipleCertificatesVerifyFault;
 }
 
 /**
@@ -4387,10 +4403,10 @@ export class MultipleCertificatesVerifyFault extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.MultipleSnapshotsNotSupported.html
  */
 export class MultipleSnapshotsNotSupported extends SnapshotFault {
-  declare readonly fault: t.MultipleSnapshotsNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "MultipleSnapshotsNotSupported");
+  static override get faultName(): string {
+    return "MultipleSnapshotsNotSupported";
   }
+  declare readonly fault: t.MultipleSnapshotsNotSupported;
 }
 
 /**
@@ -4399,10 +4415,10 @@ export class MultipleSnapshotsNotSupported extends SnapshotFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NamespaceFull.html
  */
 export class NamespaceFull extends VimFault {
-  declare readonly fault: t.NamespaceFull;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NamespaceFull");
+  static override get faultName(): string {
+    return "NamespaceFull";
   }
+  declare readonly fault: t.NamespaceFull;
 }
 
 /**
@@ -4411,10 +4427,10 @@ export class NamespaceFull extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NamespaceLimitReached.html
  */
 export class NamespaceLimitReached extends VimFault {
-  declare readonly fault: t.NamespaceLimitReached;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NamespaceLimitReached");
+  static override get faultName(): string {
+    return "NamespaceLimitReached";
   }
+  declare readonly fault: t.NamespaceLimitReached;
 }
 
 /**
@@ -4423,10 +4439,10 @@ export class NamespaceLimitReached extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NamespaceWriteProtected.html
  */
 export class NamespaceWriteProtected extends VimFault {
-  declare readonly fault: t.NamespaceWriteProtected;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NamespaceWriteProtected");
+  static override get faultName(): string {
+    return "NamespaceWriteProtected";
   }
+  declare readonly fault: t.NamespaceWriteProtected;
 }
 
 /**
@@ -4435,10 +4451,10 @@ export class NamespaceWriteProtected extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NasConnectionLimitReached.html
  */
 export class NasConnectionLimitReached extends NasConfigFault {
-  declare readonly fault: t.NasConnectionLimitReached;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NasConnectionLimitReached");
+  static override get faultName(): string {
+    return "NasConnectionLimitReached";
   }
+  declare readonly fault: t.NasConnectionLimitReached;
 }
 
 /**
@@ -4447,10 +4463,10 @@ export class NasConnectionLimitReached extends NasConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NasSessionCredentialConflict.html
  */
 export class NasSessionCredentialConflict extends NasConfigFault {
-  declare readonly fault: t.NasSessionCredentialConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NasSessionCredentialConflict");
+  static override get faultName(): string {
+    return "NasSessionCredentialConflict";
   }
+  declare readonly fault: t.NasSessionCredentialConflict;
 }
 
 /**
@@ -4459,10 +4475,10 @@ export class NasSessionCredentialConflict extends NasConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NasVolumeNotMounted.html
  */
 export class NasVolumeNotMounted extends NasConfigFault {
-  declare readonly fault: t.NasVolumeNotMounted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NasVolumeNotMounted");
+  static override get faultName(): string {
+    return "NasVolumeNotMounted";
   }
+  declare readonly fault: t.NasVolumeNotMounted;
 }
 
 /**
@@ -4471,10 +4487,10 @@ export class NasVolumeNotMounted extends NasConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NetworkCopyFault.html
  */
 export class NetworkCopyFault extends FileFault {
-  declare readonly fault: t.NetworkCopyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NetworkCopyFault");
+  static override get faultName(): string {
+    return "NetworkCopyFault";
   }
+  declare readonly fault: t.NetworkCopyFault;
 }
 
 /**
@@ -4483,10 +4499,10 @@ export class NetworkCopyFault extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NetworkDisruptedAndConfigRolledBack.html
  */
 export class NetworkDisruptedAndConfigRolledBack extends VimFault {
-  declare readonly fault: t.NetworkDisruptedAndConfigRolledBack;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NetworkDisruptedAndConfigRolledBack");
+  static override get faultName(): string {
+    return "NetworkDisruptedAndConfigRolledBack";
   }
+  declare readonly fault: t.NetworkDisruptedAndConfigRolledBack;
 }
 
 /**
@@ -4495,10 +4511,10 @@ export class NetworkDisruptedAndConfigRolledBack extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NetworkInaccessible.html
  */
 export class NetworkInaccessible extends NasConfigFault {
-  declare readonly fault: t.NetworkInaccessible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NetworkInaccessible");
+  static override get faultName(): string {
+    return "NetworkInaccessible";
   }
+  declare readonly fault: t.NetworkInaccessible;
 }
 
 /**
@@ -4507,10 +4523,10 @@ export class NetworkInaccessible extends NasConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NetworksMayNotBeTheSame.html
  */
 export class NetworksMayNotBeTheSame extends MigrationFault {
-  declare readonly fault: t.NetworksMayNotBeTheSame;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NetworksMayNotBeTheSame");
+  static override get faultName(): string {
+    return "NetworksMayNotBeTheSame";
   }
+  declare readonly fault: t.NetworksMayNotBeTheSame;
 }
 
 /**
@@ -4519,10 +4535,10 @@ export class NetworksMayNotBeTheSame extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NicSettingMismatch.html
  */
 export class NicSettingMismatch extends CustomizationFault {
-  declare readonly fault: t.NicSettingMismatch;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NicSettingMismatch");
+  static override get faultName(): string {
+    return "NicSettingMismatch";
   }
+  declare readonly fault: t.NicSettingMismatch;
 }
 
 /**
@@ -4531,10 +4547,10 @@ export class NicSettingMismatch extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoActiveHostInCluster.html
  */
 export class NoActiveHostInCluster extends InvalidState {
-  declare readonly fault: t.NoActiveHostInCluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoActiveHostInCluster");
+  static override get faultName(): string {
+    return "NoActiveHostInCluster";
   }
+  declare readonly fault: t.NoActiveHostInCluster;
 }
 
 /**
@@ -4543,10 +4559,10 @@ export class NoActiveHostInCluster extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoAvailableIp.html
  */
 export class NoAvailableIp extends VAppPropertyFault {
-  declare readonly fault: t.NoAvailableIp;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoAvailableIp");
+  static override get faultName(): string {
+    return "NoAvailableIp";
   }
+  declare readonly fault: t.NoAvailableIp;
 }
 
 /**
@@ -4555,10 +4571,10 @@ export class NoAvailableIp extends VAppPropertyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoClientCertificate.html
  */
 export class NoClientCertificate extends VimFault {
-  declare readonly fault: t.NoClientCertificate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoClientCertificate");
+  static override get faultName(): string {
+    return "NoClientCertificate";
   }
+  declare readonly fault: t.NoClientCertificate;
 }
 
 /**
@@ -4567,10 +4583,10 @@ export class NoClientCertificate extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleDatastore.html
  */
 export class NoCompatibleDatastore extends VimFault {
-  declare readonly fault: t.NoCompatibleDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleDatastore");
+  static override get faultName(): string {
+    return "NoCompatibleDatastore";
   }
+  declare readonly fault: t.NoCompatibleDatastore;
 }
 
 /**
@@ -4579,10 +4595,10 @@ export class NoCompatibleDatastore extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleHardAffinityHost.html
  */
 export class NoCompatibleHardAffinityHost extends VmConfigFault {
-  declare readonly fault: t.NoCompatibleHardAffinityHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleHardAffinityHost");
+  static override get faultName(): string {
+    return "NoCompatibleHardAffinityHost";
   }
+  declare readonly fault: t.NoCompatibleHardAffinityHost;
 }
 
 /**
@@ -4591,10 +4607,10 @@ export class NoCompatibleHardAffinityHost extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleHost.html
  */
 export class NoCompatibleHost extends VimFault {
-  declare readonly fault: t.NoCompatibleHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleHost");
+  static override get faultName(): string {
+    return "NoCompatibleHost";
   }
+  declare readonly fault: t.NoCompatibleHost;
 }
 
 /**
@@ -4603,10 +4619,10 @@ export class NoCompatibleHost extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleHostWithAccessToDevice.html
  */
 export class NoCompatibleHostWithAccessToDevice extends NoCompatibleHost {
-  declare readonly fault: t.NoCompatibleHostWithAccessToDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleHostWithAccessToDevice");
+  static override get faultName(): string {
+    return "NoCompatibleHostWithAccessToDevice";
   }
+  declare readonly fault: t.NoCompatibleHostWithAccessToDevice;
 }
 
 /**
@@ -4615,10 +4631,10 @@ export class NoCompatibleHostWithAccessToDevice extends NoCompatibleHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoCompatibleSoftAffinityHost.html
  */
 export class NoCompatibleSoftAffinityHost extends VmConfigFault {
-  declare readonly fault: t.NoCompatibleSoftAffinityHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoCompatibleSoftAffinityHost");
+  static override get faultName(): string {
+    return "NoCompatibleSoftAffinityHost";
   }
+  declare readonly fault: t.NoCompatibleSoftAffinityHost;
 }
 
 /**
@@ -4627,10 +4643,10 @@ export class NoCompatibleSoftAffinityHost extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoConnectedDatastore.html
  */
 export class NoConnectedDatastore extends VimFault {
-  declare readonly fault: t.NoConnectedDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoConnectedDatastore");
+  static override get faultName(): string {
+    return "NoConnectedDatastore";
   }
+  declare readonly fault: t.NoConnectedDatastore;
 }
 
 /**
@@ -4639,10 +4655,10 @@ export class NoConnectedDatastore extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoDiskFound.html
  */
 export class NoDiskFound extends VimFault {
-  declare readonly fault: t.NoDiskFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoDiskFound");
+  static override get faultName(): string {
+    return "NoDiskFound";
   }
+  declare readonly fault: t.NoDiskFound;
 }
 
 /**
@@ -4651,10 +4667,10 @@ export class NoDiskFound extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoDiskSpace.html
  */
 export class NoDiskSpace extends FileFault {
-  declare readonly fault: t.NoDiskSpace;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoDiskSpace");
+  static override get faultName(): string {
+    return "NoDiskSpace";
   }
+  declare readonly fault: t.NoDiskSpace;
 }
 
 /**
@@ -4663,10 +4679,10 @@ export class NoDiskSpace extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoDisksToCustomize.html
  */
 export class NoDisksToCustomize extends CustomizationFault {
-  declare readonly fault: t.NoDisksToCustomize;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoDisksToCustomize");
+  static override get faultName(): string {
+    return "NoDisksToCustomize";
   }
+  declare readonly fault: t.NoDisksToCustomize;
 }
 
 /**
@@ -4675,10 +4691,10 @@ export class NoDisksToCustomize extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoGateway.html
  */
 export class NoGateway extends HostConfigFault {
-  declare readonly fault: t.NoGateway;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoGateway");
+  static override get faultName(): string {
+    return "NoGateway";
   }
+  declare readonly fault: t.NoGateway;
 }
 
 /**
@@ -4687,10 +4703,10 @@ export class NoGateway extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoGuestHeartbeat.html
  */
 export class NoGuestHeartbeat extends MigrationFault {
-  declare readonly fault: t.NoGuestHeartbeat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoGuestHeartbeat");
+  static override get faultName(): string {
+    return "NoGuestHeartbeat";
   }
+  declare readonly fault: t.NoGuestHeartbeat;
 }
 
 /**
@@ -4699,10 +4715,10 @@ export class NoGuestHeartbeat extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoHost.html
  */
 export class NoHost extends HostConnectFault {
-  declare readonly fault: t.NoHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoHost");
+  static override get faultName(): string {
+    return "NoHost";
   }
+  declare readonly fault: t.NoHost;
 }
 
 /**
@@ -4711,10 +4727,10 @@ export class NoHost extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoHostSuitableForFtSecondary.html
  */
 export class NoHostSuitableForFtSecondary extends VmFaultToleranceIssue {
-  declare readonly fault: t.NoHostSuitableForFtSecondary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoHostSuitableForFtSecondary");
+  static override get faultName(): string {
+    return "NoHostSuitableForFtSecondary";
   }
+  declare readonly fault: t.NoHostSuitableForFtSecondary;
 }
 
 /**
@@ -4723,10 +4739,10 @@ export class NoHostSuitableForFtSecondary extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoLicenseServerConfigured.html
  */
 export class NoLicenseServerConfigured extends NotEnoughLicenses {
-  declare readonly fault: t.NoLicenseServerConfigured;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoLicenseServerConfigured");
+  static override get faultName(): string {
+    return "NoLicenseServerConfigured";
   }
+  declare readonly fault: t.NoLicenseServerConfigured;
 }
 
 /**
@@ -4735,10 +4751,10 @@ export class NoLicenseServerConfigured extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPeerHostFound.html
  */
 export class NoPeerHostFound extends HostPowerOpFailed {
-  declare readonly fault: t.NoPeerHostFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPeerHostFound");
+  static override get faultName(): string {
+    return "NoPeerHostFound";
   }
+  declare readonly fault: t.NoPeerHostFound;
 }
 
 /**
@@ -4747,10 +4763,10 @@ export class NoPeerHostFound extends HostPowerOpFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.SecurityError.html
  */
 export class SecurityError extends RuntimeFault {
-  declare readonly fault: t.SecurityError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecurityError");
+  static override get faultName(): string {
+    return "SecurityError";
   }
+  declare readonly fault: t.SecurityError;
 }
 
 /**
@@ -4759,10 +4775,10 @@ export class SecurityError extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPermission.html
  */
 export class NoPermission extends SecurityError {
-  declare readonly fault: t.NoPermission;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPermission");
+  static override get faultName(): string {
+    return "NoPermission";
   }
+  declare readonly fault: t.NoPermission;
 }
 
 /**
@@ -4771,10 +4787,10 @@ export class NoPermission extends SecurityError {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPermissionOnAD.html
  */
 export class NoPermissionOnAD extends ActiveDirectoryFault {
-  declare readonly fault: t.NoPermissionOnAD;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPermissionOnAD");
+  static override get faultName(): string {
+    return "NoPermissionOnAD";
   }
+  declare readonly fault: t.NoPermissionOnAD;
 }
 
 /**
@@ -4783,10 +4799,10 @@ export class NoPermissionOnAD extends ActiveDirectoryFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPermissionOnHost.html
  */
 export class NoPermissionOnHost extends HostConnectFault {
-  declare readonly fault: t.NoPermissionOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPermissionOnHost");
+  static override get faultName(): string {
+    return "NoPermissionOnHost";
   }
+  declare readonly fault: t.NoPermissionOnHost;
 }
 
 /**
@@ -4795,10 +4811,10 @@ export class NoPermissionOnHost extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoPermissionOnNasVolume.html
  */
 export class NoPermissionOnNasVolume extends NasConfigFault {
-  declare readonly fault: t.NoPermissionOnNasVolume;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoPermissionOnNasVolume");
+  static override get faultName(): string {
+    return "NoPermissionOnNasVolume";
   }
+  declare readonly fault: t.NoPermissionOnNasVolume;
 }
 
 /**
@@ -4807,10 +4823,10 @@ export class NoPermissionOnNasVolume extends NasConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoSubjectName.html
  */
 export class NoSubjectName extends VimFault {
-  declare readonly fault: t.NoSubjectName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoSubjectName");
+  static override get faultName(): string {
+    return "NoSubjectName";
   }
+  declare readonly fault: t.NoSubjectName;
 }
 
 /**
@@ -4819,10 +4835,10 @@ export class NoSubjectName extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoVcManagedIpConfigured.html
  */
 export class NoVcManagedIpConfigured extends VAppPropertyFault {
-  declare readonly fault: t.NoVcManagedIpConfigured;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoVcManagedIpConfigured");
+  static override get faultName(): string {
+    return "NoVcManagedIpConfigured";
   }
+  declare readonly fault: t.NoVcManagedIpConfigured;
 }
 
 /**
@@ -4831,10 +4847,10 @@ export class NoVcManagedIpConfigured extends VAppPropertyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoVirtualNic.html
  */
 export class NoVirtualNic extends HostConfigFault {
-  declare readonly fault: t.NoVirtualNic;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoVirtualNic");
+  static override get faultName(): string {
+    return "NoVirtualNic";
   }
+  declare readonly fault: t.NoVirtualNic;
 }
 
 /**
@@ -4843,10 +4859,10 @@ export class NoVirtualNic extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NoVmInVApp.html
  */
 export class NoVmInVApp extends VAppConfigFault {
-  declare readonly fault: t.NoVmInVApp;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NoVmInVApp");
+  static override get faultName(): string {
+    return "NoVmInVApp";
   }
+  declare readonly fault: t.NoVmInVApp;
 }
 
 /**
@@ -4855,10 +4871,10 @@ export class NoVmInVApp extends VAppConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NonADUserRequired.html
  */
 export class NonADUserRequired extends ActiveDirectoryFault {
-  declare readonly fault: t.NonADUserRequired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NonADUserRequired");
+  static override get faultName(): string {
+    return "NonADUserRequired";
   }
+  declare readonly fault: t.NonADUserRequired;
 }
 
 /**
@@ -4867,10 +4883,10 @@ export class NonADUserRequired extends ActiveDirectoryFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NonHomeRDMVMotionNotSupported.html
  */
 export class NonHomeRDMVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.NonHomeRDMVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NonHomeRDMVMotionNotSupported");
+  static override get faultName(): string {
+    return "NonHomeRDMVMotionNotSupported";
   }
+  declare readonly fault: t.NonHomeRDMVMotionNotSupported;
 }
 
 /**
@@ -4879,10 +4895,10 @@ export class NonHomeRDMVMotionNotSupported extends MigrationFeatureNotSupported 
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NonPersistentDisksNotSupported.html
  */
 export class NonPersistentDisksNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.NonPersistentDisksNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NonPersistentDisksNotSupported");
+  static override get faultName(): string {
+    return "NonPersistentDisksNotSupported";
   }
+  declare readonly fault: t.NonPersistentDisksNotSupported;
 }
 
 /**
@@ -4891,10 +4907,10 @@ export class NonPersistentDisksNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NonVmwareOuiMacNotSupportedHost.html
  */
 export class NonVmwareOuiMacNotSupportedHost extends NotSupportedHost {
-  declare readonly fault: t.NonVmwareOuiMacNotSupportedHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NonVmwareOuiMacNotSupportedHost");
+  static override get faultName(): string {
+    return "NonVmwareOuiMacNotSupportedHost";
   }
+  declare readonly fault: t.NonVmwareOuiMacNotSupportedHost;
 }
 
 /**
@@ -4903,10 +4919,10 @@ export class NonVmwareOuiMacNotSupportedHost extends NotSupportedHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotADirectory.html
  */
 export class NotADirectory extends FileFault {
-  declare readonly fault: t.NotADirectory;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotADirectory");
+  static override get faultName(): string {
+    return "NotADirectory";
   }
+  declare readonly fault: t.NotADirectory;
 }
 
 /**
@@ -4915,10 +4931,10 @@ export class NotADirectory extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotAFile.html
  */
 export class NotAFile extends FileFault {
-  declare readonly fault: t.NotAFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotAFile");
+  static override get faultName(): string {
+    return "NotAFile";
   }
+  declare readonly fault: t.NotAFile;
 }
 
 /**
@@ -4927,10 +4943,10 @@ export class NotAFile extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotAuthenticated.html
  */
 export class NotAuthenticated extends NoPermission {
-  declare readonly fault: t.NotAuthenticated;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotAuthenticated");
+  static override get faultName(): string {
+    return "NotAuthenticated";
   }
+  declare readonly fault: t.NotAuthenticated;
 }
 
 /**
@@ -4939,10 +4955,10 @@ export class NotAuthenticated extends NoPermission {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotEnoughCpus.html
  */
 export class NotEnoughCpus extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.NotEnoughCpus;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotEnoughCpus");
+  static override get faultName(): string {
+    return "NotEnoughCpus";
   }
+  declare readonly fault: t.NotEnoughCpus;
 }
 
 /**
@@ -4951,10 +4967,10 @@ export class NotEnoughCpus extends VirtualHardwareCompatibilityIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotEnoughLogicalCpus.html
  */
 export class NotEnoughLogicalCpus extends NotEnoughCpus {
-  declare readonly fault: t.NotEnoughLogicalCpus;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotEnoughLogicalCpus");
+  static override get faultName(): string {
+    return "NotEnoughLogicalCpus";
   }
+  declare readonly fault: t.NotEnoughLogicalCpus;
 }
 
 /**
@@ -4963,10 +4979,10 @@ export class NotEnoughLogicalCpus extends NotEnoughCpus {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotFound.html
  */
 export class NotFound extends VimFault {
-  declare readonly fault: t.NotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotFound");
+  static override get faultName(): string {
+    return "NotFound";
   }
+  declare readonly fault: t.NotFound;
 }
 
 /**
@@ -4975,10 +4991,10 @@ export class NotFound extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.NotImplemented.html
  */
 export class NotImplemented extends RuntimeFault {
-  declare readonly fault: t.NotImplemented;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotImplemented");
+  static override get faultName(): string {
+    return "NotImplemented";
   }
+  declare readonly fault: t.NotImplemented;
 }
 
 /**
@@ -4987,10 +5003,10 @@ export class NotImplemented extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedDeviceForFT.html
  */
 export class NotSupportedDeviceForFT extends VmFaultToleranceIssue {
-  declare readonly fault: t.NotSupportedDeviceForFT;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedDeviceForFT");
+  static override get faultName(): string {
+    return "NotSupportedDeviceForFT";
   }
+  declare readonly fault: t.NotSupportedDeviceForFT;
 }
 
 /**
@@ -4999,10 +5015,10 @@ export class NotSupportedDeviceForFT extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForChecksum.html
  */
 export class NotSupportedHostForChecksum extends VimFault {
-  declare readonly fault: t.NotSupportedHostForChecksum;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForChecksum");
+  static override get faultName(): string {
+    return "NotSupportedHostForChecksum";
   }
+  declare readonly fault: t.NotSupportedHostForChecksum;
 }
 
 /**
@@ -5011,10 +5027,10 @@ export class NotSupportedHostForChecksum extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForVFlash.html
  */
 export class NotSupportedHostForVFlash extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostForVFlash;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForVFlash");
+  static override get faultName(): string {
+    return "NotSupportedHostForVFlash";
   }
+  declare readonly fault: t.NotSupportedHostForVFlash;
 }
 
 /**
@@ -5023,10 +5039,10 @@ export class NotSupportedHostForVFlash extends NotSupportedHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForVmcp.html
  */
 export class NotSupportedHostForVmcp extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostForVmcp;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForVmcp");
+  static override get faultName(): string {
+    return "NotSupportedHostForVmcp";
   }
+  declare readonly fault: t.NotSupportedHostForVmcp;
 }
 
 /**
@@ -5035,10 +5051,10 @@ export class NotSupportedHostForVmcp extends NotSupportedHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForVmemFile.html
  */
 export class NotSupportedHostForVmemFile extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostForVmemFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForVmemFile");
+  static override get faultName(): string {
+    return "NotSupportedHostForVmemFile";
   }
+  declare readonly fault: t.NotSupportedHostForVmemFile;
 }
 
 /**
@@ -5047,10 +5063,10 @@ export class NotSupportedHostForVmemFile extends NotSupportedHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostForVsan.html
  */
 export class NotSupportedHostForVsan extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostForVsan;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostForVsan");
+  static override get faultName(): string {
+    return "NotSupportedHostForVsan";
   }
+  declare readonly fault: t.NotSupportedHostForVsan;
 }
 
 /**
@@ -5059,10 +5075,10 @@ export class NotSupportedHostForVsan extends NotSupportedHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostInDvs.html
  */
 export class NotSupportedHostInDvs extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostInDvs;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostInDvs");
+  static override get faultName(): string {
+    return "NotSupportedHostInDvs";
   }
+  declare readonly fault: t.NotSupportedHostInDvs;
 }
 
 /**
@@ -5071,10 +5087,10 @@ export class NotSupportedHostInDvs extends NotSupportedHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotSupportedHostInHACluster.html
  */
 export class NotSupportedHostInHACluster extends NotSupportedHost {
-  declare readonly fault: t.NotSupportedHostInHACluster;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotSupportedHostInHACluster");
+  static override get faultName(): string {
+    return "NotSupportedHostInHACluster";
   }
+  declare readonly fault: t.NotSupportedHostInHACluster;
 }
 
 /**
@@ -5083,10 +5099,10 @@ export class NotSupportedHostInHACluster extends NotSupportedHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NotUserConfigurableProperty.html
  */
 export class NotUserConfigurableProperty extends VAppPropertyFault {
-  declare readonly fault: t.NotUserConfigurableProperty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NotUserConfigurableProperty");
+  static override get faultName(): string {
+    return "NotUserConfigurableProperty";
   }
+  declare readonly fault: t.NotUserConfigurableProperty;
 }
 
 /**
@@ -5095,10 +5111,10 @@ export class NotUserConfigurableProperty extends VAppPropertyFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NumVirtualCoresPerSocketNotSupported.html
  */
 export class NumVirtualCoresPerSocketNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.NumVirtualCoresPerSocketNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NumVirtualCoresPerSocketNotSupported");
+  static override get faultName(): string {
+    return "NumVirtualCoresPerSocketNotSupported";
   }
+  declare readonly fault: t.NumVirtualCoresPerSocketNotSupported;
 }
 
 /**
@@ -5107,10 +5123,10 @@ export class NumVirtualCoresPerSocketNotSupported extends VirtualHardwareCompati
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NumVirtualCpusExceedsLimit.html
  */
 export class NumVirtualCpusExceedsLimit extends InsufficientResourcesFault {
-  declare readonly fault: t.NumVirtualCpusExceedsLimit;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NumVirtualCpusExceedsLimit");
+  static override get faultName(): string {
+    return "NumVirtualCpusExceedsLimit";
   }
+  declare readonly fault: t.NumVirtualCpusExceedsLimit;
 }
 
 /**
@@ -5119,10 +5135,10 @@ export class NumVirtualCpusExceedsLimit extends InsufficientResourcesFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NumVirtualCpusIncompatible.html
  */
 export class NumVirtualCpusIncompatible extends VmConfigFault {
-  declare readonly fault: t.NumVirtualCpusIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NumVirtualCpusIncompatible");
+  static override get faultName(): string {
+    return "NumVirtualCpusIncompatible";
   }
+  declare readonly fault: t.NumVirtualCpusIncompatible;
 }
 
 /**
@@ -5131,10 +5147,10 @@ export class NumVirtualCpusIncompatible extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.NumVirtualCpusNotSupported.html
  */
 export class NumVirtualCpusNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.NumVirtualCpusNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "NumVirtualCpusNotSupported");
+  static override get faultName(): string {
+    return "NumVirtualCpusNotSupported";
   }
+  declare readonly fault: t.NumVirtualCpusNotSupported;
 }
 
 /**
@@ -5143,10 +5159,10 @@ export class NumVirtualCpusNotSupported extends VirtualHardwareCompatibilityIssu
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OperationDisabledByGuest.html
  */
 export class OperationDisabledByGuest extends GuestOperationsFault {
-  declare readonly fault: t.OperationDisabledByGuest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OperationDisabledByGuest");
+  static override get faultName(): string {
+    return "OperationDisabledByGuest";
   }
+  declare readonly fault: t.OperationDisabledByGuest;
 }
 
 /**
@@ -5155,10 +5171,10 @@ export class OperationDisabledByGuest extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OperationDisallowedOnHost.html
  */
 export class OperationDisallowedOnHost extends RuntimeFault {
-  declare readonly fault: t.OperationDisallowedOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OperationDisallowedOnHost");
+  static override get faultName(): string {
+    return "OperationDisallowedOnHost";
   }
+  declare readonly fault: t.OperationDisallowedOnHost;
 }
 
 /**
@@ -5167,10 +5183,10 @@ export class OperationDisallowedOnHost extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OperationNotSupportedByGuest.html
  */
 export class OperationNotSupportedByGuest extends GuestOperationsFault {
-  declare readonly fault: t.OperationNotSupportedByGuest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OperationNotSupportedByGuest");
+  static override get faultName(): string {
+    return "OperationNotSupportedByGuest";
   }
+  declare readonly fault: t.OperationNotSupportedByGuest;
 }
 
 /**
@@ -5179,10 +5195,10 @@ export class OperationNotSupportedByGuest extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OutOfBounds.html
  */
 export class OutOfBounds extends VimFault {
-  declare readonly fault: t.OutOfBounds;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OutOfBounds");
+  static override get faultName(): string {
+    return "OutOfBounds";
   }
+  declare readonly fault: t.OutOfBounds;
 }
 
 /**
@@ -5191,10 +5207,10 @@ export class OutOfBounds extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidPackage.html
  */
 export class OvfInvalidPackage extends OvfFault {
-  declare readonly fault: t.OvfInvalidPackage;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidPackage");
+  static override get faultName(): string {
+    return "OvfInvalidPackage";
   }
+  declare readonly fault: t.OvfInvalidPackage;
 }
 
 /**
@@ -5203,10 +5219,10 @@ export class OvfInvalidPackage extends OvfFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfAttribute.html
  */
 export class OvfAttribute extends OvfInvalidPackage {
-  declare readonly fault: t.OvfAttribute;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfAttribute");
+  static override get faultName(): string {
+    return "OvfAttribute";
   }
+  declare readonly fault: t.OvfAttribute;
 }
 
 /**
@@ -5215,10 +5231,10 @@ export class OvfAttribute extends OvfInvalidPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfHardwareExport.html
  */
 export class OvfHardwareExport extends OvfExport {
-  declare readonly fault: t.OvfHardwareExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfHardwareExport");
+  static override get faultName(): string {
+    return "OvfHardwareExport";
   }
+  declare readonly fault: t.OvfHardwareExport;
 }
 
 /**
@@ -5227,10 +5243,10 @@ export class OvfHardwareExport extends OvfExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConnectedDevice.html
  */
 export class OvfConnectedDevice extends OvfHardwareExport {
-  declare readonly fault: t.OvfConnectedDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConnectedDevice");
+  static override get faultName(): string {
+    return "OvfConnectedDevice";
   }
+  declare readonly fault: t.OvfConnectedDevice;
 }
 
 /**
@@ -5239,10 +5255,10 @@ export class OvfConnectedDevice extends OvfHardwareExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConnectedDeviceFloppy.html
  */
 export class OvfConnectedDeviceFloppy extends OvfConnectedDevice {
-  declare readonly fault: t.OvfConnectedDeviceFloppy;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConnectedDeviceFloppy");
+  static override get faultName(): string {
+    return "OvfConnectedDeviceFloppy";
   }
+  declare readonly fault: t.OvfConnectedDeviceFloppy;
 }
 
 /**
@@ -5251,10 +5267,10 @@ export class OvfConnectedDeviceFloppy extends OvfConnectedDevice {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConnectedDeviceIso.html
  */
 export class OvfConnectedDeviceIso extends OvfConnectedDevice {
-  declare readonly fault: t.OvfConnectedDeviceIso;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConnectedDeviceIso");
+  static override get faultName(): string {
+    return "OvfConnectedDeviceIso";
   }
+  declare readonly fault: t.OvfConnectedDeviceIso;
 }
 
 /**
@@ -5263,10 +5279,10 @@ export class OvfConnectedDeviceIso extends OvfConnectedDevice {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConstraint.html
  */
 export class OvfConstraint extends OvfInvalidPackage {
-  declare readonly fault: t.OvfConstraint;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConstraint");
+  static override get faultName(): string {
+    return "OvfConstraint";
   }
+  declare readonly fault: t.OvfConstraint;
 }
 
 /**
@@ -5275,10 +5291,10 @@ export class OvfConstraint extends OvfInvalidPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerCallbackFault.html
  */
 export class OvfConsumerCallbackFault extends OvfFault {
-  declare readonly fault: t.OvfConsumerCallbackFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerCallbackFault");
+  static override get faultName(): string {
+    return "OvfConsumerCallbackFault";
   }
+  declare readonly fault: t.OvfConsumerCallbackFault;
 }
 
 /**
@@ -5287,10 +5303,10 @@ export class OvfConsumerCallbackFault extends OvfFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerCommunicationError.html
  */
 export class OvfConsumerCommunicationError extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerCommunicationError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerCommunicationError");
+  static override get faultName(): string {
+    return "OvfConsumerCommunicationError";
   }
+  declare readonly fault: t.OvfConsumerCommunicationError;
 }
 
 /**
@@ -5299,10 +5315,10 @@ export class OvfConsumerCommunicationError extends OvfConsumerCallbackFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerFault.html
  */
 export class OvfConsumerFault extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerFault");
+  static override get faultName(): string {
+    return "OvfConsumerFault";
   }
+  declare readonly fault: t.OvfConsumerFault;
 }
 
 /**
@@ -5311,10 +5327,10 @@ export class OvfConsumerFault extends OvfConsumerCallbackFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerInvalidSection.html
  */
 export class OvfConsumerInvalidSection extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerInvalidSection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerInvalidSection");
+  static override get faultName(): string {
+    return "OvfConsumerInvalidSection";
   }
+  declare readonly fault: t.OvfConsumerInvalidSection;
 }
 
 /**
@@ -5323,10 +5339,10 @@ export class OvfConsumerInvalidSection extends OvfConsumerCallbackFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerPowerOnFault.html
  */
 export class OvfConsumerPowerOnFault extends InvalidState {
-  declare readonly fault: t.OvfConsumerPowerOnFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerPowerOnFault");
+  static override get faultName(): string {
+    return "OvfConsumerPowerOnFault";
   }
+  declare readonly fault: t.OvfConsumerPowerOnFault;
 }
 
 /**
@@ -5335,10 +5351,10 @@ export class OvfConsumerPowerOnFault extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerUndeclaredSection.html
  */
 export class OvfConsumerUndeclaredSection extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerUndeclaredSection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerUndeclaredSection");
+  static override get faultName(): string {
+    return "OvfConsumerUndeclaredSection";
   }
+  declare readonly fault: t.OvfConsumerUndeclaredSection;
 }
 
 /**
@@ -5347,10 +5363,10 @@ export class OvfConsumerUndeclaredSection extends OvfConsumerCallbackFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerUndefinedPrefix.html
  */
 export class OvfConsumerUndefinedPrefix extends OvfConsumerCallbackFault {
-  declare readonly fault: t.OvfConsumerUndefinedPrefix;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerUndefinedPrefix");
+  static override get faultName(): string {
+    return "OvfConsumerUndefinedPrefix";
   }
+  declare readonly fault: t.OvfConsumerUndefinedPrefix;
 }
 
 /**
@@ -5359,10 +5375,10 @@ export class OvfConsumerUndefinedPrefix extends OvfConsumerCallbackFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfConsumerValidationFault.html
  */
 export class OvfConsumerValidationFault extends VmConfigFault {
-  declare readonly fault: t.OvfConsumerValidationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfConsumerValidationFault");
+  static override get faultName(): string {
+    return "OvfConsumerValidationFault";
   }
+  declare readonly fault: t.OvfConsumerValidationFault;
 }
 
 /**
@@ -5371,10 +5387,10 @@ export class OvfConsumerValidationFault extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfImport.html
  */
 export class OvfImport extends OvfFault {
-  declare readonly fault: t.OvfImport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfImport");
+  static override get faultName(): string {
+    return "OvfImport";
   }
+  declare readonly fault: t.OvfImport;
 }
 
 /**
@@ -5383,10 +5399,10 @@ export class OvfImport extends OvfFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfCpuCompatibility.html
  */
 export class OvfCpuCompatibility extends OvfImport {
-  declare readonly fault: t.OvfCpuCompatibility;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfCpuCompatibility");
+  static override get faultName(): string {
+    return "OvfCpuCompatibility";
   }
+  declare readonly fault: t.OvfCpuCompatibility;
 }
 
 /**
@@ -5395,10 +5411,10 @@ export class OvfCpuCompatibility extends OvfImport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfCpuCompatibilityCheckNotSupported.html
  */
 export class OvfCpuCompatibilityCheckNotSupported extends OvfImport {
-  declare readonly fault: t.OvfCpuCompatibilityCheckNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfCpuCompatibilityCheckNotSupported");
+  static override get faultName(): string {
+    return "OvfCpuCompatibilityCheckNotSupported";
   }
+  declare readonly fault: t.OvfCpuCompatibilityCheckNotSupported;
 }
 
 /**
@@ -5407,10 +5423,10 @@ export class OvfCpuCompatibilityCheckNotSupported extends OvfImport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfSystemFault.html
  */
 export class OvfSystemFault extends OvfFault {
-  declare readonly fault: t.OvfSystemFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfSystemFault");
+  static override get faultName(): string {
+    return "OvfSystemFault";
   }
+  declare readonly fault: t.OvfSystemFault;
 }
 
 /**
@@ -5419,10 +5435,10 @@ export class OvfSystemFault extends OvfFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDiskMappingNotFound.html
  */
 export class OvfDiskMappingNotFound extends OvfSystemFault {
-  declare readonly fault: t.OvfDiskMappingNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDiskMappingNotFound");
+  static override get faultName(): string {
+    return "OvfDiskMappingNotFound";
   }
+  declare readonly fault: t.OvfDiskMappingNotFound;
 }
 
 /**
@@ -5431,10 +5447,10 @@ export class OvfDiskMappingNotFound extends OvfSystemFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDiskOrderConstraint.html
  */
 export class OvfDiskOrderConstraint extends OvfConstraint {
-  declare readonly fault: t.OvfDiskOrderConstraint;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDiskOrderConstraint");
+  static override get faultName(): string {
+    return "OvfDiskOrderConstraint";
   }
+  declare readonly fault: t.OvfDiskOrderConstraint;
 }
 
 /**
@@ -5443,10 +5459,10 @@ export class OvfDiskOrderConstraint extends OvfConstraint {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfElement.html
  */
 export class OvfElement extends OvfInvalidPackage {
-  declare readonly fault: t.OvfElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfElement");
+  static override get faultName(): string {
+    return "OvfElement";
   }
+  declare readonly fault: t.OvfElement;
 }
 
 /**
@@ -5455,10 +5471,10 @@ export class OvfElement extends OvfInvalidPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDuplicateElement.html
  */
 export class OvfDuplicateElement extends OvfElement {
-  declare readonly fault: t.OvfDuplicateElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDuplicateElement");
+  static override get faultName(): string {
+    return "OvfDuplicateElement";
   }
+  declare readonly fault: t.OvfDuplicateElement;
 }
 
 /**
@@ -5467,10 +5483,10 @@ export class OvfDuplicateElement extends OvfElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDuplicatedElementBoundary.html
  */
 export class OvfDuplicatedElementBoundary extends OvfElement {
-  declare readonly fault: t.OvfDuplicatedElementBoundary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDuplicatedElementBoundary");
+  static override get faultName(): string {
+    return "OvfDuplicatedElementBoundary";
   }
+  declare readonly fault: t.OvfDuplicatedElementBoundary;
 }
 
 /**
@@ -5479,10 +5495,10 @@ export class OvfDuplicatedElementBoundary extends OvfElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDuplicatedPropertyIdExport.html
  */
 export class OvfDuplicatedPropertyIdExport extends OvfExport {
-  declare readonly fault: t.OvfDuplicatedPropertyIdExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDuplicatedPropertyIdExport");
+  static override get faultName(): string {
+    return "OvfDuplicatedPropertyIdExport";
   }
+  declare readonly fault: t.OvfDuplicatedPropertyIdExport;
 }
 
 /**
@@ -5491,10 +5507,10 @@ export class OvfDuplicatedPropertyIdExport extends OvfExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfDuplicatedPropertyIdImport.html
  */
 export class OvfDuplicatedPropertyIdImport extends OvfExport {
-  declare readonly fault: t.OvfDuplicatedPropertyIdImport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfDuplicatedPropertyIdImport");
+  static override get faultName(): string {
+    return "OvfDuplicatedPropertyIdImport";
   }
+  declare readonly fault: t.OvfDuplicatedPropertyIdImport;
 }
 
 /**
@@ -5503,10 +5519,10 @@ export class OvfDuplicatedPropertyIdImport extends OvfExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfElementInvalidValue.html
  */
 export class OvfElementInvalidValue extends OvfElement {
-  declare readonly fault: t.OvfElementInvalidValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfElementInvalidValue");
+  static override get faultName(): string {
+    return "OvfElementInvalidValue";
   }
+  declare readonly fault: t.OvfElementInvalidValue;
 }
 
 /**
@@ -5515,10 +5531,10 @@ export class OvfElementInvalidValue extends OvfElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfExportFailed.html
  */
 export class OvfExportFailed extends OvfExport {
-  declare readonly fault: t.OvfExportFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfExportFailed");
+  static override get faultName(): string {
+    return "OvfExportFailed";
   }
+  declare readonly fault: t.OvfExportFailed;
 }
 
 /**
@@ -5527,10 +5543,10 @@ export class OvfExportFailed extends OvfExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfHardwareCheck.html
  */
 export class OvfHardwareCheck extends OvfImport {
-  declare readonly fault: t.OvfHardwareCheck;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfHardwareCheck");
+  static override get faultName(): string {
+    return "OvfHardwareCheck";
   }
+  declare readonly fault: t.OvfHardwareCheck;
 }
 
 /**
@@ -5539,10 +5555,10 @@ export class OvfHardwareCheck extends OvfImport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfHostResourceConstraint.html
  */
 export class OvfHostResourceConstraint extends OvfConstraint {
-  declare readonly fault: t.OvfHostResourceConstraint;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfHostResourceConstraint");
+  static override get faultName(): string {
+    return "OvfHostResourceConstraint";
   }
+  declare readonly fault: t.OvfHostResourceConstraint;
 }
 
 /**
@@ -5551,10 +5567,10 @@ export class OvfHostResourceConstraint extends OvfConstraint {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfHostValueNotParsed.html
  */
 export class OvfHostValueNotParsed extends OvfSystemFault {
-  declare readonly fault: t.OvfHostValueNotParsed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfHostValueNotParsed");
+  static override get faultName(): string {
+    return "OvfHostValueNotParsed";
   }
+  declare readonly fault: t.OvfHostValueNotParsed;
 }
 
 /**
@@ -5563,10 +5579,10 @@ export class OvfHostValueNotParsed extends OvfSystemFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfImportFailed.html
  */
 export class OvfImportFailed extends OvfImport {
-  declare readonly fault: t.OvfImportFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfImportFailed");
+  static override get faultName(): string {
+    return "OvfImportFailed";
   }
+  declare readonly fault: t.OvfImportFailed;
 }
 
 /**
@@ -5575,10 +5591,10 @@ export class OvfImportFailed extends OvfImport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInternalError.html
  */
 export class OvfInternalError extends OvfSystemFault {
-  declare readonly fault: t.OvfInternalError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInternalError");
+  static override get faultName(): string {
+    return "OvfInternalError";
   }
+  declare readonly fault: t.OvfInternalError;
 }
 
 /**
@@ -5587,10 +5603,10 @@ export class OvfInternalError extends OvfSystemFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValue.html
  */
 export class OvfInvalidValue extends OvfAttribute {
-  declare readonly fault: t.OvfInvalidValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValue");
+  static override get faultName(): string {
+    return "OvfInvalidValue";
   }
+  declare readonly fault: t.OvfInvalidValue;
 }
 
 /**
@@ -5599,10 +5615,10 @@ export class OvfInvalidValue extends OvfAttribute {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValueConfiguration.html
  */
 export class OvfInvalidValueConfiguration extends OvfInvalidValue {
-  declare readonly fault: t.OvfInvalidValueConfiguration;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValueConfiguration");
+  static override get faultName(): string {
+    return "OvfInvalidValueConfiguration";
   }
+  declare readonly fault: t.OvfInvalidValueConfiguration;
 }
 
 /**
@@ -5611,10 +5627,10 @@ export class OvfInvalidValueConfiguration extends OvfInvalidValue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValueEmpty.html
  */
 export class OvfInvalidValueEmpty extends OvfInvalidValue {
-  declare readonly fault: t.OvfInvalidValueEmpty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValueEmpty");
+  static override get faultName(): string {
+    return "OvfInvalidValueEmpty";
   }
+  declare readonly fault: t.OvfInvalidValueEmpty;
 }
 
 /**
@@ -5623,10 +5639,10 @@ export class OvfInvalidValueEmpty extends OvfInvalidValue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValueFormatMalformed.html
  */
 export class OvfInvalidValueFormatMalformed extends OvfInvalidValue {
-  declare readonly fault: t.OvfInvalidValueFormatMalformed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValueFormatMalformed");
+  static override get faultName(): string {
+    return "OvfInvalidValueFormatMalformed";
   }
+  declare readonly fault: t.OvfInvalidValueFormatMalformed;
 }
 
 /**
@@ -5635,10 +5651,10 @@ export class OvfInvalidValueFormatMalformed extends OvfInvalidValue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidValueReference.html
  */
 export class OvfInvalidValueReference extends OvfInvalidValue {
-  declare readonly fault: t.OvfInvalidValueReference;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidValueReference");
+  static override get faultName(): string {
+    return "OvfInvalidValueReference";
   }
+  declare readonly fault: t.OvfInvalidValueReference;
 }
 
 /**
@@ -5647,10 +5663,10 @@ export class OvfInvalidValueReference extends OvfInvalidValue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedPackage.html
  */
 export class OvfUnsupportedPackage extends OvfFault {
-  declare readonly fault: t.OvfUnsupportedPackage;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedPackage");
+  static override get faultName(): string {
+    return "OvfUnsupportedPackage";
   }
+  declare readonly fault: t.OvfUnsupportedPackage;
 }
 
 /**
@@ -5659,10 +5675,10 @@ export class OvfUnsupportedPackage extends OvfFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfInvalidVmName.html
  */
 export class OvfInvalidVmName extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfInvalidVmName;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfInvalidVmName");
+  static override get faultName(): string {
+    return "OvfInvalidVmName";
   }
+  declare readonly fault: t.OvfInvalidVmName;
 }
 
 /**
@@ -5671,10 +5687,10 @@ export class OvfInvalidVmName extends OvfUnsupportedPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMappedOsId.html
  */
 export class OvfMappedOsId extends OvfImport {
-  declare readonly fault: t.OvfMappedOsId;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMappedOsId");
+  static override get faultName(): string {
+    return "OvfMappedOsId";
   }
+  declare readonly fault: t.OvfMappedOsId;
 }
 
 /**
@@ -5683,10 +5699,10 @@ export class OvfMappedOsId extends OvfImport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMissingAttribute.html
  */
 export class OvfMissingAttribute extends OvfAttribute {
-  declare readonly fault: t.OvfMissingAttribute;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMissingAttribute");
+  static override get faultName(): string {
+    return "OvfMissingAttribute";
   }
+  declare readonly fault: t.OvfMissingAttribute;
 }
 
 /**
@@ -5695,10 +5711,10 @@ export class OvfMissingAttribute extends OvfAttribute {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMissingElement.html
  */
 export class OvfMissingElement extends OvfElement {
-  declare readonly fault: t.OvfMissingElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMissingElement");
+  static override get faultName(): string {
+    return "OvfMissingElement";
   }
+  declare readonly fault: t.OvfMissingElement;
 }
 
 /**
@@ -5707,10 +5723,10 @@ export class OvfMissingElement extends OvfElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMissingElementNormalBoundary.html
  */
 export class OvfMissingElementNormalBoundary extends OvfMissingElement {
-  declare readonly fault: t.OvfMissingElementNormalBoundary;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMissingElementNormalBoundary");
+  static override get faultName(): string {
+    return "OvfMissingElementNormalBoundary";
   }
+  declare readonly fault: t.OvfMissingElementNormalBoundary;
 }
 
 /**
@@ -5719,10 +5735,10 @@ export class OvfMissingElementNormalBoundary extends OvfMissingElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfMissingHardware.html
  */
 export class OvfMissingHardware extends OvfImport {
-  declare readonly fault: t.OvfMissingHardware;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfMissingHardware");
+  static override get faultName(): string {
+    return "OvfMissingHardware";
   }
+  declare readonly fault: t.OvfMissingHardware;
 }
 
 /**
@@ -5731,10 +5747,10 @@ export class OvfMissingHardware extends OvfImport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfNetworkMappingNotSupported.html
  */
 export class OvfNetworkMappingNotSupported extends OvfImport {
-  declare readonly fault: t.OvfNetworkMappingNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfNetworkMappingNotSupported");
+  static override get faultName(): string {
+    return "OvfNetworkMappingNotSupported";
   }
+  declare readonly fault: t.OvfNetworkMappingNotSupported;
 }
 
 /**
@@ -5743,10 +5759,10 @@ export class OvfNetworkMappingNotSupported extends OvfImport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfNoHostNic.html
  */
 export class OvfNoHostNic extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfNoHostNic;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfNoHostNic");
+  static override get faultName(): string {
+    return "OvfNoHostNic";
   }
+  declare readonly fault: t.OvfNoHostNic;
 }
 
 /**
@@ -5755,10 +5771,10 @@ export class OvfNoHostNic extends OvfUnsupportedPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedElement.html
  */
 export class OvfUnsupportedElement extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfUnsupportedElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedElement");
+  static override get faultName(): string {
+    return "OvfUnsupportedElement";
   }
+  declare readonly fault: t.OvfUnsupportedElement;
 }
 
 /**
@@ -5767,10 +5783,10 @@ export class OvfUnsupportedElement extends OvfUnsupportedPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfNoSpaceOnController.html
  */
 export class OvfNoSpaceOnController extends OvfUnsupportedElement {
-  declare readonly fault: t.OvfNoSpaceOnController;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfNoSpaceOnController");
+  static override get faultName(): string {
+    return "OvfNoSpaceOnController";
   }
+  declare readonly fault: t.OvfNoSpaceOnController;
 }
 
 /**
@@ -5779,10 +5795,10 @@ export class OvfNoSpaceOnController extends OvfUnsupportedElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfNoSupportedHardwareFamily.html
  */
 export class OvfNoSupportedHardwareFamily extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfNoSupportedHardwareFamily;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfNoSupportedHardwareFamily");
+  static override get faultName(): string {
+    return "OvfNoSupportedHardwareFamily";
   }
+  declare readonly fault: t.OvfNoSupportedHardwareFamily;
 }
 
 /**
@@ -5791,10 +5807,10 @@ export class OvfNoSupportedHardwareFamily extends OvfUnsupportedPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfProperty.html
  */
 export class OvfProperty extends OvfInvalidPackage {
-  declare readonly fault: t.OvfProperty;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfProperty");
+  static override get faultName(): string {
+    return "OvfProperty";
   }
+  declare readonly fault: t.OvfProperty;
 }
 
 /**
@@ -5803,10 +5819,10 @@ export class OvfProperty extends OvfInvalidPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyExport.html
  */
 export class OvfPropertyExport extends OvfExport {
-  declare readonly fault: t.OvfPropertyExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyExport");
+  static override get faultName(): string {
+    return "OvfPropertyExport";
   }
+  declare readonly fault: t.OvfPropertyExport;
 }
 
 /**
@@ -5815,10 +5831,10 @@ export class OvfPropertyExport extends OvfExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyNetwork.html
  */
 export class OvfPropertyNetwork extends OvfProperty {
-  declare readonly fault: t.OvfPropertyNetwork;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyNetwork");
+  static override get faultName(): string {
+    return "OvfPropertyNetwork";
   }
+  declare readonly fault: t.OvfPropertyNetwork;
 }
 
 /**
@@ -5827,10 +5843,10 @@ export class OvfPropertyNetwork extends OvfProperty {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyNetworkExport.html
  */
 export class OvfPropertyNetworkExport extends OvfExport {
-  declare readonly fault: t.OvfPropertyNetworkExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyNetworkExport");
+  static override get faultName(): string {
+    return "OvfPropertyNetworkExport";
   }
+  declare readonly fault: t.OvfPropertyNetworkExport;
 }
 
 /**
@@ -5839,10 +5855,10 @@ export class OvfPropertyNetworkExport extends OvfExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyQualifier.html
  */
 export class OvfPropertyQualifier extends OvfProperty {
-  declare readonly fault: t.OvfPropertyQualifier;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyQualifier");
+  static override get faultName(): string {
+    return "OvfPropertyQualifier";
   }
+  declare readonly fault: t.OvfPropertyQualifier;
 }
 
 /**
@@ -5851,10 +5867,10 @@ export class OvfPropertyQualifier extends OvfProperty {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyQualifierDuplicate.html
  */
 export class OvfPropertyQualifierDuplicate extends OvfProperty {
-  declare readonly fault: t.OvfPropertyQualifierDuplicate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyQualifierDuplicate");
+  static override get faultName(): string {
+    return "OvfPropertyQualifierDuplicate";
   }
+  declare readonly fault: t.OvfPropertyQualifierDuplicate;
 }
 
 /**
@@ -5863,10 +5879,10 @@ export class OvfPropertyQualifierDuplicate extends OvfProperty {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyQualifierIgnored.html
  */
 export class OvfPropertyQualifierIgnored extends OvfProperty {
-  declare readonly fault: t.OvfPropertyQualifierIgnored;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyQualifierIgnored");
+  static override get faultName(): string {
+    return "OvfPropertyQualifierIgnored";
   }
+  declare readonly fault: t.OvfPropertyQualifierIgnored;
 }
 
 /**
@@ -5875,10 +5891,10 @@ export class OvfPropertyQualifierIgnored extends OvfProperty {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyType.html
  */
 export class OvfPropertyType extends OvfProperty {
-  declare readonly fault: t.OvfPropertyType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyType");
+  static override get faultName(): string {
+    return "OvfPropertyType";
   }
+  declare readonly fault: t.OvfPropertyType;
 }
 
 /**
@@ -5887,10 +5903,10 @@ export class OvfPropertyType extends OvfProperty {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfPropertyValue.html
  */
 export class OvfPropertyValue extends OvfProperty {
-  declare readonly fault: t.OvfPropertyValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfPropertyValue");
+  static override get faultName(): string {
+    return "OvfPropertyValue";
   }
+  declare readonly fault: t.OvfPropertyValue;
 }
 
 /**
@@ -5899,10 +5915,10 @@ export class OvfPropertyValue extends OvfProperty {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfToXmlUnsupportedElement.html
  */
 export class OvfToXmlUnsupportedElement extends OvfSystemFault {
-  declare readonly fault: t.OvfToXmlUnsupportedElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfToXmlUnsupportedElement");
+  static override get faultName(): string {
+    return "OvfToXmlUnsupportedElement";
   }
+  declare readonly fault: t.OvfToXmlUnsupportedElement;
 }
 
 /**
@@ -5911,10 +5927,10 @@ export class OvfToXmlUnsupportedElement extends OvfSystemFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnableToExportDisk.html
  */
 export class OvfUnableToExportDisk extends OvfHardwareExport {
-  declare readonly fault: t.OvfUnableToExportDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnableToExportDisk");
+  static override get faultName(): string {
+    return "OvfUnableToExportDisk";
   }
+  declare readonly fault: t.OvfUnableToExportDisk;
 }
 
 /**
@@ -5923,10 +5939,10 @@ export class OvfUnableToExportDisk extends OvfHardwareExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnexpectedElement.html
  */
 export class OvfUnexpectedElement extends OvfElement {
-  declare readonly fault: t.OvfUnexpectedElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnexpectedElement");
+  static override get faultName(): string {
+    return "OvfUnexpectedElement";
   }
+  declare readonly fault: t.OvfUnexpectedElement;
 }
 
 /**
@@ -5935,10 +5951,10 @@ export class OvfUnexpectedElement extends OvfElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnknownDevice.html
  */
 export class OvfUnknownDevice extends OvfSystemFault {
-  declare readonly fault: t.OvfUnknownDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnknownDevice");
+  static override get faultName(): string {
+    return "OvfUnknownDevice";
   }
+  declare readonly fault: t.OvfUnknownDevice;
 }
 
 /**
@@ -5947,10 +5963,10 @@ export class OvfUnknownDevice extends OvfSystemFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnknownDeviceBacking.html
  */
 export class OvfUnknownDeviceBacking extends OvfHardwareExport {
-  declare readonly fault: t.OvfUnknownDeviceBacking;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnknownDeviceBacking");
+  static override get faultName(): string {
+    return "OvfUnknownDeviceBacking";
   }
+  declare readonly fault: t.OvfUnknownDeviceBacking;
 }
 
 /**
@@ -5959,10 +5975,10 @@ export class OvfUnknownDeviceBacking extends OvfHardwareExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnknownEntity.html
  */
 export class OvfUnknownEntity extends OvfSystemFault {
-  declare readonly fault: t.OvfUnknownEntity;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnknownEntity");
+  static override get faultName(): string {
+    return "OvfUnknownEntity";
   }
+  declare readonly fault: t.OvfUnknownEntity;
 }
 
 /**
@@ -5971,10 +5987,10 @@ export class OvfUnknownEntity extends OvfSystemFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedAttribute.html
  */
 export class OvfUnsupportedAttribute extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfUnsupportedAttribute;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedAttribute");
+  static override get faultName(): string {
+    return "OvfUnsupportedAttribute";
   }
+  declare readonly fault: t.OvfUnsupportedAttribute;
 }
 
 /**
@@ -5983,10 +5999,10 @@ export class OvfUnsupportedAttribute extends OvfUnsupportedPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedAttributeValue.html
  */
 export class OvfUnsupportedAttributeValue extends OvfUnsupportedAttribute {
-  declare readonly fault: t.OvfUnsupportedAttributeValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedAttributeValue");
+  static override get faultName(): string {
+    return "OvfUnsupportedAttributeValue";
   }
+  declare readonly fault: t.OvfUnsupportedAttributeValue;
 }
 
 /**
@@ -5995,10 +6011,10 @@ export class OvfUnsupportedAttributeValue extends OvfUnsupportedAttribute {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedDeviceBackingInfo.html
  */
 export class OvfUnsupportedDeviceBackingInfo extends OvfSystemFault {
-  declare readonly fault: t.OvfUnsupportedDeviceBackingInfo;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedDeviceBackingInfo");
+  static override get faultName(): string {
+    return "OvfUnsupportedDeviceBackingInfo";
   }
+  declare readonly fault: t.OvfUnsupportedDeviceBackingInfo;
 }
 
 /**
@@ -6007,10 +6023,10 @@ export class OvfUnsupportedDeviceBackingInfo extends OvfSystemFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedDeviceBackingOption.html
  */
 export class OvfUnsupportedDeviceBackingOption extends OvfSystemFault {
-  declare readonly fault: t.OvfUnsupportedDeviceBackingOption;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedDeviceBackingOption");
+  static override get faultName(): string {
+    return "OvfUnsupportedDeviceBackingOption";
   }
+  declare readonly fault: t.OvfUnsupportedDeviceBackingOption;
 }
 
 /**
@@ -6019,10 +6035,10 @@ export class OvfUnsupportedDeviceBackingOption extends OvfSystemFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedDeviceExport.html
  */
 export class OvfUnsupportedDeviceExport extends OvfHardwareExport {
-  declare readonly fault: t.OvfUnsupportedDeviceExport;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedDeviceExport");
+  static override get faultName(): string {
+    return "OvfUnsupportedDeviceExport";
   }
+  declare readonly fault: t.OvfUnsupportedDeviceExport;
 }
 
 /**
@@ -6031,10 +6047,10 @@ export class OvfUnsupportedDeviceExport extends OvfHardwareExport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedDiskProvisioning.html
  */
 export class OvfUnsupportedDiskProvisioning extends OvfImport {
-  declare readonly fault: t.OvfUnsupportedDiskProvisioning;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedDiskProvisioning");
+  static override get faultName(): string {
+    return "OvfUnsupportedDiskProvisioning";
   }
+  declare readonly fault: t.OvfUnsupportedDiskProvisioning;
 }
 
 /**
@@ -6043,10 +6059,10 @@ export class OvfUnsupportedDiskProvisioning extends OvfImport {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedElementValue.html
  */
 export class OvfUnsupportedElementValue extends OvfUnsupportedElement {
-  declare readonly fault: t.OvfUnsupportedElementValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedElementValue");
+  static override get faultName(): string {
+    return "OvfUnsupportedElementValue";
   }
+  declare readonly fault: t.OvfUnsupportedElementValue;
 }
 
 /**
@@ -6055,10 +6071,10 @@ export class OvfUnsupportedElementValue extends OvfUnsupportedElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedSection.html
  */
 export class OvfUnsupportedSection extends OvfUnsupportedElement {
-  declare readonly fault: t.OvfUnsupportedSection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedSection");
+  static override get faultName(): string {
+    return "OvfUnsupportedSection";
   }
+  declare readonly fault: t.OvfUnsupportedSection;
 }
 
 /**
@@ -6067,10 +6083,10 @@ export class OvfUnsupportedSection extends OvfUnsupportedElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedSubType.html
  */
 export class OvfUnsupportedSubType extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfUnsupportedSubType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedSubType");
+  static override get faultName(): string {
+    return "OvfUnsupportedSubType";
   }
+  declare readonly fault: t.OvfUnsupportedSubType;
 }
 
 /**
@@ -6079,10 +6095,10 @@ export class OvfUnsupportedSubType extends OvfUnsupportedPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfUnsupportedType.html
  */
 export class OvfUnsupportedType extends OvfUnsupportedPackage {
-  declare readonly fault: t.OvfUnsupportedType;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfUnsupportedType");
+  static override get faultName(): string {
+    return "OvfUnsupportedType";
   }
+  declare readonly fault: t.OvfUnsupportedType;
 }
 
 /**
@@ -6091,10 +6107,10 @@ export class OvfUnsupportedType extends OvfUnsupportedPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfWrongElement.html
  */
 export class OvfWrongElement extends OvfElement {
-  declare readonly fault: t.OvfWrongElement;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfWrongElement");
+  static override get faultName(): string {
+    return "OvfWrongElement";
   }
+  declare readonly fault: t.OvfWrongElement;
 }
 
 /**
@@ -6103,10 +6119,10 @@ export class OvfWrongElement extends OvfElement {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfWrongNamespace.html
  */
 export class OvfWrongNamespace extends OvfInvalidPackage {
-  declare readonly fault: t.OvfWrongNamespace;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfWrongNamespace");
+  static override get faultName(): string {
+    return "OvfWrongNamespace";
   }
+  declare readonly fault: t.OvfWrongNamespace;
 }
 
 /**
@@ -6115,10 +6131,10 @@ export class OvfWrongNamespace extends OvfInvalidPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.OvfXmlFormat.html
  */
 export class OvfXmlFormat extends OvfInvalidPackage {
-  declare readonly fault: t.OvfXmlFormat;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "OvfXmlFormat");
+  static override get faultName(): string {
+    return "OvfXmlFormat";
   }
+  declare readonly fault: t.OvfXmlFormat;
 }
 
 /**
@@ -6127,10 +6143,10 @@ export class OvfXmlFormat extends OvfInvalidPackage {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PasswordExpired.html
  */
 export class PasswordExpired extends InvalidLogin {
-  declare readonly fault: t.PasswordExpired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PasswordExpired");
+  static override get faultName(): string {
+    return "PasswordExpired";
   }
+  declare readonly fault: t.PasswordExpired;
 }
 
 /**
@@ -6139,10 +6155,10 @@ export class PasswordExpired extends InvalidLogin {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchNotApplicable.html
  */
 export class PatchNotApplicable extends VimFault {
-  declare readonly fault: t.PatchNotApplicable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchNotApplicable");
+  static override get faultName(): string {
+    return "PatchNotApplicable";
   }
+  declare readonly fault: t.PatchNotApplicable;
 }
 
 /**
@@ -6151,10 +6167,10 @@ export class PatchNotApplicable extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchAlreadyInstalled.html
  */
 export class PatchAlreadyInstalled extends PatchNotApplicable {
-  declare readonly fault: t.PatchAlreadyInstalled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchAlreadyInstalled");
+  static override get faultName(): string {
+    return "PatchAlreadyInstalled";
   }
+  declare readonly fault: t.PatchAlreadyInstalled;
 }
 
 /**
@@ -6163,10 +6179,10 @@ export class PatchAlreadyInstalled extends PatchNotApplicable {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchBinariesNotFound.html
  */
 export class PatchBinariesNotFound extends VimFault {
-  declare readonly fault: t.PatchBinariesNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchBinariesNotFound");
+  static override get faultName(): string {
+    return "PatchBinariesNotFound";
   }
+  declare readonly fault: t.PatchBinariesNotFound;
 }
 
 /**
@@ -6175,10 +6191,10 @@ export class PatchBinariesNotFound extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchInstallFailed.html
  */
 export class PatchInstallFailed extends PlatformConfigFault {
-  declare readonly fault: t.PatchInstallFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchInstallFailed");
+  static override get faultName(): string {
+    return "PatchInstallFailed";
   }
+  declare readonly fault: t.PatchInstallFailed;
 }
 
 /**
@@ -6187,10 +6203,10 @@ export class PatchInstallFailed extends PlatformConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchIntegrityError.html
  */
 export class PatchIntegrityError extends PlatformConfigFault {
-  declare readonly fault: t.PatchIntegrityError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchIntegrityError");
+  static override get faultName(): string {
+    return "PatchIntegrityError";
   }
+  declare readonly fault: t.PatchIntegrityError;
 }
 
 /**
@@ -6199,10 +6215,10 @@ export class PatchIntegrityError extends PlatformConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchMetadataInvalid.html
  */
 export class PatchMetadataInvalid extends VimFault {
-  declare readonly fault: t.PatchMetadataInvalid;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchMetadataInvalid");
+  static override get faultName(): string {
+    return "PatchMetadataInvalid";
   }
+  declare readonly fault: t.PatchMetadataInvalid;
 }
 
 /**
@@ -6211,10 +6227,10 @@ export class PatchMetadataInvalid extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchMetadataCorrupted.html
  */
 export class PatchMetadataCorrupted extends PatchMetadataInvalid {
-  declare readonly fault: t.PatchMetadataCorrupted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchMetadataCorrupted");
+  static override get faultName(): string {
+    return "PatchMetadataCorrupted";
   }
+  declare readonly fault: t.PatchMetadataCorrupted;
 }
 
 /**
@@ -6223,10 +6239,10 @@ export class PatchMetadataCorrupted extends PatchMetadataInvalid {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchMetadataNotFound.html
  */
 export class PatchMetadataNotFound extends PatchMetadataInvalid {
-  declare readonly fault: t.PatchMetadataNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchMetadataNotFound");
+  static override get faultName(): string {
+    return "PatchMetadataNotFound";
   }
+  declare readonly fault: t.PatchMetadataNotFound;
 }
 
 /**
@@ -6235,10 +6251,10 @@ export class PatchMetadataNotFound extends PatchMetadataInvalid {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchMissingDependencies.html
  */
 export class PatchMissingDependencies extends PatchNotApplicable {
-  declare readonly fault: t.PatchMissingDependencies;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchMissingDependencies");
+  static override get faultName(): string {
+    return "PatchMissingDependencies";
   }
+  declare readonly fault: t.PatchMissingDependencies;
 }
 
 /**
@@ -6247,10 +6263,10 @@ export class PatchMissingDependencies extends PatchNotApplicable {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PatchSuperseded.html
  */
 export class PatchSuperseded extends PatchNotApplicable {
-  declare readonly fault: t.PatchSuperseded;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PatchSuperseded");
+  static override get faultName(): string {
+    return "PatchSuperseded";
   }
+  declare readonly fault: t.PatchSuperseded;
 }
 
 /**
@@ -6259,10 +6275,10 @@ export class PatchSuperseded extends PatchNotApplicable {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMNotSupported.html
  */
 export class RDMNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.RDMNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMNotSupported");
+  static override get faultName(): string {
+    return "RDMNotSupported";
   }
+  declare readonly fault: t.RDMNotSupported;
 }
 
 /**
@@ -6271,10 +6287,10 @@ export class RDMNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PhysCompatRDMNotSupported.html
  */
 export class PhysCompatRDMNotSupported extends RDMNotSupported {
-  declare readonly fault: t.PhysCompatRDMNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PhysCompatRDMNotSupported");
+  static override get faultName(): string {
+    return "PhysCompatRDMNotSupported";
   }
+  declare readonly fault: t.PhysCompatRDMNotSupported;
 }
 
 /**
@@ -6283,10 +6299,10 @@ export class PhysCompatRDMNotSupported extends RDMNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PowerOnFtSecondaryFailed.html
  */
 export class PowerOnFtSecondaryFailed extends VmFaultToleranceIssue {
-  declare readonly fault: t.PowerOnFtSecondaryFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PowerOnFtSecondaryFailed");
+  static override get faultName(): string {
+    return "PowerOnFtSecondaryFailed";
   }
+  declare readonly fault: t.PowerOnFtSecondaryFailed;
 }
 
 /**
@@ -6295,10 +6311,10 @@ export class PowerOnFtSecondaryFailed extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.Timedout.html
  */
 export class Timedout extends VimFault {
-  declare readonly fault: t.Timedout;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "Timedout");
+  static override get faultName(): string {
+    return "Timedout";
   }
+  declare readonly fault: t.Timedout;
 }
 
 /**
@@ -6307,10 +6323,10 @@ export class Timedout extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.PowerOnFtSecondaryTimedout.html
  */
 export class PowerOnFtSecondaryTimedout extends Timedout {
-  declare readonly fault: t.PowerOnFtSecondaryTimedout;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "PowerOnFtSecondaryTimedout");
+  static override get faultName(): string {
+    return "PowerOnFtSecondaryTimedout";
   }
+  declare readonly fault: t.PowerOnFtSecondaryTimedout;
 }
 
 /**
@@ -6319,10 +6335,10 @@ export class PowerOnFtSecondaryTimedout extends Timedout {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ProfileUpdateFailed.html
  */
 export class ProfileUpdateFailed extends VimFault {
-  declare readonly fault: t.ProfileUpdateFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ProfileUpdateFailed");
+  static override get faultName(): string {
+    return "ProfileUpdateFailed";
   }
+  declare readonly fault: t.ProfileUpdateFailed;
 }
 
 /**
@@ -6331,10 +6347,10 @@ export class ProfileUpdateFailed extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.QuarantineModeFault.html
  */
 export class QuarantineModeFault extends VmConfigFault {
-  declare readonly fault: t.QuarantineModeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "QuarantineModeFault");
+  static override get faultName(): string {
+    return "QuarantineModeFault";
   }
+  declare readonly fault: t.QuarantineModeFault;
 }
 
 /**
@@ -6343,10 +6359,10 @@ export class QuarantineModeFault extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.QuestionPending.html
  */
 export class QuestionPending extends InvalidState {
-  declare readonly fault: t.QuestionPending;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "QuestionPending");
+  static override get faultName(): string {
+    return "QuestionPending";
   }
+  declare readonly fault: t.QuestionPending;
 }
 
 /**
@@ -6355,10 +6371,10 @@ export class QuestionPending extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.QuiesceDatastoreIOForHAFailed.html
  */
 export class QuiesceDatastoreIOForHAFailed extends ResourceInUse {
-  declare readonly fault: t.QuiesceDatastoreIOForHAFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "QuiesceDatastoreIOForHAFailed");
+  static override get faultName(): string {
+    return "QuiesceDatastoreIOForHAFailed";
   }
+  declare readonly fault: t.QuiesceDatastoreIOForHAFailed;
 }
 
 /**
@@ -6367,10 +6383,10 @@ export class QuiesceDatastoreIOForHAFailed extends ResourceInUse {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMConversionNotSupported.html
  */
 export class RDMConversionNotSupported extends MigrationFault {
-  declare readonly fault: t.RDMConversionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMConversionNotSupported");
+  static override get faultName(): string {
+    return "RDMConversionNotSupported";
   }
+  declare readonly fault: t.RDMConversionNotSupported;
 }
 
 /**
@@ -6379,10 +6395,10 @@ export class RDMConversionNotSupported extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMNotPreserved.html
  */
 export class RDMNotPreserved extends MigrationFault {
-  declare readonly fault: t.RDMNotPreserved;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMNotPreserved");
+  static override get faultName(): string {
+    return "RDMNotPreserved";
   }
+  declare readonly fault: t.RDMNotPreserved;
 }
 
 /**
@@ -6391,10 +6407,10 @@ export class RDMNotPreserved extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMNotSupportedOnDatastore.html
  */
 export class RDMNotSupportedOnDatastore extends VmConfigFault {
-  declare readonly fault: t.RDMNotSupportedOnDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMNotSupportedOnDatastore");
+  static override get faultName(): string {
+    return "RDMNotSupportedOnDatastore";
   }
+  declare readonly fault: t.RDMNotSupportedOnDatastore;
 }
 
 /**
@@ -6403,10 +6419,10 @@ export class RDMNotSupportedOnDatastore extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RDMPointsToInaccessibleDisk.html
  */
 export class RDMPointsToInaccessibleDisk extends CannotAccessVmDisk {
-  declare readonly fault: t.RDMPointsToInaccessibleDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RDMPointsToInaccessibleDisk");
+  static override get faultName(): string {
+    return "RDMPointsToInaccessibleDisk";
   }
+  declare readonly fault: t.RDMPointsToInaccessibleDisk;
 }
 
 /**
@@ -6415,10 +6431,10 @@ export class RDMPointsToInaccessibleDisk extends CannotAccessVmDisk {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RawDiskNotSupported.html
  */
 export class RawDiskNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.RawDiskNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RawDiskNotSupported");
+  static override get faultName(): string {
+    return "RawDiskNotSupported";
   }
+  declare readonly fault: t.RawDiskNotSupported;
 }
 
 /**
@@ -6427,10 +6443,10 @@ export class RawDiskNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReadHostResourcePoolTreeFailed.html
  */
 export class ReadHostResourcePoolTreeFailed extends HostConnectFault {
-  declare readonly fault: t.ReadHostResourcePoolTreeFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReadHostResourcePoolTreeFailed");
+  static override get faultName(): string {
+    return "ReadHostResourcePoolTreeFailed";
   }
+  declare readonly fault: t.ReadHostResourcePoolTreeFailed;
 }
 
 /**
@@ -6439,10 +6455,10 @@ export class ReadHostResourcePoolTreeFailed extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReadOnlyDisksWithLegacyDestination.html
  */
 export class ReadOnlyDisksWithLegacyDestination extends MigrationFault {
-  declare readonly fault: t.ReadOnlyDisksWithLegacyDestination;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReadOnlyDisksWithLegacyDestination");
+  static override get faultName(): string {
+    return "ReadOnlyDisksWithLegacyDestination";
   }
+  declare readonly fault: t.ReadOnlyDisksWithLegacyDestination;
 }
 
 /**
@@ -6451,10 +6467,10 @@ export class ReadOnlyDisksWithLegacyDestination extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RebootRequired.html
  */
 export class RebootRequired extends VimFault {
-  declare readonly fault: t.RebootRequired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RebootRequired");
+  static override get faultName(): string {
+    return "RebootRequired";
   }
+  declare readonly fault: t.RebootRequired;
 }
 
 /**
@@ -6463,10 +6479,10 @@ export class RebootRequired extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RecordReplayDisabled.html
  */
 export class RecordReplayDisabled extends VimFault {
-  declare readonly fault: t.RecordReplayDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RecordReplayDisabled");
+  static override get faultName(): string {
+    return "RecordReplayDisabled";
   }
+  declare readonly fault: t.RecordReplayDisabled;
 }
 
 /**
@@ -6475,10 +6491,10 @@ export class RecordReplayDisabled extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RemoteDeviceNotSupported.html
  */
 export class RemoteDeviceNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.RemoteDeviceNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RemoteDeviceNotSupported");
+  static override get faultName(): string {
+    return "RemoteDeviceNotSupported";
   }
+  declare readonly fault: t.RemoteDeviceNotSupported;
 }
 
 /**
@@ -6487,10 +6503,10 @@ export class RemoteDeviceNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RemoveFailed.html
  */
 export class RemoveFailed extends VimFault {
-  declare readonly fault: t.RemoveFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RemoveFailed");
+  static override get faultName(): string {
+    return "RemoveFailed";
   }
+  declare readonly fault: t.RemoveFailed;
 }
 
 /**
@@ -6499,10 +6515,10 @@ export class RemoveFailed extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationConfigFault.html
  */
 export class ReplicationConfigFault extends ReplicationFault {
-  declare readonly fault: t.ReplicationConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationConfigFault");
+  static override get faultName(): string {
+    return "ReplicationConfigFault";
   }
+  declare readonly fault: t.ReplicationConfigFault;
 }
 
 /**
@@ -6511,10 +6527,10 @@ export class ReplicationConfigFault extends ReplicationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationDiskConfigFault.html
  */
 export class ReplicationDiskConfigFault extends ReplicationConfigFault {
-  declare readonly fault: t.ReplicationDiskConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationDiskConfigFault");
+  static override get faultName(): string {
+    return "ReplicationDiskConfigFault";
   }
+  declare readonly fault: t.ReplicationDiskConfigFault;
 }
 
 /**
@@ -6523,10 +6539,10 @@ export class ReplicationDiskConfigFault extends ReplicationConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationIncompatibleWithFT.html
  */
 export class ReplicationIncompatibleWithFT extends ReplicationFault {
-  declare readonly fault: t.ReplicationIncompatibleWithFT;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationIncompatibleWithFT");
+  static override get faultName(): string {
+    return "ReplicationIncompatibleWithFT";
   }
+  declare readonly fault: t.ReplicationIncompatibleWithFT;
 }
 
 /**
@@ -6535,10 +6551,10 @@ export class ReplicationIncompatibleWithFT extends ReplicationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationInvalidOptions.html
  */
 export class ReplicationInvalidOptions extends ReplicationFault {
-  declare readonly fault: t.ReplicationInvalidOptions;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationInvalidOptions");
+  static override get faultName(): string {
+    return "ReplicationInvalidOptions";
   }
+  declare readonly fault: t.ReplicationInvalidOptions;
 }
 
 /**
@@ -6547,10 +6563,10 @@ export class ReplicationInvalidOptions extends ReplicationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationNotSupportedOnHost.html
  */
 export class ReplicationNotSupportedOnHost extends ReplicationFault {
-  declare readonly fault: t.ReplicationNotSupportedOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationNotSupportedOnHost");
+  static override get faultName(): string {
+    return "ReplicationNotSupportedOnHost";
   }
+  declare readonly fault: t.ReplicationNotSupportedOnHost;
 }
 
 /**
@@ -6559,10 +6575,10 @@ export class ReplicationNotSupportedOnHost extends ReplicationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationVmConfigFault.html
  */
 export class ReplicationVmConfigFault extends ReplicationConfigFault {
-  declare readonly fault: t.ReplicationVmConfigFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationVmConfigFault");
+  static override get faultName(): string {
+    return "ReplicationVmConfigFault";
   }
+  declare readonly fault: t.ReplicationVmConfigFault;
 }
 
 /**
@@ -6571,10 +6587,10 @@ export class ReplicationVmConfigFault extends ReplicationConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationVmFault.html
  */
 export class ReplicationVmFault extends ReplicationFault {
-  declare readonly fault: t.ReplicationVmFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationVmFault");
+  static override get faultName(): string {
+    return "ReplicationVmFault";
   }
+  declare readonly fault: t.ReplicationVmFault;
 }
 
 /**
@@ -6583,10 +6599,10 @@ export class ReplicationVmFault extends ReplicationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ReplicationVmInProgressFault.html
  */
 export class ReplicationVmInProgressFault extends ReplicationVmFault {
-  declare readonly fault: t.ReplicationVmInProgressFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ReplicationVmInProgressFault");
+  static override get faultName(): string {
+    return "ReplicationVmInProgressFault";
   }
+  declare readonly fault: t.ReplicationVmInProgressFault;
 }
 
 /**
@@ -6595,10 +6611,10 @@ export class ReplicationVmInProgressFault extends ReplicationVmFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.RequestCanceled.html
  */
 export class RequestCanceled extends RuntimeFault {
-  declare readonly fault: t.RequestCanceled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RequestCanceled");
+  static override get faultName(): string {
+    return "RequestCanceled";
   }
+  declare readonly fault: t.RequestCanceled;
 }
 
 /**
@@ -6607,10 +6623,10 @@ export class RequestCanceled extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ResourceNotAvailable.html
  */
 export class ResourceNotAvailable extends VimFault {
-  declare readonly fault: t.ResourceNotAvailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ResourceNotAvailable");
+  static override get faultName(): string {
+    return "ResourceNotAvailable";
   }
+  declare readonly fault: t.ResourceNotAvailable;
 }
 
 /**
@@ -6619,10 +6635,10 @@ export class ResourceNotAvailable extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RestrictedByAdministrator.html
  */
 export class RestrictedByAdministrator extends RuntimeFault {
-  declare readonly fault: t.RestrictedByAdministrator;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RestrictedByAdministrator");
+  static override get faultName(): string {
+    return "RestrictedByAdministrator";
   }
+  declare readonly fault: t.RestrictedByAdministrator;
 }
 
 /**
@@ -6631,10 +6647,10 @@ export class RestrictedByAdministrator extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RestrictedVersion.html
  */
 export class RestrictedVersion extends SecurityError {
-  declare readonly fault: t.RestrictedVersion;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RestrictedVersion");
+  static override get faultName(): string {
+    return "RestrictedVersion";
   }
+  declare readonly fault: t.RestrictedVersion;
 }
 
 /**
@@ -6643,10 +6659,10 @@ export class RestrictedVersion extends SecurityError {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RollbackFailure.html
  */
 export class RollbackFailure extends DvsFault {
-  declare readonly fault: t.RollbackFailure;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RollbackFailure");
+  static override get faultName(): string {
+    return "RollbackFailure";
   }
+  declare readonly fault: t.RollbackFailure;
 }
 
 /**
@@ -6655,10 +6671,10 @@ export class RollbackFailure extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.RuleViolation.html
  */
 export class RuleViolation extends VmConfigFault {
-  declare readonly fault: t.RuleViolation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "RuleViolation");
+  static override get faultName(): string {
+    return "RuleViolation";
   }
+  declare readonly fault: t.RuleViolation;
 }
 
 /**
@@ -6667,10 +6683,10 @@ export class RuleViolation extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SSLDisabledFault.html
  */
 export class SSLDisabledFault extends HostConnectFault {
-  declare readonly fault: t.SSLDisabledFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SSLDisabledFault");
+  static override get faultName(): string {
+    return "SSLDisabledFault";
   }
+  declare readonly fault: t.SSLDisabledFault;
 }
 
 /**
@@ -6679,10 +6695,10 @@ export class SSLDisabledFault extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SSLVerifyFault.html
  */
 export class SSLVerifyFault extends HostConnectFault {
-  declare readonly fault: t.SSLVerifyFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SSLVerifyFault");
+  static override get faultName(): string {
+    return "SSLVerifyFault";
   }
+  declare readonly fault: t.SSLVerifyFault;
 }
 
 /**
@@ -6691,10 +6707,10 @@ export class SSLVerifyFault extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SSPIChallenge.html
  */
 export class SSPIChallenge extends VimFault {
-  declare readonly fault: t.SSPIChallenge;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SSPIChallenge");
+  static override get faultName(): string {
+    return "SSPIChallenge";
   }
+  declare readonly fault: t.SSPIChallenge;
 }
 
 /**
@@ -6703,10 +6719,10 @@ export class SSPIChallenge extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SecondaryVmAlreadyDisabled.html
  */
 export class SecondaryVmAlreadyDisabled extends VmFaultToleranceIssue {
-  declare readonly fault: t.SecondaryVmAlreadyDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecondaryVmAlreadyDisabled");
+  static override get faultName(): string {
+    return "SecondaryVmAlreadyDisabled";
   }
+  declare readonly fault: t.SecondaryVmAlreadyDisabled;
 }
 
 /**
@@ -6715,10 +6731,10 @@ export class SecondaryVmAlreadyDisabled extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SecondaryVmAlreadyEnabled.html
  */
 export class SecondaryVmAlreadyEnabled extends VmFaultToleranceIssue {
-  declare readonly fault: t.SecondaryVmAlreadyEnabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecondaryVmAlreadyEnabled");
+  static override get faultName(): string {
+    return "SecondaryVmAlreadyEnabled";
   }
+  declare readonly fault: t.SecondaryVmAlreadyEnabled;
 }
 
 /**
@@ -6727,10 +6743,10 @@ export class SecondaryVmAlreadyEnabled extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SecondaryVmAlreadyRegistered.html
  */
 export class SecondaryVmAlreadyRegistered extends VmFaultToleranceIssue {
-  declare readonly fault: t.SecondaryVmAlreadyRegistered;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecondaryVmAlreadyRegistered");
+  static override get faultName(): string {
+    return "SecondaryVmAlreadyRegistered";
   }
+  declare readonly fault: t.SecondaryVmAlreadyRegistered;
 }
 
 /**
@@ -6739,10 +6755,10 @@ export class SecondaryVmAlreadyRegistered extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SecondaryVmNotRegistered.html
  */
 export class SecondaryVmNotRegistered extends VmFaultToleranceIssue {
-  declare readonly fault: t.SecondaryVmNotRegistered;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SecondaryVmNotRegistered");
+  static override get faultName(): string {
+    return "SecondaryVmNotRegistered";
   }
+  declare readonly fault: t.SecondaryVmNotRegistered;
 }
 
 /**
@@ -6751,10 +6767,10 @@ export class SecondaryVmNotRegistered extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SharedBusControllerNotSupported.html
  */
 export class SharedBusControllerNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.SharedBusControllerNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SharedBusControllerNotSupported");
+  static override get faultName(): string {
+    return "SharedBusControllerNotSupported";
   }
+  declare readonly fault: t.SharedBusControllerNotSupported;
 }
 
 /**
@@ -6763,10 +6779,10 @@ export class SharedBusControllerNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ShrinkDiskFault.html
  */
 export class ShrinkDiskFault extends VimFault {
-  declare readonly fault: t.ShrinkDiskFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ShrinkDiskFault");
+  static override get faultName(): string {
+    return "ShrinkDiskFault";
   }
+  declare readonly fault: t.ShrinkDiskFault;
 }
 
 /**
@@ -6775,10 +6791,10 @@ export class ShrinkDiskFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotCloneNotSupported.html
  */
 export class SnapshotCloneNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.SnapshotCloneNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotCloneNotSupported");
+  static override get faultName(): string {
+    return "SnapshotCloneNotSupported";
   }
+  declare readonly fault: t.SnapshotCloneNotSupported;
 }
 
 /**
@@ -6787,10 +6803,10 @@ export class SnapshotCloneNotSupported extends SnapshotCopyNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotDisabled.html
  */
 export class SnapshotDisabled extends SnapshotFault {
-  declare readonly fault: t.SnapshotDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotDisabled");
+  static override get faultName(): string {
+    return "SnapshotDisabled";
   }
+  declare readonly fault: t.SnapshotDisabled;
 }
 
 /**
@@ -6799,10 +6815,10 @@ export class SnapshotDisabled extends SnapshotFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotIncompatibleDeviceInVm.html
  */
 export class SnapshotIncompatibleDeviceInVm extends SnapshotFault {
-  declare readonly fault: t.SnapshotIncompatibleDeviceInVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotIncompatibleDeviceInVm");
+  static override get faultName(): string {
+    return "SnapshotIncompatibleDeviceInVm";
   }
+  declare readonly fault: t.SnapshotIncompatibleDeviceInVm;
 }
 
 /**
@@ -6811,10 +6827,10 @@ export class SnapshotIncompatibleDeviceInVm extends SnapshotFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotLocked.html
  */
 export class SnapshotLocked extends SnapshotFault {
-  declare readonly fault: t.SnapshotLocked;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotLocked");
+  static override get faultName(): string {
+    return "SnapshotLocked";
   }
+  declare readonly fault: t.SnapshotLocked;
 }
 
 /**
@@ -6823,10 +6839,10 @@ export class SnapshotLocked extends SnapshotFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotMoveFromNonHomeNotSupported.html
  */
 export class SnapshotMoveFromNonHomeNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.SnapshotMoveFromNonHomeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotMoveFromNonHomeNotSupported");
+  static override get faultName(): string {
+    return "SnapshotMoveFromNonHomeNotSupported";
   }
+  declare readonly fault: t.SnapshotMoveFromNonHomeNotSupported;
 }
 
 /**
@@ -6835,10 +6851,10 @@ export class SnapshotMoveFromNonHomeNotSupported extends SnapshotCopyNotSupporte
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotMoveNotSupported.html
  */
 export class SnapshotMoveNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.SnapshotMoveNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotMoveNotSupported");
+  static override get faultName(): string {
+    return "SnapshotMoveNotSupported";
   }
+  declare readonly fault: t.SnapshotMoveNotSupported;
 }
 
 /**
@@ -6847,10 +6863,10 @@ export class SnapshotMoveNotSupported extends SnapshotCopyNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotMoveToNonHomeNotSupported.html
  */
 export class SnapshotMoveToNonHomeNotSupported extends SnapshotCopyNotSupported {
-  declare readonly fault: t.SnapshotMoveToNonHomeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotMoveToNonHomeNotSupported");
+  static override get faultName(): string {
+    return "SnapshotMoveToNonHomeNotSupported";
   }
+  declare readonly fault: t.SnapshotMoveToNonHomeNotSupported;
 }
 
 /**
@@ -6859,10 +6875,10 @@ export class SnapshotMoveToNonHomeNotSupported extends SnapshotCopyNotSupported 
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotNoChange.html
  */
 export class SnapshotNoChange extends SnapshotFault {
-  declare readonly fault: t.SnapshotNoChange;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotNoChange");
+  static override get faultName(): string {
+    return "SnapshotNoChange";
   }
+  declare readonly fault: t.SnapshotNoChange;
 }
 
 /**
@@ -6871,10 +6887,10 @@ export class SnapshotNoChange extends SnapshotFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SnapshotRevertIssue.html
  */
 export class SnapshotRevertIssue extends MigrationFault {
-  declare readonly fault: t.SnapshotRevertIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SnapshotRevertIssue");
+  static override get faultName(): string {
+    return "SnapshotRevertIssue";
   }
+  declare readonly fault: t.SnapshotRevertIssue;
 }
 
 /**
@@ -6883,10 +6899,10 @@ export class SnapshotRevertIssue extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SoftRuleVioCorrectionDisallowed.html
  */
 export class SoftRuleVioCorrectionDisallowed extends VmConfigFault {
-  declare readonly fault: t.SoftRuleVioCorrectionDisallowed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SoftRuleVioCorrectionDisallowed");
+  static override get faultName(): string {
+    return "SoftRuleVioCorrectionDisallowed";
   }
+  declare readonly fault: t.SoftRuleVioCorrectionDisallowed;
 }
 
 /**
@@ -6895,10 +6911,10 @@ export class SoftRuleVioCorrectionDisallowed extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SoftRuleVioCorrectionImpact.html
  */
 export class SoftRuleVioCorrectionImpact extends VmConfigFault {
-  declare readonly fault: t.SoftRuleVioCorrectionImpact;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SoftRuleVioCorrectionImpact");
+  static override get faultName(): string {
+    return "SoftRuleVioCorrectionImpact";
   }
+  declare readonly fault: t.SoftRuleVioCorrectionImpact;
 }
 
 /**
@@ -6907,10 +6923,10 @@ export class SoftRuleVioCorrectionImpact extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SolutionUserRequired.html
  */
 export class SolutionUserRequired extends SecurityError {
-  declare readonly fault: t.SolutionUserRequired;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SolutionUserRequired");
+  static override get faultName(): string {
+    return "SolutionUserRequired";
   }
+  declare readonly fault: t.SolutionUserRequired;
 }
 
 /**
@@ -6919,10 +6935,10 @@ export class SolutionUserRequired extends SecurityError {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SsdDiskNotAvailable.html
  */
 export class SsdDiskNotAvailable extends VimFault {
-  declare readonly fault: t.SsdDiskNotAvailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SsdDiskNotAvailable");
+  static override get faultName(): string {
+    return "SsdDiskNotAvailable";
   }
+  declare readonly fault: t.SsdDiskNotAvailable;
 }
 
 /**
@@ -6931,10 +6947,10 @@ export class SsdDiskNotAvailable extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveDiskInMultiWriterMode.html
  */
 export class StorageDrsCannotMoveDiskInMultiWriterMode extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveDiskInMultiWriterMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveDiskInMultiWriterMode");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveDiskInMultiWriterMode";
   }
+  declare readonly fault: t.StorageDrsCannotMoveDiskInMultiWriterMode;
 }
 
 /**
@@ -6943,10 +6959,10 @@ export class StorageDrsCannotMoveDiskInMultiWriterMode extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveFTVm.html
  */
 export class StorageDrsCannotMoveFTVm extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveFTVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveFTVm");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveFTVm";
   }
+  declare readonly fault: t.StorageDrsCannotMoveFTVm;
 }
 
 /**
@@ -6955,10 +6971,10 @@ export class StorageDrsCannotMoveFTVm extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveIndependentDisk.html
  */
 export class StorageDrsCannotMoveIndependentDisk extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveIndependentDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveIndependentDisk");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveIndependentDisk";
   }
+  declare readonly fault: t.StorageDrsCannotMoveIndependentDisk;
 }
 
 /**
@@ -6967,10 +6983,10 @@ export class StorageDrsCannotMoveIndependentDisk extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveManuallyPlacedSwapFile.html
  */
 export class StorageDrsCannotMoveManuallyPlacedSwapFile extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedSwapFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveManuallyPlacedSwapFile");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveManuallyPlacedSwapFile";
   }
+  declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedSwapFile;
 }
 
 /**
@@ -6979,10 +6995,10 @@ export class StorageDrsCannotMoveManuallyPlacedSwapFile extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveManuallyPlacedVm.html
  */
 export class StorageDrsCannotMoveManuallyPlacedVm extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveManuallyPlacedVm");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveManuallyPlacedVm";
   }
+  declare readonly fault: t.StorageDrsCannotMoveManuallyPlacedVm;
 }
 
 /**
@@ -6991,10 +7007,10 @@ export class StorageDrsCannotMoveManuallyPlacedVm extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveSharedDisk.html
  */
 export class StorageDrsCannotMoveSharedDisk extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveSharedDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveSharedDisk");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveSharedDisk";
   }
+  declare readonly fault: t.StorageDrsCannotMoveSharedDisk;
 }
 
 /**
@@ -7003,10 +7019,10 @@ export class StorageDrsCannotMoveSharedDisk extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveTemplate.html
  */
 export class StorageDrsCannotMoveTemplate extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveTemplate;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveTemplate");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveTemplate";
   }
+  declare readonly fault: t.StorageDrsCannotMoveTemplate;
 }
 
 /**
@@ -7015,10 +7031,10 @@ export class StorageDrsCannotMoveTemplate extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveVmInUserFolder.html
  */
 export class StorageDrsCannotMoveVmInUserFolder extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveVmInUserFolder;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveVmInUserFolder");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveVmInUserFolder";
   }
+  declare readonly fault: t.StorageDrsCannotMoveVmInUserFolder;
 }
 
 /**
@@ -7027,10 +7043,10 @@ export class StorageDrsCannotMoveVmInUserFolder extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveVmWithMountedCDROM.html
  */
 export class StorageDrsCannotMoveVmWithMountedCDROM extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveVmWithMountedCDROM;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveVmWithMountedCDROM");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveVmWithMountedCDROM";
   }
+  declare readonly fault: t.StorageDrsCannotMoveVmWithMountedCDROM;
 }
 
 /**
@@ -7039,10 +7055,10 @@ export class StorageDrsCannotMoveVmWithMountedCDROM extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsCannotMoveVmWithNoFilesInLayout.html
  */
 export class StorageDrsCannotMoveVmWithNoFilesInLayout extends VimFault {
-  declare readonly fault: t.StorageDrsCannotMoveVmWithNoFilesInLayout;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsCannotMoveVmWithNoFilesInLayout");
+  static override get faultName(): string {
+    return "StorageDrsCannotMoveVmWithNoFilesInLayout";
   }
+  declare readonly fault: t.StorageDrsCannotMoveVmWithNoFilesInLayout;
 }
 
 /**
@@ -7051,10 +7067,10 @@ export class StorageDrsCannotMoveVmWithNoFilesInLayout extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsDatacentersCannotShareDatastore.html
  */
 export class StorageDrsDatacentersCannotShareDatastore extends VimFault {
-  declare readonly fault: t.StorageDrsDatacentersCannotShareDatastore;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsDatacentersCannotShareDatastore");
+  static override get faultName(): string {
+    return "StorageDrsDatacentersCannotShareDatastore";
   }
+  declare readonly fault: t.StorageDrsDatacentersCannotShareDatastore;
 }
 
 /**
@@ -7063,10 +7079,10 @@ export class StorageDrsDatacentersCannotShareDatastore extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsDisabledOnVm.html
  */
 export class StorageDrsDisabledOnVm extends VimFault {
-  declare readonly fault: t.StorageDrsDisabledOnVm;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsDisabledOnVm");
+  static override get faultName(): string {
+    return "StorageDrsDisabledOnVm";
   }
+  declare readonly fault: t.StorageDrsDisabledOnVm;
 }
 
 /**
@@ -7075,10 +7091,10 @@ export class StorageDrsDisabledOnVm extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsHbrDiskNotMovable.html
  */
 export class StorageDrsHbrDiskNotMovable extends VimFault {
-  declare readonly fault: t.StorageDrsHbrDiskNotMovable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsHbrDiskNotMovable");
+  static override get faultName(): string {
+    return "StorageDrsHbrDiskNotMovable";
   }
+  declare readonly fault: t.StorageDrsHbrDiskNotMovable;
 }
 
 /**
@@ -7087,10 +7103,10 @@ export class StorageDrsHbrDiskNotMovable extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsHmsMoveInProgress.html
  */
 export class StorageDrsHmsMoveInProgress extends VimFault {
-  declare readonly fault: t.StorageDrsHmsMoveInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsHmsMoveInProgress");
+  static override get faultName(): string {
+    return "StorageDrsHmsMoveInProgress";
   }
+  declare readonly fault: t.StorageDrsHmsMoveInProgress;
 }
 
 /**
@@ -7099,10 +7115,10 @@ export class StorageDrsHmsMoveInProgress extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsHmsUnreachable.html
  */
 export class StorageDrsHmsUnreachable extends VimFault {
-  declare readonly fault: t.StorageDrsHmsUnreachable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsHmsUnreachable");
+  static override get faultName(): string {
+    return "StorageDrsHmsUnreachable";
   }
+  declare readonly fault: t.StorageDrsHmsUnreachable;
 }
 
 /**
@@ -7111,10 +7127,10 @@ export class StorageDrsHmsUnreachable extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsIolbDisabledInternally.html
  */
 export class StorageDrsIolbDisabledInternally extends VimFault {
-  declare readonly fault: t.StorageDrsIolbDisabledInternally;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsIolbDisabledInternally");
+  static override get faultName(): string {
+    return "StorageDrsIolbDisabledInternally";
   }
+  declare readonly fault: t.StorageDrsIolbDisabledInternally;
 }
 
 /**
@@ -7123,10 +7139,10 @@ export class StorageDrsIolbDisabledInternally extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsRelocateDisabled.html
  */
 export class StorageDrsRelocateDisabled extends VimFault {
-  declare readonly fault: t.StorageDrsRelocateDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsRelocateDisabled");
+  static override get faultName(): string {
+    return "StorageDrsRelocateDisabled";
   }
+  declare readonly fault: t.StorageDrsRelocateDisabled;
 }
 
 /**
@@ -7135,10 +7151,10 @@ export class StorageDrsRelocateDisabled extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsStaleHmsCollection.html
  */
 export class StorageDrsStaleHmsCollection extends VimFault {
-  declare readonly fault: t.StorageDrsStaleHmsCollection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsStaleHmsCollection");
+  static override get faultName(): string {
+    return "StorageDrsStaleHmsCollection";
   }
+  declare readonly fault: t.StorageDrsStaleHmsCollection;
 }
 
 /**
@@ -7147,10 +7163,10 @@ export class StorageDrsStaleHmsCollection extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageDrsUnableToMoveFiles.html
  */
 export class StorageDrsUnableToMoveFiles extends VimFault {
-  declare readonly fault: t.StorageDrsUnableToMoveFiles;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageDrsUnableToMoveFiles");
+  static override get faultName(): string {
+    return "StorageDrsUnableToMoveFiles";
   }
+  declare readonly fault: t.StorageDrsUnableToMoveFiles;
 }
 
 /**
@@ -7159,10 +7175,10 @@ export class StorageDrsUnableToMoveFiles extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageVMotionNotSupported.html
  */
 export class StorageVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.StorageVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageVMotionNotSupported");
+  static override get faultName(): string {
+    return "StorageVMotionNotSupported";
   }
+  declare readonly fault: t.StorageVMotionNotSupported;
 }
 
 /**
@@ -7171,10 +7187,10 @@ export class StorageVMotionNotSupported extends MigrationFeatureNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.StorageVmotionIncompatible.html
  */
 export class StorageVmotionIncompatible extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.StorageVmotionIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "StorageVmotionIncompatible");
+  static override get faultName(): string {
+    return "StorageVmotionIncompatible";
   }
+  declare readonly fault: t.StorageVmotionIncompatible;
 }
 
 /**
@@ -7183,10 +7199,10 @@ export class StorageVmotionIncompatible extends VirtualHardwareCompatibilityIssu
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SuspendedRelocateNotSupported.html
  */
 export class SuspendedRelocateNotSupported extends MigrationFault {
-  declare readonly fault: t.SuspendedRelocateNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SuspendedRelocateNotSupported");
+  static override get faultName(): string {
+    return "SuspendedRelocateNotSupported";
   }
+  declare readonly fault: t.SuspendedRelocateNotSupported;
 }
 
 /**
@@ -7195,10 +7211,10 @@ export class SuspendedRelocateNotSupported extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwapDatastoreNotWritableOnHost.html
  */
 export class SwapDatastoreNotWritableOnHost extends DatastoreNotWritableOnHost {
-  declare readonly fault: t.SwapDatastoreNotWritableOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwapDatastoreNotWritableOnHost");
+  static override get faultName(): string {
+    return "SwapDatastoreNotWritableOnHost";
   }
+  declare readonly fault: t.SwapDatastoreNotWritableOnHost;
 }
 
 /**
@@ -7207,10 +7223,10 @@ export class SwapDatastoreNotWritableOnHost extends DatastoreNotWritableOnHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwapDatastoreUnset.html
  */
 export class SwapDatastoreUnset extends VimFault {
-  declare readonly fault: t.SwapDatastoreUnset;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwapDatastoreUnset");
+  static override get faultName(): string {
+    return "SwapDatastoreUnset";
   }
+  declare readonly fault: t.SwapDatastoreUnset;
 }
 
 /**
@@ -7219,10 +7235,10 @@ export class SwapDatastoreUnset extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwapPlacementOverrideNotSupported.html
  */
 export class SwapPlacementOverrideNotSupported extends InvalidVmConfig {
-  declare readonly fault: t.SwapPlacementOverrideNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwapPlacementOverrideNotSupported");
+  static override get faultName(): string {
+    return "SwapPlacementOverrideNotSupported";
   }
+  declare readonly fault: t.SwapPlacementOverrideNotSupported;
 }
 
 /**
@@ -7231,10 +7247,10 @@ export class SwapPlacementOverrideNotSupported extends InvalidVmConfig {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwitchIpUnset.html
  */
 export class SwitchIpUnset extends DvsFault {
-  declare readonly fault: t.SwitchIpUnset;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwitchIpUnset");
+  static override get faultName(): string {
+    return "SwitchIpUnset";
   }
+  declare readonly fault: t.SwitchIpUnset;
 }
 
 /**
@@ -7243,10 +7259,10 @@ export class SwitchIpUnset extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.SwitchNotInUpgradeMode.html
  */
 export class SwitchNotInUpgradeMode extends DvsFault {
-  declare readonly fault: t.SwitchNotInUpgradeMode;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SwitchNotInUpgradeMode");
+  static override get faultName(): string {
+    return "SwitchNotInUpgradeMode";
   }
+  declare readonly fault: t.SwitchNotInUpgradeMode;
 }
 
 /**
@@ -7255,10 +7271,10 @@ export class SwitchNotInUpgradeMode extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.SystemError.html
  */
 export class SystemError extends RuntimeFault {
-  declare readonly fault: t.SystemError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "SystemError");
+  static override get faultName(): string {
+    return "SystemError";
   }
+  declare readonly fault: t.SystemError;
 }
 
 /**
@@ -7267,10 +7283,10 @@ export class SystemError extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TaskInProgress.html
  */
 export class TaskInProgress extends VimFault {
-  declare readonly fault: t.TaskInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TaskInProgress");
+  static override get faultName(): string {
+    return "TaskInProgress";
   }
+  declare readonly fault: t.TaskInProgress;
 }
 
 /**
@@ -7279,10 +7295,10 @@ export class TaskInProgress extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ThirdPartyLicenseAssignmentFailed.html
  */
 export class ThirdPartyLicenseAssignmentFailed extends RuntimeFault {
-  declare readonly fault: t.ThirdPartyLicenseAssignmentFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ThirdPartyLicenseAssignmentFailed");
+  static override get faultName(): string {
+    return "ThirdPartyLicenseAssignmentFailed";
   }
+  declare readonly fault: t.ThirdPartyLicenseAssignmentFailed;
 }
 
 /**
@@ -7291,10 +7307,10 @@ export class ThirdPartyLicenseAssignmentFailed extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyConcurrentNativeClones.html
  */
 export class TooManyConcurrentNativeClones extends FileFault {
-  declare readonly fault: t.TooManyConcurrentNativeClones;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyConcurrentNativeClones");
+  static override get faultName(): string {
+    return "TooManyConcurrentNativeClones";
   }
+  declare readonly fault: t.TooManyConcurrentNativeClones;
 }
 
 /**
@@ -7303,10 +7319,10 @@ export class TooManyConcurrentNativeClones extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyConsecutiveOverrides.html
  */
 export class TooManyConsecutiveOverrides extends VimFault {
-  declare readonly fault: t.TooManyConsecutiveOverrides;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyConsecutiveOverrides");
+  static override get faultName(): string {
+    return "TooManyConsecutiveOverrides";
   }
+  declare readonly fault: t.TooManyConsecutiveOverrides;
 }
 
 /**
@@ -7315,10 +7331,10 @@ export class TooManyConsecutiveOverrides extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyDevices.html
  */
 export class TooManyDevices extends InvalidVmConfig {
-  declare readonly fault: t.TooManyDevices;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyDevices");
+  static override get faultName(): string {
+    return "TooManyDevices";
   }
+  declare readonly fault: t.TooManyDevices;
 }
 
 /**
@@ -7327,10 +7343,10 @@ export class TooManyDevices extends InvalidVmConfig {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyDisksOnLegacyHost.html
  */
 export class TooManyDisksOnLegacyHost extends MigrationFault {
-  declare readonly fault: t.TooManyDisksOnLegacyHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyDisksOnLegacyHost");
+  static override get faultName(): string {
+    return "TooManyDisksOnLegacyHost";
   }
+  declare readonly fault: t.TooManyDisksOnLegacyHost;
 }
 
 /**
@@ -7339,10 +7355,10 @@ export class TooManyDisksOnLegacyHost extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyGuestLogons.html
  */
 export class TooManyGuestLogons extends GuestOperationsFault {
-  declare readonly fault: t.TooManyGuestLogons;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyGuestLogons");
+  static override get faultName(): string {
+    return "TooManyGuestLogons";
   }
+  declare readonly fault: t.TooManyGuestLogons;
 }
 
 /**
@@ -7351,10 +7367,10 @@ export class TooManyGuestLogons extends GuestOperationsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyHosts.html
  */
 export class TooManyHosts extends HostConnectFault {
-  declare readonly fault: t.TooManyHosts;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyHosts");
+  static override get faultName(): string {
+    return "TooManyHosts";
   }
+  declare readonly fault: t.TooManyHosts;
 }
 
 /**
@@ -7363,10 +7379,10 @@ export class TooManyHosts extends HostConnectFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyNativeCloneLevels.html
  */
 export class TooManyNativeCloneLevels extends FileFault {
-  declare readonly fault: t.TooManyNativeCloneLevels;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyNativeCloneLevels");
+  static override get faultName(): string {
+    return "TooManyNativeCloneLevels";
   }
+  declare readonly fault: t.TooManyNativeCloneLevels;
 }
 
 /**
@@ -7375,10 +7391,10 @@ export class TooManyNativeCloneLevels extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManyNativeClonesOnFile.html
  */
 export class TooManyNativeClonesOnFile extends FileFault {
-  declare readonly fault: t.TooManyNativeClonesOnFile;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManyNativeClonesOnFile");
+  static override get faultName(): string {
+    return "TooManyNativeClonesOnFile";
   }
+  declare readonly fault: t.TooManyNativeClonesOnFile;
 }
 
 /**
@@ -7387,10 +7403,10 @@ export class TooManyNativeClonesOnFile extends FileFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.TooManySnapshotLevels.html
  */
 export class TooManySnapshotLevels extends SnapshotFault {
-  declare readonly fault: t.TooManySnapshotLevels;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "TooManySnapshotLevels");
+  static override get faultName(): string {
+    return "TooManySnapshotLevels";
   }
+  declare readonly fault: t.TooManySnapshotLevels;
 }
 
 /**
@@ -7399,10 +7415,10 @@ export class TooManySnapshotLevels extends SnapshotFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmToolsUpgradeFault.html
  */
 export class VmToolsUpgradeFault extends VimFault {
-  declare readonly fault: t.VmToolsUpgradeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmToolsUpgradeFault");
+  static override get faultName(): string {
+    return "VmToolsUpgradeFault";
   }
+  declare readonly fault: t.VmToolsUpgradeFault;
 }
 
 /**
@@ -7411,10 +7427,10 @@ export class VmToolsUpgradeFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsAlreadyUpgraded.html
  */
 export class ToolsAlreadyUpgraded extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsAlreadyUpgraded;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsAlreadyUpgraded");
+  static override get faultName(): string {
+    return "ToolsAlreadyUpgraded";
   }
+  declare readonly fault: t.ToolsAlreadyUpgraded;
 }
 
 /**
@@ -7423,10 +7439,10 @@ export class ToolsAlreadyUpgraded extends VmToolsUpgradeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsAutoUpgradeNotSupported.html
  */
 export class ToolsAutoUpgradeNotSupported extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsAutoUpgradeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsAutoUpgradeNotSupported");
+  static override get faultName(): string {
+    return "ToolsAutoUpgradeNotSupported";
   }
+  declare readonly fault: t.ToolsAutoUpgradeNotSupported;
 }
 
 /**
@@ -7435,10 +7451,10 @@ export class ToolsAutoUpgradeNotSupported extends VmToolsUpgradeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsImageCopyFailed.html
  */
 export class ToolsImageCopyFailed extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsImageCopyFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsImageCopyFailed");
+  static override get faultName(): string {
+    return "ToolsImageCopyFailed";
   }
+  declare readonly fault: t.ToolsImageCopyFailed;
 }
 
 /**
@@ -7447,10 +7463,10 @@ export class ToolsImageCopyFailed extends VmToolsUpgradeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsImageNotAvailable.html
  */
 export class ToolsImageNotAvailable extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsImageNotAvailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsImageNotAvailable");
+  static override get faultName(): string {
+    return "ToolsImageNotAvailable";
   }
+  declare readonly fault: t.ToolsImageNotAvailable;
 }
 
 /**
@@ -7459,10 +7475,10 @@ export class ToolsImageNotAvailable extends VmToolsUpgradeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsImageSignatureCheckFailed.html
  */
 export class ToolsImageSignatureCheckFailed extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsImageSignatureCheckFailed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsImageSignatureCheckFailed");
+  static override get faultName(): string {
+    return "ToolsImageSignatureCheckFailed";
   }
+  declare readonly fault: t.ToolsImageSignatureCheckFailed;
 }
 
 /**
@@ -7471,10 +7487,10 @@ export class ToolsImageSignatureCheckFailed extends VmToolsUpgradeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsInstallationInProgress.html
  */
 export class ToolsInstallationInProgress extends MigrationFault {
-  declare readonly fault: t.ToolsInstallationInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsInstallationInProgress");
+  static override get faultName(): string {
+    return "ToolsInstallationInProgress";
   }
+  declare readonly fault: t.ToolsInstallationInProgress;
 }
 
 /**
@@ -7483,10 +7499,10 @@ export class ToolsInstallationInProgress extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsUnavailable.html
  */
 export class ToolsUnavailable extends VimFault {
-  declare readonly fault: t.ToolsUnavailable;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsUnavailable");
+  static override get faultName(): string {
+    return "ToolsUnavailable";
   }
+  declare readonly fault: t.ToolsUnavailable;
 }
 
 /**
@@ -7495,10 +7511,10 @@ export class ToolsUnavailable extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.ToolsUpgradeCancelled.html
  */
 export class ToolsUpgradeCancelled extends VmToolsUpgradeFault {
-  declare readonly fault: t.ToolsUpgradeCancelled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "ToolsUpgradeCancelled");
+  static override get faultName(): string {
+    return "ToolsUpgradeCancelled";
   }
+  declare readonly fault: t.ToolsUpgradeCancelled;
 }
 
 /**
@@ -7507,10 +7523,10 @@ export class ToolsUpgradeCancelled extends VmToolsUpgradeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnSupportedDatastoreForVFlash.html
  */
 export class UnSupportedDatastoreForVFlash extends UnsupportedDatastore {
-  declare readonly fault: t.UnSupportedDatastoreForVFlash;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnSupportedDatastoreForVFlash");
+  static override get faultName(): string {
+    return "UnSupportedDatastoreForVFlash";
   }
+  declare readonly fault: t.UnSupportedDatastoreForVFlash;
 }
 
 /**
@@ -7519,10 +7535,10 @@ export class UnSupportedDatastoreForVFlash extends UnsupportedDatastore {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UncommittedUndoableDisk.html
  */
 export class UncommittedUndoableDisk extends MigrationFault {
-  declare readonly fault: t.UncommittedUndoableDisk;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UncommittedUndoableDisk");
+  static override get faultName(): string {
+    return "UncommittedUndoableDisk";
   }
+  declare readonly fault: t.UncommittedUndoableDisk;
 }
 
 /**
@@ -7531,10 +7547,10 @@ export class UncommittedUndoableDisk extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnconfiguredPropertyValue.html
  */
 export class UnconfiguredPropertyValue extends InvalidPropertyValue {
-  declare readonly fault: t.UnconfiguredPropertyValue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnconfiguredPropertyValue");
+  static override get faultName(): string {
+    return "UnconfiguredPropertyValue";
   }
+  declare readonly fault: t.UnconfiguredPropertyValue;
 }
 
 /**
@@ -7543,10 +7559,10 @@ export class UnconfiguredPropertyValue extends InvalidPropertyValue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UncustomizableGuest.html
  */
 export class UncustomizableGuest extends CustomizationFault {
-  declare readonly fault: t.UncustomizableGuest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UncustomizableGuest");
+  static override get faultName(): string {
+    return "UncustomizableGuest";
   }
+  declare readonly fault: t.UncustomizableGuest;
 }
 
 /**
@@ -7555,10 +7571,10 @@ export class UncustomizableGuest extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnexpectedCustomizationFault.html
  */
 export class UnexpectedCustomizationFault extends CustomizationFault {
-  declare readonly fault: t.UnexpectedCustomizationFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnexpectedCustomizationFault");
+  static override get faultName(): string {
+    return "UnexpectedCustomizationFault";
   }
+  declare readonly fault: t.UnexpectedCustomizationFault;
 }
 
 /**
@@ -7567,10 +7583,10 @@ export class UnexpectedCustomizationFault extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vmodl.fault.UnexpectedFault.html
  */
 export class UnexpectedFault extends RuntimeFault {
-  declare readonly fault: t.UnexpectedFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnexpectedFault");
+  static override get faultName(): string {
+    return "UnexpectedFault";
   }
+  declare readonly fault: t.UnexpectedFault;
 }
 
 /**
@@ -7579,10 +7595,10 @@ export class UnexpectedFault extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnrecognizedHost.html
  */
 export class UnrecognizedHost extends VimFault {
-  declare readonly fault: t.UnrecognizedHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnrecognizedHost");
+  static override get faultName(): string {
+    return "UnrecognizedHost";
   }
+  declare readonly fault: t.UnrecognizedHost;
 }
 
 /**
@@ -7591,10 +7607,10 @@ export class UnrecognizedHost extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsharedSwapVMotionNotSupported.html
  */
 export class UnsharedSwapVMotionNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.UnsharedSwapVMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsharedSwapVMotionNotSupported");
+  static override get faultName(): string {
+    return "UnsharedSwapVMotionNotSupported";
   }
+  declare readonly fault: t.UnsharedSwapVMotionNotSupported;
 }
 
 /**
@@ -7603,10 +7619,10 @@ export class UnsharedSwapVMotionNotSupported extends MigrationFeatureNotSupporte
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsupportedGuest.html
  */
 export class UnsupportedGuest extends InvalidVmConfig {
-  declare readonly fault: t.UnsupportedGuest;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsupportedGuest");
+  static override get faultName(): string {
+    return "UnsupportedGuest";
   }
+  declare readonly fault: t.UnsupportedGuest;
 }
 
 /**
@@ -7615,10 +7631,10 @@ export class UnsupportedGuest extends InvalidVmConfig {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsupportedVimApiVersion.html
  */
 export class UnsupportedVimApiVersion extends VimFault {
-  declare readonly fault: t.UnsupportedVimApiVersion;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsupportedVimApiVersion");
+  static override get faultName(): string {
+    return "UnsupportedVimApiVersion";
   }
+  declare readonly fault: t.UnsupportedVimApiVersion;
 }
 
 /**
@@ -7627,10 +7643,10 @@ export class UnsupportedVimApiVersion extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnsupportedVmxLocation.html
  */
 export class UnsupportedVmxLocation extends VmConfigFault {
-  declare readonly fault: t.UnsupportedVmxLocation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnsupportedVmxLocation");
+  static override get faultName(): string {
+    return "UnsupportedVmxLocation";
   }
+  declare readonly fault: t.UnsupportedVmxLocation;
 }
 
 /**
@@ -7639,10 +7655,10 @@ export class UnsupportedVmxLocation extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UnusedVirtualDiskBlocksNotScrubbed.html
  */
 export class UnusedVirtualDiskBlocksNotScrubbed extends DeviceBackingNotSupported {
-  declare readonly fault: t.UnusedVirtualDiskBlocksNotScrubbed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UnusedVirtualDiskBlocksNotScrubbed");
+  static override get faultName(): string {
+    return "UnusedVirtualDiskBlocksNotScrubbed";
   }
+  declare readonly fault: t.UnusedVirtualDiskBlocksNotScrubbed;
 }
 
 /**
@@ -7651,10 +7667,10 @@ export class UnusedVirtualDiskBlocksNotScrubbed extends DeviceBackingNotSupporte
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.UserNotFound.html
  */
 export class UserNotFound extends VimFault {
-  declare readonly fault: t.UserNotFound;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "UserNotFound");
+  static override get faultName(): string {
+    return "UserNotFound";
   }
+  declare readonly fault: t.UserNotFound;
 }
 
 /**
@@ -7663,10 +7679,10 @@ export class UserNotFound extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppNotRunning.html
  */
 export class VAppNotRunning extends VmConfigFault {
-  declare readonly fault: t.VAppNotRunning;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppNotRunning");
+  static override get faultName(): string {
+    return "VAppNotRunning";
   }
+  declare readonly fault: t.VAppNotRunning;
 }
 
 /**
@@ -7675,10 +7691,10 @@ export class VAppNotRunning extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppOperationInProgress.html
  */
 export class VAppOperationInProgress extends RuntimeFault {
-  declare readonly fault: t.VAppOperationInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppOperationInProgress");
+  static override get faultName(): string {
+    return "VAppOperationInProgress";
   }
+  declare readonly fault: t.VAppOperationInProgress;
 }
 
 /**
@@ -7687,10 +7703,10 @@ export class VAppOperationInProgress extends RuntimeFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VAppTaskInProgress.html
  */
 export class VAppTaskInProgress extends TaskInProgress {
-  declare readonly fault: t.VAppTaskInProgress;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VAppTaskInProgress");
+  static override get faultName(): string {
+    return "VAppTaskInProgress";
   }
+  declare readonly fault: t.VAppTaskInProgress;
 }
 
 /**
@@ -7699,10 +7715,10 @@ export class VAppTaskInProgress extends TaskInProgress {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VFlashCacheHotConfigNotSupported.html
  */
 export class VFlashCacheHotConfigNotSupported extends VmConfigFault {
-  declare readonly fault: t.VFlashCacheHotConfigNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VFlashCacheHotConfigNotSupported");
+  static override get faultName(): string {
+    return "VFlashCacheHotConfigNotSupported";
   }
+  declare readonly fault: t.VFlashCacheHotConfigNotSupported;
 }
 
 /**
@@ -7711,10 +7727,10 @@ export class VFlashCacheHotConfigNotSupported extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VFlashModuleNotSupported.html
  */
 export class VFlashModuleNotSupported extends VmConfigFault {
-  declare readonly fault: t.VFlashModuleNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VFlashModuleNotSupported");
+  static override get faultName(): string {
+    return "VFlashModuleNotSupported";
   }
+  declare readonly fault: t.VFlashModuleNotSupported;
 }
 
 /**
@@ -7723,10 +7739,10 @@ export class VFlashModuleNotSupported extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VFlashModuleVersionIncompatible.html
  */
 export class VFlashModuleVersionIncompatible extends VimFault {
-  declare readonly fault: t.VFlashModuleVersionIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VFlashModuleVersionIncompatible");
+  static override get faultName(): string {
+    return "VFlashModuleVersionIncompatible";
   }
+  declare readonly fault: t.VFlashModuleVersionIncompatible;
 }
 
 /**
@@ -7735,10 +7751,10 @@ export class VFlashModuleVersionIncompatible extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMINotSupported.html
  */
 export class VMINotSupported extends DeviceNotSupported {
-  declare readonly fault: t.VMINotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMINotSupported");
+  static override get faultName(): string {
+    return "VMINotSupported";
   }
+  declare readonly fault: t.VMINotSupported;
 }
 
 /**
@@ -7747,10 +7763,10 @@ export class VMINotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMOnConflictDVPort.html
  */
 export class VMOnConflictDVPort extends CannotAccessNetwork {
-  declare readonly fault: t.VMOnConflictDVPort;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMOnConflictDVPort");
+  static override get faultName(): string {
+    return "VMOnConflictDVPort";
   }
+  declare readonly fault: t.VMOnConflictDVPort;
 }
 
 /**
@@ -7759,10 +7775,10 @@ export class VMOnConflictDVPort extends CannotAccessNetwork {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMOnVirtualIntranet.html
  */
 export class VMOnVirtualIntranet extends CannotAccessNetwork {
-  declare readonly fault: t.VMOnVirtualIntranet;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMOnVirtualIntranet");
+  static override get faultName(): string {
+    return "VMOnVirtualIntranet";
   }
+  declare readonly fault: t.VMOnVirtualIntranet;
 }
 
 /**
@@ -7771,10 +7787,10 @@ export class VMOnVirtualIntranet extends CannotAccessNetwork {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionAcrossNetworkNotSupported.html
  */
 export class VMotionAcrossNetworkNotSupported extends MigrationFeatureNotSupported {
-  declare readonly fault: t.VMotionAcrossNetworkNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionAcrossNetworkNotSupported");
+  static override get faultName(): string {
+    return "VMotionAcrossNetworkNotSupported";
   }
+  declare readonly fault: t.VMotionAcrossNetworkNotSupported;
 }
 
 /**
@@ -7783,10 +7799,10 @@ export class VMotionAcrossNetworkNotSupported extends MigrationFeatureNotSupport
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionInterfaceIssue.html
  */
 export class VMotionInterfaceIssue extends MigrationFault {
-  declare readonly fault: t.VMotionInterfaceIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionInterfaceIssue");
+  static override get faultName(): string {
+    return "VMotionInterfaceIssue";
   }
+  declare readonly fault: t.VMotionInterfaceIssue;
 }
 
 /**
@@ -7795,10 +7811,10 @@ export class VMotionInterfaceIssue extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionLinkCapacityLow.html
  */
 export class VMotionLinkCapacityLow extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionLinkCapacityLow;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionLinkCapacityLow");
+  static override get faultName(): string {
+    return "VMotionLinkCapacityLow";
   }
+  declare readonly fault: t.VMotionLinkCapacityLow;
 }
 
 /**
@@ -7807,10 +7823,10 @@ export class VMotionLinkCapacityLow extends VMotionInterfaceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionLinkDown.html
  */
 export class VMotionLinkDown extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionLinkDown;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionLinkDown");
+  static override get faultName(): string {
+    return "VMotionLinkDown";
   }
+  declare readonly fault: t.VMotionLinkDown;
 }
 
 /**
@@ -7819,10 +7835,10 @@ export class VMotionLinkDown extends VMotionInterfaceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionNotConfigured.html
  */
 export class VMotionNotConfigured extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionNotConfigured;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionNotConfigured");
+  static override get faultName(): string {
+    return "VMotionNotConfigured";
   }
+  declare readonly fault: t.VMotionNotConfigured;
 }
 
 /**
@@ -7831,10 +7847,10 @@ export class VMotionNotConfigured extends VMotionInterfaceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionNotLicensed.html
  */
 export class VMotionNotLicensed extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionNotLicensed;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionNotLicensed");
+  static override get faultName(): string {
+    return "VMotionNotLicensed";
   }
+  declare readonly fault: t.VMotionNotLicensed;
 }
 
 /**
@@ -7843,10 +7859,10 @@ export class VMotionNotLicensed extends VMotionInterfaceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionNotSupported.html
  */
 export class VMotionNotSupported extends VMotionInterfaceIssue {
-  declare readonly fault: t.VMotionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionNotSupported");
+  static override get faultName(): string {
+    return "VMotionNotSupported";
   }
+  declare readonly fault: t.VMotionNotSupported;
 }
 
 /**
@@ -7855,10 +7871,10 @@ export class VMotionNotSupported extends VMotionInterfaceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VMotionProtocolIncompatible.html
  */
 export class VMotionProtocolIncompatible extends MigrationFault {
-  declare readonly fault: t.VMotionProtocolIncompatible;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VMotionProtocolIncompatible");
+  static override get faultName(): string {
+    return "VMotionProtocolIncompatible";
   }
+  declare readonly fault: t.VMotionProtocolIncompatible;
 }
 
 /**
@@ -7867,10 +7883,10 @@ export class VMotionProtocolIncompatible extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualDiskBlocksNotFullyProvisioned.html
  */
 export class VirtualDiskBlocksNotFullyProvisioned extends DeviceBackingNotSupported {
-  declare readonly fault: t.VirtualDiskBlocksNotFullyProvisioned;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualDiskBlocksNotFullyProvisioned");
+  static override get faultName(): string {
+    return "VirtualDiskBlocksNotFullyProvisioned";
   }
+  declare readonly fault: t.VirtualDiskBlocksNotFullyProvisioned;
 }
 
 /**
@@ -7879,10 +7895,10 @@ export class VirtualDiskBlocksNotFullyProvisioned extends DeviceBackingNotSuppor
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualDiskModeNotSupported.html
  */
 export class VirtualDiskModeNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.VirtualDiskModeNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualDiskModeNotSupported");
+  static override get faultName(): string {
+    return "VirtualDiskModeNotSupported";
   }
+  declare readonly fault: t.VirtualDiskModeNotSupported;
 }
 
 /**
@@ -7891,10 +7907,10 @@ export class VirtualDiskModeNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualEthernetCardNotSupported.html
  */
 export class VirtualEthernetCardNotSupported extends DeviceNotSupported {
-  declare readonly fault: t.VirtualEthernetCardNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualEthernetCardNotSupported");
+  static override get faultName(): string {
+    return "VirtualEthernetCardNotSupported";
   }
+  declare readonly fault: t.VirtualEthernetCardNotSupported;
 }
 
 /**
@@ -7903,10 +7919,10 @@ export class VirtualEthernetCardNotSupported extends DeviceNotSupported {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VirtualHardwareVersionNotSupported.html
  */
 export class VirtualHardwareVersionNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.VirtualHardwareVersionNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VirtualHardwareVersionNotSupported");
+  static override get faultName(): string {
+    return "VirtualHardwareVersionNotSupported";
   }
+  declare readonly fault: t.VirtualHardwareVersionNotSupported;
 }
 
 /**
@@ -7915,10 +7931,10 @@ export class VirtualHardwareVersionNotSupported extends VirtualHardwareCompatibi
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmAlreadyExistsInDatacenter.html
  */
 export class VmAlreadyExistsInDatacenter extends InvalidFolder {
-  declare readonly fault: t.VmAlreadyExistsInDatacenter;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmAlreadyExistsInDatacenter");
+  static override get faultName(): string {
+    return "VmAlreadyExistsInDatacenter";
   }
+  declare readonly fault: t.VmAlreadyExistsInDatacenter;
 }
 
 /**
@@ -7927,10 +7943,10 @@ export class VmAlreadyExistsInDatacenter extends InvalidFolder {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmConfigIncompatibleForFaultTolerance.html
  */
 export class VmConfigIncompatibleForFaultTolerance extends VmConfigFault {
-  declare readonly fault: t.VmConfigIncompatibleForFaultTolerance;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmConfigIncompatibleForFaultTolerance");
+  static override get faultName(): string {
+    return "VmConfigIncompatibleForFaultTolerance";
   }
+  declare readonly fault: t.VmConfigIncompatibleForFaultTolerance;
 }
 
 /**
@@ -7939,10 +7955,10 @@ export class VmConfigIncompatibleForFaultTolerance extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmConfigIncompatibleForRecordReplay.html
  */
 export class VmConfigIncompatibleForRecordReplay extends VmConfigFault {
-  declare readonly fault: t.VmConfigIncompatibleForRecordReplay;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmConfigIncompatibleForRecordReplay");
+  static override get faultName(): string {
+    return "VmConfigIncompatibleForRecordReplay";
   }
+  declare readonly fault: t.VmConfigIncompatibleForRecordReplay;
 }
 
 /**
@@ -7951,10 +7967,10 @@ export class VmConfigIncompatibleForRecordReplay extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceConfigIssue.html
  */
 export class VmFaultToleranceConfigIssue extends VmFaultToleranceIssue {
-  declare readonly fault: t.VmFaultToleranceConfigIssue;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceConfigIssue");
+  static override get faultName(): string {
+    return "VmFaultToleranceConfigIssue";
   }
+  declare readonly fault: t.VmFaultToleranceConfigIssue;
 }
 
 /**
@@ -7963,10 +7979,10 @@ export class VmFaultToleranceConfigIssue extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceConfigIssueWrapper.html
  */
 export class VmFaultToleranceConfigIssueWrapper extends VmFaultToleranceIssue {
-  declare readonly fault: t.VmFaultToleranceConfigIssueWrapper;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceConfigIssueWrapper");
+  static override get faultName(): string {
+    return "VmFaultToleranceConfigIssueWrapper";
   }
+  declare readonly fault: t.VmFaultToleranceConfigIssueWrapper;
 }
 
 /**
@@ -7975,10 +7991,10 @@ export class VmFaultToleranceConfigIssueWrapper extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceInvalidFileBacking.html
  */
 export class VmFaultToleranceInvalidFileBacking extends VmFaultToleranceIssue {
-  declare readonly fault: t.VmFaultToleranceInvalidFileBacking;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceInvalidFileBacking");
+  static override get faultName(): string {
+    return "VmFaultToleranceInvalidFileBacking";
   }
+  declare readonly fault: t.VmFaultToleranceInvalidFileBacking;
 }
 
 /**
@@ -7987,10 +8003,10 @@ export class VmFaultToleranceInvalidFileBacking extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceOpIssuesList.html
  */
 export class VmFaultToleranceOpIssuesList extends VmFaultToleranceIssue {
-  declare readonly fault: t.VmFaultToleranceOpIssuesList;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceOpIssuesList");
+  static override get faultName(): string {
+    return "VmFaultToleranceOpIssuesList";
   }
+  declare readonly fault: t.VmFaultToleranceOpIssuesList;
 }
 
 /**
@@ -7999,10 +8015,10 @@ export class VmFaultToleranceOpIssuesList extends VmFaultToleranceIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceTooManyFtVcpusOnHost.html
  */
 export class VmFaultToleranceTooManyFtVcpusOnHost extends InsufficientResourcesFault {
-  declare readonly fault: t.VmFaultToleranceTooManyFtVcpusOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceTooManyFtVcpusOnHost");
+  static override get faultName(): string {
+    return "VmFaultToleranceTooManyFtVcpusOnHost";
   }
+  declare readonly fault: t.VmFaultToleranceTooManyFtVcpusOnHost;
 }
 
 /**
@@ -8011,10 +8027,10 @@ export class VmFaultToleranceTooManyFtVcpusOnHost extends InsufficientResourcesF
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmFaultToleranceTooManyVMsOnHost.html
  */
 export class VmFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFault {
-  declare readonly fault: t.VmFaultToleranceTooManyVMsOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmFaultToleranceTooManyVMsOnHost");
+  static override get faultName(): string {
+    return "VmFaultToleranceTooManyVMsOnHost";
   }
+  declare readonly fault: t.VmFaultToleranceTooManyVMsOnHost;
 }
 
 /**
@@ -8023,10 +8039,10 @@ export class VmFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFault
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmHostAffinityRuleViolation.html
  */
 export class VmHostAffinityRuleViolation extends VmConfigFault {
-  declare readonly fault: t.VmHostAffinityRuleViolation;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmHostAffinityRuleViolation");
+  static override get faultName(): string {
+    return "VmHostAffinityRuleViolation";
   }
+  declare readonly fault: t.VmHostAffinityRuleViolation;
 }
 
 /**
@@ -8035,10 +8051,10 @@ export class VmHostAffinityRuleViolation extends VmConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmLimitLicense.html
  */
 export class VmLimitLicense extends NotEnoughLicenses {
-  declare readonly fault: t.VmLimitLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmLimitLicense");
+  static override get faultName(): string {
+    return "VmLimitLicense";
   }
+  declare readonly fault: t.VmLimitLicense;
 }
 
 /**
@@ -8047,10 +8063,10 @@ export class VmLimitLicense extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmMetadataManagerFault.html
  */
 export class VmMetadataManagerFault extends VimFault {
-  declare readonly fault: t.VmMetadataManagerFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmMetadataManagerFault");
+  static override get faultName(): string {
+    return "VmMetadataManagerFault";
   }
+  declare readonly fault: t.VmMetadataManagerFault;
 }
 
 /**
@@ -8059,10 +8075,10 @@ export class VmMetadataManagerFault extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmMonitorIncompatibleForFaultTolerance.html
  */
 export class VmMonitorIncompatibleForFaultTolerance extends VimFault {
-  declare readonly fault: t.VmMonitorIncompatibleForFaultTolerance;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmMonitorIncompatibleForFaultTolerance");
+  static override get faultName(): string {
+    return "VmMonitorIncompatibleForFaultTolerance";
   }
+  declare readonly fault: t.VmMonitorIncompatibleForFaultTolerance;
 }
 
 /**
@@ -8071,10 +8087,10 @@ export class VmMonitorIncompatibleForFaultTolerance extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmPowerOnDisabled.html
  */
 export class VmPowerOnDisabled extends InvalidState {
-  declare readonly fault: t.VmPowerOnDisabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmPowerOnDisabled");
+  static override get faultName(): string {
+    return "VmPowerOnDisabled";
   }
+  declare readonly fault: t.VmPowerOnDisabled;
 }
 
 /**
@@ -8083,10 +8099,10 @@ export class VmPowerOnDisabled extends InvalidState {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmSmpFaultToleranceTooManyVMsOnHost.html
  */
 export class VmSmpFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFault {
-  declare readonly fault: t.VmSmpFaultToleranceTooManyVMsOnHost;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmSmpFaultToleranceTooManyVMsOnHost");
+  static override get faultName(): string {
+    return "VmSmpFaultToleranceTooManyVMsOnHost";
   }
+  declare readonly fault: t.VmSmpFaultToleranceTooManyVMsOnHost;
 }
 
 /**
@@ -8095,10 +8111,10 @@ export class VmSmpFaultToleranceTooManyVMsOnHost extends InsufficientResourcesFa
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmValidateMaxDevice.html
  */
 export class VmValidateMaxDevice extends VimFault {
-  declare readonly fault: t.VmValidateMaxDevice;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmValidateMaxDevice");
+  static override get faultName(): string {
+    return "VmValidateMaxDevice";
   }
+  declare readonly fault: t.VmValidateMaxDevice;
 }
 
 /**
@@ -8107,10 +8123,10 @@ export class VmValidateMaxDevice extends VimFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmWwnConflict.html
  */
 export class VmWwnConflict extends InvalidVmConfig {
-  declare readonly fault: t.VmWwnConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmWwnConflict");
+  static override get faultName(): string {
+    return "VmWwnConflict";
   }
+  declare readonly fault: t.VmWwnConflict;
 }
 
 /**
@@ -8119,10 +8135,10 @@ export class VmWwnConflict extends InvalidVmConfig {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmfsMountFault.html
  */
 export class VmfsMountFault extends HostConfigFault {
-  declare readonly fault: t.VmfsMountFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmfsMountFault");
+  static override get faultName(): string {
+    return "VmfsMountFault";
   }
+  declare readonly fault: t.VmfsMountFault;
 }
 
 /**
@@ -8131,10 +8147,10 @@ export class VmfsMountFault extends HostConfigFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmfsAlreadyMounted.html
  */
 export class VmfsAlreadyMounted extends VmfsMountFault {
-  declare readonly fault: t.VmfsAlreadyMounted;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmfsAlreadyMounted");
+  static override get faultName(): string {
+    return "VmfsAlreadyMounted";
   }
+  declare readonly fault: t.VmfsAlreadyMounted;
 }
 
 /**
@@ -8143,10 +8159,10 @@ export class VmfsAlreadyMounted extends VmfsMountFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmfsAmbiguousMount.html
  */
 export class VmfsAmbiguousMount extends VmfsMountFault {
-  declare readonly fault: t.VmfsAmbiguousMount;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmfsAmbiguousMount");
+  static override get faultName(): string {
+    return "VmfsAmbiguousMount";
   }
+  declare readonly fault: t.VmfsAmbiguousMount;
 }
 
 /**
@@ -8155,10 +8171,10 @@ export class VmfsAmbiguousMount extends VmfsMountFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VmotionInterfaceNotEnabled.html
  */
 export class VmotionInterfaceNotEnabled extends HostPowerOpFailed {
-  declare readonly fault: t.VmotionInterfaceNotEnabled;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VmotionInterfaceNotEnabled");
+  static override get faultName(): string {
+    return "VmotionInterfaceNotEnabled";
   }
+  declare readonly fault: t.VmotionInterfaceNotEnabled;
 }
 
 /**
@@ -8167,10 +8183,10 @@ export class VmotionInterfaceNotEnabled extends HostPowerOpFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VolumeEditorError.html
  */
 export class VolumeEditorError extends CustomizationFault {
-  declare readonly fault: t.VolumeEditorError;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VolumeEditorError");
+  static override get faultName(): string {
+    return "VolumeEditorError";
   }
+  declare readonly fault: t.VolumeEditorError;
 }
 
 /**
@@ -8179,10 +8195,10 @@ export class VolumeEditorError extends CustomizationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VramLimitLicense.html
  */
 export class VramLimitLicense extends NotEnoughLicenses {
-  declare readonly fault: t.VramLimitLicense;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VramLimitLicense");
+  static override get faultName(): string {
+    return "VramLimitLicense";
   }
+  declare readonly fault: t.VramLimitLicense;
 }
 
 /**
@@ -8191,10 +8207,10 @@ export class VramLimitLicense extends NotEnoughLicenses {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VsanClusterUuidMismatch.html
  */
 export class VsanClusterUuidMismatch extends CannotMoveVsanEnabledHost {
-  declare readonly fault: t.VsanClusterUuidMismatch;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VsanClusterUuidMismatch");
+  static override get faultName(): string {
+    return "VsanClusterUuidMismatch";
   }
+  declare readonly fault: t.VsanClusterUuidMismatch;
 }
 
 /**
@@ -8203,10 +8219,10 @@ export class VsanClusterUuidMismatch extends CannotMoveVsanEnabledHost {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VsanIncompatibleDiskMapping.html
  */
 export class VsanIncompatibleDiskMapping extends VsanDiskFault {
-  declare readonly fault: t.VsanIncompatibleDiskMapping;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VsanIncompatibleDiskMapping");
+  static override get faultName(): string {
+    return "VsanIncompatibleDiskMapping";
   }
+  declare readonly fault: t.VsanIncompatibleDiskMapping;
 }
 
 /**
@@ -8215,10 +8231,10 @@ export class VsanIncompatibleDiskMapping extends VsanDiskFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanDestPortConflict.html
  */
 export class VspanDestPortConflict extends DvsFault {
-  declare readonly fault: t.VspanDestPortConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanDestPortConflict");
+  static override get faultName(): string {
+    return "VspanDestPortConflict";
   }
+  declare readonly fault: t.VspanDestPortConflict;
 }
 
 /**
@@ -8227,10 +8243,10 @@ export class VspanDestPortConflict extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortConflict.html
  */
 export class VspanPortConflict extends DvsFault {
-  declare readonly fault: t.VspanPortConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortConflict");
+  static override get faultName(): string {
+    return "VspanPortConflict";
   }
+  declare readonly fault: t.VspanPortConflict;
 }
 
 /**
@@ -8239,10 +8255,10 @@ export class VspanPortConflict extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortMoveFault.html
  */
 export class VspanPortMoveFault extends DvsFault {
-  declare readonly fault: t.VspanPortMoveFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortMoveFault");
+  static override get faultName(): string {
+    return "VspanPortMoveFault";
   }
+  declare readonly fault: t.VspanPortMoveFault;
 }
 
 /**
@@ -8251,10 +8267,10 @@ export class VspanPortMoveFault extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortPromiscChangeFault.html
  */
 export class VspanPortPromiscChangeFault extends DvsFault {
-  declare readonly fault: t.VspanPortPromiscChangeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortPromiscChangeFault");
+  static override get faultName(): string {
+    return "VspanPortPromiscChangeFault";
   }
+  declare readonly fault: t.VspanPortPromiscChangeFault;
 }
 
 /**
@@ -8263,10 +8279,10 @@ export class VspanPortPromiscChangeFault extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortgroupPromiscChangeFault.html
  */
 export class VspanPortgroupPromiscChangeFault extends DvsFault {
-  declare readonly fault: t.VspanPortgroupPromiscChangeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortgroupPromiscChangeFault");
+  static override get faultName(): string {
+    return "VspanPortgroupPromiscChangeFault";
   }
+  declare readonly fault: t.VspanPortgroupPromiscChangeFault;
 }
 
 /**
@@ -8275,10 +8291,10 @@ export class VspanPortgroupPromiscChangeFault extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPortgroupTypeChangeFault.html
  */
 export class VspanPortgroupTypeChangeFault extends DvsFault {
-  declare readonly fault: t.VspanPortgroupTypeChangeFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPortgroupTypeChangeFault");
+  static override get faultName(): string {
+    return "VspanPortgroupTypeChangeFault";
   }
+  declare readonly fault: t.VspanPortgroupTypeChangeFault;
 }
 
 /**
@@ -8287,10 +8303,10 @@ export class VspanPortgroupTypeChangeFault extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanPromiscuousPortNotSupported.html
  */
 export class VspanPromiscuousPortNotSupported extends DvsFault {
-  declare readonly fault: t.VspanPromiscuousPortNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanPromiscuousPortNotSupported");
+  static override get faultName(): string {
+    return "VspanPromiscuousPortNotSupported";
   }
+  declare readonly fault: t.VspanPromiscuousPortNotSupported;
 }
 
 /**
@@ -8299,10 +8315,10 @@ export class VspanPromiscuousPortNotSupported extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.VspanSameSessionPortConflict.html
  */
 export class VspanSameSessionPortConflict extends DvsFault {
-  declare readonly fault: t.VspanSameSessionPortConflict;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "VspanSameSessionPortConflict");
+  static override get faultName(): string {
+    return "VspanSameSessionPortConflict";
   }
+  declare readonly fault: t.VspanSameSessionPortConflict;
 }
 
 /**
@@ -8311,10 +8327,10 @@ export class VspanSameSessionPortConflict extends DvsFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WakeOnLanNotSupported.html
  */
 export class WakeOnLanNotSupported extends VirtualHardwareCompatibilityIssue {
-  declare readonly fault: t.WakeOnLanNotSupported;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WakeOnLanNotSupported");
+  static override get faultName(): string {
+    return "WakeOnLanNotSupported";
   }
+  declare readonly fault: t.WakeOnLanNotSupported;
 }
 
 /**
@@ -8323,10 +8339,10 @@ export class WakeOnLanNotSupported extends VirtualHardwareCompatibilityIssue {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WakeOnLanNotSupportedByVmotionNIC.html
  */
 export class WakeOnLanNotSupportedByVmotionNIC extends HostPowerOpFailed {
-  declare readonly fault: t.WakeOnLanNotSupportedByVmotionNIC;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WakeOnLanNotSupportedByVmotionNIC");
+  static override get faultName(): string {
+    return "WakeOnLanNotSupportedByVmotionNIC";
   }
+  declare readonly fault: t.WakeOnLanNotSupportedByVmotionNIC;
 }
 
 /**
@@ -8335,10 +8351,10 @@ export class WakeOnLanNotSupportedByVmotionNIC extends HostPowerOpFailed {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WillLoseHAProtection.html
  */
 export class WillLoseHAProtection extends MigrationFault {
-  declare readonly fault: t.WillLoseHAProtection;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WillLoseHAProtection");
+  static override get faultName(): string {
+    return "WillLoseHAProtection";
   }
+  declare readonly fault: t.WillLoseHAProtection;
 }
 
 /**
@@ -8347,10 +8363,10 @@ export class WillLoseHAProtection extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WillModifyConfigCpuRequirements.html
  */
 export class WillModifyConfigCpuRequirements extends MigrationFault {
-  declare readonly fault: t.WillModifyConfigCpuRequirements;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WillModifyConfigCpuRequirements");
+  static override get faultName(): string {
+    return "WillModifyConfigCpuRequirements";
   }
+  declare readonly fault: t.WillModifyConfigCpuRequirements;
 }
 
 /**
@@ -8359,10 +8375,10 @@ export class WillModifyConfigCpuRequirements extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WillResetSnapshotDirectory.html
  */
 export class WillResetSnapshotDirectory extends MigrationFault {
-  declare readonly fault: t.WillResetSnapshotDirectory;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WillResetSnapshotDirectory");
+  static override get faultName(): string {
+    return "WillResetSnapshotDirectory";
   }
+  declare readonly fault: t.WillResetSnapshotDirectory;
 }
 
 /**
@@ -8371,8 +8387,8 @@ export class WillResetSnapshotDirectory extends MigrationFault {
  * @see https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.fault.WipeDiskFault.html
  */
 export class WipeDiskFault extends VimFault {
-  declare readonly fault: t.WipeDiskFault;
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return hasFault(value, "WipeDiskFault");
+  static override get faultName(): string {
+    return "WipeDiskFault";
   }
+  declare readonly fault: t.WipeDiskFault;
 }

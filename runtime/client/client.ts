@@ -17,13 +17,14 @@ import { compareVersions, negotiateVersion } from "../soap/versions.js";
 import type { MoRef } from "../types.js";
 import type { ApiCall } from "../session/api-call.js";
 import * as builtin from "../session/builtin-methods.js";
-import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../session/errors.js";
+import { RetrievePropertiesEx } from "../property/methods.js";
+import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../errors/client.js";
 import { startKeepAlive, type KeepAlive } from "../session/keepalive.js";
 import type { HeaderSealer } from "../codec/encode-request.js";
 import { discoverStsUrl, type StsEndpoint } from "../sts/discover.js";
 import { lookupStsUrl } from "../sts/lookup.js";
 import { compose, trace, transportHandler, type SoapCall, type SoapResult } from "../soap/middleware.js";
-import { TokenExpiredError } from "../sts/errors.js";
+import { TokenExpiredError } from "../errors/sts.js";
 import { StsClient } from "../sts/sts-client.js";
 import { SamlToken } from "../sts/token.js";
 import { sealMessage, SigningKey } from "../sts/wsse.js";
@@ -31,7 +32,6 @@ import { X509Certificate, type KeyObject } from "node:crypto";
 import { SessionCache, type SessionCacheEntry } from "../session/session-cache.js";
 import { SessionState } from "../session/session-state.js";
 import {
-  toMethodSchema,
   type AnyDescriptor,
   type BindingTables,
   type CallOptions,
@@ -42,7 +42,7 @@ import {
 } from "./descriptor.js";
 import { offeredVersions } from "./known-versions.js";
 import type { MethodGate } from "./version-gate.js";
-import { buildPipeline } from "./pipeline.js";
+import { addLayer, builtinStacks, resolvePipeline, type Layer, type PipelineOptions, type Stacks } from "./pipeline.js";
 
 export interface ClientLogger {
   warn(message: string): void;
@@ -103,6 +103,12 @@ export interface ConnectOptions<B extends BindingTables, V extends string = stri
    */
   readonly maxResponseElements?: number;
   readonly logger?: ClientLogger;
+  /**
+   * Layers added to the call chain before the first call (so they see
+   * connect's own calls and the login too); `client.use()` adds more later.
+   * See "Middleware" in docs/RUNTIME.md.
+   */
+  readonly middleware?: readonly Layer[];
   readonly signal?: AbortSignal;
   /**
    * Another way to log in while connecting: `{ kind: "sso", … }` gets a SAML
@@ -221,7 +227,9 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   readonly #registry: TableRegistry;
   readonly #state: SessionState;
   readonly #borrowed: boolean;
-  readonly #handler: Handler<ApiCall, unknown>;
+  readonly #pipeline: PipelineOptions;
+  readonly #stacks: Stacks;
+  #handler: Handler<ApiCall, unknown>;
   readonly #logger: ClientLogger;
   readonly #keepAliveMs: number | false;
   readonly #timeoutMs: number;
@@ -247,9 +255,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     this.#logger = init.options.logger ?? { warn: (m) => process.emitWarning(m, { code: "TSVMOMI_CLIENT" }) };
     this.#keepAliveMs = init.options.keepAlive ?? DEFAULT_KEEPALIVE_MS;
     this.#timeoutMs = init.options.timeout ?? DEFAULT_TIMEOUT_MS;
-    for (const m of Object.values(builtin)) if (typeof m === "object" && "params" in m) init.registry.addMethod(m);
     const state = this.#state;
-    this.#handler = buildPipeline({
+    this.#pipeline = {
       registry: init.registry,
       transport: init.transport,
       state,
@@ -260,19 +267,35 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
         ...init.options.trace,
         // The bare form too: a service client's `vcSessionCookie` header carries the value without its quotes.
         secrets: () => [state.cookie, state.cookie?.replace(/^"(.*)"$/, "$1")],
-        // What the bindings flag secret: fields of any type, and this method's own parameters.
-        secretElements: (method) => {
-          const params = init.registry.method(method)?.params.filter((p) => p.secret).map((p) => p.name) ?? [];
-          const fields = secretFieldNames(init.registry.tables);
-          return params.length ? [...fields, ...params] : fields;
-        },
+        // What the bindings flag secret: fields of any type (a method's own secret parameters come with its call).
+        secretElements: () => secretFieldNames(init.registry.tables),
       },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
       ...(init.sessionHeader ? { sessionHeader: init.sessionHeader } : {}),
       ...(init.options.maxResponseElements !== undefined ? { maxElements: init.options.maxResponseElements } : {}),
       isNotAuthenticated,
-    });
+    };
+    this.#stacks = builtinStacks(this.#pipeline);
+    for (const layer of init.options.middleware ?? []) addLayer(this.#stacks, layer);
+    this.#handler = resolvePipeline(this.#pipeline, this.#stacks);
+  }
+
+  /**
+   * Adds a layer to the call chain: `step: "call"` (method calls, before
+   * encoding) or `"wire"` (SOAP requests), outermost unless `before`/`after`
+   * names an entry ("session", "retry"; "trace", "cookie"). Calls already
+   * under way keep the chain they started with.
+   */
+  use(layer: Layer): this {
+    addLayer(this.#stacks, layer);
+    this.#handler = resolvePipeline(this.#pipeline, this.#stacks);
+    return this;
+  }
+
+  /** Entry names of each step, outermost first. */
+  get middleware(): { readonly call: readonly string[]; readonly wire: readonly string[] } {
+    return { call: this.#stacks.call.names(), wire: this.#stacks.wire.names() };
   }
 
   /** The ServiceInstance's content, fetched at connect. */
@@ -328,8 +351,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
       throw new TypeError(`${name}: parameters must be an object keyed by parameter name, got ${inspect(params, { depth: 0 })}`);
     }
-    this.#registry.addMethod(toMethodSchema(descriptor));
-    return (await this.#send(this.#registry.method(name)!, { ...params, _this: thisRef }, options)) as ResultOf<D>;
+    return (await this.#send(descriptor, { ...params, _this: thisRef }, options)) as ResultOf<D>;
   }
 
   readonly #send: Sender = (method, args, extra = {}) => {
@@ -337,6 +359,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     // One deadline for the whole call: every attempt, the backoff between them, a re-login's replay.
     const ms = extra.timeout ?? this.#timeoutMs;
     return this.#handler({
+      schema: method,
       method: method.name,
       args,
       safe: method.safe,
@@ -585,7 +608,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     let valid = false;
     try {
       const result = (await this.#send(
-        builtin.RetrievePropertiesEx,
+        RetrievePropertiesEx,
         {
           _this: sc.propertyCollector,
           specSet: [{ propSet: [{ type: "SessionManager", pathSet: ["currentSession"] }], objectSet: [{ obj: sc.sessionManager }] }],

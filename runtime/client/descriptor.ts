@@ -71,14 +71,3 @@ export interface BindingTables extends SchemaTables {
 }
 
 export type ServiceContentOf<B extends BindingTables> = NonNullable<B["__types"]>["serviceContent"];
-
-export function toMethodSchema(d: AnyDescriptor): MethodSchema {
-  return {
-    name: d.name,
-    params: d.params,
-    ...(d.returns ? { returns: d.returns } : {}),
-    safe: d.safe,
-    ...(d.returnsTask !== undefined ? { returnsTask: d.returnsTask } : {}),
-    ...(d.faults ? { faults: d.faults } : {}),
-  };
-}

@@ -1,26 +1,31 @@
 /**
- * Builds the call chain once per client. Outside in:
+ * The call chain, in two named steps, each a MiddlewareStack. Outside in:
  *
- *   session (NotAuthenticated → one shared re-login, replay once)
- *   → retry (transient transport failures; writes only when nothing was sent)
- *   → codec (encode, decode, fault → MethodFaultError)
- *   → trace (wire level: every request that leaves, the session's own Login included)
- *   → cookie (the session cookie, read at send time; pick up a new one)
+ *   step "call" (a method call with its arguments, before encoding):
+ *     session (NotAuthenticated → one shared re-login, replay once)
+ *     → retry (transient transport failures; writes only when nothing was sent)
+ *   → codec (encode, decode, fault → MethodFaultError): the boundary between steps
+ *   step "wire" (the SOAP request as bytes and headers):
+ *     trace (every request that leaves, the session's own Login included)
+ *     → cookie (the session cookie, read at send time; pick up a new one)
  *   → transport
  *
  * Trace sits at the wire rather than on top: placed above the session layer it
  * would miss the re-login and the replay, which are exactly the requests worth
  * seeing (and the ones that carry secrets, so its redaction must see them).
+ *
+ * A user layer (`connect({ middleware })`, `client.use()`) joins either step by
+ * name: outermost by default, or `before`/`after` a named entry.
  */
-import { decodeResponse, type LongPolicy } from "../codec/index.js";
-import type { SchemaRegistry } from "../schema.js";
-import { sessionCookie, SESSION_COOKIE } from "../soap/cookie.js";
-import { compose, trace, transportHandler, type Handler, type Middleware, type SoapCall, type SoapResult, type TraceOptions } from "../soap/middleware.js";
+import { decodeResponse, encodeRequest, type LongPolicy } from "../codec/index.js";
+import type { MethodSchema, SchemaRegistry } from "../schema.js";
+import { cookieLayer } from "../soap/cookie.js";
+import { trace, transportHandler, type Handler, type Middleware, type SoapCall, type SoapResult, type TraceOptions } from "../soap/middleware.js";
 import { retry, type RetryOptions } from "../soap/retry.js";
+import { MiddlewareStack } from "../soap/stack.js";
 import type { Transport } from "../soap/transport.js";
-import { encodeRequest } from "../codec/index.js";
 import type { ApiCall } from "../session/api-call.js";
-import { toFaultError } from "../session/errors.js";
+import { CurrentTime } from "../session/builtin-methods.js";
 import { sessionLostInResult } from "../session/lost-in-result.js";
 import { sessionLayer } from "../session/relogin.js";
 import type { SessionState } from "../session/session-state.js";
@@ -50,29 +55,18 @@ function sessionHeaderXml(element: string, cookie: string | undefined): string {
   return `<${element}>${bare}</${element}>`;
 }
 
-/**
- * Sends the session cookie and picks up a new one. The cookie is read when
- * the request gets a socket (send time), not when it was queued: a call that
- * waited behind busy sockets while the session was replaced goes out with
- * the new cookie, and one that would go out while a re-login is in flight
- * waits for it instead of paying a NotAuthenticated round trip.
- */
-function cookieLayer(state: SessionState): Middleware<SoapCall, SoapResult> {
-  return (next) => async (call) => {
-    const own = call.sessionCall === true;
-    const res = await next({
-      ...call,
-      sendTimeHeaders: () => {
-        if (!own && state.recovering) return state.settled();
-        const cookie = state.cookie;
-        const headers: Record<string, string> = cookie === undefined ? {} : { cookie: `${SESSION_COOKIE}=${cookie}` };
-        return headers;
-      },
-    });
-    const fresh = sessionCookie(res.headers["set-cookie"]);
-    if (fresh !== undefined) state.setCookie(fresh);
-    return res;
-  };
+const noSecrets = {};
+const secretParamCache = new WeakMap<MethodSchema, { secretParams?: readonly string[] }>();
+
+/** The schema's secret-flagged parameters, once per schema (the trace redacts them). */
+function secretParamsOf(schema: MethodSchema): { secretParams?: readonly string[] } {
+  let got = secretParamCache.get(schema);
+  if (!got) {
+    const names = schema.params.filter((p) => p.secret).map((p) => p.name);
+    got = names.length ? { secretParams: names } : noSecrets;
+    secretParamCache.set(schema, got);
+  }
+  return got;
 }
 
 const SERVICE_INSTANCE = { type: "ServiceInstance", value: "ServiceInstance" };
@@ -80,7 +74,8 @@ const SERVICE_INSTANCE = { type: "ServiceInstance", value: "ServiceInstance" };
 /** CurrentTime needs a session (System.View), so on a dead one it faults NotAuthenticated at method level. */
 function sessionProbe(call: ApiCall): ApiCall {
   return {
-    method: "CurrentTime",
+    schema: CurrentTime,
+    method: CurrentTime.name,
     args: { _this: SERVICE_INSTANCE },
     safe: true,
     ...(call.signal ? { signal: call.signal } : {}),
@@ -88,14 +83,58 @@ function sessionProbe(call: ApiCall): ApiCall {
   };
 }
 
-export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
-  const wire = compose(trace(o.trace), cookieLayer(o.state))(transportHandler(o.transport));
+interface Placement {
+  /** Unique within its step. Built in: "session", "retry" (step "call"); "trace", "cookie" (step "wire"). */
+  readonly name: string;
+  /** Just outside this named entry of the same step. */
+  readonly before?: string;
+  /** Just inside this named entry of the same step. */
+  readonly after?: string;
+}
+
+/**
+ * A layer a user adds to a client. `step: "call"` sees each method call
+ * (`call.method`, `call.args`, the decoded result or the MethodFaultError);
+ * `step: "wire"` sees each SOAP request (`call.headers`, `call.body`) and the
+ * raw response, the session's own Login and replays included.
+ */
+export type Layer =
+  | (Placement & { readonly step: "call"; readonly middleware: Middleware<ApiCall, unknown> })
+  | (Placement & { readonly step: "wire"; readonly middleware: Middleware<SoapCall, SoapResult> });
+
+export interface Stacks {
+  readonly call: MiddlewareStack<ApiCall, unknown>;
+  readonly wire: MiddlewareStack<SoapCall, SoapResult>;
+}
+
+/** The built-in entries of both steps. */
+export function builtinStacks(o: PipelineOptions): Stacks {
+  return {
+    call: new MiddlewareStack<ApiCall, unknown>("call")
+      .add({ name: "retry", middleware: retry<ApiCall, unknown>(o.retry) })
+      .add({ name: "session", middleware: sessionLayer(o.state, o.isNotAuthenticated, sessionLostInResult, sessionProbe) }),
+    wire: new MiddlewareStack<SoapCall, SoapResult>("wire")
+      .add({ name: "cookie", middleware: cookieLayer(o.state) })
+      .add({ name: "trace", middleware: trace(o.trace) }),
+  };
+}
+
+/** Adds a user layer to its step; a TypeError names the problem (unknown step, clashing name, unknown anchor). */
+export function addLayer(stacks: Stacks, layer: Layer): void {
+  if (layer?.step === "call") stacks.call.add(layer);
+  else if (layer?.step === "wire") stacks.wire.add(layer);
+  else throw new TypeError(`middleware: a layer needs step "call" or "wire", got ${JSON.stringify((layer as { step?: unknown } | undefined)?.step)}`);
+}
+
+/** Resolves both steps around the codec and the transport into one handler. */
+export function resolvePipeline(o: PipelineOptions, stacks: Stacks): Handler<ApiCall, unknown> {
+  const wire = stacks.wire.resolve()(transportHandler(o.transport));
   const codec: Handler<ApiCall, unknown> = async (call) => {
     // A sealer runs per attempt: each retry carries a fresh timestamp and signature.
     const given = call.soapHeaders;
     // The session header is built per attempt too, so a replay after a re-login carries the new cookie.
     const headers = typeof given === "function" ? given : (given ?? "") + (o.sessionHeader ? sessionHeaderXml(o.sessionHeader, o.state.cookie) : "");
-    const body = encodeRequest(o.registry, call.method, call.args, typeof headers === "function" ? { seal: headers } : headers ? { headers } : {});
+    const body = encodeRequest(o.registry, call.schema, call.args, typeof headers === "function" ? { seal: headers } : headers ? { headers } : {});
     const res = await wire({
       method: call.method,
       soapAction: o.soapAction,
@@ -103,15 +142,22 @@ export function buildPipeline(o: PipelineOptions): Handler<ApiCall, unknown> {
       body,
       safe: call.safe,
       ...(call.recover === false ? { sessionCall: true } : {}),
+      ...secretParamsOf(call.schema),
       ...(call.signal ? { signal: call.signal } : {}),
       ...(call.deadline ? { deadline: call.deadline } : call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });
-    return decodeResponse(o.registry, call.method, res.body, {
-      faultFactory: (info) => toFaultError(o.registry, info),
+    return decodeResponse(o.registry, call.schema, res.body, {
       ...(o.longs ? { longs: o.longs } : {}),
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
       ...(o.maxElements !== undefined ? { maxElements: o.maxElements } : {}),
     });
   };
-  return compose<ApiCall, unknown>(sessionLayer(o.state, o.isNotAuthenticated, sessionLostInResult, sessionProbe), retry<ApiCall, unknown>(o.retry))(codec);
+  return stacks.call.resolve()(codec);
+}
+
+/** The built-in stacks plus `layers`, resolved. */
+export function buildPipeline(o: PipelineOptions, layers: readonly Layer[] = []): Handler<ApiCall, unknown> {
+  const stacks = builtinStacks(o);
+  for (const layer of layers) addLayer(stacks, layer);
+  return resolvePipeline(o, stacks);
 }

@@ -3,7 +3,7 @@
  * element name and a small integer "kind" per type, so the hot decode loop
  * does one Map lookup per element instead of walking the registry.
  */
-import type { FieldSchema, SchemaRegistry } from "../schema.js";
+import type { FieldSchema, MethodSchema, SchemaRegistry } from "../schema.js";
 
 export const K_STRING = 0;
 export const K_BOOLEAN = 1;
@@ -68,12 +68,36 @@ export interface AnyResolution {
   readonly typeName: string;
 }
 
+/** A method as the codec uses it: built once per (registry, method schema) and reused by every call. */
+export interface CompiledMethod {
+  readonly name: string;
+  readonly params: readonly FieldInfo[];
+  readonly paramNames: ReadonlySet<string>;
+  readonly returns: FieldInfo | undefined;
+}
+
 export class CompiledSchema {
   private readonly types = new Map<string, TypeInfo | null>();
   private readonly kinds = new Map<string, number>();
   private readonly anyCache = new Map<string, AnyResolution | null>();
+  // Keyed by the schema object a call carries (a generated descriptor is one), so nothing is looked up by name.
+  private readonly methods = new WeakMap<MethodSchema, CompiledMethod>();
 
   constructor(readonly registry: SchemaRegistry) {}
+
+  method(m: MethodSchema): CompiledMethod {
+    let c = this.methods.get(m);
+    if (!c) {
+      c = {
+        name: m.name,
+        params: m.params.map((p) => fieldInfo(this, p)),
+        paramNames: new Set(m.params.map((p) => p.name)),
+        returns: m.returns ? fieldInfo(this, m.returns) : undefined,
+      };
+      this.methods.set(m, c);
+    }
+    return c;
+  }
 
   typeInfo(name: string): TypeInfo | undefined {
     let t = this.types.get(name);

@@ -2,9 +2,10 @@
  * Entry points that feed a body (string, bytes or a byte stream) through the
  * tokenizer into the schema-driven decoder.
  */
-import type { SchemaRegistry } from "../schema.js";
+import type { MethodSchema, SchemaRegistry } from "../schema.js";
 import { compile, fieldInfo } from "./compiled-schema.js";
-import { CodecError, SoapFaultError } from "./errors.js";
+import { CodecError } from "../errors/codec.js";
+import { faultChainOf, MethodFaultError } from "../errors/client.js";
 import { type DecodeOptions, ResponseDecoder } from "./response-decoder.js";
 import { XmlTokenizer } from "./xml-tokenizer.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from "./limits.js";
@@ -13,19 +14,20 @@ export type { DecodeOptions } from "./response-decoder.js";
 
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, ELEMENT_COST_BYTES } from "./limits.js";
 
-const EXCERPT_CODES = new Set(["NOT_XML", "NOT_SOAP", "DOCTYPE_FORBIDDEN"]);
+const EXCERPT_CODES = new Set(["TSVMOMI_ERR_NOT_XML", "TSVMOMI_ERR_NOT_SOAP", "TSVMOMI_ERR_DOCTYPE_FORBIDDEN"]);
 
 export type ResponseBody = string | Uint8Array | AsyncIterable<Uint8Array>;
 
 /**
- * Decodes a SOAP response into the method's typed `returnval` (an array when
+ * Decodes a SOAP response to a call of `method` (the schema the call carried) into its typed `returnval` (an array when
  * the method returns one, undefined when it returns nothing). A SOAP fault is
- * thrown as `opts.faultFactory(info)` or a `SoapFaultError`; anything that is
+ * thrown as a MethodFaultError whose `faultChain` the registry supplies; anything that is
  * not a well-formed SOAP answer is thrown as a `CodecError`.
  */
-export async function decodeResponse(registry: SchemaRegistry, methodName: string, body: ResponseBody, opts: DecodeOptions = {}): Promise<unknown> {
-  if (typeof body === "string" || body instanceof Uint8Array) return decodeResponseSync(registry, methodName, body, opts);
-  const run = start(registry, methodName, opts);
+export async function decodeResponse(registry: SchemaRegistry, method: MethodSchema, body: ResponseBody, opts: DecodeOptions = {}): Promise<unknown> {
+  if (typeof body === "string" || body instanceof Uint8Array) return decodeResponseSync(registry, method, body, opts);
+  const methodName = method.name;
+  const run = start(registry, method, opts);
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   let bytes = 0;
   for await (const chunk of body) {
@@ -38,8 +40,9 @@ export async function decodeResponse(registry: SchemaRegistry, methodName: strin
 }
 
 /** `decodeResponse` for a body that is already in memory. */
-export function decodeResponseSync(registry: SchemaRegistry, methodName: string, body: string | Uint8Array, opts: DecodeOptions = {}): unknown {
-  const run = start(registry, methodName, opts);
+export function decodeResponseSync(registry: SchemaRegistry, method: MethodSchema, body: string | Uint8Array, opts: DecodeOptions = {}): unknown {
+  const methodName = method.name;
+  const run = start(registry, method, opts);
   if (typeof body === "string") {
     // Strings are limited by length in UTF-16 units, close enough to bytes for the mostly-ASCII SOAP text.
     if (body.length > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
@@ -69,11 +72,10 @@ interface Run {
   finish(): unknown;
 }
 
-function start(registry: SchemaRegistry, methodName: string, opts: DecodeOptions): Run {
+function start(registry: SchemaRegistry, method: MethodSchema, opts: DecodeOptions): Run {
+  const methodName = method.name;
   const schema = compile(registry);
-  const method = registry.method(methodName);
-  if (!method) throw new CodecError("UNKNOWN_METHOD", `method ${methodName} is not in the schema registry`, { method: methodName });
-  const decoder = new ResponseDecoder(schema, methodName, method.returns ? fieldInfo(schema, method.returns) : undefined, opts);
+  const decoder = new ResponseDecoder(schema, methodName, schema.method(method).returns, opts);
   const tokenizer = new XmlTokenizer(decoder, opts.maxDepth ?? DEFAULT_MAX_DEPTH);
   decoder.tokenizer = tokenizer;
   let head = "";
@@ -102,7 +104,7 @@ function start(registry: SchemaRegistry, methodName: string, opts: DecodeOptions
       } catch (e) {
         throw withExcerpt(e);
       }
-      if (out.fault) throw opts.faultFactory ? opts.faultFactory(out.fault) : new SoapFaultError(out.fault);
+      if (out.fault) throw new MethodFaultError(out.fault, faultChainOf(registry, out.fault));
       return out.value;
     },
   };
@@ -112,10 +114,10 @@ function decodeUtf8(utf8: InstanceType<typeof TextDecoder>, chunk: Uint8Array | 
   try {
     return utf8.decode(chunk, { stream });
   } catch {
-    throw new CodecError("NOT_XML", "response is not valid UTF-8", { method });
+    throw new CodecError("TSVMOMI_ERR_NOT_XML", "response is not valid UTF-8", { method });
   }
 }
 
 function tooLarge(max: number, method: string): CodecError {
-  return new CodecError("TOO_LARGE", `response exceeds maxBytes (${max} bytes)`, { method });
+  return new CodecError("TSVMOMI_ERR_TOO_LARGE", `response exceeds maxBytes (${max} bytes)`, { method });
 }

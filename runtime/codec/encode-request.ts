@@ -3,7 +3,7 @@
  * (V8 ropes make that cheap). vCenter rejects fields out of schema order, so
  * every object is written by walking `allFields` of its concrete type.
  */
-import type { SchemaRegistry } from "../schema.js";
+import type { MethodSchema, SchemaRegistry } from "../schema.js";
 import type { MoRef } from "../types.js";
 import {
   type CompiledSchema,
@@ -20,10 +20,9 @@ import {
   K_MOREF,
   K_STRING,
   compile,
-  fieldInfo,
   primitiveKind,
 } from "./compiled-schema.js";
-import { CodecError } from "./errors.js";
+import { CodecError } from "../errors/codec.js";
 
 /**
  * Builds the header from the serialized body: a WS-Security signature must
@@ -64,25 +63,29 @@ const INT_MAX = 2147483647;
 const LONG_MIN = -(2n ** 63n);
 const LONG_MAX = 2n ** 63n - 1n;
 
-/** Serializes a call to `methodName` with `args` keyed by parameter name (`_this` included). */
-export function encodeRequest(registry: SchemaRegistry, methodName: string, args: Record<string, unknown>, opts: EncodeOptions = {}): string {
-  const method = registry.method(methodName);
-  if (!method) throw new CodecError("UNKNOWN_METHOD", `method ${methodName} is not in the schema registry`, { method: methodName });
-  const enc = new Encoder(compile(registry), methodName);
-  const known = new Set(method.params.map((p) => p.name));
+/**
+ * Serializes a call of `method` (the schema the call carries: a generated
+ * descriptor, or a runtime built-in) with `args` keyed by parameter name
+ * (`_this` included).
+ */
+export function encodeRequest(registry: SchemaRegistry, method: MethodSchema, args: Record<string, unknown>, opts: EncodeOptions = {}): string {
+  const methodName = method.name;
+  const schema = compile(registry);
+  const compiled = schema.method(method);
+  const enc = new Encoder(schema, methodName);
   for (const key of Object.keys(args)) {
-    if (!known.has(key)) {
-      throw new CodecError("UNKNOWN_PARAM", `unknown parameter "${key}" (expected one of: ${[...known].join(", ")})`, { method: methodName, path: key });
+    if (!compiled.paramNames.has(key)) {
+      throw new CodecError("TSVMOMI_ERR_UNKNOWN_PARAM", `unknown parameter "${key}" (expected one of: ${[...compiled.paramNames].join(", ")})`, { method: methodName, path: key });
     }
   }
   let body = "";
-  for (const p of method.params) {
+  for (const p of compiled.params) {
     const value = args[p.name];
     if (value === undefined || value === null) {
-      if (!p.optional) throw new CodecError("MISSING_PARAM", `missing required parameter "${p.name}"`, { method: methodName, path: p.name });
+      if (!p.optional) throw new CodecError("TSVMOMI_ERR_MISSING_PARAM", `missing required parameter "${p.name}"`, { method: methodName, path: p.name });
       continue;
     }
-    body += enc.field(fieldInfo(enc.schema, p), value, p.name);
+    body += enc.field(p, value, p.name);
   }
   const payload = `<${methodName} xmlns="${escapeText(registry.namespace, "namespace")}">${body}</${methodName}>`;
   if (opts.seal) {
@@ -111,11 +114,11 @@ class Encoder {
 
   field(f: FieldInfo, value: unknown, path: string): string {
     if (f.array) {
-      if (!Array.isArray(value)) this.fail("BAD_TYPE", `expected an array for ${f.typeName}[]`, path);
+      if (!Array.isArray(value)) this.fail("TSVMOMI_ERR_BAD_TYPE", `expected an array for ${f.typeName}[]`, path);
       let out = "";
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        if (item === undefined || item === null) this.fail("BAD_TYPE", "array element is null/undefined", `${path}[${i}]`);
+        if (item === undefined || item === null) this.fail("TSVMOMI_ERR_BAD_TYPE", "array element is null/undefined", `${path}[${i}]`);
         out += this.value(f.name, f.kind, f.typeName, item, `${path}[${i}]`);
       }
       return out;
@@ -135,7 +138,7 @@ class Encoder {
       case K_ENUM: {
         const allowed = this.schema.registry.enumType(typeName)!.values;
         if (typeof value !== "string" || !allowed.includes(value)) {
-          this.fail("BAD_VALUE", `expected one of ${typeName} (${allowed.join(", ")}), got ${JSON.stringify(value)}`, path);
+          this.fail("TSVMOMI_ERR_BAD_VALUE", `expected one of ${typeName} (${allowed.join(", ")}), got ${JSON.stringify(value)}`, path);
         }
         return `<${name}>${escapeText(value, path, this)}</${name}>`;
       }
@@ -147,71 +150,71 @@ class Encoder {
   private primitiveText(kind: number, typeName: string, value: unknown, path: string): string {
     switch (kind) {
       case K_STRING:
-        if (typeof value !== "string") this.fail("BAD_TYPE", `expected a string for xsd:${typeName}, got ${describe(value)}`, path);
+        if (typeof value !== "string") this.fail("TSVMOMI_ERR_BAD_TYPE", `expected a string for xsd:${typeName}, got ${describe(value)}`, path);
         return escapeText(value, path, this);
       case K_BOOLEAN:
-        if (typeof value !== "boolean") this.fail("BAD_TYPE", `expected a boolean, got ${describe(value)}`, path);
+        if (typeof value !== "boolean") this.fail("TSVMOMI_ERR_BAD_TYPE", `expected a boolean, got ${describe(value)}`, path);
         return value ? "true" : "false";
       case K_INT: {
         const [min, max] = typeName === "byte" ? [-128, 127] : typeName === "short" ? [-32768, 32767] : [INT_MIN, INT_MAX];
         if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-          this.fail("BAD_VALUE", `expected an integer in xsd:${typeName} range [${min}, ${max}], got ${describe(value)}`, path);
+          this.fail("TSVMOMI_ERR_BAD_VALUE", `expected an integer in xsd:${typeName} range [${min}, ${max}], got ${describe(value)}`, path);
         }
         return String(value);
       }
       case K_LONG:
         if (typeof value === "bigint") {
-          if (value < LONG_MIN || value > LONG_MAX) this.fail("BAD_VALUE", `bigint ${value} is outside the xsd:long range`, path);
+          if (value < LONG_MIN || value > LONG_MAX) this.fail("TSVMOMI_ERR_BAD_VALUE", `bigint ${value} is outside the xsd:long range`, path);
           return value.toString();
         }
-        if (typeof value !== "number" || !Number.isInteger(value)) this.fail("BAD_VALUE", `expected an integer number or bigint for xsd:long, got ${describe(value)}`, path);
+        if (typeof value !== "number" || !Number.isInteger(value)) this.fail("TSVMOMI_ERR_BAD_VALUE", `expected an integer number or bigint for xsd:long, got ${describe(value)}`, path);
         if (!Number.isSafeInteger(value)) {
           // Beyond ±(2^53−1) a number has already lost digits: sending it would silently change the value.
-          this.fail("UNSAFE_LONG", `xsd:long ${value} is beyond ±(2^53−1), so the number may not be the value meant; pass a bigint (e.g. ${BigInt(value)}n) instead`, path);
+          this.fail("TSVMOMI_ERR_UNSAFE_LONG", `xsd:long ${value} is beyond ±(2^53−1), so the number may not be the value meant; pass a bigint (e.g. ${BigInt(value)}n) instead`, path);
         }
         return String(value);
       case K_DOUBLE:
-        if (typeof value !== "number") this.fail("BAD_TYPE", `expected a number for xsd:${typeName}, got ${describe(value)}`, path);
+        if (typeof value !== "number") this.fail("TSVMOMI_ERR_BAD_TYPE", `expected a number for xsd:${typeName}, got ${describe(value)}`, path);
         return Number.isNaN(value) ? "NaN" : value === Infinity ? "INF" : value === -Infinity ? "-INF" : String(value);
       case K_DATETIME: {
         const d = value instanceof Date ? value : undefined;
-        if (!d || Number.isNaN(d.getTime())) this.fail("BAD_TYPE", `expected a valid Date for xsd:dateTime, got ${describe(value)}`, path);
+        if (!d || Number.isNaN(d.getTime())) this.fail("TSVMOMI_ERR_BAD_TYPE", `expected a valid Date for xsd:dateTime, got ${describe(value)}`, path);
         return d.toISOString();
       }
       case K_BASE64:
-        if (!(value instanceof Uint8Array)) this.fail("BAD_TYPE", `expected a Uint8Array for xsd:base64Binary, got ${describe(value)}`, path);
+        if (!(value instanceof Uint8Array)) this.fail("TSVMOMI_ERR_BAD_TYPE", `expected a Uint8Array for xsd:base64Binary, got ${describe(value)}`, path);
         return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
       default:
-        return this.fail("BAD_TYPE", `cannot encode type ${typeName}`, path);
+        return this.fail("TSVMOMI_ERR_BAD_TYPE", `cannot encode type ${typeName}`, path);
     }
   }
 
   private moref(name: string, value: unknown, path: string, xsiType: string): string {
-    if (!isMoRefValue(value)) this.fail("BAD_TYPE", `expected a MoRef { type, value }, got ${describe(value)}`, path);
+    if (!isMoRefValue(value)) this.fail("TSVMOMI_ERR_BAD_TYPE", `expected a MoRef { type, value }, got ${describe(value)}`, path);
     return `<${name}${xsiType} type="${escapeText(value.type, path, this)}">${escapeText(value.value, path, this)}</${name}>`;
   }
 
   private data(name: string, declared: string, value: unknown, path: string, forceXsi = false): string {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
-      this.fail("BAD_TYPE", `expected a ${declared} object, got ${describe(value)}`, path);
+      this.fail("TSVMOMI_ERR_BAD_TYPE", `expected a ${declared} object, got ${describe(value)}`, path);
     }
     const obj = value as Record<string, unknown>;
     const actual = typeof obj._typeName === "string" ? obj._typeName : declared;
     const type = this.schema.typeInfo(actual);
-    if (!type) this.fail("BAD_TYPE", `unknown type ${JSON.stringify(actual)} (_typeName)`, path);
+    if (!type) this.fail("TSVMOMI_ERR_BAD_TYPE", `unknown type ${JSON.stringify(actual)} (_typeName)`, path);
     if (!forceXsi && actual !== declared && !this.schema.registry.isA(actual, declared)) {
-      this.fail("BAD_TYPE", `${actual} is not a ${declared}`, path);
+      this.fail("TSVMOMI_ERR_BAD_TYPE", `${actual} is not a ${declared}`, path);
     }
     for (const key of Object.keys(obj)) {
       if (key !== "_typeName" && key !== "_unknownType" && !type.byName.has(key) && obj[key] !== undefined) {
-        this.fail("UNKNOWN_FIELD", `${actual} has no field "${key}"`, `${path}.${key}`);
+        this.fail("TSVMOMI_ERR_UNKNOWN_FIELD", `${actual} has no field "${key}"`, `${path}.${key}`);
       }
     }
     let out = forceXsi || actual !== declared ? `<${name} xsi:type="${actual}">` : `<${name}>`;
     for (const f of type.fields) {
       const v = obj[f.name];
       if (v === undefined || v === null) {
-        if (!f.optional) this.fail("MISSING_FIELD", `${actual}.${f.name} is required`, `${path}.${f.name}`);
+        if (!f.optional) this.fail("TSVMOMI_ERR_MISSING_FIELD", `${actual}.${f.name} is required`, `${path}.${f.name}`);
         continue;
       }
       out += this.field(f, v, `${path}.${f.name}`);
@@ -239,13 +242,13 @@ class Encoder {
     if (typeof value === "object" && value !== null && typeof (value as { _typeName?: unknown })._typeName === "string") {
       return this.data(name, (value as { _typeName: string })._typeName, value, path, true);
     }
-    return this.fail("BAD_TYPE", `cannot infer an XSD type for ${describe(value)} in an anyType slot (use { _typeName, _value })`, path);
+    return this.fail("TSVMOMI_ERR_BAD_TYPE", `cannot infer an XSD type for ${describe(value)} in an anyType slot (use { _typeName, _value })`, path);
   }
 
   /** A value whose XSD/registry type is known: primitive (`long`), enum, MoRef, data or `ArrayOfX`. */
   private typed(name: string, typeName: string, value: unknown, path: string): string {
     if (typeName.startsWith("ArrayOf") && !this.schema.typeInfo(typeName)) {
-      if (!Array.isArray(value)) this.fail("BAD_TYPE", `expected an array for ${typeName}`, path);
+      if (!Array.isArray(value)) this.fail("TSVMOMI_ERR_BAD_TYPE", `expected an array for ${typeName}`, path);
       return this.arrayOf(name, typeName.slice(7), value, path);
     }
     const prim = primitiveKind(typeName);
@@ -256,7 +259,7 @@ class Encoder {
     if (kind === K_MOREF) return this.moref(name, value, path, ' xsi:type="ManagedObjectReference"');
     if (kind === K_ENUM) return this.value(name, kind, typeName, value, path).replace(`<${name}>`, `<${name} xsi:type="${typeName}">`);
     if (kind === K_DATA) return this.data(name, typeName, value, path, true);
-    return this.fail("BAD_TYPE", `unknown type ${JSON.stringify(typeName)}`, path);
+    return this.fail("TSVMOMI_ERR_BAD_TYPE", `unknown type ${JSON.stringify(typeName)}`, path);
   }
 
   private anyArray(name: string, items: unknown[], path: string): string {
@@ -270,7 +273,7 @@ class Encoder {
     const itemType = primKind !== undefined && !this.schema.typeInfo(item) ? prim : item;
     const kind = primKind !== undefined && itemType === prim ? primKind : this.schema.kindOf(item);
     if (kind !== K_ANY && primKind === undefined && kind !== K_DATA && kind !== K_MOREF && kind !== K_ENUM) {
-      this.fail("BAD_TYPE", `unknown array item type ${JSON.stringify(item)}`, path);
+      this.fail("TSVMOMI_ERR_BAD_TYPE", `unknown array item type ${JSON.stringify(item)}`, path);
     }
     const arrayName = "ArrayOf" + itemType.charAt(0).toUpperCase() + itemType.slice(1);
     let out = `<${name} xsi:type="${arrayName}">`;
@@ -338,8 +341,8 @@ export function escapeText(s: string, path: string, enc?: { fail(code: CodecErro
     const hex = `U+${code.toString(16).padStart(4, "0").toUpperCase()}`;
     const what = code >= 0xd800 && code <= 0xdfff ? `a lone UTF-16 surrogate (${hex})` : `character ${hex}`;
     const message = `string contains ${what}, which XML 1.0 cannot represent`;
-    if (enc) enc.fail("INVALID_CHAR", message, path);
-    throw new CodecError("INVALID_CHAR", message, { path });
+    if (enc) enc.fail("TSVMOMI_ERR_INVALID_CHAR", message, path);
+    throw new CodecError("TSVMOMI_ERR_INVALID_CHAR", message, { path });
   }
   return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPE_ALL, (c) => REPLACEMENTS[c]!) : s;
 }

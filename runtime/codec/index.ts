@@ -41,5 +41,4 @@ export {
   type DecodeOptions,
   type ResponseBody,
 } from "./decode-response.js";
-export { CodecError, SoapFaultError, type CodecErrorCode, type SoapFaultInfo } from "./errors.js";
 export { DEFAULT_LONG_POLICY, type LongPolicy } from "./primitives.js";

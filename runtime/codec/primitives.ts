@@ -2,7 +2,7 @@
  * Text → JS conversions for XSD primitives. Each returns the value or throws a
  * CodecError whose path is filled in by the caller (it knows the element path).
  */
-import { CodecError } from "./errors.js";
+import { CodecError } from "../errors/codec.js";
 
 /**
  * How an xsd:long beyond ±(2^53−1) decodes (within that range it is always a
@@ -16,7 +16,7 @@ export const DEFAULT_LONG_POLICY: LongPolicy = "bigint";
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 function bad(type: string, text: string): never {
-  throw new CodecError("BAD_VALUE", `expected xsd:${type}, got ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + "…" : text)}`);
+  throw new CodecError("TSVMOMI_ERR_BAD_VALUE", `expected xsd:${type}, got ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + "…" : text)}`);
 }
 
 export function parseBoolean(text: string): boolean {
@@ -67,7 +67,7 @@ export function parseLong(text: string, policy: LongPolicy): number | bigint {
   if (n <= MAX_SAFE && n >= -MAX_SAFE) return n;
   if (policy === "round") return n;
   if (policy === "bigint") return BigInt(text.trim());
-  throw new CodecError("UNSAFE_LONG", `xsd:long ${text.trim()} is beyond ±2^53-1 and cannot be represented exactly as a number (decoder option longs: "error")`);
+  throw new CodecError("TSVMOMI_ERR_UNSAFE_LONG", `xsd:long ${text.trim()} is beyond ±2^53-1 and cannot be represented exactly as a number (decoder option longs: "error")`);
 }
 
 export function parseDouble(text: string): number {

@@ -24,7 +24,8 @@ import {
   K_STRING,
   K_UNKNOWN,
 } from "./compiled-schema.js";
-import { CodecError, type SoapFaultInfo } from "./errors.js";
+import { CodecError } from "../errors/codec.js";
+import type { SoapFaultInfo } from "../errors/client.js";
 import { DEFAULT_MAX_ELEMENTS } from "./limits.js";
 import { DEFAULT_LONG_POLICY, type LongPolicy, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInt32, parseLong } from "./primitives.js";
 import type { XmlTokenizer, TokenHandler } from "./xml-tokenizer.js";
@@ -73,8 +74,6 @@ class Frame {
 export interface DecodeOptions {
   /** How xsd:long values beyond ±(2^53−1) decode. Default "bigint" (exact; see LongPolicy). */
   longs?: LongPolicy;
-  /** Maps a decoded SOAP fault to the error thrown; default `new SoapFaultError(info)`. */
-  faultFactory?: (info: SoapFaultInfo) => Error;
   /** Reject bodies larger than this many bytes (UTF-8). Default DEFAULT_MAX_BYTES (512 MiB, at most 1/8 of the heap). */
   maxBytes?: number;
   /** Maximum element nesting. Default 512. */
@@ -163,13 +162,13 @@ export class ResponseDecoder implements TokenHandler {
         },
       };
     }
-    if (!this.sawBody) throw this.error("NOT_SOAP", "response has no soapenv:Body");
+    if (!this.sawBody) throw this.error("TSVMOMI_ERR_NOT_SOAP", "response has no soapenv:Body");
     return { value: this.result ?? this.holder.returnval };
   }
 
   open(name: string, attrs: string[], attrCount: number, localStart: number): void {
     if (--this.budget < 0) {
-      throw this.error("TOO_LARGE", `response has more than ${this.maxElements} elements (maxElements; each costs heap however small it is)`);
+      throw this.error("TSVMOMI_ERR_TOO_LARGE", `response has more than ${this.maxElements} elements (maxElements; each costs heap however small it is)`);
     }
     const parent = this.frames[this.d]!;
     const nsMark = this.nsLog.length;
@@ -252,14 +251,14 @@ export class ResponseDecoder implements TokenHandler {
       case F_RESPONSE: {
         const rf = this.returnField;
         if ((local !== "returnval" && !this.bare) || rf === undefined) {
-          throw this.error("UNEXPECTED_ELEMENT", rf ? `expected <returnval> in <${this.responseName}>, found <${name}>` : `${this.method} returns nothing, but the response holds <${name}>`);
+          throw this.error("TSVMOMI_ERR_UNEXPECTED_ELEMENT", rf ? `expected <returnval> in <${this.responseName}>, found <${name}>` : `${this.method} returns nothing, but the response holds <${name}>`);
         }
         if (nil) return this.skip(frame);
         this.startValue(frame, rf.kind, rf.kind === K_DATA ? this.dataType(rf) : undefined, this.holder, "returnval", this.result, xsiType, moType, serverGuid);
         return;
       }
       case F_DOCUMENT:
-        if (local !== "Envelope") throw this.error("NOT_SOAP", `expected a SOAP Envelope, found <${name}>`);
+        if (local !== "Envelope") throw this.error("TSVMOMI_ERR_NOT_SOAP", `expected a SOAP Envelope, found <${name}>`);
         frame.kind = F_ENVELOPE;
         return;
       case F_ENVELOPE:
@@ -275,7 +274,7 @@ export class ResponseDecoder implements TokenHandler {
         } else if (local === this.responseName) {
           frame.kind = F_RESPONSE;
         } else {
-          throw this.error("UNEXPECTED_ELEMENT", `expected <${this.responseName}> or a SOAP Fault in the Body, found <${name}>`);
+          throw this.error("TSVMOMI_ERR_UNEXPECTED_ELEMENT", `expected <${this.responseName}> or a SOAP Fault in the Body, found <${name}>`);
         }
         return;
       case F_FAULT:

@@ -9,7 +9,7 @@
  * with `TextDecoder` is far cheaper than tokenizing. Chunks may split anywhere;
  * an incomplete tag is carried over, text is buffered until its `<` arrives.
  */
-import { CodecError } from "./errors.js";
+import { CodecError } from "../errors/codec.js";
 
 export interface TokenHandler {
   /**
@@ -93,15 +93,15 @@ export class XmlTokenizer {
   end(): void {
     this.tokenStart = this.base;
     if (this.rest.length > 0) {
-      throw new CodecError("TRUNCATED", `document ends inside markup ${JSON.stringify(this.rest.slice(0, 40))}`, { offset: this.base });
+      throw new CodecError("TSVMOMI_ERR_TRUNCATED", `document ends inside markup ${JSON.stringify(this.rest.slice(0, 40))}`, { offset: this.base });
     }
     const open = this.stack[this.stack.length - 1];
     if (open !== undefined) {
-      throw new CodecError("TRUNCATED", `document ends before </${open}> (${this.stack.length} element(s) still open)`, { offset: this.base });
+      throw new CodecError("TSVMOMI_ERR_TRUNCATED", `document ends before </${open}> (${this.stack.length} element(s) still open)`, { offset: this.base });
     }
     if (this.textParts.length > 0) this.checkOutsideText(this.textParts.join(""));
     this.textParts.length = 0;
-    if (!this.sawRoot) throw new CodecError("NOT_XML", "document has no root element", { offset: this.base });
+    if (!this.sawRoot) throw new CodecError("TSVMOMI_ERR_NOT_XML", "document has no root element", { offset: this.base });
   }
 
   private emitText(buf: string, from: number, to: number): void {
@@ -132,8 +132,8 @@ export class XmlTokenizer {
 
   private checkOutsideText(text: string): void {
     if (/^[ \t\r\n\uFEFF]*$/.test(text)) return;
-    if (!this.sawRoot) throw new CodecError("NOT_XML", "response is not XML (text before the first element)", { offset: this.tokenStart });
-    throw new CodecError("MALFORMED_XML", "text after the root element", { offset: this.tokenStart });
+    if (!this.sawRoot) throw new CodecError("TSVMOMI_ERR_NOT_XML", "response is not XML (text before the first element)", { offset: this.tokenStart });
+    throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", "text after the root element", { offset: this.tokenStart });
   }
 
   /** Handles the markup starting at `lt`; returns the index after it, or -1 when the buffer ends first. */
@@ -164,8 +164,8 @@ export class XmlTokenizer {
     const g = buf.indexOf(">", lt + 2);
     if (g < 0) return -1;
     const name = buf.slice(lt + 2, g).trim();
-    if (top === undefined) throw new CodecError("MALFORMED_XML", `closing tag </${name}> without an open element`, { offset: this.tokenStart });
-    if (name !== top) throw new CodecError("MALFORMED_XML", `mismatched tag: expected </${top}>, found </${name}>`, { offset: this.tokenStart });
+    if (top === undefined) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `closing tag </${name}> without an open element`, { offset: this.tokenStart });
+    if (name !== top) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `mismatched tag: expected </${top}>, found </${name}>`, { offset: this.tokenStart });
     stack.pop();
     this.handler.close(top);
     if (stack.length === 0) this.rootDone = true;
@@ -180,7 +180,7 @@ export class XmlTokenizer {
     if (buf.startsWith("<![CDATA[", lt)) {
       const end = buf.indexOf("]]>", lt + 9);
       if (end < 0) return -1;
-      if (this.stack.length === 0) throw new CodecError("MALFORMED_XML", "CDATA outside the root element", { offset: this.tokenStart });
+      if (this.stack.length === 0) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", "CDATA outside the root element", { offset: this.tokenStart });
       this.handler.text(buf.slice(lt + 9, end));
       return end + 3;
     }
@@ -189,9 +189,9 @@ export class XmlTokenizer {
       if ("<!--".startsWith(head) || "<![CDATA[".startsWith(head) || "<!DOCTYPE".startsWith(head)) return -1;
     }
     if (buf.startsWith("<!DOCTYPE", lt)) {
-      throw new CodecError("DOCTYPE_FORBIDDEN", "DOCTYPE declarations are not allowed in SOAP messages (entity expansion is refused)", { offset: this.tokenStart });
+      throw new CodecError("TSVMOMI_ERR_DOCTYPE_FORBIDDEN", "DOCTYPE declarations are not allowed in SOAP messages (entity expansion is refused)", { offset: this.tokenStart });
     }
-    throw new CodecError("MALFORMED_XML", `unexpected markup ${JSON.stringify(buf.slice(lt, lt + 12))}`, { offset: this.tokenStart });
+    throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `unexpected markup ${JSON.stringify(buf.slice(lt, lt + 12))}`, { offset: this.tokenStart });
   }
 
   private openTag(buf: string, lt: number, len: number): number {
@@ -220,7 +220,7 @@ export class XmlTokenizer {
       }
       if (ch === 47) {
         if (i + 1 >= len) return -1;
-        if (buf.charCodeAt(i + 1) !== 62) throw new CodecError("MALFORMED_XML", `expected "/>" in <${name}>`, { offset: this.tokenStart });
+        if (buf.charCodeAt(i + 1) !== 62) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `expected "/>" in <${name}>`, { offset: this.tokenStart });
         selfClosing = true;
         i += 2;
         break;
@@ -231,11 +231,11 @@ export class XmlTokenizer {
       const attrName = buf.slice(nameStart, i);
       while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = buf.charCodeAt(++i);
       if (i >= len) return -1;
-      if (ch !== 61 || attrName.length === 0) throw new CodecError("MALFORMED_XML", `expected name="value" attribute in <${name}>`, { offset: this.tokenStart });
+      if (ch !== 61 || attrName.length === 0) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `expected name="value" attribute in <${name}>`, { offset: this.tokenStart });
       ch = buf.charCodeAt(++i);
       while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = buf.charCodeAt(++i);
       if (i >= len) return -1;
-      if (ch !== 34 && ch !== 39) throw new CodecError("MALFORMED_XML", `attribute ${attrName} of <${name}> is not quoted`, { offset: this.tokenStart });
+      if (ch !== 34 && ch !== 39) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `attribute ${attrName} of <${name}> is not quoted`, { offset: this.tokenStart });
       // One pass finds the closing quote and notes "<" and "&": cheaper than three indexOf calls on values this short.
       let close = i + 1;
       let special = false;
@@ -247,7 +247,7 @@ export class XmlTokenizer {
       if (close >= len) return -1;
       let value = buf.slice(i + 1, close);
       if (special) {
-        if (value.indexOf("<") >= 0) throw new CodecError("MALFORMED_XML", `"<" inside attribute ${attrName} of <${name}>`, { offset: this.tokenStart });
+        if (value.indexOf("<") >= 0) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `"<" inside attribute ${attrName} of <${name}>`, { offset: this.tokenStart });
         value = decodeEntities(value, this.tokenStart);
       }
       attrs[attrCount * 2] = attrName;
@@ -256,16 +256,16 @@ export class XmlTokenizer {
       i = close + 1;
       const after = buf.charCodeAt(i);
       if (i < len && after !== 32 && after !== 10 && after !== 13 && after !== 9 && after !== 62 && after !== 47) {
-        throw new CodecError("MALFORMED_XML", `expected whitespace after attribute ${attrName} of <${name}>`, { offset: this.tokenStart });
+        throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `expected whitespace after attribute ${attrName} of <${name}>`, { offset: this.tokenStart });
       }
     }
     const stack = this.stack;
     if (stack.length === 0) {
-      if (this.rootDone) throw new CodecError("MALFORMED_XML", `second root element <${name}>`, { offset: this.tokenStart });
+      if (this.rootDone) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `second root element <${name}>`, { offset: this.tokenStart });
       this.sawRoot = true;
     }
     if (stack.length >= this.maxDepth) {
-      throw new CodecError("TOO_DEEP", `elements nest deeper than ${this.maxDepth} levels`, { offset: this.tokenStart });
+      throw new CodecError("TSVMOMI_ERR_TOO_DEEP", `elements nest deeper than ${this.maxDepth} levels`, { offset: this.tokenStart });
     }
     stack.push(name);
     this.handler.open(name, attrs, attrCount, localStart);
@@ -278,7 +278,7 @@ export class XmlTokenizer {
   }
 
   private badName(buf: string, lt: number): never {
-    const what = this.sawRoot ? "MALFORMED_XML" : "NOT_XML";
+    const what = this.sawRoot ? "TSVMOMI_ERR_MALFORMED_XML" : "TSVMOMI_ERR_NOT_XML";
     throw new CodecError(what, `expected an element name after "<", found ${JSON.stringify(buf.slice(lt, lt + 12))}`, { offset: this.tokenStart });
   }
 }
@@ -293,18 +293,18 @@ export function decodeEntities(s: string, offset: number): string {
   while (amp >= 0) {
     const semi = s.indexOf(";", amp + 1);
     if (semi < 0 || semi - amp > 12) {
-      throw new CodecError("MALFORMED_XML", `bare "&" in text (expected an entity like &amp;)`, { offset: offset + amp });
+      throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `bare "&" in text (expected an entity like &amp;)`, { offset: offset + amp });
     }
     const ent = s.slice(amp + 1, semi);
     let rep = NAMED[ent];
     if (rep === undefined) {
       if (ent.charCodeAt(0) !== 35 /* # */) {
-        throw new CodecError("UNKNOWN_ENTITY", `unknown entity &${ent}; (only the five XML entities and &#NN; are allowed)`, { offset: offset + amp });
+        throw new CodecError("TSVMOMI_ERR_UNKNOWN_ENTITY", `unknown entity &${ent}; (only the five XML entities and &#NN; are allowed)`, { offset: offset + amp });
       }
       const hex = ent.charCodeAt(1) === 120; /* x */
       const digits = ent.slice(hex ? 2 : 1);
       const cp = digits.length > 0 && (hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits) ? parseInt(digits, hex ? 16 : 10) : NaN;
-      if (!isXmlChar(cp)) throw new CodecError("MALFORMED_XML", `invalid character reference &${ent};`, { offset: offset + amp });
+      if (!isXmlChar(cp)) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `invalid character reference &${ent};`, { offset: offset + amp });
       rep = String.fromCodePoint(cp);
     }
     out += s.slice(last, amp) + rep;

@@ -7,6 +7,7 @@ import type { Client } from "../client/client.js";
 import type { BindingTables, CallOptions } from "../client/descriptor.js";
 import { FindByInventoryPath, propertyServices, RetrievePropertiesEx } from "../property/methods.js";
 import { ancestry } from "../property/traversal.js";
+import { ObjectGoneError } from "../errors/client.js";
 import type { MoRef } from "../types.js";
 
 export interface InventoryOptions {
@@ -52,7 +53,7 @@ export async function inventoryPath(client: Client<BindingTables>, ref: MoRef, o
   for (let at: MoRef | undefined = ref; at; ) {
     const key = `${at.type}:${at.value}`;
     const entry = byKey.get(key);
-    if (!entry || seen.has(key)) throw new Error(`inventoryPath: the server returned no name/parent for ${key} (not a managed entity, or deleted)`);
+    if (!entry || seen.has(key)) throw new ObjectGoneError("inventoryPath", at, "the server returned no name/parent for it (not a managed entity, or deleted)");
     seen.add(key);
     if (!entry.parent) break; // the root folder: not part of the path
     names.unshift(entry.name ?? "");

@@ -1,9 +1,9 @@
 /**
  * The PropertyCollector, ViewManager, View and SearchIndex methods the runtime
- * itself calls (retrieve, watch, views, inventory paths). Restated by hand
- * because the runtime never imports generated code; each matches the vim25
- * WSDL, so registering it and the generated descriptor of the same name gives
- * the same schema.
+ * itself calls (retrieve, watch, views, inventory paths). Written here because
+ * the runtime never imports generated code; test/generator/builtin-methods.test.ts
+ * checks each against every release's generated descriptor of the same name.
+ * The session's own methods are in session/builtin-methods.ts.
  *
  * The wire shapes below are deliberately loose, structural restatements of
  * the generated data types: enough for the runtime to build requests and read
@@ -159,12 +159,14 @@ export const CreateFilter: Descriptor<"PropertyCollector", { spec: PropertyFilte
   params: [mo("PropertyCollector"), { name: "spec", type: "PropertyFilterSpec" }, { name: "partialUpdates", type: "boolean" }],
   returns: { name: "returnval", type: "ManagedObjectReference", moType: "PropertyFilter" },
   safe: false,
+  since: "2.0",
 };
 
 export const DestroyPropertyFilter: Descriptor<"PropertyFilter", Record<string, never>, void> = {
   name: "DestroyPropertyFilter",
   params: [mo("PropertyFilter")],
   safe: false,
+  since: "2.0",
 };
 
 export const WaitForUpdatesEx: Descriptor<"PropertyCollector", { version?: string; options?: WaitOptions }, UpdateSet | undefined> = {
@@ -179,6 +181,7 @@ export const CancelWaitForUpdates: Descriptor<"PropertyCollector", Record<string
   name: "CancelWaitForUpdates",
   params: [mo("PropertyCollector")],
   safe: false,
+  since: "2.0",
 };
 
 export const CreateContainerView: Descriptor<"ViewManager", { container: MoRef; type?: readonly string[]; recursive: boolean }, MoRef<"ContainerView">> = {
@@ -186,6 +189,7 @@ export const CreateContainerView: Descriptor<"ViewManager", { container: MoRef; 
   params: [mo("ViewManager"), ref("container", "ManagedEntity"), { name: "type", type: "string", array: true, optional: true }, { name: "recursive", type: "boolean" }],
   returns: { name: "returnval", type: "ManagedObjectReference", moType: "ContainerView" },
   safe: false,
+  since: "2.5",
 };
 
 export const CreateListView: Descriptor<"ViewManager", { obj?: readonly MoRef[] }, MoRef<"ListView">> = {
@@ -193,12 +197,14 @@ export const CreateListView: Descriptor<"ViewManager", { obj?: readonly MoRef[] 
   params: [mo("ViewManager"), ref("obj", "ManagedObject", { array: true, optional: true })],
   returns: { name: "returnval", type: "ManagedObjectReference", moType: "ListView" },
   safe: false,
+  since: "2.5",
 };
 
 export const DestroyView: Descriptor<"View" | "ContainerView" | "ListView" | "InventoryView", Record<string, never>, void> = {
   name: "DestroyView",
   params: [mo("View")],
   safe: false,
+  since: "2.5",
 };
 
 export const FindByInventoryPath: Descriptor<"SearchIndex", { inventoryPath: string }, MoRef | undefined> = {
@@ -206,14 +212,7 @@ export const FindByInventoryPath: Descriptor<"SearchIndex", { inventoryPath: str
   params: [mo("SearchIndex"), { name: "inventoryPath", type: "string" }],
   returns: { name: "returnval", type: "ManagedObjectReference", optional: true, moType: "ManagedEntity" },
   safe: true,
-};
-
-/** Needs a session (System.View) on vCenter and vcsim alike, so on a dead session it faults NotAuthenticated at method level. */
-export const CurrentTime: Descriptor<"ServiceInstance", Record<string, never>, Date> = {
-  name: "CurrentTime",
-  params: [mo("ServiceInstance")],
-  returns: { name: "returnval", type: "dateTime" },
-  safe: true,
+  since: "2.0",
 };
 
 /** The parts of ServiceContent the property layer needs, read structurally from `client.serviceContent`. */

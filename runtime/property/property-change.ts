@@ -11,6 +11,7 @@
  * `config.extraConfig["guestinfo.x"]`. Elements are matched on their `key`
  * field (devices, OptionValue) or, for MoRef arrays, on `value`.
  */
+import { PropertyPathError } from "../errors/client.js";
 
 /** One step below a selected path: a field name, or an array element by key. */
 export type PathStep = { readonly field: string } | { readonly key: string | number };
@@ -21,12 +22,6 @@ export interface ChangeLike {
   readonly val?: unknown;
 }
 
-export class PropertyPathError extends Error {
-  constructor(path: string, offset: number, expected: string) {
-    super(`property path ${JSON.stringify(path)} at offset ${offset}: expected ${expected}`);
-    this.name = "PropertyPathError";
-  }
-}
 
 /**
  * Splits `a.b[4000].c["k\"ey"]` into steps. The first step is always a field.

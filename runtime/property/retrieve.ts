@@ -29,13 +29,12 @@
  */
 import type { Client } from "../client/client.js";
 import type { BindingTables, CallOptions } from "../client/descriptor.js";
-import { isFault, MethodFaultError, SessionError } from "../session/errors.js";
+import { isFault, MethodFaultError, SessionError } from "../errors/client.js";
 import type { MoRef } from "../types.js";
 import { createContainerView, type ViewHandle } from "../view/index.js";
 import {
   CancelRetrievePropertiesEx,
   ContinueRetrievePropertiesEx,
-  CurrentTime,
   propertyServices,
   RetrievePropertiesEx,
   type MissingProperty,
@@ -44,6 +43,7 @@ import {
   type PropertyFilterSpec,
   type RetrieveResult,
 } from "./methods.js";
+import { CurrentTime } from "../session/builtin-methods.js";
 import type { KindOf, PathsOf } from "./paths-of.js";
 import type { MissingPropertyFault, RetrievedObject } from "./selection.js";
 import type { PathGate } from "../client/version-gate.js";

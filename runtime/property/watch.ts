@@ -27,8 +27,18 @@
 import type { Client } from "../client/client.js";
 import type { BindingTables } from "../client/descriptor.js";
 import { moRefKey } from "../moref.js";
-import { isFault, MethodFaultError, SessionError } from "../session/errors.js";
-import { OutcomeUnknownError } from "../soap/errors.js";
+import {
+  CollectorStateError,
+  isFault,
+  MethodFaultError,
+  ObjectGoneError,
+  SessionError,
+  WaitTimeoutError,
+  WatchClosedError,
+  WatchEndedError,
+  WatchOutageError,
+} from "../errors/client.js";
+import { OutcomeUnknownError } from "../errors/transport.js";
 import { abortableSleep, isTransient } from "../soap/retry.js";
 import type { MoRef } from "../types.js";
 import { CacheBuilder, type CacheSnapshot, type CachedObject, type ObjectChange } from "./cache.js";
@@ -144,26 +154,6 @@ const REBUILD_BASE_DELAY_MS = 250;
 const DEFAULT_MAX_BACKOFF_MS = 15_000;
 /** Rebuild attempts that fail for reasons other than an outage (a lost collector again) before the watch gives up. */
 const REBUILD_ATTEMPTS = 10;
-
-/** The server stayed unreachable longer than the watch's outage budget. `cause` is the last failure. */
-export class WatchOutageError extends Error {
-  readonly outageMs: number;
-  readonly budgetMs: number;
-  constructor(outageMs: number, budgetMs: number, cause: unknown) {
-    super(
-      `watch: gave up after the server was unreachable for ${Math.round(outageMs / 1000)} s (outageBudgetMs ${budgetMs}); last error: ${(cause as Error)?.message ?? String(cause)}`,
-      { cause },
-    );
-    this.name = "WatchOutageError";
-    this.outageMs = outageMs;
-    this.budgetMs = budgetMs;
-  }
-}
-
-class WatchClosed extends Error {}
-
-/** The collector still exists but its answers no longer add up; only a fresh collector and a full read restore a known state. */
-class CollectorStateUnknown extends Error {}
 
 /**
  * A transport failure that may pass: directly, as the unknown outcome of an
@@ -301,7 +291,7 @@ class WatchImpl implements Watch {
         yield set;
       }
     } catch (err) {
-      if (this.#closed.value && (err instanceof WatchClosed || this.#abort.signal.aborted)) return;
+      if (this.#closed.value && (err instanceof WatchClosedError || this.#abort.signal.aborted)) return;
       throw err;
     } finally {
       await this.close();
@@ -324,7 +314,7 @@ class WatchImpl implements Watch {
    * by an empty one.
    */
   #stateUnknown(err: unknown): boolean {
-    return err instanceof CollectorStateUnknown || isFault(err, "InvalidCollectorVersion");
+    return err instanceof CollectorStateError || isFault(err, "InvalidCollectorVersion");
   }
 
   /**
@@ -363,7 +353,7 @@ class WatchImpl implements Watch {
   /** Waits for the next whole change set; undefined when the wait timed out empty. */
   async #nextChangeSet(): Promise<ChangeSet | undefined> {
     const server = this.#server;
-    if (!server) throw new WatchClosed("watch: closed");
+    if (!server) throw new WatchClosedError();
     const resync = this.#pendingResync;
     const initial = this.#version === "";
     const builder = new CacheBuilder(initial ? undefined : this.#cache, this.#selected);
@@ -378,10 +368,10 @@ class WatchImpl implements Watch {
         { version, options },
         { signal: this.#abort.signal, timeout: maxWaitSeconds * 1000 + WAIT_SLACK_MS },
       );
-      if (this.#closed.value) throw new WatchClosed("watch: closed");
+      if (this.#closed.value) throw new WatchClosedError();
       if (!result) {
         // Empty on timeout. The first read never ends empty without a version to continue from, so just ask again.
-        if (any) throw new CollectorStateUnknown("watch: the server sent a truncated update and then nothing; the collector state is unknown");
+        if (any) throw new CollectorStateError("watch: the server sent a truncated update and then nothing; the collector state is unknown");
         if (!initial) return undefined;
         continue;
       }
@@ -401,7 +391,7 @@ class WatchImpl implements Watch {
   close(): Promise<void> {
     if (!this.#cleanup) {
       this.#closed.value = true;
-      this.#abort.abort(new WatchClosed("watch: closed"));
+      this.#abort.abort(new WatchClosedError());
       const server = this.#server;
       this.#server = undefined;
       this.#cleanup = server ? this.#destroy(server, true) : Promise.resolve();
@@ -471,13 +461,6 @@ function checkSpec(spec: WatchSpec<string, string>): void {
 
 // ---- waitForProperties -------------------------------------------------------
 
-export class WaitTimeoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "WaitTimeoutError";
-  }
-}
-
 export interface WaitForPropertiesOptions {
   readonly signal?: AbortSignal;
   /** Overall deadline in ms; rejects with WaitTimeoutError. */
@@ -513,14 +496,14 @@ export async function waitForProperties<B extends BindingTables, V extends strin
       const obj = set.cache.get(key) as CachedObject<T, WatchValues<B, T, P>> | undefined;
       if (!obj) {
         const left = set.objects.some((o) => o.kind === "leave");
-        throw new Error(`waitForProperties(${where}): ${left ? "the object was deleted" : "the object does not exist"}`);
+        throw new ObjectGoneError("waitForProperties", ref, left ? "the object was deleted" : "the object does not exist");
       }
       if (predicate(obj.values as WatchValues<B, T, P>)) return obj.values as WatchValues<B, T, P>;
     }
-    throw new Error(`waitForProperties(${where}): the watch ended`);
+    throw new WatchEndedError("waitForProperties", ref, "the watch ended");
   } catch (err) {
     if (opts.timeout !== undefined && !opts.signal?.aborted && signal?.aborted) {
-      throw new WaitTimeoutError(`waitForProperties(${where}): ${select.join(", ")} did not satisfy the predicate within ${opts.timeout} ms`);
+      throw new WaitTimeoutError(`waitForProperties(${where}): ${select.join(", ")} did not satisfy the predicate within ${opts.timeout} ms`, opts.timeout);
     }
     throw err;
   }

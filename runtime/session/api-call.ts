@@ -1,10 +1,15 @@
 import type { HeaderSealer } from "../codec/encode-request.js";
 
 /**
- * A call as the layers above the codec see it: method name, arguments keyed
- * by parameter name (`_this` included) and what the policies need to decide.
+ * A call as the layers above the codec see it: the method's schema, arguments
+ * keyed by parameter name (`_this` included) and what the policies need to decide.
  */
+import type { MethodSchema } from "../schema.js";
+
 export interface ApiCall {
+  /** The schema the caller passed (a generated descriptor or a runtime built-in), used as is by encoder and decoder. */
+  readonly schema: MethodSchema;
+  /** `schema.name`, for the layers that only name the call. */
   readonly method: string;
   readonly args: Record<string, unknown>;
   /** Read-only call: the retry layer may resend it after a transport failure. */

@@ -4,4 +4,3 @@ export { sessionLayer } from "./relogin.js";
 export { SessionCache, sessionKey, type SessionCacheEntry, type SessionKeyParts } from "./session-cache.js";
 export { securityHeader, normalizeAssertion } from "./saml.js";
 export { startKeepAlive, type KeepAlive } from "./keepalive.js";
-export * from "./errors.js";

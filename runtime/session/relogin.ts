@@ -14,7 +14,7 @@
  * RetrievePropertiesEx on a dead session would "succeed" with no properties.
  */
 import type { Middleware } from "../soap/middleware.js";
-import { SessionError } from "./errors.js";
+import { SessionError } from "../errors/client.js";
 import type { ApiCall } from "./api-call.js";
 import type { SessionState } from "./session-state.js";
 

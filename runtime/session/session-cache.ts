@@ -20,7 +20,7 @@
 import { randomBytes, scrypt } from "node:crypto";
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { SessionCacheError } from "./errors.js";
+import { SessionCacheError } from "../errors/client.js";
 
 export interface SessionKeyParts {
   readonly url: string;

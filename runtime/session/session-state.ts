@@ -5,7 +5,7 @@
  * serializable from any object the client exposes.
  */
 import { inspect } from "node:util";
-import { SessionError } from "./errors.js";
+import { SessionError } from "../errors/client.js";
 
 export type Reauthenticate = () => Promise<void>;
 

@@ -1,11 +1,14 @@
 /**
- * The few cookie rules the session layer needs: read `Set-Cookie`, write
- * `Cookie`. vSphere sends one session cookie and expects it back verbatim,
+ * The session cookie at the wire: the `cookie` middleware sends it and picks
+ * up a new one, with the few cookie rules that needs (read `Set-Cookie`,
+ * write `Cookie`). vSphere sends one session cookie and expects it back verbatim,
  * quotes included (`vmware_soap_session="52a0…"`), so values are kept raw.
  *
  * Cookie values are credentials: nothing here puts one in an error message,
  * and `inspect`/`console.log` of a parsed cookie shows a placeholder.
  */
+
+import type { Middleware, SoapCall, SoapResult } from "./middleware.js";
 
 export const SESSION_COOKIE = "vmware_soap_session";
 
@@ -75,4 +78,40 @@ export function formatCookieHeader(
       ? [...(cookies as Iterable<Pick<Cookie, "name" | "value">>)].map((c) => [c.name, c.value] as const)
       : Object.entries(cookies as Record<string, string>);
   return pairs.map(([n, v]) => `${n}=${v}`).join("; ");
+}
+
+/** Where the cookie middleware keeps the session cookie (the client's session state). */
+export interface CookieJar {
+  /** Raw cookie value, read at send time. */
+  readonly cookie: string | undefined;
+  setCookie(value: string | undefined): void;
+  /** True while a re-login replaces the cookie: a call about to leave waits for it (`settled`). */
+  readonly recovering?: boolean;
+  settled?(): Promise<void>;
+}
+
+/**
+ * Sends the jar's session cookie and keeps a fresh one the server sets. The
+ * cookie is read when the request gets a socket (send time), not when it was
+ * queued: a call that waited behind busy sockets while the session was
+ * replaced goes out with the new cookie, and one that would go out while a
+ * re-login is in flight waits for it instead of paying a NotAuthenticated
+ * round trip. The session's own calls (Login, its checks) never wait.
+ */
+export function cookieLayer(jar: CookieJar): Middleware<SoapCall, SoapResult> {
+  return (next) => async (call) => {
+    const own = call.sessionCall === true;
+    const res = await next({
+      ...call,
+      sendTimeHeaders: () => {
+        if (!own && jar.recovering && jar.settled) return jar.settled();
+        const cookie = jar.cookie;
+        const headers: Record<string, string> = cookie === undefined ? {} : { cookie: `${SESSION_COOKIE}=${cookie}` };
+        return headers;
+      },
+    });
+    const fresh = sessionCookie(res.headers["set-cookie"]);
+    if (fresh !== undefined) jar.setCookie(fresh);
+    return res;
+  };
 }

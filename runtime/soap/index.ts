@@ -1,4 +1,3 @@
-export * from "./errors.js";
 export * from "./cookie.js";
 export * from "./transport.js";
 export * from "./middleware.js";

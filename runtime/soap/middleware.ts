@@ -17,6 +17,8 @@ export interface SoapCall extends PostRequest {
   readonly safe?: boolean;
   /** The session's own call (Login, its checks): sent at once, never held back for a re-login. */
   readonly sessionCall?: boolean;
+  /** This method's parameters the bindings flag secret; the codec fills it from the call's schema, the trace redacts them. */
+  readonly secretParams?: readonly string[];
 }
 export type SoapResult = TransportResponse;
 
@@ -76,7 +78,8 @@ export interface TraceOptions {
   /**
    * Local names of the elements to redact in a call's request and response,
    * besides redact()'s built-in names: what the bindings flag secret (fields
-   * of any type, and the method's own parameters).
+   * of any type). The method's own secret parameters come with the call
+   * (`SoapCall.secretParams`).
    */
   readonly secretElements?: (method: string) => readonly string[];
   /**
@@ -157,7 +160,8 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
 
   return (next) => async (call) => {
     if (!log && !requests.hasSubscribers && !responses.hasSubscribers) return next(call);
-    const mask = masker(options.secrets, options.secretElements?.(call.method));
+    const fields = options.secretElements?.(call.method) ?? [];
+    const mask = masker(options.secrets, call.secretParams?.length ? [...fields, ...call.secretParams] : fields);
     const id = nextId++;
     const request: TraceRequestMessage = {
       id,

@@ -33,7 +33,7 @@ import {
   ResetError,
   TimeoutError,
   TransportError,
-} from "./errors.js";
+} from "../errors/transport.js";
 import type { Middleware, SoapCall, SoapResult } from "./middleware.js";
 
 export interface RetryableCall {

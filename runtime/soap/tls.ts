@@ -13,7 +13,7 @@ import { isIP } from "node:net";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
 import type { buildConnector as BuildConnector } from "undici";
 import { buildConnector } from "./undici.js";
-import { TlsError, type CallContext } from "./errors.js";
+import { TlsError, type CallContext } from "../errors/transport.js";
 
 export interface TlsOptions {
   /** Skip certificate verification entirely. Logged once per client. */

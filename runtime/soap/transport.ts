@@ -25,9 +25,9 @@ import {
   TimeoutError,
   TlsError,
   TransportError,
-  TransportErrorCode,
   type CallContext,
-} from "./errors.js";
+} from "../errors/transport.js";
+import { ErrorCode } from "../errors/codes.js";
 import { redact } from "./redact.js";
 import { buildTlsConnector, failedBeforeSending, peerThumbprints, type TlsOptions } from "./tls.js";
 
@@ -504,7 +504,7 @@ function mapError(err: unknown, ctx: CallContext, connectTimeout: number, inBody
     return new ResetError(ctx, { truncated: inBody, syscallCode: code, ...(hint ? { hint } : {}) }, { cause: err });
   }
   if (code === "UND_ERR_CLOSED" || code === "UND_ERR_DESTROYED") return new ClosedError(ctx, { cause: err });
-  return new TransportError(TransportErrorCode.transport, ctx, `unexpected failure (${code ?? "no code"}: ${redact(message)})`, {
+  return new TransportError(ErrorCode.TRANSPORT, ctx, `unexpected failure (${code ?? "no code"}: ${redact(message)})`, {
     cause: err,
   });
 }

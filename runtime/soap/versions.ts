@@ -35,9 +35,9 @@
  * nesting, an endless body) ends in a VersionNegotiationError whose `cause`
  * is the tokenizer's CodecError.
  */
-import { CodecError } from "../codec/errors.js";
+import { CodecError } from "../errors/codec.js";
 import { XmlTokenizer, type TokenHandler } from "../codec/xml-tokenizer.js";
-import { HttpStatusError, VersionNegotiationError, type CallContext } from "./errors.js";
+import { HttpStatusError, VersionNegotiationError, type CallContext } from "../errors/transport.js";
 import type { Logger, Transport } from "./transport.js";
 
 export const SERVICE_VERSIONS_PATH = "/sdk/vimServiceVersions.xml";
@@ -220,7 +220,7 @@ async function readServiceVersions(body: AsyncIterable<Uint8Array>, namespace: s
     if (bytes > maxBytes) {
       // Leaving the loop returns the iterator, which drops the connection instead of draining it.
       throw new VersionNegotiationError(ctx, `${where} is larger than ${maxBytes} bytes (the real one is under 1 KiB); refusing to read more`, {
-        cause: new CodecError("TOO_LARGE", `response exceeds maxBytes (${maxBytes} bytes)`, { method: where }),
+        cause: new CodecError("TSVMOMI_ERR_TOO_LARGE", `response exceeds maxBytes (${maxBytes} bytes)`, { method: where }),
       });
     }
     reader.write(decode(chunk));

@@ -7,7 +7,7 @@
  *   3. the embedded STS's well-known path on the vCenter's own origin,
  *      `/sts/STSService/<domain>` (domain `vsphere.local` unless given).
  */
-import { StsResponseError } from "./errors.js";
+import { StsResponseError } from "../errors/sts.js";
 
 export const STS_URI_SETTING = "config.vpxd.sso.sts.uri";
 export const DEFAULT_SSO_DOMAIN = "vsphere.local";

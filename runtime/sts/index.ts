@@ -3,4 +3,3 @@ export { SamlToken, type TokenConfirmation, type TokenLifetime } from "./token.j
 export { SigningKey } from "./wsse.js";
 export { discoverStsUrl, STS_URI_SETTING, DEFAULT_SSO_DOMAIN, type StsEndpoint } from "./discover.js";
 export { startTokenRenewal, type TokenRenewal, type TokenRenewalOptions } from "./renewal.js";
-export * from "./errors.js";

@@ -5,7 +5,7 @@
  * valid; once it has expired, the loop stops: the service must issue anew.
  * The timer is unref'd, so it never keeps a process alive on its own.
  */
-import { TokenExpiredError, TokenRenewError } from "./errors.js";
+import { TokenExpiredError, TokenRenewError } from "../errors/sts.js";
 import type { StsClient } from "./sts-client.js";
 import type { SamlToken } from "./token.js";
 import type { SigningKey } from "./wsse.js";

@@ -11,7 +11,7 @@
 import { compose, trace, transportHandler, type Handler, type SoapCall, type SoapResult, type TraceOptions } from "../soap/middleware.js";
 import { createTransport, type Logger, type Transport } from "../soap/transport.js";
 import type { TlsOptions } from "../soap/tls.js";
-import { StsFaultError, StsResponseError, TokenExpiredError, type StsOperation } from "./errors.js";
+import { StsFaultError, StsResponseError, TokenExpiredError, type StsOperation } from "../errors/sts.js";
 import { findAssertion, SamlToken } from "./token.js";
 import { newId, RSA_SHA256, sealMessage, SOAPENV_NS, WSSE_NS, WSU_NS, type SigningKey } from "./wsse.js";
 import { childElements, escapeText, extractElement, firstChild, parseXml, textContent, XmlSyntaxError, type XmlElement } from "./xml.js";

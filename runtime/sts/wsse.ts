@@ -19,7 +19,7 @@
  * token inside stays byte for byte what the STS issued.
  */
 import { createHash, createPrivateKey, createPublicKey, KeyObject, randomUUID, sign, X509Certificate } from "node:crypto";
-import { StsKeyError } from "./errors.js";
+import { StsKeyError } from "../errors/sts.js";
 import type { SamlToken } from "./token.js";
 import { canonicalize, escapeText, parseXml } from "./xml.js";
 

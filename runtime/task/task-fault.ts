@@ -5,7 +5,7 @@
  */
 import { registryFromTables, type SchemaTables } from "../schema-tables.js";
 import type { SchemaRegistry } from "../schema.js";
-import { faultChainOf, MethodFaultError } from "../session/errors.js";
+import { faultChainOf, MethodFaultError } from "../errors/client.js";
 import type { MoRef } from "../types.js";
 
 export interface LocalizedFault {

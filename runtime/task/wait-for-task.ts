@@ -5,6 +5,7 @@
 import type { Client } from "../client/client.js";
 import type { BindingTables } from "../client/descriptor.js";
 import { watch, type ChangeSet } from "../property/watch.js";
+import { ObjectGoneError, WatchEndedError } from "../errors/client.js";
 import { moRefKey } from "../moref.js";
 import type { TaskRef } from "../types.js";
 import { taskFaultError, type LocalizedFault } from "./task-fault.js";
@@ -55,12 +56,12 @@ export async function waitForTask<R = unknown, B extends BindingTables = Binding
   let last: { state: string; progress: number | undefined } | undefined;
   for await (const set of w as AsyncIterable<ChangeSet>) {
     const info = set.cache.get(key)?.values.info as TaskInfoLike | undefined;
-    if (!info) throw new Error(`waitForTask(${task.value}): the task ${set.objects.some((o) => o.kind === "leave") ? "was removed" : "does not exist"} before it finished`);
+    if (!info) throw new ObjectGoneError("waitForTask", task, `the task ${set.objects.some((o) => o.kind === "leave") ? "was removed" : "does not exist"} before it finished`);
     if (info.state === "success") return info.result as R;
     if (info.state === "error") throw taskFaultError(task, info.descriptionId ?? info.name ?? "task", info.error, opts.bindings ?? client.schemaRegistry);
     if (opts.onProgress && (last?.state !== info.state || last.progress !== info.progress)) opts.onProgress(info.progress, info);
     last = { state: info.state, progress: info.progress };
   }
   opts.signal?.throwIfAborted();
-  throw new Error(`waitForTask(${task.value}): the watch ended before the task did`);
+  throw new WatchEndedError("waitForTask", task, "the watch ended before the task did");
 }

@@ -14,14 +14,22 @@ import { listVms } from "../../docs/examples/list-vms.js";
 import { watchPower } from "../../docs/examples/watch-power.js";
 import { powerOff } from "../../docs/examples/power-off.js";
 import { waitPoweredOff } from "../../docs/examples/wait-powered-off.js";
-import { WaitTimeoutError } from "../../runtime/property/watch.js";
+import { timedSession } from "../../docs/examples/timing.js";
 import type { Target } from "../../docs/examples/connection.js";
+import { WaitTimeoutError } from "../../runtime/errors/index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const examplesDir = `${root}docs/examples/`;
 const exampleFiles = readdirSync(examplesDir).filter((f) => f.endsWith(".ts")).map((f) => `docs/examples/${f}`);
 
 describe("docs/GUIDE.md", () => {
+  it("docs/RUNTIME.md quotes its example files verbatim too", () => {
+    const runtime = readFileSync(`${root}docs/RUNTIME.md`, "utf8");
+    const quoted = [...runtime.matchAll(/<!-- file: (\S+) -->\s*```ts\n([\s\S]*?)```/g)].map((m) => ({ file: m[1]!, code: m[2]! }));
+    expect(quoted.map((q) => q.file)).toContain("docs/examples/timing.ts");
+    for (const q of quoted) expect(q.code, q.file).toBe(readFileSync(`${root}${q.file}`, "utf8"));
+  });
+
   it("quotes each example file verbatim, and every example file is quoted", () => {
     const guide = readFileSync(`${root}docs/GUIDE.md`, "utf8");
     const quoted = [...guide.matchAll(/<!-- file: (\S+) -->\s*```ts\n([\s\S]*?)```/g)].map((m) => ({ file: m[1]!, code: m[2]! }));
@@ -105,6 +113,18 @@ describe("the guide's examples against vcsim", () => {
     const waiting = waitPoweredOff(target, vm, 30_000);
     await waitForTask(admin, await admin.call(VirtualMachine.PowerOffVM_Task, vm, {}));
     await expect(waiting).resolves.toBe(name);
+  });
+
+  it("timing: a middleware layer given to connect times connect's calls, the login, the call and the logout", async () => {
+    const log = console.log;
+    console.log = () => undefined;
+    try {
+      const timings = await timedSession(target);
+      expect(timings.map((t) => t.method)).toEqual(["RetrieveServiceContent", "Login", "CurrentTime", "Logout"]);
+      expect(timings.every((t) => t.ok && Number.isFinite(t.ms) && t.ms >= 0)).toBe(true);
+    } finally {
+      console.log = log;
+    }
   });
 
   it("power-off: done the first time, the typed InvalidPowerState the second", async () => {

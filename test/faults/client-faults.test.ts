@@ -21,6 +21,7 @@ import { Folder, PropertyCollector, SearchIndex, ServiceInstance, VirtualMachine
 import { hasOpenssl, makeCerts, type TestCerts } from "../fixtures/transport/server.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { startFaultProxy, type FaultProxy, type FaultSpec } from "./fault-proxy.js";
+import { describeIf } from "../support/skip.js";
 
 type Bindings = typeof schemas;
 const USER = "faults-user";
@@ -80,7 +81,7 @@ async function failure(p: Promise<unknown>): Promise<Error> {
   return r;
 }
 
-describe.skipIf(!hasOpenssl)("client through the fault proxy", () => {
+describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)")("client through the fault proxy", () => {
   beforeAll(async () => {
     certs = makeCerts();
     sim = await startVcsim({ username: USER, password: PASS });

@@ -1,6 +1,6 @@
 // Seeded fuzz of the streaming SOAP decoder, starting from real vcsim
 // responses captured at test time. Every input must end in a value, a
-// CodecError or a SoapFaultError: no other exception, no hang, no entity
+// CodecError or a MethodFaultError: no other exception, no hang, no entity
 // expansion and no file read (a sentinel file's content never shows up).
 // TSVMOMI_FUZZ_LONG=1 runs ten times as many inputs; TSVMOMI_FUZZ_REPORT=<file>
 // writes the figures (count, worst time per input) as JSON.
@@ -10,12 +10,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CodecError, DEFAULT_MAX_DEPTH, SoapFaultError, decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
-import { toMethodSchema } from "../../runtime/client/descriptor.js";
+import { DEFAULT_MAX_DEPTH, decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
 import { registryFromTables, type TableRegistry } from "../../runtime/schema-tables.js";
+import type { MethodSchema } from "../../runtime/schema.js";
 import { PropertyCollector, ServiceInstance, SessionManager, schemas } from "../support/bindings.js";
 import { byteMutators, int, pick, prng, textMutators, type Random } from "./mutators.js";
 import { captureVcsimResponses, type Captured } from "./vcsim-capture.js";
+import { CodecError, MethodFaultError } from "../../runtime/errors/index.js";
 
 const LONG = process.env.TSVMOMI_FUZZ_LONG === "1";
 const COUNT = LONG ? 30_000 : 2_500;
@@ -25,6 +26,13 @@ const MAX_BYTES = 16 * 1024 * 1024;
 
 let seeds: Captured[];
 let registry: TableRegistry;
+// Each capture names its method; the decoder takes that method's descriptor, as a call carries it.
+const METHODS = new Map([PropertyCollector.RetrievePropertiesEx, ServiceInstance.RetrieveServiceContent, ServiceInstance.CurrentTime, SessionManager.Login].map((d) => [d.name, d]));
+function methodOf(name: string): MethodSchema {
+  const m = METHODS.get(name);
+  if (!m) throw new Error(`decoder fuzz: no descriptor for captured method ${name}`);
+  return m;
+}
 let sentinelDir: string;
 let sentinelPath: string;
 let sentinel: string;
@@ -32,9 +40,6 @@ let sentinel: string;
 beforeAll(async () => {
   seeds = await captureVcsimResponses();
   registry = registryFromTables(schemas);
-  for (const d of [PropertyCollector.RetrievePropertiesEx, ServiceInstance.RetrieveServiceContent, ServiceInstance.CurrentTime, SessionManager.Login]) {
-    registry.addMethod(toMethodSchema(d));
-  }
   sentinelDir = mkdtempSync(join(tmpdir(), "tsvmomi-fuzz-"));
   sentinelPath = join(sentinelDir, "secret.txt");
   sentinel = `SENTINEL-${randomBytes(12).toString("hex")}`;
@@ -56,7 +61,7 @@ function classify(run: () => unknown): Outcome {
 
 function typedOrOther(e: unknown): Outcome {
   if (e instanceof CodecError) return { kind: "codec", code: e.code, message: e.message };
-  if (e instanceof SoapFaultError) return { kind: "fault", message: e.message };
+  if (e instanceof MethodFaultError) return { kind: "fault", message: e.message };
   return { kind: "other", error: e };
 }
 
@@ -79,7 +84,7 @@ describe("decoder fuzz", () => {
       expect.arrayContaining(["RetrieveServiceContent", "InvalidLogin fault", "RetrievePropertiesEx VMs config.hardware.device", "CurrentTime"]),
     );
     for (const s of seeds) {
-      const out = classify(() => decodeResponseSync(registry, s.method, s.body));
+      const out = classify(() => decodeResponseSync(registry, methodOf(s.method), s.body));
       expect(out.kind, s.label).toBe(s.label.includes("fault") ? "fault" : "ok");
     }
     const vms = seeds.find((s) => s.label.startsWith("RetrievePropertiesEx"))!;
@@ -123,7 +128,7 @@ describe("decoder fuzz", () => {
       for (const n of names) byMutator[n] = (byMutator[n] ?? 0) + 1;
 
       const t0 = performance.now();
-      const out = classify(() => decodeResponseSync(registry, seed.method, input, { maxBytes: MAX_BYTES }));
+      const out = classify(() => decodeResponseSync(registry, methodOf(seed.method), input, { maxBytes: MAX_BYTES }));
       const ms = performance.now() - t0;
       const size = typeof input === "string" ? input.length : input.byteLength;
       if (ms > worst.ms) worst = { ms, mutator: label, bytes: size };
@@ -145,7 +150,7 @@ describe("decoder fuzz", () => {
         streamed++;
         const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
         const t1 = performance.now();
-        const s = await decodeResponse(registry, seed.method, chunked(r, bytes), { maxBytes: MAX_BYTES }).then(
+        const s = await decodeResponse(registry, methodOf(seed.method), chunked(r, bytes), { maxBytes: MAX_BYTES }).then(
           (value): Outcome => ({ kind: "ok", value }),
           typedOrOther,
         );
@@ -168,11 +173,11 @@ describe("decoder fuzz", () => {
     const seed = seeds.find((s) => s.label === "CurrentTime")!;
     const n = DEFAULT_MAX_DEPTH + 10;
     const deep = seed.body.replace(/(<returnval[^>]*>)/, `$1${"<a>".repeat(n)}${"</a>".repeat(n)}`);
-    const out = classify(() => decodeResponseSync(registry, seed.method, deep));
+    const out = classify(() => decodeResponseSync(registry, methodOf(seed.method), deep));
     // The decoder may refuse the unknown <a> before the depth limit; either way it is typed.
     expect(out.kind).toBe("codec");
     const plain = `<r>${"<a>".repeat(n)}${"</a>".repeat(n)}</r>`;
-    const raw = classify(() => decodeResponseSync(registry, seed.method, plain));
-    expect(raw.kind === "codec" && ["TOO_DEEP", "NOT_SOAP"].includes(raw.code)).toBe(true);
+    const raw = classify(() => decodeResponseSync(registry, methodOf(seed.method), plain));
+    expect(raw.kind === "codec" && ["TSVMOMI_ERR_TOO_DEEP", "TSVMOMI_ERR_NOT_SOAP"].includes(raw.code)).toBe(true);
   });
 });

@@ -97,13 +97,13 @@ export const textMutators: readonly TextMutator[] = [
   {
     name: "doctype",
     mustFail: true,
-    expectCode: "DOCTYPE_FORBIDDEN",
+    expectCode: "TSVMOMI_ERR_DOCTYPE_FORBIDDEN",
     apply: (r, s) => withProlog(s, pick(r, ["<!DOCTYPE soapenv:Envelope>", '<!DOCTYPE x PUBLIC "-//x//x" "http://127.0.0.1:1/x.dtd">', "<!DOCTYPE x [<!ELEMENT x ANY>]>"])),
   },
   {
     name: "billion-laughs",
     mustFail: true,
-    expectCode: "DOCTYPE_FORBIDDEN",
+    expectCode: "TSVMOMI_ERR_DOCTYPE_FORBIDDEN",
     apply: (_r, s) => {
       let dtd = '<!DOCTYPE soapenv:Envelope [<!ENTITY lol0 "lol">';
       for (let i = 1; i <= 9; i++) dtd += `<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`;
@@ -114,7 +114,7 @@ export const textMutators: readonly TextMutator[] = [
   {
     name: "xxe",
     mustFail: true,
-    expectCode: "DOCTYPE_FORBIDDEN",
+    expectCode: "TSVMOMI_ERR_DOCTYPE_FORBIDDEN",
     apply: (r, s, ctx) => {
       const decl = pick(r, [
         `<!DOCTYPE r [<!ENTITY x SYSTEM "file://${ctx.sentinelPath}">]>`,

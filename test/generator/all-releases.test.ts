@@ -10,13 +10,17 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import ts from "typescript";
 import { loadModel } from "../../generator/pipeline.js";
 import { emitBindings } from "../../generator/emit/emit.js";
 import { writeTreeAtomically } from "../../generator/emit/write.js";
 import { pairedVim25, releases, type ManifestRelease } from "../../wsdl/manifest.js";
+import type { ApiModel } from "../../generator/model/ir.js";
+import { compareVersions } from "../../generator/model/merge.js";
+import { BUILTINS, descriptorsIn, wire } from "../support/builtin-methods.js";
 import { repoRoot } from "../../wsdl/paths.js";
+import { describeIf } from "../support/skip.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 // Under the repo (gitignored) so the repo's package.json makes the .ts files ESM for NodeNext.
@@ -46,12 +50,13 @@ const all = [...vims, ...dependents];
 
 interface Outcome {
   error?: string;
+  model?: ApiModel;
   files?: Map<string, string>;
   diagnostics: string[];
 }
 const outcomes = new Map<string, Outcome>();
 
-describe.runIf(all.length > 0)("every manifest release", () => {
+describeIf(all.length > 0, `TSVMOMI_RELEASES=${process.env.TSVMOMI_RELEASES} names no manifest release`)("every manifest release", () => {
   beforeAll(async () => {
     fs.rmSync(outRoot, { recursive: true, force: true });
     // vim25 first: dependents are checked against it.
@@ -63,7 +68,7 @@ describe.runIf(all.length > 0)("every manifest release", () => {
         if (r.service !== "vim25" && !paired) throw new Error(`no vim25 release to pair ${key} with`);
         const files = emitBindings(model, r.service === "vim25" ? {} : { externalTypes: `../vim25-${paired}` });
         await writeTreeAtomically(path.join(outRoot, key), files);
-        outcomes.set(key, { files, diagnostics: [] });
+        outcomes.set(key, { model, files, diagnostics: [] });
       } catch (err) {
         outcomes.set(key, { error: (err as Error).message, diagnostics: [] });
       }
@@ -101,6 +106,30 @@ describe.runIf(all.length > 0)("every manifest release", () => {
       ? o.diagnostics.filter((d) => !/^[^:]+\/types\.ts\(\d+,\d+\): .*vim25-[^/]+\/types.* has no exported member/.test(d))
       : o.diagnostics;
     expect(unexpected.slice(0, 20)).toEqual([]);
+  });
+
+  // The runtime writes its few built-in descriptors by hand (it never imports generated code): each must
+  // be the generated one in every release that has the method, and newer than every release that lacks it.
+  it.each(vims.map((r) => [name(r)]))("%s: the runtime's built-in descriptors are its generated ones", async (key) => {
+    const o = outcomes.get(key)!;
+    expect(o.model, o.error).toBeDefined();
+    const model = o.model!;
+    for (const b of BUILTINS) {
+      const m = model.methods[b.name];
+      if (!m) {
+        expect(b.since, `${key} lacks ${b.name}, so the built-in must say when it came`).toBeDefined();
+        if (model.apiVersion) expect(compareVersions(b.since!, model.apiVersion), `${b.name} since ${b.since}`).toBeGreaterThan(0);
+        continue;
+      }
+      const owner = m.owners[0] ?? "Unowned";
+      const generated = descriptorsIn(await import(path.join(outRoot, key, "methods", `${owner}.ts`))).get(b.name);
+      expect(generated, `${key}: ${b.name} in methods/${owner}.ts`).toBeDefined();
+      // `since` comes from the VMODL, which may describe an older API than the bundle: compare it where both say.
+      const { since: gs, ...g } = wire(generated!);
+      const { since: bs, ...own } = wire(b);
+      expect(own, `${key}: ${b.name}`).toEqual(g);
+      if (gs !== undefined) expect(bs, `${key}: ${b.name} since`).toBe(gs);
+    }
   });
 
   it.each(dependents.map((r) => [name(r)]))("%s borrows vim25's types instead of copying them", (key) => {

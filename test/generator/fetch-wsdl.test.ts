@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundlePath, fetchWsdl } from "../../generator/fetch/fetch-wsdl.js";
 import { sharedDir } from "../../wsdl/paths.js";
 import { hasOpenssl, makeSelfSigned, serveBundle, type BundleServer, type SelfSigned } from "../fixtures/fetch/server.js";
+import { describeIf } from "../support/skip.js";
 
 const bundle = path.join(sharedDir(), "wsdl", "vim25-7.0.3");
 
 const WSDL_HEAD = `<?xml version="1.0"?><definitions xmlns="http://schemas.xmlsoap.org/wsdl/" targetNamespace="urn:x">`;
 
-describe.skipIf(!hasOpenssl)("fetch-wsdl over HTTPS", () => {
+describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)")("fetch-wsdl over HTTPS", () => {
   let tls: SelfSigned;
   let server: BundleServer;
   let work: string;

@@ -101,7 +101,7 @@ describe("response size limit", () => {
     try {
       const err = await client.call(ServiceInstance.CurrentTime, client.serviceInstance).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CodecError);
-      expect((err as CodecError).code).toBe("TOO_LARGE");
+      expect((err as CodecError).code).toBe("TSVMOMI_ERR_TOO_LARGE");
       expect((err as Error).message).toContain("CurrentTime");
       // The client dropped the connection instead of draining it.
       await serverSawClose;
@@ -126,7 +126,7 @@ describe("response size limit", () => {
     try {
       const err = await client.call(ServiceInstance.CurrentTime, client.serviceInstance).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CodecError);
-      expect((err as CodecError).code).toBe("TOO_LARGE");
+      expect((err as CodecError).code).toBe("TSVMOMI_ERR_TOO_LARGE");
       await serverSawClose;
       expect(sent).toBeLessThan(OFFERED / 4);
       const published = traced.find((b) => b.includes("CurrentTimeResponse"));
@@ -146,7 +146,7 @@ describe("response size limit", () => {
         .call(PropertyCollector.RetrievePropertiesEx, client.serviceContent.propertyCollector, { specSet: [], options: { _typeName: "RetrieveOptions" } })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CodecError);
-      expect((err as CodecError).code).toBe("TOO_LARGE");
+      expect((err as CodecError).code).toBe("TSVMOMI_ERR_TOO_LARGE");
       expect((err as Error).message).toContain("more than 50000 elements");
       expect((err as Error).message).toContain("RetrievePropertiesEx");
       await serverSawClose;
@@ -163,11 +163,10 @@ describe("response size limit", () => {
       const entry = `
         import { decodeResponse, DEFAULT_MAX_BYTES, DEFAULT_MAX_ELEMENTS } from "./runtime/codec/index.js";
         import { registryFromTables } from "./runtime/schema-tables.js";
-        import { RetrievePropertiesEx } from "./runtime/session/builtin-methods.js";
+        import { RetrievePropertiesEx } from "./runtime/property/methods.js";
         import { schemas } from "./test/support/bindings.js";
         import { getHeapStatistics } from "node:v8";
         const registry = registryFromTables(schemas);
-        registry.addMethod(RetrievePropertiesEx);
         const enc = new TextEncoder();
         let offered = 0;
         async function* endless() {
@@ -176,7 +175,7 @@ describe("response size limit", () => {
           for (;;) { offered += dense.byteLength; yield dense; }
         }
         try {
-          await decodeResponse(registry, "RetrievePropertiesEx", endless());
+          await decodeResponse(registry, RetrievePropertiesEx, endless());
           console.log(JSON.stringify({ outcome: "decoded" }));
         } catch (e) {
           console.log(JSON.stringify({ outcome: e.code ?? e.name, message: e.message, offered, heapLimit: getHeapStatistics().heap_size_limit,
@@ -198,7 +197,7 @@ describe("response size limit", () => {
       expect(run.status, run.stderr.slice(-400)).toBe(0);
       const report = JSON.parse(run.stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
       console.log(`dense elements in a 64 MiB heap: ${JSON.stringify(report)}`);
-      expect(report.outcome).toBe("TOO_LARGE");
+      expect(report.outcome).toBe("TSVMOMI_ERR_TOO_LARGE");
       expect(report.message).toContain("elements");
     } finally {
       rmSync(dir, { recursive: true, force: true });

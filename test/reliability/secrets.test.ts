@@ -9,13 +9,14 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect, SessionCacheError, StsKeyError, subscribeTrace, TlsError, type Client } from "../../runtime/index.js";
 import { makeKeyPair } from "../fixtures/sts/keys.js";
 import { PropertyCollector, ServiceInstance, SessionManager, schemas } from "../support/bindings.js";
 import { hasOpenssl, makeCerts, type TestCerts } from "../fixtures/transport/server.js";
 import { startFaultProxy, type FaultProxy } from "../faults/fault-proxy.js";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
+import { describeIf } from "../support/skip.js";
 
 type Bindings = typeof schemas;
 const USER = "secrets-user";
@@ -44,7 +45,7 @@ function wireCookies(): string[] {
   return [...out];
 }
 
-describe.skipIf(!hasOpenssl)("secrets", () => {
+describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)")("secrets", () => {
   beforeAll(async () => {
     certs = makeCerts();
     sim = await startVcsim({ username: USER, password: PASSWORD });

@@ -3,7 +3,7 @@
 // through a rebuild whose CreatePropertyCollector outcome is unknown, and
 // through a wait whose retries all failed. Each time it resyncs and its
 // cache equals a fresh retrieve.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect, moRefKey, type Client, type MoRef } from "../../runtime/index.js";
 import { watch, type ChangeSet, type Watch } from "../../runtime/property/watch.js";
 import { ManagedEntity, schemas, SessionManager } from "../support/bindings.js";
@@ -12,6 +12,7 @@ import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { startFaultProxy, type FaultProxy } from "../faults/fault-proxy.js";
 import { hasOpenssl, makeCerts } from "../fixtures/transport/server.js";
 import { diff, freshRead, type Values } from "./soak/compare.js";
+import { describeIf } from "../support/skip.js";
 
 type Bindings = typeof schemas;
 const SELECT = ["name", "runtime.powerState"] as const;
@@ -32,7 +33,7 @@ async function until(it: AsyncIterator<ChangeSet<string, object>>, done: (s: Cha
   }
 }
 
-describe.skipIf(!hasOpenssl)("watch resync under failures during recovery", () => {
+describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)")("watch resync under failures during recovery", () => {
   beforeAll(async () => {
     const certs = makeCerts();
     sim = await startVcsim();

@@ -16,7 +16,7 @@
 // TSVMOMI_SOAK=long: 3 minutes) and must get at least 1,000 changes in, so a
 // machine too slow for that fails instead of passing with a thin soak.
 // TSVMOMI_SOAK_SEED picks the chaos.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { connect, subscribeTrace, type Client, type MoRef } from "../../runtime/index.js";
 import { watch, type ChangeSet, type Watch } from "../../runtime/property/watch.js";
 import type { RetryInfo } from "../../runtime/soap/retry.js";
@@ -26,6 +26,7 @@ import { startFaultProxy, type FaultProxy, type FaultSpec } from "../faults/faul
 import { hasOpenssl, makeCerts } from "../fixtures/transport/server.js";
 import { diff, freshRead, type Values } from "./soak/compare.js";
 import { runMutator, type Expected } from "./soak/mutator.js";
+import { describeIf } from "../support/skip.js";
 
 type Bindings = typeof schemas;
 const LONG = process.env.TSVMOMI_SOAK === "long";
@@ -57,7 +58,7 @@ let watcher: Client<Bindings>;
 const retries: RetryInfo[] = [];
 const warnings: string[] = [];
 
-describe.skipIf(!hasOpenssl)(`watch soak under injected faults (${LONG ? "long" : "CI"} mode)`, () => {
+describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)")(`watch soak under injected faults (${LONG ? "long" : "CI"} mode)`, () => {
   beforeAll(async () => {
     const certs = makeCerts();
     // 1 cluster of 3 hosts + 1 standalone host, 12 VMs each: 24 VMs.

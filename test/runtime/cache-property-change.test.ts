@@ -1,7 +1,8 @@
 // Pure application of PropertyCollector changes: every op, keyed and nested
 // keyed paths, quoted string keys, and that nothing passed in is mutated.
 import { describe, expect, it } from "vitest";
-import { applyChange, applyChanges, parsePropertyPath, PropertyPathError } from "../../runtime/property/property-change.js";
+import { applyChange, applyChanges, parsePropertyPath } from "../../runtime/property/property-change.js";
+import { PropertyPathError } from "../../runtime/errors/index.js";
 
 const disk = (key: number, fileName: string) => ({ _typeName: "VirtualDisk", key, backing: { _typeName: "VirtualDiskFlatVer2BackingInfo", fileName } });
 const nic = (key: number) => ({ _typeName: "VirtualVmxnet3", key, deviceInfo: { label: `nic ${key}` } });

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { CodecError, SoapFaultError, decodeResponse, decodeResponseSync, decodeValue } from "../../runtime/codec/index.js";
+import { decodeResponse, decodeResponseSync, decodeValue } from "../../runtime/codec/index.js";
 import { defineRegistry } from "../../runtime/schema.js";
 import { envelope, faultEnvelope } from "../fixtures/codec/envelope.js";
-import { vimSubset } from "../fixtures/codec/vim-subset.js";
+import { vimMethod, vimSubset } from "../fixtures/codec/vim-subset.js";
+import { CodecError, MethodFaultError } from "../../runtime/errors/index.js";
 
 const retrieveVms = readFileSync(new URL("../fixtures/codec/retrieve-vms.xml", import.meta.url), "utf8");
 
@@ -88,20 +89,20 @@ const expectedVms = {
 
 describe("decodeResponse: RetrievePropertiesEx", () => {
   it("decodes polymorphic devices, anyType values, MoRef arrays and a NotAuthenticated missingSet", async () => {
-    expect(await decodeResponse(vimSubset, "RetrievePropertiesEx", retrieveVms)).toStrictEqual(expectedVms);
+    expect(await decodeResponse(vimSubset, vimMethod("RetrievePropertiesEx"), retrieveVms)).toStrictEqual(expectedVms);
   });
 
   it("gives the same result from bytes and from a chunked stream", async () => {
     const bytes = new TextEncoder().encode(retrieveVms);
-    expect(decodeResponseSync(vimSubset, "RetrievePropertiesEx", bytes)).toStrictEqual(expectedVms);
+    expect(decodeResponseSync(vimSubset, vimMethod("RetrievePropertiesEx"), bytes)).toStrictEqual(expectedVms);
     async function* chunks() {
       for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
     }
-    expect(await decodeResponse(vimSubset, "RetrievePropertiesEx", chunks())).toStrictEqual(expectedVms);
+    expect(await decodeResponse(vimSubset, vimMethod("RetrievePropertiesEx"), chunks())).toStrictEqual(expectedVms);
   });
 
   it("keeps array fields as arrays with one element and leaves absent optionals out", async () => {
-    const r = (await decodeResponse(vimSubset, "RetrievePropertiesEx", retrieveVms)) as typeof expectedVms;
+    const r = (await decodeResponse(vimSubset, vimMethod("RetrievePropertiesEx"), retrieveVms)) as typeof expectedVms;
     const ide = r.objects[0]!.propSet![0]!.val as Array<Record<string, unknown>>;
     expect(ide[0]!.device).toEqual([3000]);
     expect(Object.hasOwn(ide[0]!, "controllerKey")).toBe(false);
@@ -109,14 +110,14 @@ describe("decodeResponse: RetrievePropertiesEx", () => {
   });
 
   it("returns undefined when the optional returnval is absent, and [] for an empty array return", async () => {
-    expect(await decodeResponse(vimSubset, "RetrievePropertiesEx", envelope("RetrievePropertiesEx", ""))).toBeUndefined();
-    expect(await decodeResponse(vimSubset, "RetrieveProperties", envelope("RetrieveProperties", ""))).toEqual([]);
-    expect(await decodeResponse(vimSubset, "Logout", envelope("Logout", ""))).toBeUndefined();
+    expect(await decodeResponse(vimSubset, vimMethod("RetrievePropertiesEx"), envelope("RetrievePropertiesEx", ""))).toBeUndefined();
+    expect(await decodeResponse(vimSubset, vimMethod("RetrieveProperties"), envelope("RetrieveProperties", ""))).toEqual([]);
+    expect(await decodeResponse(vimSubset, vimMethod("Logout"), envelope("Logout", ""))).toBeUndefined();
   });
 
   it("collects repeated returnval elements for array returns", async () => {
     const one = (v: string) => `<returnval><obj type="VirtualMachine">${v}</obj></returnval>`;
-    const out = await decodeResponse(vimSubset, "RetrieveProperties", envelope("RetrieveProperties", one("vm-1") + one("vm-2")));
+    const out = await decodeResponse(vimSubset, vimMethod("RetrieveProperties"), envelope("RetrieveProperties", one("vm-1") + one("vm-2")));
     expect(out).toEqual([
       { _typeName: "ObjectContent", obj: { type: "VirtualMachine", value: "vm-1" } },
       { _typeName: "ObjectContent", obj: { type: "VirtualMachine", value: "vm-2" } },
@@ -124,11 +125,11 @@ describe("decodeResponse: RetrievePropertiesEx", () => {
   });
 
   it("decodes a dateTime return and a UserSession with every primitive it holds", async () => {
-    const now = await decodeResponse(vimSubset, "CurrentTime", envelope("CurrentTime", "<returnval>2024-02-29T23:59:58.123456Z</returnval>"));
+    const now = await decodeResponse(vimSubset, vimMethod("CurrentTime"), envelope("CurrentTime", "<returnval>2024-02-29T23:59:58.123456Z</returnval>"));
     expect(now).toEqual(new Date(Date.UTC(2024, 1, 29, 23, 59, 58, 123)));
     const session = await decodeResponse(
       vimSubset,
-      "Login",
+      vimMethod("Login"),
       envelope(
         "Login",
         "<returnval><key>52a1</key><userName>VSPHERE.LOCAL\\Administrator</userName><fullName>Administrator vsphere.local</fullName>" +
@@ -206,7 +207,7 @@ describe("primitive types", () => {
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(CodecError);
-      expect((e as CodecError).code).toBe("UNSAFE_LONG");
+      expect((e as CodecError).code).toBe("TSVMOMI_ERR_UNSAFE_LONG");
     }
   });
 
@@ -273,45 +274,43 @@ describe("unknown xsi:type and unknown elements", () => {
 });
 
 describe("SOAP faults", () => {
-  it("throws a SoapFaultError for InvalidLogin", async () => {
+  it("throws a MethodFaultError for InvalidLogin, its chain read from the registry", async () => {
     const body = faultEnvelope(
       "Cannot complete login due to an incorrect user name or password.",
       '<InvalidLoginFault xmlns="urn:vim25" xsi:type="InvalidLogin"></InvalidLoginFault>',
     );
-    const err = await decodeResponse(vimSubset, "Login", body).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(SoapFaultError);
-    expect((err as SoapFaultError).info).toEqual({
-      typeName: "InvalidLogin",
-      fields: { _typeName: "InvalidLogin" },
-      message: "Cannot complete login due to an incorrect user name or password.",
+    const err = await decodeResponse(vimSubset, vimMethod("Login"), body).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MethodFaultError);
+    expect(err).toMatchObject({
+      code: "TSVMOMI_ERR_FAULT",
+      name: "InvalidLogin",
+      faultChain: ["InvalidLogin", "VimFault", "MethodFault"],
+      fault: { _typeName: "InvalidLogin" },
+      serverMessage: "Cannot complete login due to an incorrect user name or password.",
       faultCode: "ServerFaultCode",
       method: "Login",
     });
   });
 
-  it("decodes fault fields and hands the info to faultFactory", async () => {
+  it("decodes fault fields", async () => {
     const body = faultEnvelope(
       "The session is not authenticated.",
       '<NotAuthenticatedFault xmlns="urn:vim25" xsi:type="NotAuthenticated"><object type="Folder">group-d1</object><privilegeId>System.View</privilegeId></NotAuthenticatedFault>',
     );
-    class Mapped extends Error {}
-    const err = await decodeResponse(vimSubset, "RetrievePropertiesEx", body, { faultFactory: (info) => new Mapped(`${info.typeName}|${JSON.stringify(info.fields)}`) }).catch(
-      (e: unknown) => e,
-    );
-    expect(err).toBeInstanceOf(Mapped);
-    expect((err as Error).message).toBe(
-      'NotAuthenticated|{"_typeName":"NotAuthenticated","object":{"type":"Folder","value":"group-d1"},"privilegeId":"System.View"}',
-    );
+    const err = (await decodeResponse(vimSubset, vimMethod("RetrievePropertiesEx"), body).catch((e: unknown) => e)) as MethodFaultError;
+    expect(err.fault).toEqual({ _typeName: "NotAuthenticated", object: { type: "Folder", value: "group-d1" }, privilegeId: "System.View" });
+    expect(err.faultChain).toEqual(["NotAuthenticated", "NoPermission", "SecurityError", "RuntimeFault", "MethodFault"]);
   });
 
   it("names the fault from the element when xsi:type is missing, and copes with no detail", async () => {
     const body = faultEnvelope("x", '<InvalidLoginFault xmlns="urn:vim25"/>');
-    const err = (await decodeResponse(vimSubset, "Login", body).catch((e: unknown) => e)) as SoapFaultError;
-    expect(err.typeName).toBe("InvalidLogin");
+    const err = (await decodeResponse(vimSubset, vimMethod("Login"), body).catch((e: unknown) => e)) as MethodFaultError;
+    expect(err.faultChain[0]).toBe("InvalidLogin");
     const bare = faultEnvelope("boom", "").replace("<detail></detail>", "");
-    const err2 = (await decodeResponse(vimSubset, "Login", bare).catch((e: unknown) => e)) as SoapFaultError;
-    expect(err2.info.typeName).toBe("");
-    expect(err2.info.message).toBe("boom");
+    const err2 = (await decodeResponse(vimSubset, vimMethod("Login"), bare).catch((e: unknown) => e)) as MethodFaultError;
+    expect(err2.faultChain).toEqual([]);
+    expect(err2.fault).toBeUndefined();
+    expect(err2.serverMessage).toBe("boom");
   });
 });
 
@@ -323,7 +322,7 @@ describe("chunked input", () => {
         '<propSet><name>x</name><val xsi:type="ArrayOfString"><string>p</string><!-- c --><string/></val></propSet></objects></returnval>',
     );
     const bytes = new TextEncoder().encode(doc);
-    const whole = decodeResponseSync(vimSubset, "RetrievePropertiesEx", bytes);
+    const whole = decodeResponseSync(vimSubset, vimMethod("RetrievePropertiesEx"), bytes);
     expect(whole).toEqual({
       _typeName: "RetrieveResult",
       objects: [
@@ -342,11 +341,11 @@ describe("chunked input", () => {
         yield bytes.subarray(0, cut);
         yield bytes.subarray(cut);
       }
-      expect(await decodeResponse(vimSubset, "RetrievePropertiesEx", two()), `split at ${cut}`).toStrictEqual(whole);
+      expect(await decodeResponse(vimSubset, vimMethod("RetrievePropertiesEx"), two()), `split at ${cut}`).toStrictEqual(whole);
     }
     async function* single() {
       for (let i = 0; i < bytes.length; i++) yield bytes.subarray(i, i + 1);
     }
-    expect(await decodeResponse(vimSubset, "RetrievePropertiesEx", single())).toStrictEqual(whole);
+    expect(await decodeResponse(vimSubset, vimMethod("RetrievePropertiesEx"), single())).toStrictEqual(whole);
   });
 });

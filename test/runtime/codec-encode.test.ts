@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CodecError, decodeValue, encodeRequest, encodeValue } from "../../runtime/codec/index.js";
-import { vimSubset } from "../fixtures/codec/vim-subset.js";
+import { decodeValue, encodeRequest, encodeValue } from "../../runtime/codec/index.js";
+import { vimMethod, vimSubset } from "../fixtures/codec/vim-subset.js";
+import { CodecError } from "../../runtime/errors/index.js";
 
 const PC = { type: "PropertyCollector", value: "propertyCollector" };
 
@@ -12,7 +13,7 @@ function body(xml: string): string {
 
 describe("encodeRequest", () => {
   it("writes the envelope, parameters and fields in schema order whatever the key order", () => {
-    const xml = encodeRequest(vimSubset, "RetrievePropertiesEx", {
+    const xml = encodeRequest(vimSubset, vimMethod("RetrievePropertiesEx"), {
       options: { maxObjects: 100 },
       specSet: [
         {
@@ -35,7 +36,7 @@ describe("encodeRequest", () => {
   });
 
   it("writes xsi:type for subtypes, with inherited fields first", () => {
-    const xml = encodeRequest(vimSubset, "RetrievePropertiesEx", {
+    const xml = encodeRequest(vimSubset, vimMethod("RetrievePropertiesEx"), {
       _this: PC,
       specSet: [
         {
@@ -60,7 +61,7 @@ describe("encodeRequest", () => {
   });
 
   it("escapes text and attribute content", () => {
-    const xml = encodeRequest(vimSubset, "Login", {
+    const xml = encodeRequest(vimSubset, vimMethod("Login"), {
       _this: { type: "SessionManager", value: 'a"b&<c>' },
       userName: "root",
       password: `p&<>"'\r\n\t]]>`,
@@ -74,35 +75,34 @@ describe("encodeRequest", () => {
   it("rejects characters XML cannot carry", () => {
     for (const password of ["a\u0000b", "\u001b[0m", "x\ud800"]) {
       try {
-        encodeRequest(vimSubset, "Login", { _this: PC, userName: "u", password });
+        encodeRequest(vimSubset, vimMethod("Login"), { _this: PC, userName: "u", password });
         expect.unreachable();
       } catch (e) {
         expect(e).toBeInstanceOf(CodecError);
-        expect((e as CodecError).code).toBe("INVALID_CHAR");
+        expect((e as CodecError).code).toBe("TSVMOMI_ERR_INVALID_CHAR");
         expect((e as CodecError).path).toBe("password");
       }
     }
   });
 
   it("names the method and parameter for missing, unknown and mistyped input", () => {
-    expect(() => encodeRequest(vimSubset, "Login", { _this: PC, userName: "u" })).toThrow(/missing required parameter "password".*method Login/);
-    expect(() => encodeRequest(vimSubset, "Login", { _this: PC, userName: "u", password: "p", pasword: "p" })).toThrow(/unknown parameter "pasword"/);
-    expect(() => encodeRequest(vimSubset, "NoSuchMethod", {})).toThrow(CodecError);
-    expect(() => encodeRequest(vimSubset, "SetField", { _this: PC, entity: PC, key: 1.5, value: "v" })).toThrow(/xsd:int.*at key/);
-    expect(() => encodeRequest(vimSubset, "SetField", { _this: PC, entity: "vm-1", key: 1, value: "v" })).toThrow(/MoRef.*at entity/);
+    expect(() => encodeRequest(vimSubset, vimMethod("Login"), { _this: PC, userName: "u" })).toThrow(/missing required parameter "password".*method Login/);
+    expect(() => encodeRequest(vimSubset, vimMethod("Login"), { _this: PC, userName: "u", password: "p", pasword: "p" })).toThrow(/unknown parameter "pasword"/);
+    expect(() => encodeRequest(vimSubset, vimMethod("SetField"), { _this: PC, entity: PC, key: 1.5, value: "v" })).toThrow(/xsd:int.*at key/);
+    expect(() => encodeRequest(vimSubset, vimMethod("SetField"), { _this: PC, entity: "vm-1", key: 1, value: "v" })).toThrow(/MoRef.*at entity/);
     expect(() =>
-      encodeRequest(vimSubset, "RetrievePropertiesEx", { _this: PC, specSet: [{ propSet: [{ type: "VM", paths: [] }], objectSet: [] }], options: {} }),
+      encodeRequest(vimSubset, vimMethod("RetrievePropertiesEx"), { _this: PC, specSet: [{ propSet: [{ type: "VM", paths: [] }], objectSet: [] }], options: {} }),
     ).toThrow(/PropertySpec has no field "paths".*specSet\[0\]\.propSet\[0\]\.paths/);
     expect(() =>
-      encodeRequest(vimSubset, "RetrievePropertiesEx", { _this: PC, specSet: [{ propSet: [{}], objectSet: [] }], options: {} }),
+      encodeRequest(vimSubset, vimMethod("RetrievePropertiesEx"), { _this: PC, specSet: [{ propSet: [{}], objectSet: [] }], options: {} }),
     ).toThrow(/PropertySpec\.type is required/);
     expect(() =>
-      encodeRequest(vimSubset, "RetrievePropertiesEx", { _this: PC, specSet: [{ _typeName: "ObjectSpec", obj: PC }], options: {} }),
+      encodeRequest(vimSubset, vimMethod("RetrievePropertiesEx"), { _this: PC, specSet: [{ _typeName: "ObjectSpec", obj: PC }], options: {} }),
     ).toThrow(/ObjectSpec is not a PropertyFilterSpec/);
   });
 
   it("omits optional parameters and inserts extra SOAP headers", () => {
-    const xml = encodeRequest(vimSubset, "Login", { _this: PC, userName: "u", password: "p", locale: undefined }, { headers: "<operationID>op-1</operationID>" });
+    const xml = encodeRequest(vimSubset, vimMethod("Login"), { _this: PC, userName: "u", password: "p", locale: undefined }, { headers: "<operationID>op-1</operationID>" });
     expect(xml).toContain("<soapenv:Header><operationID>op-1</operationID></soapenv:Header><soapenv:Body>");
     expect(body(xml)).not.toContain("locale");
   });

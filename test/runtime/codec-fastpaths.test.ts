@@ -2,8 +2,9 @@
 // xsi:type attribute, digit loop, one "&" search per buffer, flat chunk
 // joins) must give the same answers as the slow paths they skip.
 import { describe, expect, it } from "vitest";
-import { CodecError, decodeResponse, decodeValue } from "../../runtime/codec/index.js";
-import { defineRegistry } from "../../runtime/schema.js";
+import { decodeResponse, decodeValue } from "../../runtime/codec/index.js";
+import { defineRegistry, type MethodSchema } from "../../runtime/schema.js";
+import { CodecError } from "../../runtime/errors/index.js";
 
 const reg = defineRegistry({
   namespace: "urn:test",
@@ -22,8 +23,8 @@ const reg = defineRegistry({
     { name: "SubThing", base: "Thing", fields: [{ name: "f", type: "boolean", optional: true }] },
     { name: "Holder", fields: [{ name: "items", type: "Thing", array: true, optional: true }] },
   ],
-  methods: [{ name: "Get", params: [], returns: { name: "returnval", type: "Holder" }, safe: true }],
 });
+const Get: MethodSchema = { name: "Get", params: [], returns: { name: "returnval", type: "Holder" }, safe: true };
 
 const XSI = "http://www.w3.org/2001/XMLSchema-instance";
 
@@ -69,7 +70,7 @@ describe("decoder fast paths", () => {
         `<items xmlns:p="urn:other" p:type="SubThing"><b>plain</b></items>` +
         `<items xmlns:p="${XSI}" p:type="SubThing"><f>false</f></items>`,
     );
-    const out = (await decodeResponse(reg, "Get", chunked(body, 64 * 1024))) as { items: unknown[] };
+    const out = (await decodeResponse(reg, Get, chunked(body, 64 * 1024))) as { items: unknown[] };
     expect(out.items).toEqual([
       { _typeName: "SubThing", f: true },
       { _typeName: "Thing", b: "plain" },
@@ -82,7 +83,7 @@ describe("decoder fast paths", () => {
     const body = envelope(items);
     const want = Array.from({ length: 40 }, (_, i) => ({ _typeName: "Thing", a: i, b: i % 3 === 0 ? `n&${i}<` : `n${i}`, e: `e${i}` }));
     for (const size of [1, 7, 64, 1000, 1 << 20]) {
-      const out = (await decodeResponse(reg, "Get", chunked(body, size))) as { items: unknown[] };
+      const out = (await decodeResponse(reg, Get, chunked(body, size))) as { items: unknown[] };
       expect(out.items, `chunk size ${size}`).toEqual(want);
     }
   });

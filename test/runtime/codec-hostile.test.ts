@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CodecError, decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
+import { decodeResponse, decodeResponseSync } from "../../runtime/codec/index.js";
 import { envelope } from "../fixtures/codec/envelope.js";
-import { vimSubset } from "../fixtures/codec/vim-subset.js";
+import { vimMethod, vimSubset } from "../fixtures/codec/vim-subset.js";
+import { CodecError } from "../../runtime/errors/index.js";
 
 function codeOf(fn: () => unknown): string {
   try {
@@ -13,42 +14,42 @@ function codeOf(fn: () => unknown): string {
   throw new Error("expected a CodecError");
 }
 
-const decode = (body: string | Uint8Array, opts = {}) => decodeResponseSync(vimSubset, "RetrieveProperties", body, opts);
+const decode = (body: string | Uint8Array, opts = {}) => decodeResponseSync(vimSubset, vimMethod("RetrieveProperties"), body, opts);
 const ok = (inner: string) => envelope("RetrieveProperties", inner);
 
 describe("hostile and broken input", () => {
   it("rejects DOCTYPE, external entities and undefined entities without expanding anything", () => {
     const xxe = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>` + ok("<returnval><obj type='A'>&x;</obj></returnval>");
-    expect(codeOf(() => decode(xxe))).toBe("DOCTYPE_FORBIDDEN");
+    expect(codeOf(() => decode(xxe))).toBe("TSVMOMI_ERR_DOCTYPE_FORBIDDEN");
     const bomb = `<!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>`;
-    expect(codeOf(() => decode(bomb))).toBe("DOCTYPE_FORBIDDEN");
-    expect(codeOf(() => decode(ok("<returnval><obj type='A'>&x;</obj></returnval>")))).toBe("UNKNOWN_ENTITY");
-    expect(codeOf(() => decode(ok("<returnval><obj type='A'>a & b</obj></returnval>")))).toBe("MALFORMED_XML");
-    expect(codeOf(() => decode(ok("<returnval><obj type='A'>&#0;</obj></returnval>")))).toBe("MALFORMED_XML");
+    expect(codeOf(() => decode(bomb))).toBe("TSVMOMI_ERR_DOCTYPE_FORBIDDEN");
+    expect(codeOf(() => decode(ok("<returnval><obj type='A'>&x;</obj></returnval>")))).toBe("TSVMOMI_ERR_UNKNOWN_ENTITY");
+    expect(codeOf(() => decode(ok("<returnval><obj type='A'>a & b</obj></returnval>")))).toBe("TSVMOMI_ERR_MALFORMED_XML");
+    expect(codeOf(() => decode(ok("<returnval><obj type='A'>&#0;</obj></returnval>")))).toBe("TSVMOMI_ERR_MALFORMED_XML");
   });
 
   it("bounds nesting depth", () => {
     const deep = "<a>".repeat(600) + "</a>".repeat(600);
-    expect(codeOf(() => decode(ok(`<returnval>${deep}</returnval>`)))).toBe("TOO_DEEP");
-    expect(codeOf(() => decode(ok(`<returnval>${"<a>".repeat(20)}${"</a>".repeat(20)}</returnval>`), { maxDepth: 10 }))).toBe("TOO_DEEP");
+    expect(codeOf(() => decode(ok(`<returnval>${deep}</returnval>`)))).toBe("TSVMOMI_ERR_TOO_DEEP");
+    expect(codeOf(() => decode(ok(`<returnval>${"<a>".repeat(20)}${"</a>".repeat(20)}</returnval>`), { maxDepth: 10 }))).toBe("TSVMOMI_ERR_TOO_DEEP");
   });
 
   it("enforces maxBytes on whole bodies and on streams", async () => {
     const body = ok("<returnval><obj type='A'>x</obj></returnval>");
-    expect(codeOf(() => decode(new TextEncoder().encode(body), { maxBytes: 100 }))).toBe("TOO_LARGE");
+    expect(codeOf(() => decode(new TextEncoder().encode(body), { maxBytes: 100 }))).toBe("TSVMOMI_ERR_TOO_LARGE");
     async function* chunks() {
       for (let i = 0; i < 10; i++) yield new Uint8Array(64).fill(32);
     }
-    const err = await decodeResponse(vimSubset, "RetrieveProperties", chunks(), { maxBytes: 300 }).catch((e: unknown) => e);
-    expect((err as CodecError).code).toBe("TOO_LARGE");
+    const err = await decodeResponse(vimSubset, vimMethod("RetrieveProperties"), chunks(), { maxBytes: 300 }).catch((e: unknown) => e);
+    expect((err as CodecError).code).toBe("TSVMOMI_ERR_TOO_LARGE");
   });
 
   it("reports truncated documents", () => {
     const full = ok("<returnval><obj type='A'>x</obj></returnval>");
     for (const cut of [10, full.indexOf("<returnval>") + 5, full.indexOf("</obj>"), full.length - 3]) {
-      expect(codeOf(() => decode(full.slice(0, cut))), `cut at ${cut}`).toBe("TRUNCATED");
+      expect(codeOf(() => decode(full.slice(0, cut))), `cut at ${cut}`).toBe("TSVMOMI_ERR_TRUNCATED");
     }
-    expect(codeOf(() => decode(""))).toBe("NOT_XML");
+    expect(codeOf(() => decode(""))).toBe("TSVMOMI_ERR_NOT_XML");
   });
 
   it("reports mismatched tags with both names and an offset", () => {
@@ -57,7 +58,7 @@ describe("hostile and broken input", () => {
       decode(bad);
       expect.unreachable();
     } catch (e) {
-      expect((e as CodecError).code).toBe("MALFORMED_XML");
+      expect((e as CodecError).code).toBe("TSVMOMI_ERR_MALFORMED_XML");
       expect((e as CodecError).message).toMatch(/expected <\/obj>, found <\/objx>/);
       expect((e as CodecError).offset).toBe(bad.indexOf("</objx>"));
     }
@@ -77,18 +78,18 @@ describe("hostile and broken input", () => {
       decode(text);
       expect.unreachable();
     } catch (e) {
-      expect((e as CodecError).code).toBe("NOT_XML");
+      expect((e as CodecError).code).toBe("TSVMOMI_ERR_NOT_XML");
       expect((e as CodecError).excerpt).toBe(text);
     }
-    expect(codeOf(() => decode("<html><body>oops</body></html>"))).toBe("NOT_SOAP");
-    expect(codeOf(() => decode(new Uint8Array([0x3c, 0xff, 0xfe, 0x3e])))).toBe("NOT_XML");
+    expect(codeOf(() => decode("<html><body>oops</body></html>"))).toBe("TSVMOMI_ERR_NOT_SOAP");
+    expect(codeOf(() => decode(new Uint8Array([0x3c, 0xff, 0xfe, 0x3e])))).toBe("TSVMOMI_ERR_NOT_XML");
   });
 
   it("rejects the wrong response element and stray content", () => {
-    expect(codeOf(() => decodeResponseSync(vimSubset, "Login", ok("")))).toBe("UNEXPECTED_ELEMENT");
-    expect(codeOf(() => decode(ok("") + "<again/>"))).toBe("MALFORMED_XML");
-    expect(codeOf(() => decode(ok("") + "junk"))).toBe("MALFORMED_XML");
-    expect(codeOf(() => decode(ok("<returnval><obj type=A>x</obj></returnval>")))).toBe("MALFORMED_XML");
-    expect(codeOf(() => decode('<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"></soapenv:Envelope>'))).toBe("NOT_SOAP");
+    expect(codeOf(() => decodeResponseSync(vimSubset, vimMethod("Login"), ok("")))).toBe("TSVMOMI_ERR_UNEXPECTED_ELEMENT");
+    expect(codeOf(() => decode(ok("") + "<again/>"))).toBe("TSVMOMI_ERR_MALFORMED_XML");
+    expect(codeOf(() => decode(ok("") + "junk"))).toBe("TSVMOMI_ERR_MALFORMED_XML");
+    expect(codeOf(() => decode(ok("<returnval><obj type=A>x</obj></returnval>")))).toBe("TSVMOMI_ERR_MALFORMED_XML");
+    expect(codeOf(() => decode('<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"></soapenv:Envelope>'))).toBe("TSVMOMI_ERR_NOT_SOAP");
   });
 });

@@ -4,7 +4,8 @@
 // re-encode byte for byte, and a number that can no longer hold them exactly
 // is refused by the encoder instead of being sent changed.
 import { describe, expect, it } from "vitest";
-import { CodecError, decodeValue, encodeValue } from "../../runtime/codec/index.js";
+import { decodeValue, encodeValue } from "../../runtime/codec/index.js";
+import { CodecError } from "../../runtime/errors/index.js";
 import { registryFromTables } from "../../runtime/schema-tables.js";
 import { schemas } from "../support/bindings.js";
 
@@ -54,7 +55,7 @@ describe("lossless longs (default policy)", () => {
         err = e;
       }
       expect(err).toBeInstanceOf(CodecError);
-      expect((err as CodecError).code).toBe("UNSAFE_LONG");
+      expect((err as CodecError).code).toBe("TSVMOMI_ERR_UNSAFE_LONG");
       expect((err as Error).message).toContain("bigint");
     }
   });

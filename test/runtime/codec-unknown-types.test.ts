@@ -4,12 +4,11 @@
 import { describe, expect, it } from "vitest";
 import { decodeResponseSync, decodeValue } from "../../runtime/codec/index.js";
 import { registryFromTables } from "../../runtime/schema-tables.js";
-import { RetrievePropertiesEx } from "../../runtime/session/builtin-methods.js";
+import { RetrievePropertiesEx } from "../../runtime/property/methods.js";
 import { schemas } from "../support/bindings.js";
 import { envelope } from "../fixtures/codec/envelope.js";
 
 const registry = registryFromTables(schemas);
-registry.addMethod(RetrievePropertiesEx);
 const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"';
 const val = (inner: string) => (decodeValue(registry, "DynamicProperty", `<p ${XSI}><name>x</name>${inner}</p>`) as { val: unknown }).val;
 
@@ -55,7 +54,7 @@ describe("unknown xsi:type in an anyType slot", () => {
         '<propSet><name>name</name><val xsi:type="xsd:string">h1</val></propSet>' +
         "</objects></returnval>",
     );
-    const r = decodeResponseSync(registry, "RetrievePropertiesEx", xml) as { objects: Array<{ propSet: Array<{ name: string; val: unknown }> }> };
+    const r = decodeResponseSync(registry, RetrievePropertiesEx, xml) as { objects: Array<{ propSet: Array<{ name: string; val: unknown }> }> };
     expect(r.objects[0]!.propSet).toEqual([
       { _typeName: "DynamicProperty", name: "config.future", val: [{ _typeName: "DynamicData", _unknownType: "FutureThing", id: "1" }] },
       { _typeName: "DynamicProperty", name: "name", val: "h1" },

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { Client } from "../../runtime/client/client.js";
 import type { BindingTables } from "../../runtime/client/descriptor.js";
 import { retrieveAny } from "../../runtime/property/retrieve.js";
-import { MethodFaultError } from "../../runtime/session/errors.js";
+import { MethodFaultError } from "../../runtime/errors/index.js";
 
 const vm = (n: number) => ({ obj: { type: "VirtualMachine", value: `vm-${n}` }, propSet: [{ name: "name", val: `VM ${n}` }] });
 const fault = (type: string, method: string) =>

@@ -7,7 +7,6 @@
  * so only the flag can hide it.
  */
 import { describe, expect, it } from "vitest";
-import { toMethodSchema } from "../../runtime/client/descriptor.js";
 import { encodeRequest } from "../../runtime/codec/index.js";
 import { registryFromTables, secretFieldNames, type SchemaTables } from "../../runtime/schema-tables.js";
 import { trace, type SoapCall, type SoapResult } from "../../runtime/soap/middleware.js";
@@ -53,8 +52,7 @@ describe("secret-flagged fields", () => {
   });
 
   it("a CryptoKeyPlain's keyData never reaches the trace, though its name is not on redact()'s list", async () => {
-    registry.addMethod(toMethodSchema(CryptoManager.AddKey));
-    const body = encodeRequest(registry, "AddKey", {
+    const body = encodeRequest(registry, CryptoManager.AddKey, {
       _this: { type: "CryptoManager", value: "CryptoManager" },
       key: { keyId: { keyId: "key-1" }, algorithm: "AES-256", keyData: KEY_DATA },
     });
@@ -67,13 +65,11 @@ describe("secret-flagged fields", () => {
   });
 
   it("HostConnectSpec.password (ReconnectHost_Task) and a CustomizationSpec's admin password are redacted", async () => {
-    registry.addMethod(toMethodSchema(HostSystem.ReconnectHost_Task));
-    const reconnect = encodeRequest(registry, "ReconnectHost_Task", {
+    const reconnect = encodeRequest(registry, HostSystem.ReconnectHost_Task, {
       _this: { type: "HostSystem", value: "host-1" },
       cnxSpec: { hostName: "esx-1", userName: "root", password: HOST_PASSWORD, force: true },
     });
-    registry.addMethod(toMethodSchema(CustomizationSpecManager.CreateCustomizationSpec));
-    const create = encodeRequest(registry, "CreateCustomizationSpec", {
+    const create = encodeRequest(registry, CustomizationSpecManager.CreateCustomizationSpec, {
       _this: { type: "CustomizationSpecManager", value: "CustomizationSpecManager" },
       item: {
         info: { name: "linux", description: "", type: "Linux" },

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionCache, sessionKey } from "../../runtime/session/session-cache.js";
-import { SessionCacheError } from "../../runtime/session/errors.js";
+import { SessionCacheError } from "../../runtime/errors/index.js";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 

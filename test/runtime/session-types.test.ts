@@ -1,28 +1,8 @@
-// Compile-time checks of Client.call's typing (run by `tsc --noEmit`), plus
-// the few runtime checks call makes before sending.
+// The versions a client offers when it negotiates (Client.call's typing is
+// checked in test/types/client-call.test-d.ts).
 import { describe, expect, it } from "vitest";
-import type { Client } from "../../runtime/index.js";
 import { offeredVersions } from "../../runtime/client/known-versions.js";
-import { Folder, ServiceInstance, VirtualMachine, schemas, type ServiceContent } from "../support/bindings.js";
-
-type C = Client<typeof schemas>;
-
-// Never called: only type-checked.
-export async function typing(client: C): Promise<void> {
-  const sc: ServiceContent = client.serviceContent;
-  const folder = await client.call(Folder.CreateFolder, sc.rootFolder, { name: "x" });
-  const t: "Folder" | "StoragePod" = folder.type;
-  const now: Date = await client.call(ServiceInstance.CurrentTime, client.serviceInstance);
-  // @ts-expect-error required parameter `name` is missing
-  await client.call(Folder.CreateFolder, sc.rootFolder);
-  // @ts-expect-error parameters must match the method
-  await client.call(Folder.CreateFolder, sc.rootFolder, { nome: "x" });
-  // @ts-expect-error a Folder is not a VirtualMachine
-  await client.call(VirtualMachine.PowerOnVM_Task, sc.rootFolder, {});
-  // @ts-expect-error the result is a MoRef, not a string
-  const s: string = await client.call(Folder.CreateFolder, sc.rootFolder, { name: "x" });
-  void [t, now, s];
-}
+import { schemas } from "../support/bindings.js";
 
 describe("offered versions", () => {
   it("are the list the generator wrote into the bindings, ending at their own version", () => {

@@ -8,12 +8,13 @@ import { bufferedBody } from "../../runtime/soap/body.js";
 import type { PostRequest, Transport, TransportResponse } from "../../runtime/soap/transport.js";
 import * as builtin from "../../runtime/session/builtin-methods.js";
 import { SessionState } from "../../runtime/session/session-state.js";
-import { MethodFaultError, SessionError, faultChainOf } from "../../runtime/session/errors.js";
 import { normalizeAssertion, securityHeader } from "../../runtime/session/saml.js";
 import { encodeRequest } from "../../runtime/codec/index.js";
+
 import type { ApiCall } from "../../runtime/session/api-call.js";
 import { schemas, faults } from "../support/bindings.js";
 import { envelope, faultEnvelope } from "../fixtures/codec/envelope.js";
+import { MethodFaultError, SessionError, faultChainOf } from "../../runtime/errors/index.js";
 
 const SI = { type: "ServiceInstance", value: "ServiceInstance" };
 const SM = { type: "SessionManager", value: "SessionManager" };
@@ -57,7 +58,6 @@ function scripted(reply: (req: PostRequest, n: number) => Reply | Promise<Reply>
 
 function pipeline(transport: Transport, state: SessionState) {
   const registry = registryFromTables(schemas);
-  for (const m of [builtin.CurrentTime, builtin.Login, builtin.LoginByToken]) registry.addMethod(m);
   const handler = buildPipeline({
     registry,
     transport,
@@ -67,9 +67,9 @@ function pipeline(transport: Transport, state: SessionState) {
     retry: { attempts: 1 },
     isNotAuthenticated: (e) => e instanceof MethodFaultError && e.faultChain.includes("NotAuthenticated"),
   });
-  const time = (): Promise<unknown> => handler({ method: "CurrentTime", args: { _this: SI }, safe: true });
+  const time = (): Promise<unknown> => handler({ schema: builtin.CurrentTime, method: "CurrentTime", args: { _this: SI }, safe: true });
   const login = (password: string) => (): Promise<void> =>
-    handler({ method: "Login", args: { _this: SM, userName: "u", password }, safe: false, recover: false } satisfies ApiCall).then(() => undefined);
+    handler({ schema: builtin.Login, method: "Login", args: { _this: SM, userName: "u", password }, safe: false, recover: false } satisfies ApiCall).then(() => undefined);
   return { handler, time, login };
 }
 
@@ -194,9 +194,8 @@ describe("LoginByToken envelope", () => {
 
   it("puts the assertion verbatim in wsse:Security with a timestamp, in the SOAP header", () => {
     const registry = registryFromTables(schemas);
-    registry.addMethod(builtin.LoginByToken);
     const now = new Date("2024-05-01T10:00:00.123Z");
-    const xml = encodeRequest(registry, "LoginByToken", { _this: SM }, { headers: securityHeader(`<?xml version="1.0"?>\n${assertion}`, now) });
+    const xml = encodeRequest(registry, builtin.LoginByToken, { _this: SM }, { headers: securityHeader(`<?xml version="1.0"?>\n${assertion}`, now) });
     const header = /<soapenv:Header>([\s\S]*)<\/soapenv:Header>/.exec(xml)?.[1] ?? "";
     expect(header.startsWith('<wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"')).toBe(true);
     expect(header).toContain("<wsu:Created>2024-05-01T10:00:00.123Z</wsu:Created>");

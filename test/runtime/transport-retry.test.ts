@@ -1,19 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  ConnectError,
-  HttpStatusError,
-  OutcomeUnknownError,
-  ResetError,
-  TimeoutError,
-  compose,
-  createTransport,
-  retry,
-  transportHandler,
-  type RetryInfo,
-  type SoapCall,
-  type Transport,
-} from "../../runtime/soap/index.js";
+import { compose, createTransport, retry, transportHandler, type RetryInfo, type SoapCall, type Transport } from "../../runtime/soap/index.js";
 import { SOAP_OK, closedPort, sendXml, startServer, startSilentServer, type TestServer } from "../fixtures/transport/server.js";
+import { ConnectError, HttpStatusError, OutcomeUnknownError, ResetError, TimeoutError } from "../../runtime/errors/index.js";
 
 let server: TestServer | undefined;
 let transport: Transport | undefined;

@@ -1,10 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TlsError, createTransport, normalizeThumbprint, type Transport } from "../../runtime/soap/index.js";
+import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { createTransport, normalizeThumbprint, type Transport } from "../../runtime/soap/index.js";
 import { SOAP_OK, hasOpenssl, makeCerts, sendXml, startServer, type TestCerts, type TestServer } from "../fixtures/transport/server.js";
+import { TlsError } from "../../runtime/errors/index.js";
+import { describeIf } from "../support/skip.js";
 
 const call = { soapAction: "urn:vim25/8.0.2.0", body: "<Envelope/>", method: "RetrieveServiceContent" };
 
-describe.skipIf(!hasOpenssl)("transport TLS", () => {
+describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)")("transport TLS", () => {
   let certs: TestCerts;
   let server: TestServer;
   let transport: Transport | undefined;

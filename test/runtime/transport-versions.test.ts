@@ -1,16 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  NotXmlError,
-  SERVICE_VERSIONS_MAX_BYTES,
-  TimeoutError,
-  VersionNegotiationError,
-  compareVersions,
-  createTransport,
-  negotiateVersion,
-  type Transport,
-} from "../../runtime/soap/index.js";
+import { SERVICE_VERSIONS_MAX_BYTES, compareVersions, createTransport, negotiateVersion, type Transport } from "../../runtime/soap/index.js";
 import { sendXml, startServer, type TestServer } from "../fixtures/transport/server.js";
+import { NotXmlError, TimeoutError, VersionNegotiationError } from "../../runtime/errors/index.js";
 
 const vcenter = readFileSync(new URL("../fixtures/transport/vimServiceVersions.xml", import.meta.url), "utf8");
 // The document vcsim serves (govmomi simulator ServiceVersions), with its default ApiVersion.
@@ -133,10 +125,10 @@ describe("negotiateVersion", () => {
 
   describe("a hostile document ends in VersionNegotiationError, never fast-xml-parser's plain Error", () => {
     const cases: Array<[string, string, string]> = [
-      ["DOCTYPE (XXE)", '<?xml version="1.0"?><!DOCTYPE n [<!ENTITY x SYSTEM "file:///etc/passwd">]><namespaces><namespace><name>&x;</name></namespace></namespaces>', "DOCTYPE_FORBIDDEN"],
-      ["billion laughs", '<!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><namespaces>&b;</namespaces>', "DOCTYPE_FORBIDDEN"],
-      ["an undeclared entity", "<namespaces><namespace><name>&foo;</name></namespace></namespaces>", "UNKNOWN_ENTITY"],
-      ["deep nesting", `<namespaces>${"<a>".repeat(5000)}${"</a>".repeat(5000)}</namespaces>`, "TOO_DEEP"],
+      ["DOCTYPE (XXE)", '<?xml version="1.0"?><!DOCTYPE n [<!ENTITY x SYSTEM "file:///etc/passwd">]><namespaces><namespace><name>&x;</name></namespace></namespaces>', "TSVMOMI_ERR_DOCTYPE_FORBIDDEN"],
+      ["billion laughs", '<!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><namespaces>&b;</namespaces>', "TSVMOMI_ERR_DOCTYPE_FORBIDDEN"],
+      ["an undeclared entity", "<namespaces><namespace><name>&foo;</name></namespace></namespaces>", "TSVMOMI_ERR_UNKNOWN_ENTITY"],
+      ["deep nesting", `<namespaces>${"<a>".repeat(5000)}${"</a>".repeat(5000)}</namespaces>`, "TSVMOMI_ERR_TOO_DEEP"],
     ];
     for (const [what, body, code] of cases) {
       it(what, async () => {
@@ -171,7 +163,7 @@ describe("negotiateVersion", () => {
       const err = await negotiateVersion(transport, { known: ["8.0.2.0"], maxBytes: 64 * 1024 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(VersionNegotiationError);
       expect((err as Error).message).toContain("larger than 65536 bytes");
-      expect(((err as Error).cause as { code?: string }).code).toBe("TOO_LARGE");
+      expect(((err as Error).cause as { code?: string }).code).toBe("TSVMOMI_ERR_TOO_LARGE");
       await sawClose;
       expect(sent).toBeLessThan(64 * 1024 * 1024);
     });

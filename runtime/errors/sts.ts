@@ -4,8 +4,9 @@
  * a password or key material: messages name the STS URL, the operation and
  * what was expected, and server text passes through `redact`.
  */
-import { ClientError, ClientErrorCode } from "../session/errors.js";
 import { redact } from "../soap/redact.js";
+import { ClientError } from "./client.js";
+import { ErrorCode } from "./codes.js";
 
 export type StsOperation = "Issue" | "Renew" | "LoginByToken" | "discover";
 
@@ -15,7 +16,7 @@ export class StsError extends ClientError {
   readonly operation: StsOperation;
   /** The STS endpoint (no credentials), when one was involved. */
   readonly url: string | undefined;
-  constructor(code: ClientErrorCode, operation: StsOperation, message: string, options?: { cause?: unknown; url?: string | undefined }) {
+  constructor(code: ErrorCode, operation: StsOperation, message: string, options?: { cause?: unknown; url?: string | undefined }) {
     super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.operation = operation;
     this.url = options?.url;
@@ -34,7 +35,7 @@ export class StsFaultError extends StsError {
   constructor(operation: StsOperation, url: string, faultCode: string, serverMessage: string) {
     const local = faultCode.slice(faultCode.indexOf(":") + 1);
     const text = redact(serverMessage);
-    super(ClientErrorCode.stsFault, operation, `STS ${operation} at ${url}: ${local || "SOAP fault"}${text ? `: ${text}` : ""}`, { url });
+    super(ErrorCode.STS_FAULT, operation, `STS ${operation} at ${url}: ${local || "SOAP fault"}${text ? `: ${text}` : ""}`, { url });
     this.faultCode = faultCode;
     this.faultName = local;
     this.serverMessage = text;
@@ -46,7 +47,7 @@ export class StsResponseError extends StsError {
   static override readonly kind = "StsResponseError";
   readonly reason: string;
   constructor(operation: StsOperation, url: string, reason: string, options?: { cause?: unknown }) {
-    super(ClientErrorCode.stsResponse, operation, `STS ${operation} at ${url}: malformed response: ${reason}`, { ...options, url });
+    super(ErrorCode.STS_RESPONSE, operation, `STS ${operation} at ${url}: malformed response: ${reason}`, { ...options, url });
     this.reason = reason;
   }
 }
@@ -55,7 +56,7 @@ export class StsResponseError extends StsError {
 export class StsKeyError extends StsError {
   static override readonly kind = "StsKeyError";
   constructor(message: string, options?: { cause?: unknown }) {
-    super(ClientErrorCode.stsKey, "Issue", `holder-of-key credentials: ${message}`, options);
+    super(ErrorCode.STS_KEY, "Issue", `holder-of-key credentials: ${message}`, options);
   }
 }
 
@@ -65,7 +66,7 @@ export class TokenExpiredError extends StsError {
   readonly expires: Date;
   constructor(operation: StsOperation, expires: Date, now: Date, url?: string) {
     super(
-      ClientErrorCode.tokenExpired,
+      ErrorCode.TOKEN_EXPIRED,
       operation,
       `${operation}: the SAML token expired at ${expires.toISOString()} (now ${now.toISOString()}); issue a new one`,
       { url },
@@ -79,6 +80,6 @@ export class TokenRenewError extends StsError {
   static override readonly kind = "TokenRenewError";
   constructor(url: string | undefined, cause: unknown) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(ClientErrorCode.tokenRenew, "Renew", `renewing the SAML token failed: ${redact(why)}`, { cause, url });
+    super(ErrorCode.TOKEN_RENEW, "Renew", `renewing the SAML token failed: ${redact(why)}`, { cause, url });
   }
 }

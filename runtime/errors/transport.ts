@@ -1,30 +1,10 @@
 /**
- * Transport-level errors. Each carries a stable `code` and says what was
- * being called, where, and what happened. None of them ever includes a cookie
- * value, a header value or an unredacted body.
- *
- * `instanceof` works across duplicate installs of this package: every
- * instance carries the list of kinds it belongs to under a `Symbol.for` key,
- * and each class checks that list in `Symbol.hasInstance` (undici does the
- * same in `lib/core/errors.js`).
+ * Transport-level errors (raised by soap/). Each says what was being called,
+ * where, and what happened. None of them ever includes a cookie value, a
+ * header value or an unredacted body.
  */
-
-const KINDS = Symbol.for("tsvmomi.soap.error.kinds");
-
-/** Stable codes; match on these rather than on class identity or message text. */
-export const TransportErrorCode = {
-  transport: "TSVMOMI_ERR_TRANSPORT",
-  connect: "TSVMOMI_ERR_CONNECT",
-  reset: "TSVMOMI_ERR_RESET",
-  timeout: "TSVMOMI_ERR_TIMEOUT",
-  httpStatus: "TSVMOMI_ERR_HTTP_STATUS",
-  notXml: "TSVMOMI_ERR_NOT_XML",
-  tls: "TSVMOMI_ERR_TLS",
-  closed: "TSVMOMI_ERR_CLOSED",
-  outcomeUnknown: "TSVMOMI_ERR_OUTCOME_UNKNOWN",
-  version: "TSVMOMI_ERR_VERSION",
-} as const;
-export type TransportErrorCode = (typeof TransportErrorCode)[keyof typeof TransportErrorCode];
+import { TsvmomiError, type ErrorOptions } from "./base.js";
+import { ErrorCode } from "./codes.js";
 
 /** Where the failing call was going. */
 export interface CallContext {
@@ -38,34 +18,19 @@ function describe(ctx: CallContext): string {
   return `${ctx.method ?? "request"} to ${ctx.host}`;
 }
 
-export class TransportError extends Error {
-  static readonly kind: string = "TransportError";
+export class TransportError extends TsvmomiError {
+  static override readonly kind: string = "TransportError";
 
-  readonly code: TransportErrorCode;
   readonly method: string | undefined;
   readonly host: string;
   /** What happened, without the "<method> to <host>:" prefix. */
   readonly detail: string;
 
-  static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
-    if (typeof value !== "object" || value === null) return false;
-    const kinds = (value as { [KINDS]?: unknown })[KINDS];
-    return Array.isArray(kinds) && kinds.includes((this as unknown as { kind: string }).kind);
-  }
-
-  constructor(code: TransportErrorCode, ctx: CallContext, what: string, options?: { cause?: unknown }) {
-    super(`${describe(ctx)}: ${what}`, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+  constructor(code: ErrorCode, ctx: CallContext, what: string, options?: ErrorOptions) {
+    super(code, `${describe(ctx)}: ${what}`, options);
     this.detail = what;
     this.method = ctx.method;
     this.host = ctx.host;
-    const kinds: string[] = [];
-    for (let c: unknown = new.target; typeof c === "function" && c !== Error; c = Object.getPrototypeOf(c)) {
-      const kind = (c as { kind?: unknown }).kind;
-      if (typeof kind === "string" && !kinds.includes(kind)) kinds.push(kind);
-    }
-    Object.defineProperty(this, KINDS, { value: kinds });
-    Object.defineProperty(this, "name", { value: kinds[0] ?? "TransportError", enumerable: false, configurable: true });
   }
 }
 
@@ -76,8 +41,8 @@ export class TransportError extends Error {
 export class ConnectError extends TransportError {
   static override readonly kind = "ConnectError";
   readonly syscallCode: string | undefined;
-  constructor(ctx: CallContext, syscallCode: string | undefined, options?: { cause?: unknown }) {
-    super(TransportErrorCode.connect, ctx, `could not connect (${syscallCode ?? "connection failed"})`, options);
+  constructor(ctx: CallContext, syscallCode: string | undefined, options?: ErrorOptions) {
+    super(ErrorCode.CONNECT, ctx, `could not connect (${syscallCode ?? "connection failed"})`, options);
     this.syscallCode = syscallCode;
   }
 }
@@ -90,12 +55,12 @@ export class ResetError extends TransportError {
   static override readonly kind = "ResetError";
   readonly truncated: boolean;
   readonly syscallCode: string | undefined;
-  constructor(ctx: CallContext, detail: { truncated: boolean; syscallCode?: string; hint?: string }, options?: { cause?: unknown }) {
+  constructor(ctx: CallContext, detail: { truncated: boolean; syscallCode?: string; hint?: string }, options?: ErrorOptions) {
     const what =
       (detail.truncated
         ? `connection closed before the response body was complete (${detail.syscallCode ?? "truncated"})`
         : `connection reset before a response arrived (${detail.syscallCode ?? "ECONNRESET"})`) + (detail.hint ? `; ${detail.hint}` : "");
-    super(TransportErrorCode.reset, ctx, what, options);
+    super(ErrorCode.RESET, ctx, what, options);
     this.truncated = detail.truncated;
     this.syscallCode = detail.syscallCode;
   }
@@ -109,14 +74,14 @@ export class TimeoutError extends TransportError {
   readonly ms: number;
   /** True when the call's whole deadline passed (every attempt and backoff counted): it is not retried. */
   readonly deadline: boolean;
-  constructor(ctx: CallContext, phase: TimeoutPhase, ms: number, options?: { cause?: unknown; deadline?: boolean }) {
+  constructor(ctx: CallContext, phase: TimeoutPhase, ms: number, options?: ErrorOptions & { deadline?: boolean }) {
     const what =
       phase === "connect"
         ? `connect timed out after ${ms} ms`
         : options?.deadline
           ? `call deadline of ${ms} ms passed (it covers every attempt, the backoff between them and the response body)`
           : `response timed out after ${ms} ms (headers and body)`;
-    super(TransportErrorCode.timeout, ctx, what, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(ErrorCode.TIMEOUT, ctx, what, options?.cause === undefined ? undefined : { cause: options.cause });
     this.phase = phase;
     this.ms = ms;
     this.deadline = options?.deadline === true;
@@ -131,7 +96,7 @@ export class HttpStatusError extends TransportError {
   /** From `Retry-After`, when the server sent one. */
   readonly retryAfterMs: number | undefined;
   constructor(ctx: CallContext, status: number, excerpt: string, retryAfterMs?: number) {
-    super(TransportErrorCode.httpStatus, ctx, `HTTP ${status}${excerpt ? `: ${excerpt}` : ""}`);
+    super(ErrorCode.HTTP_STATUS, ctx, `HTTP ${status}${excerpt ? `: ${excerpt}` : ""}`);
     this.status = status;
     this.excerpt = excerpt;
     this.retryAfterMs = retryAfterMs;
@@ -147,7 +112,7 @@ export class NotXmlError extends TransportError {
   constructor(ctx: CallContext, status: number, contentType: string | undefined, excerpt: string) {
     const ct = contentType ? `content-type ${contentType}` : "no content-type";
     super(
-      TransportErrorCode.notXml,
+      ErrorCode.NOT_XML,
       ctx,
       `expected an XML SOAP response, got HTTP ${status} with ${ct}${excerpt ? `: ${excerpt}` : ""}`,
     );
@@ -171,7 +136,7 @@ export class TlsError extends TransportError {
   constructor(
     ctx: CallContext,
     detail: { reason: TlsFailure; expected?: string; got?: string; gotSha1?: string; detail?: string },
-    options?: { cause?: unknown },
+    options?: ErrorOptions,
   ) {
     const seen = detail.got
       ? `; the server's certificate has SHA-256 thumbprint ${detail.got}${detail.gotSha1 ? ` (SHA-1 ${detail.gotSha1})` : ""}. If that is the certificate you expect, pin it with \`thumbprint: "${detail.got}"\`; otherwise pass \`ca\` with the server's CA, or \`insecure: true\``
@@ -180,7 +145,7 @@ export class TlsError extends TransportError {
       detail.reason === "thumbprint-mismatch"
         ? `server certificate SHA-256 thumbprint mismatch: expected ${detail.expected}, got ${detail.got ?? "no certificate"}`
         : `TLS verification failed (${detail.detail ?? "unknown"})${seen}`;
-    super(TransportErrorCode.tls, ctx, what, options);
+    super(ErrorCode.TLS, ctx, what, options);
     this.reason = detail.reason;
     this.expected = detail.expected;
     this.got = detail.got;
@@ -190,8 +155,8 @@ export class TlsError extends TransportError {
 
 export class ClosedError extends TransportError {
   static override readonly kind = "ClosedError";
-  constructor(ctx: CallContext, options?: { cause?: unknown }) {
-    super(TransportErrorCode.closed, ctx, "transport is closed", options);
+  constructor(ctx: CallContext, options?: ErrorOptions) {
+    super(ErrorCode.CLOSED, ctx, "transport is closed", options);
   }
 }
 
@@ -203,7 +168,7 @@ export class OutcomeUnknownError extends TransportError {
   static override readonly kind = "OutcomeUnknownError";
   constructor(ctx: CallContext, cause: TransportError) {
     super(
-      TransportErrorCode.outcomeUnknown,
+      ErrorCode.OUTCOME_UNKNOWN,
       ctx,
       `outcome unknown: ${cause.detail}, and the request may already have reached the server, so it was not retried`,
       { cause },
@@ -213,8 +178,8 @@ export class OutcomeUnknownError extends TransportError {
 
 export class VersionNegotiationError extends TransportError {
   static override readonly kind = "VersionNegotiationError";
-  constructor(ctx: CallContext, what: string, options?: { cause?: unknown }) {
-    super(TransportErrorCode.version, ctx, what, options);
+  constructor(ctx: CallContext, what: string, options?: ErrorOptions) {
+    super(ErrorCode.VERSION, ctx, what, options);
   }
 }
 
