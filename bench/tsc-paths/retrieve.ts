@@ -8,7 +8,7 @@
 import type { Client } from "../../runtime/client/client.js";
 import { retrieve } from "../../runtime/property/retrieve.js";
 import type { MoRef } from "../../runtime/types.js";
-import type { schemas } from "../../generated/vim25-8.0.3/schemas.js";
+import type { schemas } from "./retrieve-bindings.js";
 
 declare const client: Client<typeof schemas>;
 declare const root: MoRef<"Folder">;
