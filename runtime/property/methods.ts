@@ -46,7 +46,8 @@ export interface PropertyFilterSpec {
   readonly reportMissingObjectsInResults?: boolean;
 }
 
-export interface RetrieveOptions {
+/** vim25's `RetrieveOptions` data object; named apart from retrieve()'s own `RetrieveOptions` (property/retrieve.ts). */
+export interface WireRetrieveOptions {
   readonly maxObjects?: number;
 }
 
@@ -116,7 +117,7 @@ export interface UpdateSet extends DataObject {
 const mo = (moType: string): FieldSchema => ({ name: "_this", type: "ManagedObjectReference", moType });
 const ref = (name: string, moType: string, extra: Partial<FieldSchema> = {}): FieldSchema => ({ name, type: "ManagedObjectReference", moType, ...extra });
 
-export const RetrievePropertiesEx: Descriptor<"PropertyCollector", { specSet: readonly PropertyFilterSpec[]; options: RetrieveOptions }, RetrieveResult | undefined> = {
+export const RetrievePropertiesEx: Descriptor<"PropertyCollector", { specSet: readonly PropertyFilterSpec[]; options: WireRetrieveOptions }, RetrieveResult | undefined> = {
   name: "RetrievePropertiesEx",
   params: [mo("PropertyCollector"), { name: "specSet", type: "PropertyFilterSpec", array: true }, { name: "options", type: "RetrieveOptions" }],
   returns: { name: "returnval", type: "RetrieveResult", optional: true },
