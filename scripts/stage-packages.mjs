@@ -7,7 +7,7 @@
 //   dist/generator/**, dist/wsdl/** → packages/tsvmomi-gen/dist/{generator,wsdl}/
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
-//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**
+//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**, dist/generated/default-lazy.*
 //                                   → packages/tsvmomi-cli/dist/ (same layout)
 //
 // Source maps stay in the repo's dist/ (their paths point at the repo's
@@ -51,6 +51,8 @@ const PACKAGES = [
       { from: "dist/cli", to: "dist/cli" },
       { from: "dist/runtime", to: "dist/runtime" },
       { from: defaultGenerated, to: defaultGenerated },
+      { from: "dist/generated/default-lazy.js", to: "dist/generated/default-lazy.js" },
+      { from: "dist/generated/default-lazy.d.ts", to: "dist/generated/default-lazy.d.ts" },
     ],
   },
 ];
@@ -88,7 +90,8 @@ for (const pkg of PACKAGES) {
       else cpSync(from, to, { recursive: true });
     } else {
       mkdirSync(path.dirname(to), { recursive: true });
-      cpSync(from, to);
+      if (s.from.startsWith("dist/")) writeFileSync(to, readFileSync(from, "utf8").replace(SOURCE_MAP_COMMENT, "\n"));
+      else cpSync(from, to);
     }
   }
   for (const top of new Set(pkg.staged.map((s) => s.to.split("/")[0]))) {
