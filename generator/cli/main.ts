@@ -75,7 +75,7 @@ export function formatReport(model: ApiModel): string {
     lines.push(`  ${kind} (${items.length})`);
     for (const c of items) lines.push(`    ${c.subject}: ${c.detail}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -95,7 +95,7 @@ export async function main(args: string[]): Promise<void> {
           process.stdout.write(formatReport(model));
           if (argv.json) {
             const { writeFile } = await import("node:fs/promises");
-            await writeFile(argv.json, JSON.stringify(model, null, 1) + "\n");
+            await writeFile(argv.json, `${JSON.stringify(model, null, 1)}\n`);
           }
         },
       )
