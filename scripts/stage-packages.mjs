@@ -7,7 +7,7 @@
 //   dist/generator/**, dist/wsdl/** → packages/tsvmomi-gen/dist/{generator,wsdl}/
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
-//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**
+//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**, dist/generated/default-lazy.*
 //                                   → packages/tsvmomi-cli/dist/ (same layout)
 //
 // tsc never empties dist/, so the output of a renamed or deleted source lingers
@@ -53,6 +53,8 @@ const PACKAGES = [
       { from: "dist/cli", to: "dist/cli" },
       { from: "dist/runtime", to: "dist/runtime" },
       { from: defaultGenerated, to: defaultGenerated },
+      { from: "dist/generated/default-lazy.js", to: "dist/generated/default-lazy.js" },
+      { from: "dist/generated/default-lazy.d.ts", to: "dist/generated/default-lazy.d.ts" },
     ],
   },
 ];
@@ -91,7 +93,8 @@ for (const pkg of PACKAGES) {
       else cpSync(from, to, { recursive: true });
     } else {
       mkdirSync(path.dirname(to), { recursive: true });
-      cpSync(from, to);
+      if (s.from.startsWith("dist/")) writeFileSync(to, readFileSync(from, "utf8").replace(SOURCE_MAP_COMMENT, "\n"));
+      else cpSync(from, to);
     }
   }
   for (const top of new Set(pkg.staged.map((s) => s.to.split("/")[0]))) {

@@ -13,7 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import { connect, retrieve, retrievePages, watch, type Client } from "../../runtime/index.js";
-import { schemas } from "../../test/support/bindings-schemas.js";
+import { schemas } from "../../generated/default-lazy.js";
 import { RETRIEVE_PATHS } from "./retrieve-paths.js";
 
 type Bindings = typeof schemas;

@@ -7,7 +7,7 @@
 import type { SchemaRegistry } from "../schema.js";
 import { inspect } from "node:util";
 import type { LongPolicy } from "../codec/index.js";
-import { mergeSchemaTables, registryFromTables, secretFieldNames, type TableRegistry } from "../schema-tables.js";
+import { mergeSchemaTables, registryFromTables, secretFieldTypes, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
@@ -265,8 +265,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
         ...init.options.trace,
         // The bare form too: a service client's `vcSessionCookie` header carries the value without its quotes.
         secrets: () => [state.cookie, state.cookie?.replace(/^"(.*)"$/, "$1")],
-        // What the bindings flag secret: fields of any type (a method's own secret parameters come with its call).
-        secretElements: () => secretFieldNames(init.registry.tables),
+        // What the bindings flag secret, redacted where it occurs (typed from each call's schema).
+        secretFields: () => secretFieldTypes(init.registry),
       },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
