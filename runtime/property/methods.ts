@@ -1,8 +1,9 @@
 /**
  * The PropertyCollector, ViewManager, View and SearchIndex methods the runtime
  * itself calls (retrieve, watch, views, inventory paths). Written here because
- * the runtime never imports generated code; test/generator/builtin-methods.test.ts
- * checks each against every release's generated descriptor of the same name.
+ * the runtime never imports generated code; test/runtime/builtin-methods.test.ts
+ * (default release) and test/generator/all-releases.test.ts (every release)
+ * check each against the generated descriptor of the same name.
  * The session's own methods are in session/builtin-methods.ts.
  *
  * The wire shapes below are deliberately loose, structural restatements of
