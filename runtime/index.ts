@@ -90,8 +90,9 @@ export type { Layer } from "./client/pipeline.js";
 export type { ApiCall } from "./session/api-call.js";
 export { subscribeTrace, type TraceSubscriber } from "./client/trace.js";
 export { redact, REDACTED } from "./soap/redact.js";
-export { normalizeThumbprint, certificateThumbprint } from "./soap/tls.js";
+export { normalizeThumbprint, certificateThumbprint, type TlsOptions } from "./soap/tls.js";
 export type { RetryOptions } from "./soap/retry.js";
+export { compareVersions } from "./soap/versions.js";
 
 // The PropertyCollector layer: typed retrieve, views, inventory paths.
 export {

@@ -2,6 +2,10 @@
  * How a vSphere WSDL bundle folder is laid out: which file is the entry, what
  * its folder name means, and how release names order. Shared by the manifest
  * generator and the resolver so both agree on what "a bundle" is.
+ *
+ * Imports nothing outside wsdl/ (manifest.ts needs it): the build reads
+ * wsdl/manifest.ts before the runtime package is staged. Picking a folder's
+ * entry file, which throws a tsvmomi error, lives in detect-entry.ts.
  */
 
 /** The services whose bundles ../shared/wsdl holds; folder names are `<service>-<release>`. */
@@ -15,7 +19,8 @@ function fileStem(service: string): string {
   return service === "vim25" ? "vim" : service;
 }
 
-function serviceOfStem(stem: string): string {
+/** `vim` → vim25, any other stem is its service. */
+export function serviceOfStem(stem: string): string {
   return stem === "vim" ? "vim25" : stem;
 }
 
@@ -42,57 +47,6 @@ export function parseFolderName(folder: string): { service: string; release: str
 
 export function folderName(service: string, release: string): string {
   return `${service}-${release}`;
-}
-
-export class NoWsdlError extends Error {
-  constructor(readonly dir: string, detail: string) {
-    super(`${dir}: ${detail}`);
-    this.name = "NoWsdlError";
-  }
-}
-
-export interface DetectedEntry {
-  entry: string;
-  service: string;
-  layout: Layout;
-}
-
-/**
- * Picks the entry file of a bundle directory from its file names.
- * The `<stem>Service.wsdl` file wins because it is what imports the rest;
- * a lone `<stem>.wsdl` is the old single-file layout (types inline).
- * In 9.x vim25 folders `vsanService.wsdl` sits beside `vimService.wsdl`,
- * so without a requested service the known services are tried in order.
- */
-export function detectEntry(dir: string, fileNames: readonly string[], service?: string): DetectedEntry {
-  const wsdls = fileNames.filter((n) => n.toLowerCase().endsWith(".wsdl")).sort();
-  if (wsdls.length === 0) {
-    throw new NoWsdlError(dir, `no .wsdl file in this directory (expected ${service ? serviceEntryName(service) : "vimService.wsdl"} or a single-file vim.wsdl)`);
-  }
-  const has = (n: string) => wsdls.includes(n);
-
-  if (service !== undefined) {
-    if (has(serviceEntryName(service))) return { entry: serviceEntryName(service), service, layout: "split" };
-    if (has(interfaceWsdlName(service))) return { entry: interfaceWsdlName(service), service, layout: "single-file" };
-    throw new NoWsdlError(
-      dir,
-      `no ${serviceEntryName(service)} or ${interfaceWsdlName(service)} for service ${service}; WSDL files here: ${wsdls.join(", ")}`,
-    );
-  }
-
-  for (const known of KNOWN_SERVICES) {
-    if (has(serviceEntryName(known))) return { entry: serviceEntryName(known), service: known, layout: "split" };
-  }
-  const serviceFiles = wsdls.filter((n) => /^.+Service\.wsdl$/.test(n));
-  if (serviceFiles.length === 1) {
-    const name = serviceFiles[0]!;
-    return { entry: name, service: serviceOfStem(name.slice(0, -"Service.wsdl".length)), layout: "split" };
-  }
-  if (serviceFiles.length === 0 && wsdls.length === 1) {
-    const name = wsdls[0]!;
-    return { entry: name, service: serviceOfStem(name.slice(0, -".wsdl".length)), layout: "single-file" };
-  }
-  throw new NoWsdlError(dir, `cannot tell which WSDL is the entry (found: ${wsdls.join(", ")}); pass a service or the entry file itself`);
 }
 
 /** The service a lone entry file belongs to, from its name (`pbmService.wsdl` → pbm, `vim.wsdl` → vim25). */

@@ -7,21 +7,24 @@
  *
  *   node dist/wsdl/make-manifest.js [--check] [--shared DIR] [--out FILE]
  */
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../generator/errors.js";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { digestFile } from "./hash.js";
-import { compareReleases, detectEntry, extractApiVersion, KNOWN_SERVICES, parseFolderName } from "./layout.js";
+import { detectEntry } from "./detect-entry.js";
+import { compareReleases, extractApiVersion, KNOWN_SERVICES, parseFolderName } from "./layout.js";
 import type { Manifest, ManifestFile, ManifestRelease, ManifestTypeInfo, ManifestVmodl } from "./manifest.js";
 import { manifestPath } from "./manifest.js";
 import { sharedDir } from "./paths.js";
 import { parseTypeInfoSources, parseVmodlSources, parseWsdlSources, type WsdlSourceSection, type WsdlSummaryRow } from "./sources-md.js";
 import type { Dirent } from "node:fs";
 
-export class ManifestError extends Error {
+export class ManifestError extends GeneratorError {
+  static override readonly kind = "ManifestError";
   constructor(message: string) {
-    super(message);
-    this.name = "ManifestError";
+    super(ErrorCode.MANIFEST, message);
   }
 }
 

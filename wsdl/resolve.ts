@@ -12,16 +12,19 @@
  * WSDL would describe members the WSDL lacks); when every database is newer
  * than the release, the newest is taken, as it covers the most types.
  */
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../generator/errors.js";
 import type { Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { digestFile } from "./hash.js";
-import { compareVersionKeys, detectEntry, folderName, KNOWN_SERVICES, serviceOfEntryFile, versionKey } from "./layout.js";
+import { detectEntry } from "./detect-entry.js";
+import { compareVersionKeys, folderName, KNOWN_SERVICES, serviceOfEntryFile, versionKey } from "./layout.js";
 import { DEFAULT_RELEASE, findRelease, loadManifest, newestRelease, releases, typeInfoFolders, vmodlDatabases, type ManifestVmodl } from "./manifest.js";
 import { sharedDir } from "./paths.js";
 import { compareWithRelease, digestBundleDir, matchRelease } from "./verify.js";
 
-export { NoWsdlError } from "./layout.js";
+export { NoWsdlError } from "./detect-entry.js";
 
 export type ResolvedSource = "flag" | "env" | "shared";
 
@@ -49,31 +52,29 @@ export interface ResolvedVmodl {
   warnings: string[];
 }
 
-export class BundleNotFoundError extends Error {
-  readonly code = "TSVMOMI_BUNDLE_NOT_FOUND";
+export class BundleNotFoundError extends GeneratorError {
+  static override readonly kind = "BundleNotFoundError";
   constructor(what: string, readonly looked: string[], hint: string) {
-    super(`${what}; looked in:\n${looked.map((l) => `  ${l}`).join("\n")}\n${hint}`);
-    this.name = "BundleNotFoundError";
+    super(ErrorCode.BUNDLE_NOT_FOUND, `${what}; looked in:\n${looked.map((l) => `  ${l}`).join("\n")}\n${hint}`);
   }
 }
 
-export class UnknownReleaseError extends Error {
-  readonly code = "TSVMOMI_UNKNOWN_RELEASE";
+export class UnknownReleaseError extends GeneratorError {
+  static override readonly kind = "UnknownReleaseError";
   constructor(readonly service: string, readonly release: string, readonly known: string[]) {
     super(
+      ErrorCode.UNKNOWN_RELEASE,
       known.length > 0
         ? `unknown ${service} release "${release}"; known ${service} releases: ${known.join(", ")}`
         : `unknown service "${service}"; known services: ${[...new Set(releases().map((r) => r.service))].join(", ")}`,
     );
-    this.name = "UnknownReleaseError";
   }
 }
 
-export class NotABundleError extends Error {
-  readonly code = "TSVMOMI_NOT_A_BUNDLE";
+export class NotABundleError extends GeneratorError {
+  static override readonly kind = "NotABundleError";
   constructor(message: string) {
-    super(message);
-    this.name = "NotABundleError";
+    super(ErrorCode.NOT_A_BUNDLE, message);
   }
 }
 

@@ -2,6 +2,8 @@
  * tsvmomi-gen: the generator's command line. Each command is a thin shell over
  * a library function; this file owns argument parsing, progress and exit codes.
  */
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../errors.js";
 import path from "node:path";
 import yargs from "yargs";
 import { loadModel } from "../pipeline.js";
@@ -105,4 +107,9 @@ export async function main(args: string[]): Promise<void> {
   }
 }
 
-class UsageError extends Error {}
+class UsageError extends GeneratorError {
+  static override readonly kind = "UsageError";
+  constructor(message: string) {
+    super(ErrorCode.USAGE, message);
+  }
+}

@@ -2,12 +2,17 @@
  * Where the generator's commands write: an unusable output path is refused
  * before any slow work, and a file is replaced whole or not at all.
  */
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../errors.js";
 import { constants } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 
-export class OutputError extends Error {
-  readonly code = "TSVMOMI_OUTPUT";
+export class OutputError extends GeneratorError {
+  static override readonly kind = "OutputError";
+  constructor(message: string) {
+    super(ErrorCode.OUTPUT, message);
+  }
 }
 
 /**

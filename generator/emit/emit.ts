@@ -4,7 +4,8 @@
  * Nothing here touches the disk; `write.ts` does, atomically.
  */
 import type { ApiModel, IrField, IrManagedType, IrMethod } from "../model/ir.js";
-import { cmp, compareVersions } from "../model/merge.js";
+import { compareVersions } from "tsvmomi";
+import { cmp } from "../model/merge.js";
 import { dataFamily, docLines, fieldType, isIdentifier, managedFamily, propKey, taskResultType, type Uses } from "./naming.js";
 import { ownPaths } from "./paths.js";
 import { loadTemplates, type Templates } from "./templates.js";

@@ -13,7 +13,7 @@
  * `| undefined`, because the server omits it whenever any step of the chain is unset.
  */
 import type { ApiModel, IrField, IrManagedType } from "../model/ir.js";
-import { compareVersions } from "../model/merge.js";
+import { compareVersions } from "tsvmomi";
 import { fieldType, type Uses } from "./naming.js";
 
 export const PATH_DEPTH_CAP = 4;

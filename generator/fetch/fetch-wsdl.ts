@@ -5,12 +5,14 @@
  * anything else is a mistake or an attack), and the folder is written whole
  * or not at all.
  */
+import { CodecError, ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../errors.js";
 import { writeTreeAtomically } from "../emit/write.js";
 import { request, type Agent } from "undici";
-import { makeAgent, type TlsOptions } from "./tls-agent.js";
-import { readXmlInfo, NotXmlError } from "./references.js";
+import { type AgentOptions, makeAgent, ThumbprintError } from "./tls-agent.js";
+import { readXmlInfo } from "./references.js";
 
-export interface FetchWsdlOptions extends TlsOptions {
+export interface FetchWsdlOptions extends AgentOptions {
   /** SDK base URL (`https://vc.example/sdk`) or the entry file's URL (`…/pbmService.wsdl`). */
   url: string;
   out: string;
@@ -29,8 +31,11 @@ export interface FetchedFile {
   bytes: number;
 }
 
-export class FetchWsdlError extends Error {
-  readonly code = "TSVMOMI_FETCH_WSDL";
+export class FetchWsdlError extends GeneratorError {
+  static override readonly kind = "FetchWsdlError";
+  constructor(message: string) {
+    super(ErrorCode.FETCH_WSDL, message);
+  }
 }
 
 export function entryUrl(url: string, entry = "vimService.wsdl"): URL {
@@ -92,7 +97,7 @@ export async function fetchWsdl(opts: FetchWsdlOptions): Promise<FetchedFile[]> 
       try {
         info = readXmlInfo(bytes.toString("utf8"), item.url.href);
       } catch (err) {
-        if (err instanceof NotXmlError) throw new FetchWsdlError(`endpoint does not serve WSDL: ${err.message}`);
+        if (err instanceof CodecError && err.code === ErrorCode.NOT_XML) throw new FetchWsdlError(`endpoint does not serve WSDL: ${err.message}`);
         throw err;
       }
       const isEntry = item.url.href === entry.href;
@@ -148,7 +153,7 @@ async function download(agent: Agent, url: URL, maxBytes: number, signal: AbortS
 
 function describeNetError(err: unknown): string {
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-  if (e?.name === "ThumbprintError" || (e as { code?: string })?.code === "TSVMOMI_THUMBPRINT_MISMATCH") return e.message;
+  if (err instanceof ThumbprintError) return err.message;
   const inner = e?.cause ?? e;
   const code = inner?.code ?? "";
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {

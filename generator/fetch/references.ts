@@ -1,19 +1,17 @@
 /**
  * What a WSDL or XSD file pulls in: `wsdl:import location`, `xsd:include` /
  * `xsd:import` / `xsd:redefine schemaLocation`. Also decides whether a
- * response is XML at all, and which root element it has.
+ * response is XML at all, and which root element it has. A response that is
+ * not XML is the runtime's own case: a CodecError coded TSVMOMI_ERR_NOT_XML.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { CodecError, ErrorCode } from "tsvmomi";
 
 export interface XmlInfo {
   /** Local name of the document element (`definitions`, `schema`). */
   root: string;
   /** Reference strings as written, in document order, duplicates removed. */
   refs: string[];
-}
-
-export class NotXmlError extends Error {
-  readonly code = "TSVMOMI_NOT_XML";
 }
 
 const parser = new XMLParser({
@@ -32,15 +30,15 @@ const REF_ELEMENTS = new Set(["import", "include", "redefine"]);
 export function readXmlInfo(text: string, label: string): XmlInfo {
   const body = text.replace(/^\uFEFF/, "");
   if (!/^\s*</.test(body)) {
-    throw new NotXmlError(`${label}: not XML (starts with ${JSON.stringify(body.trimStart().slice(0, 20))})`);
+    throw new CodecError(ErrorCode.NOT_XML, `${label}: not XML (starts with ${JSON.stringify(body.trimStart().slice(0, 20))})`);
   }
   const valid = XMLValidator.validate(body);
   if (valid !== true) {
-    throw new NotXmlError(`${label}: not well-formed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
+    throw new CodecError(ErrorCode.NOT_XML, `${label}: not well-formed XML at line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`);
   }
   const doc = parser.parse(body) as Record<string, unknown>;
   const root = Object.keys(doc).find((k) => !k.startsWith("#") && !k.startsWith("?") && !k.startsWith("@_"));
-  if (!root) throw new NotXmlError(`${label}: XML without a document element`);
+  if (!root) throw new CodecError(ErrorCode.NOT_XML, `${label}: XML without a document element`);
   const refs: string[] = [];
   const seen = new Set<string>();
   const walk = (node: unknown): void => {

@@ -2,43 +2,36 @@
  * The undici Agent for talking to a vCenter/ESXi SDK endpoint: trust the
  * system CAs, an extra CA file, nothing (`insecure`), or exactly one leaf
  * certificate by its SHA-256 thumbprint (how vSphere admins usually pin hosts
- * with self-signed certificates).
+ * with self-signed certificates). The options and the thumbprint's spelling
+ * are the runtime's (runtime/soap/tls.ts); the runtime's connector itself is
+ * per call and raises transport errors, so a plain Agent is built here.
  */
+import { certificateThumbprint, ErrorCode, normalizeThumbprint, type TlsOptions } from "tsvmomi";
+import { GeneratorError } from "../errors.js";
 import type { TLSSocket } from "node:tls";
 import { Agent, buildConnector } from "undici";
 
-export interface TlsOptions {
-  insecure?: boolean;
-  /** SHA-256 of the leaf certificate, hex, colons optional. */
-  thumbprint?: string;
-  /** PEM text of extra trusted CAs. */
-  ca?: string;
+/** The runtime's TLS policy (`insecure`, `thumbprint`, `ca`), plus this agent's deadlines. */
+export interface AgentOptions extends TlsOptions {
   connectTimeoutMs?: number;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
 }
 
-export class ThumbprintError extends Error {
-  readonly code = "TSVMOMI_THUMBPRINT_MISMATCH";
-}
-
-/** `AB:CD:…` / `abcd…` → `abcd…`; throws unless it is 32 bytes of hex. */
-export function normalizeThumbprint(t: string): string {
-  const hex = t.replace(/[:\s]/g, "").toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) {
-    throw new Error(`--thumbprint ${t}: expected a SHA-256 thumbprint (64 hex digits, colons optional)`);
+export class ThumbprintError extends GeneratorError {
+  static override readonly kind = "ThumbprintError";
+  constructor(message: string) {
+    super(ErrorCode.TLS, message);
   }
-  return hex;
 }
 
-const colons = (hex: string) => hex.toUpperCase().match(/../g)!.join(":");
-
-export function makeAgent(opts: TlsOptions): Agent {
+export function makeAgent(opts: AgentOptions): Agent {
   const pin = opts.thumbprint ? normalizeThumbprint(opts.thumbprint) : undefined;
   const base = buildConnector({
     // A pinned leaf replaces chain validation: self-signed host certificates are the common case.
     rejectUnauthorized: !(opts.insecure || pin),
-    ...(opts.ca ? { ca: opts.ca } : {}),
+    // Node's option wants a mutable array; the runtime's policy hands out a readonly one.
+    ...(opts.ca ? { ca: typeof opts.ca === "string" || Buffer.isBuffer(opts.ca) ? opts.ca : [...opts.ca] } : {}),
     // Resumed sessions may not present the certificate again; pinning must see it on every connection.
     maxCachedSessions: pin ? 0 : 100,
     timeout: opts.connectTimeoutMs ?? 10_000,
@@ -52,12 +45,13 @@ export function makeAgent(opts: TlsOptions): Agent {
         socket.destroy();
         return callback(new ThumbprintError(`--thumbprint needs an https URL; ${options.hostname} was reached over plain TCP`), null);
       }
-      const got = tls.getPeerCertificate().fingerprint256?.replace(/:/g, "").toLowerCase();
+      const raw = tls.getPeerCertificate().raw;
+      const got = raw ? certificateThumbprint(raw) : undefined;
       if (got !== pin) {
         socket.destroy();
         return callback(
           new ThumbprintError(
-            `TLS thumbprint mismatch for ${options.hostname}:${options.port}: expected ${colons(pin)}, the server presented ${got ? colons(got) : "no certificate"}`,
+            `TLS thumbprint mismatch for ${options.hostname}:${options.port}: expected ${pin}, the server presented ${got ?? "no certificate"}`,
           ),
           null,
         );

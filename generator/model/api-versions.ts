@@ -11,7 +11,7 @@
  * bundle's own version.
  */
 import type { ApiModel } from "./ir.js";
-import { compareVersions } from "./merge.js";
+import { compareVersions } from "tsvmomi";
 import { publicWireVersions } from "../vmodl/versions.js";
 
 const DOTTED = /^\d+(\.\d+)+$/;

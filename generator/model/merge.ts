@@ -23,6 +23,7 @@ import type {
   WsdlModel,
 } from "./ir.js";
 import { XSD_NS } from "../wsdl-reader/namespaces.js";
+import { compareVersions } from "tsvmomi";
 
 const MOREF = "ManagedObjectReference";
 
@@ -324,16 +325,6 @@ function sortedValues<T>(rec: Record<string, T>): T[] {
 
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
 }
 
 /** Counts per kind, for `tsvmomi-gen model` and tests. */

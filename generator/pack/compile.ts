@@ -3,6 +3,8 @@
  * package is assembled as a file map and written once, so nothing half-built
  * ever lands on disk and no temporary tsconfig is needed.
  */
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../errors.js";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -30,8 +32,11 @@ export interface CompileResult {
   timings: { setupMs: number; checkMs: number; emitMs: number };
 }
 
-export class CompileError extends Error {
-  readonly code = "TSVMOMI_PACK_COMPILE";
+export class CompileError extends GeneratorError {
+  static override readonly kind = "CompileError";
+  constructor(message: string) {
+    super(ErrorCode.PACK_COMPILE, message);
+  }
 }
 
 const SRC = "/src";

@@ -2,6 +2,8 @@
  * ApiModel → publishable npm package: emit, compile in memory, write the
  * package folder atomically, `npm pack` it, and lint the tarball with publint.
  */
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../errors.js";
 import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
@@ -56,8 +58,11 @@ export interface PackResult {
   lint?: { messages: LintMessage[]; skipped?: string };
 }
 
-export class PackError extends Error {
-  readonly code = "TSVMOMI_PACK";
+export class PackError extends GeneratorError {
+  static override readonly kind = "PackError";
+  constructor(message: string) {
+    super(ErrorCode.PACK, message);
+  }
 }
 
 /** Provenance from wsdl/manifest.json, for a model read from a known release. */

@@ -9,6 +9,8 @@
  * clear stop.
  */
 
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../errors.js";
 import { TextDecoder } from "node:util";
 
 /** A Ruby Symbol. Instances are interned per decode, so `===` compares names. */
@@ -41,15 +43,15 @@ export type RubyValue =
   | RubyValue[]
   | RubyHash;
 
-export class MarshalError extends Error {
-  override name = "MarshalError";
+export class MarshalError extends GeneratorError {
+  static override readonly kind = "MarshalError";
   constructor(
     readonly file: string,
     readonly offset: number,
     /** What the decoder expected or found wrong, without the location prefix. */
     readonly detail: string,
   ) {
-    super(`${file}: byte offset ${offset}: ${detail}`);
+    super(ErrorCode.MARSHAL, `${file}: byte offset ${offset}: ${detail}`);
   }
 }
 

@@ -34,6 +34,8 @@
  *   params and enum values keep declaration order, which is meaningful.
  */
 
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../errors.js";
 import { readFile } from "node:fs/promises";
 import type {
   VmodlDataType,
@@ -46,8 +48,8 @@ import type {
 import { decodeMarshal, RubyHash, type RubyValue } from "./marshal.js";
 import { releaseOf, type VersionInfo } from "./versions.js";
 
-export class VmodlError extends Error {
-  override name = "VmodlError";
+export class VmodlError extends GeneratorError {
+  static override readonly kind = "VmodlError";
   constructor(
     readonly file: string,
     /** What was wrong or expected, without the location prefix. */
@@ -58,7 +60,7 @@ export class VmodlError extends Error {
     readonly offset?: number,
   ) {
     const where = [file, offset !== undefined ? `byte offset ${offset}` : "", entry ? `entry ${entry}` : ""];
-    super(`${where.filter(Boolean).join(": ")}: ${detail}`);
+    super(ErrorCode.VMODL, `${where.filter(Boolean).join(": ")}: ${detail}`);
   }
 }
 

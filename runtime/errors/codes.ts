@@ -1,5 +1,5 @@
 /**
- * Every stable error code the runtime raises, in one style: `TSVMOMI_ERR_<WHAT>`
+ * Every stable error code tsvmomi raises (the runtime, and tsvmomi-gen's at the end), in one style: `TSVMOMI_ERR_<WHAT>`
  * (Node's `ERR_*` and undici's `UND_ERR_*` are namespaced the same way, so a
  * wrapped error never collides). docs/ERRORS.md says what each one means; a
  * test keeps that table and this object in step. Match on `err.code`: codes
@@ -60,5 +60,23 @@ export const ErrorCode = {
   NOT_FOUND: "TSVMOMI_ERR_NOT_FOUND",
   MULTIPLE_FOUND: "TSVMOMI_ERR_MULTIPLE_FOUND",
   FILE_TRANSFER: "TSVMOMI_ERR_FILE_TRANSFER",
+  // tsvmomi-gen (generator/, wsdl/): reading VMware's sources, fetching, writing and packing bindings.
+  // Listed here so the whole project has one table; the runtime itself never raises them.
+  USAGE: "TSVMOMI_ERR_USAGE",
+  BUNDLE_NOT_FOUND: "TSVMOMI_ERR_BUNDLE_NOT_FOUND",
+  UNKNOWN_RELEASE: "TSVMOMI_ERR_UNKNOWN_RELEASE",
+  NOT_A_BUNDLE: "TSVMOMI_ERR_NOT_A_BUNDLE",
+  NO_WSDL: "TSVMOMI_ERR_NO_WSDL",
+  MANIFEST: "TSVMOMI_ERR_MANIFEST",
+  WSDL: "TSVMOMI_ERR_WSDL",
+  VMODL: "TSVMOMI_ERR_VMODL",
+  MARSHAL: "TSVMOMI_ERR_MARSHAL",
+  TYPEINFO: "TSVMOMI_ERR_TYPEINFO",
+  PY_SYNTAX: "TSVMOMI_ERR_PY_SYNTAX",
+  TYPEINFO_MODEL: "TSVMOMI_ERR_TYPEINFO_MODEL",
+  FETCH_WSDL: "TSVMOMI_ERR_FETCH_WSDL",
+  OUTPUT: "TSVMOMI_ERR_OUTPUT",
+  PACK: "TSVMOMI_ERR_PACK",
+  PACK_COMPILE: "TSVMOMI_ERR_PACK_COMPILE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

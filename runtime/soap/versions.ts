@@ -74,13 +74,19 @@ export interface NegotiatedVersion {
   readonly serverVersions: readonly string[];
 }
 
-/** Numeric, part by part; missing parts count as 0 (`7.0` = `7.0.0.0`). */
+/**
+ * Numeric, part by part; missing parts count as 0 (`7.0` = `7.0.0.0`). A part
+ * that is not a number (`5u2` in VMODL's `2.5u2`) decides nothing: the next
+ * part does, so the result is never NaN. The generator orders `since` values
+ * with this same function.
+ */
 export function compareVersions(a: string, b: string): number {
   const pa = a.split(".").map(Number);
   const pb = b.split(".").map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
+    // NaN (a part that is not a number) is falsy: skipped like an equal part.
+    if (d) return d;
   }
   return 0;
 }

@@ -17,7 +17,7 @@ import { emitBindings } from "../../generator/emit/emit.js";
 import { writeTreeAtomically } from "../../generator/emit/write.js";
 import { pairedVim25, releases, type ManifestRelease } from "../../wsdl/manifest.js";
 import type { ApiModel } from "../../generator/model/ir.js";
-import { compareVersions } from "../../generator/model/merge.js";
+import { compareVersions } from "../../runtime/soap/versions.js";
 import { BUILTINS, descriptorsIn, wire } from "../support/builtin-methods.js";
 import { repoRoot } from "../../wsdl/paths.js";
 import { describeIf } from "../support/skip.js";

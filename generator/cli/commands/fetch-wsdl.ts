@@ -3,9 +3,9 @@
  * endpoint's WSDL bundle so it can be passed to `--wsdl DIR`.
  */
 import { readFile } from "node:fs/promises";
+import { normalizeThumbprint } from "tsvmomi";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fetchWsdl, FetchWsdlError } from "../../fetch/fetch-wsdl.js";
-import { normalizeThumbprint } from "../../fetch/tls-agent.js";
 import { assertWritableTarget } from "../output-files.js";
 import { quietOption } from "../source-args.js";
 
@@ -33,7 +33,13 @@ export function fetchWsdlCommand(signal: AbortSignal): CommandModule<object, Fet
         .option("ca", { type: "string", describe: "PEM file of extra trusted CA certificates" })
         .conflicts("insecure", "thumbprint") as unknown as Argv<FetchArgs>,
     handler: async (argv: ArgumentsCamelCase<FetchArgs>) => {
-      if (argv.thumbprint) normalizeThumbprint(argv.thumbprint);
+      if (argv.thumbprint) {
+        try {
+          normalizeThumbprint(argv.thumbprint);
+        } catch (err) {
+          throw new FetchWsdlError(`--thumbprint: ${(err as Error).message}`);
+        }
+      }
       await assertWritableTarget(argv.out, "--out");
       let ca: string | undefined;
       if (argv.ca) {

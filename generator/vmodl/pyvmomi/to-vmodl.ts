@@ -23,6 +23,8 @@
  *   `vmodl.ManagedObject` are implicit (no `base`); MethodFault, RuntimeFault
  *   and LocalizedMethodFault are supplied here as the WSDL defines them.
  */
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../../errors.js";
 import type { VmodlDataType, VmodlEnumType, VmodlManagedType, VmodlMethod, VmodlModel, VmodlProperty } from "../../model/ir.js";
 import { SERVICE_FILES, type TiDataType, type TiMember, type TypeInfo } from "./typeinfo.js";
 
@@ -97,8 +99,11 @@ function laterThan(a: string | undefined, b: string | undefined): boolean {
   return a !== undefined && b !== undefined && compareWire(a, b) > 0;
 }
 
-export class TypeInfoModelError extends Error {
-  override name = "TypeInfoModelError";
+export class TypeInfoModelError extends GeneratorError {
+  static override readonly kind = "TypeInfoModelError";
+  constructor(message: string) {
+    super(ErrorCode.TYPEINFO_MODEL, message);
+  }
 }
 
 export function typeInfoToVmodl(ti: TypeInfo, service: string): VmodlModel {

@@ -6,6 +6,9 @@
  * continuations. Nothing is executed. Every token carries its 1-based line and
  * column, so each later error can say where it is.
  */
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../../errors.js";
+
 
 export type TokenKind = "name" | "string" | "number" | "op" | "newline" | "eof";
 
@@ -19,8 +22,8 @@ export interface Token {
   indent: number;
 }
 
-export class PySyntaxError extends Error {
-  override name = "PySyntaxError";
+export class PySyntaxError extends GeneratorError {
+  static override readonly kind = "PySyntaxError";
   constructor(
     readonly file: string,
     readonly line: number,
@@ -28,7 +31,7 @@ export class PySyntaxError extends Error {
     /** What was wrong or expected, without the location prefix. */
     readonly detail: string,
   ) {
-    super(`${file}:${line}:${col}: ${detail}`);
+    super(ErrorCode.PY_SYNTAX, `${file}:${line}:${col}: ${detail}`);
   }
 }
 

@@ -17,6 +17,8 @@
  * understood and kept where useful; anything else is an error naming the
  * file, line and column, so a format change is noticed rather than misread.
  */
+import { ErrorCode } from "tsvmomi";
+import { GeneratorError } from "../../errors.js";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { dottedName, parseStatements, type Pos, type PyExpr } from "./parse.js";
@@ -139,13 +141,13 @@ export async function readTypeInfo(dir: string, service: string, opts: { signal?
   return ti;
 }
 
-export class TypeInfoError extends Error {
-  override name = "TypeInfoError";
+export class TypeInfoError extends GeneratorError {
+  static override readonly kind = "TypeInfoError";
   constructor(
     readonly file: string,
     readonly detail: string,
   ) {
-    super(`${file}: ${detail}`);
+    super(ErrorCode.TYPEINFO, `${file}: ${detail}`);
   }
 }
 
