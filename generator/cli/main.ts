@@ -107,7 +107,8 @@ export async function main(args: string[]): Promise<void> {
   }
 }
 
-class UsageError extends GeneratorError {
+/** The command line does not parse; the message carries yargs' complaint and the help. */
+export class UsageError extends GeneratorError {
   static override readonly kind = "UsageError";
   constructor(message: string) {
     super(ErrorCode.USAGE, message);

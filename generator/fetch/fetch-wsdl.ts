@@ -33,8 +33,8 @@ export interface FetchedFile {
 
 export class FetchWsdlError extends GeneratorError {
   static override readonly kind = "FetchWsdlError";
-  constructor(message: string) {
-    super(ErrorCode.FETCH_WSDL, message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.FETCH_WSDL, message, options);
   }
 }
 
@@ -127,7 +127,7 @@ async function download(agent: Agent, url: URL, maxBytes: number, signal: AbortS
   try {
     res = await request(url, { dispatcher: agent, method: "GET", headers: { accept: "text/xml, application/xml, */*" }, ...(signal ? { signal } : {}) });
   } catch (err) {
-    throw new FetchWsdlError(`cannot GET ${url.href}${via}: ${describeNetError(err)}`);
+    throw new FetchWsdlError(`cannot GET ${url.href}${via}: ${describeNetError(err)}`, { cause: err });
   }
   if (res.statusCode !== 200) {
     await res.body.dump().catch(() => {});

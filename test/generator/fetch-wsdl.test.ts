@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundlePath, fetchWsdl } from "../../generator/fetch/fetch-wsdl.js";
+import { bundlePath, fetchWsdl, FetchWsdlError } from "../../generator/fetch/fetch-wsdl.js";
+import { ThumbprintError } from "../../generator/fetch/tls-agent.js";
 import { sharedDir } from "../../wsdl/paths.js";
 import { hasOpenssl, makeSelfSigned, serveBundle, type BundleServer, type SelfSigned } from "../fixtures/fetch/server.js";
 import { describeIf } from "../support/skip.js";
@@ -59,7 +60,12 @@ describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)"
   it("fails on a wrong thumbprint and writes nothing", async () => {
     const wrong = tls.sha256.replace(/^../, tls.sha256.startsWith("00") ? "11" : "00");
     const out = path.join(work, "wrong");
-    await expect(fetchWsdl({ url: `${server.origin}/sdk`, out, thumbprint: wrong })).rejects.toThrow(/thumbprint mismatch/);
+    const err = await fetchWsdl({ url: `${server.origin}/sdk`, out, thumbprint: wrong }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FetchWsdlError);
+    expect(err).toMatchObject({ code: "TSVMOMI_ERR_FETCH_WSDL", message: expect.stringMatching(/thumbprint mismatch/) });
+    // The cause is the pin check's own error, coded as the runtime codes a pin mismatch.
+    expect((err as Error).cause).toBeInstanceOf(ThumbprintError);
+    expect((err as Error).cause).toMatchObject({ code: "TSVMOMI_ERR_TLS", name: "ThumbprintError" });
     expect(readdirSync(work)).not.toContain("wrong");
   });
 

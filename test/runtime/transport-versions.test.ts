@@ -210,4 +210,12 @@ describe("negotiateVersion", () => {
     expect(compareVersions("7.0", "7.0.0.0")).toBe(0);
     expect(compareVersions("6.7", "7.0")).toBeLessThan(0);
   });
+
+  it("skips a part that is not a number (VMODL's 2.5u2) instead of answering NaN", () => {
+    expect(compareVersions("2.5u2", "2.5")).toBe(0);
+    expect(compareVersions("2.5u2", "2.5u2server")).toBe(0);
+    expect(compareVersions("2.5u2", "4.0")).toBeLessThan(0);
+    expect(compareVersions("2.5u2", "2.5.1")).toBeLessThan(0);
+    expect(compareVersions("8.0.3.0", "2.5u2")).toBeGreaterThan(0);
+  });
 });
