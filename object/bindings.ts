@@ -1,7 +1,10 @@
 /**
- * The one place the helpers import the runtime (the `tsvmomi` package; in
- * this repo tsconfig `paths` and the vitest alias point it at runtime/) and
- * the generated bindings from. The default release is named here once:
+ * The one place the helpers import the generated bindings from, and the
+ * runtime (the `tsvmomi` package; in this repo tsconfig `paths` and the
+ * vitest alias point it at runtime/) beside them. Exception: finder.ts and
+ * errors.ts, which need no generated value, import runtime values from
+ * "tsvmomi" directly and only types from here, so that loading them (as the
+ * command line does on every run) never evaluates the bindings' index. The default release is named here once:
  * switching it, or pointing at a published bindings package, changes the
  * `generated/` specifiers below and nothing else.
  */

@@ -7,8 +7,10 @@
 //   dist/generator/**, dist/wsdl/** → packages/tsvmomi-gen/dist/{generator,wsdl}/
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
-//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**
-//                                   → packages/tsvmomi-cli/dist/ (same layout)
+//   dist/cli/**, dist/generated/<default release>/**, and the dist/ files
+//   outside those that dist/cli imports (object/finder.js, …)
+//                                   → packages/tsvmomi-cli/dist/ (same layout);
+//                                     the runtime is its `tsvmomi` dependency
 //
 // Source maps stay in the repo's dist/ (their paths point at the repo's
 // sources, which the packages do not ship). Every import in a staged file is
@@ -20,7 +22,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSy
 import path from "node:path";
 import { DEFAULT_RELEASE } from "../dist/wsdl/manifest.js";
 import { fileURLToPath } from "node:url";
-import { badImports, walk } from "./lib/package-imports.mjs";
+import { badImports, relativeImports, walk } from "./lib/package-imports.mjs";
 
 // The release the CLI speaks is the default one (named once, in wsdl/manifest.ts).
 const defaultGenerated = `dist/generated/${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`;
@@ -43,15 +45,20 @@ const PACKAGES = [
     ],
   },
   {
-    // Self-contained for now: the command line with the runtime and the default
-    // release's compiled bindings beside it, in the layout its relative imports
-    // expect. A later step can depend on the tsvmomi and bindings packages instead.
+    // The command line imports the runtime as "tsvmomi" (its dependency), so an
+    // app and its CLI share one runtime install. Beside dist/cli it carries the
+    // default release's compiled bindings (their `schemas`, the few method
+    // modules it loads lazily and the property-path declarations `get` checks
+    // against), and the helper modules it imports (object/finder.js, …), in the
+    // layout its relative imports expect.
     dir: "packages/tsvmomi-cli",
     staged: [
-      { from: "dist/cli", to: "dist/cli" },
-      { from: "dist/runtime", to: "dist/runtime" },
+      // A bin, not a library: no declarations for its own modules.
+      { from: "dist/cli", to: "dist/cli", skip: /\.d\.ts$/ },
+      // The bindings' declarations stay: paths/*.d.ts are what `get` and `watch` check property paths against.
       { from: defaultGenerated, to: defaultGenerated },
     ],
+    closureOf: "dist/cli",
   },
 ];
 
@@ -72,6 +79,31 @@ function copyCompiled(fromDir, toDir, skip) {
   }
 }
 
+/**
+ * The compiled files outside `fromDir` (and outside `skipDirs`) that the
+ * JavaScript under it imports, directly or through each other, as
+ * repo-relative paths: what a package that ships `fromDir` must carry too.
+ */
+function importClosure(fromDir, skipDirs) {
+  const inside = (abs, dir) => abs === at(dir) || abs.startsWith(at(dir) + path.sep);
+  const queue = walk(at(fromDir)).filter((f) => f.endsWith(".js")).map((f) => path.join(at(fromDir), f));
+  const seen = new Set(queue);
+  const extra = [];
+  while (queue.length) {
+    const file = queue.pop();
+    for (const spec of relativeImports(readFileSync(file, "utf8"))) {
+      const target = path.resolve(path.dirname(file), spec);
+      if (seen.has(target)) continue;
+      seen.add(target);
+      if (inside(target, fromDir) || skipDirs.some((d) => inside(target, d))) continue;
+      if (!inside(target, "dist") || !existsSync(target)) fail(`${path.relative(root, file)} imports ${spec}, which is not a compiled file under dist/`);
+      extra.push(path.relative(root, target));
+      queue.push(target);
+    }
+  }
+  return extra.sort();
+}
+
 for (const pkg of PACKAGES) {
   const pkgDir = at(pkg.dir);
   const pkgJson = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
@@ -79,6 +111,12 @@ for (const pkg of PACKAGES) {
   // whole: a failed copy leaves the previous build in place.
   const tmp = at(pkg.dir, ".staging");
   rmSync(tmp, { recursive: true, force: true });
+  const closure = pkg.closureOf ? importClosure(pkg.closureOf, pkg.staged.map((s) => s.from)) : [];
+  for (const rel of closure) {
+    const dest = path.join(tmp, rel);
+    mkdirSync(path.dirname(dest), { recursive: true });
+    writeFileSync(dest, readFileSync(at(rel), "utf8").replace(SOURCE_MAP_COMMENT, "\n"));
+  }
   for (const s of pkg.staged) {
     const from = at(s.from);
     if (!existsSync(from)) fail(`${s.from} is missing (run \`tsc -p tsconfig.build.json\` first)`);
@@ -91,7 +129,7 @@ for (const pkg of PACKAGES) {
       cpSync(from, to);
     }
   }
-  for (const top of new Set(pkg.staged.map((s) => s.to.split("/")[0]))) {
+  for (const top of new Set([...pkg.staged.map((s) => s.to.split("/")[0]), ...closure.map((f) => f.split("/")[0])])) {
     rmSync(path.join(pkgDir, top), { recursive: true, force: true });
     renameSync(path.join(tmp, top), path.join(pkgDir, top));
   }

@@ -4,9 +4,9 @@
  */
 import type { CommandContext } from "../context.js";
 import { expand, type Found } from "../finder.js";
-import { moRefKey } from "../../runtime/moref.js";
-import { retrieveAny } from "../../runtime/property/retrieve.js";
-import type { MoRef } from "../../runtime/types.js";
+import { moRefKey } from "tsvmomi";
+import { retrieveAny } from "tsvmomi";
+import type { MoRef } from "tsvmomi";
 import { cell, formatFields, humanBytes, printJson } from "../output.js";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
