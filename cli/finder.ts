@@ -7,9 +7,8 @@
  * stays here is what only the CLI has: the environment's datacenter, `ls`'s
  * children of an entity, and `find -type`'s kind names.
  */
-import { retrieveAny, type MoRef } from "tsvmomi";
+import { retrieveAny, type MoRef, type Client } from "tsvmomi";
 import { find, findOne, loadInventory, search, type EntityType, type Found } from "../object/finder.js";
-import type { Client } from "tsvmomi";
 import type { Bindings } from "./bindings.js";
 import { UsageError } from "./errors.js";
 

@@ -1,7 +1,5 @@
 /** Running a task with a progress bar, for the commands that start them. */
-import type { Client } from "tsvmomi";
-import { waitForTask } from "tsvmomi";
-import type { MoRef } from "tsvmomi";
+import { waitForTask, type Client, type MoRef } from "tsvmomi";
 import type { Bindings } from "./bindings.js";
 import type { Io } from "./output.js";
 import { progress } from "./progress.js";

@@ -1,6 +1,5 @@
 /** Resolving the one VM a command acts on (an inventory path or a unique name). */
-import type { Client } from "tsvmomi";
-import type { MoRef } from "tsvmomi";
+import type { Client, MoRef } from "tsvmomi";
 import type { Bindings } from "./bindings.js";
 import { CliError } from "./errors.js";
 import { expand, type Found } from "./finder.js";

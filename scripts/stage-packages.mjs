@@ -3,7 +3,8 @@
 // source folder once into dist/; this assembles each publishable package from
 // that output, so the packages hold exactly what was compiled and tested:
 //
-//   dist/runtime/**                 → packages/tsvmomi/dist/
+//   dist/runtime/**/*.d.ts          → packages/tsvmomi/dist/, with dist/index.js
+//                                     one ESM file bundled from dist/runtime/*.js
 //   dist/generator/**, dist/wsdl/** → packages/tsvmomi-gen/dist/{generator,wsdl}/
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
@@ -22,6 +23,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSy
 import path from "node:path";
 import { DEFAULT_RELEASE } from "../dist/wsdl/manifest.js";
 import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
 import { badImports, relativeImports, walk } from "./lib/package-imports.mjs";
 
 // The release the CLI speaks is the default one (named once, in wsdl/manifest.ts).
@@ -31,8 +33,14 @@ const at = (...p) => path.join(root, ...p);
 
 const PACKAGES = [
   {
+    // One module instead of ~60: Node 20 has no compile cache, and resolving,
+    // reading and compiling each module file is a measured part of a one-shot
+    // program's start-up (docs/BENCHMARKS.md, CLI start-up). The declarations
+    // keep their per-module layout; only "." is exported, so no one imports
+    // the files the bundle replaces.
     dir: "packages/tsvmomi",
-    staged: [{ from: "dist/runtime", to: "dist" }],
+    staged: [{ from: "dist/runtime", to: "dist", skip: /\.js$/ }],
+    bundle: { entry: "dist/runtime/index.js", out: "dist/index.js" },
   },
   {
     dir: "packages/tsvmomi-gen",
@@ -128,6 +136,22 @@ for (const pkg of PACKAGES) {
       mkdirSync(path.dirname(to), { recursive: true });
       cpSync(from, to);
     }
+  }
+  if (pkg.bundle) {
+    const { errors, warnings } = buildSync({
+      entryPoints: [at(pkg.bundle.entry)],
+      outfile: path.join(tmp, pkg.bundle.out),
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      // Dependencies stay dependencies (the runtime loads a few undici files by path, see runtime/soap/undici.ts).
+      packages: "external",
+      legalComments: "none",
+      logLevel: "silent",
+      banner: { js: `// ${pkgJson.name} ${pkgJson.version}: the runtime's modules bundled into one file by scripts/stage-packages.mjs.` },
+    });
+    if (errors.length || warnings.length) fail(`${pkgJson.name}: bundling ${pkg.bundle.entry}: ${[...errors, ...warnings].map((m) => m.text).join("; ")}`);
   }
   for (const top of new Set([...pkg.staged.map((s) => s.to.split("/")[0]), ...closure.map((f) => f.split("/")[0])])) {
     rmSync(path.join(pkgDir, top), { recursive: true, force: true });

@@ -7,14 +7,10 @@ import type { CommandContext } from "../context.js";
 import { methods } from "../bindings.js";
 import { CliError, UsageError } from "../errors.js";
 import { expand, type Found } from "../finder.js";
-import { retrieveAny } from "tsvmomi";
-import type { MoRef } from "tsvmomi";
+import { retrieveAny, inventoryPath, formatMoRef, ancestry, type MoRef } from "tsvmomi";
 import { cell, humanBytes, printJson, printTable } from "../output.js";
 import { progress } from "../progress.js";
 import { resolve } from "node:path";
-import { inventoryPath } from "tsvmomi";
-import { formatMoRef } from "tsvmomi";
-import { ancestry } from "tsvmomi";
 import { runTask } from "../tasks-util.js";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

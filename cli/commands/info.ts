@@ -4,9 +4,7 @@
  */
 import type { CommandContext } from "../context.js";
 import { expand, type Found } from "../finder.js";
-import { moRefKey } from "tsvmomi";
-import { retrieveAny } from "tsvmomi";
-import type { MoRef } from "tsvmomi";
+import { moRefKey, retrieveAny, type MoRef } from "tsvmomi";
 import { cell, formatFields, humanBytes, printJson } from "../output.js";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

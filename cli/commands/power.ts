@@ -6,10 +6,7 @@ import type { CommandContext } from "../context.js";
 import { CliError, formatError, UsageError } from "../errors.js";
 import { expand, type Found } from "../finder.js";
 import { methods } from "../bindings.js";
-import { moRefKey } from "tsvmomi";
-import { retrieveAny } from "tsvmomi";
-import { isFault } from "tsvmomi";
-import type { MoRef } from "tsvmomi";
+import { moRefKey, retrieveAny, isFault, type MoRef } from "tsvmomi";
 import { printJson, printTable } from "../output.js";
 import { runTask } from "../tasks-util.js";
 

@@ -2,9 +2,7 @@
 import type { CommandContext } from "../context.js";
 import { methods } from "../bindings.js";
 import { CliError } from "../errors.js";
-import { retrieveAny } from "tsvmomi";
-import { moRefEquals } from "tsvmomi";
-import type { MoRef } from "tsvmomi";
+import { retrieveAny, moRefEquals, type MoRef } from "tsvmomi";
 import { printJson } from "../output.js";
 import { runTask } from "../tasks-util.js";
 import { oneVm } from "../vm-arg.js";

@@ -6,11 +6,7 @@
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { expand } from "../finder.js";
-import { moRefKey } from "tsvmomi";
-import { retrieveAny } from "tsvmomi";
-import { watch } from "tsvmomi";
-import { waitForTask } from "tsvmomi";
-import type { MoRef } from "tsvmomi";
+import { moRefKey, retrieveAny, watch, waitForTask, type MoRef } from "tsvmomi";
 import { printJson, printTable, toJson } from "../output.js";
 
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -7,9 +7,7 @@
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { expand } from "../finder.js";
-import { moRefKey } from "tsvmomi";
-import { watch } from "tsvmomi";
-import type { MoRef } from "tsvmomi";
+import { moRefKey, watch, type MoRef } from "tsvmomi";
 import { cell, toJson } from "../output.js";
 import { checkProperties } from "./get.js";
 

@@ -198,6 +198,17 @@ describe("the packed tarballs, installed into a fresh project", () => {
     expect(result.watched).toBe("poweredOff");
   }, 120_000);
 
+  it("the command line depends on the runtime package rather than carrying a copy of it", () => {
+    const cli = installed("tsvmomi-cli");
+    expect(cli.dependencies).toEqual({ tsvmomi: `^${installed("tsvmomi").version}` });
+    const dist = path.join(project, "node_modules", "tsvmomi-cli", "dist");
+    expect(readdirSync(dist).sort()).toEqual(["cli", "generated", "object"]);
+    // Its modules name the runtime by package, never by a path into a copy.
+    const get = readFileSync(path.join(dist, "cli", "commands", "get.js"), "utf8");
+    expect(get).toMatch(/from "tsvmomi"/);
+    expect(get).not.toMatch(/runtime\//);
+  });
+
   it("npx tsvmomi runs the installed command line against vcsim", async () => {
     const env = { ...process.env, TSVMOMI_URL: sim!.url, TSVMOMI_USERNAME: "user", TSVMOMI_PASSWORD: "pass", TSVMOMI_THUMBPRINT: sim!.thumbprint, HOME: work };
     const { stdout } = await run("npx", ["--no-install", "tsvmomi", "ls", "--json", "/DC0/vm"], { cwd: project, env });
