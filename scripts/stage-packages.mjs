@@ -9,7 +9,7 @@
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
 //   dist/cli/**, dist/generated/<default release>/**, and the dist/ files
-//   outside those that dist/cli imports (object/finder.js, …)
+//   outside those that dist/cli imports (generated/default-lazy.js, object/finder.js, …)
 //                                   → packages/tsvmomi-cli/dist/ (same layout);
 //                                     the runtime is its `tsvmomi` dependency
 //
@@ -134,7 +134,8 @@ for (const pkg of PACKAGES) {
       else cpSync(from, to, { recursive: true });
     } else {
       mkdirSync(path.dirname(to), { recursive: true });
-      cpSync(from, to);
+      if (s.from.startsWith("dist/")) writeFileSync(to, readFileSync(from, "utf8").replace(SOURCE_MAP_COMMENT, "\n"));
+      else cpSync(from, to);
     }
   }
   if (pkg.bundle) {

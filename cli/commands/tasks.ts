@@ -9,7 +9,8 @@ import { expand } from "../finder.js";
 import { moRefKey, retrieveAny, watch, waitForTask, type MoRef } from "tsvmomi";
 import { printJson, printTable, toJson } from "../output.js";
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: server data read loosely for display, whatever the release's types say
+type Any = Record<string, any>;
 
 export interface TaskLine {
   readonly task: string;

@@ -7,8 +7,8 @@ import yargs, { type Argv } from "yargs";
 import { loadModel, type LoadOptions } from "../pipeline.js";
 import { summarize } from "../model/merge.js";
 import type { ApiModel } from "../model/ir.js";
-import { emitBindings } from "../emit/emit.js";
-import { writeTreeAtomically } from "../emit/write.js";
+import { emitBindings, emitDefaultSelector } from "../emit/emit.js";
+import { writeFilesAtomically, writeTreeAtomically } from "../emit/write.js";
 import { DEFAULT_RELEASE, pairedVim25 } from "../../wsdl/manifest.js";
 import { diffCommand } from "./commands/diff.js";
 import { packCommand } from "./commands/pack.js";
@@ -75,7 +75,7 @@ export function formatReport(model: ApiModel): string {
     lines.push(`  ${kind} (${items.length})`);
     for (const c of items) lines.push(`    ${c.subject}: ${c.detail}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -95,7 +95,7 @@ export async function main(args: string[]): Promise<void> {
           process.stdout.write(formatReport(model));
           if (argv.json) {
             const { writeFile } = await import("node:fs/promises");
-            await writeFile(argv.json, JSON.stringify(model, null, 1) + "\n");
+            await writeFile(argv.json, `${JSON.stringify(model, null, 1)}\n`);
           }
         },
       )
@@ -115,6 +115,11 @@ export async function main(args: string[]): Promise<void> {
           const files = emitBindings(model, ext ? { externalTypes: ext } : {});
           opts.onProgress?.(`writing ${files.size} files to ${out}`);
           await writeTreeAtomically(out, files, ac.signal);
+          // The default release, generated into its usual place, also gets generated/default*.ts:
+          // the one place the repository's own code names its folder.
+          if (!argv.out && model.service === DEFAULT_RELEASE.service && model.release === DEFAULT_RELEASE.release) {
+            await writeFilesAtomically(path.dirname(out), emitDefaultSelector(model, files), ac.signal);
+          }
           if (!argv.quiet) process.stderr.write(`generated ${model.service}-${model.release} into ${out}\n`);
         },
       )

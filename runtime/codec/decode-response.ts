@@ -97,7 +97,7 @@ function start(registry: SchemaRegistry, method: MethodSchema, opts: DecodeOptio
       }
     },
     finish() {
-      let out;
+      let out: ReturnType<typeof decoder.finish>;
       try {
         tokenizer.end();
         out = decoder.finish();

@@ -36,7 +36,10 @@ const subtypeCache = new WeakMap<object, Map<string, string[]>>();
 
 function managedType(tables: PathTables, name: string): ManagedSchema | undefined {
   let cache = managedCache.get(tables);
-  if (!cache) managedCache.set(tables, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    managedCache.set(tables, cache);
+  }
   let m = cache.get(name);
   if (m === undefined) {
     const entry = tables.managed && Object.hasOwn(tables.managed, name) ? tables.managed[name] : undefined;

@@ -24,6 +24,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import type { Stats } from "node:fs";
 import { SessionCacheError } from "../errors/client.js";
 
 /** What names a cache entry: where and as whom. No password: see the module comment. */
@@ -76,7 +77,7 @@ export class SessionCache {
    * unreadable file.
    */
   async #read(): Promise<CacheFile | undefined> {
-    let info;
+    let info: Stats;
     try {
       info = await stat(this.file);
     } catch (err) {

@@ -269,7 +269,7 @@ export function createTransport(opts: TransportOptions): Transport {
     const fail = (err: unknown, inBody: boolean): unknown =>
       deadline.signal.aborted ? deadline.signal.reason : mapError(err, ctx, connectTimeout, inBody, plainHttp);
 
-    let res;
+    let res: Awaited<ReturnType<typeof request>>;
     try {
       let late: Readonly<Record<string, string>> = {};
       for (;;) {
@@ -550,7 +550,7 @@ function excerpt(head: readonly Uint8Array[], contentType: string | undefined, e
   const size = head.reduce((n, c) => n + c.byteLength, 0);
   if (encoding) return `${size}+ bytes of ${encoding}-compressed data (Content-Encoding: ${encoding})`;
   const raw = headText(head, EXCERPT_READ_BYTES);
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: counting control characters is how binary data is told from text
   const odd = raw.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/g)?.length ?? 0;
   if (raw.length > 0 && odd / raw.length > BINARY_SHARE) return `${size}+ bytes of binary data`;
   // Redact before stripping tags: stripping first would leave a password as bare text.

@@ -60,16 +60,15 @@ export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs
       });
       const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
       const t = r.timings;
-      process.stdout.write(
-        [
-          `${r.name}@${r.version}`,
-          `  package  ${r.dir}`,
-          `  tarball  ${r.tarball} (${kib(r.size)}, unpacked ${kib(r.unpackedSize)}, ${r.entryCount} files)`,
-          `  time     emit ${ms(t.emitMs)}, ts-morph setup ${ms(t.setupMs)} + check ${ms(t.checkMs)} + emit ${ms(t.compileEmitMs)}, npm pack ${ms(t.npmPackMs)}${t.publintMs !== undefined ? `, publint ${ms(t.publintMs)}` : ""}`,
-          r.lint?.skipped ? `  publint  skipped: ${r.lint.skipped}` : r.lint ? `  publint  ${summary(r.lint.messages)}` : "  publint  not run",
-          ...(r.lint?.messages ?? []).map((m) => `    ${m.type}: ${m.text}`),
-        ].join("\n") + "\n",
-      );
+      const lines = [
+        `${r.name}@${r.version}`,
+        `  package  ${r.dir}`,
+        `  tarball  ${r.tarball} (${kib(r.size)}, unpacked ${kib(r.unpackedSize)}, ${r.entryCount} files)`,
+        `  time     emit ${ms(t.emitMs)}, ts-morph setup ${ms(t.setupMs)} + check ${ms(t.checkMs)} + emit ${ms(t.compileEmitMs)}, npm pack ${ms(t.npmPackMs)}${t.publintMs !== undefined ? `, publint ${ms(t.publintMs)}` : ""}`,
+        r.lint?.skipped ? `  publint  skipped: ${r.lint.skipped}` : r.lint ? `  publint  ${summary(r.lint.messages)}` : "  publint  not run",
+        ...(r.lint?.messages ?? []).map((m) => `    ${m.type}: ${m.text}`),
+      ];
+      process.stdout.write(`${lines.join("\n")}\n`);
       const errors = r.lint?.messages.filter((m) => m.type === "error") ?? [];
       if (errors.length) throw new PackError(`publint found ${errors.length} error(s) in ${r.tarball}`);
     },
