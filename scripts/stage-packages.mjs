@@ -13,6 +13,8 @@
 //                                   → packages/tsvmomi-cli/dist/ (same layout);
 //                                     the runtime is its `tsvmomi` dependency
 //
+// tsc never empties dist/, so the output of a renamed or deleted source lingers
+// there; only files whose source still exists are staged.
 // Source maps stay in the repo's dist/ (their paths point at the repo's
 // sources, which the packages do not ship). Every import in a staged file is
 // then checked: a relative one must land inside its package, a bare one must
@@ -77,9 +79,10 @@ function fail(msg) {
 
 const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=\S+\s*$/;
 
-function copyCompiled(fromDir, toDir, skip) {
+function copyCompiled(fromDir, sourceDir, toDir, skip) {
   for (const rel of walk(fromDir)) {
     if (rel.endsWith(".map") || skip?.test(rel)) continue;
+    if (!existsSync(path.join(sourceDir, rel.replace(/\.d\.ts$|\.js$/, ".ts")))) continue;
     const dest = path.join(toDir, rel);
     mkdirSync(path.dirname(dest), { recursive: true });
     const text = readFileSync(path.join(fromDir, rel), "utf8");
@@ -130,7 +133,7 @@ for (const pkg of PACKAGES) {
     if (!existsSync(from)) fail(`${s.from} is missing (run \`tsc -p tsconfig.build.json\` first)`);
     const to = path.join(tmp, s.to);
     if (statSync(from).isDirectory()) {
-      if (s.from.startsWith("dist/")) copyCompiled(from, to, s.skip);
+      if (s.from.startsWith("dist/")) copyCompiled(from, at(s.from.slice("dist/".length)), to, s.skip);
       else cpSync(from, to, { recursive: true });
     } else {
       mkdirSync(path.dirname(to), { recursive: true });

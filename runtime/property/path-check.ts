@@ -135,7 +135,8 @@ export function findPathProblem(tables: PathTables, registry: SchemaRegistry, ty
 
 const PRIMITIVES = new Set(["string", "boolean", "byte", "short", "int", "long", "float", "double", "dateTime", "base64Binary", "anyURI", "anyType"]);
 
-function distance(a: string, b: string): number {
+/** Edit distance, case-insensitive: for "did you mean" (property paths here, flags and commands in cli/). */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0]!;
@@ -154,7 +155,7 @@ export function nearestPath(path: string, known: readonly string[]): string | un
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
-    const d = distance(path, k);
+    const d = editDistance(path, k);
     if (d < bestD) {
       bestD = d;
       best = k;

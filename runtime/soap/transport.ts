@@ -63,7 +63,8 @@ export interface Deadline {
   readonly ms: number;
 }
 
-export interface CallOptions {
+/** Options of one HTTP request (a client call's options are `CallOptions`, runtime/client/descriptor.ts). */
+export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Overrides the transport's deadline for this request; 0 disables. Ignored when `deadline` is set. */
   readonly timeout?: number;
@@ -83,7 +84,7 @@ export interface CallOptions {
  */
 export type SendTimeHeaders = () => Readonly<Record<string, string>> | Promise<void>;
 
-export interface PostRequest extends CallOptions {
+export interface PostRequest extends RequestOptions {
   /** Default `/sdk`. */
   readonly path?: string;
   /** `urn:vim25/8.0.2.0`; sent verbatim in the `SOAPAction` header. */
@@ -92,13 +93,13 @@ export interface PostRequest extends CallOptions {
   readonly sendTimeHeaders?: SendTimeHeaders;
 }
 
-export interface GetOptions extends CallOptions {
+export interface GetOptions extends RequestOptions {
   /** Throw NotXmlError when the body is not XML. Default true. */
   readonly expectXml?: boolean;
 }
 
 /** A plain HTTP request (not SOAP): the `/folder` datastore file endpoint and similar. */
-export interface HttpRequest extends CallOptions {
+export interface HttpRequest extends RequestOptions {
   readonly verb: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
   /** Path and query, e.g. `/folder/a.txt?dcPath=DC0&dsName=ds1`. */
   readonly path: string;
@@ -237,7 +238,7 @@ export function createTransport(opts: TransportOptions): Transport {
     path: string,
     headers: Record<string, string>,
     body: HttpRequest["body"],
-    call: CallOptions & { sendTimeHeaders?: SendTimeHeaders },
+    call: RequestOptions & { sendTimeHeaders?: SendTimeHeaders },
     expectXml: boolean,
     allowXml500: boolean,
   ): Promise<TransportResponse> {
@@ -376,7 +377,7 @@ export function createTransport(opts: TransportOptions): Transport {
         "user-agent": opts.userAgent ?? DEFAULTS.userAgent,
         ...options.headers,
       };
-      const call: CallOptions = { method: `GET ${path}`, ...options };
+      const call: RequestOptions = { method: `GET ${path}`, ...options };
       return send("GET", path, headers, undefined, call, options.expectXml ?? true, false);
     },
     request(req) {
@@ -384,7 +385,7 @@ export function createTransport(opts: TransportOptions): Transport {
         "user-agent": opts.userAgent ?? DEFAULTS.userAgent,
         ...req.headers,
       };
-      const call: CallOptions = { ...req, method: req.method ?? `${req.verb} ${req.path.split("?")[0]}` };
+      const call: RequestOptions = { ...req, method: req.method ?? `${req.verb} ${req.path.split("?")[0]}` };
       return send(req.verb, req.path, headers, req.body, call, false, false);
     },
     close() {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WsdlModel } from "../../generator/model/ir.js";
-import { readWsdlBundle } from "../../generator/wsdl/index.js";
+import { readWsdlBundle } from "../../generator/wsdl-reader/index.js";
 
 const XSD = "http://www.w3.org/2001/XMLSchema";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
