@@ -12,5 +12,7 @@ export { emitBindings, type EmitOptions, type FileMap } from "./emit/emit.js";
 export { writeTreeAtomically } from "./emit/write.js";
 export { diffModels, type ModelDiff } from "./diff/diff.js";
 export { packBindings, PackError, type PackOptions, type PackResult } from "./pack/pack.js";
+// Every error tsvmomi-gen raises is a GeneratorError (a TsvmomiError from "tsvmomi"); match on `err.code` (docs/ERRORS.md).
+export { GeneratorError } from "./errors.js";
 export { generatorPackage, runtimePackage, runtimePeerRange, type PackageFacts } from "./package-info.js";
 export { main } from "./cli/main.js";
