@@ -84,6 +84,21 @@ export interface DecodeOptions {
    * worst measured cost per element), so no server can exhaust the heap.
    */
   maxElements?: number;
+  /**
+   * Hand the items of one array out as their elements close instead of
+   * collecting them (see decode-response.ts): the returned array itself, or
+   * the array field `field` of the returned data object (RetrieveResult's
+   * `objects`). The byte and element budgets still count the whole response.
+   */
+  stream?: ItemStream;
+}
+
+/** Where streamed items go; `deliver` is awaited before the body is read further. */
+export interface ItemStream {
+  /** The array field of the returned object whose items are streamed; omitted when the method returns an array. */
+  readonly field?: string;
+  /** `parent` is the returned object as decoded so far (its fields before `field`: RetrieveResult's `token`). */
+  deliver(items: unknown[], parent: unknown): void | Promise<void>;
 }
 
 interface FaultHolder {
@@ -123,6 +138,11 @@ export class ResponseDecoder implements TokenHandler {
   /** Elements still allowed (the decoded-size budget); one decrement per element. */
   private budget: number;
   private readonly maxElements: number;
+  /** Streaming: depth of the item elements handed out as they close (-1: none), and the key they fill. */
+  private readonly itemDepth: number = -1;
+  private readonly itemKey: string = "";
+  /** Streamed items whose element closed, not yet taken by `takeItems`. */
+  private items: unknown[] = [];
 
   constructor(
     private readonly schema: CompiledSchema,
@@ -139,6 +159,25 @@ export class ResponseDecoder implements TokenHandler {
     this.methodFault = schema.typeInfo("MethodFault");
     this.maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.budget = this.maxElements;
+    const stream = opts.stream;
+    if (stream && !bare && returnField) {
+      // Envelope/Body/<method>Response/returnval is depth 4; its items (an array return) are returnval elements.
+      if (returnField.array && stream.field === undefined) {
+        this.itemDepth = 4;
+        this.itemKey = returnField.name;
+      } else if (!returnField.array && stream.field !== undefined && returnField.kind === K_DATA) {
+        const f = schema.typeInfo(returnField.typeName)?.byName.get(stream.field);
+        if (f?.array) {
+          this.itemDepth = 5;
+          this.itemKey = f.name;
+        }
+      }
+    }
+    if (stream && this.itemDepth < 0) {
+      throw new TypeError(
+        `${method}: cannot stream ${stream.field === undefined ? "its return value" : `"${stream.field}"`}: ${returnField?.array ? "it returns an array, so give no field" : `expected the name of an array field of ${returnField?.typeName ?? "its (absent) return value"}`}`,
+      );
+    }
     const root = new Frame();
     if (bare) {
       root.kind = F_RESPONSE;
@@ -164,6 +203,18 @@ export class ResponseDecoder implements TokenHandler {
     }
     if (!this.sawBody) throw this.error("TSVMOMI_ERR_NOT_SOAP", "response has no soapenv:Body");
     return { value: this.result ?? this.holder.returnval };
+  }
+
+  /** The streamed items whose element closed since the last call (see DecodeOptions.stream). */
+  takeItems(): unknown[] {
+    const got = this.items;
+    if (got.length > 0) this.items = [];
+    return got;
+  }
+
+  /** The returned object as decoded so far: the parent of streamed field items. */
+  partial(): unknown {
+    return this.holder.returnval;
   }
 
   open(name: string, attrs: string[], attrCount: number, localStart: number): void {
@@ -317,6 +368,8 @@ export class ResponseDecoder implements TokenHandler {
         if (!f.hasChildren) this.attach(f, f.text);
         break;
     }
+    // A streamed item leaves its array as it closes (data objects joined it when they opened).
+    if (this.d === this.itemDepth && f.arr !== undefined && f.key === this.itemKey) this.items.push(f.arr.pop());
     if (this.nsLog.length > f.nsMark) this.undoNamespaces(f.nsMark);
     f.obj = undefined;
     f.target = undefined;

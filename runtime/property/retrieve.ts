@@ -50,6 +50,7 @@ import type { PathGate } from "../client/version-gate.js";
 
 export type { MissingPropertyFault } from "./selection.js";
 import { viewContents } from "./traversal.js";
+import { streamedCall } from "./streamed-call.js";
 import { checkPathsAgainstBindings, nearestPath, type PathTables } from "./path-check.js";
 
 /** Where the objects come from. */
@@ -212,6 +213,20 @@ function toObject(o: ObjectContent): RetrievedAny {
   return out as RetrievedAny;
 }
 
+/**
+ * Objects per page when the caller sets no `pageSize`: what vCenter sends per
+ * page. A server answering everything at once (vcsim, or a `maxObjects` the
+ * server ignores) is still handed out in pages of this size as it decodes.
+ */
+const DEFAULT_PAGE = 100;
+
+/**
+ * The retrieve itself. Each server answer streams (CallOptions.stream): its
+ * objects are handed out in pages of `pageSize` as their elements close, so a
+ * consumer that keeps nothing holds one page, whatever the server sends in
+ * one answer; the page that ends an answer goes out at once rather than wait
+ * for the next round trip.
+ */
 async function* pages(client: AnyClient, from: RetrieveSource<string>, select: readonly string[], options: RetrieveOptions, method: string): AsyncGenerator<RetrievedAny[]> {
   const { pageSize, signal } = options;
   if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) {
@@ -220,8 +235,15 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
   const pc = propertyServices(client, method).propertyCollector;
   signal?.throwIfAborted();
   const callOptions: CallOptions = { ...(signal ? { signal } : {}), ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
+  const target = pageSize ?? DEFAULT_PAGE;
   /** Objects already handed out, so a restart after a session loss does not repeat them. */
   const delivered = new Set<string>();
+  const fresh = (o: RetrievedAny): boolean => {
+    const key = `${o.ref.type}:${o.ref.value}`;
+    if (delivered.has(key)) return false;
+    delivered.add(key);
+    return true;
+  };
   for (let restart = 0; ; restart++) {
     const session = client.userSession?.key;
     const planned = await plan(client, method, from, select, options.checkPaths !== false, signal);
@@ -231,34 +253,50 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
     let completed = false;
     let again = false;
     try {
-      let result: RetrieveResult | undefined = await client.call(
-        RetrievePropertiesEx,
-        pc,
-        { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} },
-        callOptions,
-      );
-      while (result) {
-        token = result.token;
-        const page = (await recoverNotAuthenticated(client, pc, planned.spec, result.objects ?? [], callOptions, method)).filter((o) => {
-          const key = `${o.ref.type}:${o.ref.value}`;
-          if (delivered.has(key)) return false;
-          delivered.add(key);
-          return true;
-        });
-        if (page.length > 0) yield page;
-        if (token === undefined) break;
-        signal?.throwIfAborted();
+      for (let first = true; ; first = false) {
+        const sent = token;
+        const answer = streamedCall<RetrieveResult | undefined>(({ signal: callSignal, onItems }) => {
+          const opts: CallOptions = { ...callOptions, signal: callSignal, stream: { field: "objects", onItems } };
+          return first
+            ? client.call(RetrievePropertiesEx, pc, { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} }, opts)
+            : client.call(ContinueRetrievePropertiesEx, pc, { token: sent! }, opts);
+        }, signal);
+        let buffered: ObjectContent[] = [];
+        let result: RetrieveResult | undefined;
         try {
-          result = await client.call(ContinueRetrievePropertiesEx, pc, { token }, callOptions);
+          for (;;) {
+            const step = await answer.next();
+            if (step.done) {
+              result = step.value;
+              break;
+            }
+            // RetrieveResult's token precedes its objects: once objects arrive, an answer without one is the last page.
+            token = (step.value.parent as RetrieveResult | undefined)?.token;
+            for (const o of step.value.items as ObjectContent[]) buffered.push(o);
+            while (buffered.length >= target) {
+              const page = (await recoverNotAuthenticated(client, pc, planned.spec, buffered.splice(0, target), callOptions, method)).filter(fresh);
+              if (page.length > 0) yield page;
+            }
+          }
         } catch (err) {
           // The client logged in again meanwhile, and the token (or the view) died with the old
           // session, as on vCenter: read again from the start, skipping what was already handed out.
-          if (restart > 0 || client.userSession?.key === session || !(err instanceof MethodFaultError)) throw err;
+          if (first || restart > 0 || client.userSession?.key === session || !(err instanceof MethodFaultError)) throw err;
           client.logger.debug?.(`${method}: the session changed while paging (${err.message}); reading again`);
           token = undefined;
           again = true;
           break;
+        } finally {
+          await answer.return(undefined);
         }
+        token = result?.token;
+        // A client that does not stream (a test double) returns the objects in the result.
+        if (result?.objects?.length) buffered = buffered.concat(result.objects);
+        const last = (await recoverNotAuthenticated(client, pc, planned.spec, buffered, callOptions, method)).filter(fresh);
+        buffered = [];
+        for (let at = 0; at < last.length; at += target) yield last.slice(at, at + target);
+        if (token === undefined) break;
+        signal?.throwIfAborted();
       }
       token = undefined;
       completed = !again;
