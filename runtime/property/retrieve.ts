@@ -281,7 +281,14 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
         } catch (err) {
           // The client logged in again meanwhile, and the token (or the view) died with the old
           // session, as on vCenter: read again from the start, skipping what was already handed out.
-          if (first || restart > 0 || client.userSession?.key === session || !(err instanceof MethodFaultError)) throw err;
+          if (first || restart > 0 || client.userSession?.key === session || !(err instanceof MethodFaultError)) {
+            // What decoded intact before the failure still goes out (a short page), then the error;
+            // not after the caller's own abort, which means "no more".
+            const rest = signal?.aborted ? [] : buffered.filter((o) => !o.missingSet?.some(isNotAuthenticated)).map(toObject).filter(fresh);
+            buffered = [];
+            if (rest.length > 0) yield rest;
+            throw err;
+          }
           client.logger.debug?.(`${method}: the session changed while paging (${err.message}); reading again`);
           token = undefined;
           again = true;
