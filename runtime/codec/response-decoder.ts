@@ -49,6 +49,16 @@ const F_GENERIC = 11;
 /** `ArrayOfX` in an anyType slot with X unknown to this registry: items decode as X (unknown) unless they say otherwise. */
 const F_UNKNOWN_ARRAY = 12;
 
+/** Longest string value `keep` shares between occurrences, and how many distinct ones it remembers per response. */
+const KEEP_SHARED_CHARS = 40;
+const KEEP_SHARED_MAX = 8192;
+
+/** A copy of `s` that does not point into the string it was sliced from (V8 copies slices under 13 characters itself). */
+function detach(s: string): string {
+  // Concatenation makes a cons string; slicing it flattens the cons into a fresh string first.
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
 class Frame {
   kind = F_DOCUMENT;
   name = "";
@@ -141,6 +151,8 @@ export class ResponseDecoder implements TokenHandler {
   /** Streaming: depth of the item elements handed out as they close (-1: none), and the key they fill. */
   private readonly itemDepth: number = -1;
   private readonly itemKey: string = "";
+  /** Strings this response decoded, each kept once (see `keep`); per response, so nothing outlives it here. */
+  private readonly kept = new Map<string, string>();
   /** Streamed items whose element closed, not yet taken by `takeItems`. */
   private items: unknown[] = [];
 
@@ -362,10 +374,10 @@ export class ResponseDecoder implements TokenHandler {
         this.attach(f, this.convert(f.leaf, f.text));
         break;
       case F_MOREF:
-        this.attach(f, f.serverGuid === undefined ? { type: f.moType, value: f.text } : { type: f.moType, value: f.text, serverGuid: f.serverGuid });
+        this.attach(f, f.serverGuid === undefined ? { type: this.keep(f.moType), value: this.keep(f.text) } : { type: this.keep(f.moType), value: this.keep(f.text), serverGuid: f.serverGuid });
         break;
       case F_GENERIC:
-        if (!f.hasChildren) this.attach(f, f.text);
+        if (!f.hasChildren) this.attach(f, this.keep(f.text));
         break;
     }
     // A streamed item leaves its array as it closes (data objects joined it when they opened).
@@ -546,7 +558,7 @@ export class ResponseDecoder implements TokenHandler {
       switch (kind) {
         case K_STRING:
         case K_ENUM:
-          return text;
+          return this.keep(text);
         case K_INT:
           return parseInt32(text);
         case K_BOOLEAN:
@@ -566,6 +578,24 @@ export class ResponseDecoder implements TokenHandler {
       if (e instanceof CodecError) throw this.error(e.code, e.message);
       throw e;
     }
+  }
+
+  /**
+   * A string value as the result keeps it. Text and attribute values are
+   * slices of the 64 KiB chunk they were read from, and V8 makes a slice of 13
+   * or more characters a view that keeps its whole chunk alive: a decoded
+   * 35 MB answer kept about 30 MB of chunk text that way. A repeated short
+   * value (an enum, a MoRef type, a property path, a device label) is shared;
+   * anything else is copied out of its chunk.
+   */
+  private keep(s: string): string {
+    if (s.length > KEEP_SHARED_CHARS) return detach(s);
+    const kept = this.kept;
+    let got = kept.get(s);
+    if (got !== undefined) return got;
+    got = detach(s);
+    if (kept.size < KEEP_SHARED_MAX) kept.set(got, got);
+    return got;
   }
 
   private declare(prefix: string, uri: string): void {
