@@ -50,7 +50,7 @@ import type { PathGate } from "../client/version-gate.js";
 
 export type { MissingPropertyFault } from "./selection.js";
 import { viewContents } from "./traversal.js";
-import { streamedCall } from "./streamed-call.js";
+import { streamedCall, type StreamedAnswer } from "./streamed-call.js";
 import { checkPathsAgainstBindings, nearestPath, type PathTables } from "./path-check.js";
 
 /** Where the objects come from. */
@@ -70,6 +70,12 @@ export interface RetrieveOptions {
   readonly signal?: AbortSignal;
   /** Per-call deadline in ms for each request. */
   readonly timeout?: number;
+  /**
+   * Ask for the next page as soon as the server says there is one (default true), so its round
+   * trip overlaps reading and handing out the current one. At most one page is asked for ahead,
+   * held paused after its first items; `false` asks only once the current answer has ended.
+   */
+  readonly prefetch?: boolean;
   /**
    * Check each path against the bindings before sending (default true): a path
    * they say cannot exist throws a TypeError with the nearest valid path.
@@ -252,15 +258,23 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
     let token: string | undefined;
     let completed = false;
     let again = false;
+    let answer: StreamedAnswer<RetrieveResult | undefined> | undefined;
+    /**
+     * The next page, asked for as soon as this answer's token says there is one (it precedes the
+     * objects), so its round trip overlaps reading and handing out this one. It waits, paused after
+     * its first items, until this answer is done: pages still go out in order.
+     */
+    let ahead: StreamedAnswer<RetrieveResult | undefined> | undefined;
     try {
-      for (let first = true; ; first = false) {
-        const sent = token;
-        const answer = streamedCall<RetrieveResult | undefined>(({ signal: callSignal, onItems }) => {
+      const open = (sent: string | undefined) =>
+        streamedCall<RetrieveResult | undefined>(({ signal: callSignal, onItems }) => {
           const opts: CallOptions = { ...callOptions, signal: callSignal, stream: { field: "objects", onItems } };
-          return first
+          return sent === undefined
             ? client.call(RetrievePropertiesEx, pc, { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} }, opts)
-            : client.call(ContinueRetrievePropertiesEx, pc, { token: sent! }, opts);
+            : client.call(ContinueRetrievePropertiesEx, pc, { token: sent }, opts);
         }, signal);
+      answer = open(undefined);
+      for (let first = true; ; first = false) {
         let buffered: ObjectContent[] = [];
         let result: RetrieveResult | undefined;
         try {
@@ -272,6 +286,7 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
             }
             // RetrieveResult's token precedes its objects: once objects arrive, an answer without one is the last page.
             token = (step.value.parent as RetrieveResult | undefined)?.token;
+            if (token !== undefined && ahead === undefined && options.prefetch !== false) ahead = open(token);
             for (const o of step.value.items as ObjectContent[]) buffered.push(o);
             while (buffered.length >= target) {
               const page = (await recoverNotAuthenticated(client, pc, planned.spec, buffered.splice(0, target), callOptions, method)).filter(fresh);
@@ -279,6 +294,8 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
             }
           }
         } catch (err) {
+          await ahead?.return();
+          ahead = undefined;
           // The client logged in again meanwhile, and the token (or the view) died with the old
           // session, as on vCenter: read again from the start, skipping what was already handed out.
           if (first || restart > 0 || client.userSession?.key === session || !(err instanceof MethodFaultError)) {
@@ -294,20 +311,26 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
           again = true;
           break;
         } finally {
-          await answer.return(undefined);
+          await answer.return();
         }
         token = result?.token;
+        if (token !== undefined && ahead === undefined) ahead = open(token);
         // A client that does not stream (a test double) returns the objects in the result.
         if (result?.objects?.length) buffered = buffered.concat(result.objects);
         const last = (await recoverNotAuthenticated(client, pc, planned.spec, buffered, callOptions, method)).filter(fresh);
         buffered = [];
         for (let at = 0; at < last.length; at += target) yield last.slice(at, at + target);
-        if (token === undefined) break;
+        if (token === undefined || ahead === undefined) break;
         signal?.throwIfAborted();
+        answer = ahead;
+        ahead = undefined;
       }
       token = undefined;
       completed = !again;
     } finally {
+      // A call still open (a break inside a page, a page asked for ahead) stops before the cleanup calls go out.
+      await answer?.return();
+      await ahead?.return();
       // Without the caller's signal: it may be the very thing that aborted, and cleanup must still go out.
       const cleanup: Array<[string, Promise<unknown>]> = [];
       if (token !== undefined) cleanup.push(["CancelRetrievePropertiesEx", client.call(CancelRetrievePropertiesEx, pc, { token })]);

@@ -28,24 +28,33 @@ class ConsumerStopped extends Error {
   }
 }
 
-export async function* streamedCall<R>(
+/** The batches of one streamed call, then its result; `return` stops the call and resolves once it has settled. */
+export interface StreamedAnswer<R> {
+  next(): Promise<IteratorResult<ItemBatch, R>>;
+  return(): Promise<void>;
+}
+
+/** Starts the call at once (so a page can be asked for ahead of time) and hands its items out batch by batch. */
+export function streamedCall<R>(
   start: (opts: { readonly signal: AbortSignal; readonly onItems: Stream["onItems"] }) => Promise<R>,
   outer?: AbortSignal,
-): AsyncGenerator<ItemBatch, R, undefined> {
+): StreamedAnswer<R> {
   outer?.throwIfAborted();
   const inner = new AbortController();
   const onAbort = () => inner.abort(outer!.reason);
   outer?.addEventListener("abort", onAbort, { once: true });
-  let waiting: { batch: ItemBatch; resume: () => void; fail: (e: unknown) => void } | undefined;
+  /** The batch the consumer holds (or has not taken yet): the decoder waits until it is released. */
+  let waiting: { batch: ItemBatch; resume: () => void; fail: (e: unknown) => void; taken: boolean } | undefined;
   let settled: { ok: true; value: R } | { ok: false; error: unknown } | undefined;
   let wake: (() => void) | undefined;
+  let closed = false;
   const onItems = (items: unknown[], parent: unknown) =>
     new Promise<void>((resume, fail) => {
       if (inner.signal.aborted) return fail(inner.signal.reason);
-      waiting = { batch: { items, parent }, resume, fail };
+      waiting = { batch: { items, parent }, resume, fail, taken: false };
       wake?.();
     });
-  let call: Promise<unknown>;
+  let call: Promise<void>;
   try {
     call = start({ signal: inner.signal, onItems }).then(
       (value) => {
@@ -61,30 +70,39 @@ export async function* streamedCall<R>(
     outer?.removeEventListener("abort", onAbort);
     throw err;
   }
-  try {
-    for (;;) {
-      if (waiting === undefined && settled === undefined) await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      const w = waiting;
-      if (w !== undefined) {
-        // `waiting` stays set while the consumer holds the batch, so an early exit can fail it.
-        yield w.batch;
+  const release = () => outer?.removeEventListener("abort", onAbort);
+  return {
+    async next() {
+      if (closed) return { done: true, value: undefined as R };
+      // The consumer asking again releases the batch it held: the decoder reads on.
+      if (waiting?.taken) {
+        const w = waiting;
         waiting = undefined;
         w.resume();
-        continue;
       }
+      if (waiting === undefined && settled === undefined) await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      if (waiting !== undefined) {
+        waiting.taken = true;
+        return { done: false, value: waiting.batch };
+      }
+      closed = true;
+      release();
       const s = settled!;
-      if (s.ok) return s.value;
+      if (s.ok) return { done: true, value: s.value };
       throw s.error;
-    }
-  } finally {
-    if (settled === undefined) {
-      const stop = new ConsumerStopped();
-      inner.abort(stop);
-      waiting?.fail(stop);
-      waiting = undefined;
-      await call; // settles either way (both outcomes are handled above)
-    }
-    outer?.removeEventListener("abort", onAbort);
-  }
+    },
+    async return() {
+      if (closed) return;
+      closed = true;
+      if (settled === undefined) {
+        const stop = new ConsumerStopped();
+        inner.abort(stop);
+        waiting?.fail(stop);
+        waiting = undefined;
+        await call; // settles either way (both outcomes are handled above)
+      }
+      release();
+    },
+  };
 }

@@ -221,7 +221,7 @@ describe("retrievePages: errors after objects were handed out", () => {
     });
     let seen = 0;
     const err = await (async () => {
-      for await (const page of retrievePagesAny(client!, refs(300), ["name"], { pageSize: 100 })) seen += page.length;
+      for await (const page of retrievePagesAny(client!, refs(300), ["name"], { pageSize: 100, prefetch: false })) seen += page.length;
     })().catch((e: unknown) => e);
     expect((err as CodecError).code).toBe("TSVMOMI_ERR_TRUNCATED");
     expect(seen).toBe(149);
@@ -234,11 +234,28 @@ describe("retrievePages: errors after objects were handed out", () => {
       ContinueRetrievePropertiesEx: () => answer("ContinueRetrievePropertiesEx", range(101, 300)),
     });
     let seen = 0;
-    for await (const page of retrievePagesAny(client!, refs(300), ["name"], { pageSize: 100 })) {
+    for await (const page of retrievePagesAny(client!, refs(300), ["name"], { pageSize: 100, prefetch: false })) {
       seen += page.length;
       if (seen === 200) break;
     }
     expect(calls).toEqual(["RetrieveServiceContent", "RetrievePropertiesEx", "ContinueRetrievePropertiesEx(tok-1)"]);
+  });
+
+  it("asks for the next page while the current one is still being handed out, and cancels the token on a break", async () => {
+    const { calls } = await fakeVim({
+      RetrievePropertiesEx: () => answer("RetrievePropertiesEx", range(1, 100), "tok-1"),
+      ContinueRetrievePropertiesEx: () => answer("ContinueRetrievePropertiesEx", range(101, 200), "tok-1"),
+      CancelRetrievePropertiesEx: () => `${HEAD}<CancelRetrievePropertiesExResponse xmlns="urn:vim25"/>${TAIL}`,
+    });
+    let pages = 0;
+    for await (const page of retrievePagesAny(client!, refs(300), ["name"], { pageSize: 25 })) {
+      expect(page).toHaveLength(25);
+      // Still on the first answer's objects, the next page is already on its way.
+      if (++pages === 1) await expect.poll(() => calls.includes("ContinueRetrievePropertiesEx(tok-1)")).toBe(true);
+      if (pages === 2) break;
+    }
+    expect(calls.at(-1)).toBe("CancelRetrievePropertiesEx(tok-1)");
+    expect(calls.filter((c) => c.startsWith("Cancel"))).toHaveLength(1);
   });
 
   it("the element budget still bounds one streamed answer", async () => {
