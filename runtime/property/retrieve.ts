@@ -5,7 +5,11 @@
  *   vms[0]["summary.runtime.powerState"]; // VirtualMachinePowerState | undefined
  *
  * Pages are requested with `maxObjects` and followed with
- * ContinueRetrievePropertiesEx; whoever stops early (break, throw, abort)
+ * ContinueRetrievePropertiesEx (asked for ahead, as soon as a token shows
+ * there is a next page). Objects stream out of the decoder as their elements
+ * close, so a page goes out while the rest of its answer is still arriving and
+ * one huge answer costs a consumer that keeps nothing no more memory than a
+ * page. Whoever stops early (break, throw, abort)
  * leaves no token behind: CancelRetrievePropertiesEx runs in `finally`, and
  * a ContainerView made for the call is destroyed there too. A cleanup
  * failure never replaces the result or the error: an object that died with
@@ -65,7 +69,11 @@ export type RetrieveSource<T extends string> =
   | { readonly type: T; readonly objectSet: readonly ObjectSpec[] };
 
 export interface RetrieveOptions {
-  /** Objects per page the server is asked for (`RetrieveOptions.maxObjects`); the server may send fewer. */
+  /**
+   * Objects per page: what the server is asked for (`RetrieveOptions.maxObjects`; it may send fewer)
+   * and the most `retrievePages` hands out at once. Unset: the server's own paging, handed out in
+   * pages of 100.
+   */
   readonly pageSize?: number;
   readonly signal?: AbortSignal;
   /** Per-call deadline in ms for each request. */
