@@ -40,6 +40,6 @@ export {
   ELEMENT_COST_BYTES,
   type DecodeOptions,
   type ItemStream,
-  type ResponseBody,
+  type DecodeInput,
 } from "./decode-response.js";
 export { DEFAULT_LONG_POLICY, type LongPolicy } from "./primitives.js";

@@ -10,7 +10,7 @@ import { connect, type Client } from "../../runtime/index.js";
 import { CodecError, MethodFaultError, ResetError } from "../../runtime/errors/index.js";
 import { retrievePagesAny, retrieveAny } from "../../runtime/property/retrieve.js";
 import { startServer, type TestServer } from "../fixtures/transport/server.js";
-import { schemas } from "../support/bindings-schemas.js";
+import { schemas } from "../support/bindings.js";
 
 const VERSIONS = readFileSync(new URL("../fixtures/transport/vimServiceVersions.xml", import.meta.url), "utf8");
 const HEAD =
