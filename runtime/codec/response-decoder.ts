@@ -55,8 +55,8 @@ const KEEP_SHARED_MAX = 8192;
 
 /** A copy of `s` that does not point into the string it was sliced from (V8 copies slices under 13 characters itself). */
 function detach(s: string): string {
-  // Concatenation makes a cons string; slicing it flattens the cons into a fresh string first.
-  return s.length < 13 ? s : (" " + s).slice(1);
+  // The template makes a cons string; slicing it flattens the cons into a fresh string first.
+  return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a value under construction takes whatever shape the schema gives it at run time

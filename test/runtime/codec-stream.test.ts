@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { decodeResponse } from "../../runtime/codec/index.js";
-import { CodecError, MethodFaultError } from "../../runtime/errors/index.js";
+import { type CodecError, MethodFaultError } from "../../runtime/errors/index.js";
 import { envelope } from "../fixtures/codec/envelope.js";
 import { vimMethod, vimSubset } from "../fixtures/codec/vim-subset.js";
 

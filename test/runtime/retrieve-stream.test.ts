@@ -78,8 +78,9 @@ function writeSlowly(res: http.ServerResponse, text: string, size: number, end: 
   let at = 0;
   const next = () => {
     while (at < text.length) {
-      const ok = res.write(text.slice(at, (at += size)));
-      if (!ok) return void res.once("drain", next);
+      const piece = text.slice(at, at + size);
+      at += size;
+      if (!res.write(piece)) return void res.once("drain", next);
     }
     if (end === "end") res.end();
     else res.destroy();
