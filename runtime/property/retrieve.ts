@@ -250,12 +250,19 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
   signal?.throwIfAborted();
   const callOptions: CallOptions = { ...(signal ? { signal } : {}), ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
   const target = pageSize ?? DEFAULT_PAGE;
-  /** Objects already handed out, so a restart after a session loss does not repeat them. */
-  const delivered = new Set<string>();
+  /**
+   * Objects already handed out, so a restart after a session loss does not repeat them: their
+   * values by type, the one thing kept per object (no `type:value` key strings to build and hold).
+   */
+  const delivered = new Map<string, Set<string>>();
   const fresh = (o: RetrievedAny): boolean => {
-    const key = `${o.ref.type}:${o.ref.value}`;
-    if (delivered.has(key)) return false;
-    delivered.add(key);
+    let values = delivered.get(o.ref.type);
+    if (values === undefined) {
+      values = new Set();
+      delivered.set(o.ref.type, values);
+    }
+    if (values.has(o.ref.value)) return false;
+    values.add(o.ref.value);
     return true;
   };
   for (let restart = 0; ; restart++) {
