@@ -56,7 +56,7 @@ export default defineConfig({
           // Its own group, so that its worker count never has to match the integration tier's.
           sequence: { groupOrder: 0 },
           // Type tests: one mechanism, vitest's typecheck over test/types/*.test-d.ts.
-          typecheck: { enabled: true, include: ["test/types/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
+          typecheck: { enabled: true, include: ["test/types/**/*.test-d.ts"], tsconfig: "./test/types/tsconfig.json" },
         },
       },
       {
