@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../generator/pipeline.js";
 import { summarize } from "../../generator/model/merge.js";
-import { formatReport } from "../../generator/cli/main.js";
+import { formatReport } from "../../generator/model/report.js";
 import type { ApiModel } from "../../generator/model/ir.js";
 import { describeOnce, tierShare } from "../support/tier.js";
 
