@@ -29,5 +29,5 @@ export function formatReport(model: ApiModel): string {
     lines.push(`  ${kind} (${items.length})`);
     for (const c of items) lines.push(`    ${c.subject}: ${c.detail}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
