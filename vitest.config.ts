@@ -48,14 +48,16 @@ export default defineConfig({
           provide: { testTier: "unit" },
           testTimeout: 60_000,
           pool: "forks",
-          // One process per core, each running many files: a fresh process per file (isolate)
-          // cost more than half the tier's time. The unit files keep no state across files: no
-          // module mocks, and what a test changes (an env var, a channel subscriber) it restores.
+          // One process per core, each running many files. vitest's default on 2 cores is one
+          // worker, and isolate starts a fresh process (and imports the bindings again) per file.
+          // The unit files keep no state across files: no module mocks, and what a test changes
+          // (an env var, a channel subscriber) it restores; a shuffled run passes.
           isolate: false,
           maxWorkers: Math.max(2, availableParallelism()),
           // Its own group, so that its worker count never has to match the integration tier's.
           sequence: { groupOrder: 0 },
-          // Type tests: one mechanism, vitest's typecheck over test/types/*.test-d.ts.
+          // Type tests: one mechanism, vitest's typecheck over test/types/*.test-d.ts, with a
+          // tsconfig covering test/types and its imports (the whole repo is `npm run typecheck`).
           typecheck: { enabled: true, include: ["test/types/**/*.test-d.ts"], tsconfig: "./test/types/tsconfig.json" },
         },
       },
