@@ -671,18 +671,18 @@ function parseTokenArg(xml: string): SamlToken {
 }
 
 /**
- * The session cache key of an SSO login: the user name and password, or the
- * certificate's fingerprint (public) for a solution user. Never a token.
+ * The session cache identity of an SSO login: the user name, or the
+ * certificate's fingerprint (public) for a solution user. Never a password or a token.
  */
-function ssoCacheIdentity(auth: SsoAuth): { username: string; password: string } {
-  if (auth.username !== undefined && auth.password !== undefined) return { username: `sso:${auth.username}`, password: auth.password };
+function ssoCacheIdentity(auth: SsoAuth): string {
+  if (auth.username !== undefined) return `sso:${auth.username}`;
   let cert = auth.signingKey?.certificate;
   try {
     cert ??= auth.certificate !== undefined ? new X509Certificate(typeof auth.certificate === "string" ? auth.certificate : Buffer.from(auth.certificate)) : undefined;
   } catch {
     // An unreadable certificate fails with StsKeyError when the login reads it; it only keys the cache here.
   }
-  return { username: `sso-cert:${cert?.fingerprint256 ?? ""}`, password: cert?.fingerprint256 ?? "" };
+  return `sso-cert:${cert?.fingerprint256 ?? ""}`;
 }
 
 /** Connects (negotiating the API version), fetches the service content and, given credentials, logs in. */
@@ -704,12 +704,12 @@ export async function connect<B extends BindingTables, V extends string = string
   opts.signal?.throwIfAborted();
 
   let cache: SessionCacheEntry | undefined;
-  const identity = opts.auth ? ssoCacheIdentity(opts.auth) : opts.username !== undefined && opts.password !== undefined ? { username: opts.username, password: opts.password } : undefined;
-  if (opts.sessionCache && identity) {
+  const identity = opts.auth ? ssoCacheIdentity(opts.auth) : opts.username !== undefined && opts.password !== undefined ? opts.username : undefined;
+  if (opts.sessionCache && identity !== undefined) {
     const warn = opts.logger ? (m: string) => opts.logger!.warn(m) : undefined;
     const store = new SessionCache(opts.sessionCache, warn);
     await store.check(); // a directory or a loose-permission file fails before any traffic
-    cache = store.entry({ url: url.href, ...identity, thumbprint: opts.thumbprint });
+    cache = store.entry({ url: url.href, username: identity, thumbprint: opts.thumbprint });
   }
 
   const logger = opts.logger;
