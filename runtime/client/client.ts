@@ -213,7 +213,7 @@ export interface ServiceClientOptions<S extends BindingTables> {
 export type ClientHttpRequest = HttpRequest;
 export type ClientHttpResponse = TransportResponse;
 
-type Sender = (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<ApiCall>) => Promise<unknown>;
+type Sender = (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<Omit<ApiCall, "stream">> & Pick<CallOptions, "stream">) => Promise<unknown>;
 
 export class Client<B extends BindingTables = BindingTables, V extends string = string> {
   /** Negotiated (or pinned) vim25 API version, e.g. `"6.5"`, `"8.0.2.0"`. */
@@ -349,6 +349,9 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
       throw new TypeError(`${name}: parameters must be an object keyed by parameter name, got ${inspect(params, { depth: 0 })}`);
     }
+    if (options?.stream !== undefined && typeof options.stream?.onItems !== "function") {
+      throw new TypeError(`${name}: options.stream needs an onItems(items, parent) function, got ${inspect(options.stream, { depth: 0 })}`);
+    }
     return (await this.#send(descriptor, { ...params, _this: thisRef }, options)) as ResultOf<D>;
   }
 
@@ -365,6 +368,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       ...(ms > 0 ? { deadline: { at: Date.now() + ms, ms } } : { timeout: 0 }),
       ...(extra.soapHeaders ? { soapHeaders: extra.soapHeaders } : {}),
       ...(extra.recover === false ? { recover: false } : {}),
+      ...(extra.stream ? { stream: { ...(extra.stream.field !== undefined ? { field: extra.stream.field } : {}), onItems: extra.stream.onItems, started: false } } : {}),
     });
   };
 

@@ -49,6 +49,16 @@ const F_GENERIC = 11;
 /** `ArrayOfX` in an anyType slot with X unknown to this registry: items decode as X (unknown) unless they say otherwise. */
 const F_UNKNOWN_ARRAY = 12;
 
+/** Longest string value `keep` shares between occurrences, and how many distinct ones it remembers per response. */
+const KEEP_SHARED_CHARS = 40;
+const KEEP_SHARED_MAX = 8192;
+
+/** A copy of `s` that does not point into the string it was sliced from (V8 copies slices under 13 characters itself). */
+function detach(s: string): string {
+  // The template makes a cons string; slicing it flattens the cons into a fresh string first.
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: a value under construction takes whatever shape the schema gives it at run time
 type Slot = any;
 
@@ -87,6 +97,21 @@ export interface DecodeOptions {
    * worst measured cost per element), so no server can exhaust the heap.
    */
   maxElements?: number;
+  /**
+   * Hand the items of one array out as their elements close instead of
+   * collecting them (see decode-response.ts): the returned array itself, or
+   * the array field `field` of the returned data object (RetrieveResult's
+   * `objects`). The byte and element budgets still count the whole response.
+   */
+  stream?: ItemStream;
+}
+
+/** Where streamed items go; `deliver` is awaited before the body is read further. */
+export interface ItemStream {
+  /** The array field of the returned object whose items are streamed; omitted when the method returns an array. */
+  readonly field?: string;
+  /** `parent` is the returned object as decoded so far (its fields before `field`: RetrieveResult's `token`). */
+  deliver(items: unknown[], parent: unknown): void | Promise<void>;
 }
 
 interface FaultHolder {
@@ -126,6 +151,13 @@ export class ResponseDecoder implements TokenHandler {
   /** Elements still allowed (the decoded-size budget); one decrement per element. */
   private budget: number;
   private readonly maxElements: number;
+  /** Streaming: depth of the item elements handed out as they close (-1: none), and the key they fill. */
+  private readonly itemDepth: number = -1;
+  private readonly itemKey: string = "";
+  /** Strings this response decoded, each kept once (see `keep`); per response, so nothing outlives it here. */
+  private readonly kept = new Map<string, string>();
+  /** Streamed items whose element closed, not yet taken by `takeItems`. */
+  private items: unknown[] = [];
 
   constructor(
     private readonly schema: CompiledSchema,
@@ -142,6 +174,25 @@ export class ResponseDecoder implements TokenHandler {
     this.methodFault = schema.typeInfo("MethodFault");
     this.maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.budget = this.maxElements;
+    const stream = opts.stream;
+    if (stream && !bare && returnField) {
+      // Envelope/Body/<method>Response/returnval is depth 4; its items (an array return) are returnval elements.
+      if (returnField.array && stream.field === undefined) {
+        this.itemDepth = 4;
+        this.itemKey = returnField.name;
+      } else if (!returnField.array && stream.field !== undefined && returnField.kind === K_DATA) {
+        const f = schema.typeInfo(returnField.typeName)?.byName.get(stream.field);
+        if (f?.array) {
+          this.itemDepth = 5;
+          this.itemKey = f.name;
+        }
+      }
+    }
+    if (stream && this.itemDepth < 0) {
+      throw new TypeError(
+        `${method}: cannot stream ${stream.field === undefined ? "its return value" : `"${stream.field}"`}: ${returnField?.array ? "it returns an array, so give no field" : `expected the name of an array field of ${returnField?.typeName ?? "its (absent) return value"}`}`,
+      );
+    }
     const root = new Frame();
     if (bare) {
       root.kind = F_RESPONSE;
@@ -167,6 +218,18 @@ export class ResponseDecoder implements TokenHandler {
     }
     if (!this.sawBody) throw this.error("TSVMOMI_ERR_NOT_SOAP", "response has no soapenv:Body");
     return { value: this.result ?? this.holder.returnval };
+  }
+
+  /** The streamed items whose element closed since the last call (see DecodeOptions.stream). */
+  takeItems(): unknown[] {
+    const got = this.items;
+    if (got.length > 0) this.items = [];
+    return got;
+  }
+
+  /** The returned object as decoded so far: the parent of streamed field items. */
+  partial(): unknown {
+    return this.holder.returnval;
   }
 
   open(name: string, attrs: string[], attrCount: number, localStart: number): void {
@@ -335,12 +398,14 @@ export class ResponseDecoder implements TokenHandler {
         this.attach(f, this.convert(f.leaf, f.text));
         break;
       case F_MOREF:
-        this.attach(f, f.serverGuid === undefined ? { type: f.moType, value: f.text } : { type: f.moType, value: f.text, serverGuid: f.serverGuid });
+        this.attach(f, f.serverGuid === undefined ? { type: this.keep(f.moType), value: this.keep(f.text) } : { type: this.keep(f.moType), value: this.keep(f.text), serverGuid: f.serverGuid });
         break;
       case F_GENERIC:
-        if (!f.hasChildren) this.attach(f, f.text);
+        if (!f.hasChildren) this.attach(f, this.keep(f.text));
         break;
     }
+    // A streamed item leaves its array as it closes (data objects joined it when they opened).
+    if (this.d === this.itemDepth && f.arr !== undefined && f.key === this.itemKey) this.items.push(f.arr.pop());
     if (this.nsLog.length > f.nsMark) this.undoNamespaces(f.nsMark);
     f.obj = undefined;
     f.target = undefined;
@@ -518,7 +583,7 @@ export class ResponseDecoder implements TokenHandler {
       switch (kind) {
         case K_STRING:
         case K_ENUM:
-          return text;
+          return this.keep(text);
         case K_INT:
           return parseInt32(text);
         case K_BOOLEAN:
@@ -538,6 +603,24 @@ export class ResponseDecoder implements TokenHandler {
       if (e instanceof CodecError) throw this.error(e.code, e.message);
       throw e;
     }
+  }
+
+  /**
+   * A string value as the result keeps it. Text and attribute values are
+   * slices of the 64 KiB chunk they were read from, and V8 makes a slice of 13
+   * or more characters a view that keeps its whole chunk alive: a decoded
+   * 35 MB answer kept about 30 MB of chunk text that way. A repeated short
+   * value (an enum, a MoRef type, a property path, a device label) is shared;
+   * anything else is copied out of its chunk.
+   */
+  private keep(s: string): string {
+    if (s.length > KEEP_SHARED_CHARS) return detach(s);
+    const kept = this.kept;
+    let got = kept.get(s);
+    if (got !== undefined) return got;
+    got = detach(s);
+    if (kept.size < KEEP_SHARED_MAX) kept.set(got, got);
+    return got;
   }
 
   private declare(prefix: string, uri: string): void {
