@@ -8,6 +8,7 @@ import { CodecError } from "../errors/codec.js";
 import { faultChainOf, MethodFaultError } from "../errors/client.js";
 import { type DecodeOptions, ResponseDecoder } from "./response-decoder.js";
 import { XmlTokenizer } from "./xml-tokenizer.js";
+import { InvalidUtf8, UTF8_SLICE, Utf8Chunks } from "./utf8.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from "./limits.js";
 
 export type { DecodeOptions } from "./response-decoder.js";
@@ -28,14 +29,14 @@ export async function decodeResponse(registry: SchemaRegistry, method: MethodSch
   if (typeof body === "string" || body instanceof Uint8Array) return decodeResponseSync(registry, method, body, opts);
   const methodName = method.name;
   const run = start(registry, method, opts);
-  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  const utf8 = new Utf8Chunks();
   let bytes = 0;
   for await (const chunk of body) {
     bytes += chunk.byteLength;
     if (bytes > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
-    run.feed(decodeUtf8(utf8, chunk, true, methodName));
+    run.feed(decodeUtf8(utf8, chunk, false, methodName));
   }
-  run.feed(decodeUtf8(utf8, undefined, false, methodName));
+  run.feed(decodeUtf8(utf8, EMPTY, true, methodName));
   return run.finish();
 }
 
@@ -49,7 +50,10 @@ export function decodeResponseSync(registry: SchemaRegistry, method: MethodSchem
     run.feed(body);
   } else {
     if (body.byteLength > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
-    run.feed(decodeUtf8(new TextDecoder("utf-8", { fatal: true }), body, false, methodName));
+    const utf8 = new Utf8Chunks();
+    const len = body.byteLength;
+    for (let at = 0; at < len; at += UTF8_SLICE) run.feed(decodeUtf8(utf8, body.subarray(at, at + UTF8_SLICE), at + UTF8_SLICE >= len, methodName));
+    if (len === 0) run.feed(decodeUtf8(utf8, body, true, methodName));
   }
   return run.finish();
 }
@@ -110,11 +114,14 @@ function start(registry: SchemaRegistry, method: MethodSchema, opts: DecodeOptio
   };
 }
 
-function decodeUtf8(utf8: InstanceType<typeof TextDecoder>, chunk: Uint8Array | undefined, stream: boolean, method: string): string {
+const EMPTY = new Uint8Array(0);
+
+function decodeUtf8(utf8: Utf8Chunks, chunk: Uint8Array, last: boolean, method: string): string {
   try {
-    return utf8.decode(chunk, { stream });
-  } catch {
-    throw new CodecError("TSVMOMI_ERR_NOT_XML", "response is not valid UTF-8", { method });
+    return utf8.decode(chunk, last);
+  } catch (e) {
+    if (e instanceof InvalidUtf8) throw new CodecError("TSVMOMI_ERR_NOT_XML", "response is not valid UTF-8", { method });
+    throw e;
   }
 }
 

@@ -407,7 +407,8 @@ export class ResponseDecoder implements TokenHandler {
         else unknown = local;
       }
     }
-    const obj: Record<string, unknown> = unknown === undefined ? { _typeName: type.name } : { _typeName: type.name, _unknownType: unknown };
+    const obj = new type.create();
+    if (unknown !== undefined) obj._unknownType = unknown;
     frame.kind = F_OBJECT;
     frame.type = type;
     frame.cursor = 0;
