@@ -263,7 +263,7 @@ async function profileRetrieve(inv: Inventory): Promise<string> {
   const r = await runJsonChild<PeerResult>("tsvmomi retrieve (profiled)", cmd, args).result;
   const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
   if (!file) throw new Error("profile: node wrote no .cpuprofile");
-  return renderProfile(summarizeProfile(join(dir, file)), r.wallMs) + `\n\nProfile kept in \`.tmp/bench-profile/${file}\` (load 1m ${load1().toFixed(2)}).`;
+  return `${renderProfile(summarizeProfile(join(dir, file)), r.wallMs)}\n\nProfile kept in \`.tmp/bench-profile/${file}\` (load 1m ${load1().toFixed(2)}).`;
 }
 
 async function main(): Promise<void> {

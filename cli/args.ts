@@ -7,6 +7,7 @@
  * budget a one-shot command has; node:util's parseArgs cannot read govc's
  * multi-letter single-dash flags (`-type vm`).
  */
+import { editDistance } from "../runtime/property/path-check.js";
 import { UsageError } from "./errors.js";
 
 export type FlagType = "boolean" | "string" | "number" | "strings";
@@ -31,21 +32,6 @@ export interface Parsed {
 
 const TRUE = new Set(["true", "1", "yes", "on"]);
 const FALSE = new Set(["false", "0", "no", "off"]);
-
-/** Edit distance, case-insensitive; for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length]!;
-}
 
 /** The closest candidate within a distance that still looks like a typo, or undefined. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {

@@ -21,5 +21,9 @@ export interface CommandContext {
   tls(): Promise<TlsPolicy>;
 }
 
-/** A command module's one export. Returns the exit code (default 0). */
-export type Run = (ctx: CommandContext) => Promise<number | void>;
+/** A command's exit code; a command that just returns (no value) exits 0. */
+// biome-ignore lint/suspicious/noConfusingVoidType: commands end with a bare `return` or none at all, and that means 0
+export type ExitCode = number | void;
+
+/** A command module's one export. */
+export type Run = (ctx: CommandContext) => Promise<ExitCode>;

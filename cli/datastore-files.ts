@@ -47,7 +47,8 @@ async function ticket(client: Client<Bindings>, method: "httpPut" | "httpGet", u
 const sha256 = (der: Buffer) => createHash("sha256").update(der).digest("hex").toUpperCase().match(/../g)!.join(":");
 
 function send(url: URL, method: "PUT" | "GET", headers: Record<string, string | number>, tls: TlsPolicy, signal: AbortSignal): ClientRequest {
-  const pinned = tls.thumbprint?.replace(/[\s:]/g, "").toUpperCase().match(/../g)!.join(":");
+  // cli/connection.ts admits only 40 or 64 hex digits, so the thumbprint always has pairs to match.
+  const pinned = tls.thumbprint === undefined ? undefined : tls.thumbprint.replace(/[\s:]/g, "").toUpperCase().match(/../g)!.join(":");
   const options = {
     method,
     headers,
@@ -93,7 +94,10 @@ export async function upload(client: Client<Bindings>, tls: TlsPolicy, local: st
   const req = send(url, "PUT", { "Content-Length": size, "Content-Type": "application/octet-stream", Cookie: `vmware_cgi_ticket=${id}` }, tls, signal);
   let sent = 0;
   const body = createReadStream(local);
-  body.on("data", (chunk) => onBytes((sent += chunk.length), size));
+  body.on("data", (chunk) => {
+    sent += chunk.length;
+    onBytes(sent, size);
+  });
   const answered = response(req);
   await pipeline(body, req);
   const res = await answered;
@@ -122,7 +126,10 @@ export async function download(
   }
   const total = res.headers["content-length"] ? Number(res.headers["content-length"]) : undefined;
   let got = 0;
-  res.on("data", (chunk: Buffer) => onBytes((got += chunk.length), total));
+  res.on("data", (chunk: Buffer) => {
+    got += chunk.length;
+    onBytes(got, total);
+  });
   if (typeof local !== "string") {
     await pipeline(res, local, { end: false });
     return got;

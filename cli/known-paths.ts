@@ -47,7 +47,10 @@ export async function knownPaths(type: string): Promise<string[] | undefined> {
   let found = false;
   for (let t: string | undefined = type, guard = 0; t && guard < 16; guard++) {
     let p = files.get(t);
-    if (!p) files.set(t, (p = readPathFile(t)));
+    if (!p) {
+      p = readPathFile(t);
+      files.set(t, p);
+    }
     const file = await p;
     if (!file) break;
     found = true;

@@ -51,7 +51,11 @@ export function formatTable(rows: readonly (readonly string[])[], header?: reado
   const all = header ? [header, ...rows] : rows;
   if (all.length === 0) return "";
   const widths: number[] = [];
-  for (const row of all) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, width(c))));
+  for (const row of all) {
+    row.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, width(c));
+    });
+  }
   return all
     .map((row) => row.map((c, i) => (i === row.length - 1 ? c : c + " ".repeat(widths[i]! - width(c)))).join("  ").trimEnd())
     .join("\n")

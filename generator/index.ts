@@ -3,7 +3,7 @@
  * that generate or pack bindings themselves.
  *
  *   import { loadModel, emitBindings, writeTreeAtomically } from "tsvmomi-gen";
- *   const model = await loadModel({ service: "vim25", release: "8.0.3", wsdl: "./wsdl/vim25-8.0.3" });
+ *   const model = await loadModel({ service: "vim25", release: "9.1", wsdl: "./vendor/vim25-wsdl" });
  *   await writeTreeAtomically("src/vim25", emitBindings(model));
  */
 export { loadModel, type LoadOptions } from "./pipeline.js";

@@ -56,7 +56,8 @@ let generatorCache: PackageFacts | undefined;
 let runtimeCache: PackageFacts | undefined;
 
 export function generatorPackage(): PackageFacts {
-  return (generatorCache ??= readFacts(generatorPackageJson()));
+  generatorCache ??= readFacts(generatorPackageJson());
+  return generatorCache;
 }
 
 /**
@@ -71,7 +72,8 @@ export function runtimePackage(): PackageFacts {
   } catch {
     throw new Error(`cannot find the ${RUNTIME_PACKAGE} package (a dependency of ${GENERATOR_PACKAGE}); reinstall ${GENERATOR_PACKAGE}, or run \`npm ci\` in a checkout`);
   }
-  return (runtimeCache = readFacts(file));
+  runtimeCache = readFacts(file);
+  return runtimeCache;
 }
 
 /**

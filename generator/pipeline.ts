@@ -9,7 +9,7 @@
  * info (generator/vmodl/pyvmomi/to-wsdl.ts) and merged the same way.
  */
 import path from "node:path";
-import { readWsdlBundle } from "./wsdl/index.js";
+import { readWsdlBundle } from "./wsdl-reader/index.js";
 import { readVmodl } from "./vmodl/vmodl-reader.js";
 import { readTypeInfo } from "./vmodl/pyvmomi/typeinfo.js";
 import { typeInfoToVmodl } from "./vmodl/pyvmomi/to-vmodl.js";

@@ -1,12 +1,11 @@
 /**
  * The one place the helpers import the runtime (the `tsvmomi` package; in
  * this repo tsconfig `paths` and the vitest alias point it at runtime/) and
- * the generated bindings from. The default release is named here once:
- * switching it, or pointing at a published bindings package, changes the
- * `generated/` specifiers below and nothing else.
+ * the generated bindings from: the default release, through
+ * `generated/default.ts`. Pointing at a published bindings package changes
+ * the `generated/` specifiers below and nothing else.
  */
-export * from "../generated/vim25-8.0.3/index.js";
-export type { ManagedKind, ManagedTypeName } from "../generated/vim25-8.0.3/managed.js";
+export * from "../generated/default.js";
 /** Storage policy (pbm) bindings paired with the default vim25 release (they import its types). */
 export * as pbm from "../generated/pbm-8.0/index.js";
 
@@ -43,5 +42,5 @@ import type { Client as RuntimeClient } from "tsvmomi";
  * helpers read and send only what every release since 6.0 has, and type
  * their results with the default release's types.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a client of any release's bindings must be assignable, whatever its binding tables
 export type AnyClient = RuntimeClient<any>;

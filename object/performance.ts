@@ -184,7 +184,7 @@ export async function queryPerf(client: AnyClient, query: PerfQuery): Promise<Se
     const metric = r as PerfEntityMetric;
     const info = metric.sampleInfo ?? [];
     // Servers differ in order (vcsim sends newest first): sort every series by time.
-    const order = info.map((s, i) => i).sort((a, b) => info[a]!.timestamp.getTime() - info[b]!.timestamp.getTime());
+    const order = info.map((_, i) => i).sort((a, b) => info[a]!.timestamp.getTime() - info[b]!.timestamp.getTime());
     for (const v of metric.value ?? []) {
       const counter = index.byId(v.id.counterId);
       if (!counter || v._typeName !== "PerfMetricIntSeries") continue;

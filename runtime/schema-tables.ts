@@ -8,6 +8,7 @@
  */
 import { CodecError } from "./errors/codec.js";
 import type { DataSchema, EnumSchema, FieldSchema, SchemaRegistry } from "./schema.js";
+import type { SecretFieldTypes } from "./soap/redact-fields.js";
 
 export interface SchemaTables {
   readonly namespace: string;
@@ -114,7 +115,7 @@ const secretNames = new WeakMap<object, readonly string[]>();
 
 /**
  * Local names of the fields the tables flag secret (`!`), any type, sorted:
- * the element names the trace redacts for every call of these bindings.
+ * what the trace redacts wherever it cannot tell an element's type.
  */
 export function secretFieldNames(tables: SchemaTables): readonly string[] {
   let names = secretNames.get(tables);
@@ -128,4 +129,16 @@ export function secretFieldNames(tables: SchemaTables): readonly string[] {
     secretNames.set(tables, names);
   }
   return names;
+}
+
+const fieldTypes = new WeakMap<TableRegistry, SecretFieldTypes>();
+
+/** The registry with its secret names, as the trace's typed redaction takes them (once per registry). */
+export function secretFieldTypes(registry: TableRegistry): SecretFieldTypes {
+  let got = fieldTypes.get(registry);
+  if (!got) {
+    got = { registry, anywhere: new Set(secretFieldNames(registry.tables)) };
+    fieldTypes.set(registry, got);
+  }
+  return got;
 }

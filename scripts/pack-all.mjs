@@ -122,6 +122,6 @@ for (const r of results) {
   for (const line of [...bad, ...notes]) process.stdout.write(`  ${line}\n`);
   if (bad.length) failed++;
 }
-writeFileSync(path.join(opts.out, "pack-all.json"), JSON.stringify({ packages: results }, null, 2) + "\n");
+writeFileSync(path.join(opts.out, "pack-all.json"), `${JSON.stringify({ packages: results }, null, 2)}\n`);
 if (failed) fail(`${failed} package(s) failed publint or attw (see above)`);
 process.stdout.write(`${results.length} tarballs in ${path.relative(process.cwd(), opts.out) || "."}\n`);

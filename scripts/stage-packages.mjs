@@ -7,9 +7,11 @@
 //   dist/generator/**, dist/wsdl/** → packages/tsvmomi-gen/dist/{generator,wsdl}/
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
-//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**
+//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**, dist/generated/default-lazy.*
 //                                   → packages/tsvmomi-cli/dist/ (same layout)
 //
+// tsc never empties dist/, so the output of a renamed or deleted source lingers
+// there; only files whose source still exists are staged.
 // Source maps stay in the repo's dist/ (their paths point at the repo's
 // sources, which the packages do not ship). Every import in a staged file is
 // then checked: a relative one must land inside its package, a bare one must
@@ -51,6 +53,8 @@ const PACKAGES = [
       { from: "dist/cli", to: "dist/cli" },
       { from: "dist/runtime", to: "dist/runtime" },
       { from: defaultGenerated, to: defaultGenerated },
+      { from: "dist/generated/default-lazy.js", to: "dist/generated/default-lazy.js" },
+      { from: "dist/generated/default-lazy.d.ts", to: "dist/generated/default-lazy.d.ts" },
     ],
   },
 ];
@@ -62,9 +66,10 @@ function fail(msg) {
 
 const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=\S+\s*$/;
 
-function copyCompiled(fromDir, toDir, skip) {
+function copyCompiled(fromDir, sourceDir, toDir, skip) {
   for (const rel of walk(fromDir)) {
     if (rel.endsWith(".map") || skip?.test(rel)) continue;
+    if (!existsSync(path.join(sourceDir, rel.replace(/\.d\.ts$|\.js$/, ".ts")))) continue;
     const dest = path.join(toDir, rel);
     mkdirSync(path.dirname(dest), { recursive: true });
     const text = readFileSync(path.join(fromDir, rel), "utf8");
@@ -84,11 +89,12 @@ for (const pkg of PACKAGES) {
     if (!existsSync(from)) fail(`${s.from} is missing (run \`tsc -p tsconfig.build.json\` first)`);
     const to = path.join(tmp, s.to);
     if (statSync(from).isDirectory()) {
-      if (s.from.startsWith("dist/")) copyCompiled(from, to, s.skip);
+      if (s.from.startsWith("dist/")) copyCompiled(from, at(s.from.slice("dist/".length)), to, s.skip);
       else cpSync(from, to, { recursive: true });
     } else {
       mkdirSync(path.dirname(to), { recursive: true });
-      cpSync(from, to);
+      if (s.from.startsWith("dist/")) writeFileSync(to, readFileSync(from, "utf8").replace(SOURCE_MAP_COMMENT, "\n"));
+      else cpSync(from, to);
     }
   }
   for (const top of new Set(pkg.staged.map((s) => s.to.split("/")[0]))) {

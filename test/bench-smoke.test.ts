@@ -59,7 +59,7 @@ describe("bench helpers", () => {
     expect(s.totalMs).toBeCloseTo(9, 6);
     expect(s.byCategory["decoder (runtime/codec)"]).toBeCloseTo(4.5, 6);
     expect(s.byCategory["idle (waiting for the server)"]).toBeCloseTo(4, 6);
-    expect(s.byCategory["GC"]).toBeCloseTo(0.5, 6);
+    expect(s.byCategory.GC).toBeCloseTo(0.5, 6);
     expect(s.top[0]).toMatchObject({ name: "feed", where: "runtime/codec/xml-tokenizer.js:1" });
   });
 

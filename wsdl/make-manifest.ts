@@ -16,6 +16,7 @@ import type { Manifest, ManifestFile, ManifestRelease, ManifestTypeInfo, Manifes
 import { manifestPath } from "./manifest.js";
 import { sharedDir } from "./paths.js";
 import { parseTypeInfoSources, parseVmodlSources, parseWsdlSources, type WsdlSourceSection, type WsdlSummaryRow } from "./sources-md.js";
+import type { Dirent } from "node:fs";
 
 export class ManifestError extends Error {
   constructor(message: string) {
@@ -35,7 +36,7 @@ async function readText(file: string, what: string): Promise<string> {
 }
 
 async function listDir(dir: string): Promise<{ dirs: string[]; files: string[] }> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
@@ -105,7 +106,7 @@ async function buildRelease(wsdlDir: string, folder: string, sources: ReturnType
   const commit = section.commit ?? summary?.commit;
   if (!repo || !commit) throw new ManifestError(`../shared/wsdl/SOURCES.md (section "${folder}"): no source repo/commit found`);
 
-  let detected;
+  let detected: ReturnType<typeof detectEntry>;
   try {
     detected = detectEntry(folder, names, parsed.service);
   } catch (err) {

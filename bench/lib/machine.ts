@@ -13,6 +13,7 @@ function tryRun(cmd: string, args: string[]): string {
 }
 
 function debVersion(pkg: string): string {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: `${Version}` is dpkg-query's format syntax, for dpkg to expand
   return tryRun("dpkg-query", ["-W", "-f=${Version}", pkg]);
 }
 

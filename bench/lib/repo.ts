@@ -12,7 +12,7 @@ function findRoot(): string {
   for (;;) {
     if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "scripts"))) return dir;
     const up = dirname(dir);
-    if (up === dir) throw new Error("bench: cannot find the repository root (package.json + scripts/) above " + fileURLToPath(import.meta.url));
+    if (up === dir) throw new Error(`bench: cannot find the repository root (package.json + scripts/) above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }

@@ -2,7 +2,7 @@
 import type { Client } from "../../runtime/client/client.js";
 import { retrieve } from "../../runtime/property/retrieve.js";
 import type { MoRef } from "../../runtime/types.js";
-import type { schemas } from "./retrieve-bindings.js";
+import type { schemas } from "../../generated/default-lazy.js";
 
 declare const client: Client<typeof schemas>;
 declare const root: MoRef<"Folder">;

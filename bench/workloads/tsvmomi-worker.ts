@@ -13,7 +13,7 @@
  */
 import { readFileSync } from "node:fs";
 import { connect, retrieve, retrievePages, watch, type Client } from "../../runtime/index.js";
-import { schemas } from "../../test/support/bindings-schemas.js";
+import { schemas } from "../../generated/default-lazy.js";
 import { RETRIEVE_PATHS } from "./retrieve-paths.js";
 
 type Bindings = typeof schemas;
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
           ? await countPages(client, state ? Number(state) : undefined)
           : await watchPower(client, state ?? "poweredOff", Number(want ?? 0));
     const out: WorkerResult = { client: "tsvmomi", mode, ...r, maxRssKb: peakRssKb() };
-    process.stdout.write(JSON.stringify(out) + "\n");
+    process.stdout.write(`${JSON.stringify(out)}\n`);
   } finally {
     await client[Symbol.asyncDispose]();
     clearInterval(alive);

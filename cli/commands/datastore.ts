@@ -3,7 +3,7 @@
  * through its HostDatastoreBrowser (SearchDatastore_Task, or
  * SearchDatastoreSubFolders_Task with -R).
  */
-import type { CommandContext } from "../context.js";
+import type { CommandContext, ExitCode } from "../context.js";
 import { methods } from "../bindings.js";
 import { CliError, UsageError } from "../errors.js";
 import { expand, resolvePath, type Found } from "../finder.js";
@@ -17,7 +17,8 @@ import { formatMoRef } from "../../runtime/moref.js";
 import { ancestry } from "../../runtime/property/traversal.js";
 import { runTask } from "../tasks-util.js";
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: server data read loosely for display, whatever the release's types say
+type Any = Record<string, any>;
 
 /** The datastore -ds (or TSVMOMI_DATASTORE / GOVC_DATASTORE) names: an inventory path or a unique name. */
 export async function datastoreArg(ctx: CommandContext): Promise<Found & { name: string }> {
@@ -37,7 +38,7 @@ export interface FileEntry {
   readonly modified?: unknown;
 }
 
-export async function run(ctx: CommandContext): Promise<number | void> {
+export async function run(ctx: CommandContext): Promise<ExitCode> {
   const sub = ctx.command.split(" ")[1];
   if (sub === "upload" || sub === "download") return transfer(ctx, sub);
   return list(ctx);
@@ -77,7 +78,7 @@ async function transfer(ctx: CommandContext, sub: "upload" | "download"): Promis
   ctx.io.stdout.write(sub === "upload" ? `${ctx.args[0]} -> ${remote} (${humanBytes(bytes)})\n` : `${remote} -> ${ctx.args[1]} (${humanBytes(bytes)})\n`);
 }
 
-async function list(ctx: CommandContext): Promise<number | void> {
+async function list(ctx: CommandContext): Promise<ExitCode> {
   const ds = await datastoreArg(ctx);
   const client = await ctx.client();
   const [info] = await retrieveAny(client, [ds.ref], ["browser", "summary.accessible"], { signal: ctx.signal });

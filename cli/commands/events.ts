@@ -25,7 +25,8 @@ export interface EventLine {
   readonly source?: string;
 }
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: server data read loosely for display, whatever the release's types say
+type Any = Record<string, any>;
 
 function line(e: Any, source: string | undefined): EventLine {
   return {
@@ -111,7 +112,10 @@ function printEvents(ctx: CommandContext, events: readonly EventLine[]): void {
 
 function writeFollowed(ctx: CommandContext, e: EventLine): void {
   if (ctx.json) ctx.io.stdout.write(`${toJson(e, false)}\n`);
-  else ctx.io.stdout.write(`${stamp(e.createdTime)}  ${e.source ? `${e.source}  ` : ""}${e.type}  ${e.message ?? ""}`.trimEnd() + "\n");
+  else {
+    const line = `${stamp(e.createdTime)}  ${e.source ? `${e.source}  ` : ""}${e.type}  ${e.message ?? ""}`;
+    ctx.io.stdout.write(`${line.trimEnd()}\n`);
+  }
 }
 
 function time(t: unknown): number {

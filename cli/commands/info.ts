@@ -9,7 +9,8 @@ import { retrieveAny } from "../../runtime/property/retrieve.js";
 import type { MoRef } from "../../runtime/types.js";
 import { cell, formatFields, humanBytes, printJson } from "../output.js";
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: server data read loosely for display, whatever the release's types say
+type Any = Record<string, any>;
 
 /** The properties read per type, and how they become the info fields (stable JSON keys, in display order). */
 const VIEWS: Record<string, { select: string[]; fields: (v: Any) => Record<string, unknown> }> = {

@@ -1,5 +1,5 @@
 /** `tsvmomi snapshot create|revert|remove|tree`: a VM's snapshots, by name. */
-import type { CommandContext } from "../context.js";
+import type { CommandContext, ExitCode } from "../context.js";
 import { methods } from "../bindings.js";
 import { CliError } from "../errors.js";
 import { retrieveAny } from "../../runtime/property/retrieve.js";
@@ -32,7 +32,7 @@ function flatten(trees: readonly Tree[] | undefined): Tree[] {
   return (trees ?? []).flatMap((t) => [t, ...flatten(t.childSnapshotList)]);
 }
 
-export async function run(ctx: CommandContext): Promise<number | void> {
+export async function run(ctx: CommandContext): Promise<ExitCode> {
   const sub = ctx.command.split(" ")[1]!;
   const client = await ctx.client();
   const vm = await oneVm(client, ctx.args[0]!, ctx.io, ctx.signal);

@@ -13,7 +13,8 @@ import { waitForTask } from "../../runtime/task/index.js";
 import type { MoRef } from "../../runtime/types.js";
 import { printJson, printTable, toJson } from "../output.js";
 
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: server data read loosely for display, whatever the release's types say
+type Any = Record<string, any>;
 
 export interface TaskLine {
   readonly task: string;

@@ -1,5 +1,5 @@
 /** `tsvmomi vm clone|reconfigure|destroy`. */
-import type { CommandContext } from "../context.js";
+import type { CommandContext, ExitCode } from "../context.js";
 import { methods } from "../bindings.js";
 import { CliError, formatError, UsageError } from "../errors.js";
 import { expand, resolvePath, type Found } from "../finder.js";
@@ -10,7 +10,7 @@ import { printJson, printTable } from "../output.js";
 import { runTask } from "../tasks-util.js";
 import { oneVm } from "../vm-arg.js";
 
-export async function run(ctx: CommandContext): Promise<number | void> {
+export async function run(ctx: CommandContext): Promise<ExitCode> {
   const sub = ctx.command.split(" ")[1]!;
   if (sub === "clone") return clone(ctx);
   if (sub === "reconfigure") return reconfigure(ctx);

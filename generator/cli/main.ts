@@ -3,55 +3,19 @@
  * a library function; this file owns argument parsing, progress and exit codes.
  */
 import path from "node:path";
-import yargs, { type Argv } from "yargs";
-import { loadModel, type LoadOptions } from "../pipeline.js";
+import yargs from "yargs";
+import { loadModel } from "../pipeline.js";
 import { summarize } from "../model/merge.js";
 import type { ApiModel } from "../model/ir.js";
-import { emitBindings } from "../emit/emit.js";
-import { writeTreeAtomically } from "../emit/write.js";
+import { emitBindings, emitDefaultSelector } from "../emit/emit.js";
+import { writeFilesAtomically, writeTreeAtomically } from "../emit/write.js";
 import { DEFAULT_RELEASE, pairedVim25 } from "../../wsdl/manifest.js";
 import { diffCommand } from "./commands/diff.js";
 import { packCommand } from "./commands/pack.js";
 import { fetchWsdlCommand } from "./commands/fetch-wsdl.js";
 import { wireCheckCommand } from "./commands/wire-check.js";
 import { generatorPackage } from "../package-info.js";
-
-interface SourceArgs {
-  release?: string;
-  service?: string;
-  wsdl?: string;
-  /** `--no-vmodl` arrives as `false` (yargs negation). */
-  vmodl?: string | boolean;
-  quiet?: boolean;
-}
-
-const sourceOptions = <T>(y: Argv<T>) =>
-  y
-    .option("release", { type: "string", describe: `release name, e.g. 9.1 or pbm-9.1 (default ${DEFAULT_RELEASE.release})` })
-    .option("service", { type: "string", describe: "service: vim25, pbm, vslm, sms or eam", default: undefined })
-    .option("wsdl", { type: "string", describe: "bundle directory or entry file (vimService.wsdl, a lone vim.wsdl)" })
-    .option("vmodl", { type: "string", describe: "VMODL to merge: an rbvmomi vmodl.db or a pyVmomi folder with _typeinfo_*.py (e.g. site-packages/pyVmomi); default: the newest in ../shared/vmodl not newer than the release; --no-vmodl merges the WSDL alone" })
-    .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" });
-
-export function loadOptions(argv: SourceArgs, signal?: AbortSignal): LoadOptions {
-  let service = argv.service;
-  let release = argv.release;
-  const m = release?.match(/^(vim25|pbm|vslm|sms|eam)-(.+)$/);
-  if (m) {
-    service = m[1];
-    release = m[2];
-  }
-  if (!release && !argv.wsdl) release = DEFAULT_RELEASE.release;
-  return {
-    service: service ?? DEFAULT_RELEASE.service,
-    ...(release ? { release } : {}),
-    ...(argv.wsdl ? { wsdl: argv.wsdl } : {}),
-    ...(argv.vmodl === false ? { vmodl: false as const } : typeof argv.vmodl === "string" ? { vmodl: argv.vmodl } : {}),
-    ...(signal ? { signal } : {}),
-    onProgress: argv.quiet ? () => {} : (step) => process.stderr.write(`… ${step}\n`),
-    onWarning: (msg) => process.stderr.write(`warning: ${msg}\n`),
-  };
-}
+import { loadOptions, sourceOptions } from "./source-args.js";
 
 export function formatReport(model: ApiModel): string {
   const s = summarize(model);
@@ -75,7 +39,7 @@ export function formatReport(model: ApiModel): string {
     lines.push(`  ${kind} (${items.length})`);
     for (const c of items) lines.push(`    ${c.subject}: ${c.detail}`);
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }
 
 export async function main(args: string[]): Promise<void> {
@@ -95,7 +59,7 @@ export async function main(args: string[]): Promise<void> {
           process.stdout.write(formatReport(model));
           if (argv.json) {
             const { writeFile } = await import("node:fs/promises");
-            await writeFile(argv.json, JSON.stringify(model, null, 1) + "\n");
+            await writeFile(argv.json, `${JSON.stringify(model, null, 1)}\n`);
           }
         },
       )
@@ -115,6 +79,11 @@ export async function main(args: string[]): Promise<void> {
           const files = emitBindings(model, ext ? { externalTypes: ext } : {});
           opts.onProgress?.(`writing ${files.size} files to ${out}`);
           await writeTreeAtomically(out, files, ac.signal);
+          // The default release, generated into its usual place, also gets generated/default*.ts:
+          // the one place the repository's own code names its folder.
+          if (!argv.out && model.service === DEFAULT_RELEASE.service && model.release === DEFAULT_RELEASE.release) {
+            await writeFilesAtomically(path.dirname(out), emitDefaultSelector(model, files), ac.signal);
+          }
           if (!argv.quiet) process.stderr.write(`generated ${model.service}-${model.release} into ${out}\n`);
         },
       )

@@ -102,7 +102,7 @@ export function renderDiffMarkdown(d: ModelDiff, opts: RenderOptions = {}): stri
   list(out, "Removed", d.enumValues.removed.map((v) => `${code(v.enum)}: ${code(v.value)}`));
 
   while (out.at(-1) === "") out.pop();
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }
 
 function list(out: string[], title: string, items: string[]): void {

@@ -156,6 +156,30 @@ export function emitBindings(model: ApiModel, opts: EmitOptions = {}, templates:
   return new Map([...files.entries()].sort(([a], [b]) => cmp(a, b)));
 }
 
+/**
+ * `generated/default.ts` and `generated/default-lazy.ts`: the one place that
+ * names the default release's folder, written next to it by `generate`. Made
+ * from the release's own file map, so the lazy loaders list exactly the
+ * method modules that exist.
+ */
+export function emitDefaultSelector(model: ApiModel, release: FileMap, templates: Templates = loadTemplates()): FileMap {
+  const view = {
+    service: model.service,
+    release: model.release,
+    serviceJson: JSON.stringify(model.service),
+    releaseJson: JSON.stringify(model.release),
+    folder: `${model.service}-${model.release}`,
+    methodModules: [...release.keys()]
+      .filter((f) => f.startsWith("methods/"))
+      .map((f) => ({ name: f.slice("methods/".length, -".ts".length) }))
+      .sort((a, b) => cmp(a.name, b.name)),
+  };
+  return new Map([
+    ["default.ts", templates.default(view)],
+    ["default-lazy.ts", templates["default-lazy"](view)],
+  ]);
+}
+
 function methodView(model: ApiModel, m: IrMethod & { owners: string[] }, uses: Uses, docs: boolean, oldest: string | undefined) {
   const params = m.params.filter((p) => p.name !== "_this");
   const owners = m.owners.filter((o) => model.managedTypes[o]);

@@ -56,7 +56,10 @@ export function itemType(model: ApiModel, f: Pick<IrField, "type" | "primitive" 
   if (f.type === "ManagedObjectReference") return moRefType(model, f.moType, uses);
   if (model.enums[f.type] || model.dataTypes[f.type]) {
     if (typesNs) uses.types = true;
-    else if (model.enums[f.type]) (uses.enums ??= new Set()).add(f.type);
+    else if (model.enums[f.type]) {
+      uses.enums ??= new Set();
+      uses.enums.add(f.type);
+    }
     return typesNs + f.type;
   }
   // Unknown to this model: the check report already records it.

@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 
-const NAMES = ["core", "types", "enums", "faults", "managed", "methods", "paths", "paths-index", "schemas", "index"] as const;
+const NAMES = ["core", "types", "enums", "faults", "managed", "methods", "paths", "paths-index", "schemas", "index", "default", "default-lazy"] as const;
 /** Pieces the templates share: the file header and one field's codec schema. */
 const PARTIALS = ["header", "fieldSchema"] as const;
 export type Templates = Record<(typeof NAMES)[number], Handlebars.TemplateDelegate>;

@@ -43,3 +43,22 @@ export async function writeTreeAtomically(outDir: string, files: ReadonlyMap<str
     await fs.rm(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * Writes a few loose files into `dir`, each through a temp file and a rename,
+ * so a reader sees either the old file or the new one, never half of one.
+ */
+export async function writeFilesAtomically(dir: string, files: ReadonlyMap<string, string>, signal?: AbortSignal): Promise<void> {
+  await fs.mkdir(dir, { recursive: true });
+  for (const [name, text] of files) {
+    signal?.throwIfAborted();
+    const file = path.join(dir, name);
+    const tmp = `${file}.tmp-${process.pid}`;
+    try {
+      await fs.writeFile(tmp, text);
+      await fs.rename(tmp, file);
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+}

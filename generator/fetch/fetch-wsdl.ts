@@ -88,7 +88,7 @@ export async function fetchWsdl(opts: FetchWsdlOptions): Promise<FetchedFile[]> 
       if (got.size >= maxFiles) throw new FetchWsdlError(`${base.href}: more than ${maxFiles} files referenced; giving up`);
       opts.onProgress?.(`GET ${item.url.href}`);
       const bytes = await download(agent, item.url, maxBytes, opts.signal, item.from);
-      let info;
+      let info: ReturnType<typeof readXmlInfo>;
       try {
         info = readXmlInfo(bytes.toString("utf8"), item.url.href);
       } catch (err) {
@@ -118,7 +118,7 @@ export async function fetchWsdl(opts: FetchWsdlOptions): Promise<FetchedFile[]> 
 
 async function download(agent: Agent, url: URL, maxBytes: number, signal: AbortSignal | undefined, from: string | undefined): Promise<Buffer> {
   const via = from ? ` (referenced by ${from})` : "";
-  let res;
+  let res: Awaited<ReturnType<typeof request>>;
   try {
     res = await request(url, { dispatcher: agent, method: "GET", headers: { accept: "text/xml, application/xml, */*" }, ...(signal ? { signal } : {}) });
   } catch (err) {

@@ -44,7 +44,10 @@ export function readXmlInfo(text: string, label: string): XmlInfo {
   const refs: string[] = [];
   const seen = new Set<string>();
   const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     if (typeof node !== "object" || node === null) return;
     for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
       if (key.startsWith("@_") || key === "#text") continue;

@@ -22,8 +22,8 @@ import type {
   WsdlField,
   WsdlModel,
 } from "./ir.js";
+import { XSD_NS } from "../wsdl-reader/namespaces.js";
 
-export const XSD_NS = "http://www.w3.org/2001/XMLSchema";
 const MOREF = "ManagedObjectReference";
 
 export interface MergeInput {

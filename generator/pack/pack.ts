@@ -108,7 +108,7 @@ export async function packBindings(model: ApiModel, opts: PackOptions): Promise<
     runtime: { name: runtime.name, range: runtimePeerRange(runtime.version), node: runtime.node },
   });
   const tree = new Map<string, string>();
-  tree.set("package.json", JSON.stringify(pkgJson, null, 2) + "\n");
+  tree.set("package.json", `${JSON.stringify(pkgJson, null, 2)}\n`);
   tree.set("README.md", makeReadme(model, { name, version, ...(dep ? { dependsOn: dep.name } : {}) }, opts.provenance ?? manifestProvenance(model)));
   for (const [rel, text] of compiled.files) tree.set(`dist/${rel}`, text);
 

@@ -7,7 +7,7 @@
 import type { SchemaRegistry } from "../schema.js";
 import { inspect } from "node:util";
 import type { LongPolicy } from "../codec/index.js";
-import { mergeSchemaTables, registryFromTables, secretFieldNames, type TableRegistry } from "../schema-tables.js";
+import { mergeSchemaTables, registryFromTables, secretFieldTypes, type TableRegistry } from "../schema-tables.js";
 import type { MethodSchema } from "../schema.js";
 import type { Handler, TraceOptions } from "../soap/middleware.js";
 import type { RetryOptions } from "../soap/retry.js";
@@ -31,14 +31,14 @@ import { sealMessage, SigningKey } from "../sts/wsse.js";
 import { X509Certificate, type KeyObject } from "node:crypto";
 import { SessionCache, type SessionCacheEntry } from "../session/session-cache.js";
 import { SessionState } from "../session/session-state.js";
-import {
-  type AnyDescriptor,
-  type BindingTables,
-  type CallOptions,
-  type CallRest,
-  type CallThis,
-  type ResultOf,
-  type ServiceContentOf,
+import type {
+  AnyDescriptor,
+  BindingTables,
+  CallOptions,
+  CallRest,
+  CallThis,
+  ResultOf,
+  ServiceContentOf,
 } from "./descriptor.js";
 import { offeredVersions } from "./known-versions.js";
 import type { MethodGate } from "./version-gate.js";
@@ -213,9 +213,7 @@ export interface ServiceClientOptions<S extends BindingTables> {
 export type ClientHttpRequest = HttpRequest;
 export type ClientHttpResponse = TransportResponse;
 
-interface Sender {
-  (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<ApiCall>): Promise<unknown>;
-}
+type Sender = (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<ApiCall>) => Promise<unknown>;
 
 export class Client<B extends BindingTables = BindingTables, V extends string = string> {
   /** Negotiated (or pinned) vim25 API version, e.g. `"6.5"`, `"8.0.2.0"`. */
@@ -267,8 +265,8 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
         ...init.options.trace,
         // The bare form too: a service client's `vcSessionCookie` header carries the value without its quotes.
         secrets: () => [state.cookie, state.cookie?.replace(/^"(.*)"$/, "$1")],
-        // What the bindings flag secret: fields of any type (a method's own secret parameters come with its call).
-        secretElements: () => secretFieldNames(init.registry.tables),
+        // What the bindings flag secret, redacted where it occurs (typed from each call's schema).
+        secretFields: () => secretFieldTypes(init.registry),
       },
       ...(init.options.longs ? { longs: init.options.longs } : {}),
       ...(init.options.maxResponseBytes !== undefined ? { maxBytes: init.options.maxResponseBytes } : {}),
@@ -464,7 +462,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
 
   /** Validates the SSO options and returns the issue-then-login step, reused by re-login. */
   async #ssoLogin(auth: SsoAuth, signal?: AbortSignal): Promise<(signal?: AbortSignal) => Promise<UserSession>> {
-    if (!auth || auth.kind !== "sso") throw new TypeError('loginBySso: expected { kind: "sso", … }');
+    if (auth?.kind !== "sso") throw new TypeError('loginBySso: expected { kind: "sso", … }');
     const { username, password } = auth;
     if ((username === undefined) !== (password === undefined)) throw new TypeError("SSO login: pass both `username` and `password`, or neither");
     let key = auth.signingKey;

@@ -6,14 +6,14 @@
 import type { MethodSchema } from "../schema.js";
 import type { SchemaTables } from "../schema-tables.js";
 import type { MoRef } from "../types.js";
-import type { MethodVersions, PinnedParams } from "./version-gate.js";
+import type { MethodVersions, NoVersions, PinnedParams } from "./version-gate.js";
 
 /**
  * A method as plain data. `This`, `Params`, `Result` and `Meta` (the method's
  * literal name, `since` and per-parameter `since`, for version-pinned clients)
  * exist only for the type checker; the runtime reads the schema members.
  */
-export interface Descriptor<This extends string = string, Params = unknown, Result = unknown, Meta extends MethodVersions = {}> extends MethodSchema {
+export interface Descriptor<This extends string = string, Params = unknown, Result = unknown, Meta extends MethodVersions = NoVersions> extends MethodSchema {
   /** First API version with this method (`"6.7"`, `"7.0.1.0"`). */
   readonly since?: string;
   /** The privilege VMODL says the method needs on `_this` (`VirtualMachine.Interact.PowerOn`), when known. */
@@ -22,15 +22,14 @@ export interface Descriptor<This extends string = string, Params = unknown, Resu
 }
 
 /** The name generated bindings use for `Descriptor`. */
-export type MethodDescriptor<This extends string = string, Params = unknown, Result = unknown, Meta extends MethodVersions = {}> = Descriptor<
+export type MethodDescriptor<This extends string = string, Params = unknown, Result = unknown, Meta extends MethodVersions = NoVersions> = Descriptor<
   This,
   Params,
   Result,
   Meta
 >;
 
-// `any` here is deliberate: a descriptor for any method must be assignable, whatever its phantom types.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a descriptor for any method must be assignable, whatever its phantom types
 export type AnyDescriptor = Descriptor<any, any, any, any>;
 
 export type ThisOf<D extends AnyDescriptor> = NonNullable<D["__types"]>["this"];

@@ -18,7 +18,7 @@
  * name: outermost by default, or `before`/`after` a named entry.
  */
 import { decodeResponse, encodeRequest, type LongPolicy } from "../codec/index.js";
-import type { MethodSchema, SchemaRegistry } from "../schema.js";
+import type { SchemaRegistry } from "../schema.js";
 import { cookieLayer } from "../soap/cookie.js";
 import { trace, transportHandler, type Handler, type Middleware, type SoapCall, type SoapResult, type TraceOptions } from "../soap/middleware.js";
 import { retry, type RetryOptions } from "../soap/retry.js";
@@ -53,20 +53,6 @@ function sessionHeaderXml(element: string, cookie: string | undefined): string {
   if (cookie === undefined) return "";
   const bare = cookie.replace(/^"(.*)"$/, "$1").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return `<${element}>${bare}</${element}>`;
-}
-
-const noSecrets = {};
-const secretParamCache = new WeakMap<MethodSchema, { secretParams?: readonly string[] }>();
-
-/** The schema's secret-flagged parameters, once per schema (the trace redacts them). */
-function secretParamsOf(schema: MethodSchema): { secretParams?: readonly string[] } {
-  let got = secretParamCache.get(schema);
-  if (!got) {
-    const names = schema.params.filter((p) => p.secret).map((p) => p.name);
-    got = names.length ? { secretParams: names } : noSecrets;
-    secretParamCache.set(schema, got);
-  }
-  return got;
 }
 
 const SERVICE_INSTANCE = { type: "ServiceInstance", value: "ServiceInstance" };
@@ -142,7 +128,7 @@ export function resolvePipeline(o: PipelineOptions, stacks: Stacks): Handler<Api
       body,
       safe: call.safe,
       ...(call.recover === false ? { sessionCall: true } : {}),
-      ...secretParamsOf(call.schema),
+      schema: call.schema,
       ...(call.signal ? { signal: call.signal } : {}),
       ...(call.deadline ? { deadline: call.deadline } : call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });

@@ -34,7 +34,10 @@ export interface MethodVersions {
   readonly paramSince?: object;
 }
 
-type MetaOf<D extends AnyDescriptor> = NonNullable<D["__types"]> extends { readonly meta?: infer M } ? (NonNullable<M> extends MethodVersions ? NonNullable<M> : {}) : {};
+/** The version facts of a method as old as the API: none. */
+export type NoVersions = Record<never, never>;
+
+type MetaOf<D extends AnyDescriptor> = NonNullable<D["__types"]> extends { readonly meta?: infer M } ? (NonNullable<M> extends MethodVersions ? NonNullable<M> : NoVersions) : NoVersions;
 
 /** `unknown` when the method exists at `V`, else a VersionError naming the method and both versions. */
 export type MethodGate<D extends AnyDescriptor, B extends BindingTables, V extends string> =

@@ -150,7 +150,7 @@ export class CompiledSchema {
    * unknown to this registry.
    */
   resolveAny(local: string, xsd: boolean): AnyResolution | null {
-    const key = xsd ? "xsd:" + local : local;
+    const key = xsd ? `xsd:${local}` : local;
     let r = this.anyCache.get(key);
     if (r === undefined) {
       r = this.computeAny(local, xsd);

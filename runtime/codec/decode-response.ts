@@ -17,7 +17,8 @@ export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, ELEMENT_COS
 
 const EXCERPT_CODES = new Set(["TSVMOMI_ERR_NOT_XML", "TSVMOMI_ERR_NOT_SOAP", "TSVMOMI_ERR_DOCTYPE_FORBIDDEN"]);
 
-export type ResponseBody = string | Uint8Array | AsyncIterable<Uint8Array>;
+/** A response as the decoder takes it: whole text, whole bytes, or chunks as they arrive (a transport `ResponseBody`). */
+export type DecodeInput = string | Uint8Array | AsyncIterable<Uint8Array>;
 
 /**
  * Decodes a SOAP response to a call of `method` (the schema the call carried) into its typed `returnval` (an array when
@@ -25,7 +26,7 @@ export type ResponseBody = string | Uint8Array | AsyncIterable<Uint8Array>;
  * thrown as a MethodFaultError whose `faultChain` the registry supplies; anything that is
  * not a well-formed SOAP answer is thrown as a `CodecError`.
  */
-export async function decodeResponse(registry: SchemaRegistry, method: MethodSchema, body: ResponseBody, opts: DecodeOptions = {}): Promise<unknown> {
+export async function decodeResponse(registry: SchemaRegistry, method: MethodSchema, body: DecodeInput, opts: DecodeOptions = {}): Promise<unknown> {
   if (typeof body === "string" || body instanceof Uint8Array) return decodeResponseSync(registry, method, body, opts);
   const methodName = method.name;
   const run = start(registry, method, opts);
@@ -101,7 +102,7 @@ function start(registry: SchemaRegistry, method: MethodSchema, opts: DecodeOptio
       }
     },
     finish() {
-      let out;
+      let out: ReturnType<typeof decoder.finish>;
       try {
         tokenizer.end();
         out = decoder.finish();

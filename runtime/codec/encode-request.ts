@@ -275,7 +275,7 @@ class Encoder {
     if (kind !== K_ANY && primKind === undefined && kind !== K_DATA && kind !== K_MOREF && kind !== K_ENUM) {
       this.fail("TSVMOMI_ERR_BAD_TYPE", `unknown array item type ${JSON.stringify(item)}`, path);
     }
-    const arrayName = "ArrayOf" + itemType.charAt(0).toUpperCase() + itemType.slice(1);
+    const arrayName = `ArrayOf${itemType.charAt(0).toUpperCase()}${itemType.slice(1)}`;
     let out = `<${name} xsi:type="${arrayName}">`;
     for (let i = 0; i < items.length; i++) out += this.value(itemType, kind, itemType, items[i], `${path}[${i}]`);
     return `${out}</${name}>`;
@@ -323,11 +323,12 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return "an array";
   if (v instanceof Date) return "a Date";
   if (typeof v === "object") return "an object";
-  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
   return `${typeof v} ${String(v)}`;
 }
 
 // Characters XML 1.0 cannot carry at all (even as references) and lone surrogates.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the control characters XML forbids is the point
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const NEEDS_ESCAPE = /[&<>"\r]/;
 const ESCAPE_ALL = /[&<>"\r]/g;

@@ -16,7 +16,7 @@ export const DEFAULT_LONG_POLICY: LongPolicy = "bigint";
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 function bad(type: string, text: string): never {
-  throw new CodecError("TSVMOMI_ERR_BAD_VALUE", `expected xsd:${type}, got ${JSON.stringify(text.length > 60 ? text.slice(0, 60) + "…" : text)}`);
+  throw new CodecError("TSVMOMI_ERR_BAD_VALUE", `expected xsd:${type}, got ${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text)}`);
 }
 
 export function parseBoolean(text: string): boolean {

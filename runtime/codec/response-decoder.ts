@@ -49,16 +49,19 @@ const F_GENERIC = 11;
 /** `ArrayOfX` in an anyType slot with X unknown to this registry: items decode as X (unknown) unless they say otherwise. */
 const F_UNKNOWN_ARRAY = 12;
 
+// biome-ignore lint/suspicious/noExplicitAny: a value under construction takes whatever shape the schema gives it at run time
+type Slot = any;
+
 class Frame {
   kind = F_DOCUMENT;
   name = "";
   /** Value kind of a leaf, or the item kind of an ArrayOfX. */
   leaf = 0;
   type: TypeInfo | undefined = undefined;
-  obj: any = undefined;
+  obj: Slot = undefined;
   text = "";
   /** Where the finished value goes: pushed onto `arr` if set, else `target[key]`. */
-  target: any = undefined;
+  target: Slot = undefined;
   key = "";
   arr: unknown[] | undefined = undefined;
   /** MoRef frames: the `type` attribute. Generic frames: the unknown xsi:type, "" when none. Unknown arrays: the item type. */
@@ -132,7 +135,7 @@ export class ResponseDecoder implements TokenHandler {
     /** Decode one standalone element as `returnField` (no envelope); for tests and tools. */
     private readonly bare = false,
   ) {
-    this.responseName = method + "Response";
+    this.responseName = `${method}Response`;
     this.returnField = returnField;
     this.result = returnField?.array ? [] : undefined;
     this.longs = opts.longs ?? DEFAULT_LONG_POLICY;
@@ -204,7 +207,10 @@ export class ResponseDecoder implements TokenHandler {
     const local = localStart === 0 ? name : name.slice(localStart);
 
     let frame = this.frames[this.d + 1];
-    if (frame === undefined) this.frames.push((frame = new Frame()));
+    if (frame === undefined) {
+      frame = new Frame();
+      this.frames.push(frame);
+    }
     this.d++;
     frame.name = name;
     frame.nsMark = nsMark;
@@ -225,18 +231,30 @@ export class ResponseDecoder implements TokenHandler {
         let arr: unknown[] | undefined;
         if (field.array) {
           arr = parent.obj[key];
-          if (arr === undefined) parent.obj[key] = arr = [];
+          if (arr === undefined) {
+            arr = [];
+            parent.obj[key] = arr;
+          }
         }
-        if (nil) return this.skip(frame);
+        if (nil) {
+          this.skip(frame);
+          return;
+        }
         this.startValue(frame, field.kind, field.kind === K_DATA ? this.dataType(field) : undefined, parent.obj, key, arr, xsiType, moType, serverGuid);
         return;
       }
       case F_ARRAY:
-        if (nil) return this.skip(frame);
+        if (nil) {
+          this.skip(frame);
+          return;
+        }
         this.startValue(frame, parent.leaf, parent.type, undefined, "", parent.obj, xsiType, moType, serverGuid);
         return;
       case F_UNKNOWN_ARRAY:
-        if (nil) return this.skip(frame);
+        if (nil) {
+          this.skip(frame);
+          return;
+        }
         this.startValue(frame, K_ANY, undefined, undefined, "", parent.obj, xsiType ?? parent.moType, moType, serverGuid);
         return;
       case F_GENERIC:
@@ -253,7 +271,10 @@ export class ResponseDecoder implements TokenHandler {
         if ((local !== "returnval" && !this.bare) || rf === undefined) {
           throw this.error("TSVMOMI_ERR_UNEXPECTED_ELEMENT", rf ? `expected <returnval> in <${this.responseName}>, found <${name}>` : `${this.method} returns nothing, but the response holds <${name}>`);
         }
-        if (nil) return this.skip(frame);
+        if (nil) {
+          this.skip(frame);
+          return;
+        }
         this.startValue(frame, rf.kind, rf.kind === K_DATA ? this.dataType(rf) : undefined, this.holder, "returnval", this.result, xsiType, moType, serverGuid);
         return;
       }
@@ -284,7 +305,10 @@ export class ResponseDecoder implements TokenHandler {
         else frame.kind = F_SKIP;
         return;
       case F_DETAIL: {
-        if (this.fault!.detail !== undefined) return this.skip(frame);
+        if (this.fault!.detail !== undefined) {
+          this.skip(frame);
+          return;
+        }
         // vSphere names the element `<XFault xsi:type="X">`; older servers omit xsi:type.
         const wire = xsiType ?? (local.endsWith("Fault") ? local.slice(0, -5) : local);
         this.fault!.detailType = wire.slice(wire.indexOf(":") + 1);
@@ -356,7 +380,8 @@ export class ResponseDecoder implements TokenHandler {
   }
 
   private dataType(field: FieldInfo): TypeInfo {
-    return (field.dataType ??= this.schema.typeInfo(field.typeName)!);
+    field.dataType ??= this.schema.typeInfo(field.typeName)!;
+    return field.dataType;
   }
 
   private startValue(
@@ -364,7 +389,7 @@ export class ResponseDecoder implements TokenHandler {
     kind: number,
     /** The declared type, for K_DATA. */
     dataType: TypeInfo | undefined,
-    target: any,
+    target: Slot,
     key: string,
     arr: unknown[] | undefined,
     xsiType: string | undefined,
@@ -396,7 +421,7 @@ export class ResponseDecoder implements TokenHandler {
     }
   }
 
-  private startData(frame: Frame, declared: TypeInfo, target: any, key: string, arr: unknown[] | undefined, xsiType: string | undefined): void {
+  private startData(frame: Frame, declared: TypeInfo, target: Slot, key: string, arr: unknown[] | undefined, xsiType: string | undefined): void {
     let type = declared;
     let unknown: string | undefined;
     if (xsiType !== undefined) {
@@ -472,7 +497,7 @@ export class ResponseDecoder implements TokenHandler {
     }
   }
 
-  private startGeneric(frame: Frame, target: any, key: string, xsiType: string | undefined): void {
+  private startGeneric(frame: Frame, target: Slot, key: string, xsiType: string | undefined): void {
     frame.kind = F_GENERIC;
     frame.moType = "";
     frame.target = target;

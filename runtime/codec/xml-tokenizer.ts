@@ -226,6 +226,7 @@ export class XmlTokenizer {
         break;
       }
       const nameStart = i;
+      // biome-ignore lint/suspicious/noAssignInExpressions: the scan loop reads each character once, in its condition
       while (i < len && (ch = buf.charCodeAt(i)) !== 61 && ch !== 32 && ch !== 10 && ch !== 13 && ch !== 9 && ch !== 62 && ch !== 47) i++;
       if (i >= len) return -1;
       const attrName = buf.slice(nameStart, i);

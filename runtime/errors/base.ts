@@ -24,6 +24,7 @@ export class TsvmomiError extends Error {
   static override [Symbol.hasInstance]<T>(this: abstract new (...args: never[]) => T, value: unknown): value is T {
     if (typeof value !== "object" || value === null) return false;
     const kinds = (value as { [KINDS]?: unknown })[KINDS];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of `instanceof`, which may be a subclass
     return Array.isArray(kinds) && kinds.includes((this as unknown as { kind: string }).kind);
   }
 

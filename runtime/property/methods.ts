@@ -1,8 +1,9 @@
 /**
  * The PropertyCollector, ViewManager, View and SearchIndex methods the runtime
  * itself calls (retrieve, watch, views, inventory paths). Written here because
- * the runtime never imports generated code; test/generator/builtin-methods.test.ts
- * checks each against every release's generated descriptor of the same name.
+ * the runtime never imports generated code; test/runtime/builtin-methods.test.ts
+ * (default release) and test/generator/all-releases.test.ts (every release)
+ * check each against the generated descriptor of the same name.
  * The session's own methods are in session/builtin-methods.ts.
  *
  * The wire shapes below are deliberately loose, structural restatements of
@@ -46,7 +47,8 @@ export interface PropertyFilterSpec {
   readonly reportMissingObjectsInResults?: boolean;
 }
 
-export interface RetrieveOptions {
+/** vim25's `RetrieveOptions` data object; named apart from retrieve()'s own `RetrieveOptions` (property/retrieve.ts). */
+export interface WireRetrieveOptions {
   readonly maxObjects?: number;
 }
 
@@ -116,7 +118,7 @@ export interface UpdateSet extends DataObject {
 const mo = (moType: string): FieldSchema => ({ name: "_this", type: "ManagedObjectReference", moType });
 const ref = (name: string, moType: string, extra: Partial<FieldSchema> = {}): FieldSchema => ({ name, type: "ManagedObjectReference", moType, ...extra });
 
-export const RetrievePropertiesEx: Descriptor<"PropertyCollector", { specSet: readonly PropertyFilterSpec[]; options: RetrieveOptions }, RetrieveResult | undefined> = {
+export const RetrievePropertiesEx: Descriptor<"PropertyCollector", { specSet: readonly PropertyFilterSpec[]; options: WireRetrieveOptions }, RetrieveResult | undefined> = {
   name: "RetrievePropertiesEx",
   params: [mo("PropertyCollector"), { name: "specSet", type: "PropertyFilterSpec", array: true }, { name: "options", type: "RetrieveOptions" }],
   returns: { name: "returnval", type: "RetrieveResult", optional: true },

@@ -36,7 +36,10 @@ const subtypeCache = new WeakMap<object, Map<string, string[]>>();
 
 function managedType(tables: PathTables, name: string): ManagedSchema | undefined {
   let cache = managedCache.get(tables);
-  if (!cache) managedCache.set(tables, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    managedCache.set(tables, cache);
+  }
   let m = cache.get(name);
   if (m === undefined) {
     const entry = tables.managed && Object.hasOwn(tables.managed, name) ? tables.managed[name] : undefined;
@@ -132,7 +135,8 @@ export function findPathProblem(tables: PathTables, registry: SchemaRegistry, ty
 
 const PRIMITIVES = new Set(["string", "boolean", "byte", "short", "int", "long", "float", "double", "dateTime", "base64Binary", "anyURI", "anyType"]);
 
-function distance(a: string, b: string): number {
+/** Edit distance, case-insensitive: for "did you mean" (property paths here, flags and commands in cli/). */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0]!;
@@ -151,7 +155,7 @@ export function nearestPath(path: string, known: readonly string[]): string | un
   let best: string | undefined;
   let bestD = Infinity;
   for (const k of known) {
-    const d = distance(path, k);
+    const d = editDistance(path, k);
     if (d < bestD) {
       bestD = d;
       best = k;

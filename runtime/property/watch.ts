@@ -30,7 +30,7 @@ import { moRefKey } from "../moref.js";
 import {
   CollectorStateError,
   isFault,
-  MethodFaultError,
+  type MethodFaultError,
   ObjectGoneError,
   SessionError,
   WaitTimeoutError,

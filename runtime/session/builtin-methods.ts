@@ -1,8 +1,9 @@
 /**
  * The session methods the client itself calls (service content, login,
  * logout, keepalive, the STS address setting). The runtime never imports generated code, so these few
- * are written here; test/generator/builtin-methods.test.ts checks them against
- * every release's generated descriptors. Together with property/methods.ts
+ * are written here; test/runtime/builtin-methods.test.ts checks them against the
+ * default release's generated descriptors, test/generator/all-releases.test.ts
+ * against every release's. Together with property/methods.ts
  * (the PropertyCollector, view and search methods) this is the whole list;
  * each method is written once.
  */

@@ -21,6 +21,7 @@ import { randomBytes, scrypt } from "node:crypto";
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { SessionCacheError } from "../errors/client.js";
+import type { Stats } from "node:fs";
 
 export interface SessionKeyParts {
   readonly url: string;
@@ -66,6 +67,11 @@ export class SessionCache {
   /** The secret used when the file has none yet (absent or damaged); written with the first entry. */
   #fresh: string | undefined;
 
+  #freshSecret(): string {
+    this.#fresh ??= randomBytes(SECRET_BYTES).toString("hex");
+    return this.#fresh;
+  }
+
   constructor(
     readonly file: string,
     warn?: (message: string) => void,
@@ -80,7 +86,7 @@ export class SessionCache {
    * unreadable file.
    */
   async #read(): Promise<CacheFile | undefined> {
-    let info;
+    let info: Stats;
     try {
       info = await stat(this.file);
     } catch (err) {
@@ -143,7 +149,10 @@ export class SessionCache {
     const keys = new Map<string, Promise<string>>();
     const keyFor = (secret: string) => {
       let k = keys.get(secret);
-      if (!k) keys.set(secret, (k = sessionKey(parts, secret)));
+      if (!k) {
+        k = sessionKey(parts, secret);
+        keys.set(secret, k);
+      }
       return k;
     };
     return {
@@ -160,7 +169,7 @@ export class SessionCache {
       },
       set: async (cookie) => {
         const current = await this.#read();
-        const secret = current?.secret ?? (this.#fresh ??= randomBytes(SECRET_BYTES).toString("hex"));
+        const secret = current?.secret ?? this.#freshSecret();
         const key = await keyFor(secret);
         const sessions = { ...current?.sessions };
         if (cookie === undefined) {

@@ -5,8 +5,10 @@
  */
 import { channel } from "node:diagnostics_channel";
 import { bufferedBody, concatBytes, createBody } from "./body.js";
-import { REDACTED, redact, redactElements, redactHeaders } from "./redact.js";
+import { REDACTED, redact, redactHeaders } from "./redact.js";
 import type { PostRequest, Transport, TransportResponse } from "./transport.js";
+import type { MethodSchema } from "../schema.js";
+import { redactSecretFields, type SecretFieldTypes } from "./redact-fields.js";
 
 export { redact, redactHeaders } from "./redact.js";
 
@@ -17,8 +19,8 @@ export interface SoapCall extends PostRequest {
   readonly safe?: boolean;
   /** The session's own call (Login, its checks): sent at once, never held back for a re-login. */
   readonly sessionCall?: boolean;
-  /** This method's parameters the bindings flag secret; the codec fills it from the call's schema, the trace redacts them. */
-  readonly secretParams?: readonly string[];
+  /** The method's schema, when the call came through the codec: the trace reads the secret flags of its parameters and result. */
+  readonly schema?: MethodSchema;
 }
 export type SoapResult = TransportResponse;
 
@@ -76,12 +78,11 @@ export interface TraceOptions {
    */
   readonly secrets?: () => Iterable<string | undefined>;
   /**
-   * Local names of the elements to redact in a call's request and response,
-   * besides redact()'s built-in names: what the bindings flag secret (fields
-   * of any type). The method's own secret parameters come with the call
-   * (`SoapCall.secretParams`).
+   * The bindings' types and secret flags: besides redact()'s built-in names,
+   * a field flagged secret is redacted where it occurs, typed from the call's
+   * `schema` (see redact-fields.ts). Without them, only the built-in names are.
    */
-  readonly secretElements?: (method: string) => readonly string[];
+  readonly secretFields?: () => SecretFieldTypes;
   /**
    * Most bytes of one response body the trace holds in memory to publish. A longer
    * body is published cut at this size and handed on as a stream (held prefix, then
@@ -97,11 +98,14 @@ function xmlEscape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
-/** `redact`, then every known secret value (raw and XML-escaped) replaced by REDACTED. */
-function masker(secrets: TraceOptions["secrets"], elements: readonly string[] = []): (text: string) => string {
-  if (!secrets) return (text) => redactElements(redact(text), elements);
+/** `redact`, the secret-flagged fields, then every known secret value (raw and XML-escaped) replaced by REDACTED. */
+function masker(options: TraceOptions, call: SoapCall, direction: "request" | "response"): (text: string) => string {
+  const { secrets } = options;
+  const fields = options.secretFields?.();
+  const structural = (text: string) => (fields ? redactSecretFields(redact(text), fields, call.schema, direction) : redact(text));
+  if (!secrets) return structural;
   return (text) => {
-    let out = redactElements(redact(text), elements);
+    let out = structural(text);
     for (const s of secrets()) {
       // Very short values would mask unrelated text and protect little.
       if (!s || s.length < 4) continue;
@@ -160,8 +164,8 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
 
   return (next) => async (call) => {
     if (!log && !requests.hasSubscribers && !responses.hasSubscribers) return next(call);
-    const fields = options.secretElements?.(call.method) ?? [];
-    const mask = masker(options.secrets, call.secretParams?.length ? [...fields, ...call.secretParams] : fields);
+    const mask = masker(options, call, "request");
+    const maskResponse = masker(options, call, "response");
     const id = nextId++;
     const request: TraceRequestMessage = {
       id,
@@ -205,7 +209,7 @@ export function trace(options: TraceOptions = {}): Middleware<SoapCall, SoapResu
       method: call.method,
       status: result.status,
       headers: maskHeaders(result.headers, mask),
-      body: mask(text) + cut,
+      body: maskResponse(text) + cut,
     };
     if (responses.hasSubscribers) responses.publish(response);
     if (log) write(`[tsvmomi #${id}] <- ${call.method} HTTP ${result.status}\n${response.body}`);

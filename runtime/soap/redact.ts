@@ -44,26 +44,6 @@ export function redact(body: string): string {
     .replace(SESSION_COOKIE_TEXT, `$1${REDACTED}`);
 }
 
-const elementPatterns = new Map<string, RegExp>();
-
-/**
- * Replaces the content of every element with one of `names` as its local name
- * (any prefix, nested content included): the fields and parameters the
- * bindings flag secret (VMODL's F_SECRET), whatever they are called.
- */
-export function redactElements(body: string, names: readonly string[]): string {
-  if (names.length === 0) return body;
-  const key = names.join("|");
-  let re = elementPatterns.get(key);
-  if (!re) {
-    const alt = names.map(escapeRegExp).join("|");
-    re = new RegExp(`<((?:[\\w.-]+:)?(?:${alt}))(\\s[^>]*?)?(?<!/)>[\\s\\S]*?</\\1\\s*>`, "g");
-    if (elementPatterns.size > 64) elementPatterns.clear();
-    elementPatterns.set(key, re);
-  }
-  return body.replace(re, (_m, name: string, attrs: string | undefined) => `<${name}${attrs ?? ""}>${REDACTED}</${name}>`);
-}
-
 /** Copies headers with secret ones replaced; other values pass through `redact` too. */
 export function redactHeaders(
   headers: Readonly<Record<string, string | readonly string[] | undefined>>,

@@ -32,7 +32,7 @@ import {
   OutcomeUnknownError,
   ResetError,
   TimeoutError,
-  TransportError,
+  type TransportError,
 } from "../errors/transport.js";
 import type { Middleware, SoapCall, SoapResult } from "./middleware.js";
 

@@ -63,7 +63,8 @@ export interface Deadline {
   readonly ms: number;
 }
 
-export interface CallOptions {
+/** Options of one HTTP request (a client call's options are `CallOptions`, runtime/client/descriptor.ts). */
+export interface RequestOptions {
   readonly signal?: AbortSignal;
   /** Overrides the transport's deadline for this request; 0 disables. Ignored when `deadline` is set. */
   readonly timeout?: number;
@@ -83,7 +84,7 @@ export interface CallOptions {
  */
 export type SendTimeHeaders = () => Readonly<Record<string, string>> | Promise<void>;
 
-export interface PostRequest extends CallOptions {
+export interface PostRequest extends RequestOptions {
   /** Default `/sdk`. */
   readonly path?: string;
   /** `urn:vim25/8.0.2.0`; sent verbatim in the `SOAPAction` header. */
@@ -92,13 +93,13 @@ export interface PostRequest extends CallOptions {
   readonly sendTimeHeaders?: SendTimeHeaders;
 }
 
-export interface GetOptions extends CallOptions {
+export interface GetOptions extends RequestOptions {
   /** Throw NotXmlError when the body is not XML. Default true. */
   readonly expectXml?: boolean;
 }
 
 /** A plain HTTP request (not SOAP): the `/folder` datastore file endpoint and similar. */
-export interface HttpRequest extends CallOptions {
+export interface HttpRequest extends RequestOptions {
   readonly verb: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
   /** Path and query, e.g. `/folder/a.txt?dcPath=DC0&dsName=ds1`. */
   readonly path: string;
@@ -237,7 +238,7 @@ export function createTransport(opts: TransportOptions): Transport {
     path: string,
     headers: Record<string, string>,
     body: HttpRequest["body"],
-    call: CallOptions & { sendTimeHeaders?: SendTimeHeaders },
+    call: RequestOptions & { sendTimeHeaders?: SendTimeHeaders },
     expectXml: boolean,
     allowXml500: boolean,
   ): Promise<TransportResponse> {
@@ -269,7 +270,7 @@ export function createTransport(opts: TransportOptions): Transport {
     const fail = (err: unknown, inBody: boolean): unknown =>
       deadline.signal.aborted ? deadline.signal.reason : mapError(err, ctx, connectTimeout, inBody, plainHttp);
 
-    let res;
+    let res: Awaited<ReturnType<typeof request>>;
     try {
       let late: Readonly<Record<string, string>> = {};
       for (;;) {
@@ -376,7 +377,7 @@ export function createTransport(opts: TransportOptions): Transport {
         "user-agent": opts.userAgent ?? DEFAULTS.userAgent,
         ...options.headers,
       };
-      const call: CallOptions = { method: `GET ${path}`, ...options };
+      const call: RequestOptions = { method: `GET ${path}`, ...options };
       return send("GET", path, headers, undefined, call, options.expectXml ?? true, false);
     },
     request(req) {
@@ -384,7 +385,7 @@ export function createTransport(opts: TransportOptions): Transport {
         "user-agent": opts.userAgent ?? DEFAULTS.userAgent,
         ...req.headers,
       };
-      const call: CallOptions = { ...req, method: req.method ?? `${req.verb} ${req.path.split("?")[0]}` };
+      const call: RequestOptions = { ...req, method: req.method ?? `${req.verb} ${req.path.split("?")[0]}` };
       return send(req.verb, req.path, headers, req.body, call, false, false);
     },
     close() {
@@ -550,7 +551,7 @@ function excerpt(head: readonly Uint8Array[], contentType: string | undefined, e
   const size = head.reduce((n, c) => n + c.byteLength, 0);
   if (encoding) return `${size}+ bytes of ${encoding}-compressed data (Content-Encoding: ${encoding})`;
   const raw = headText(head, EXCERPT_READ_BYTES);
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: counting control characters is how binary data is told from text
   const odd = raw.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/g)?.length ?? 0;
   if (raw.length > 0 && odd / raw.length > BINARY_SHARE) return `${size}+ bytes of binary data`;
   // Redact before stripping tags: stripping first would leave a password as bare text.

@@ -212,7 +212,7 @@ export function parseStsResponse(op: StsOperation, url: string, text: string): S
   const bad = (reason: string, cause?: unknown): never => {
     throw new StsResponseError(op, url, reason, cause === undefined ? undefined : { cause });
   };
-  let parsed;
+  let parsed: ReturnType<typeof parseXml>;
   try {
     parsed = parseXml(text);
   } catch (err) {

@@ -40,7 +40,10 @@ export function taskFaultError(
     chain = faultChainOf(bindings, info);
   } else if (bindings) {
     let reg = registries.get(bindings);
-    if (!reg) registries.set(bindings, (reg = registryFromTables(bindings)));
+    if (!reg) {
+      reg = registryFromTables(bindings);
+      registries.set(bindings, reg);
+    }
     chain = faultChainOf(reg, info);
   } else {
     chain = typeName && typeName !== "MethodFault" ? [typeName, "MethodFault"] : ["MethodFault"];

@@ -87,6 +87,8 @@ describe("the guide's object/ examples against vcsim", () => {
   it("storage-policies", async () => {
     const r = await policies(target, "vSAN Default Storage Policy");
     expect(r.names).toContain("vSAN Default Storage Policy");
-    expect(r.datastores).toContain("Datastore:" + (await findVm(admin, "/DC0/vm/DC0_H0_VM0").then(async (vm) => ((await readProperties(admin, vm, ["datastore"])).datastore as Array<{ value: string }>)[0]!.value)));
+    const vm = await findVm(admin, "/DC0/vm/DC0_H0_VM0");
+    const vmDatastores = (await readProperties(admin, vm, ["datastore"])).datastore as Array<{ value: string }>;
+    expect(r.datastores).toContain(`Datastore:${vmDatastores[0]!.value}`);
   });
 });

@@ -193,7 +193,7 @@ describe("sessions against vcsim", () => {
       captured.push(inspect(c, { depth: 10, showHidden: true }), JSON.stringify(c));
       await terminate(c);
       // A failing call's error, after the re-login: make the server refuse the password by using a wrong one elsewhere.
-      const bad = await open({ password: "not-the-" + password, logger, trace: { write: (line) => captured.push(line) } }).catch((e: unknown) => e);
+      const bad = await open({ password: `not-the-${password}`, logger, trace: { write: (line) => captured.push(line) } }).catch((e: unknown) => e);
       captured.push(String(bad), inspect(bad, { depth: 10 }), JSON.stringify(bad));
       await c.call(ServiceInstance.CurrentTime, c.serviceInstance);
       void current;

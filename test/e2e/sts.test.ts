@@ -241,7 +241,11 @@ describe("SSO STS against vcsim", () => {
       const token = await sts.issue({ signingKey: key, renewable: true });
       // vcsim grants 5 minutes; renewing 10 minutes ahead means "now".
       const renewed = await new Promise<SamlToken>((resolve, reject) => {
-        const r = startTokenRenewal({ sts, token, signingKey: key, renewBefore: 600_000, onRenew: (t) => (r.stop(), resolve(t)), onError: reject });
+        const onRenew = (t: SamlToken) => {
+          r.stop();
+          resolve(t);
+        };
+        const r = startTokenRenewal({ sts, token, signingKey: key, renewBefore: 600_000, onRenew, onError: reject });
       });
       expect(renewed).toBeInstanceOf(SamlToken);
       expect(renewed.expires!.getTime()).toBeGreaterThan(Date.now());

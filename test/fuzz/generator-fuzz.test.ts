@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { WsdlError, readWsdlBundle } from "../../generator/wsdl/index.js";
+import { WsdlError, readWsdlBundle } from "../../generator/wsdl-reader/index.js";
 import { MarshalError } from "../../generator/vmodl/marshal.js";
 import { parseVmodl, VmodlError } from "../../generator/vmodl/vmodl-reader.js";
 import { sharedDir } from "../../wsdl/paths.js";

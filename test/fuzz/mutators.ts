@@ -136,7 +136,7 @@ export const textMutators: readonly TextMutator[] = [
       if (types.length === 0) return s;
       const m = pick(r, types);
       const other = pick(r, ["xsd:int", "xsd:long", "xsd:dateTime", "xsd:base64Binary", "ArrayOfString", "ManagedObjectReference", "NoSuchType", "", "x:y:z", "VirtualMachineConfigInfo", "ArrayOfManagedObjectReference", "MethodFault"]);
-      return s.slice(0, m.index) + `xsi:type="${other}"` + s.slice(m.index! + m[0].length);
+      return `${s.slice(0, m.index)}xsi:type="${other}"${s.slice(m.index! + m[0].length)}`;
     },
   },
   {
@@ -181,7 +181,7 @@ export const textMutators: readonly TextMutator[] = [
   {
     name: "comments-cdata-pi",
     apply: (r, s) =>
-      insert(s, randomContentPoint(r, s), pick(r, ["<!-- c -->", "<![CDATA[<returnval>]]>", "<?xml version='1.0'?>", "<!-- -- -->", "<![CDATA[", "<!---->", "<?pi " + "x".repeat(100_000) + "?>"])),
+      insert(s, randomContentPoint(r, s), pick(r, ["<!-- c -->", "<![CDATA[<returnval>]]>", "<?xml version='1.0'?>", "<!-- -- -->", "<![CDATA[", "<!---->", `<?pi ${"x".repeat(100_000)}?>`])),
   },
 ];
 

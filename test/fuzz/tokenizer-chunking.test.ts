@@ -30,7 +30,7 @@ describe("markup split over many chunks", () => {
   const cases: Record<string, string> = {
     "a long start tag": envelope("RetrieveProperties", `<returnval${attrs}><obj type="A">x</obj></returnval>`),
     "a long comment": envelope("RetrieveProperties", `<!--${"c".repeat(50_000)}--><returnval><obj type="A">x</obj></returnval>`),
-    "a DOCTYPE split before its end": `<!DOC${"TYPE x [<!ENTITY a 'b'".padEnd(400, " ")}>]>` + envelope("RetrieveProperties", "<returnval/>"),
+    "a DOCTYPE split before its end": `<!DOC${"TYPE x [<!ENTITY a 'b'".padEnd(400, " ")}>]>${envelope("RetrieveProperties", "<returnval/>")}`,
     "a tag that never ends": envelope("RetrieveProperties", `<returnval${attrs}`).slice(0, -30),
   };
   for (const [label, body] of Object.entries(cases)) {

@@ -96,6 +96,7 @@ describe("structural damage that still decodes", () => {
     // The entry is the type whose description holds the damaged bytes: its name is the last
     // top-level key before them, i.e. the last string preceding a `{` hash with a "kind" key.
     const before = text.slice(0, at);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the pattern matches Ruby Marshal's binary length and type bytes
     const nameMatch = [...before.matchAll(/I"[\s\S]([A-Za-z0-9]+)\x06;\x00T\{[\x07-\x09](?:I"\x09kind|@)/g)].pop();
     expect(e.entry).toBe(nameMatch![1]);
     expect(e.offset).toBeLessThan(at);

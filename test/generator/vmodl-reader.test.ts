@@ -53,7 +53,9 @@ function scanKinds(buf: Buffer): Record<"managed" | "data" | "enum", number> {
   const words = [...firstLiteral].sort((a, b) => a[1] - b[1]).map(([w]) => w as keyof typeof counts);
   const indices = [...linked.keys()].sort((a, b) => a - b);
   expect(indices.length).toBeLessThanOrEqual(words.length);
-  indices.forEach((idx, i) => (counts[words[i]!] += linked.get(idx)!));
+  indices.forEach((idx, i) => {
+    counts[words[i]!] += linked.get(idx)!;
+  });
   return counts;
 }
 

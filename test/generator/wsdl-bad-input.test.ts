@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { readWsdlBundle, WsdlError } from "../../generator/wsdl/index.js";
+import { readWsdlBundle, WsdlError } from "../../generator/wsdl-reader/index.js";
 
 const fixtures = fileURLToPath(new URL("../fixtures/wsdl/", import.meta.url));
 const fixture = (...p: string[]) => path.join(fixtures, ...p);

@@ -3,11 +3,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { WsdlModel } from "../../generator/model/ir.js";
-import { readWsdlBundle } from "../../generator/wsdl/index.js";
+import { readWsdlBundle } from "../../generator/wsdl-reader/index.js";
 
 const XSD = "http://www.w3.org/2001/XMLSchema";
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const wsdlRoot = path.join(process.env["TSVMOMI_SHARED"] ?? path.resolve(repoRoot, "..", "shared"), "wsdl");
+const wsdlRoot = path.join(process.env.TSVMOMI_SHARED ?? path.resolve(repoRoot, "..", "shared"), "wsdl");
 const bundles = existsSync(wsdlRoot)
   ? readdirSync(wsdlRoot, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()
   : [];
@@ -163,32 +163,32 @@ describe.each(vim25)("vim25 shapes in %s", (bundle) => {
   });
 
   it("has VirtualMachineConfigSpec starting changeVersion, name, version", () => {
-    const fields = model.complexTypes["VirtualMachineConfigSpec"]!.fields;
+    const fields = model.complexTypes.VirtualMachineConfigSpec!.fields;
     expect(fields.slice(0, 3).map((f) => f.name)).toEqual(["changeVersion", "name", "version"]);
     expect(fields[0]!.type).toEqual({ name: "string", ns: XSD });
     expect(fields[0]!.minOccurs).toBe(0);
   });
 
   it("resolves base types", () => {
-    expect(model.complexTypes["TraversalSpec"]!.base).toEqual({ name: "SelectionSpec", ns: "urn:vim25" });
-    expect(model.complexTypes["InvalidLogin"]!.base).toEqual({ name: "VimFault", ns: "urn:vim25" });
-    expect(model.complexTypes["VimFault"]!.base).toEqual({ name: "MethodFault", ns: "urn:vim25" });
+    expect(model.complexTypes.TraversalSpec!.base).toEqual({ name: "SelectionSpec", ns: "urn:vim25" });
+    expect(model.complexTypes.InvalidLogin!.base).toEqual({ name: "VimFault", ns: "urn:vim25" });
+    expect(model.complexTypes.VimFault!.base).toEqual({ name: "MethodFault", ns: "urn:vim25" });
   });
 
   it("reads ManagedObjectReference as simpleContent over xsd:string with a type attribute", () => {
-    const moref = model.complexTypes["ManagedObjectReference"]!;
+    const moref = model.complexTypes.ManagedObjectReference!;
     expect(moref.simpleContentBase).toEqual({ name: "string", ns: XSD });
     expect(moref.attributes.map((a) => a.name)).toEqual(["type"]);
     expect(moref.fields).toEqual([]);
   });
 
   it("reads enum values in order", () => {
-    expect(model.enums["VirtualMachinePowerState"]!.values).toEqual(["poweredOff", "poweredOn", "suspended"]);
+    expect(model.enums.VirtualMachinePowerState!.values).toEqual(["poweredOff", "poweredOn", "suspended"]);
   });
 
   it("reads RetrievePropertiesEx's params, return and faults", () => {
     if (!raw.operations.has("RetrievePropertiesEx")) return; // before vSphere 4.1
-    const op = model.operations["RetrievePropertiesEx"]!;
+    const op = model.operations.RetrievePropertiesEx!;
     expect(op.params.map((p) => [p.name, p.type.name, p.array])).toEqual([
       ["_this", "ManagedObjectReference", false],
       ["specSet", "PropertyFilterSpec", true],
@@ -201,14 +201,14 @@ describe.each(vim25)("vim25 shapes in %s", (bundle) => {
   });
 
   it("leaves returns empty for operations whose response has no returnval", () => {
-    expect(model.operations["Logout"]!.returns).toBeUndefined();
-    expect(model.operations["Login"]!.faults).toContain("InvalidLogin");
+    expect(model.operations.Logout!.returns).toBeUndefined();
+    expect(model.operations.Login!.faults).toContain("InvalidLogin");
   });
 
   it("takes soapAction from the binding text", () => {
     const text = raw.texts.get("vim.wsdl")!;
     const action = /<operation name="Login">\s*<soap:operation soapAction="([^"]*)"/.exec(text)?.[1];
-    expect(model.operations["Login"]!.soapAction ?? "").toBe(action);
+    expect(model.operations.Login!.soapAction ?? "").toBe(action);
   });
 });
 
@@ -227,8 +227,8 @@ describe("9.x vim25 with vSAN types", () => {
     const groupFields = [...groupBody.matchAll(/<element name="([^"]+)"/g)].map((m) => m[1]);
     const fields = model.complexTypes[typeName!]!.fields.filter((f) => f.ns === "urn:vsan").map((f) => f.name);
     expect(fields).toEqual(groupFields);
-    expect(model.complexTypes["LocalizedMethodFault"]!.ns).toBe("urn:vim25");
-    expect(model.complexTypes["LocalizedMethodFault"]!.aliasNs).toEqual(["urn:vsan"]);
+    expect(model.complexTypes.LocalizedMethodFault!.ns).toBe("urn:vim25");
+    expect(model.complexTypes.LocalizedMethodFault!.aliasNs).toEqual(["urn:vsan"]);
   });
 
   it.each(nine)("%s: vsanService.wsdl reads as its own urn:vsan service", async (bundle) => {
@@ -243,8 +243,8 @@ describe.each(bundles.filter((b) => !b.startsWith("vim25-")))("service bundle %s
     const { model } = await load(bundle);
     const service = bundle.split("-")[0]!;
     expect(model.namespace).toBe(`urn:${service}`);
-    expect(model.complexTypes["DynamicData"]!.ns).toBe("urn:vim25");
-    expect(model.complexTypes["ManagedObjectReference"]!.ns).toBe("urn:vim25");
+    expect(model.complexTypes.DynamicData!.ns).toBe("urn:vim25");
+    expect(model.complexTypes.ManagedObjectReference!.ns).toBe("urn:vim25");
     const own = Object.values(model.complexTypes).filter((t) => t.ns === `urn:${service}`);
     expect(own.length).toBeGreaterThan(0);
     for (const op of Object.values(model.operations)) {
@@ -265,22 +265,22 @@ describe("tiny hand-written bundle", () => {
   });
 
   it("merges an identical copy from another namespace and resolves references to it", () => {
-    expect(m.complexTypes["DynamicData"]).toMatchObject({ ns: "urn:tiny", aliasNs: ["urn:other"] });
-    expect(m.complexTypes["Note"]!.base).toEqual({ name: "DynamicData", ns: "urn:other" });
+    expect(m.complexTypes.DynamicData).toMatchObject({ ns: "urn:tiny", aliasNs: ["urn:other"] });
+    expect(m.complexTypes.Note!.base).toEqual({ name: "DynamicData", ns: "urn:other" });
   });
 
   it("reads occurs, nillable, documentation and group fields in schema order", () => {
-    const fields = m.complexTypes["PingRequestType"]!.fields;
+    const fields = m.complexTypes.PingRequestType!.fields;
     expect(fields.map((f) => f.name)).toEqual(["_this", "count", "note", "extra", "last"]);
     expect(fields[1]).toMatchObject({ array: true, minOccurs: 0 });
     expect(fields[2]).toMatchObject({ nillable: true, type: { name: "Note", ns: "urn:other" } });
     expect(fields[3]).toMatchObject({ ns: "urn:other", type: { name: "long", ns: XSD } });
     expect(fields[4]!.ns).toBeUndefined();
-    expect(m.complexTypes["MethodFault"]!.doc).toBe("Base of all faults.");
+    expect(m.complexTypes.MethodFault!.doc).toBe("Base of all faults.");
   });
 
   it("builds operations from portType, messages and binding", () => {
-    const ping = m.operations["Ping"]!;
+    const ping = m.operations.Ping!;
     expect(ping.params.map((p) => p.name)).toEqual(["_this", "count", "note", "extra", "last"]);
     expect(ping.returns).toMatchObject({ name: "returnval", array: true, type: { name: "Color", ns: "urn:tiny" } });
     expect(ping.faults).toEqual(["PingFailed"]);
@@ -288,15 +288,15 @@ describe("tiny hand-written bundle", () => {
     expect(ping.binding).toBe("TinyBinding");
     expect(ping.doc).toBe("Checks that the service answers.");
     expect(ping.loc.file).toBe("tiny.wsdl");
-    expect(m.operations["Reset"]!.returns).toBeUndefined();
+    expect(m.operations.Reset!.returns).toBeUndefined();
   });
 
   it("reads services, enums, arrays and the namespace", () => {
     expect(m.namespace).toBe("urn:tiny");
     expect(m.services).toEqual([{ name: "TinyService", port: "TinyPort", binding: "TinyBinding", location: "https://localhost/tiny" }]);
-    expect(m.enums["Color"]!.values).toEqual(["red", "green"]);
+    expect(m.enums.Color!.values).toEqual(["red", "green"]);
     expect(m.arrayTypes).toEqual({ ArrayOfString: { name: "string", ns: XSD } });
-    expect(m.elements["PingResponse"]!.fields?.[0]?.name).toBe("returnval");
+    expect(m.elements.PingResponse!.fields?.[0]?.name).toBe("returnval");
   });
 
   it("accepts the entry file path as well as its directory", async () => {

@@ -59,7 +59,7 @@ export function splitAround(doc: string, name: string): { head: string; content:
   const open = new RegExp(`<((?:[\\w.-]+:)?)${name}(?:\\s[^>]*?)?(/?)>`).exec(doc);
   if (!open) return undefined;
   const headEnd = open.index + open[0].length;
-  if (open[2] === "/") return { head: doc.slice(0, open.index) + `<${open[1]}${name}>`, content: "", tail: `</${open[1]}${name}>` + doc.slice(headEnd) };
+  if (open[2] === "/") return { head: `${doc.slice(0, open.index)}<${open[1]}${name}>`, content: "", tail: `</${open[1]}${name}>${doc.slice(headEnd)}` };
   const close = doc.lastIndexOf(`</${open[1]}${name}>`);
   if (close < headEnd) return undefined;
   return { head: doc.slice(0, headEnd), content: doc.slice(headEnd, close), tail: doc.slice(close) };

@@ -16,7 +16,7 @@ const SERVICE_CONTENT = envelope(
   '<returnval><rootFolder type="Folder">group-d1</rootFolder><propertyCollector type="PropertyCollector">propertyCollector</propertyCollector></returnval>',
 );
 const TIME = envelope("CurrentTime", "<returnval>2024-01-01T00:00:00Z</returnval>");
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters in a message are what this test rejects
 const BINARY = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFD]/;
 
 let plain: TestServer;

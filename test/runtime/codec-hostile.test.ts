@@ -19,7 +19,7 @@ const ok = (inner: string) => envelope("RetrieveProperties", inner);
 
 describe("hostile and broken input", () => {
   it("rejects DOCTYPE, external entities and undefined entities without expanding anything", () => {
-    const xxe = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>` + ok("<returnval><obj type='A'>&x;</obj></returnval>");
+    const xxe = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>${ok("<returnval><obj type='A'>&x;</obj></returnval>")}`;
     expect(codeOf(() => decode(xxe))).toBe("TSVMOMI_ERR_DOCTYPE_FORBIDDEN");
     const bomb = `<!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>`;
     expect(codeOf(() => decode(bomb))).toBe("TSVMOMI_ERR_DOCTYPE_FORBIDDEN");
@@ -87,8 +87,8 @@ describe("hostile and broken input", () => {
 
   it("rejects the wrong response element and stray content", () => {
     expect(codeOf(() => decodeResponseSync(vimSubset, vimMethod("Login"), ok("")))).toBe("TSVMOMI_ERR_UNEXPECTED_ELEMENT");
-    expect(codeOf(() => decode(ok("") + "<again/>"))).toBe("TSVMOMI_ERR_MALFORMED_XML");
-    expect(codeOf(() => decode(ok("") + "junk"))).toBe("TSVMOMI_ERR_MALFORMED_XML");
+    expect(codeOf(() => decode(`${ok("")}<again/>`))).toBe("TSVMOMI_ERR_MALFORMED_XML");
+    expect(codeOf(() => decode(`${ok("")}junk`))).toBe("TSVMOMI_ERR_MALFORMED_XML");
     expect(codeOf(() => decode(ok("<returnval><obj type=A>x</obj></returnval>")))).toBe("TSVMOMI_ERR_MALFORMED_XML");
     expect(codeOf(() => decode('<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"></soapenv:Envelope>'))).toBe("TSVMOMI_ERR_NOT_SOAP");
   });

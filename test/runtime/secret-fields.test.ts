@@ -8,11 +8,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeRequest } from "../../runtime/codec/index.js";
-import { registryFromTables, secretFieldNames, type SchemaTables } from "../../runtime/schema-tables.js";
+import { registryFromTables, secretFieldNames, secretFieldTypes, type SchemaTables } from "../../runtime/schema-tables.js";
+import type { MethodSchema } from "../../runtime/schema.js";
 import { trace, type SoapCall, type SoapResult } from "../../runtime/soap/middleware.js";
 import { bufferedBody } from "../../runtime/soap/body.js";
 import { redact } from "../../runtime/soap/redact.js";
-import { CryptoManager, CustomizationSpecManager, HostSystem, schemas } from "../support/bindings.js";
+import { CryptoManager, CustomizationSpecManager, HostSystem, PropertyCollector, schemas } from "../support/bindings.js";
 
 const KEY_DATA = "S3cr3t-KeyData-Zebra-5150";
 const HOST_PASSWORD = "Host-Pw-Quokka-8c1f";
@@ -26,19 +27,29 @@ function flagged(): SchemaTables {
   return schemas;
 }
 
-async function traced(tables: SchemaTables, body: string, method: string): Promise<{ request: string; response: string }> {
+/** The trace of one call: `response` is what the server answers (by default it echoes the request, as a fault detail might). */
+async function traced(tables: SchemaTables, body: string, method: string, schema?: MethodSchema, response = body): Promise<{ request: string; response: string }> {
   const lines: string[] = [];
-  const mw = trace({ log: true, write: (l) => void lines.push(l), secretElements: () => secretFieldNames(tables) });
-  // The server echoes the request, as a fault detail might.
-  const handler = mw(async (call: SoapCall): Promise<SoapResult> => ({
+  const mw = trace({ log: true, write: (l) => void lines.push(l), secretFields: () => secretFieldTypes(registryFromTables(tables)) });
+  const handler = mw(async (): Promise<SoapResult> => ({
     status: 200,
     headers: {},
-    body: bufferedBody(new TextEncoder().encode(call.body)),
+    body: bufferedBody(new TextEncoder().encode(response)),
   }));
-  const res = await handler({ method, soapAction: "urn:vim25/7.0.3.0", body });
+  const call: SoapCall = { method, soapAction: "urn:vim25/7.0.3.0", body, ...(schema ? { schema } : {}) };
+  const res = await handler(call);
   for await (const _ of res.body) void _;
-  const text = lines.join("\n");
-  return { request: text, response: text };
+  return { request: lines[0] ?? "", response: lines.slice(1).join("\n") };
+}
+
+/** A RetrievePropertiesEx answer whose one property value is `val` (with its xsi:type). */
+function retrieved(val: string): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" ` +
+    `xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soapenv:Body>` +
+    `<RetrievePropertiesExResponse xmlns="urn:vim25"><returnval><objects><obj type="VirtualMachine">vm-42</obj>` +
+    `<propSet><name>p</name>${val}</propSet></objects></returnval></RetrievePropertiesExResponse></soapenv:Body></soapenv:Envelope>`
+  );
 }
 
 describe("secret-flagged fields", () => {
@@ -58,7 +69,8 @@ describe("secret-flagged fields", () => {
     });
     expect(body).toContain(KEY_DATA); // the wire itself is unchanged
     expect(redact(body)).toContain(KEY_DATA); // name-based redaction alone would leak it
-    const { request } = await traced(tables, body, "AddKey");
+    const { request, response } = await traced(tables, body, "AddKey", CryptoManager.AddKey);
+    expect(response).not.toContain(KEY_DATA); // echoed back under an element the response type does not have
     expect(request).not.toContain(KEY_DATA);
     expect(request).toContain("<keyData>***</keyData>");
     expect(request).toContain("key-1"); // unflagged fields stay readable
@@ -90,8 +102,47 @@ describe("secret-flagged fields", () => {
       [create, "CreateCustomizationSpec", ADMIN_PASSWORD],
     ] as const) {
       expect(body).toContain(secret);
-      const { request } = await traced(tables, body, method);
+      const { request, response } = await traced(tables, body, method);
       expect(request, method).not.toContain(secret);
+      expect(response, method).not.toContain(secret);
     }
+  });
+
+  describe("are redacted by where they occur, not by name", () => {
+    const rpe = PropertyCollector.RetrievePropertiesEx as unknown as MethodSchema;
+
+    it("an OptionValue's value stays readable; a CustomizationPassword's value and a VAppPropertyInfo's defaultValue do not", async () => {
+      const options = retrieved(
+        `<val xsi:type="ArrayOfOptionValue"><OptionValue xsi:type="OptionValue"><key>guestinfo.role</key><value xsi:type="xsd:string">web-frontend</value></OptionValue></val>`,
+      );
+      const password = retrieved(`<val xsi:type="CustomizationPassword"><value>${ADMIN_PASSWORD}</value><plainText>true</plainText></val>`);
+      const vapp = retrieved(
+        `<val xsi:type="VAppPropertyInfo"><key>1</key><id>db.pw</id><defaultValue>${HOST_PASSWORD}</defaultValue><value>${KEY_DATA}</value></val>`,
+      );
+      expect((await traced(tables, "", "RetrievePropertiesEx", rpe, options)).response).toContain("<value xsi:type=\"xsd:string\">web-frontend</value>");
+      const p = (await traced(tables, "", "RetrievePropertiesEx", rpe, password)).response;
+      expect(p).not.toContain(ADMIN_PASSWORD);
+      expect(p).toContain("<plainText>true</plainText>");
+      const v = (await traced(tables, "", "RetrievePropertiesEx", rpe, vapp)).response;
+      for (const secret of [HOST_PASSWORD, KEY_DATA]) expect(v).not.toContain(secret);
+      expect(v).toContain("<id>db.pw</id>"); // VAppPropertyInfo.id is not flagged (SessionManagerGenericServiceTicket.id is)
+    });
+
+    it("where the type is lost (an xsi:type these bindings lack), every flagged name is redacted", async () => {
+      const body = retrieved(`<val xsi:type="FutureThing"><value>${ADMIN_PASSWORD}</value><note>kept</note></val>`);
+      const r = (await traced(tables, "", "RetrievePropertiesEx", rpe, body)).response;
+      expect(r).not.toContain(ADMIN_PASSWORD);
+      expect(r).toContain("<note>kept</note>");
+    });
+
+    it("a body cut off inside a secret shows nothing after its opening tag; CDATA cannot fake the structure", async () => {
+      const cut = retrieved(`<val xsi:type="CustomizationPassword"><value>${ADMIN_PASSWORD}</value></val>`);
+      const r = (await traced(tables, "", "RetrievePropertiesEx", rpe, cut.slice(0, cut.indexOf(ADMIN_PASSWORD) + 6))).response;
+      expect(r).not.toContain(ADMIN_PASSWORD.slice(0, 6));
+      const faked = retrieved(
+        `<val xsi:type="CustomizationPassword"><value><![CDATA[</value></val><val xsi:type="OptionValue"><value>]]>${ADMIN_PASSWORD}</value></val>`,
+      );
+      expect((await traced(tables, "", "RetrievePropertiesEx", rpe, faked)).response).not.toContain(ADMIN_PASSWORD);
+    });
   });
 });

@@ -86,7 +86,7 @@ describe("session cache", () => {
   it("refuses files other users can read or write, naming the file and the mode", async () => {
     for (const mode of [0o644, 0o620, 0o604]) {
       const file = join(dir, `loose-${mode.toString(8)}.json`);
-      await writeFile(file, '{"version":2,"secret":"' + SECRET + '","sessions":{}}');
+      await writeFile(file, `{"version":2,"secret":"${SECRET}","sessions":{}}`);
       await chmod(file, mode);
       const err = await new SessionCache(file).entry(base).get().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SessionCacheError);

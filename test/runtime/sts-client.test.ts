@@ -152,7 +152,11 @@ describe("STS client against a canned server", () => {
     srv.respond("/Renew", 500, fault("ns0:RequestFailed", "token is not renewable"));
     const live = SamlToken.parse(assertion(), { expires: new Date(Date.now() + 30_000) });
     const failure = await new Promise<TokenRenewError>((resolve) => {
-      const r = startTokenRenewal({ sts, token: live, signingKey: key, renewBefore: 60_000, onError: (e) => (r.stop(), resolve(e)) });
+      const onError = (e: TokenRenewError) => {
+        r.stop();
+        resolve(e);
+      };
+      const r = startTokenRenewal({ sts, token: live, signingKey: key, renewBefore: 60_000, onError });
     });
     expect(failure).toBeInstanceOf(TokenRenewError);
     expect(failure).toMatchObject({ code: "TSVMOMI_ERR_TOKEN_RENEW", operation: "Renew" });

@@ -95,7 +95,7 @@ describe("trace middleware", () => {
     const lines: string[] = [];
     const saved = process.env.TSVMOMI_TRACE;
     process.env.TSVMOMI_TRACE = "1";
-    let handler;
+    let handler: ReturnType<ReturnType<typeof trace>>;
     try {
       handler = trace({ write: (l) => void lines.push(l) })(transportHandler(transport));
     } finally {

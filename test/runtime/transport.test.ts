@@ -30,9 +30,9 @@ describe("transport basics", () => {
     const seen = server.requests[0]!;
     expect(seen.method).toBe("POST");
     expect(seen.url).toBe("/sdk");
-    expect(seen.headers["soapaction"]).toBe("urn:vim25/7.0.3.0");
+    expect(seen.headers.soapaction).toBe("urn:vim25/7.0.3.0");
     expect(seen.headers["content-type"]).toMatch(/^text\/xml/);
-    expect(seen.headers["cookie"]).toBe("vmware_soap_session=\"abc\"");
+    expect(seen.headers.cookie).toBe("vmware_soap_session=\"abc\"");
     expect(seen.body).toBe("<Envelope/>");
   });
 
@@ -54,7 +54,7 @@ describe("transport basics", () => {
   });
 
   it("throws HttpStatusError for a 502 with status, host and a short excerpt", async () => {
-    const page = "<html><head><title>502 Bad Gateway</title></head><body>" + "x".repeat(5000) + "</body></html>";
+    const page = `<html><head><title>502 Bad Gateway</title></head><body>${"x".repeat(5000)}</body></html>`;
     server = await startServer((_req, res) => {
       res.writeHead(502, { "content-type": "text/html" });
       res.end(page);
@@ -123,7 +123,7 @@ describe("transport basics", () => {
   it("a reset mid-response surfaces as ResetError (truncated) while reading the body", async () => {
     server = await startServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/xml", "content-length": 5000 });
-      res.write("<soapenv:Envelope>" + "y".repeat(200), () => res.socket?.destroy());
+      res.write(`<soapenv:Envelope>${"y".repeat(200)}`, () => res.socket?.destroy());
     });
     transport = createTransport({ url: server.url });
     const res = await transport.post(call());

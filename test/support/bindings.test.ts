@@ -2,15 +2,18 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_RELEASE } from "../../wsdl/manifest.js";
 import { schemas } from "./bindings.js";
 
-describe("test/support/bindings.ts", () => {
+describe("generated/default.ts", () => {
   it("re-exports the default release named in wsdl/manifest.ts", () => {
     expect({ service: schemas.service, release: schemas.release }).toEqual(DEFAULT_RELEASE);
   });
 });
 
-describe("test/support/bindings-schemas.ts", () => {
-  it("names the same release as bindings.ts", async () => {
-    const lean = await import("./bindings-schemas.js");
-    expect(lean.schemas).toBe(schemas);
+describe("generated/default-lazy.ts", () => {
+  it("names the same release, and loads a method module on demand", async () => {
+    const lazy = await import("../../generated/default-lazy.js");
+    expect(lazy.schemas).toBe(schemas);
+    expect(lazy.release).toEqual(DEFAULT_RELEASE);
+    const vm = await lazy.methodModules.VirtualMachine();
+    expect(vm.PowerOnVM_Task.name).toBe("PowerOnVM_Task");
   });
 });

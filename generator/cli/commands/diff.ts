@@ -6,7 +6,8 @@ import { loadModel } from "../../pipeline.js";
 import { resolveBundle } from "../../../wsdl/resolve.js";
 import { findRelease } from "../../../wsdl/manifest.js";
 import { diffModels, renderDiffMarkdown } from "../../diff/diff.js";
-import { assertWritableTarget, toLoadOptions, writeFileAtomically } from "./shared.js";
+import { assertWritableTarget, writeFileAtomically } from "../output-files.js";
+import { loadOptions, quietOption } from "../source-args.js";
 
 interface DiffArgs {
   a?: string;
@@ -26,7 +27,7 @@ export function diffCommand(signal: AbortSignal): CommandModule<object, DiffArgs
     command: "diff [a] [b]",
     describe: "Markdown report of types, properties, methods and enum values added, removed or changed from release A to B",
     builder: (y: Argv) =>
-      y
+      quietOption(y)
         .positional("a", { type: "string", describe: "old release, e.g. 7.0.3 or pbm-9.0.0" })
         .positional("b", { type: "string", describe: "new release" })
         .option("wsdl-a", { type: "string", describe: "bundle directory or entry file for A (instead of a release)" })
@@ -36,7 +37,6 @@ export function diffCommand(signal: AbortSignal): CommandModule<object, DiffArgs
         .option("vmodl", { type: "boolean", describe: "--no-vmodl compares the WSDL alone" })
         .option("service", { type: "string", describe: "service when A/B carry no prefix (default vim25)" })
         .option("out", { type: "string", describe: "write the report to this file instead of stdout" })
-        .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" })
         .check((argv) => {
           if (!argv.a && !argv["wsdl-a"]) throw new Error("diff needs release A (or --wsdl-a)");
           if (!argv.b && !argv["wsdl-b"]) throw new Error("diff needs release B (or --wsdl-b)");
@@ -45,7 +45,7 @@ export function diffCommand(signal: AbortSignal): CommandModule<object, DiffArgs
     handler: async (argv: ArgumentsCamelCase<DiffArgs>) => {
       if (argv.out) await assertWritableTarget(argv.out, "--out");
       const side = (release: string | undefined, wsdl: string | undefined, vmodl: string | undefined) =>
-        toLoadOptions(
+        loadOptions(
           {
             ...(release ? { release } : {}),
             ...(argv.service ? { service: argv.service } : {}),

@@ -6,7 +6,8 @@ import { readFile } from "node:fs/promises";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { fetchWsdl, FetchWsdlError } from "../../fetch/fetch-wsdl.js";
 import { normalizeThumbprint } from "../../fetch/tls-agent.js";
-import { assertWritableTarget } from "./shared.js";
+import { assertWritableTarget } from "../output-files.js";
+import { quietOption } from "../source-args.js";
 
 interface FetchArgs {
   url: string;
@@ -23,14 +24,13 @@ export function fetchWsdlCommand(signal: AbortSignal): CommandModule<object, Fet
     command: "fetch-wsdl",
     describe: "download <url>/vimService.wsdl and every file it references into --out",
     builder: (y: Argv) =>
-      y
+      quietOption(y)
         .option("url", { type: "string", demandOption: true, describe: "SDK URL, e.g. https://vcenter.example/sdk" })
         .option("out", { type: "string", demandOption: true, describe: "folder to write the bundle to (replaced atomically)" })
         .option("entry", { type: "string", describe: "entry file under --url (default vimService.wsdl; pbmService.wsdl for pbm)" })
         .option("insecure", { type: "boolean", describe: "accept any TLS certificate" })
         .option("thumbprint", { type: "string", describe: "accept exactly the leaf certificate with this SHA-256 thumbprint" })
         .option("ca", { type: "string", describe: "PEM file of extra trusted CA certificates" })
-        .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" })
         .conflicts("insecure", "thumbprint") as unknown as Argv<FetchArgs>,
     handler: async (argv: ArgumentsCamelCase<FetchArgs>) => {
       if (argv.thumbprint) normalizeThumbprint(argv.thumbprint);

@@ -6,7 +6,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { loadModel } from "../../pipeline.js";
 import { manifestProvenance, packBindings, PackError } from "../../pack/pack.js";
 import { findRelease, pairedVim25 } from "../../../wsdl/manifest.js";
-import { assertWritableTarget, toLoadOptions } from "./shared.js";
+import { assertWritableTarget } from "../output-files.js";
+import { loadOptions, sourceOptions } from "../source-args.js";
 
 interface PackArgs {
   release?: string;
@@ -26,20 +27,15 @@ export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs
     command: "pack",
     describe: "build a publishable npm package @tsvmomi/<service>-<release> (ESM .js + .d.ts) into --out, npm pack it and run publint",
     builder: (y: Argv) =>
-      y
-        .option("release", { type: "string", describe: "release, e.g. 7.0.3 or pbm-9.1" })
-        .option("service", { type: "string", describe: "service when --release has no prefix (default vim25)" })
-        .option("wsdl", { type: "string", describe: "bundle directory or entry file instead of a known release" })
-        .option("vmodl", { type: "string", describe: "vmodl.db to merge; --no-vmodl for the WSDL alone" })
+      sourceOptions(y)
         .option("out", { type: "string", demandOption: true, describe: "folder for the package folder and the .tgz" })
         .option("pkg-version", { type: "string", describe: "package version (default: the generator's version)" })
         .option("vim25-release", { type: "string", describe: "for pbm/sms/vslm/eam: the vim25 release to depend on (default: the paired vim25 release, see wsdl/manifest.ts pairedVim25)" })
         .option("check", { type: "boolean", default: true, describe: "type-check the generated code (--no-check is faster)" })
-        .option("lint", { type: "boolean", default: true, describe: "run publint on the tarball (--no-lint skips it)" })
-        .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" }) as unknown as Argv<PackArgs>,
+        .option("lint", { type: "boolean", default: true, describe: "run publint on the tarball (--no-lint skips it)" }) as unknown as Argv<PackArgs>,
     handler: async (argv: ArgumentsCamelCase<PackArgs>) => {
       await assertWritableTarget(argv.out, "--out", { folder: true });
-      const load = toLoadOptions(argv, signal);
+      const load = loadOptions(argv, signal);
       const model = await loadModel(load);
       const vimRelease = model.service === "vim25" ? undefined : (argv["vim25-release"] ?? pairedVim25(model.release) ?? model.release);
       if (vimRelease !== undefined) {
@@ -60,16 +56,15 @@ export function packCommand(signal: AbortSignal): CommandModule<object, PackArgs
       });
       const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
       const t = r.timings;
-      process.stdout.write(
-        [
-          `${r.name}@${r.version}`,
-          `  package  ${r.dir}`,
-          `  tarball  ${r.tarball} (${kib(r.size)}, unpacked ${kib(r.unpackedSize)}, ${r.entryCount} files)`,
-          `  time     emit ${ms(t.emitMs)}, ts-morph setup ${ms(t.setupMs)} + check ${ms(t.checkMs)} + emit ${ms(t.compileEmitMs)}, npm pack ${ms(t.npmPackMs)}${t.publintMs !== undefined ? `, publint ${ms(t.publintMs)}` : ""}`,
-          r.lint?.skipped ? `  publint  skipped: ${r.lint.skipped}` : r.lint ? `  publint  ${summary(r.lint.messages)}` : "  publint  not run",
-          ...(r.lint?.messages ?? []).map((m) => `    ${m.type}: ${m.text}`),
-        ].join("\n") + "\n",
-      );
+      const lines = [
+        `${r.name}@${r.version}`,
+        `  package  ${r.dir}`,
+        `  tarball  ${r.tarball} (${kib(r.size)}, unpacked ${kib(r.unpackedSize)}, ${r.entryCount} files)`,
+        `  time     emit ${ms(t.emitMs)}, ts-morph setup ${ms(t.setupMs)} + check ${ms(t.checkMs)} + emit ${ms(t.compileEmitMs)}, npm pack ${ms(t.npmPackMs)}${t.publintMs !== undefined ? `, publint ${ms(t.publintMs)}` : ""}`,
+        r.lint?.skipped ? `  publint  skipped: ${r.lint.skipped}` : r.lint ? `  publint  ${summary(r.lint.messages)}` : "  publint  not run",
+        ...(r.lint?.messages ?? []).map((m) => `    ${m.type}: ${m.text}`),
+      ];
+      process.stdout.write(`${lines.join("\n")}\n`);
       const errors = r.lint?.messages.filter((m) => m.type === "error") ?? [];
       if (errors.length) throw new PackError(`publint found ${errors.length} error(s) in ${r.tarball}`);
     },

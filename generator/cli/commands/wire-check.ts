@@ -7,7 +7,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { loadModel } from "../../pipeline.js";
 import { compareWireModels, renderWireComparison } from "../../model/wire-compare.js";
-import { assertWritableTarget, toLoadOptions, writeFileAtomically } from "./shared.js";
+import { assertWritableTarget, writeFileAtomically } from "../output-files.js";
+import { loadOptions, quietOption } from "../source-args.js";
 
 interface WireCheckArgs {
   a?: string;
@@ -21,14 +22,13 @@ export function wireCheckCommand(signal: AbortSignal): CommandModule<object, Wir
     command: "wire-check [a] [b]",
     describe: "compare the data types of release A (e.g. one generated from type info) with release B's WSDL: fields, order, types",
     builder: (y: Argv) =>
-      y
+      quietOption(y)
         .positional("a", { type: "string", describe: "release checked (default 8.0.3)", default: "8.0.3" })
         .positional("b", { type: "string", describe: "release with the WSDL to check against (default 9.0.0)", default: "9.0.0" })
-        .option("out", { type: "string", describe: "write the report to this file instead of stdout" })
-        .option("quiet", { type: "boolean", alias: "q", describe: "no progress on stderr" }) as unknown as Argv<WireCheckArgs>,
+        .option("out", { type: "string", describe: "write the report to this file instead of stdout" }) as unknown as Argv<WireCheckArgs>,
     handler: async (argv: ArgumentsCamelCase<WireCheckArgs>) => {
       if (argv.out) await assertWritableTarget(argv.out, "--out");
-      const side = (release: string) => toLoadOptions({ release, ...(argv.quiet ? { quiet: true } : {}) }, signal);
+      const side = (release: string) => loadOptions({ release, ...(argv.quiet ? { quiet: true } : {}) }, signal);
       const a = await loadModel(side(argv.a ?? "8.0.3"));
       const b = await loadModel(side(argv.b ?? "9.0.0"));
       const text = `${renderWireComparison(compareWireModels(a, b))}\n`;

@@ -211,7 +211,11 @@ export function typeInfoToVmodl(ti: TypeInfo, service: string): VmodlModel {
       if (returnsTask && r.taskResult !== "void") vm.taskResult = { ...member({ ...at, type: r.taskResult }, true), name: "returnval", optional: r.flags.includes("F_OPTIONAL") };
       if (m.privilege) vm.privilege = m.privilege;
       // The result carries the method's version; drop the copy so it does not read as the result's own.
-      for (const x of [vm.result, vm.taskResult]) if (x) (delete x.version, delete x.since);
+      for (const x of [vm.result, vm.taskResult]) {
+        if (!x) continue;
+        delete x.version;
+        delete x.since;
+      }
       return vm;
     });
     methods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

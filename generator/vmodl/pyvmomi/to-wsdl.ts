@@ -15,8 +15,8 @@
  * The result goes through the same merge as a real bundle.
  */
 import type { TypeRef, VmodlModel, VmodlProperty, WsdlComplexType, WsdlEnum, WsdlField, WsdlModel, WsdlOperation } from "../../model/ir.js";
+import { XSD_NS } from "../../wsdl-reader/namespaces.js";
 
-const XSD = "http://www.w3.org/2001/XMLSchema";
 const MOREF = "ManagedObjectReference";
 
 export interface SynthesizeOptions {
@@ -33,7 +33,7 @@ export interface SynthesizeOptions {
 export function synthesizeWsdl(v: VmodlModel, opts: SynthesizeOptions): WsdlModel {
   const ns = opts.namespace;
   const loc = (what: string) => ({ file: `${v.file} (${what})` });
-  const ref = (p: Pick<VmodlProperty, "type" | "primitive">): TypeRef => ({ name: p.type, ns: p.primitive ? XSD : ns });
+  const ref = (p: Pick<VmodlProperty, "type" | "primitive">): TypeRef => ({ name: p.type, ns: p.primitive ? XSD_NS : ns });
   const field = (p: VmodlProperty): WsdlField => ({ name: p.name, type: ref(p), minOccurs: p.optional ? 0 : 1, array: p.array, nillable: false });
 
   const complexTypes: Record<string, WsdlComplexType> = {};
@@ -52,8 +52,8 @@ export function synthesizeWsdl(v: VmodlModel, opts: SynthesizeOptions): WsdlMode
     name: MOREF,
     ns,
     fields: [],
-    attributes: [{ name: "type", type: { name: "string", ns: XSD }, required: true }],
-    simpleContentBase: { name: "string", ns: XSD },
+    attributes: [{ name: "type", type: { name: "string", ns: XSD_NS }, required: true }],
+    simpleContentBase: { name: "string", ns: XSD_NS },
     loc: loc("built in"),
   };
   const enums: Record<string, WsdlEnum> = {};

@@ -48,7 +48,11 @@ export function tokenize(text: string, file: string): Token[] {
 /** Tokens one at a time, so a large file never holds all of them at once. */
 export function* lex(text: string, file: string): Generator<Token, void, undefined> {
   let pending: Token | undefined;
-  const tokens = { push: (t: Token) => void (pending = t) };
+  const tokens = {
+    push: (t: Token) => {
+      pending = t;
+    },
+  };
   const n = text.length;
   let i = 0;
   let line = 1;
@@ -203,7 +207,7 @@ export function* lex(text: string, file: string): Generator<Token, void, undefin
       if (ch === "\\" && !raw) {
         out += text.slice(chunk, i);
         i++;
-        out += escape();
+        out += readEscape();
         chunk = i;
         continue;
       }
@@ -216,7 +220,7 @@ export function* lex(text: string, file: string): Generator<Token, void, undefin
     push("string", out, start, startLine, startLineStart);
   }
 
-  function escape(): string {
+  function readEscape(): string {
     const e = text[i];
     if (e === undefined) fail("string is never closed (the file ends first)");
     const simple: Record<string, string> = { "\\": "\\", "'": "'", '"': '"', n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", f: "\f", v: "\v", "0": "\0" };

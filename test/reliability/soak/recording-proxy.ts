@@ -67,7 +67,9 @@ export async function startRecordingProxy(upstream: string, ca: string): Promise
   return {
     url: `http://127.0.0.1:${port}${up.pathname}`,
     created: () => [...created],
-    clear: () => void (created.length = 0),
+    clear: () => {
+      created.length = 0;
+    },
     methods,
     close: async () => {
       server.closeAllConnections();

@@ -11,6 +11,7 @@ import { describe } from "./qname.js";
 import { readSchema, type RawSchema } from "./schema-reader.js";
 import { at, readDefinitions, type At, type RawDefinitions } from "./wsdl-reader.js";
 import { parseXml, type XmlDoc, type XNode } from "./xml-tree.js";
+import type { Stats } from "node:fs";
 
 /**
  * Raw definitions of every file reached. Each file is turned into raw
@@ -41,7 +42,7 @@ interface Referrer {
  * pass vsanService.wsdl explicitly to read the vSAN service.
  */
 export async function resolveEntry(entry: string): Promise<{ dir: string; file: string }> {
-  let info;
+  let info: Stats;
   try {
     info = await stat(entry);
   } catch {
@@ -112,10 +113,10 @@ export async function loadBundle(dir: string, entryFile: string, signal?: AbortS
       throw new WsdlError(doc.file, root.local, doc.lineAt(root.offset), `expected a WSDL 1.1 <definitions> root element (namespace ${WSDL_NS})`);
     }
     if (!from) bundle.entryRoot = at(doc, root);
-    readDefinitions({ doc, tns: root.attrs["targetNamespace"] ?? "" }, bundle.defs);
+    readDefinitions({ doc, tns: root.attrs.targetNamespace ?? "" }, bundle.defs);
     for (const child of root.children) {
       if (child.ns !== WSDL_NS) continue;
-      if (child.local === "import" && child.attrs["location"] !== undefined) {
+      if (child.local === "import" && child.attrs.location !== undefined) {
         const t = target(doc, child, "location", abs);
         await wsdl(t.abs, t.ref);
       } else if (child.local === "types") {
@@ -138,11 +139,11 @@ export async function loadBundle(dir: string, entryFile: string, signal?: AbortS
 
   async function schemaNode(doc: XmlDoc, schema: XNode, abs: string, includerTns: string): Promise<void> {
     // A schema without targetNamespace takes its includer's ("chameleon" include).
-    const tns = schema.attrs["targetNamespace"] ?? includerTns;
+    const tns = schema.attrs.targetNamespace ?? includerTns;
     readSchema(doc, schema, tns, bundle.schema);
     for (const child of schema.children) {
       if (child.ns !== XSD_NS) continue;
-      if ((child.local === "include" || child.local === "import") && child.attrs["schemaLocation"] !== undefined) {
+      if ((child.local === "include" || child.local === "import") && child.attrs.schemaLocation !== undefined) {
         const t = target(doc, child, "schemaLocation", abs);
         await schemaFile(t.abs, t.ref, child.local === "include" ? tns : "");
       }

@@ -83,7 +83,7 @@ export function readDefinitions(src: WsdlSource, into: RawDefinitions): void {
   const { doc, tns } = src;
   const loc = (node: XNode): SourceLoc => ({ file: doc.file, line: doc.lineAt(node.offset) });
   const name = (node: XNode): string => {
-    const n = node.attrs["name"];
+    const n = node.attrs.name;
     if (!n) throw failAt(at(doc, node), "expected a 'name' attribute");
     return n;
   };
@@ -94,7 +94,7 @@ export function readDefinitions(src: WsdlSource, into: RawDefinitions): void {
       const parts = kids(node, WSDL_NS, "part");
       const part = parts[0];
       const m: RawMessage = { name: name(node), ns: tns, loc: loc(node), at: at(doc, node) };
-      if (part && part.attrs["element"] !== undefined) m.element = resolveQName(doc, part, "element");
+      if (part && part.attrs.element !== undefined) m.element = resolveQName(doc, part, "element");
       into.messages.push(m);
     } else if (node.local === "portType") {
       const pt: RawPortType = { name: name(node), ns: tns, operations: [] };
@@ -121,14 +121,14 @@ export function readDefinitions(src: WsdlSource, into: RawDefinitions): void {
         at: at(doc, node),
       };
       for (const op of kids(node, WSDL_NS, "operation")) {
-        b.actions.set(name(op), kid(op, SOAP_NS, "operation")?.attrs["soapAction"] ?? "");
+        b.actions.set(name(op), kid(op, SOAP_NS, "operation")?.attrs.soapAction ?? "");
       }
       into.bindings.push(b);
     } else if (node.local === "service") {
       const s: RawService = { name: name(node), ports: [] };
       for (const port of kids(node, WSDL_NS, "port")) {
         const p: RawService["ports"][number] = { name: name(port), binding: resolveQName(doc, port, "binding") };
-        const address = kid(port, SOAP_NS, "address")?.attrs["location"];
+        const address = kid(port, SOAP_NS, "address")?.attrs.location;
         if (address !== undefined) p.location = address;
         s.ports.push(p);
       }

@@ -1,42 +1,10 @@
 /**
- * Small pieces the added commands share: turning a release argument into
- * loadModel options, and refusing an unusable output path before any slow work.
+ * Where the generator's commands write: an unusable output path is refused
+ * before any slow work, and a file is replaced whole or not at all.
  */
 import { constants } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
-import type { LoadOptions } from "../../pipeline.js";
-import { DEFAULT_RELEASE } from "../../../wsdl/manifest.js";
-
-const SERVICE_PREFIX = /^(vim25|pbm|vslm|sms|eam)-(.+)$/;
-
-/** `7.0.3` or `pbm-9.1` (the service prefix wins over `--service`). */
-export function parseRelease(release: string | undefined, service: string | undefined): { service: string; release?: string } {
-  const m = release?.match(SERVICE_PREFIX);
-  if (m) return { service: m[1]!, release: m[2]! };
-  return { service: service ?? DEFAULT_RELEASE.service, ...(release ? { release } : {}) };
-}
-
-export interface SourceArgs {
-  release?: string;
-  service?: string;
-  wsdl?: string;
-  vmodl?: string | boolean;
-  quiet?: boolean;
-}
-
-export function toLoadOptions(a: SourceArgs, signal: AbortSignal): LoadOptions {
-  const { service, release } = parseRelease(a.release, a.service);
-  return {
-    service,
-    ...(release ? { release } : !a.wsdl ? { release: DEFAULT_RELEASE.release } : {}),
-    ...(a.wsdl ? { wsdl: a.wsdl } : {}),
-    ...(a.vmodl === false ? { vmodl: false as const } : typeof a.vmodl === "string" ? { vmodl: a.vmodl } : {}),
-    signal,
-    onProgress: a.quiet ? () => {} : (step) => process.stderr.write(`… ${step}\n`),
-    onWarning: (msg) => process.stderr.write(`warning: ${msg}\n`),
-  };
-}
 
 export class OutputError extends Error {
   readonly code = "TSVMOMI_OUTPUT";

@@ -90,14 +90,14 @@ class SchemaReader {
   }
 
   name(node: XNode): string {
-    const name = node.attrs["name"];
+    const name = node.attrs.name;
     if (!name) throw this.fail(node, "expected a 'name' attribute");
     return name;
   }
 
   complexType(node: XNode): RawComplexType {
     const t: RawComplexType = { name: this.name(node), ns: this.tns, particles: [], attributes: [], loc: this.loc(node) };
-    if (node.attrs["abstract"] === "true") t.abstract = true;
+    if (node.attrs.abstract === "true") t.abstract = true;
     for (const child of this.xsdChildren(node)) {
       switch (child.local) {
         case "annotation":
@@ -170,17 +170,17 @@ class SchemaReader {
   }
 
   private field(node: XNode): WsdlField {
-    if (node.attrs["ref"] !== undefined) throw this.fail(node, "expected name and type (element ref= is not supported)");
+    if (node.attrs.ref !== undefined) throw this.fail(node, "expected name and type (element ref= is not supported)");
     const name = this.name(node);
     const inline = node.children.length ? this.xsdChildren(node).find((c) => c.local === "complexType" || c.local === "simpleType") : undefined;
     if (inline) throw this.fail(node, `field ${name}: expected a named type (anonymous field types are not supported)`);
-    const type = node.attrs["type"] !== undefined ? resolveQName(this.doc, node, "type") : { name: "anyType", ns: XSD_NS };
+    const type = node.attrs.type !== undefined ? resolveQName(this.doc, node, "type") : { name: "anyType", ns: XSD_NS };
     const f: WsdlField = {
       name,
       type,
       minOccurs: this.occurs(node, "minOccurs"),
       array: this.isArray(node),
-      nillable: node.attrs["nillable"] === "true",
+      nillable: node.attrs.nillable === "true",
     };
     const doc = node.children.length ? this.docOf(node) : undefined;
     if (doc) f.doc = doc;
@@ -196,7 +196,7 @@ class SchemaReader {
   }
 
   private isArray(node: XNode): boolean {
-    const raw = node.attrs["maxOccurs"];
+    const raw = node.attrs.maxOccurs;
     if (raw === undefined) return false;
     if (raw === "unbounded") return true;
     return this.occurs(node, "maxOccurs") > 1;
@@ -204,8 +204,8 @@ class SchemaReader {
 
   private attribute(node: XNode): WsdlAttribute {
     const name = this.name(node);
-    const type = node.attrs["type"] !== undefined ? resolveQName(this.doc, node, "type") : { name: "anySimpleType", ns: XSD_NS };
-    return { name, type, required: node.attrs["use"] === "required" };
+    const type = node.attrs.type !== undefined ? resolveQName(this.doc, node, "type") : { name: "anySimpleType", ns: XSD_NS };
+    return { name, type, required: node.attrs.use === "required" };
   }
 
   simpleType(node: XNode): WsdlEnum {
@@ -219,7 +219,7 @@ class SchemaReader {
     }
     if (!restriction) throw this.fail(node, "expected a <restriction> with enumeration values");
     for (const v of this.xsdChildren(restriction)) {
-      if (v.local === "enumeration") e.values.push(v.attrs["value"] ?? "");
+      if (v.local === "enumeration") e.values.push(v.attrs.value ?? "");
       else if (v.local !== "annotation") throw this.fail(v, `in simpleType ${name}: expected enumeration values only`);
     }
     if (e.values.length === 0) throw this.fail(node, "expected at least one enumeration value");
@@ -237,7 +237,7 @@ class SchemaReader {
 
   element(node: XNode): RawElement {
     const e: RawElement = { name: this.name(node), ns: this.tns, loc: this.loc(node) };
-    if (node.attrs["type"] !== undefined) {
+    if (node.attrs.type !== undefined) {
       e.type = resolveQName(this.doc, node, "type");
       return e;
     }

@@ -21,7 +21,7 @@ export function resolveQName(doc: XmlDoc, node: XNode, attr: string): TypeRef {
 
 /** `complexType VirtualMachineConfigSpec`, or the bare tag when the node has no name. */
 export function describe(node: XNode): string {
-  const name = node.attrs["name"];
+  const name = node.attrs.name;
   return name ? `${node.local} ${name}` : node.local;
 }
 
