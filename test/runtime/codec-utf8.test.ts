@@ -19,7 +19,7 @@ function ours(parts: Uint8Array[]): string {
   const u = new Utf8Chunks();
   try {
     let out = "";
-    parts.forEach((p, i) => (out += u.decode(p, i === parts.length - 1)));
+    for (let i = 0; i < parts.length; i++) out += u.decode(parts[i]!, i === parts.length - 1);
     return out;
   } catch (e) {
     if (e instanceof InvalidUtf8) return "invalid";
@@ -82,7 +82,10 @@ describe("Utf8Chunks", () => {
 
   it("agrees with TextDecoder on random byte strings in random pieces", () => {
     let seed = 7;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
     const alphabet = [0x3c, 0x61, 0x20, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9d, 0x84, 0x9e, 0x80, 0xbf, 0xef, 0xbb];
     let invalid = 0;
     for (let n = 0; n < 3000; n++) {
