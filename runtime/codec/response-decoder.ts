@@ -74,6 +74,20 @@ class Frame {
   hasChildren = false;
 }
 
+/**
+ * A string as the decoded result keeps it. V8 makes a substring of 13 or
+ * more characters a view into the string it was cut from, here a whole 64 KiB
+ * chunk of the body: one kept `type="VirtualMachine"` or label pinned its
+ * chunk, so a result held the entire body text besides its own values (a
+ * heap snapshot of a 4 MB answer: 13,780 such views pinning all 4.0 MB), and
+ * every young-generation GC copied those chunks again. JSON.parse makes a
+ * string of its own; the round trip is exact for any string, lone surrogates
+ * included (JSON.stringify escapes them).
+ */
+function unpinned(s: string): string {
+  return s.length < 13 ? s : JSON.parse(JSON.stringify(s));
+}
+
 export interface DecodeOptions {
   /** How xsd:long values beyond ±(2^53−1) decode. Default "bigint" (exact; see LongPolicy). */
   longs?: LongPolicy;
@@ -261,7 +275,7 @@ export class ResponseDecoder implements TokenHandler {
         parent.hasChildren = true;
         if (parent.obj === undefined) {
           // An unknown xsi:type keeps its name; DynamicData is the one base every data object shares.
-          parent.obj = parent.moType === "" ? {} : { _typeName: "DynamicData", _unknownType: parent.moType };
+          parent.obj = parent.moType === "" ? {} : { _typeName: "DynamicData", _unknownType: unpinned(parent.moType) };
           this.attach(parent, parent.obj);
         }
         this.startGeneric(frame, parent.obj, local, xsiType);
@@ -335,10 +349,15 @@ export class ResponseDecoder implements TokenHandler {
         this.attach(f, this.convert(f.leaf, f.text));
         break;
       case F_MOREF:
-        this.attach(f, f.serverGuid === undefined ? { type: f.moType, value: f.text } : { type: f.moType, value: f.text, serverGuid: f.serverGuid });
+        this.attach(
+          f,
+          f.serverGuid === undefined
+            ? { type: unpinned(f.moType), value: unpinned(f.text) }
+            : { type: unpinned(f.moType), value: unpinned(f.text), serverGuid: unpinned(f.serverGuid) },
+        );
         break;
       case F_GENERIC:
-        if (!f.hasChildren) this.attach(f, f.text);
+        if (!f.hasChildren) this.attach(f, unpinned(f.text));
         break;
     }
     if (this.nsLog.length > f.nsMark) this.undoNamespaces(f.nsMark);
@@ -433,7 +452,7 @@ export class ResponseDecoder implements TokenHandler {
       }
     }
     const obj = new type.create();
-    if (unknown !== undefined) obj._unknownType = unknown;
+    if (unknown !== undefined) obj._unknownType = unpinned(unknown);
     frame.kind = F_OBJECT;
     frame.type = type;
     frame.cursor = 0;
@@ -519,7 +538,7 @@ export class ResponseDecoder implements TokenHandler {
       switch (kind) {
         case K_STRING:
         case K_ENUM:
-          return text;
+          return unpinned(text);
         case K_INT:
           return parseInt32(text);
         case K_BOOLEAN:
