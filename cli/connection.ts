@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
-import type { Client } from "../runtime/client/client.js";
+import type { Client } from "tsvmomi";
 import type { FlagSpec, FlagValues } from "./args.js";
 import { envFlag } from "./args.js";
 import type { Bindings } from "./bindings.js";
@@ -208,7 +208,7 @@ export async function tlsPolicy(settings: ConnectionSettings, signal: AbortSigna
 
 /** Connects as the settings say; with `login`, reuses the cached session when there is one. */
 export async function openClient(settings: ConnectionSettings, bindings: Bindings, io: Io, options: OpenOptions & { tls: TlsPolicy }): Promise<Client<Bindings>> {
-  const { connect } = await import("../runtime/client/client.js");
+  const { connect } = await import("tsvmomi");
   const url = new URL(settings.url);
   const login = options.login ?? true;
   if (login && settings.username === undefined) {

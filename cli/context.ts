@@ -1,5 +1,5 @@
 /** What every command receives. */
-import type { Client } from "../runtime/client/client.js";
+import type { Client } from "tsvmomi";
 import type { FlagValues } from "./args.js";
 import type { Bindings } from "./bindings.js";
 import type { TlsPolicy } from "./connection.js";

@@ -1,29 +1,21 @@
 /**
- * Inventory paths with globs, as govc takes them: `/DC0/vm/*`,
- * `/DC0/host/*\/DC0_C0_H?`, or a bare name (`DC0_H0_VM0`, `web-*`) that is
- * looked up across the inventory. A relative path is taken below
- * TSVMOMI_DATACENTER / GOVC_DATACENTER when set, else below the root.
- *
- * Kept private to the CLI until the runtime's object helpers land; then the
- * commands call those and this file shrinks to the CLI's path rules.
+ * The command line's path rules over the helpers' finder (object/finder.ts):
+ * govc-style arguments (`/DC0/vm/*`, `/DC0/host/*\/DC0_C0_H?`, a bare name or
+ * name glob such as `DC0_H0_VM0` or `web-*`, looked up across datacenters),
+ * with relative paths below TSVMOMI_DATACENTER / GOVC_DATACENTER when set.
+ * Matching, globs and the "not found" explanations are object/finder's; what
+ * stays here is what only the CLI has: the environment's datacenter, `ls`'s
+ * children of an entity, and `find -type`'s kind names.
  */
-import type { Client } from "../runtime/client/client.js";
-import { findByInventoryPath } from "../runtime/inventory/index.js";
-import { retrieveAny, type RetrievedAny } from "../runtime/property/retrieve.js";
-import { everythingUnder } from "../runtime/property/traversal.js";
-import type { TraversalSpec } from "../runtime/property/methods.js";
-import type { MoRef } from "../runtime/types.js";
+import { retrieveAny, type MoRef, type Client } from "tsvmomi";
+import { find, findOne, loadInventory, search, type EntityType, type Found } from "../object/finder.js";
 import type { Bindings } from "./bindings.js";
-import { CliError } from "./errors.js";
+import { UsageError } from "./errors.js";
 
-export interface Found {
-  readonly ref: MoRef;
-  readonly name: string;
-  /** The inventory path, `/DC0/vm/DC0_H0_VM0`. */
-  readonly path: string;
-}
+export type { EntityType, Found };
 
 type AnyClient = Client<Bindings>;
+type Env = Readonly<Record<string, string | undefined>>;
 
 const GLOB = /[*?[]/;
 
@@ -31,27 +23,7 @@ export function hasGlob(s: string): boolean {
   return GLOB.test(s);
 }
 
-/** A shell-style glob (`*`, `?`, `[abc]`) as an anchored RegExp. */
-export function globRegExp(glob: string): RegExp {
-  let out = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") out += ".*";
-    else if (c === "?") out += ".";
-    else if (c === "[") {
-      const end = glob.indexOf("]", i + 2);
-      if (end < 0) out += "\\[";
-      else {
-        const body = glob.slice(i + 1, end).replace(/\\/g, "\\\\");
-        out += `[${body.startsWith("!") ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else out += c.replace(/[.+^${}()|\\\]]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`, "s");
-}
-
-/** The child properties a type's inventory children hang off. */
+/** The child properties a type's inventory children hang off (`ls`). */
 const CHILD_PATHS: Record<string, readonly string[]> = {
   Folder: ["childEntity"],
   Datacenter: ["vmFolder", "hostFolder", "datastoreFolder", "networkFolder"],
@@ -62,10 +34,14 @@ const CHILD_PATHS: Record<string, readonly string[]> = {
   StoragePod: ["childEntity"],
 };
 
+function defaultDatacenter(env: Env): string | undefined {
+  return env.TSVMOMI_DATACENTER || env.GOVC_DATACENTER || undefined;
+}
+
 /** The absolute form of a path argument: relative ones hang below the default datacenter, if any. */
-export function absolutePath(path: string, env: Readonly<Record<string, string | undefined>>): string {
+export function absolutePath(path: string, env: Env): string {
   if (path.startsWith("/")) return normalise(path);
-  const dc = env.TSVMOMI_DATACENTER || env.GOVC_DATACENTER;
+  const dc = defaultDatacenter(env);
   return normalise(dc ? `/${dc}/${path}` : `/${path}`);
 }
 
@@ -82,95 +58,50 @@ function join(parent: string, name: string): string {
 export async function children(client: AnyClient, parent: MoRef, parentPath: string, signal: AbortSignal): Promise<Found[]> {
   const via = CHILD_PATHS[parent.type];
   if (!via) return [];
-  const selectSet: TraversalSpec[] = via.map((path) => ({ _typeName: "TraversalSpec", type: parent.type, path, skip: false }));
+  const selectSet = via.map((path) => ({ _typeName: "TraversalSpec" as const, type: parent.type, path, skip: false }));
   const got = await retrieveAny(client, { type: "ManagedEntity", objectSet: [{ obj: parent, skip: true, selectSet }] }, ["name"], { signal });
-  return got.map((o) => ({ ref: o.ref, name: String(o.name ?? o.ref.value), path: join(parentPath, String(o.name ?? o.ref.value)) }));
+  return got.map((o) => {
+    const name = String(o.name ?? o.ref.value);
+    return { ref: o.ref as MoRef<EntityType>, name, path: join(parentPath, name) };
+  });
 }
 
-/** The one entity at `path` (no globs), or a CliError naming the path. */
-export async function resolvePath(client: AnyClient, path: string, env: Readonly<Record<string, string | undefined>>, signal: AbortSignal): Promise<Found> {
-  const abs = absolutePath(path, env);
-  const ref = await findByInventoryPath(client, abs, { signal });
-  if (!ref) throw new CliError(`${abs}: no such object in the inventory`);
-  return { ref, name: abs === "/" ? "" : abs.slice(abs.lastIndexOf("/") + 1), path: abs };
+/** The one entity at `path` (globs allowed if they match exactly one); NotFoundError / MultipleFoundError otherwise. */
+export async function resolvePath(client: AnyClient, path: string, env: Env, signal: AbortSignal): Promise<Found> {
+  return findOne(client, absolutePath(path, env), { signal });
 }
 
 /**
  * Every entity a path argument names: an exact path, a glob path, or a bare
- * name (glob allowed) searched for across the inventory. `kinds` filters bare
- * names by type (e.g. VirtualMachine for `power`). Fails when nothing matches.
+ * name (glob allowed) searched for across every datacenter. `type` keeps only
+ * that type and its subtypes (VirtualMachine for `power`). Fails with the
+ * finder's NotFoundError, which says which path element matched nothing.
  */
-export async function expand(
-  client: AnyClient,
-  arg: string,
-  env: Readonly<Record<string, string | undefined>>,
-  signal: AbortSignal,
-  kinds?: readonly string[],
-): Promise<Found[]> {
-  if (!arg.includes("/") && !(env.TSVMOMI_DATACENTER || env.GOVC_DATACENTER) && arg !== "") {
-    const hits = await findByName(client, client.serviceContent.rootFolder as MoRef, "/", globRegExp(arg), kinds, signal);
-    if (hits.length === 0) throw new CliError(`${arg}: no ${kinds ? kinds.join(" or ") : "object"} with that name`);
-    return hits;
-  }
-  const abs = absolutePath(arg, env);
-  if (!hasGlob(abs)) return [await resolvePath(client, abs, env, signal)];
-  const parts = abs.split("/").filter(Boolean);
-  const firstGlob = parts.findIndex(hasGlob);
-  const basePath = `/${parts.slice(0, firstGlob).join("/")}`;
-  const base = await findByInventoryPath(client, basePath, { signal });
-  if (!base) throw new CliError(`${basePath}: no such object in the inventory (while expanding ${abs})`);
-  let level: Found[] = [{ ref: base, name: parts[firstGlob - 1] ?? "", path: basePath }];
-  for (let i = firstGlob; i < parts.length; i++) {
-    const part = parts[i]!;
-    const re = hasGlob(part) ? globRegExp(part) : undefined;
-    const next: Found[] = [];
-    for (const at of level) {
-      for (const child of await children(client, at.ref, at.path, signal)) if (re ? re.test(child.name) : child.name === part) next.push(child);
-    }
-    level = next;
-    if (level.length === 0) break;
-  }
-  if (level.length === 0) throw new CliError(`${abs}: matches nothing in the inventory`);
-  return level;
+export async function expand(client: AnyClient, arg: string, env: Env, signal: AbortSignal, type?: EntityType): Promise<Found[]> {
+  const bare = arg !== "" && !arg.includes("/") && defaultDatacenter(env) === undefined;
+  return find(client, bare ? arg : absolutePath(arg, env), { signal, ...(type ? { type } : {}) });
 }
 
 export interface FindOptions {
+  /** Exact managed types to keep (see KINDS). */
   readonly types?: readonly string[];
-  readonly name?: RegExp;
+  /** A name glob (`web-*`). */
+  readonly name?: string;
 }
 
-/** Everything below `root` whose type and name match, with inventory paths; two requests. */
-export async function findUnder(client: AnyClient, root: Found, options: FindOptions, signal: AbortSignal): Promise<Found[]> {
-  return findByName(client, root.ref, root.path, options.name, options.types, signal);
-}
-
-async function findByName(client: AnyClient, root: MoRef, rootPath: string, name: RegExp | undefined, kinds: readonly string[] | undefined, signal: AbortSignal): Promise<Found[]> {
-  const all = await retrieveAny(client, { type: "ManagedEntity", objectSet: [everythingUnder(root)] }, ["name", "parent"], { signal });
-  const byKey = new Map<string, RetrievedAny>(all.map((o) => [`${o.ref.type}:${o.ref.value}`, o]));
-  const rootKey = `${root.type}:${root.value}`;
-  const pathOf = (o: RetrievedAny): string => {
-    const names: string[] = [];
-    for (let at: RetrievedAny | undefined = o, guard = 0; at && guard < 256; guard++) {
-      const key = `${at.ref.type}:${at.ref.value}`;
-      if (key === rootKey) break;
-      names.unshift(String(at.name ?? at.ref.value));
-      const parent = at.parent as MoRef | undefined;
-      at = parent ? byKey.get(`${parent.type}:${parent.value}`) : undefined;
-    }
-    return names.reduce((p, n) => join(p, n), rootPath);
-  };
-  const out: Found[] = [];
-  for (const o of all) {
-    if (`${o.ref.type}:${o.ref.value}` === rootKey) continue;
-    if (kinds && !kinds.some((k) => isKind(o.ref.type, k))) continue;
-    const n = String(o.name ?? o.ref.value);
-    if (name && !name.test(n)) continue;
-    out.push({ ref: o.ref, name: n, path: pathOf(o) });
+/** Everything strictly below the entity at `rootArg` whose type and name match, sorted by path; one inventory read. */
+export async function findUnder(client: AnyClient, rootArg: string, options: FindOptions, env: Env, signal: AbortSignal): Promise<Found[]> {
+  if (options.name !== undefined && (options.name === "" || options.name.includes("/"))) {
+    throw new UsageError(`find: -name takes a name or name glob (no "/"), got ${JSON.stringify(options.name)}`, "find");
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const root = await resolvePath(client, rootArg, env, signal);
+  const inventory = await loadInventory(client, { signal });
+  const pool = options.name === undefined ? inventory.entities : await search(client, options.name, { inventory, signal });
+  const prefix = root.path === "/" ? "/" : `${root.path}/`;
+  return pool.filter((e) => e.path !== root.path && e.path.startsWith(prefix) && (!options.types || options.types.includes(e.ref.type)));
 }
 
-/** The managed-type kinds `find -type` and friends accept, mapped to their types (subtypes included). */
+/** The managed-type kinds `find -type` accepts, mapped to their types (subtypes included). */
 export const KINDS: Record<string, readonly string[]> = {
   vm: ["VirtualMachine"],
   host: ["HostSystem"],
@@ -188,7 +119,3 @@ export const KINDS: Record<string, readonly string[]> = {
   pod: ["StoragePod"],
   vapp: ["VirtualApp"],
 };
-
-function isKind(type: string, kind: string): boolean {
-  return type === kind;
-}

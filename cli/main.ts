@@ -14,7 +14,7 @@ import type { CommandContext } from "./context.js";
 import { CONNECTION_FLAGS } from "./connection.js";
 import { EXIT_ERROR, EXIT_OK, EXIT_USAGE, formatError, UsageError } from "./errors.js";
 import type { Io } from "./output.js";
-import type { Client } from "../runtime/client/client.js";
+import type { Client } from "tsvmomi";
 import type { Bindings } from "./bindings.js";
 import type { TlsPolicy } from "./connection.js";
 

@@ -3,7 +3,7 @@
  * programs (`--json`). The JSON shapes are documented in docs/CLI.md and
  * pinned by golden tests; change them only with a version bump.
  */
-import { formatMoRef } from "../runtime/moref.js";
+import { formatMoRef } from "tsvmomi";
 
 export interface OutStream {
   write(chunk: string): unknown;

@@ -1,7 +1,5 @@
 /** Running a task with a progress bar, for the commands that start them. */
-import type { Client } from "../runtime/client/client.js";
-import { waitForTask } from "../runtime/task/index.js";
-import type { MoRef } from "../runtime/types.js";
+import { waitForTask, type Client, type MoRef } from "tsvmomi";
 import type { Bindings } from "./bindings.js";
 import type { Io } from "./output.js";
 import { progress } from "./progress.js";

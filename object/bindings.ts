@@ -1,9 +1,12 @@
 /**
- * The one place the helpers import the runtime (the `tsvmomi` package; in
- * this repo tsconfig `paths` and the vitest alias point it at runtime/) and
- * the generated bindings from: the default release, through
- * `generated/default.ts`. Pointing at a published bindings package changes
- * the `generated/` specifiers below and nothing else.
+ * The one place the helpers import the generated bindings from (the default
+ * release, through `generated/default.ts`), and the runtime (the `tsvmomi`
+ * package; in this repo tsconfig `paths` and the vitest alias point it at
+ * runtime/) beside them. Pointing at a published bindings package changes the
+ * `generated/` specifiers below and nothing else. Exception: finder.ts and
+ * errors.ts need no generated value, so they import runtime values from
+ * "tsvmomi" directly and only types from here: loading them (as the command
+ * line does on every run) never evaluates the bindings' index.
  */
 export * from "../generated/default.js";
 /** Storage policy (pbm) bindings paired with the default vim25 release (they import its types). */

@@ -4,7 +4,8 @@
  * their own, so one `catch` handles a fault, a transport failure and a path
  * that matched nothing alike.
  */
-import { ClientError, ErrorCode } from "./bindings.js";
+// From the runtime itself, not ./bindings.js, so the finder (and the CLI) can load these without the bindings' index.
+import { ClientError, ErrorCode } from "tsvmomi";
 
 /** Nothing matched: an inventory path, a name, a snapshot, a datastore file, a counter name. */
 export class NotFoundError extends ClientError {

@@ -16,16 +16,11 @@
  * names and parents of the whole inventory once (one paged retrieve) and
  * matches in memory. `loadInventory` keeps that snapshot for several lookups.
  */
-import {
-  everythingUnder,
-  findByInventoryPath,
-  formatMoRef,
-  moRefKey,
-  retrievePagesAny,
-  type AnyClient,
-  type ManagedKind,
-  type MoRef,
-} from "./bindings.js";
+// Runtime values straight from "tsvmomi", types only from ./bindings.js: loading
+// the finder then never evaluates the bindings' index (130 method modules),
+// which is what keeps the command line's start-up small (docs/CLI.md).
+import { everythingUnder, findByInventoryPath, formatMoRef, moRefKey, retrievePagesAny } from "tsvmomi";
+import type { AnyClient, ManagedKind, MoRef } from "./bindings.js";
 import { MultipleFoundError, NotFoundError } from "./errors.js";
 
 /** Every managed entity type (VirtualMachine, HostSystem, Folder, …). */

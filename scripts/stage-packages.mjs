@@ -3,12 +3,15 @@
 // source folder once into dist/; this assembles each publishable package from
 // that output, so the packages hold exactly what was compiled and tested:
 //
-//   dist/runtime/**                 → packages/tsvmomi/dist/
+//   dist/runtime/**/*.d.ts          → packages/tsvmomi/dist/, with dist/index.js
+//                                     one ESM file bundled from dist/runtime/*.js
 //   dist/generator/**, dist/wsdl/** → packages/tsvmomi-gen/dist/{generator,wsdl}/
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
-//   dist/cli/**, dist/runtime/**, dist/generated/<default release>/**, dist/generated/default-lazy.*
-//                                   → packages/tsvmomi-cli/dist/ (same layout)
+//   dist/cli/**, dist/generated/<default release>/**, and the dist/ files
+//   outside those that dist/cli imports (generated/default-lazy.js, object/finder.js, …)
+//                                   → packages/tsvmomi-cli/dist/ (same layout);
+//                                     the runtime is its `tsvmomi` dependency
 //
 // tsc never empties dist/, so the output of a renamed or deleted source lingers
 // there; only files whose source still exists are staged.
@@ -22,7 +25,8 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSy
 import path from "node:path";
 import { DEFAULT_RELEASE } from "../dist/wsdl/manifest.js";
 import { fileURLToPath } from "node:url";
-import { badImports, walk } from "./lib/package-imports.mjs";
+import { buildSync } from "esbuild";
+import { badImports, relativeImports, walk } from "./lib/package-imports.mjs";
 
 // The release the CLI speaks is the default one (named once, in wsdl/manifest.ts).
 const defaultGenerated = `dist/generated/${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`;
@@ -31,8 +35,14 @@ const at = (...p) => path.join(root, ...p);
 
 const PACKAGES = [
   {
+    // One module instead of ~60: Node 20 has no compile cache, and resolving,
+    // reading and compiling each module file is a measured part of a one-shot
+    // program's start-up (docs/BENCHMARKS.md, CLI start-up). The declarations
+    // keep their per-module layout; only "." is exported, so no one imports
+    // the files the bundle replaces.
     dir: "packages/tsvmomi",
-    staged: [{ from: "dist/runtime", to: "dist" }],
+    staged: [{ from: "dist/runtime", to: "dist", skip: /\.js$/ }],
+    bundle: { entry: "dist/runtime/index.js", out: "dist/index.js" },
   },
   {
     dir: "packages/tsvmomi-gen",
@@ -45,17 +55,20 @@ const PACKAGES = [
     ],
   },
   {
-    // Self-contained for now: the command line with the runtime and the default
-    // release's compiled bindings beside it, in the layout its relative imports
-    // expect. A later step can depend on the tsvmomi and bindings packages instead.
+    // The command line imports the runtime as "tsvmomi" (its dependency), so an
+    // app and its CLI share one runtime install. Beside dist/cli it carries the
+    // default release's compiled bindings (their `schemas`, the few method
+    // modules it loads lazily and the property-path declarations `get` checks
+    // against), and the helper modules it imports (object/finder.js, …), in the
+    // layout its relative imports expect.
     dir: "packages/tsvmomi-cli",
     staged: [
-      { from: "dist/cli", to: "dist/cli" },
-      { from: "dist/runtime", to: "dist/runtime" },
+      // A bin, not a library: no declarations for its own modules.
+      { from: "dist/cli", to: "dist/cli", skip: /\.d\.ts$/ },
+      // The bindings' declarations stay: paths/*.d.ts are what `get` and `watch` check property paths against.
       { from: defaultGenerated, to: defaultGenerated },
-      { from: "dist/generated/default-lazy.js", to: "dist/generated/default-lazy.js" },
-      { from: "dist/generated/default-lazy.d.ts", to: "dist/generated/default-lazy.d.ts" },
     ],
+    closureOf: "dist/cli",
   },
 ];
 
@@ -77,6 +90,31 @@ function copyCompiled(fromDir, sourceDir, toDir, skip) {
   }
 }
 
+/**
+ * The compiled files outside `fromDir` (and outside `skipDirs`) that the
+ * JavaScript under it imports, directly or through each other, as
+ * repo-relative paths: what a package that ships `fromDir` must carry too.
+ */
+function importClosure(fromDir, skipDirs) {
+  const inside = (abs, dir) => abs === at(dir) || abs.startsWith(at(dir) + path.sep);
+  const queue = walk(at(fromDir)).filter((f) => f.endsWith(".js")).map((f) => path.join(at(fromDir), f));
+  const seen = new Set(queue);
+  const extra = [];
+  while (queue.length) {
+    const file = queue.pop();
+    for (const spec of relativeImports(readFileSync(file, "utf8"))) {
+      const target = path.resolve(path.dirname(file), spec);
+      if (seen.has(target)) continue;
+      seen.add(target);
+      if (inside(target, fromDir) || skipDirs.some((d) => inside(target, d))) continue;
+      if (!inside(target, "dist") || !existsSync(target)) fail(`${path.relative(root, file)} imports ${spec}, which is not a compiled file under dist/`);
+      extra.push(path.relative(root, target));
+      queue.push(target);
+    }
+  }
+  return extra.sort();
+}
+
 for (const pkg of PACKAGES) {
   const pkgDir = at(pkg.dir);
   const pkgJson = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
@@ -84,6 +122,12 @@ for (const pkg of PACKAGES) {
   // whole: a failed copy leaves the previous build in place.
   const tmp = at(pkg.dir, ".staging");
   rmSync(tmp, { recursive: true, force: true });
+  const closure = pkg.closureOf ? importClosure(pkg.closureOf, pkg.staged.map((s) => s.from)) : [];
+  for (const rel of closure) {
+    const dest = path.join(tmp, rel);
+    mkdirSync(path.dirname(dest), { recursive: true });
+    writeFileSync(dest, readFileSync(at(rel), "utf8").replace(SOURCE_MAP_COMMENT, "\n"));
+  }
   for (const s of pkg.staged) {
     const from = at(s.from);
     if (!existsSync(from)) fail(`${s.from} is missing (run \`tsc -p tsconfig.build.json\` first)`);
@@ -97,7 +141,23 @@ for (const pkg of PACKAGES) {
       else cpSync(from, to);
     }
   }
-  for (const top of new Set(pkg.staged.map((s) => s.to.split("/")[0]))) {
+  if (pkg.bundle) {
+    const { errors, warnings } = buildSync({
+      entryPoints: [at(pkg.bundle.entry)],
+      outfile: path.join(tmp, pkg.bundle.out),
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      // Dependencies stay dependencies (the runtime loads a few undici files by path, see runtime/soap/undici.ts).
+      packages: "external",
+      legalComments: "none",
+      logLevel: "silent",
+      banner: { js: `// ${pkgJson.name} ${pkgJson.version}: the runtime's modules bundled into one file by scripts/stage-packages.mjs.` },
+    });
+    if (errors.length || warnings.length) fail(`${pkgJson.name}: bundling ${pkg.bundle.entry}: ${[...errors, ...warnings].map((m) => m.text).join("; ")}`);
+  }
+  for (const top of new Set([...pkg.staged.map((s) => s.to.split("/")[0]), ...closure.map((f) => f.split("/")[0])])) {
     rmSync(path.join(pkgDir, top), { recursive: true, force: true });
     renameSync(path.join(tmp, top), path.join(pkgDir, top));
   }

@@ -22,7 +22,8 @@ import type { RetrieveRow } from "./retrieve.js";
 
 export interface PagesFigures {
   vms: number;
-  mode: "unpaged" | "proxy";
+  /** "proxy-serial": through the proxy with RetrieveOptions.prefetch off (the next page asked for only once an answer ended). */
+  mode: "unpaged" | "proxy" | "proxy-serial";
   pageSize?: number;
   pages: number;
   count: number;
@@ -33,11 +34,12 @@ export interface PagesFigures {
   load: number;
 }
 
-async function runPages(url: string, thumbprint: string, pageSize: number | undefined, rounds: number): Promise<PeerResult[]> {
+async function runPages(url: string, thumbprint: string, pageSize: number | undefined, rounds: number, prefetch = true): Promise<PeerResult[]> {
   const out: PeerResult[] = [];
   for (let i = 0; i < rounds; i++) {
     const [cmd, args] = commandFor("tsvmomi", "pages", url, thumbprint, pageSize ? [String(pageSize)] : []);
-    out.push(await runJsonChild<PeerResult>(`tsvmomi pages${pageSize ? ` (${pageSize}/page)` : ""}`, cmd, args).result);
+    const env = prefetch ? process.env : { ...process.env, TSVMOMI_BENCH_PREFETCH: "0" };
+    out.push(await runJsonChild<PeerResult>(`tsvmomi pages${pageSize ? ` (${pageSize}/page)` : ""}${prefetch ? "" : " no prefetch"}`, cmd, args, { env }).result);
   }
   return out;
 }
@@ -64,6 +66,7 @@ export async function benchPages(sim: Vcsim, vms: number, pageSize: number, roun
   await using proxy = await startVcenterProxy({ upstream: sim.url, upstreamCa: sim.certificatePem, pageSize });
   const direct: PeerResult[] = [];
   const paged: PeerResult[] = [];
+  const serial: PeerResult[] = [];
   const loads: number[] = [];
   const proxied = new URL(proxy.url);
   proxied.username = sim.username;
@@ -73,10 +76,12 @@ export async function benchPages(sim: Vcsim, vms: number, pageSize: number, roun
     direct.push(...(await runPages(urlWithCredentials(sim), sim.thumbprint, undefined, 1)));
     loads.push(load1());
     paged.push(...(await runPages(proxied.href, "", pageSize, 1)));
+    loads.push(load1());
+    serial.push(...(await runPages(proxied.href, "", pageSize, 1, false)));
   }
   if (proxy.heldTokens() !== 0) throw new Error(`pages: the proxy still holds ${proxy.heldTokens()} retrieve token(s) after every run finished`);
   const load = median(loads);
-  return [summarize(vms, "unpaged", undefined, direct, load), summarize(vms, "proxy", pageSize, paged, load)];
+  return [summarize(vms, "unpaged", undefined, direct, load), summarize(vms, "proxy", pageSize, paged, load), summarize(vms, "proxy-serial", pageSize, serial, load)];
 }
 
 const f0 = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "—");
@@ -95,7 +100,7 @@ export function renderPages(rows: PagesFigures[]): string {
     const perPage = r.pages > 1 ? (r.wallMs - r.firstPageMs) / (r.pages - 1) : NaN;
     const s = smallest.get(r.mode)!;
     lines.push(
-      `| ${f0(r.vms)} | ${r.mode === "unpaged" ? "unpaged (TLS to vcsim)" : `proxy, ${r.pageSize}/page (http)`} | ${f0(r.pages)} | ${f0(r.wallMs)} | ${base ? `${(r.wallMs / base.wallMs).toFixed(2)}×` : ""} | ${f0(r.firstPageMs)} | ${f1(perPage)} | ${f1(r.maxRssMb)} | ${s === r ? "" : `+${f1(r.maxRssMb - s.maxRssMb)} MB`} | ${r.load.toFixed(2)} |`,
+      `| ${f0(r.vms)} | ${r.mode === "unpaged" ? "unpaged (TLS to vcsim)" : `proxy, ${r.pageSize}/page (http)${r.mode === "proxy-serial" ? ", no prefetch" : ""}`} | ${f0(r.pages)} | ${f0(r.wallMs)} | ${base ? `${(r.wallMs / base.wallMs).toFixed(2)}×` : ""} | ${f0(r.firstPageMs)} | ${f1(perPage)} | ${f1(r.maxRssMb)} | ${s === r ? "" : `+${f1(r.maxRssMb - s.maxRssMb)} MB`} | ${r.load.toFixed(2)} |`,
     );
   }
   return lines.join("\n");

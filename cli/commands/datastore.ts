@@ -6,15 +6,11 @@
 import type { CommandContext, ExitCode } from "../context.js";
 import { methods } from "../bindings.js";
 import { CliError, UsageError } from "../errors.js";
-import { expand, resolvePath, type Found } from "../finder.js";
-import { retrieveAny } from "../../runtime/property/retrieve.js";
-import type { MoRef } from "../../runtime/types.js";
+import { expand, type Found } from "../finder.js";
+import { retrieveAny, inventoryPath, formatMoRef, ancestry, type MoRef } from "tsvmomi";
 import { cell, humanBytes, printJson, printTable } from "../output.js";
 import { progress } from "../progress.js";
 import { resolve } from "node:path";
-import { inventoryPath } from "../../runtime/inventory/index.js";
-import { formatMoRef } from "../../runtime/moref.js";
-import { ancestry } from "../../runtime/property/traversal.js";
 import { runTask } from "../tasks-util.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: server data read loosely for display, whatever the release's types say
@@ -25,7 +21,7 @@ export async function datastoreArg(ctx: CommandContext): Promise<Found & { name:
   const arg = (ctx.flags.ds as string | undefined) ?? ctx.io.env.TSVMOMI_DATASTORE ?? ctx.io.env.GOVC_DATASTORE;
   if (!arg) throw new UsageError(`${ctx.command}: which datastore? pass -ds NAME (or set GOVC_DATASTORE)`, ctx.command);
   const client = await ctx.client();
-  const hits = arg.includes("/") ? [await resolvePath(client, arg, ctx.io.env, ctx.signal)] : await expand(client, arg, ctx.io.env, ctx.signal, ["Datastore"]);
+  const hits = await expand(client, arg, ctx.io.env, ctx.signal, "Datastore");
   if (hits.length !== 1) throw new CliError(`-ds ${arg}: names ${hits.length} datastores (${hits.map((h) => h.path).join(", ")}); give its inventory path`);
   if (hits[0]!.ref.type !== "Datastore") throw new CliError(`-ds ${arg}: ${hits[0]!.path} is a ${hits[0]!.ref.type}, not a Datastore`);
   return hits[0]!;

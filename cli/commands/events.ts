@@ -11,9 +11,7 @@ import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { expand, type Found } from "../finder.js";
 import { methods } from "../bindings.js";
-import { retrieveAny } from "../../runtime/property/retrieve.js";
-import { watch } from "../../runtime/property/watch.js";
-import type { MoRef } from "../../runtime/types.js";
+import { retrieveAny, watch, type MoRef } from "tsvmomi";
 import { printJson, printTable, toJson } from "../output.js";
 
 export interface EventLine {

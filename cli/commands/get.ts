@@ -7,8 +7,7 @@ import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { expand, type Found } from "../finder.js";
 import { checkPaths } from "../known-paths.js";
-import { moRefKey } from "../../runtime/moref.js";
-import { retrieveAny, type MissingPropertyFault } from "../../runtime/property/retrieve.js";
+import { moRefKey, retrieveAny, type MissingPropertyFault } from "tsvmomi";
 import { cell, printJson, printTable } from "../output.js";
 
 export interface GotObject {

@@ -4,9 +4,7 @@
  */
 import type { CommandContext } from "../context.js";
 import { expand, type Found } from "../finder.js";
-import { moRefKey } from "../../runtime/moref.js";
-import { retrieveAny } from "../../runtime/property/retrieve.js";
-import type { MoRef } from "../../runtime/types.js";
+import { moRefKey, retrieveAny, type MoRef } from "tsvmomi";
 import { cell, formatFields, humanBytes, printJson } from "../output.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: server data read loosely for display, whatever the release's types say

@@ -1,7 +1,7 @@
 /** `tsvmomi ls [PATH...]`: the children of inventory folders (or of any entity); a glob lists what it matches. */
 import type { CommandContext } from "../context.js";
 import { children, expand, hasGlob, type Found } from "../finder.js";
-import { formatMoRef } from "../../runtime/moref.js";
+import { formatMoRef } from "tsvmomi";
 import { printJson, printTable } from "../output.js";
 
 export async function run(ctx: CommandContext): Promise<void> {

@@ -6,10 +6,7 @@ import type { CommandContext } from "../context.js";
 import { CliError, formatError, UsageError } from "../errors.js";
 import { expand, type Found } from "../finder.js";
 import { methods } from "../bindings.js";
-import { moRefKey } from "../../runtime/moref.js";
-import { retrieveAny } from "../../runtime/property/retrieve.js";
-import { isFault } from "../../runtime/errors/index.js";
-import type { MoRef } from "../../runtime/types.js";
+import { moRefKey, retrieveAny, isFault, type MoRef } from "tsvmomi";
 import { printJson, printTable } from "../output.js";
 import { runTask } from "../tasks-util.js";
 
@@ -33,7 +30,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const action = chosen[0]!;
   const client = await ctx.client();
   const vms: Found[] = [];
-  for (const arg of ctx.args) vms.push(...(await expand(client, arg, ctx.io.env, ctx.signal, ["VirtualMachine"])));
+  for (const arg of ctx.args) vms.push(...(await expand(client, arg, ctx.io.env, ctx.signal, "VirtualMachine")));
   const notVm = vms.find((v) => v.ref.type !== "VirtualMachine");
   if (notVm) throw new CliError(`power: ${notVm.path} is a ${notVm.ref.type}, not a VirtualMachine`);
   const states = new Map(

@@ -4,8 +4,7 @@
  * `logout` ends it on the server and drops it from the cache.
  */
 import type { CommandContext } from "../context.js";
-import type { MoRef } from "../../runtime/types.js";
-import { retrieveAny } from "../../runtime/property/retrieve.js";
+import { retrieveAny, type MoRef } from "tsvmomi";
 import { cell, printJson, printTable } from "../output.js";
 
 interface SessionLike {

@@ -2,9 +2,7 @@
 import type { CommandContext, ExitCode } from "../context.js";
 import { methods } from "../bindings.js";
 import { CliError } from "../errors.js";
-import { retrieveAny } from "../../runtime/property/retrieve.js";
-import { moRefEquals } from "../../runtime/moref.js";
-import type { MoRef } from "../../runtime/types.js";
+import { retrieveAny, moRefEquals, type MoRef } from "tsvmomi";
 import { printJson } from "../output.js";
 import { runTask } from "../tasks-util.js";
 import { oneVm } from "../vm-arg.js";

@@ -6,11 +6,7 @@
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { expand } from "../finder.js";
-import { moRefKey } from "../../runtime/moref.js";
-import { retrieveAny } from "../../runtime/property/retrieve.js";
-import { watch } from "../../runtime/property/watch.js";
-import { waitForTask } from "../../runtime/task/index.js";
-import type { MoRef } from "../../runtime/types.js";
+import { moRefKey, retrieveAny, watch, waitForTask, type MoRef } from "tsvmomi";
 import { printJson, printTable, toJson } from "../output.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: server data read loosely for display, whatever the release's types say

@@ -2,10 +2,8 @@
 import type { CommandContext, ExitCode } from "../context.js";
 import { methods } from "../bindings.js";
 import { CliError, formatError, UsageError } from "../errors.js";
-import { expand, resolvePath, type Found } from "../finder.js";
-import { inventoryPath } from "../../runtime/inventory/index.js";
-import { retrieveAny } from "../../runtime/property/retrieve.js";
-import type { MoRef } from "../../runtime/types.js";
+import { expand, type EntityType, type Found } from "../finder.js";
+import { inventoryPath, retrieveAny, type MoRef } from "tsvmomi";
 import { printJson, printTable } from "../output.js";
 import { runTask } from "../tasks-util.js";
 import { oneVm } from "../vm-arg.js";
@@ -17,11 +15,11 @@ export async function run(ctx: CommandContext): Promise<ExitCode> {
   return destroy(ctx);
 }
 
-async function one(ctx: CommandContext, flag: string, kind: string): Promise<MoRef | undefined> {
+async function one(ctx: CommandContext, flag: string, kind: EntityType): Promise<MoRef | undefined> {
   const arg = ctx.flags[flag] as string | undefined;
   if (arg === undefined) return undefined;
   const client = await ctx.client();
-  const hits = arg.includes("/") ? [await resolvePath(client, arg, ctx.io.env, ctx.signal)] : await expand(client, arg, ctx.io.env, ctx.signal, [kind]);
+  const hits = await expand(client, arg, ctx.io.env, ctx.signal, kind);
   if (hits.length !== 1) throw new CliError(`-${flag} ${arg}: names ${hits.length} objects; name exactly one`);
   return hits[0]!.ref;
 }
@@ -80,7 +78,7 @@ async function reconfigure(ctx: CommandContext): Promise<void> {
 async function destroy(ctx: CommandContext): Promise<number> {
   const client = await ctx.client();
   const vms: Found[] = [];
-  for (const arg of ctx.args) vms.push(...(await expand(client, arg, ctx.io.env, ctx.signal, ["VirtualMachine"])));
+  for (const arg of ctx.args) vms.push(...(await expand(client, arg, ctx.io.env, ctx.signal, "VirtualMachine")));
   const notVm = vms.find((v) => v.ref.type !== "VirtualMachine");
   if (notVm) throw new CliError(`vm destroy: ${notVm.path} is a ${notVm.ref.type}, not a VirtualMachine`);
   const [VM, ME] = await Promise.all([methods.VirtualMachine(), methods.ManagedEntity()]);

@@ -7,9 +7,7 @@
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { expand } from "../finder.js";
-import { moRefKey } from "../../runtime/moref.js";
-import { watch } from "../../runtime/property/watch.js";
-import type { MoRef } from "../../runtime/types.js";
+import { moRefKey, watch, type MoRef } from "tsvmomi";
 import { cell, toJson } from "../output.js";
 import { checkProperties } from "./get.js";
 

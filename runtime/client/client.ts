@@ -213,7 +213,7 @@ export interface ServiceClientOptions<S extends BindingTables> {
 export type ClientHttpRequest = HttpRequest;
 export type ClientHttpResponse = TransportResponse;
 
-type Sender = (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<ApiCall>) => Promise<unknown>;
+type Sender = (method: MethodSchema, args: Record<string, unknown>, extra?: Partial<Omit<ApiCall, "stream">> & Pick<CallOptions, "stream">) => Promise<unknown>;
 
 export class Client<B extends BindingTables = BindingTables, V extends string = string> {
   /** Negotiated (or pinned) vim25 API version, e.g. `"6.5"`, `"8.0.2.0"`. */
@@ -349,6 +349,9 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
       throw new TypeError(`${name}: parameters must be an object keyed by parameter name, got ${inspect(params, { depth: 0 })}`);
     }
+    if (options?.stream !== undefined && typeof options.stream?.onItems !== "function") {
+      throw new TypeError(`${name}: options.stream needs an onItems(items, parent) function, got ${inspect(options.stream, { depth: 0 })}`);
+    }
     return (await this.#send(descriptor, { ...params, _this: thisRef }, options)) as ResultOf<D>;
   }
 
@@ -365,6 +368,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       ...(ms > 0 ? { deadline: { at: Date.now() + ms, ms } } : { timeout: 0 }),
       ...(extra.soapHeaders ? { soapHeaders: extra.soapHeaders } : {}),
       ...(extra.recover === false ? { recover: false } : {}),
+      ...(extra.stream ? { stream: { ...(extra.stream.field !== undefined ? { field: extra.stream.field } : {}), onItems: extra.stream.onItems, started: false } } : {}),
     });
   };
 
@@ -671,18 +675,18 @@ function parseTokenArg(xml: string): SamlToken {
 }
 
 /**
- * The session cache key of an SSO login: the user name and password, or the
- * certificate's fingerprint (public) for a solution user. Never a token.
+ * The session cache identity of an SSO login: the user name, or the
+ * certificate's fingerprint (public) for a solution user. Never a password or a token.
  */
-function ssoCacheIdentity(auth: SsoAuth): { username: string; password: string } {
-  if (auth.username !== undefined && auth.password !== undefined) return { username: `sso:${auth.username}`, password: auth.password };
+function ssoCacheIdentity(auth: SsoAuth): string {
+  if (auth.username !== undefined) return `sso:${auth.username}`;
   let cert = auth.signingKey?.certificate;
   try {
     cert ??= auth.certificate !== undefined ? new X509Certificate(typeof auth.certificate === "string" ? auth.certificate : Buffer.from(auth.certificate)) : undefined;
   } catch {
     // An unreadable certificate fails with StsKeyError when the login reads it; it only keys the cache here.
   }
-  return { username: `sso-cert:${cert?.fingerprint256 ?? ""}`, password: cert?.fingerprint256 ?? "" };
+  return `sso-cert:${cert?.fingerprint256 ?? ""}`;
 }
 
 /** Connects (negotiating the API version), fetches the service content and, given credentials, logs in. */
@@ -704,12 +708,12 @@ export async function connect<B extends BindingTables, V extends string = string
   opts.signal?.throwIfAborted();
 
   let cache: SessionCacheEntry | undefined;
-  const identity = opts.auth ? ssoCacheIdentity(opts.auth) : opts.username !== undefined && opts.password !== undefined ? { username: opts.username, password: opts.password } : undefined;
-  if (opts.sessionCache && identity) {
+  const identity = opts.auth ? ssoCacheIdentity(opts.auth) : opts.username !== undefined && opts.password !== undefined ? opts.username : undefined;
+  if (opts.sessionCache && identity !== undefined) {
     const warn = opts.logger ? (m: string) => opts.logger!.warn(m) : undefined;
     const store = new SessionCache(opts.sessionCache, warn);
     await store.check(); // a directory or a loose-permission file fails before any traffic
-    cache = store.entry({ url: url.href, ...identity, thumbprint: opts.thumbprint });
+    cache = store.entry({ url: url.href, username: identity, thumbprint: opts.thumbprint });
   }
 
   const logger = opts.logger;

@@ -40,6 +40,19 @@ export interface CallOptions {
   readonly signal?: AbortSignal;
   /** Deadline of this call in ms: every attempt, backoff and Retry-After wait, and the body; 0 disables. */
   readonly timeout?: number;
+  /**
+   * Hand the result's array items to `onItems` as their elements close, instead of collecting
+   * them: the items of `field` (an array field of the returned data object, e.g. RetrieveResult's
+   * `"objects"`), or of the returned array when `field` is omitted. The result still comes back,
+   * with that array empty. The body is not read further until `onItems`' promise settles, so a slow
+   * consumer holds the socket paused rather than buffering (the `timeout` keeps counting).
+   * Once items went out the call is never resent: a later failure (a fault, a truncated body, a
+   * size limit, an abort) rejects the call as usual, after the items that closed before it.
+   */
+  readonly stream?: {
+    readonly field?: string;
+    readonly onItems: (items: unknown[], parent: unknown) => void | Promise<void>;
+  };
 }
 
 /**

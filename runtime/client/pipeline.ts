@@ -132,7 +132,19 @@ export function resolvePipeline(o: PipelineOptions, stacks: Stacks): Handler<Api
       ...(call.signal ? { signal: call.signal } : {}),
       ...(call.deadline ? { deadline: call.deadline } : call.timeout !== undefined ? { timeout: call.timeout } : {}),
     });
+    const stream = call.stream;
     return decodeResponse(o.registry, call.schema, res.body, {
+      ...(stream
+        ? {
+            stream: {
+              ...(stream.field !== undefined ? { field: stream.field } : {}),
+              deliver: (items, parent) => {
+                stream.started = true;
+                return stream.onItems(items, parent);
+              },
+            },
+          }
+        : {}),
       ...(o.longs ? { longs: o.longs } : {}),
       ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
       ...(o.maxElements !== undefined ? { maxElements: o.maxElements } : {}),

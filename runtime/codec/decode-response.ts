@@ -5,13 +5,13 @@
 import type { MethodSchema, SchemaRegistry } from "../schema.js";
 import { compile, fieldInfo } from "./compiled-schema.js";
 import { CodecError } from "../errors/codec.js";
-import { faultChainOf, MethodFaultError } from "../errors/client.js";
-import { type DecodeOptions, ResponseDecoder } from "./response-decoder.js";
+import { faultChainOf, MethodFaultError, type SoapFaultInfo } from "../errors/client.js";
+import { type DecodeOptions, type ItemStream, ResponseDecoder } from "./response-decoder.js";
 import { XmlTokenizer } from "./xml-tokenizer.js";
 import { InvalidUtf8, UTF8_SLICE, Utf8Chunks } from "./utf8.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from "./limits.js";
 
-export type { DecodeOptions } from "./response-decoder.js";
+export type { DecodeOptions, ItemStream } from "./response-decoder.js";
 
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, ELEMENT_COST_BYTES } from "./limits.js";
 
@@ -27,18 +27,43 @@ export type DecodeInput = string | Uint8Array | AsyncIterable<Uint8Array>;
  * not a well-formed SOAP answer is thrown as a `CodecError`.
  */
 export async function decodeResponse(registry: SchemaRegistry, method: MethodSchema, body: DecodeInput, opts: DecodeOptions = {}): Promise<unknown> {
-  if (typeof body === "string" || body instanceof Uint8Array) return decodeResponseSync(registry, method, body, opts);
+  let source: AsyncIterable<string | Uint8Array>;
+  if (typeof body === "string" || body instanceof Uint8Array) {
+    if (!opts.stream) return decodeResponseSync(registry, method, body, opts);
+    source = slices(body);
+  } else source = body;
   const methodName = method.name;
   const run = start(registry, method, opts);
+  const stream = opts.stream;
   const utf8 = new Utf8Chunks();
   let bytes = 0;
-  for await (const chunk of body) {
-    bytes += chunk.byteLength;
-    if (bytes > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
-    run.feed(decodeUtf8(utf8, chunk, false, methodName));
+  try {
+    for await (const chunk of source) {
+      bytes += typeof chunk === "string" ? chunk.length : chunk.byteLength;
+      if (bytes > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
+      run.feed(typeof chunk === "string" ? chunk : decodeUtf8(utf8, chunk, false, methodName));
+      // Back-pressure: the next chunk is read only once the consumer took these items.
+      if (stream) await run.deliver(stream);
+    }
+    run.feed(decodeUtf8(utf8, EMPTY, true, methodName));
+    return await run.finishStreamed(stream);
+  } catch (err) {
+    // Whatever closed before the failure still reaches the consumer, however the body was chunked; then the error.
+    if (stream) {
+      try {
+        await run.deliver(stream);
+      } catch {
+        // The consumer stopped: the first error is the one to report.
+      }
+    }
+    throw err;
   }
-  run.feed(decodeUtf8(utf8, EMPTY, true, methodName));
-  return run.finish();
+}
+
+/** An in-memory body fed in transport-sized pieces, so streamed items go out as they would off a socket. */
+async function* slices(body: string | Uint8Array): AsyncGenerator<string | Uint8Array> {
+  const step = UTF8_SLICE;
+  for (let at = 0; at < body.length; at += step) yield typeof body === "string" ? body.slice(at, at + step) : body.subarray(at, at + step);
 }
 
 /** `decodeResponse` for a body that is already in memory. */
@@ -51,6 +76,7 @@ export function decodeResponseSync(registry: SchemaRegistry, method: MethodSchem
     run.feed(body);
   } else {
     if (body.byteLength > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
+    // In slices: one string of the whole body is a large-object allocation that costs more than decoding it.
     const utf8 = new Utf8Chunks();
     const len = body.byteLength;
     for (let at = 0; at < len; at += UTF8_SLICE) run.feed(decodeUtf8(utf8, body.subarray(at, at + UTF8_SLICE), at + UTF8_SLICE >= len, methodName));
@@ -75,6 +101,10 @@ interface Run {
   maxBytes: number;
   feed(text: string): void;
   finish(): unknown;
+  /** Hands the items closed so far to `stream` (nothing when there are none). */
+  deliver(stream: ItemStream): Promise<void> | void;
+  /** `finish`, with the last streamed items delivered before the value (or the fault) is returned. */
+  finishStreamed(stream: ItemStream | undefined): Promise<unknown>;
 }
 
 function start(registry: SchemaRegistry, method: MethodSchema, opts: DecodeOptions): Run {
@@ -91,8 +121,29 @@ function start(registry: SchemaRegistry, method: MethodSchema, opts: DecodeOptio
     if (e.offset !== undefined) details.offset = e.offset;
     return new CodecError(e.code, e.reason, details);
   };
+  const end = (): { value: unknown; fault?: SoapFaultInfo } => {
+    try {
+      tokenizer.end();
+      return decoder.finish();
+    } catch (e) {
+      throw withExcerpt(e);
+    }
+  };
+  const settle = (out: { value: unknown; fault?: SoapFaultInfo }): unknown => {
+    if (out.fault) throw new MethodFaultError(out.fault, faultChainOf(registry, out.fault));
+    return out.value;
+  };
   return {
     maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES,
+    deliver(stream) {
+      const items = decoder.takeItems();
+      if (items.length > 0) return stream.deliver(items, decoder.partial());
+    },
+    async finishStreamed(stream) {
+      const out = end();
+      if (stream) await this.deliver(stream);
+      return settle(out);
+    },
     feed(text) {
       if (head.length < 200) head += text.slice(0, 200 - head.length);
       try {
@@ -102,15 +153,7 @@ function start(registry: SchemaRegistry, method: MethodSchema, opts: DecodeOptio
       }
     },
     finish() {
-      let out: ReturnType<typeof decoder.finish>;
-      try {
-        tokenizer.end();
-        out = decoder.finish();
-      } catch (e) {
-        throw withExcerpt(e);
-      }
-      if (out.fault) throw new MethodFaultError(out.fault, faultChainOf(registry, out.fault));
-      return out.value;
+      return settle(end());
     },
   };
 }

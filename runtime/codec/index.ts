@@ -39,6 +39,7 @@ export {
   DEFAULT_MAX_ELEMENTS,
   ELEMENT_COST_BYTES,
   type DecodeOptions,
+  type ItemStream,
   type DecodeInput,
 } from "./decode-response.js";
 export { DEFAULT_LONG_POLICY, type LongPolicy } from "./primitives.js";

@@ -49,6 +49,16 @@ const F_GENERIC = 11;
 /** `ArrayOfX` in an anyType slot with X unknown to this registry: items decode as X (unknown) unless they say otherwise. */
 const F_UNKNOWN_ARRAY = 12;
 
+/** Longest string value `keep` shares between occurrences, and how many distinct ones it remembers per response. */
+const KEEP_SHARED_CHARS = 40;
+const KEEP_SHARED_MAX = 8192;
+
+/** A copy of `s` that does not point into the string it was sliced from (V8 copies slices under 13 characters itself). */
+function detach(s: string): string {
+  // The template makes a cons string; slicing it flattens the cons into a fresh string first.
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: a value under construction takes whatever shape the schema gives it at run time
 type Slot = any;
 
@@ -74,20 +84,6 @@ class Frame {
   hasChildren = false;
 }
 
-/**
- * A string as the decoded result keeps it. V8 makes a substring of 13 or
- * more characters a view into the string it was cut from, here a whole 64 KiB
- * chunk of the body: one kept `type="VirtualMachine"` or label pinned its
- * chunk, so a result held the entire body text besides its own values (a
- * heap snapshot of a 4 MB answer: 13,780 such views pinning all 4.0 MB), and
- * every young-generation GC copied those chunks again. JSON.parse makes a
- * string of its own; the round trip is exact for any string, lone surrogates
- * included (JSON.stringify escapes them).
- */
-function unpinned(s: string): string {
-  return s.length < 13 ? s : JSON.parse(JSON.stringify(s));
-}
-
 export interface DecodeOptions {
   /** How xsd:long values beyond ±(2^53−1) decode. Default "bigint" (exact; see LongPolicy). */
   longs?: LongPolicy;
@@ -101,6 +97,21 @@ export interface DecodeOptions {
    * worst measured cost per element), so no server can exhaust the heap.
    */
   maxElements?: number;
+  /**
+   * Hand the items of one array out as their elements close instead of
+   * collecting them (see decode-response.ts): the returned array itself, or
+   * the array field `field` of the returned data object (RetrieveResult's
+   * `objects`). The byte and element budgets still count the whole response.
+   */
+  stream?: ItemStream;
+}
+
+/** Where streamed items go; `deliver` is awaited before the body is read further. */
+export interface ItemStream {
+  /** The array field of the returned object whose items are streamed; omitted when the method returns an array. */
+  readonly field?: string;
+  /** `parent` is the returned object as decoded so far (its fields before `field`: RetrieveResult's `token`). */
+  deliver(items: unknown[], parent: unknown): void | Promise<void>;
 }
 
 interface FaultHolder {
@@ -140,6 +151,13 @@ export class ResponseDecoder implements TokenHandler {
   /** Elements still allowed (the decoded-size budget); one decrement per element. */
   private budget: number;
   private readonly maxElements: number;
+  /** Streaming: depth of the item elements handed out as they close (-1: none), and the key they fill. */
+  private readonly itemDepth: number = -1;
+  private readonly itemKey: string = "";
+  /** Strings this response decoded, each kept once (see `keep`); per response, so nothing outlives it here. */
+  private readonly kept = new Map<string, string>();
+  /** Streamed items whose element closed, not yet taken by `takeItems`. */
+  private items: unknown[] = [];
 
   constructor(
     private readonly schema: CompiledSchema,
@@ -156,6 +174,25 @@ export class ResponseDecoder implements TokenHandler {
     this.methodFault = schema.typeInfo("MethodFault");
     this.maxElements = opts.maxElements ?? DEFAULT_MAX_ELEMENTS;
     this.budget = this.maxElements;
+    const stream = opts.stream;
+    if (stream && !bare && returnField) {
+      // Envelope/Body/<method>Response/returnval is depth 4; its items (an array return) are returnval elements.
+      if (returnField.array && stream.field === undefined) {
+        this.itemDepth = 4;
+        this.itemKey = returnField.name;
+      } else if (!returnField.array && stream.field !== undefined && returnField.kind === K_DATA) {
+        const f = schema.typeInfo(returnField.typeName)?.byName.get(stream.field);
+        if (f?.array) {
+          this.itemDepth = 5;
+          this.itemKey = f.name;
+        }
+      }
+    }
+    if (stream && this.itemDepth < 0) {
+      throw new TypeError(
+        `${method}: cannot stream ${stream.field === undefined ? "its return value" : `"${stream.field}"`}: ${returnField?.array ? "it returns an array, so give no field" : `expected the name of an array field of ${returnField?.typeName ?? "its (absent) return value"}`}`,
+      );
+    }
     const root = new Frame();
     if (bare) {
       root.kind = F_RESPONSE;
@@ -181,6 +218,18 @@ export class ResponseDecoder implements TokenHandler {
     }
     if (!this.sawBody) throw this.error("TSVMOMI_ERR_NOT_SOAP", "response has no soapenv:Body");
     return { value: this.result ?? this.holder.returnval };
+  }
+
+  /** The streamed items whose element closed since the last call (see DecodeOptions.stream). */
+  takeItems(): unknown[] {
+    const got = this.items;
+    if (got.length > 0) this.items = [];
+    return got;
+  }
+
+  /** The returned object as decoded so far: the parent of streamed field items. */
+  partial(): unknown {
+    return this.holder.returnval;
   }
 
   open(name: string, attrs: string[], attrCount: number, localStart: number): void {
@@ -275,7 +324,7 @@ export class ResponseDecoder implements TokenHandler {
         parent.hasChildren = true;
         if (parent.obj === undefined) {
           // An unknown xsi:type keeps its name; DynamicData is the one base every data object shares.
-          parent.obj = parent.moType === "" ? {} : { _typeName: "DynamicData", _unknownType: unpinned(parent.moType) };
+          parent.obj = parent.moType === "" ? {} : { _typeName: "DynamicData", _unknownType: this.keep(parent.moType) };
           this.attach(parent, parent.obj);
         }
         this.startGeneric(frame, parent.obj, local, xsiType);
@@ -349,17 +398,14 @@ export class ResponseDecoder implements TokenHandler {
         this.attach(f, this.convert(f.leaf, f.text));
         break;
       case F_MOREF:
-        this.attach(
-          f,
-          f.serverGuid === undefined
-            ? { type: unpinned(f.moType), value: unpinned(f.text) }
-            : { type: unpinned(f.moType), value: unpinned(f.text), serverGuid: unpinned(f.serverGuid) },
-        );
+        this.attach(f, f.serverGuid === undefined ? { type: this.keep(f.moType), value: this.keep(f.text) } : { type: this.keep(f.moType), value: this.keep(f.text), serverGuid: this.keep(f.serverGuid) });
         break;
       case F_GENERIC:
-        if (!f.hasChildren) this.attach(f, unpinned(f.text));
+        if (!f.hasChildren) this.attach(f, this.keep(f.text));
         break;
     }
+    // A streamed item leaves its array as it closes (data objects joined it when they opened).
+    if (this.d === this.itemDepth && f.arr !== undefined && f.key === this.itemKey) this.items.push(f.arr.pop());
     if (this.nsLog.length > f.nsMark) this.undoNamespaces(f.nsMark);
     f.obj = undefined;
     f.target = undefined;
@@ -452,7 +498,7 @@ export class ResponseDecoder implements TokenHandler {
       }
     }
     const obj = new type.create();
-    if (unknown !== undefined) obj._unknownType = unpinned(unknown);
+    if (unknown !== undefined) obj._unknownType = this.keep(unknown);
     frame.kind = F_OBJECT;
     frame.type = type;
     frame.cursor = 0;
@@ -538,7 +584,7 @@ export class ResponseDecoder implements TokenHandler {
       switch (kind) {
         case K_STRING:
         case K_ENUM:
-          return unpinned(text);
+          return this.keep(text);
         case K_INT:
           return parseInt32(text);
         case K_BOOLEAN:
@@ -558,6 +604,24 @@ export class ResponseDecoder implements TokenHandler {
       if (e instanceof CodecError) throw this.error(e.code, e.message);
       throw e;
     }
+  }
+
+  /**
+   * A string value as the result keeps it. Text and attribute values are
+   * slices of the 64 KiB chunk they were read from, and V8 makes a slice of 13
+   * or more characters a view that keeps its whole chunk alive: a decoded
+   * 35 MB answer kept about 30 MB of chunk text that way. A repeated short
+   * value (an enum, a MoRef type, a property path, a device label) is shared;
+   * anything else is copied out of its chunk.
+   */
+  private keep(s: string): string {
+    if (s.length > KEEP_SHARED_CHARS) return detach(s);
+    const kept = this.kept;
+    let got = kept.get(s);
+    if (got !== undefined) return got;
+    got = detach(s);
+    if (kept.size < KEEP_SHARED_MAX) kept.set(got, got);
+    return got;
   }
 
   private declare(prefix: string, uri: string): void {

@@ -5,7 +5,11 @@
  *   vms[0]["summary.runtime.powerState"]; // VirtualMachinePowerState | undefined
  *
  * Pages are requested with `maxObjects` and followed with
- * ContinueRetrievePropertiesEx; whoever stops early (break, throw, abort)
+ * ContinueRetrievePropertiesEx (asked for ahead, as soon as a token shows
+ * there is a next page). Objects stream out of the decoder as their elements
+ * close, so a page goes out while the rest of its answer is still arriving and
+ * one huge answer costs a consumer that keeps nothing no more memory than a
+ * page. Whoever stops early (break, throw, abort)
  * leaves no token behind: CancelRetrievePropertiesEx runs in `finally`, and
  * a ContainerView made for the call is destroyed there too. A cleanup
  * failure never replaces the result or the error: an object that died with
@@ -50,6 +54,7 @@ import type { PathGate } from "../client/version-gate.js";
 
 export type { MissingPropertyFault } from "./selection.js";
 import { viewContents } from "./traversal.js";
+import { streamedCall, type StreamedAnswer } from "./streamed-call.js";
 import { checkPathsAgainstBindings, nearestPath, type PathTables } from "./path-check.js";
 
 /** Where the objects come from. */
@@ -64,11 +69,21 @@ export type RetrieveSource<T extends string> =
   | { readonly type: T; readonly objectSet: readonly ObjectSpec[] };
 
 export interface RetrieveOptions {
-  /** Objects per page the server is asked for (`RetrieveOptions.maxObjects`); the server may send fewer. */
+  /**
+   * Objects per page: what the server is asked for (`RetrieveOptions.maxObjects`; it may send fewer)
+   * and the most `retrievePages` hands out at once. Unset: the server's own paging, handed out in
+   * pages of 100.
+   */
   readonly pageSize?: number;
   readonly signal?: AbortSignal;
   /** Per-call deadline in ms for each request. */
   readonly timeout?: number;
+  /**
+   * Ask for the next page as soon as the server says there is one (default true), so its round
+   * trip overlaps reading and handing out the current one. At most one page is asked for ahead,
+   * held paused after its first items; `false` asks only once the current answer has ended.
+   */
+  readonly prefetch?: boolean;
   /**
    * Check each path against the bindings before sending (default true): a path
    * they say cannot exist throws a TypeError with the nearest valid path.
@@ -212,6 +227,20 @@ function toObject(o: ObjectContent): RetrievedAny {
   return out as RetrievedAny;
 }
 
+/**
+ * Objects per page when the caller sets no `pageSize`: what vCenter sends per
+ * page. A server answering everything at once (vcsim, or a `maxObjects` the
+ * server ignores) is still handed out in pages of this size as it decodes.
+ */
+const DEFAULT_PAGE = 100;
+
+/**
+ * The retrieve itself. Each server answer streams (CallOptions.stream): its
+ * objects are handed out in pages of `pageSize` as their elements close, so a
+ * consumer that keeps nothing holds one page, whatever the server sends in
+ * one answer; the page that ends an answer goes out at once rather than wait
+ * for the next round trip.
+ */
 async function* pages(client: AnyClient, from: RetrieveSource<string>, select: readonly string[], options: RetrieveOptions, method: string): AsyncGenerator<RetrievedAny[]> {
   const { pageSize, signal } = options;
   if (pageSize !== undefined && (!Number.isInteger(pageSize) || pageSize < 1)) {
@@ -220,8 +249,22 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
   const pc = propertyServices(client, method).propertyCollector;
   signal?.throwIfAborted();
   const callOptions: CallOptions = { ...(signal ? { signal } : {}), ...(options.timeout !== undefined ? { timeout: options.timeout } : {}) };
-  /** Objects already handed out, so a restart after a session loss does not repeat them. */
-  const delivered = new Set<string>();
+  const target = pageSize ?? DEFAULT_PAGE;
+  /**
+   * Objects already handed out, so a restart after a session loss does not repeat them: their
+   * values by type, the one thing kept per object (no `type:value` key strings to build and hold).
+   */
+  const delivered = new Map<string, Set<string>>();
+  const fresh = (o: RetrievedAny): boolean => {
+    let values = delivered.get(o.ref.type);
+    if (values === undefined) {
+      values = new Set();
+      delivered.set(o.ref.type, values);
+    }
+    if (values.has(o.ref.value)) return false;
+    values.add(o.ref.value);
+    return true;
+  };
   for (let restart = 0; ; restart++) {
     const session = client.userSession?.key;
     const planned = await plan(client, method, from, select, options.checkPaths !== false, signal);
@@ -230,39 +273,79 @@ async function* pages(client: AnyClient, from: RetrieveSource<string>, select: r
     let token: string | undefined;
     let completed = false;
     let again = false;
+    let answer: StreamedAnswer<RetrieveResult | undefined> | undefined;
+    /**
+     * The next page, asked for as soon as this answer's token says there is one (it precedes the
+     * objects), so its round trip overlaps reading and handing out this one. It waits, paused after
+     * its first items, until this answer is done: pages still go out in order.
+     */
+    let ahead: StreamedAnswer<RetrieveResult | undefined> | undefined;
     try {
-      let result: RetrieveResult | undefined = await client.call(
-        RetrievePropertiesEx,
-        pc,
-        { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} },
-        callOptions,
-      );
-      while (result) {
-        token = result.token;
-        const page = (await recoverNotAuthenticated(client, pc, planned.spec, result.objects ?? [], callOptions, method)).filter((o) => {
-          const key = `${o.ref.type}:${o.ref.value}`;
-          if (delivered.has(key)) return false;
-          delivered.add(key);
-          return true;
-        });
-        if (page.length > 0) yield page;
-        if (token === undefined) break;
-        signal?.throwIfAborted();
+      const open = (sent: string | undefined) =>
+        streamedCall<RetrieveResult | undefined>(({ signal: callSignal, onItems }) => {
+          const opts: CallOptions = { ...callOptions, signal: callSignal, stream: { field: "objects", onItems } };
+          return sent === undefined
+            ? client.call(RetrievePropertiesEx, pc, { specSet: [planned.spec], options: pageSize !== undefined ? { maxObjects: pageSize } : {} }, opts)
+            : client.call(ContinueRetrievePropertiesEx, pc, { token: sent }, opts);
+        }, signal);
+      answer = open(undefined);
+      for (let first = true; ; first = false) {
+        let buffered: ObjectContent[] = [];
+        let result: RetrieveResult | undefined;
         try {
-          result = await client.call(ContinueRetrievePropertiesEx, pc, { token }, callOptions);
+          for (;;) {
+            const step = await answer.next();
+            if (step.done) {
+              result = step.value;
+              break;
+            }
+            // RetrieveResult's token precedes its objects: once objects arrive, an answer without one is the last page.
+            token = (step.value.parent as RetrieveResult | undefined)?.token;
+            if (token !== undefined && ahead === undefined && options.prefetch !== false) ahead = open(token);
+            for (const o of step.value.items as ObjectContent[]) buffered.push(o);
+            while (buffered.length >= target) {
+              const page = (await recoverNotAuthenticated(client, pc, planned.spec, buffered.splice(0, target), callOptions, method)).filter(fresh);
+              if (page.length > 0) yield page;
+            }
+          }
         } catch (err) {
+          await ahead?.return();
+          ahead = undefined;
           // The client logged in again meanwhile, and the token (or the view) died with the old
           // session, as on vCenter: read again from the start, skipping what was already handed out.
-          if (restart > 0 || client.userSession?.key === session || !(err instanceof MethodFaultError)) throw err;
+          if (first || restart > 0 || client.userSession?.key === session || !(err instanceof MethodFaultError)) {
+            // What decoded intact before the failure still goes out (a short page), then the error;
+            // not after the caller's own abort, which means "no more".
+            const rest = signal?.aborted ? [] : buffered.filter((o) => !o.missingSet?.some(isNotAuthenticated)).map(toObject).filter(fresh);
+            buffered = [];
+            if (rest.length > 0) yield rest;
+            throw err;
+          }
           client.logger.debug?.(`${method}: the session changed while paging (${err.message}); reading again`);
           token = undefined;
           again = true;
           break;
+        } finally {
+          await answer.return();
         }
+        token = result?.token;
+        if (token !== undefined && ahead === undefined) ahead = open(token);
+        // A client that does not stream (a test double) returns the objects in the result.
+        if (result?.objects?.length) buffered = buffered.concat(result.objects);
+        const last = (await recoverNotAuthenticated(client, pc, planned.spec, buffered, callOptions, method)).filter(fresh);
+        buffered = [];
+        for (let at = 0; at < last.length; at += target) yield last.slice(at, at + target);
+        if (token === undefined || ahead === undefined) break;
+        signal?.throwIfAborted();
+        answer = ahead;
+        ahead = undefined;
       }
       token = undefined;
       completed = !again;
     } finally {
+      // A call still open (a break inside a page, a page asked for ahead) stops before the cleanup calls go out.
+      await answer?.return();
+      await ahead?.return();
       // Without the caller's signal: it may be the very thing that aborted, and cleanup must still go out.
       const cleanup: Array<[string, Promise<unknown>]> = [];
       if (token !== undefined) cleanup.push(["CancelRetrievePropertiesEx", client.call(CancelRetrievePropertiesEx, pc, { token })]);

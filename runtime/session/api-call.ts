@@ -22,4 +22,19 @@ export interface ApiCall {
   readonly soapHeaders?: string | HeaderSealer;
   /** False for the session's own calls (Login, validation): a NotAuthenticated must not trigger a re-login. */
   readonly recover?: boolean;
+  /** The result's array items go to a consumer as they decode (CallOptions.stream); see StreamedCall. */
+  readonly stream?: StreamedCall;
+}
+
+/**
+ * A call whose items are handed out while its body is read. Once the first
+ * item went out the call is never sent again, by the retry layer or by a
+ * re-login's replay: a second answer would hand the same items out twice.
+ * Whatever fails after that reaches the consumer as the error it is.
+ */
+export interface StreamedCall {
+  readonly field?: string;
+  readonly onItems: (items: unknown[], parent: unknown) => void | Promise<void>;
+  /** Set by the codec when the first items were handed out. */
+  started: boolean;
 }

@@ -43,7 +43,8 @@ export function sessionLayer(
         if (!isNotAuthenticated(err)) throw err;
       }
     } catch (err) {
-      if (!isNotAuthenticated(err) || !state.canRecover) throw err;
+      // A streamed call that handed items out is not replayed (they would go out twice): the caller decides.
+      if (!isNotAuthenticated(err) || !state.canRecover || call.stream?.started) throw err;
     }
     call.signal?.throwIfAborted();
     if (state.epoch === seen) await state.recover(call.method, call.signal);

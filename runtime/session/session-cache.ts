@@ -2,59 +2,57 @@
  * A file of session cookies, like govmomi's ~/.govmomi/sessions: a second
  * program run reuses the first one's session instead of logging in again.
  *
- * Keys. An entry is keyed by scrypt(url, user name, password, pinned
- * thumbprint) salted with a random secret kept in the file itself, so another
- * server, user or password never picks up someone else's session, and the
- * file holds no plain hash of the password: without the per-file secret there
- * is nothing to look up in a precomputed table, and each guess costs an
- * scrypt (N=2^14) instead of one SHA-256.
+ * Keys. An entry is keyed by a SHA-256 of the URL, the user name and the
+ * pinned thumbprint, and of nothing secret: as in govc, the cookie file is
+ * what grants the session (anyone who can read it holds the cookies), so a
+ * password-derived key would protect nothing the cookies do not already give
+ * away, while costing every connect a slow key derivation (format version 2
+ * keyed by scrypt, ~16 MiB and tens of ms a run, most of a one-shot command's
+ * budget). Another server, user or certificate pin never picks up the entry;
+ * a cached session the server no longer knows is checked and replaced by a
+ * fresh Login with the caller's credentials, which never reach this file.
  *
  * The cookies themselves are credentials: the file is written 0600,
  * atomically (temp file + rename), and a file other users may read or write
  * is refused rather than silently used or fixed. A file whose content is
  * damaged (not JSON, wrong shape, a cookie that is not a valid cookie value)
  * is not fatal: it is reported through `warn`, treated as empty, and
- * rewritten with the next session. A directory given as the path is refused
- * with a message that says so.
+ * rewritten with the next session. A file of an older format (version 1 or
+ * 2) is dropped quietly and replaced. A directory given as the path is
+ * refused with a message that says so.
  */
-import { randomBytes, scrypt } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { SessionCacheError } from "../errors/client.js";
 import type { Stats } from "node:fs";
+import { SessionCacheError } from "../errors/client.js";
 
+/** What names a cache entry: where and as whom. No password: see the module comment. */
 export interface SessionKeyParts {
   readonly url: string;
   readonly username: string;
-  readonly password: string;
   readonly thumbprint?: string | undefined;
 }
 
+const VERSION = 3;
+
 interface CacheFile {
-  readonly version: 2;
-  /** Hex; salts every key in this file. */
-  readonly secret: string;
+  readonly version: typeof VERSION;
   readonly sessions: Record<string, { readonly cookie: string; readonly savedAt: string }>;
 }
 
-const SECRET_BYTES = 32;
-/** scrypt cost: ~16 MiB and some tens of ms per connect; an offline guess costs the same. */
-const SCRYPT = { N: 2 ** 14, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 /** RFC 6265 cookie-value characters (plus the DQUOTEs vSphere wraps it in): no CTLs, whitespace, comma, semicolon or backslash. */
 const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E"]+$/;
 
-/** The cache key of `parts` under a file's `secret` (hex): 64 hex digits. */
-export function sessionKey(parts: SessionKeyParts, secret: string): Promise<string> {
+/** The cache key of `parts`: 64 hex digits. The URL's user info, query and fragment do not count; the thumbprint's spelling does not either. */
+export function sessionKey(parts: SessionKeyParts): string {
   const url = new URL(parts.url);
   const where = `${url.protocol}//${url.host}${url.pathname}`;
   const thumb = (parts.thumbprint ?? "").replace(/[\s:]/g, "").toUpperCase();
-  const material = JSON.stringify([where, parts.username, parts.password, thumb]);
-  return new Promise((resolve, reject) =>
-    scrypt(material, Buffer.from(secret, "hex"), 32, SCRYPT, (err, key) => (err ? reject(err) : resolve(key.toString("hex")))),
-  );
+  return createHash("sha256").update(JSON.stringify([where, parts.username, thumb])).digest("hex");
 }
 
-/** One server/user/password's slot in the cache. */
+/** One server/user's slot in the cache. */
 export interface SessionCacheEntry {
   get(): Promise<string | undefined>;
   set(cookie: string | undefined): Promise<void>;
@@ -64,13 +62,6 @@ const checkPermissions = process.platform !== "win32";
 
 export class SessionCache {
   readonly #warn: (message: string) => void;
-  /** The secret used when the file has none yet (absent or damaged); written with the first entry. */
-  #fresh: string | undefined;
-
-  #freshSecret(): string {
-    this.#fresh ??= randomBytes(SECRET_BYTES).toString("hex");
-    return this.#fresh;
-  }
 
   constructor(
     readonly file: string,
@@ -122,19 +113,11 @@ export class SessionCache {
     } catch (err) {
       return damaged(`is not valid JSON (${(err as Error).message})`);
     }
-    const d = doc as Omit<Partial<CacheFile>, "version"> & { version?: unknown };
-    // Version 1 files were keyed by an unsalted password hash; those keys are dropped, not converted.
-    if (typeof d === "object" && d !== null && d.version === 1) return undefined;
-    if (
-      typeof d !== "object" ||
-      d === null ||
-      d.version !== 2 ||
-      typeof d.secret !== "string" ||
-      !/^[0-9a-f]{64}$/.test(d.secret) ||
-      typeof d.sessions !== "object" ||
-      d.sessions === null
-    ) {
-      return damaged(`expected {"version":2,"secret":"<64 hex digits>","sessions":{…}}`);
+    const d = doc as { version?: unknown; sessions?: unknown };
+    // Versions 1 and 2 keyed entries by password material; their keys are dropped, not converted.
+    if (typeof d === "object" && d !== null && (d.version === 1 || d.version === 2)) return undefined;
+    if (typeof d !== "object" || d === null || Array.isArray(d) || d.version !== VERSION || typeof d.sessions !== "object" || d.sessions === null || Array.isArray(d.sessions)) {
+      return damaged(`expected {"version":${VERSION},"sessions":{…}}`);
     }
     return d as CacheFile;
   }
@@ -144,22 +127,14 @@ export class SessionCache {
     await this.#read();
   }
 
-  /** The entry for these credentials; the password stays in this closure, as the re-login's does. */
+  /** The entry for this server and user. */
   entry(parts: SessionKeyParts): SessionCacheEntry {
-    const keys = new Map<string, Promise<string>>();
-    const keyFor = (secret: string) => {
-      let k = keys.get(secret);
-      if (!k) {
-        k = sessionKey(parts, secret);
-        keys.set(secret, k);
-      }
-      return k;
-    };
+    const key = sessionKey(parts);
     return {
       get: async () => {
         const doc = await this.#read();
-        if (!doc) return undefined;
-        const cookie = doc.sessions[await keyFor(doc.secret)]?.cookie;
+        if (!doc || !Object.hasOwn(doc.sessions, key)) return undefined;
+        const cookie: unknown = doc.sessions[key]?.cookie;
         if (cookie === undefined) return undefined;
         if (typeof cookie !== "string" || !COOKIE_VALUE.test(cookie)) {
           this.#warn(`session cache ${this.file}: the cached cookie for this server and user is not a valid cookie value; ignoring it and logging in afresh`);
@@ -169,16 +144,14 @@ export class SessionCache {
       },
       set: async (cookie) => {
         const current = await this.#read();
-        const secret = current?.secret ?? this.#freshSecret();
-        const key = await keyFor(secret);
         const sessions = { ...current?.sessions };
         if (cookie === undefined) {
-          if (!(key in sessions)) return;
+          if (!Object.hasOwn(sessions, key)) return;
           delete sessions[key];
         } else {
           sessions[key] = { cookie, savedAt: new Date().toISOString() };
         }
-        await this.#write({ version: 2, secret, sessions });
+        await this.#write({ version: VERSION, sessions });
       },
     };
   }

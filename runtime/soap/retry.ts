@@ -42,6 +42,8 @@ export interface RetryableCall {
   readonly signal?: AbortSignal;
   /** The call's overall deadline: no attempt or wait starts that would end past it. */
   readonly deadline?: { readonly at: number };
+  /** A streamed call that already handed items out is never resent (see session/api-call.ts). */
+  readonly stream?: { readonly started: boolean };
 }
 
 export interface RetryInfo {
@@ -124,7 +126,7 @@ export function retry<C extends RetryableCall = SoapCall, R = SoapResult>(option
       try {
         return await next(call);
       } catch (err) {
-        if (!isTransient(err)) throw err;
+        if (!isTransient(err) || call.stream?.started) throw err;
         if (!call.safe && mayHaveReachedServer(err)) {
           throw new OutcomeUnknownError(
             { host: err.host, ...(call.method ?? err.method ? { method: call.method ?? err.method } : {}) },

@@ -58,7 +58,7 @@ describe("power", () => {
   it("needs exactly one action; refuses what is not a VM", async () => {
     expect((await cli(["power", "-on", "-off", VM], env)).code).toBe(2);
     const r = await cli(["power", "-on", "/DC0/host"], env);
-    expect(r).toEqual({ code: 1, stdout: "", stderr: "tsvmomi: power: /DC0/host is a Folder, not a VirtualMachine\n" });
+    expect(r).toEqual({ code: 1, stdout: "", stderr: 'tsvmomi: VirtualMachine not found: "/DC0/host" (Folder:folder-4 is at that path, not a VirtualMachine)\n' });
   });
 
   it("a failing power operation names the fault and exits 1", async () => {
@@ -121,7 +121,7 @@ describe("datastore ls", () => {
     expect(all).toContain("probe/");
     expect(all).toContain("probe/inner/");
     const unknown = await cli(["datastore", "ls", "-ds", "NoSuchDS"], env);
-    expect(unknown).toEqual({ code: 1, stdout: "", stderr: "tsvmomi: NoSuchDS: no Datastore with that name\n" });
+    expect(unknown).toEqual({ code: 1, stdout: "", stderr: expect.stringMatching(/^tsvmomi: Datastore not found: "NoSuchDS" \(no object of that name in the \d+ inventory objects\)\n$/) });
   });
 });
 

@@ -49,7 +49,7 @@ describe("ls and find", () => {
     const r = await cli(["ls", "/DC0/vm/*_VM1"], env);
     expect(r.stdout.split("\n").filter(Boolean).every((l) => l.endsWith("_VM1"))).toBe(true);
     const bad = await cli(["ls", "/DC0/vm/nope"], env);
-    expect(bad).toEqual({ code: 1, stdout: "", stderr: "tsvmomi: /DC0/vm/nope: no such object in the inventory\n" });
+    expect(bad).toEqual({ code: 1, stdout: "", stderr: expect.stringMatching(/^tsvmomi: object not found: "\/DC0\/vm\/nope" \(nothing matches "nope" under \/DC0\/vm; it has: DC0_C0_RP0_VM0, [^\n]+\)\n$/) });
   });
 
   it("find by type and name glob, across the inventory", async () => {

@@ -151,6 +151,22 @@ describe("retrieve: cleanup", () => {
     await expectGone(views[0]!);
   });
 
+  it("an unpaged answer (vcsim asked directly) goes out in pages of 100; a break inside it destroys the view", async () => {
+    const sizes: number[] = [];
+    for await (const page of retrievePages(direct, { container: root, type: "VirtualMachine" }, ["name"])) sizes.push(page.length);
+    expect(sizes).toEqual([100, 100, EXPECTED_VMS - 200]);
+    const views = await viewsCreatedDuring(async () => {
+      for await (const page of retrievePages(direct, { container: root, type: "VirtualMachine" }, ["name", "config.hardware.device"], { pageSize: 10 })) {
+        expect(page).toHaveLength(10);
+        break;
+      }
+    });
+    expect(views).toHaveLength(1);
+    await expectGone(views[0]!);
+    // The connection cut short is not reused: the next retrieve reads to the end.
+    expect(await retrieve(direct, { container: root, type: "HostSystem" }, ["name"])).toHaveLength(DC * (CLUSTERS * 1 + STANDALONE));
+  });
+
   it("a completed retrieve through a ContainerView destroys it", async () => {
     const views = await viewsCreatedDuring(() => retrieve(client, { container: root, type: "HostSystem" }, ["name"]));
     expect(views).toHaveLength(1);

@@ -198,6 +198,21 @@ describe("the packed tarballs, installed into a fresh project", () => {
     expect(result.watched).toBe("poweredOff");
   }, 120_000);
 
+  it("the command line depends on the runtime package rather than carrying a copy of it", () => {
+    const cli = installed("tsvmomi-cli");
+    expect(cli.dependencies).toEqual({ tsvmomi: `^${installed("tsvmomi").version}` });
+    const dist = path.join(project, "node_modules", "tsvmomi-cli", "dist");
+    expect(readdirSync(dist).filter((d) => d !== "runtime").sort()).toEqual(["cli", "generated", "object"]);
+    // Its modules name the runtime by package. The only runtime files it may carry are leaf helpers
+    // it imports by path (cli/args.ts shares the runtime's editDistance): modules that import
+    // nothing, so never a second client, codec or session.
+    const get = readFileSync(path.join(dist, "cli", "commands", "get.js"), "utf8");
+    expect(get).toMatch(/from "tsvmomi"/);
+    const copies = readdirSync(path.join(dist, "runtime"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+    expect(copies.map((e) => e.name)).toEqual(["path-check.js"]);
+    for (const e of copies) expect(readFileSync(path.join(e.parentPath, e.name), "utf8"), e.name).not.toMatch(/^\s*(import|export)\s[^;]*\sfrom\s|\bimport\(/m);
+  });
+
   it("npx tsvmomi runs the installed command line against vcsim", async () => {
     const env = { ...process.env, TSVMOMI_URL: sim!.url, TSVMOMI_USERNAME: "user", TSVMOMI_PASSWORD: "pass", TSVMOMI_THUMBPRINT: sim!.thumbprint, HOME: work };
     const { stdout } = await run("npx", ["--no-install", "tsvmomi", "ls", "--json", "/DC0/vm"], { cwd: project, env });

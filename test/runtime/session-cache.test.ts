@@ -17,46 +17,42 @@ describe("session cache", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const base = { url: "https://vc.example/sdk", username: "alice", password: "pw-1", thumbprint: "AA:BB" };
-  const SECRET = "ab".repeat(32);
+  const base = { url: "https://vc.example/sdk", username: "alice", thumbprint: "AA:BB" };
   const collect = () => {
     const warnings: string[] = [];
     return { warnings, warn: (m: string) => void warnings.push(m) };
   };
 
-  it("keys differ by server, user, password, thumbprint and per-file secret", async () => {
-    const k = await sessionKey(base, SECRET);
+  it("keys differ by server, user and thumbprint; user info, query and thumbprint spelling do not count", () => {
+    const k = sessionKey(base);
     const variants = [
       { ...base, url: "https://other.example/sdk" },
+      { ...base, url: "https://vc.example:8443/sdk" },
+      { ...base, url: "http://vc.example/sdk" },
       { ...base, username: "bob" },
-      { ...base, password: "pw-2" },
+      { ...base, username: "Alice" },
       { ...base, thumbprint: "CC:DD" },
+      { ...base, thumbprint: undefined },
     ];
-    for (const v of variants) expect(await sessionKey(v, SECRET)).not.toBe(k);
-    expect(await sessionKey(base, "cd".repeat(32))).not.toBe(k);
-    // Thumbprint spelling does not matter.
-    expect(await sessionKey({ ...base, thumbprint: "aabb" }, SECRET)).toBe(k);
+    for (const v of variants) expect(sessionKey(v), JSON.stringify(v)).not.toBe(k);
+    expect(sessionKey({ ...base, thumbprint: "aa bb" })).toBe(k);
+    expect(sessionKey({ ...base, url: "https://x:y@vc.example/sdk?a=1#f" })).toBe(k);
+    // A user name cannot pose as a URL/user boundary: the parts are JSON-encoded, not joined.
+    expect(sessionKey({ url: "https://vc.example/sdk", username: 'a","b' })).not.toBe(sessionKey({ url: "https://vc.example/sdk", username: "a", thumbprint: "b" }));
     expect(k).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it("the file holds no password and no unsalted hash of it; two files salt the same credentials differently", async () => {
-    const a = join(dir, "salt-a.json");
-    const b = join(dir, "salt-b.json");
-    await new SessionCache(a).entry(base).set('"cookie-a"');
-    await new SessionCache(b).entry(base).set('"cookie-b"');
-    const [ta, tb] = [await readFile(a, "utf8"), await readFile(b, "utf8")];
-    // The old derivation: sha256 of [where, user, sha256(password), thumbprint].
-    const unsalted = sha256(JSON.stringify(["https://vc.example/sdk", "alice", sha256("pw-1"), "AABB"]));
-    for (const text of [ta, tb]) {
-      expect(text).not.toContain("pw-1");
-      expect(text).not.toContain(sha256("pw-1"));
-      expect(text).not.toContain(unsalted);
-    }
-    const keysA = Object.keys(JSON.parse(ta).sessions);
-    const keysB = Object.keys(JSON.parse(tb).sessions);
-    expect(keysA).toHaveLength(1);
-    expect(keysA[0]).not.toBe(keysB[0]);
-    expect(JSON.parse(ta).secret).not.toBe(JSON.parse(tb).secret);
+  it("the password never reaches the file: the key names no password, the file holds only cookies", async () => {
+    const file = join(dir, "no-password.json");
+    const password = "Pw-Narwhal-6021";
+    await new SessionCache(file).entry(base).set('"cookie-a"');
+    const text = await readFile(file, "utf8");
+    expect(text).not.toContain(password);
+    expect(text).not.toContain(sha256(password));
+    expect(JSON.parse(text)).toEqual({ version: 3, sessions: { [sessionKey(base)]: { cookie: '"cookie-a"', savedAt: expect.any(String) } } });
+    // The entry's type has no room for one either.
+    // @ts-expect-error: a session cache key takes no password
+    new SessionCache(file).entry({ ...base, password });
   });
 
   it("writes 0600 atomically, in a 0700 directory it creates, and round-trips per credentials", async () => {
@@ -70,13 +66,14 @@ describe("session cache", () => {
     expect((await stat(join(dir, "nested"))).mode & 0o777).toBe(0o700);
     expect(await alice.get()).toBe('"cookie-1"');
     expect(await bob.get()).toBe('"cookie-2"');
-    expect(await cache.entry({ ...base, password: "wrong" }).get()).toBeUndefined();
+    expect(await cache.entry({ ...base, url: "https://vc2.example/sdk" }).get()).toBeUndefined();
+    expect(await cache.entry({ ...base, thumbprint: "EE:FF" }).get()).toBeUndefined();
     // A second process (a new SessionCache on the same file) finds the entries.
     expect(await new SessionCache(file).entry(base).get()).toBe('"cookie-1"');
     await alice.set(undefined);
     expect(await alice.get()).toBeUndefined();
     expect((await readdir(join(dir, "nested"))).filter((f) => f.endsWith(".tmp"))).toEqual([]);
-    expect(JSON.parse(await readFile(file, "utf8")).version).toBe(2);
+    expect(JSON.parse(await readFile(file, "utf8")).version).toBe(3);
   });
 
   it("a missing file is simply empty", async () => {
@@ -86,7 +83,7 @@ describe("session cache", () => {
   it("refuses files other users can read or write, naming the file and the mode", async () => {
     for (const mode of [0o644, 0o620, 0o604]) {
       const file = join(dir, `loose-${mode.toString(8)}.json`);
-      await writeFile(file, `{"version":2,"secret":"${SECRET}","sessions":{}}`);
+      await writeFile(file, '{"version":3,"sessions":{}}');
       await chmod(file, mode);
       const err = await new SessionCache(file).entry(base).get().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SessionCacheError);
@@ -106,7 +103,8 @@ describe("session cache", () => {
   });
 
   it("damaged content is a warning, not an error: the cache reads as empty and the next set rewrites it", async () => {
-    for (const bad of ["{not json", '{"version":7}', '{"version":2,"secret":"short","sessions":{}}', "null"]) {
+    // Not JSON, a future version, another program's JSON, the wrong shapes.
+    for (const bad of ["{not json", '{"version":7,"sessions":{}}', '{"name":"some-other-tool","cookies":["x"]}', '{"version":3,"sessions":[]}', '{"version":3}', "[]", "null", ""]) {
       const file = join(dir, "damaged.json");
       await writeFile(file, bad, { mode: 0o600 });
       const { warnings, warn } = collect();
@@ -123,28 +121,44 @@ describe("session cache", () => {
 
   it("a cached cookie with CRLF (or other bytes a header cannot carry) is ignored with a warning", async () => {
     const file = join(dir, "crlf.json");
-    const key = await sessionKey(base, SECRET);
+    const key = sessionKey(base);
     for (const cookie of ['"abc"\r\nX-Injected: 1', "a b", "a;b", 42]) {
-      await writeFile(file, JSON.stringify({ version: 2, secret: SECRET, sessions: { [key]: { cookie, savedAt: "" } } }), { mode: 0o600 });
+      await writeFile(file, JSON.stringify({ version: 3, sessions: { [key]: { cookie, savedAt: "" } } }), { mode: 0o600 });
       const { warnings, warn } = collect();
       expect(await new SessionCache(file, warn).entry(base).get()).toBeUndefined();
       expect(warnings.join("\n")).toContain("not a valid cookie value");
       expect(warnings.join("\n")).not.toContain("abc");
     }
-    await writeFile(file, JSON.stringify({ version: 2, secret: SECRET, sessions: { [key]: { cookie: '"52a0-ok"', savedAt: "" } } }), { mode: 0o600 });
+    await writeFile(file, JSON.stringify({ version: 3, sessions: { [key]: { cookie: '"52a0-ok"', savedAt: "" } } }), { mode: 0o600 });
     expect(await new SessionCache(file).entry(base).get()).toBe('"52a0-ok"');
   });
 
-  it("a version 1 file (unsalted keys) is dropped quietly and replaced", async () => {
-    const file = join(dir, "v1.json");
-    await writeFile(file, JSON.stringify({ version: 1, sessions: { deadbeef: { cookie: '"old"', savedAt: "" } } }), { mode: 0o600 });
-    const { warnings, warn } = collect();
-    const entry = new SessionCache(file, warn).entry(base);
-    expect(await entry.get()).toBeUndefined();
-    await entry.set('"new"');
-    const doc = JSON.parse(await readFile(file, "utf8"));
-    expect(doc.version).toBe(2);
-    expect(Object.keys(doc.sessions)).toHaveLength(1);
-    expect(warnings).toEqual([]);
+  it("a file of an older format (version 1 or 2, keyed by password material) is dropped quietly and replaced", async () => {
+    const file = join(dir, "old.json");
+    const old = [
+      { version: 1, sessions: { deadbeef: { cookie: '"old"', savedAt: "" } } },
+      { version: 2, secret: "ab".repeat(32), sessions: { [sessionKey(base)]: { cookie: '"old"', savedAt: "" } } },
+    ];
+    for (const doc of old) {
+      await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
+      const { warnings, warn } = collect();
+      const entry = new SessionCache(file, warn).entry(base);
+      expect(await entry.get()).toBeUndefined();
+      await entry.set('"new"');
+      const now = JSON.parse(await readFile(file, "utf8"));
+      expect(now).toEqual({ version: 3, sessions: { [sessionKey(base)]: { cookie: '"new"', savedAt: expect.any(String) } } });
+      expect(warnings).toEqual([]);
+    }
+  });
+
+  it("an entry of the wrong shape under this key reads as absent, and the next set replaces it", async () => {
+    const file = join(dir, "entry-shape.json");
+    for (const bad of [null, 42, "cookie", [], {}]) {
+      await writeFile(file, JSON.stringify({ version: 3, sessions: { [sessionKey(base)]: bad } }), { mode: 0o600 });
+      const entry = new SessionCache(file).entry(base);
+      expect(await entry.get()).toBeUndefined();
+      await entry.set('"ok"');
+      expect(await entry.get()).toBe('"ok"');
+    }
   });
 });
