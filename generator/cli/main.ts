@@ -5,8 +5,7 @@
 import path from "node:path";
 import yargs from "yargs";
 import { loadModel } from "../pipeline.js";
-import { summarize } from "../model/merge.js";
-import type { ApiModel } from "../model/ir.js";
+import { formatReport } from "../model/report.js";
 import { emitBindings, emitDefaultSelector } from "../emit/emit.js";
 import { writeFilesAtomically, writeTreeAtomically } from "../emit/write.js";
 import { DEFAULT_RELEASE, pairedVim25 } from "../../wsdl/manifest.js";
@@ -16,31 +15,6 @@ import { fetchWsdlCommand } from "./commands/fetch-wsdl.js";
 import { wireCheckCommand } from "./commands/wire-check.js";
 import { generatorPackage } from "../package-info.js";
 import { loadOptions, sourceOptions } from "./source-args.js";
-
-export function formatReport(model: ApiModel): string {
-  const s = summarize(model);
-  const lines = [
-    `${model.service}-${model.release} (${model.namespace}${model.apiVersion ? `, API ${model.apiVersion}` : ""})`,
-    model.sources.wsdl.length === 0 && model.sources.vmodl
-      ? `sources: no WSDL, generated from ${model.sources.vmodl} type info alone`
-      : `sources: ${model.sources.wsdl.length} WSDL/XSD files${model.sources.vmodl ? `, ${model.sources.vmodl}` : ", no VMODL"}`,
-    "",
-    `data types     ${s.dataTypes}`,
-    `faults         ${s.faults}`,
-    `enums          ${s.enums}`,
-    `managed types  ${s.managedTypes}`,
-    `methods        ${s.methods} (${s.unownedMethods} without an owning managed type)`,
-    "",
-    `check report: ${s.mismatches} mismatch(es), ${s.notes} note(s)`,
-  ];
-  const groups = new Map<string, typeof model.checks>();
-  for (const c of model.checks) groups.set(`${c.severity}: ${c.kind}`, [...(groups.get(`${c.severity}: ${c.kind}`) ?? []), c]);
-  for (const [kind, items] of groups) {
-    lines.push(`  ${kind} (${items.length})`);
-    for (const c of items) lines.push(`    ${c.subject}: ${c.detail}`);
-  }
-  return `${lines.join("\n")}\n`;
-}
 
 export async function main(args: string[]): Promise<void> {
   const ac = new AbortController();

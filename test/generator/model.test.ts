@@ -4,8 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { loadModel } from "../../generator/pipeline.js";
 import { summarize } from "../../generator/model/merge.js";
-import { formatReport } from "../../generator/cli/main.js";
+import { formatReport } from "../../generator/model/report.js";
 import type { ApiModel } from "../../generator/model/ir.js";
+import { describeOnce, tierShare } from "../support/tier.js";
 
 const models = new Map<string, Promise<ApiModel>>();
 const model = (release: string, vmodl?: false) => {
@@ -20,7 +21,7 @@ function baseChain(m: ApiModel, name: string, kind: "managed" | "data"): string[
   return chain;
 }
 
-describe("merged model of vim25-7.0.3 with pyVmomi 7.0.3 type info", () => {
+describeOnce("merged model of vim25-7.0.3 with pyVmomi 7.0.3 type info", () => {
   it("binds operations to the managed types that own them", async () => {
     const m = await model("7.0.3");
     expect(m.methods.PowerOnVM_Task!.owners).toEqual(["VirtualMachine"]);
@@ -69,7 +70,7 @@ describe("merged model of vim25-7.0.3 with pyVmomi 7.0.3 type info", () => {
   });
 });
 
-describe("a matched pair and a WSDL newer than its VMODL", () => {
+describeOnce("a matched pair and a WSDL newer than its VMODL", () => {
   it("vim25-7.0.3 with pyVmomi 7.0.3 reports no mismatch; its notes are enum values the public WSDL leaves out", async () => {
     const m = await model("7.0.3");
     expect(m.sources.vmodl).toBe("pyvmomi-7.0.3");
@@ -113,20 +114,21 @@ describe("a matched pair and a WSDL newer than its VMODL", () => {
 });
 
 describe("pbm, sms, vslm and eam from the same type info", () => {
-  it("merge each 9.1 bundle with pyVmomi 8.0.3 without a mismatch, owners and task results included", async () => {
-    for (const service of ["pbm", "sms", "vslm", "eam"]) {
+  // Each merge reads a bundle and the type info: the unit tier merges pbm, the integration tier the others.
+  it.each(tierShare(["pbm", "sms", "vslm", "eam"], (s) => s === "pbm"))(
+    "merges the %s 9.1 bundle with pyVmomi 8.0.3 without a mismatch, owners and task results included",
+    async (service) => {
       const m = await loadModel({ service, release: "9.1" });
-      expect(m.sources.vmodl, service).toBe("pyvmomi-8.0.3");
-      expect(summarize(m).mismatches, service).toBe(0);
-      expect(Object.keys(m.managedTypes).length, service).toBeGreaterThan(0);
-    }
-    const sms = await loadModel({ service: "sms", release: "9.1" });
-    // sms has its own Task type; its task methods are still tasks.
-    expect(sms.methods.SyncReplicationGroup_Task).toMatchObject({ returnsTask: true, owners: ["VasaProvider"] });
-  });
+      expect(m.sources.vmodl).toBe("pyvmomi-8.0.3");
+      expect(summarize(m).mismatches).toBe(0);
+      expect(Object.keys(m.managedTypes).length).toBeGreaterThan(0);
+      // sms has its own Task type; its task methods are still tasks.
+      if (service === "sms") expect(m.methods.SyncReplicationGroup_Task).toMatchObject({ returnsTask: true, owners: ["VasaProvider"] });
+    },
+  );
 });
 
-describe("what the type info adds to every symbol", () => {
+describeOnce("what the type info adds to every symbol", () => {
   it("since as a wire version, privileges, task results, secrets and VMODL names", async () => {
     const m = await model("8.0.3");
     expect(m.methods.RetrievePropertiesEx!.since).toBe("4.1");

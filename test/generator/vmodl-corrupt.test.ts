@@ -4,12 +4,15 @@ import { describe, expect, it } from "vitest";
 import { MarshalError } from "../../generator/vmodl/marshal.js";
 import { parseVmodl, VmodlError } from "../../generator/vmodl/vmodl-reader.js";
 import { sharedDir } from "../../wsdl/paths.js";
+import { describeOnce, itOnce, tierShare } from "../support/tier.js";
 
 /**
  * Damaged copies of the real dbs, made in memory at run time (VMware's data
  * is never committed). Whatever the damage, the reader must end in a
  * MarshalError or VmodlError, or in a model: never a RangeError, TypeError or
- * a hang. 6.5 is the db written with object links, 7.0 the largest.
+ * a hang. 6.5 is the db written with object links, 7.0 the largest. The
+ * seeded flips are split between the test tiers; the rest runs once, in the
+ * unit tier (test/support/tier.ts).
  */
 const load = (r: string) => readFileSync(path.join(sharedDir(), "vmodl", `vmodl-${r}.db`));
 
@@ -37,7 +40,7 @@ function offsets(len: number, n: number, seed: number): number[] {
 describe.each(["6.5", "7.0"])("vmodl-%s.db damaged", (release) => {
   const good = load(release);
 
-  it("every truncation is a MarshalError naming the file and an offset inside the cut", () => {
+  itOnce("every truncation is a MarshalError naming the file and an offset inside the cut", () => {
     const cuts = [0, 1, 2, 3, 4, 17, 1000, good.length >> 1, good.length - 2, good.length - 1, ...offsets(good.length, 6, 7)];
     for (const cut of cuts) {
       const r = outcome(good.subarray(0, cut));
@@ -51,7 +54,9 @@ describe.each(["6.5", "7.0"])("vmodl-%s.db damaged", (release) => {
 
   it("flipped bytes end in a model or one of our errors", () => {
     let errors = 0;
-    for (const at of offsets(good.length, 24, release === "6.5" ? 11 : 13)) {
+    // 24 seeded flips per db, each a full parse: the unit tier runs the first 6, the
+    // integration tier the other 18 (test/support/tier.ts).
+    for (const at of tierShare(offsets(good.length, 24, release === "6.5" ? 11 : 13), (_at, i) => i < 6)) {
       const bad = Uint8Array.from(good);
       bad[at] = bad[at]! ^ 0xff;
       const r = outcome(bad);
@@ -61,7 +66,7 @@ describe.each(["6.5", "7.0"])("vmodl-%s.db damaged", (release) => {
     expect(errors).toBeGreaterThan(0);
   });
 
-  it("a wrong version header is reported at offset 0", () => {
+  itOnce("a wrong version header is reported at offset 0", () => {
     const bad = Uint8Array.from(good);
     bad[1] = 9;
     const r = outcome(bad);
@@ -70,14 +75,14 @@ describe.each(["6.5", "7.0"])("vmodl-%s.db damaged", (release) => {
     expect((r as MarshalError).message).toMatch(/version header 4\.8, found 4\.9/);
   });
 
-  it("an unknown tag in place of the top-level Hash", () => {
+  itOnce("an unknown tag in place of the top-level Hash", () => {
     const bad = Uint8Array.from(good);
     bad[2] = "Z".charCodeAt(0);
     expect((outcome(bad) as MarshalError).message).toMatch(/byte offset 2: unknown Marshal tag 'Z'/);
   });
 });
 
-describe("structural damage that still decodes", () => {
+describeOnce("structural damage that still decodes", () => {
   const good = load("7.0");
   const text = good.toString("latin1");
 

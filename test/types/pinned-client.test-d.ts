@@ -2,7 +2,7 @@
  * Version-pinned typing: a client pinned with a literal API version at connect
  * refuses, at compile time, methods, parameters and property paths newer than
  * that version. The messages themselves are checked in
- * test/generator/version-errors.test.ts.
+ * test/generator/bindings-tsc.test.ts.
  */
 import { describe, expectTypeOf, it } from "vitest";
 import { connect, type Client } from "../../runtime/client/client.js";
