@@ -136,15 +136,18 @@ function retrieveLines(row: RetrieveRow): Line[] {
   ];
 }
 
-function decodeLine(label: string, d: DecodeFigures): Line {
+/** Issue 16 raised the captured response's target; the synthetic one keeps the first round's. */
+const DECODE_TARGET = { captured: { mbs: 100, vsTok: 2 }, synthetic: { mbs: 50, vsTok: 2.5 } } as const;
+
+function decodeLine(label: string, d: DecodeFigures, goal: { mbs: number; vsTok: number }): Line {
   const vsTok = d.tokenize / d.ours;
   return {
     workload: `Decode only, ${label} (${f1(d.mb)} MB)`,
     metric: "MB/s",
     cells: { tsvmomi: f1(d.ours) },
     ratio: `tokenize ${f1(d.tokenize)} MB/s (${f2(vsTok)}× ours); fast-xml-parser ${f1(d.fastXmlParser)} MB/s`,
-    target: "≥ 50 MB/s, tokenize ≤ 2.5× ours",
-    status: d.ours >= 50 && vsTok <= 2.5 ? "met" : "missed",
+    target: `≥ ${goal.mbs} MB/s, tokenize ≤ ${goal.vsTok}× ours`,
+    status: d.ours >= goal.mbs && vsTok <= goal.vsTok ? "met" : "missed",
     load: d.load,
     note: d.objects !== undefined ? `${f0(d.objects)} objects decoded` : undefined,
   };
@@ -308,8 +311,8 @@ async function main(): Promise<void> {
           const d = benchDecodeCaptured(bytes, opts.rounds);
           if (d.objects !== expected) {
             failed = true;
-            lines.push({ ...decodeLine(`captured vcsim ${expected} VMs`, d), status: "VOID", note: `decoded ${d.objects} objects, expected ${expected}` });
-          } else lines.push(decodeLine(`captured vcsim ${expected} VMs`, d));
+            lines.push({ ...decodeLine(`captured vcsim ${expected} VMs`, d, DECODE_TARGET.captured), status: "VOID", note: `decoded ${d.objects} objects, expected ${expected}` });
+          } else lines.push(decodeLine(`captured vcsim ${expected} VMs`, d, DECODE_TARGET.captured));
         });
       }
       // vcsim re-collects the whole filter for every change it reports (WaitForUpdatesEx in
@@ -354,7 +357,7 @@ async function main(): Promise<void> {
   if (opts.only.has("decode")) {
     const synthVms = opts.small ? 500 : 5500;
     await attempt("Decode (synthetic)", async () => {
-      lines.push(decodeLine(`synthetic ${synthVms} VMs`, benchDecodeSynthetic(synthVms, opts.rounds)));
+      lines.push(decodeLine(`synthetic ${synthVms} VMs`, benchDecodeSynthetic(synthVms, opts.rounds), DECODE_TARGET.synthetic));
     });
   }
 

