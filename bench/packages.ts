@@ -63,7 +63,15 @@ async function main(): Promise<void> {
     const out = path.join(work, "tarballs");
     await run(process.execPath, [path.join(root, "scripts", "pack-all.mjs"), "--out", out], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
     const packed = (JSON.parse(readFileSync(path.join(out, "pack-all.json"), "utf8")) as { packages: Packed[] }).packages;
-    const [runtime, gen, bindings] = packed as [Packed, Packed, Packed];
+    // By name, not position: pack-all's list grows (the command line joined it).
+    const named = (test: (name: string) => boolean, what: string): Packed => {
+      const p = packed.find((x) => test(x.name));
+      if (!p) throw new Error(`bench/packages: pack-all wrote no ${what} tarball (got ${packed.map((x) => x.name).join(", ")})`);
+      return p;
+    };
+    const runtime = named((n) => n === "tsvmomi", "runtime");
+    const gen = named((n) => n === "tsvmomi-gen", "generator");
+    const bindings = named((n) => n.startsWith("@tsvmomi/"), "bindings");
     const tgz = (p: Packed) => path.join(out, p.file);
 
     const rows: string[] = ["| install | tarball KiB | node_modules MiB | files | packages |", "|---|--:|--:|--:|--:|"];
