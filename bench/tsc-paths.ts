@@ -19,7 +19,7 @@ import { pathToFileURL } from "node:url";
 import { loadModel } from "../generator/pipeline.js";
 import { emitBindings } from "../generator/emit/emit.js";
 import { inheritedFields, ownPaths, PATH_DEPTH_CAP, type PathEntry } from "../generator/emit/paths.js";
-import { fieldType } from "../generator/emit/naming.js";
+import { fieldType, type Uses } from "../generator/emit/naming.js";
 import { loadTemplates } from "../generator/emit/templates.js";
 import type { ApiModel, IrField, IrManagedType } from "../generator/model/ir.js";
 import { repoRoot } from "../wsdl/paths.js";
@@ -34,10 +34,10 @@ const work = path.join(repo, ".tmp", "tsc-paths");
  * Checked against ownPaths at PATH_DEPTH_CAP before use (paths and types; the
  * `since`/privilege annotations do not change what tsc checks), so it cannot drift silently.
  */
-function pathsAtCap(model: ApiModel, mt: IrManagedType, cap: number): PathEntry[] {
+function pathsAtCap(model: ApiModel, mt: IrManagedType, cap: number, uses: Uses = {}): PathEntry[] {
   const out: PathEntry[] = [];
   for (const p of mt.props) {
-    const t = fieldType(model, p, "t.");
+    const t = fieldType(model, p, "t.", uses);
     out.push({ path: p.name, type: p.optional ? `${t} | undefined` : t });
     descend(p, p.name, 1, new Set());
   }
@@ -49,13 +49,15 @@ function pathsAtCap(model: ApiModel, mt: IrManagedType, cap: number): PathEntry[
     const next = new Set(chain).add(dt.name);
     for (const sub of inheritedFields(model, dt.name)) {
       const p = `${prefix}.${sub.name}`;
-      out.push({ path: p, type: `${fieldType(model, sub, "t.")} | undefined` });
+      out.push({ path: p, type: `${fieldType(model, sub, "t.", uses)} | undefined` });
       descend(sub, p, depth + 1, next);
     }
   }
 }
 
-function renderPaths(model: ApiModel, mt: IrManagedType, entries: PathEntry[]): string {
+function renderPaths(model: ApiModel, mt: IrManagedType, cap: number): string {
+  const uses: Uses = {};
+  const entries = pathsAtCap(model, mt, cap, uses);
   const base = mt.base && model.managedTypes[mt.base] ? mt.base : undefined;
   return loadTemplates().paths({
     service: model.service,
@@ -63,7 +65,7 @@ function renderPaths(model: ApiModel, mt: IrManagedType, entries: PathEntry[]): 
     vmodl: model.sources.vmodl,
     name: mt.name,
     base,
-    baseImport: !!base,
+    imports: uses,
     paths: entries.map((p) => ({ key: JSON.stringify(p.path), type: p.type })),
   });
 }
@@ -152,7 +154,7 @@ async function buildVariants(wanted: Set<string>): Promise<Variant[]> {
       fs.mkdirSync(path.dirname(file), { recursive: true });
       const m = /^paths\/(\w+)\.ts$/.exec(rel);
       const mt = m && m[1] !== "index" ? model.managedTypes[m[1]!] : undefined;
-      fs.writeFileSync(file, mt ? renderPaths(model, mt, pathsAtCap(model, mt, cap)) : text);
+      fs.writeFileSync(file, mt ? renderPaths(model, mt, cap) : text);
     }
     if (wanted.has(name)) {
       out.push({
