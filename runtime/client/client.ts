@@ -375,7 +375,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   /**
    * A plain HTTP(S) request on this client's connection pool (same TLS policy:
    * thumbprint, CA or insecure) carrying the session cookie: for the non-SOAP
-   * endpoints such as the datastore file service `/folder/<path>?dcPath=…&dsName=…`.
+   * endpoints such as the datastore file service `/folder/<path>?dcPath=...&dsName=...`.
    * A non-2xx status throws HttpStatusError; an aborted signal rejects with its reason.
    * The body streams; consume or `discard()` it.
    */
@@ -587,7 +587,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   }
 
   /**
-   * `await using client = await connect(…)`: logs out if this client logged
+   * `await using client = await connect(...)`: logs out if this client logged
    * in (unless the session is kept in a session cache for the next run), then
    * closes the sockets. A failed logout is logged, not thrown.
    */
