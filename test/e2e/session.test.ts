@@ -36,9 +36,12 @@ async function counting<T>(fn: () => Promise<T>): Promise<{ result: T; count: (m
 
 type CacheDoc = { sessions: Record<string, { cookie: string; resume?: { version: string; bindings: string; serviceContent: string } }> };
 
-async function editCache(file: string, edit: (entry: CacheDoc["sessions"][string]) => void): Promise<void> {
+type Resume = NonNullable<CacheDoc["sessions"][string]["resume"]>;
+
+/** Rewrites every entry's resume state with `edit`'s changes. */
+async function editResume(file: string, edit: (resume: Resume) => Partial<Resume>): Promise<void> {
   const doc = JSON.parse(await readFile(file, "utf8")) as CacheDoc;
-  for (const entry of Object.values(doc.sessions)) edit(entry);
+  for (const entry of Object.values(doc.sessions)) entry.resume = { ...entry.resume!, ...edit(entry.resume!) };
   await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
 }
 
@@ -180,7 +183,7 @@ describe("sessions against vcsim", () => {
     expect(pinned.count("Login")).toBe(0);
     expect(pinned.result.version).toBe("6.0");
     await pinned.result.close();
-    await editCache(file, (e) => void (e.resume!.bindings = "urn:vim25 2.0"));
+    await editResume(file, () => ({ bindings: "urn:vim25 2.0" }));
     const other = await counting(() => open({ sessionCache: file }));
     expect(other.count("RetrieveServiceContent")).toBe(1);
     expect(other.count("Login")).toBe(0);
@@ -196,7 +199,9 @@ describe("sessions against vcsim", () => {
     const first = await open({ sessionCache: file });
     await first[Symbol.asyncDispose]();
     // As if the server had changed: the cached PropertyCollector no longer exists.
-    await editCache(file, (e) => void (e.resume!.serviceContent = e.resume!.serviceContent.replace('<propertyCollector type="PropertyCollector">propertyCollector<', '<propertyCollector type="PropertyCollector">gone-1<')));
+    await editResume(file, (r) => ({
+      serviceContent: r.serviceContent.replace('<propertyCollector type="PropertyCollector">propertyCollector<', '<propertyCollector type="PropertyCollector">gone-1<'),
+    }));
     const second = await counting(() => open({ sessionCache: file }));
     try {
       expect(second.count("RetrieveServiceContent")).toBe(1);
@@ -211,7 +216,7 @@ describe("sessions against vcsim", () => {
     await third.result.close();
 
     // A resume state that is not a ServiceContent at all costs only the round trips it would have saved.
-    await editCache(file, (e) => void (e.resume!.serviceContent = "<returnval><rootFolder"));
+    await editResume(file, () => ({ serviceContent: "<returnval><rootFolder" }));
     const fourth = await counting(() => open({ sessionCache: file }));
     expect(fourth.count("RetrieveServiceContent")).toBe(1);
     expect(fourth.count("Login")).toBe(0);
