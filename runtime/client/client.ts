@@ -697,23 +697,38 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     }
     if (!valid) return "expired";
     client.#logger.debug?.(`reusing the cached session, API version ${resume.version} and service content for ${client.url}`);
-    const { username, password, auth } = opts;
-    // The SSO token service is found only if the session has to be restored.
-    let sso: Promise<(signal?: AbortSignal) => Promise<UserSession>> | undefined;
-    const relogin = auth
-      ? async (s?: AbortSignal) => {
-          sso ??= client.#ssoLogin(auth, s).catch((err: unknown) => {
-            sso = undefined;
-            throw err;
-          });
-          return (await sso)(s);
-        }
-      : (s?: AbortSignal) => client.#authenticate(builtin.Login, { userName: username!, password: password! }, undefined, s);
-    client.#loggedIn = true;
-    client.#persist = (c) => cache.set(c, client.#resumeState());
-    client.#state.arm(async () => void (await relogin()));
-    client.#startKeepAlive();
+    client.#reuseSession(cache, client.#relogin(opts));
     return client;
+  }
+
+  /**
+   * How this client restores its session: Login with the password, or a new
+   * SSO token, whose token service is looked up on first use (a reused cached
+   * session may never need it). Undefined without credentials.
+   */
+  #relogin(opts: ConnectOptions<B, V>): ((signal?: AbortSignal) => Promise<UserSession>) | undefined {
+    const { username, password, auth } = opts;
+    if (auth) {
+      let sso: Promise<(signal?: AbortSignal) => Promise<UserSession>> | undefined;
+      return async (s) => {
+        sso ??= this.#ssoLogin(auth, s).catch((err: unknown) => {
+          sso = undefined;
+          throw err;
+        });
+        return (await sso)(s);
+      };
+    }
+    if (username !== undefined && password !== undefined) return (s) => this.#authenticate(builtin.Login, { userName: username, password }, undefined, s);
+    return undefined;
+  }
+
+  /** Takes a cached session as this client's: kept in the cache, restorable with the credentials, kept alive. */
+  #reuseSession(cache: SessionCacheEntry, relogin: ((signal?: AbortSignal) => Promise<UserSession>) | undefined): void {
+    this.#loggedIn = true;
+    this.#persist = (c) => cache.set(c, this.#resumeState());
+    // Credentials stay armed so the reused session can still be restored when it expires.
+    if (relogin) this.#state.arm(async () => void (await relogin()));
+    this.#startKeepAlive();
   }
 
   /** @internal connect's second half: service content, then a cached or fresh session. */
@@ -725,24 +740,16 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   ): Promise<void> {
     const signal = opts.signal;
     client.#serviceContent = (await client.#send(builtin.RetrieveServiceContent, { _this: SERVICE_INSTANCE }, signal ? { signal } : {})) as ServiceContentOf<B>;
-    const { username, password, auth } = opts;
-    let relogin: ((signal?: AbortSignal) => Promise<UserSession>) | undefined;
-    if (auth) relogin = await client.#ssoLogin(auth, signal);
-    else if (username !== undefined && password !== undefined) {
-      relogin = (s) => client.#authenticate(builtin.Login, { userName: username, password }, undefined, s);
-    } else return;
+    const relogin = client.#relogin(opts);
+    if (!relogin) return;
     if (cache) {
       if (cached !== undefined && (await client.#adoptCookie(cached.cookie, signal))) {
         client.#logger.debug?.(`reusing the cached session for ${client.url}`);
-        client.#loggedIn = true;
-        client.#persist = (c) => cache.set(c, client.#resumeState());
+        client.#reuseSession(cache, relogin);
         // An entry written without a resume state (or for other bindings) gets this connect's, for the next run.
         if (!cached.resume || cached.resume.bindings !== bindingsTag(opts.bindings)) {
           await cache.set(cached.cookie, client.#resumeState()).catch((err: unknown) => client.#logger.warn(`session cache: ${(err as Error).message}`));
         }
-        // Credentials stay armed so the reused session can still be restored when it expires.
-        client.#state.arm(async () => void (await relogin()));
-        client.#startKeepAlive();
         return;
       }
       client.#persist = (c) => cache.set(c, client.#resumeState());
