@@ -37,7 +37,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { bodyElement, childElements, escapeXml, innerOf, scalar, splitAround, type Slice } from "./xml-slices.js";
+import { bodyElement, childElements, elementBytes, escapeXml, innerOf, scalar, splitAround, type Slice } from "./xml-slices.js";
 
 export interface VcenterProxyOptions {
   /** vcsim's SDK URL (`https://127.0.0.1:PORT/sdk` or `http://…`). */
@@ -67,6 +67,10 @@ export interface ProxyCounters {
   heldUpdateAnswers: number;
   /** Requests seen per SOAP method (including ones answered by the proxy). */
   readonly methods: Map<string, number>;
+  /** The proxy's own time cutting paged RetrievePropertiesEx answers into pages (after vcsim's answer is in), ms. */
+  cutMs: number;
+  /** Time answering ContinueRetrievePropertiesEx, from the request read to the page handed to the socket, ms. */
+  continueMs: number;
 }
 
 export interface NotAuthenticatedInjection {
@@ -96,8 +100,21 @@ interface HeldPages {
   readonly session: string;
   readonly head: string;
   readonly tail: string;
-  objects: string[];
+  /**
+   * Every object of the cut answer as bytes: views into vcsim's body (or re-encoded rewritten
+   * objects), so a page is copied out, never decoded and encoded again.
+   */
+  readonly objects: readonly Buffer[];
+  /** The next object to serve. */
+  next: number;
   readonly pageSize: number;
+}
+
+/** An answer made of XML text around byte pieces of vcsim's own answer. */
+interface PagedAnswer {
+  readonly head: string;
+  readonly pieces: readonly Buffer[];
+  readonly tail: string;
 }
 
 interface FilterPiece {
@@ -145,6 +162,8 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     truncations: 0,
     heldUpdateAnswers: 0,
     methods: new Map(),
+    cutMs: 0,
+    continueMs: 0,
   };
   const pages = new Map<string, HeldPages>();
   const updates = new Map<string, HeldUpdates>();
@@ -154,7 +173,7 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     ? new https.Agent({ keepAlive: true, ...(options.upstreamCa ? { ca: options.upstreamCa } : { rejectUnauthorized: false }) })
     : new http.Agent({ keepAlive: true });
 
-  function forward(req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  function forward(req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
     const headers = { ...req.headers, host: upstream.host };
     delete headers["content-length"];
     delete headers["transfer-encoding"];
@@ -166,7 +185,7 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+          res.on("end", () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
           res.on("error", reject);
         },
       );
@@ -175,14 +194,15 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     });
   }
 
-  function pageOut(held: HeldPages, token: string): string {
-    const page = held.objects.splice(0, held.pageSize);
+  function pageOut(held: HeldPages, token: string): PagedAnswer {
+    const page = held.objects.slice(held.next, held.next + held.pageSize);
+    held.next += page.length;
     counters.pagesServed++;
-    if (held.objects.length === 0) {
+    if (held.next >= held.objects.length) {
       pages.delete(token);
-      return `${held.head}${page.join("")}${held.tail}`;
+      return { head: held.head, pieces: page, tail: held.tail };
     }
-    return `${held.head}<token>${escapeXml(token)}</token>${page.join("")}${held.tail}`;
+    return { head: `${held.head}<token>${escapeXml(token)}</token>`, pieces: page, tail: held.tail };
   }
 
   /** Replaces each object's propSet entries of `type` with NotAuthenticated missingSet entries. */
@@ -204,27 +224,31 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     return hit ? out : undefined;
   }
 
-  async function onRetrieve(requestXml: string, response: string, session: string): Promise<string> {
+  /** The answer to send instead of vcsim's (a first page, or a rewritten answer); undefined: send vcsim's as it is. */
+  async function onRetrieve(requestXml: string, body: Buffer, session: string): Promise<PagedAnswer | string | undefined> {
+    const response = body.toString("utf8");
     const method = splitAround(response, "returnval");
-    if (!method) return response; // empty result or a fault: nothing to page
+    if (!method) return undefined; // empty result or a fault: nothing to page
     const kids = childElements(method.content);
-    let objects = kids.filter((k) => k.name === "objects").map((k) => k.xml);
-    if (injection && injection.left > 0) {
-      const rewritten = notAuthenticated(objects, injection.type);
-      if (rewritten) {
-        const { before } = injection;
-        if (--injection.left === 0) injection = undefined;
-        await before?.();
-        objects = rewritten;
-        response = `${method.head}${kids.filter((k) => k.name !== "objects").map((k) => k.xml).join("")}${objects.join("")}${method.tail}`;
-      }
+    const objectKids = kids.filter((k) => k.name === "objects");
+    let objects: Buffer[];
+    let rewrittenAnswer: string | undefined;
+    const rewritten = injection && injection.left > 0 ? notAuthenticated(objectKids.map((k) => k.xml), injection.type) : undefined;
+    if (injection && rewritten) {
+      const { before } = injection;
+      if (--injection.left === 0) injection = undefined;
+      await before?.();
+      objects = rewritten.map((o) => Buffer.from(o));
+      rewrittenAnswer = `${method.head}${kids.filter((k) => k.name !== "objects").map((k) => k.xml).join("")}${rewritten.join("")}${method.tail}`;
+    } else {
+      objects = elementBytes(body, response, method.head, method.content, objectKids);
     }
     const limit = Math.min(pageSize, positive(scalar(requestXml, "maxObjects")) ?? Infinity);
-    if (objects.length <= limit) return response;
+    if (objects.length <= limit) return rewrittenAnswer;
     counters.pagedRetrieves++;
     const token = `tsvmomi-proxy-token-${++serial}`;
     // Pages are re-wrapped in this answer's envelope, so prefixes declared on it stay in scope.
-    const held: HeldPages = { session, head: method.head, tail: method.tail, objects, pageSize: limit };
+    const held: HeldPages = { session, head: method.head, tail: method.tail, objects, next: 0, pageSize: limit };
     pages.set(token, held);
     return pageOut(held, token);
   }
@@ -287,9 +311,10 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     const method = req.method === "POST" ? bodyElement(text) : undefined;
     if (method) counters.methods.set(method, (counters.methods.get(method) ?? 0) + 1);
     const session = sessionOf(req);
-    const reply = (status: number, xml: string, headers: http.OutgoingHttpHeaders = {}) => {
-      res.writeHead(status, { ...headers, "content-type": "text/xml; charset=utf-8", "content-length": Buffer.byteLength(xml) });
-      res.end(xml);
+    const reply = (status: number, xml: string | PagedAnswer, headers: http.OutgoingHttpHeaders = { "content-type": "text/xml; charset=utf-8" }) => {
+      const bytes = typeof xml === "string" ? Buffer.from(xml) : Buffer.concat([Buffer.from(xml.head), ...xml.pieces, Buffer.from(xml.tail)]);
+      res.writeHead(status, { ...headers, "content-length": bytes.length });
+      res.end(bytes);
     };
 
     if (method === "ContinueRetrievePropertiesEx" || method === "CancelRetrievePropertiesEx") {
@@ -305,10 +330,12 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
         return reply(200, `${SOAP_HEAD}<CancelRetrievePropertiesExResponse xmlns="urn:vim25"></CancelRetrievePropertiesExResponse>${SOAP_TAIL}`);
       }
       counters.continues++;
-      const head = held.head.replace(/RetrievePropertiesExResponse/g, "ContinueRetrievePropertiesExResponse");
-      const tail = held.tail.replace(/RetrievePropertiesExResponse/g, "ContinueRetrievePropertiesExResponse");
-      const xml = pageOut(held, token);
-      return reply(200, head + xml.slice(held.head.length, xml.length - held.tail.length) + tail);
+      const t0 = performance.now();
+      const page = pageOut(held, token);
+      const rename = (xml: string) => xml.replace(/RetrievePropertiesExResponse/g, "ContinueRetrievePropertiesExResponse");
+      reply(200, { head: rename(page.head), pieces: page.pieces, tail: rename(page.tail) });
+      counters.continueMs += performance.now() - t0;
+      return;
     }
 
     if (method === "WaitForUpdatesEx") {
@@ -332,15 +359,24 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     }
 
     const up = await forward(req, body);
-    let out = up.body;
-    if (up.status === 200 && method === "RetrievePropertiesEx") out = await onRetrieve(text, out, session);
-    if (up.status === 200 && method === "WaitForUpdatesEx") out = onWaitResponse(text, out, session);
+    let out: Buffer | string | PagedAnswer = up.body;
+    if (up.status === 200 && method === "RetrievePropertiesEx") {
+      const t0 = performance.now();
+      const cut = await onRetrieve(text, up.body, session);
+      if (cut !== undefined) {
+        out = cut;
+        counters.cutMs += performance.now() - t0;
+      }
+    }
+    if (up.status === 200 && method === "WaitForUpdatesEx") out = onWaitResponse(text, up.body.toString("utf8"), session);
     const headers: http.OutgoingHttpHeaders = {};
     for (const [k, v] of Object.entries(up.headers)) {
       if (v !== undefined && k !== "content-length" && k !== "transfer-encoding" && k !== "connection" && k !== "keep-alive") headers[k] = v;
     }
-    res.writeHead(up.status, { ...headers, "content-length": Buffer.byteLength(out) });
-    res.end(out);
+    if (Buffer.isBuffer(out)) {
+      res.writeHead(up.status, { ...headers, "content-length": out.length });
+      res.end(out);
+    } else reply(up.status, out, headers);
   }
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
