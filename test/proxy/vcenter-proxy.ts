@@ -10,9 +10,10 @@
  * What it does, exactly:
  * - RetrievePropertiesEx: forwarded; when the answer holds more objects than
  *   min(pageSize, options.maxObjects), the first page is returned with a
- *   `<token>` and the rest is held in memory, bound to the session cookie.
- * - ContinueRetrievePropertiesEx(token): answered from memory, never
- *   forwarded; the last page has no token. CancelRetrievePropertiesEx(token)
+ *   `<token>` as soon as that many objects (plus one) have arrived, and the
+ *   rest is held in memory as it arrives, bound to the session cookie.
+ * - ContinueRetrievePropertiesEx(token): answered from memory (after waiting
+ *   for objects still arriving), never forwarded; the last page has no token. CancelRetrievePropertiesEx(token)
  *   drops what is held. An unknown token (or one of another session) gets the
  *   InvalidArgument fault vCenter sends.
  * - WaitForUpdatesEx: forwarded; when the UpdateSet carries more ObjectUpdates
@@ -29,8 +30,8 @@
  * collector works), optionally running a callback first (e.g. to terminate
  * the session for real).
  *
- * The pieces are cut from vcsim's own XML text and re-wrapped in vcsim's own
- * envelope, so the namespace declarations on the envelope (xsd:, xsi:) that
+ * The pieces are cut from vcsim's own XML (retrieve pages as byte ranges of its
+ * answer) and re-wrapped in vcsim's own envelope, so the namespace declarations on the envelope (xsd:, xsi:) that
  * the values rely on stay in scope. It is not a vCenter emulator: it does not
  * expire tokens, and tokens are not scoped to a PropertyCollector.
  */
