@@ -327,7 +327,7 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
           wake(held);
         } else if (scanner.children.filter((c) => c.name === "objects").length > limit) {
           counters.pagedRetrieves++;
-          counters.earlyPages++;
+          if (!scanner.closed) counters.earlyPages++;
           const token = `tsvmomi-proxy-token-${++serial}`;
           // Pages are wrapped in this answer's own envelope, so prefixes declared on it stay in scope.
           held = { session, head: chunks.range(0, scanner.contentStart).toString("utf8"), tail: scanner.closers, objects: [], next: 0, pageSize: limit, complete: false, waiters: [] };
