@@ -31,6 +31,8 @@ export async function startProxyProcess(options: VcenterProxyOptions, nodeFlags:
     stderr.push(l);
     if (stderr.length > 20) stderr.shift();
   });
+  // A write to a child that just died fails with EPIPE; its exit is reported through `exited` instead.
+  child.stdin!.on("error", () => undefined);
   const waiting: Array<{ resolve: (line: string) => void; reject: (e: Error) => void }> = [];
   let exited: Error | undefined;
   createInterface({ input: child.stdout! }).on("line", (line) => waiting.shift()?.resolve(line));
