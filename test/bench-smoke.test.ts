@@ -27,15 +27,15 @@ describe("bench helpers", () => {
     expect(scaledInventory(50).name).toBe("550 VMs");
   });
 
-  it("pages table: per-page time after the first page, ratio to unpaged, RSS above the smallest size of the same mode", () => {
+  it("pages table: per-page time after the first page, client CPU and proxy time per page, ratio to unpaged, RSS above the smallest size of the same mode", () => {
     const row = (vms: number, mode: PagesFigures["mode"], pages: number, wallMs: number, firstPageMs: number, maxRssMb: number): PagesFigures => ({
-      vms, mode, ...(mode === "proxy" ? { pageSize: 100 } : {}), pages, count: vms, devices: 13 * vms, wallMs, firstPageMs, maxRssMb, load: 1,
+      vms, mode, ...(mode === "proxy" ? { pageSize: 100, proxyPerPageMs: 2.25 } : {}), pages, count: vms, devices: 13 * vms, wallMs, firstPageMs, clientCpuPerPageMs: 7.5, maxRssMb, load: 1,
     });
     const lines = renderPages([row(1100, "unpaged", 1, 1000, 990, 100), row(1100, "proxy", 11, 2000, 1000, 90), row(11000, "unpaged", 1, 10000, 9990, 200), row(11000, "proxy", 110, 12000, 1100, 95)]).split("\n");
     expect(lines).toHaveLength(6);
-    expect(lines[3]).toContain("| 1,100 | proxy, 100/page (http) | 11 | 2,000 | 2.00× | 1,000 | 100.0 | 90.0 |  |");
-    expect(lines[5]).toContain("| 11,000 | proxy, 100/page (http) | 110 | 12,000 | 1.20× | 1,100 | 100.0 | 95.0 | +5.0 MB |");
-    expect(lines[4]).toContain("| 200.0 | +100.0 MB |");
+    expect(lines[3]).toContain("| 1,100 | proxy, 100/page (http) | 11 | 2,000 | 2.00× | 1,000 | 100.0 | 7.5 | 2.3 | 90.0 |  |");
+    expect(lines[5]).toContain("| 11,000 | proxy, 100/page (http) | 110 | 12,000 | 1.20× | 1,100 | 100.0 | 7.5 | 2.3 | 95.0 | +5.0 MB |");
+    expect(lines[4]).toContain("| — | 7.5 |  | 200.0 | +100.0 MB |");
   });
 
   it("puts profile samples in categories by script URL and adds self time per function", () => {

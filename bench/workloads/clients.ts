@@ -13,6 +13,8 @@ export interface PeerResult {
   maxRssKb: number;
   pages?: number;
   firstPageMs?: number;
+  cpuMs?: number;
+  firstPageCpuMs?: number;
 }
 
 export const PYTHON = process.env.TSVMOMI_BENCH_PYTHON ?? "/usr/bin/python3";

@@ -13,8 +13,12 @@ export interface ResponseBody extends AsyncIterable<Uint8Array> {
 }
 
 export interface BodySource {
-  /** Chunks already read while sniffing the response, replayed first. */
-  readonly head: readonly Uint8Array[];
+  /**
+   * Chunks already read while sniffing the response, replayed first. The body takes them: each
+   * is removed from this array as it is replayed, so the caller's array (which its closures keep
+   * for the whole answer) does not hold a socket read of up to 64 KiB until the answer ends.
+   */
+  readonly head: Uint8Array[];
   readonly rest: AsyncIterator<Uint8Array>;
   /** Turns an error thrown while reading into the error the caller should see. */
   mapError(err: unknown): unknown;
@@ -44,7 +48,9 @@ export function createBody(src: BodySource): ResponseBody {
     consumed = true;
     let done = false;
     try {
-      for (const chunk of src.head) yield chunk;
+      // Held for the whole answer, a sniffed chunk would outlive two scavenges and sit in old space
+      // as garbage until the next mark-compact: one per call, 7-9 MB over 110 pages.
+      while (src.head.length > 0) yield src.head.shift()!;
       for (;;) {
         let step: IteratorResult<Uint8Array>;
         try {

@@ -531,9 +531,18 @@ function excerptReady(head: readonly Uint8Array[]): boolean {
   return head.reduce((n, c) => n + c.byteLength, 0) >= EXCERPT_READ_BYTES;
 }
 
+/** The first `maxBytes` bytes of the chunks read so far, as text (only those bytes are copied: it runs on every answer). */
 function headText(head: readonly Uint8Array[], maxBytes: number): string {
-  const buf = Buffer.concat(head.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
-  return buf.subarray(0, maxBytes).toString("utf8").replace(/^\uFEFF/, "");
+  const parts: Buffer[] = [];
+  let size = 0;
+  for (const c of head) {
+    if (size >= maxBytes) break;
+    const take = Math.min(c.byteLength, maxBytes - size);
+    parts.push(Buffer.from(c.buffer, c.byteOffset, take));
+    size += take;
+  }
+  const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+  return buf.toString("utf8").replace(/^\uFEFF/, "");
 }
 
 function looksLikeXml(head: readonly Uint8Array[], contentType: string | undefined): boolean {

@@ -10,9 +10,10 @@
  * What it does, exactly:
  * - RetrievePropertiesEx: forwarded; when the answer holds more objects than
  *   min(pageSize, options.maxObjects), the first page is returned with a
- *   `<token>` and the rest is held in memory, bound to the session cookie.
- * - ContinueRetrievePropertiesEx(token): answered from memory, never
- *   forwarded; the last page has no token. CancelRetrievePropertiesEx(token)
+ *   `<token>` as soon as that many objects (plus one) have arrived, and the
+ *   rest is held in memory as it arrives, bound to the session cookie.
+ * - ContinueRetrievePropertiesEx(token): answered from memory (after waiting
+ *   for objects still arriving), never forwarded; the last page has no token. CancelRetrievePropertiesEx(token)
  *   drops what is held. An unknown token (or one of another session) gets the
  *   InvalidArgument fault vCenter sends.
  * - WaitForUpdatesEx: forwarded; when the UpdateSet carries more ObjectUpdates
@@ -29,15 +30,16 @@
  * collector works), optionally running a callback first (e.g. to terminate
  * the session for real).
  *
- * The pieces are cut from vcsim's own XML text and re-wrapped in vcsim's own
- * envelope, so the namespace declarations on the envelope (xsd:, xsi:) that
+ * The pieces are cut from vcsim's own XML (retrieve pages as byte ranges of its
+ * answer) and re-wrapped in vcsim's own envelope, so the namespace declarations on the envelope (xsd:, xsi:) that
  * the values rely on stay in scope. It is not a vCenter emulator: it does not
  * expire tokens, and tokens are not scoped to a PropertyCollector.
  */
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { bodyElement, childElements, escapeXml, innerOf, scalar, splitAround, type Slice } from "./xml-slices.js";
+import { ChunkList, ReturnvalScanner } from "./returnval-scanner.js";
+import { bodyElement, childElements, elementBytes, escapeXml, innerOf, scalar, splitAround, type Slice } from "./xml-slices.js";
 
 export interface VcenterProxyOptions {
   /** vcsim's SDK URL (`https://127.0.0.1:PORT/sdk` or `http://…`). */
@@ -65,8 +67,14 @@ export interface ProxyCounters {
   truncations: number;
   /** WaitForUpdatesEx answered from held updates without asking vcsim. */
   heldUpdateAnswers: number;
+  /** Paged RetrievePropertiesEx answers whose first page went out before vcsim's whole answer was read. */
+  earlyPages: number;
   /** Requests seen per SOAP method (including ones answered by the proxy). */
   readonly methods: Map<string, number>;
+  /** The proxy's own time finding the objects of paged RetrievePropertiesEx answers and cutting pages, ms. */
+  cutMs: number;
+  /** Time answering ContinueRetrievePropertiesEx, from the request read to the page handed to the socket (including any wait for the simulator's objects), ms. */
+  continueMs: number;
 }
 
 export interface NotAuthenticatedInjection {
@@ -96,8 +104,29 @@ interface HeldPages {
   readonly session: string;
   readonly head: string;
   readonly tail: string;
-  objects: string[];
+  /**
+   * Every object of the cut answer read so far, as bytes: views into vcsim's body (or re-encoded
+   * rewritten objects), so a page is copied out, never decoded and encoded again.
+   */
+  readonly objects: Buffer[];
+  /** The next object to serve. */
+  next: number;
   readonly pageSize: number;
+  /** vcsim's answer has been read to its end (until then more objects may arrive). */
+  complete: boolean;
+  /** Why the rest of vcsim's answer could not be read. */
+  failed?: string;
+  /** Continue calls waiting for objects still arriving. */
+  readonly waiters: Array<() => void>;
+  /** Stops reading vcsim's answer (after a cancel). */
+  stop?: () => void;
+}
+
+/** An answer made of XML text around byte pieces of vcsim's own answer. */
+interface PagedAnswer {
+  readonly head: string;
+  readonly pieces: readonly Buffer[];
+  readonly tail: string;
 }
 
 interface FilterPiece {
@@ -122,6 +151,10 @@ function invalidArgument(what: string): string {
   return `${SOAP_HEAD}<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>A specified parameter was not correct: ${escapeXml(what)}</faultstring><detail><InvalidArgumentFault xmlns="urn:vim25" xsi:type="InvalidArgument"><invalidProperty>${escapeXml(what)}</invalidProperty></InvalidArgumentFault></detail></soapenv:Fault>${SOAP_TAIL}`;
 }
 
+function systemError(reason: string): string {
+  return `${SOAP_HEAD}<soapenv:Fault><faultcode>ServerFaultCode</faultcode><faultstring>${escapeXml(reason)}</faultstring><detail><SystemErrorFault xmlns="urn:vim25" xsi:type="SystemError"><reason>${escapeXml(reason)}</reason></SystemErrorFault></detail></soapenv:Fault>${SOAP_TAIL}`;
+}
+
 function sessionOf(req: http.IncomingMessage): string {
   return /vmware_soap_session="?([^";]+)/.exec(req.headers.cookie ?? "")?.[1] ?? "";
 }
@@ -144,7 +177,10 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     unknownTokens: 0,
     truncations: 0,
     heldUpdateAnswers: 0,
+    earlyPages: 0,
     methods: new Map(),
+    cutMs: 0,
+    continueMs: 0,
   };
   const pages = new Map<string, HeldPages>();
   const updates = new Map<string, HeldUpdates>();
@@ -154,7 +190,8 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     ? new https.Agent({ keepAlive: true, ...(options.upstreamCa ? { ca: options.upstreamCa } : { rejectUnauthorized: false }) })
     : new http.Agent({ keepAlive: true });
 
-  function forward(req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  /** Sends the request to vcsim; resolves with its answer's head, the body still to be read. */
+  function send(req: http.IncomingMessage, body: Buffer): Promise<http.IncomingMessage> {
     const headers = { ...req.headers, host: upstream.host };
     delete headers["content-length"];
     delete headers["transfer-encoding"];
@@ -163,26 +200,53 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     return new Promise((resolve, reject) => {
       const up = mod.request(
         { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...headers, "content-length": body.length }, agent },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-          res.on("error", reject);
-        },
+        resolve,
       );
       up.on("error", reject);
       up.end(body);
     });
   }
 
-  function pageOut(held: HeldPages, token: string): string {
-    const page = held.objects.splice(0, held.pageSize);
-    counters.pagesServed++;
-    if (held.objects.length === 0) {
-      pages.delete(token);
-      return `${held.head}${page.join("")}${held.tail}`;
+  async function forward(req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+    const res = await send(req, body);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    return { status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) };
+  }
+
+  /** Headers of vcsim's answer worth passing on (not the framing ones: the proxy sets its own length). */
+  function passHeaders(up: http.IncomingHttpHeaders): http.OutgoingHttpHeaders {
+    const headers: http.OutgoingHttpHeaders = {};
+    for (const [k, v] of Object.entries(up)) {
+      if (v !== undefined && k !== "content-length" && k !== "transfer-encoding" && k !== "connection" && k !== "keep-alive") headers[k] = v;
     }
-    return `${held.head}<token>${escapeXml(token)}</token>${page.join("")}${held.tail}`;
+    return headers;
+  }
+
+  /** Resolves once `held` has more than `count` objects, or vcsim's answer ended (or failed). */
+  function objectsPast(held: HeldPages, count: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (held.objects.length > count || held.complete || held.failed !== undefined) resolve();
+        else held.waiters.push(check);
+      };
+      check();
+    });
+  }
+
+  function wake(held: HeldPages): void {
+    for (const w of held.waiters.splice(0)) w();
+  }
+
+  function pageOut(held: HeldPages, token: string): PagedAnswer {
+    const page = held.objects.slice(held.next, held.next + held.pageSize);
+    held.next += page.length;
+    counters.pagesServed++;
+    if (held.complete && held.next >= held.objects.length) {
+      pages.delete(token);
+      return { head: held.head, pieces: page, tail: held.tail };
+    }
+    return { head: `${held.head}<token>${escapeXml(token)}</token>`, pieces: page, tail: held.tail };
   }
 
   /** Replaces each object's propSet entries of `type` with NotAuthenticated missingSet entries. */
@@ -204,29 +268,90 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     return hit ? out : undefined;
   }
 
-  async function onRetrieve(requestXml: string, response: string, session: string): Promise<string> {
+  /** The answer to send instead of vcsim's (a first page, or a rewritten answer); undefined: send vcsim's as it is. */
+  async function onRetrieve(requestXml: string, body: Buffer, session: string): Promise<PagedAnswer | string | undefined> {
+    const response = body.toString("utf8");
     const method = splitAround(response, "returnval");
-    if (!method) return response; // empty result or a fault: nothing to page
+    if (!method) return undefined; // empty result or a fault: nothing to page
     const kids = childElements(method.content);
-    let objects = kids.filter((k) => k.name === "objects").map((k) => k.xml);
-    if (injection && injection.left > 0) {
-      const rewritten = notAuthenticated(objects, injection.type);
-      if (rewritten) {
-        const { before } = injection;
-        if (--injection.left === 0) injection = undefined;
-        await before?.();
-        objects = rewritten;
-        response = `${method.head}${kids.filter((k) => k.name !== "objects").map((k) => k.xml).join("")}${objects.join("")}${method.tail}`;
-      }
+    const objectKids = kids.filter((k) => k.name === "objects");
+    let objects: Buffer[];
+    let rewrittenAnswer: string | undefined;
+    const rewritten = injection && injection.left > 0 ? notAuthenticated(objectKids.map((k) => k.xml), injection.type) : undefined;
+    if (injection && rewritten) {
+      const { before } = injection;
+      if (--injection.left === 0) injection = undefined;
+      await before?.();
+      objects = rewritten.map((o) => Buffer.from(o));
+      rewrittenAnswer = `${method.head}${kids.filter((k) => k.name !== "objects").map((k) => k.xml).join("")}${rewritten.join("")}${method.tail}`;
+    } else {
+      objects = elementBytes(body, response, method.head, method.content, objectKids);
     }
     const limit = Math.min(pageSize, positive(scalar(requestXml, "maxObjects")) ?? Infinity);
-    if (objects.length <= limit) return response;
+    if (objects.length <= limit) return rewrittenAnswer;
     counters.pagedRetrieves++;
     const token = `tsvmomi-proxy-token-${++serial}`;
     // Pages are re-wrapped in this answer's envelope, so prefixes declared on it stay in scope.
-    const held: HeldPages = { session, head: method.head, tail: method.tail, objects, pageSize: limit };
+    const held: HeldPages = { session, head: method.head, tail: method.tail, objects, next: 0, pageSize: limit, complete: true, waiters: [] };
     pages.set(token, held);
     return pageOut(held, token);
+  }
+
+  /**
+   * RetrievePropertiesEx as vCenter answers it: once vcsim's answer holds more objects than one
+   * page, the first page goes out (with a token) while the rest is still arriving; the rest is
+   * held for ContinueRetrievePropertiesEx, which waits for its objects if they are not in yet. An
+   * answer that fits one page goes out as vcsim wrote it.
+   */
+  async function relayRetrieve(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer, requestXml: string, session: string): Promise<void> {
+    const up = await send(req, body);
+    const limit = Math.min(pageSize, positive(scalar(requestXml, "maxObjects")) ?? Infinity);
+    const chunks = new ChunkList();
+    const scanner = new ReturnvalScanner();
+    let held: HeldPages | undefined;
+    let seen = 0; // children of returnval already looked at
+    const take = () => {
+      for (; seen < scanner.children.length; seen++) {
+        const c = scanner.children[seen]!;
+        if (c.name === "objects") held!.objects.push(chunks.range(c.start, c.end));
+      }
+    };
+    try {
+      for await (const chunk of up) {
+        chunks.push(chunk as Buffer);
+        if (up.statusCode !== 200 || scanner.closed) continue;
+        const t0 = performance.now();
+        scanner.feed(chunk as Buffer);
+        if (held) {
+          take();
+          wake(held);
+        } else if (scanner.children.filter((c) => c.name === "objects").length > limit) {
+          counters.pagedRetrieves++;
+          if (!scanner.closed) counters.earlyPages++;
+          const token = `tsvmomi-proxy-token-${++serial}`;
+          // Pages are wrapped in this answer's own envelope, so prefixes declared on it stay in scope.
+          held = { session, head: chunks.range(0, scanner.contentStart).toString("utf8"), tail: scanner.closers, objects: [], next: 0, pageSize: limit, complete: false, waiters: [] };
+          held.stop = () => up.destroy();
+          take();
+          pages.set(token, held);
+          replyTo(res, 200, pageOut(held, token), passHeaders(up.headers));
+        }
+        counters.cutMs += performance.now() - t0;
+      }
+    } catch (err) {
+      if (!held) throw err;
+      held.failed = (err as Error)?.message ?? String(err);
+      wake(held);
+      return;
+    }
+    if (held) {
+      held.complete = true;
+      wake(held);
+      return;
+    }
+    const all = chunks.all();
+    res.writeHead(up.statusCode ?? 502, { ...passHeaders(up.headers), "content-length": all.length });
+    res.end(all);
   }
 
   /** Answers already given for a held version, replayed if the client asks for that version again. */
@@ -279,6 +404,12 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     return chunkUpdates(held, cap);
   }
 
+  function replyTo(res: http.ServerResponse, status: number, xml: string | PagedAnswer, headers: http.OutgoingHttpHeaders = { "content-type": "text/xml; charset=utf-8" }): void {
+    const bytes = typeof xml === "string" ? Buffer.from(xml) : Buffer.concat([Buffer.from(xml.head), ...xml.pieces, Buffer.from(xml.tail)]);
+    res.writeHead(status, { ...headers, "content-length": bytes.length });
+    res.end(bytes);
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -287,10 +418,7 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
     const method = req.method === "POST" ? bodyElement(text) : undefined;
     if (method) counters.methods.set(method, (counters.methods.get(method) ?? 0) + 1);
     const session = sessionOf(req);
-    const reply = (status: number, xml: string, headers: http.OutgoingHttpHeaders = {}) => {
-      res.writeHead(status, { ...headers, "content-type": "text/xml; charset=utf-8", "content-length": Buffer.byteLength(xml) });
-      res.end(xml);
-    };
+    const reply = (status: number, xml: string | PagedAnswer, headers?: http.OutgoingHttpHeaders) => replyTo(res, status, xml, headers);
 
     if (method === "ContinueRetrievePropertiesEx" || method === "CancelRetrievePropertiesEx") {
       const token = scalar(text, "token") ?? "";
@@ -302,13 +430,21 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
       if (method === "CancelRetrievePropertiesEx") {
         counters.cancels++;
         pages.delete(token);
+        if (!held.complete) held.stop?.();
         return reply(200, `${SOAP_HEAD}<CancelRetrievePropertiesExResponse xmlns="urn:vim25"></CancelRetrievePropertiesExResponse>${SOAP_TAIL}`);
       }
       counters.continues++;
-      const head = held.head.replace(/RetrievePropertiesExResponse/g, "ContinueRetrievePropertiesExResponse");
-      const tail = held.tail.replace(/RetrievePropertiesExResponse/g, "ContinueRetrievePropertiesExResponse");
-      const xml = pageOut(held, token);
-      return reply(200, head + xml.slice(held.head.length, xml.length - held.tail.length) + tail);
+      const t0 = performance.now();
+      await objectsPast(held, held.next + held.pageSize);
+      if (held.failed !== undefined) {
+        pages.delete(token);
+        return reply(500, systemError(`vcenter-proxy: reading the rest of the simulator's answer failed: ${held.failed}`));
+      }
+      const page = pageOut(held, token);
+      const rename = (xml: string) => xml.replace(/RetrievePropertiesExResponse/g, "ContinueRetrievePropertiesExResponse");
+      reply(200, { head: rename(page.head), pieces: page.pieces, tail: rename(page.tail) });
+      counters.continueMs += performance.now() - t0;
+      return;
     }
 
     if (method === "WaitForUpdatesEx") {
@@ -331,16 +467,24 @@ export async function startVcenterProxy(options: VcenterProxyOptions): Promise<V
       }
     }
 
+    // The armed test hook rewrites whole answers; every other retrieve is paged as it arrives.
+    if (method === "RetrievePropertiesEx" && !(injection && injection.left > 0)) return relayRetrieve(req, res, body, text, session);
     const up = await forward(req, body);
-    let out = up.body;
-    if (up.status === 200 && method === "RetrievePropertiesEx") out = await onRetrieve(text, out, session);
-    if (up.status === 200 && method === "WaitForUpdatesEx") out = onWaitResponse(text, out, session);
-    const headers: http.OutgoingHttpHeaders = {};
-    for (const [k, v] of Object.entries(up.headers)) {
-      if (v !== undefined && k !== "content-length" && k !== "transfer-encoding" && k !== "connection" && k !== "keep-alive") headers[k] = v;
+    let out: Buffer | string | PagedAnswer = up.body;
+    if (up.status === 200 && method === "RetrievePropertiesEx") {
+      const t0 = performance.now();
+      const cut = await onRetrieve(text, up.body, session);
+      if (cut !== undefined) {
+        out = cut;
+        counters.cutMs += performance.now() - t0;
+      }
     }
-    res.writeHead(up.status, { ...headers, "content-length": Buffer.byteLength(out) });
-    res.end(out);
+    if (up.status === 200 && method === "WaitForUpdatesEx") out = onWaitResponse(text, up.body.toString("utf8"), session);
+    const headers = passHeaders(up.headers);
+    if (Buffer.isBuffer(out)) {
+      res.writeHead(up.status, { ...headers, "content-length": out.length });
+      res.end(out);
+    } else reply(up.status, out, headers);
   }
 
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -11,6 +11,8 @@ export interface Slice {
   readonly name: string;
   /** The whole element, start tag to end tag, verbatim. */
   readonly xml: string;
+  /** Where `xml` starts in the content it was cut from (UTF-16 offset). */
+  readonly at: number;
 }
 
 const TAG = /<(\/?)([A-Za-z_][\w.:-]*)(?:\s[^>]*?)?(\/?)>/g;
@@ -33,9 +35,9 @@ export function childElements(content: string): Slice[] {
     if (closing) {
       depth--;
       if (depth < 0) throw new Error(`xml-slices: unbalanced </${m[2]}> at offset ${m.index}`);
-      if (depth === 0) out.push({ name, xml: content.slice(start, m.index + m[0].length) });
+      if (depth === 0) out.push({ name, xml: content.slice(start, m.index + m[0].length), at: start });
     } else if (selfClosing) {
-      if (depth === 0) out.push({ name: localName(m[2]!), xml: m[0] });
+      if (depth === 0) out.push({ name: localName(m[2]!), xml: m[0], at: m.index });
     } else {
       if (depth === 0) {
         start = m.index;
@@ -88,4 +90,25 @@ export function scalar(doc: string, name: string): string | undefined {
   const m = new RegExp(`<(?:[\\w.-]+:)?${name}(?:\\s[^>]*?)?(?:/>|>([^<]*)</(?:[\\w.-]+:)?${name}>)`).exec(doc);
   if (!m) return undefined;
   return unescapeXml(m[1] ?? "");
+}
+
+/**
+ * The bytes of each element slice inside `body`, whose UTF-8 text is `text`: views, not copies.
+ * `content` starts right after `head` in `text`; the slices' offsets are UTF-16 ones, so they are
+ * turned into byte offsets, by arithmetic when the text is all ASCII (one byte per character).
+ * Assumes valid UTF-8, as vcsim writes (a replaced invalid byte would shift the offsets).
+ */
+export function elementBytes(body: Buffer, text: string, head: string, content: string, slices: readonly Slice[]): Buffer[] {
+  const base = Buffer.byteLength(head);
+  if (body.length === text.length) return slices.map((o) => body.subarray(base + o.at, base + o.at + o.xml.length));
+  let chars = 0;
+  let bytes = base;
+  return slices.map((o) => {
+    bytes += Buffer.byteLength(content.slice(chars, o.at));
+    const length = Buffer.byteLength(o.xml);
+    const piece = body.subarray(bytes, bytes + length);
+    bytes += length;
+    chars = o.at + o.xml.length;
+    return piece;
+  });
 }
