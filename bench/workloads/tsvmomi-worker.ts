@@ -12,7 +12,8 @@
  * initial state).
  */
 import { readFileSync } from "node:fs";
-import { connect, retrieve, retrievePages, watch, type Client } from "../../runtime/index.js";
+// The published runtime, as an app imports it: the workspace resolves "tsvmomi" to packages/tsvmomi, the bundle.
+import { connect, retrieve, retrievePages, watch, type Client } from "tsvmomi";
 import { schemas } from "../../generated/default-lazy.js";
 import { RETRIEVE_PATHS } from "./retrieve-paths.js";
 
