@@ -25,13 +25,15 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSy
 import path from "node:path";
 import { DEFAULT_RELEASE } from "../dist/wsdl/manifest.js";
 import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
+import { build } from "esbuild";
 import { badImports, relativeImports, walk } from "./lib/package-imports.mjs";
+import { undiciStartupPlugin } from "./lib/undici-bundle.mjs";
 
 // The release the CLI speaks is the default one (named once, in wsdl/manifest.ts).
 const defaultGenerated = `dist/generated/${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const at = (...p) => path.join(root, ...p);
+const undiciPkg = JSON.parse(readFileSync(path.join(root, "node_modules", "undici", "package.json"), "utf8"));
 
 const PACKAGES = [
   {
@@ -142,20 +144,43 @@ for (const pkg of PACKAGES) {
     }
   }
   if (pkg.bundle) {
-    const { errors, warnings } = buildSync({
+    const undici = undiciStartupPlugin();
+    const { errors, warnings } = await build({
       entryPoints: [at(pkg.bundle.entry)],
       outfile: path.join(tmp, pkg.bundle.out),
       bundle: true,
       format: "esm",
       platform: "node",
       target: "node20",
-      // Dependencies stay dependencies (the runtime loads a few undici files by path, see runtime/soap/undici.ts).
-      packages: "external",
+      // undici's files are inlined too (scripts/lib/undici-bundle.mjs says what changes and why); they are
+      // CommonJS, so the bundle gets a `require` for the Node builtins they load.
+      plugins: [undici.plugin],
       legalComments: "none",
       logLevel: "silent",
-      banner: { js: `// ${pkgJson.name} ${pkgJson.version}: the runtime's modules bundled into one file by scripts/stage-packages.mjs.` },
-    });
+      banner: {
+        js: [
+          `// ${pkgJson.name} ${pkgJson.version}: the runtime's modules and the undici files it uses, bundled into one file by scripts/stage-packages.mjs.`,
+          `// undici ${undiciPkg.version} is MIT licensed; see THIRD-PARTY-NOTICES.md beside this file.`,
+          `import { createRequire as __tsvmomiCreateRequire } from "node:module";`,
+          `const require = __tsvmomiCreateRequire(import.meta.url);`,
+        ].join("\n"),
+      },
+    }).catch((err) => ({ errors: err.errors ?? [{ text: err.message }], warnings: err.warnings ?? [] }));
     if (errors.length || warnings.length) fail(`${pkgJson.name}: bundling ${pkg.bundle.entry}: ${[...errors, ...warnings].map((m) => m.text).join("; ")}`);
+    try {
+      undici.check();
+    } catch (err) {
+      fail(`${pkgJson.name}: ${err.message}`);
+    }
+    // esbuild escapes non-ASCII in code but keeps the comments it preserves as they are; one such character
+    // makes V8 hold and scan the whole 700 KB source as two-byte text, which costs start-up time.
+    const bundled = readFileSync(path.join(tmp, pkg.bundle.out), "utf8").split("\n");
+    const wide = bundled.findIndex((line) => /[^\p{ASCII}]/u.test(line));
+    if (wide >= 0) fail(`${pkgJson.name}: ${pkg.bundle.out} line ${wide + 1} has a non-ASCII character (write it as ASCII in the source comment): ${bundled[wide].trim().slice(0, 120)}`);
+    writeFileSync(
+      path.join(tmp, path.dirname(pkg.bundle.out), "THIRD-PARTY-NOTICES.md"),
+      `# Third-party code in ${pkg.bundle.out}\n\n## undici ${undiciPkg.version}\n\n${undiciPkg.homepage ?? ""}\n\n\`\`\`\n${readFileSync(at("node_modules/undici/LICENSE"), "utf8").trim()}\n\`\`\`\n`,
+    );
   }
   for (const top of new Set([...pkg.staged.map((s) => s.to.split("/")[0]), ...closure.map((f) => f.split("/")[0])])) {
     rmSync(path.join(pkgDir, top), { recursive: true, force: true });

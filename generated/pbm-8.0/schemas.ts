@@ -6,7 +6,7 @@ import type { PbmProfile } from "./types.js";
 
 /**
  * Codec metadata, compact and parsed lazily by the runtime on first use of a type.
- * Type entry: `Base|field:type[flags]|…` where flags are `[]` array, `?` optional,
+ * Type entry: `Base|field:type[flags]|...` where flags are `[]` array, `?` optional,
  * `@Mo` managed type, `!` secret (redacted in traces and errors).
  */
 export const schemas = {
@@ -129,7 +129,7 @@ export const schemas = {
   readonly apiVersions?: readonly string[];
   readonly types: Readonly<Record<string, string>>;
   readonly enums: Readonly<Record<string, string>>;
-  /** Managed types' properties (`Base|prop:type…`), for the run-time property-path check. */
+  /** Managed types' properties (`Base|prop:type...`), for the run-time property-path check. */
   readonly managed: Readonly<Record<string, string>>;
   /** Phantom: lets the runtime infer this release's types from the value. Never present at run time. */
   readonly __types?: {

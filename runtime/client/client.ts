@@ -19,6 +19,10 @@ import type { ApiCall } from "../session/api-call.js";
 import * as builtin from "../session/builtin-methods.js";
 import { RetrievePropertiesEx } from "../property/methods.js";
 import { ClientClosedError, MethodFaultError, UnsupportedMethodError } from "../errors/client.js";
+import { CodecError } from "../errors/codec.js";
+import { HttpStatusError, NotXmlError } from "../errors/transport.js";
+import { decodeValue } from "../codec/decode-response.js";
+import { encodeValue } from "../codec/encode-request.js";
 import { startKeepAlive, type KeepAlive } from "../session/keepalive.js";
 import type { HeaderSealer } from "../codec/encode-request.js";
 import { discoverStsUrl, type StsEndpoint } from "../sts/discover.js";
@@ -29,7 +33,7 @@ import { StsClient } from "../sts/sts-client.js";
 import { SamlToken } from "../sts/token.js";
 import { sealMessage, SigningKey } from "../sts/wsse.js";
 import { X509Certificate, type KeyObject } from "node:crypto";
-import { SessionCache, type SessionCacheEntry } from "../session/session-cache.js";
+import { SessionCache, type CachedSession, type ResumeState, type SessionCacheEntry } from "../session/session-cache.js";
 import { SessionState } from "../session/session-state.js";
 import type {
   AnyDescriptor,
@@ -173,6 +177,20 @@ const SERVICE_INSTANCE: MoRef<"ServiceInstance"> = Object.freeze({ type: "Servic
 
 function isNotAuthenticated(err: unknown): boolean {
   return err instanceof MethodFaultError && err.faultChain.includes("NotAuthenticated");
+}
+
+/**
+ * A cached resume the server contradicts (a fault, an answer that is not the
+ * expected SOAP) is dropped for the full connect; a network failure is not
+ * retried that way, so a dead server fails once, within one timeout.
+ */
+function resumeRejected(err: unknown): boolean {
+  return err instanceof MethodFaultError || err instanceof CodecError || err instanceof HttpStatusError || err instanceof NotXmlError;
+}
+
+/** Which bindings a cached resume belongs to: bindings offering other versions negotiate afresh. */
+function bindingsTag(bindings: BindingTables): string {
+  return `${bindings.namespace} ${offeredVersions(bindings).join(",")}`;
 }
 
 function sdkPath(url: URL): string {
@@ -375,7 +393,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   /**
    * A plain HTTP(S) request on this client's connection pool (same TLS policy:
    * thumbprint, CA or insecure) carrying the session cookie: for the non-SOAP
-   * endpoints such as the datastore file service `/folder/<path>?dcPath=…&dsName=…`.
+   * endpoints such as the datastore file service `/folder/<path>?dcPath=...&dsName=...`.
    * A non-2xx status throws HttpStatusError; an aborted signal rejects with its reason.
    * The body streams; consume or `discard()` it.
    */
@@ -587,7 +605,7 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
   }
 
   /**
-   * `await using client = await connect(…)`: logs out if this client logged
+   * `await using client = await connect(...)`: logs out if this client logged
    * in (unless the session is kept in a session cache for the next run), then
    * closes the sockets. A failed logout is logged, not thrown.
    */
@@ -638,8 +656,73 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     return `Client { url: ${JSON.stringify(this.url)}, version: ${JSON.stringify(this.version)}, loggedIn: ${this.#loggedIn}${this.#closed ? ", closed" : ""} }`;
   }
 
+  /** What a later connect needs to skip version negotiation and RetrieveServiceContent (see session-cache.ts). */
+  #resumeState(): ResumeState | undefined {
+    if (!this.#serviceContent) return undefined;
+    try {
+      return { version: this.version, bindings: bindingsTag(this.#options.bindings), serviceContent: encodeValue(this.#registry, "returnval", "ServiceContent", this.#serviceContent) };
+    } catch {
+      return undefined; // not encodable with these bindings: the next run connects in full
+    }
+  }
+
+  /**
+   * @internal connect's shortcut with a cached session that carries a resume
+   * state: the cached version and ServiceContent, then only the session check.
+   * Undefined when the resume does not fit these options or the server
+   * contradicts it, "expired" when the server no longer knows the session;
+   * connect then starts over in full on the same transport.
+   */
+  static async _resume<B extends BindingTables, V extends string>(
+    init: { url: URL; transport: Transport; registry: TableRegistry; options: ConnectOptions<B, V> },
+    cache: SessionCacheEntry,
+    cached: CachedSession & { resume: ResumeState },
+  ): Promise<Client<B, V> | "expired" | undefined> {
+    const { options: opts } = init;
+    const { resume } = cached;
+    if (resume.bindings !== bindingsTag(opts.bindings) || (opts.version !== undefined && opts.version !== resume.version)) return undefined;
+    const client = new Client<B, V>({ ...init, version: resume.version as V });
+    try {
+      client.#serviceContent = decodeValue(client.#registry, "ServiceContent", resume.serviceContent) as ServiceContentOf<B>;
+    } catch {
+      return undefined;
+    }
+    const signal = opts.signal;
+    let valid: boolean;
+    try {
+      valid = await client.#adoptCookie(cached.cookie, signal);
+    } catch (err) {
+      if (resumeRejected(err)) return undefined;
+      throw err;
+    }
+    if (!valid) return "expired";
+    client.#logger.debug?.(`reusing the cached session, API version ${resume.version} and service content for ${client.url}`);
+    const { username, password, auth } = opts;
+    // The SSO token service is found only if the session has to be restored.
+    let sso: Promise<(signal?: AbortSignal) => Promise<UserSession>> | undefined;
+    const relogin = auth
+      ? async (s?: AbortSignal) => {
+          sso ??= client.#ssoLogin(auth, s).catch((err: unknown) => {
+            sso = undefined;
+            throw err;
+          });
+          return (await sso)(s);
+        }
+      : (s?: AbortSignal) => client.#authenticate(builtin.Login, { userName: username!, password: password! }, undefined, s);
+    client.#loggedIn = true;
+    client.#persist = (c) => cache.set(c, client.#resumeState());
+    client.#state.arm(async () => void (await relogin()));
+    client.#startKeepAlive();
+    return client;
+  }
+
   /** @internal connect's second half: service content, then a cached or fresh session. */
-  static async _start<B extends BindingTables, V extends string>(client: Client<B, V>, opts: ConnectOptions<B, V>, cache: SessionCacheEntry | undefined): Promise<void> {
+  static async _start<B extends BindingTables, V extends string>(
+    client: Client<B, V>,
+    opts: ConnectOptions<B, V>,
+    cache: SessionCacheEntry | undefined,
+    cached: CachedSession | undefined,
+  ): Promise<void> {
     const signal = opts.signal;
     client.#serviceContent = (await client.#send(builtin.RetrieveServiceContent, { _this: SERVICE_INSTANCE }, signal ? { signal } : {})) as ServiceContentOf<B>;
     const { username, password, auth } = opts;
@@ -649,17 +732,20 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
       relogin = (s) => client.#authenticate(builtin.Login, { userName: username, password }, undefined, s);
     } else return;
     if (cache) {
-      const cookie = await cache.get();
-      if (cookie !== undefined && (await client.#adoptCookie(cookie, signal))) {
+      if (cached !== undefined && (await client.#adoptCookie(cached.cookie, signal))) {
         client.#logger.debug?.(`reusing the cached session for ${client.url}`);
         client.#loggedIn = true;
-        client.#persist = (c) => cache.set(c);
+        client.#persist = (c) => cache.set(c, client.#resumeState());
+        // An entry written without a resume state (or for other bindings) gets this connect's, for the next run.
+        if (!cached.resume || cached.resume.bindings !== bindingsTag(opts.bindings)) {
+          await cache.set(cached.cookie, client.#resumeState()).catch((err: unknown) => client.#logger.warn(`session cache: ${(err as Error).message}`));
+        }
         // Credentials stay armed so the reused session can still be restored when it expires.
         client.#state.arm(async () => void (await relogin()));
         client.#startKeepAlive();
         return;
       }
-      client.#persist = (c) => cache.set(c);
+      client.#persist = (c) => cache.set(c, client.#resumeState());
     }
     await relogin(signal);
     client.#state.arm(async () => void (await relogin()));
@@ -708,12 +794,14 @@ export async function connect<B extends BindingTables, V extends string = string
   opts.signal?.throwIfAborted();
 
   let cache: SessionCacheEntry | undefined;
+  let cached: CachedSession | undefined;
   const identity = opts.auth ? ssoCacheIdentity(opts.auth) : opts.username !== undefined && opts.password !== undefined ? opts.username : undefined;
   if (opts.sessionCache && identity !== undefined) {
     const warn = opts.logger ? (m: string) => opts.logger!.warn(m) : undefined;
     const store = new SessionCache(opts.sessionCache, warn);
-    await store.check(); // a directory or a loose-permission file fails before any traffic
     cache = store.entry({ url: url.href, username: identity, thumbprint: opts.thumbprint });
+    // Read before any traffic: a directory or a loose-permission file fails here.
+    cached = await cache.getSession();
   }
 
   const logger = opts.logger;
@@ -728,6 +816,13 @@ export async function connect<B extends BindingTables, V extends string = string
     ...(logger ? { logger } : {}),
   });
   try {
+    if (cache && cached?.resume) {
+      const resumed = await Client._resume<B, V>({ url, transport, registry: registryFromTables(bindings), options: opts }, cache, { ...cached, resume: cached.resume });
+      if (resumed instanceof Client) return resumed;
+      // The full connect tries the cookie again unless the server already said it no longer knows it, and
+      // rewrites the entry's resume state when it was refused.
+      cached = resumed === "expired" ? undefined : { cookie: cached.cookie };
+    }
     const negotiated = await negotiateVersion(transport, {
       known: offeredVersions(bindings),
       namespace: bindings.namespace,
@@ -740,7 +835,7 @@ export async function connect<B extends BindingTables, V extends string = string
     logger?.debug?.(`speaking ${negotiated.soapAction} (${negotiated.source})`);
     const client = new Client<B, V>({ url, transport, registry: registryFromTables(bindings), version: negotiated.version, options: opts });
     try {
-      await Client._start(client, opts, cache);
+      await Client._start(client, opts, cache, cached);
     } catch (err) {
       // Closes the STS connections a failed SSO login opened, too.
       await client.close().catch(() => undefined);

@@ -266,7 +266,7 @@ class Encoder {
     return this.arrayOf(name, arrayItemType(this.schema, items), items, path);
   }
 
-  /** `<name xsi:type="ArrayOfX"><X>…</X>…</name>`; X is capitalised for primitives (ArrayOfInt holds `<int>`). */
+  /** `<name xsi:type="ArrayOfX"><X>...</X>...</name>`; X is capitalised for primitives (ArrayOfInt holds `<int>`). */
   private arrayOf(name: string, item: string, items: unknown[], path: string): string {
     const prim = item.charAt(0).toLowerCase() + item.slice(1);
     const primKind = primitiveKind(prim);

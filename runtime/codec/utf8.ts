@@ -17,7 +17,7 @@ export const UTF8_SLICE = 64 * 1024;
 export class InvalidUtf8 extends Error {}
 
 export class Utf8Chunks {
-  /** The first 1–3 bytes of a character whose remaining bytes are in the next chunk. */
+  /** The first 1 to 3 bytes of a character whose remaining bytes are in the next chunk. */
   private tail: Uint8Array | undefined;
   private started = false;
 

@@ -20,6 +20,12 @@
  * rewritten with the next session. A file of an older format (version 1 or
  * 2) is dropped quietly and replaced. A directory given as the path is
  * refused with a message that says so.
+ *
+ * Beside the cookie an entry may hold what connect() learnt before it logged
+ * in (`resume`): the negotiated API version and the ServiceContent, as the
+ * XML the codec writes. govc keeps the same in its session file; a one-shot
+ * program that finds both skips two of its four round trips. None of it is
+ * secret, and a resume the server contradicts is dropped (client.ts).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
@@ -36,9 +42,36 @@ export interface SessionKeyParts {
 
 const VERSION = 3;
 
+/** What connect() needs, beside the cookie, to go straight to the session check. */
+export interface ResumeState {
+  /** The API version negotiated when the session was created. */
+  readonly version: string;
+  /** Which bindings negotiated it (their namespace and offered versions): other bindings negotiate afresh. */
+  readonly bindings: string;
+  /** The ServiceContent, encoded by the codec as a `returnval` element. */
+  readonly serviceContent: string;
+}
+
+/** One cached session. */
+export interface CachedSession {
+  readonly cookie: string;
+  readonly resume?: ResumeState;
+}
+
 interface CacheFile {
   readonly version: typeof VERSION;
-  readonly sessions: Record<string, { readonly cookie: string; readonly savedAt: string }>;
+  readonly sessions: Record<string, { readonly cookie: string; readonly savedAt: string; readonly resume?: ResumeState }>;
+}
+
+/** A ServiceContent is a few KiB; anything far larger in the file is not one. */
+const MAX_RESUME_CHARS = 256 * 1024;
+
+function resumeOf(value: unknown): ResumeState | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  const { version, bindings, serviceContent } = r;
+  if (typeof version !== "string" || typeof bindings !== "string" || typeof serviceContent !== "string" || serviceContent.length > MAX_RESUME_CHARS) return undefined;
+  return { version, bindings, serviceContent };
 }
 
 /** RFC 6265 cookie-value characters (plus the DQUOTEs vSphere wraps it in): no CTLs, whitespace, comma, semicolon or backslash. */
@@ -54,8 +87,12 @@ export function sessionKey(parts: SessionKeyParts): string {
 
 /** One server/user's slot in the cache. */
 export interface SessionCacheEntry {
+  /** The cached cookie. */
   get(): Promise<string | undefined>;
-  set(cookie: string | undefined): Promise<void>;
+  /** The cached cookie with its resume state, when the entry has a well-formed one. */
+  getSession(): Promise<CachedSession | undefined>;
+  /** Stores a cookie (and what connect() learnt before it logged in), or removes the entry. */
+  set(cookie: string | undefined, resume?: ResumeState): Promise<void>;
 }
 
 const checkPermissions = process.platform !== "win32";
@@ -130,26 +167,31 @@ export class SessionCache {
   /** The entry for this server and user. */
   entry(parts: SessionKeyParts): SessionCacheEntry {
     const key = sessionKey(parts);
+    const getSession = async (): Promise<CachedSession | undefined> => {
+      const doc = await this.#read();
+      if (!doc || !Object.hasOwn(doc.sessions, key)) return undefined;
+      const entry: unknown = doc.sessions[key];
+      const cookie: unknown = (entry as { cookie?: unknown } | undefined)?.cookie;
+      if (cookie === undefined) return undefined;
+      if (typeof cookie !== "string" || !COOKIE_VALUE.test(cookie)) {
+        this.#warn(`session cache ${this.file}: the cached cookie for this server and user is not a valid cookie value; ignoring it and logging in afresh`);
+        return undefined;
+      }
+      // A malformed resume only costs the round trips it would have saved.
+      const resume = resumeOf((entry as { resume?: unknown }).resume);
+      return resume ? { cookie, resume } : { cookie };
+    };
     return {
-      get: async () => {
-        const doc = await this.#read();
-        if (!doc || !Object.hasOwn(doc.sessions, key)) return undefined;
-        const cookie: unknown = doc.sessions[key]?.cookie;
-        if (cookie === undefined) return undefined;
-        if (typeof cookie !== "string" || !COOKIE_VALUE.test(cookie)) {
-          this.#warn(`session cache ${this.file}: the cached cookie for this server and user is not a valid cookie value; ignoring it and logging in afresh`);
-          return undefined;
-        }
-        return cookie;
-      },
-      set: async (cookie) => {
+      get: async () => (await getSession())?.cookie,
+      getSession,
+      set: async (cookie, resume) => {
         const current = await this.#read();
         const sessions = { ...current?.sessions };
         if (cookie === undefined) {
           if (!Object.hasOwn(sessions, key)) return;
           delete sessions[key];
         } else {
-          sessions[key] = { cookie, savedAt: new Date().toISOString() };
+          sessions[key] = { cookie, savedAt: new Date().toISOString(), ...(resume ? { resume } : {}) };
         }
         await this.#write({ version: VERSION, sessions });
       },

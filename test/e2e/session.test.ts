@@ -1,6 +1,7 @@
 // Sessions against govmomi's simulator: transparent re-login after the
 // session is terminated, single-flight under concurrency, keepalive, the
 // session cache, and that no secret leaks into traces, logs or errors.
+import diagnostics from "node:diagnostics_channel";
 import { mkdir, mkdtemp, rm, stat, writeFile, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,16 +13,36 @@ import { schemas, faults, ServiceInstance, SessionManager } from "../support/bin
 
 type Bindings = typeof schemas;
 
-/** Counts requests per method on the trace channel while `fn` runs. */
+/**
+ * Counts requests per method on the trace channel while `fn` runs; "GET
+ * vimServiceVersions.xml" counts version negotiations (undici's request channel).
+ */
 async function counting<T>(fn: () => Promise<T>): Promise<{ result: T; count: (method: string) => number }> {
   const seen: string[] = [];
   const stop = subscribeTrace({ onRequest: (m) => seen.push(m.method) });
+  const onHttp = (m: unknown) => {
+    const { method, path } = (m as { request: { method: string; path: string } }).request;
+    if (method === "GET" && path.endsWith("/vimServiceVersions.xml")) seen.push("GET vimServiceVersions.xml");
+  };
+  diagnostics.subscribe("undici:request:create", onHttp);
   try {
     const result = await fn();
     return { result, count: (method) => seen.filter((m) => m === method).length };
   } finally {
     stop();
+    diagnostics.unsubscribe("undici:request:create", onHttp);
   }
+}
+
+type CacheDoc = { sessions: Record<string, { cookie: string; resume?: { version: string; bindings: string; serviceContent: string } }> };
+
+type Resume = NonNullable<CacheDoc["sessions"][string]["resume"]>;
+
+/** Rewrites every entry's resume state with `edit`'s changes. */
+async function editResume(file: string, edit: (resume: Resume) => Partial<Resume>): Promise<void> {
+  const doc = JSON.parse(await readFile(file, "utf8")) as CacheDoc;
+  for (const entry of Object.values(doc.sessions)) entry.resume = { ...entry.resume!, ...edit(entry.resume!) };
+  await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
 }
 
 describe("sessions against vcsim", () => {
@@ -132,6 +153,89 @@ describe("sessions against vcsim", () => {
     await third.result.logout();
     await third.result.close();
     expect(JSON.parse(await readFile(file, "utf8")).sessions).toEqual({});
+  });
+
+  it("the session cache's resume state: the next connect skips version negotiation and RetrieveServiceContent", async () => {
+    const file = join(dir, "resume", "sessions.json");
+    const first = await counting(() => open({ sessionCache: file }));
+    expect(first.count("GET vimServiceVersions.xml")).toBe(1);
+    expect(first.count("RetrieveServiceContent")).toBe(1);
+    const { version, serviceContent } = first.result;
+    await first.result[Symbol.asyncDispose]();
+    const entry = Object.values((JSON.parse(await readFile(file, "utf8")) as CacheDoc).sessions)[0]!;
+    expect(entry.resume?.version).toBe(version);
+    expect(entry.resume?.serviceContent).toMatch(/^<returnval>.*<propertyCollector type="PropertyCollector">/);
+
+    const second = await counting(() => open({ sessionCache: file }));
+    try {
+      expect(second.count("GET vimServiceVersions.xml") + second.count("RetrieveServiceContent") + second.count("Login")).toBe(0);
+      expect(second.count("RetrievePropertiesEx")).toBe(1); // the session check
+      expect(second.result.version).toBe(version);
+      expect(second.result.serviceContent).toStrictEqual(serviceContent);
+      await expect(second.result.call(ServiceInstance.CurrentTime, second.result.serviceInstance)).resolves.toBeInstanceOf(Date);
+    } finally {
+      await second.result.close();
+    }
+
+    // A pinned version other than the cached one, or other bindings, negotiate afresh (and reuse the session).
+    const pinned = await counting(() => open({ sessionCache: file, version: "6.0" }));
+    expect(pinned.count("RetrieveServiceContent")).toBe(1);
+    expect(pinned.count("Login")).toBe(0);
+    expect(pinned.result.version).toBe("6.0");
+    await pinned.result.close();
+    await editResume(file, () => ({ bindings: "urn:vim25 2.0" }));
+    const other = await counting(() => open({ sessionCache: file }));
+    expect(other.count("RetrieveServiceContent")).toBe(1);
+    expect(other.count("Login")).toBe(0);
+    await other.result.close();
+    // That connect wrote its own resume state back, so the next one resumes again.
+    const again = await counting(() => open({ sessionCache: file }));
+    expect(again.count("RetrieveServiceContent")).toBe(0);
+    await again.result.close();
+  });
+
+  it("a resume state the server contradicts is dropped for a full connect, which rewrites it", async () => {
+    const file = join(dir, "stale-resume", "sessions.json");
+    const first = await open({ sessionCache: file });
+    await first[Symbol.asyncDispose]();
+    // As if the server had changed: the cached PropertyCollector no longer exists.
+    await editResume(file, (r) => ({
+      serviceContent: r.serviceContent.replace('<propertyCollector type="PropertyCollector">propertyCollector<', '<propertyCollector type="PropertyCollector">gone-1<'),
+    }));
+    const second = await counting(() => open({ sessionCache: file }));
+    try {
+      expect(second.count("RetrieveServiceContent")).toBe(1);
+      expect(second.count("Login")).toBe(0); // the cookie itself was still good
+      expect(second.result.serviceContent.propertyCollector?.value).toBe("propertyCollector");
+    } finally {
+      await second.result.close();
+    }
+    const third = await counting(() => open({ sessionCache: file }));
+    expect(third.count("RetrieveServiceContent")).toBe(0);
+    expect(third.result.serviceContent.propertyCollector?.value).toBe("propertyCollector");
+    await third.result.close();
+
+    // A resume state that is not a ServiceContent at all costs only the round trips it would have saved.
+    await editResume(file, () => ({ serviceContent: "<returnval><rootFolder" }));
+    const fourth = await counting(() => open({ sessionCache: file }));
+    expect(fourth.count("RetrieveServiceContent")).toBe(1);
+    expect(fourth.count("Login")).toBe(0);
+    await fourth.result.close();
+  });
+
+  it("an expired session with a resume state costs one session check and one Login", async () => {
+    const file = join(dir, "expired-resume", "sessions.json");
+    const first = await open({ sessionCache: file });
+    await terminate(first);
+    await first.close();
+    const second = await counting(() => open({ sessionCache: file }));
+    try {
+      expect(second.count("RetrievePropertiesEx")).toBe(1);
+      expect(second.count("Login")).toBe(1);
+      await expect(second.result.call(ServiceInstance.CurrentTime, second.result.serviceInstance)).resolves.toBeInstanceOf(Date);
+    } finally {
+      await second.result.close();
+    }
   });
 
   it("a damaged cache file, or a cached cookie with CRLF, is a warning and a fresh Login, not a failed connect", async () => {

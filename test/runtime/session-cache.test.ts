@@ -76,6 +76,21 @@ describe("session cache", () => {
     expect(JSON.parse(await readFile(file, "utf8")).version).toBe(3);
   });
 
+  it("keeps a resume state beside the cookie, and drops a malformed one without losing the cookie", async () => {
+    const file = join(dir, "resume.json");
+    const entry = new SessionCache(file).entry(base);
+    const resume = { version: "8.0.3.0", bindings: "urn:vim25 8.0.3.0", serviceContent: "<returnval><rootFolder type=\"Folder\">group-d1</rootFolder></returnval>" };
+    await entry.set('"cookie-r"', resume);
+    expect(await entry.getSession()).toEqual({ cookie: '"cookie-r"', resume });
+    expect(await entry.get()).toBe('"cookie-r"');
+    const doc = JSON.parse(await readFile(file, "utf8"));
+    for (const bad of [{ ...resume, version: 8 }, { ...resume, serviceContent: "x".repeat(300 * 1024) }, "resume", null]) {
+      doc.sessions[sessionKey(base)].resume = bad;
+      await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
+      expect(await entry.getSession(), JSON.stringify(bad).slice(0, 40)).toEqual({ cookie: '"cookie-r"' });
+    }
+  });
+
   it("a missing file is simply empty", async () => {
     await expect(new SessionCache(join(dir, "absent.json")).entry(base).get()).resolves.toBeUndefined();
   });
