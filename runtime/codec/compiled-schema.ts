@@ -57,6 +57,8 @@ export interface TypeInfo {
   readonly byName: ReadonlyMap<string, FieldInfo>;
   /** `new create()` makes an empty decoded object `{ _typeName: name }` (see objectMaker). */
   readonly create: DataConstructor;
+  /** The array fields among `fields` (most types have none): what the decoder trims when an object closes. */
+  readonly arrayFields: readonly FieldInfo[];
 }
 
 /** A plain-object factory called with `new`: the result's prototype is Object.prototype, as a literal's is. */
@@ -206,7 +208,7 @@ export class CompiledSchema {
         dataType: undefined,
       }),
     );
-    return { name, fields, byName: new Map(fields.map((f) => [f.name, f])), create: objectMaker(name) };
+    return { name, fields, byName: new Map(fields.map((f) => [f.name, f])), create: objectMaker(name), arrayFields: fields.filter((f) => f.array) };
   }
 }
 
