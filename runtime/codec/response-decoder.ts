@@ -51,7 +51,7 @@ const F_UNKNOWN_ARRAY = 12;
 
 /** Longest string value `keep` shares between occurrences, and the slots of its table of recent values (a power of 2). */
 const KEEP_SHARED_CHARS = 40;
-const KEEP_SLOTS = 4096;
+const KEEP_SLOTS = 1024;
 
 /** A copy of `s` that does not point into the string it was sliced from (V8 copies slices under 13 characters itself). */
 function detach(s: string): string {
