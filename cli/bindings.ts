@@ -5,13 +5,10 @@
  * (`methods.VirtualMachine()`, …) itself, lazily. The bindings speak every
  * older API version too (see docs/RUNTIME.md).
  */
-import { folder, methodModules, schemas } from "../generated/default-lazy.js";
+import { methodModules, schemas } from "../generated/default-lazy.js";
 
 export type Bindings = typeof schemas;
 export const bindings: Bindings = schemas;
 
 /** Method descriptors of one managed type, loaded on first use. */
 export const methods = methodModules;
-
-/** Where the generated property-path maps of this release live (read by known-paths.ts). */
-export const pathsDir = new URL("paths/", folder);

@@ -10,7 +10,7 @@ import { ClientError, ErrorCode } from "tsvmomi";
 /** Nothing matched: an inventory path, a name, a snapshot, a datastore file, a counter name. */
 export class NotFoundError extends ClientError {
   static override readonly kind = "NotFoundError";
-  /** What was looked for: `VirtualMachine`, `Datastore`, `snapshot`, `file`, `perf counter`… */
+  /** What was looked for: `VirtualMachine`, `Datastore`, `snapshot`, `file`, `perf counter`, ... */
   readonly what: string;
   /** The path, name or pattern as the caller gave it. */
   readonly query: string;

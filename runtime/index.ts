@@ -100,6 +100,7 @@ export {
   retrievePages,
   retrieveAny,
   retrievePagesAny,
+  invalidPropertyPath,
   nearestPath,
   type RetrieveSource,
   type RetrieveOptions,

@@ -8,10 +8,9 @@
 //   dist/generator/**, dist/wsdl/** → packages/tsvmomi-gen/dist/{generator,wsdl}/
 //   templates/*.hbs                 → packages/tsvmomi-gen/templates/
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
-//   dist/cli/**, dist/generated/<default release>/**, and the dist/ files
-//   outside those that dist/cli imports (generated/default-lazy.js, object/finder.js, …)
-//                                   → packages/tsvmomi-cli/dist/ (same layout);
-//                                     the runtime is its `tsvmomi` dependency
+//   dist/cli/** with what it imports (object/, the runtime, undici)
+//                                   → packages/tsvmomi-cli/dist/cli.cjs, one CommonJS file,
+//                                     with the default release's methods/*.cjs and paths/*.d.ts
 //
 // tsc never empties dist/, so the output of a renamed or deleted source lingers
 // there; only files whose source still exists are staged.
@@ -26,8 +25,9 @@ import path from "node:path";
 import { DEFAULT_RELEASE } from "../dist/wsdl/manifest.js";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { badImports, relativeImports, walk } from "./lib/package-imports.mjs";
+import { badImports, walk } from "./lib/package-imports.mjs";
 import { undiciStartupPlugin } from "./lib/undici-bundle.mjs";
+import { buildCliBundle } from "./lib/cli-bundle.mjs";
 
 // The release the CLI speaks is the default one (named once, in wsdl/manifest.ts).
 const defaultGenerated = `dist/generated/${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`;
@@ -57,26 +57,34 @@ const PACKAGES = [
     ],
   },
   {
-    // The command line imports the runtime as "tsvmomi" (its dependency), so an
-    // app and its CLI share one runtime install. Beside dist/cli it carries the
-    // default release's compiled bindings (their `schemas`, the few method
-    // modules it loads lazily and the property-path declarations `get` checks
-    // against), and the helper modules it imports (object/finder.js, …), in the
-    // layout its relative imports expect.
+    // The command line: one CommonJS bundle, dist/cli.cjs, with the runtime inlined (scripts/lib/cli-bundle.mjs
+    // says why), plus the default release's method modules as CommonJS files beside it.
     dir: "packages/tsvmomi-cli",
-    staged: [
-      // A bin, not a library: no declarations for its own modules.
-      { from: "dist/cli", to: "dist/cli", skip: /\.d\.ts$/ },
-      // The bindings' declarations stay: paths/*.d.ts are what `get` and `watch` check property paths against.
-      { from: defaultGenerated, to: defaultGenerated },
-    ],
-    closureOf: "dist/cli",
+    staged: [],
+    cliBundle: { methodsRel: `${defaultGenerated.slice("dist/".length)}/methods` },
   },
 ];
 
 function fail(msg) {
   process.stderr.write(`stage-packages: ${msg}\n`);
   process.exit(1);
+}
+
+/**
+ * esbuild escapes non-ASCII in code but keeps the comments it preserves as they are; one such character makes
+ * V8 hold and scan the whole bundle as two-byte text, which costs start-up time (and the CLI's launcher reads
+ * its bundle as latin1).
+ */
+function requireAscii(name, dir, rel) {
+  const lines = readFileSync(path.join(dir, rel), "utf8").split("\n");
+  const wide = lines.findIndex((line) => /[^\p{ASCII}]/u.test(line));
+  if (wide >= 0) fail(`${name}: ${rel} line ${wide + 1} has a non-ASCII character (write it as ASCII in the source comment): ${lines[wide].trim().slice(0, 120)}`);
+}
+
+/** undici's licence beside a bundle that inlines it. */
+function writeNotices(dir, bundleName) {
+  const licence = readFileSync(at("node_modules/undici/LICENSE"), "utf8").trim();
+  writeFileSync(path.join(dir, "THIRD-PARTY-NOTICES.md"), `# Third-party code in ${bundleName}\n\n## undici ${undiciPkg.version}\n\n${undiciPkg.homepage ?? ""}\n\n\`\`\`\n${licence}\n\`\`\`\n`);
 }
 
 const SOURCE_MAP_COMMENT = /\n\/\/# sourceMappingURL=\S+\s*$/;
@@ -92,31 +100,6 @@ function copyCompiled(fromDir, sourceDir, toDir, skip) {
   }
 }
 
-/**
- * The compiled files outside `fromDir` (and outside `skipDirs`) that the
- * JavaScript under it imports, directly or through each other, as
- * repo-relative paths: what a package that ships `fromDir` must carry too.
- */
-function importClosure(fromDir, skipDirs) {
-  const inside = (abs, dir) => abs === at(dir) || abs.startsWith(at(dir) + path.sep);
-  const queue = walk(at(fromDir)).filter((f) => f.endsWith(".js")).map((f) => path.join(at(fromDir), f));
-  const seen = new Set(queue);
-  const extra = [];
-  while (queue.length) {
-    const file = queue.pop();
-    for (const spec of relativeImports(readFileSync(file, "utf8"))) {
-      const target = path.resolve(path.dirname(file), spec);
-      if (seen.has(target)) continue;
-      seen.add(target);
-      if (inside(target, fromDir) || skipDirs.some((d) => inside(target, d))) continue;
-      if (!inside(target, "dist") || !existsSync(target)) fail(`${path.relative(root, file)} imports ${spec}, which is not a compiled file under dist/`);
-      extra.push(path.relative(root, target));
-      queue.push(target);
-    }
-  }
-  return extra.sort();
-}
-
 for (const pkg of PACKAGES) {
   const pkgDir = at(pkg.dir);
   const pkgJson = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
@@ -124,12 +107,6 @@ for (const pkg of PACKAGES) {
   // whole: a failed copy leaves the previous build in place.
   const tmp = at(pkg.dir, ".staging");
   rmSync(tmp, { recursive: true, force: true });
-  const closure = pkg.closureOf ? importClosure(pkg.closureOf, pkg.staged.map((s) => s.from)) : [];
-  for (const rel of closure) {
-    const dest = path.join(tmp, rel);
-    mkdirSync(path.dirname(dest), { recursive: true });
-    writeFileSync(dest, readFileSync(at(rel), "utf8").replace(SOURCE_MAP_COMMENT, "\n"));
-  }
   for (const s of pkg.staged) {
     const from = at(s.from);
     if (!existsSync(from)) fail(`${s.from} is missing (run \`tsc -p tsconfig.build.json\` first)`);
@@ -172,17 +149,22 @@ for (const pkg of PACKAGES) {
     } catch (err) {
       fail(`${pkgJson.name}: ${err.message}`);
     }
-    // esbuild escapes non-ASCII in code but keeps the comments it preserves as they are; one such character
-    // makes V8 hold and scan the whole 700 KB source as two-byte text, which costs start-up time.
-    const bundled = readFileSync(path.join(tmp, pkg.bundle.out), "utf8").split("\n");
-    const wide = bundled.findIndex((line) => /[^\p{ASCII}]/u.test(line));
-    if (wide >= 0) fail(`${pkgJson.name}: ${pkg.bundle.out} line ${wide + 1} has a non-ASCII character (write it as ASCII in the source comment): ${bundled[wide].trim().slice(0, 120)}`);
-    writeFileSync(
-      path.join(tmp, path.dirname(pkg.bundle.out), "THIRD-PARTY-NOTICES.md"),
-      `# Third-party code in ${pkg.bundle.out}\n\n## undici ${undiciPkg.version}\n\n${undiciPkg.homepage ?? ""}\n\n\`\`\`\n${readFileSync(at("node_modules/undici/LICENSE"), "utf8").trim()}\n\`\`\`\n`,
-    );
+    requireAscii(pkgJson.name, tmp, pkg.bundle.out);
+    writeNotices(path.join(tmp, path.dirname(pkg.bundle.out)), path.basename(pkg.bundle.out));
   }
-  for (const top of new Set([...pkg.staged.map((s) => s.to.split("/")[0]), ...closure.map((f) => f.split("/")[0])])) {
+  if (pkg.cliBundle) {
+    const banner = `// ${pkgJson.name} ${pkgJson.version}: the command line, the runtime and the undici files it uses in one CommonJS file (scripts/lib/cli-bundle.mjs). undici ${undiciPkg.version} is MIT licensed; see THIRD-PARTY-NOTICES.md beside this file.`;
+    let warnings;
+    try {
+      warnings = await buildCliBundle({ distDir: at("dist"), outDir: path.join(tmp, "dist"), methodsRel: pkg.cliBundle.methodsRel, banner });
+    } catch (err) {
+      fail(`${pkgJson.name}: bundling dist/cli/main.js: ${(err.errors ?? []).map((m) => m.text).join("; ") || err.message}`);
+    }
+    if (warnings.length) fail(`${pkgJson.name}: bundling dist/cli/main.js: ${warnings.map((m) => m.text).join("; ")}`);
+    requireAscii(pkgJson.name, tmp, "dist/cli.cjs");
+    writeNotices(path.join(tmp, "dist"), "cli.cjs");
+  }
+  for (const top of new Set([...pkg.staged.map((s) => s.to.split("/")[0]), ...(pkg.cliBundle ? ["dist"] : [])])) {
     rmSync(path.join(pkgDir, top), { recursive: true, force: true });
     renameSync(path.join(tmp, top), path.join(pkgDir, top));
   }

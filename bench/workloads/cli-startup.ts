@@ -73,7 +73,7 @@ export async function benchCliStartup(rounds: number): Promise<CliStartupRow> {
     const withCreds = new URL(sim.url);
     withCreds.username = sim.username;
     withCreds.password = sim.password;
-    const bin = repoPath("packages", "tsvmomi-cli", "bin", "tsvmomi.js");
+    const bin = repoPath("packages", "tsvmomi-cli", "bin", "tsvmomi.cjs");
     const get = ["get", "/DC0/vm/*", "name", "runtime.powerState"];
     const commands: Record<CliClient, [string, string[]]> = {
       "tsvmomi (cached session)": [process.execPath, [bin, ...get]],

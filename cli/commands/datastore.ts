@@ -99,7 +99,7 @@ async function list(ctx: CommandContext): Promise<ExitCode> {
     for (const f of (r.file as Any[] | undefined) ?? []) {
       files.push({
         path: base && base !== dir.replace(/\/*$/, "") ? `${base.slice(dir.replace(/\/*$/, "").length).replace(/^\//, "")}/${f.path}` : f.path,
-        // FolderFileInfo → "Folder", VmDiskFileInfo → "VmDisk", plain FileInfo → "File".
+        // FolderFileInfo is "Folder", VmDiskFileInfo "VmDisk", plain FileInfo "File".
         ...(f._typeName ? { type: String(f._typeName).replace(/FileInfo$/, "") || "File" } : {}),
         ...(f.fileSize !== undefined ? { size: Number(f.fileSize) } : {}),
         ...(f.modification ? { modified: f.modification } : {}),

@@ -6,8 +6,7 @@
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../errors.js";
 import { expand, type Found } from "../finder.js";
-import { checkPaths } from "../known-paths.js";
-import { moRefKey, retrieveAny, type MissingPropertyFault } from "tsvmomi";
+import { invalidPropertyPath, moRefKey, retrieveAny, type Client, type MissingPropertyFault } from "tsvmomi";
 import { cell, printJson, printTable } from "../output.js";
 
 export interface GotObject {
@@ -17,16 +16,14 @@ export interface GotObject {
   readonly missing?: readonly { path: string; fault: string; message?: string }[];
 }
 
-/** Throws a UsageError naming the first property a type lacks, with the nearest one it has. */
-export async function checkProperties(command: string, types: Iterable<string>, properties: readonly string[]): Promise<void> {
+/**
+ * Throws a UsageError naming the first property a type lacks, with the nearest one it has, checked against
+ * the bindings' tables before anything is sent (the runtime's check: it knows subtypes and any depth).
+ */
+export function checkProperties(command: string, client: Pick<Client, "schemaRegistry">, types: Iterable<string>, properties: readonly string[]): void {
   for (const type of types) {
-    const problem = await checkPaths(type, properties);
-    if (problem) {
-      throw new UsageError(
-        `${command}: "${problem.path}" is not a property path of ${problem.type}${problem.suggestion ? `; did you mean "${problem.suggestion}"?` : ""}`,
-        command,
-      );
-    }
+    const bad = invalidPropertyPath(client.schemaRegistry, type, properties);
+    if (bad) throw new UsageError(`${command}: "${bad.path}" is not a property path of ${type}${bad.nearest ? `; did you mean "${bad.nearest}"?` : ""}`, command);
   }
 }
 
@@ -34,7 +31,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const [pattern, ...properties] = ctx.args as [string, ...string[]];
   const client = await ctx.client();
   const found = await expand(client, pattern, ctx.io.env, ctx.signal);
-  await checkProperties("get", new Set(found.map((f) => f.ref.type)), properties);
+  checkProperties("get", client, new Set(found.map((f) => f.ref.type)), properties);
   const got = await retrieveAny(client, found.map((f) => f.ref), properties, { signal: ctx.signal });
   const byKey = new Map(got.map((o) => [moRefKey(o.ref), o]));
   const objects: GotObject[] = found.map((f) => {

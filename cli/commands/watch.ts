@@ -19,7 +19,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const found = await expand(client, pattern, ctx.io.env, ctx.signal);
   const types = [...new Set(found.map((f) => f.ref.type))];
   if (types.length > 1) throw new UsageError(`watch: ${pattern} matches objects of several types (${types.join(", ")}); narrow it to one type`, "watch");
-  await checkProperties("watch", types, properties);
+  checkProperties("watch", client, types, properties);
   const pathOf = new Map(found.map((f) => [moRefKey(f.ref), f.path]));
   const previous = new Map<string, Record<string, string>>();
   const emit = (kind: string, ref: MoRef, values: Record<string, unknown> | undefined, only?: readonly string[]) => {

@@ -164,17 +164,34 @@ export function nearestPath(path: string, known: readonly string[]): string | un
   return best;
 }
 
+/**
+ * The first of `paths` that `type` cannot have under the bindings `registry`
+ * was built from (a client's `schemaRegistry`), with the nearest valid path;
+ * undefined when every path may exist, or when the registry carries no
+ * managed-type tables to check against.
+ */
+export function invalidPropertyPath(
+  registry: SchemaRegistry & { readonly tables?: PathTables },
+  type: string,
+  paths: readonly string[],
+): { readonly path: string; readonly nearest: string | undefined } | undefined {
+  const tables = registry.tables;
+  if (!tables) return undefined;
+  for (const p of paths) {
+    const problem = findPathProblem(tables, registry, type, p);
+    if (!problem) continue;
+    // Compare like with like: the candidates are full paths down to the failing level.
+    const depth = p.split(".").length;
+    const head = p.split(".").slice(0, Math.min(depth, problem.candidates[0]?.split(".").length ?? depth)).join(".");
+    return { path: p, nearest: nearestPath(head, problem.candidates) };
+  }
+  return undefined;
+}
+
 /** Throws a TypeError naming the method, the path, the managed type and the nearest valid path. */
-export function checkPathsAgainstBindings(method: string, tables: PathTables, registry: SchemaRegistry, types: readonly string[], paths: readonly string[]): void {
+export function checkPathsAgainstBindings(method: string, registry: SchemaRegistry & { readonly tables?: PathTables }, types: readonly string[], paths: readonly string[]): void {
   for (const type of types) {
-    for (const p of paths) {
-      const problem = findPathProblem(tables, registry, type, p);
-      if (!problem) continue;
-      // Compare like with like: the candidates are full paths down to the failing level.
-      const depth = p.split(".").length;
-      const head = p.split(".").slice(0, Math.min(depth, problem.candidates[0]?.split(".").length ?? depth)).join(".");
-      const near = nearestPath(head, problem.candidates);
-      throw new TypeError(`${method}: "${p}" is not a property path of ${type}${near ? `; nearest valid path: "${near}"` : ""}`);
-    }
+    const bad = invalidPropertyPath(registry, type, paths);
+    if (bad) throw new TypeError(`${method}: "${bad.path}" is not a property path of ${type}${bad.nearest ? `; nearest valid path: "${bad.nearest}"` : ""}`);
   }
 }

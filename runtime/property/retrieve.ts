@@ -400,7 +400,7 @@ async function recoverNotAuthenticated(
 
 // ---- untyped path checks --------------------------------------------------
 
-export { nearestPath } from "./path-check.js";
+export { invalidPropertyPath, nearestPath } from "./path-check.js";
 
 function checkKnownPaths(method: string, from: RetrieveSource<string>, select: readonly string[], known: readonly string[] | undefined): void {
   if (!known) return;
@@ -423,5 +423,5 @@ function checkAgainstBindings(client: AnyClient, method: string, from: RetrieveS
   const registry = client.schemaRegistry as { tables?: PathTables } & AnyClient["schemaRegistry"];
   if (!registry.tables) return;
   const types = Array.isArray(from) ? [...new Set((from as readonly MoRef[]).map((r) => r?.type).filter((t): t is string => typeof t === "string"))] : [(from as { type: string }).type];
-  checkPathsAgainstBindings(method, registry.tables, registry, types, select);
+  checkPathsAgainstBindings(method, registry, types, select);
 }

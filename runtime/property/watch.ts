@@ -438,7 +438,7 @@ export async function watch<B extends BindingTables, V extends string, T extends
   checkSpec(spec);
   // A client without a registry (a test double, a hand-built client) has nothing to check the paths against.
   const registry = client.schemaRegistry as ({ tables?: PathTables } & Client["schemaRegistry"]) | undefined;
-  if (registry?.tables && opts.checkPaths !== false) checkPathsAgainstBindings("watch", registry.tables, registry, [spec.type], spec.select);
+  if (registry?.tables && opts.checkPaths !== false) checkPathsAgainstBindings("watch", registry, [spec.type], spec.select);
   opts.signal?.throwIfAborted();
   const w = new WatchImpl(client as unknown as Client<BindingTables>, spec, opts);
   await w.start();

@@ -22,11 +22,6 @@ export function walk(dir, rel = "") {
   return out;
 }
 
-/** The relative specifiers a module imports (static, dynamic with a literal, `export … from`). */
-export function relativeImports(text) {
-  return ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName).filter((s) => s.startsWith("."));
-}
-
 /** One line per bad import in the package folder `pkgDir` (whose package.json is `pkgJson`); empty when all are fine. */
 export function badImports(pkgDir, pkgJson) {
   const allowed = new Set([...Object.keys(pkgJson.dependencies ?? {}), ...Object.keys(pkgJson.peerDependencies ?? {})]);

@@ -15,14 +15,14 @@ import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { cli, simEnv } from "./run-cli.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
-const bin = join(repo, "packages", "tsvmomi-cli", "bin", "tsvmomi.js");
+const bin = join(repo, "packages", "tsvmomi-cli", "bin", "tsvmomi.cjs");
 
 let sim: Vcsim;
 let env: Record<string, string | undefined>;
 let observer: Client<typeof schemas>;
 
 beforeAll(async () => {
-  if (!existsSync(join(repo, "packages", "tsvmomi-cli", "dist", "cli", "main.js"))) throw new Error("packages/tsvmomi-cli/dist/cli/main.js is missing: run `npm run build` first (npm test does)");
+  if (!existsSync(join(repo, "packages", "tsvmomi-cli", "dist", "cli.cjs"))) throw new Error("packages/tsvmomi-cli/dist/cli.cjs is missing: run `npm run build` first (npm test does)");
   if (spawnSync("script", ["--version"]).status !== 0) throw new Error("util-linux `script` is needed for the terminal test (Debian package bsdutils)");
   sim = await startVcsim({ dc: 1, cluster: 0, host: 0, standaloneHost: 1, vm: 1 });
   env = simEnv(sim);

@@ -10,6 +10,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
 import { DEFAULT_RELEASE, releases } from "../../wsdl/manifest.js";
@@ -198,19 +199,21 @@ describe("the packed tarballs, installed into a fresh project", () => {
     expect(result.watched).toBe("poweredOff");
   }, 120_000);
 
-  it("the command line depends on the runtime package rather than carrying a copy of it", () => {
+  it("the command line is one self-contained CommonJS bundle with its method modules beside it", () => {
     const cli = installed("tsvmomi-cli");
-    expect(cli.dependencies).toEqual({ tsvmomi: `^${installed("tsvmomi").version}` });
+    // The runtime is inlined (scripts/lib/cli-bundle.mjs): nothing to install beside it.
+    expect(cli.dependencies ?? {}).toEqual({});
+    expect(cli.bin).toEqual({ tsvmomi: "./bin/tsvmomi.cjs" });
     const dist = path.join(project, "node_modules", "tsvmomi-cli", "dist");
-    expect(readdirSync(dist).filter((d) => d !== "runtime").sort()).toEqual(["cli", "generated", "object"]);
-    // Its modules name the runtime by package. The only runtime files it may carry are leaf helpers
-    // it imports by path (cli/args.ts shares the runtime's editDistance): modules that import
-    // nothing, so never a second client, codec or session.
-    const get = readFileSync(path.join(dist, "cli", "commands", "get.js"), "utf8");
-    expect(get).toMatch(/from "tsvmomi"/);
-    const copies = readdirSync(path.join(dist, "runtime"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-    expect(copies.map((e) => e.name)).toEqual(["path-check.js"]);
-    for (const e of copies) expect(readFileSync(path.join(e.parentPath, e.name), "utf8"), e.name).not.toMatch(/^\s*(import|export)\s[^;]*\sfrom\s|\bimport\(/m);
+    expect(readdirSync(dist).sort()).toEqual(["THIRD-PARTY-NOTICES.md", "cli.cjs", "generated"]);
+    const bundle = readFileSync(path.join(dist, "cli.cjs"), "utf8");
+    // It imports nothing but Node's builtins and its method modules (TypeScript's scanner lists require() and
+    // import() calls, and skips comments and strings); esbuild fails the build on import.meta in CommonJS.
+    const imported = ts.preProcessFile(bundle, true, true).importedFiles.map((f) => f.fileName);
+    expect(imported.filter((f) => !f.startsWith("node:") && !/^\.\/generated\/[\w.-]+\/methods\/\w+\.cjs$/.test(f))).toEqual([]);
+    const methods = readdirSync(path.join(dist, "generated"), { recursive: true }).map(String).filter((f) => f.endsWith(".cjs"));
+    expect(methods.length).toBeGreaterThan(100);
+    expect(methods).toContain(path.join(`${DEFAULT_RELEASE.service}-${DEFAULT_RELEASE.release}`, "methods", "VirtualMachine.cjs"));
   });
 
   it("npx tsvmomi runs the installed command line against vcsim", async () => {
@@ -219,6 +222,14 @@ describe("the packed tarballs, installed into a fresh project", () => {
     const listed = JSON.parse(stdout) as { objects: Array<{ name: string; ref: { type: string } }> };
     expect(listed.objects.map((o) => o.name)).toContain("DC0_H0_VM0");
     expect(listed.objects.every((o) => o.ref.type === "VirtualMachine")).toBe(true);
+    // A command that loads a method module (dist/generated/…/methods/VirtualMachine.cjs), then `get` with its path check.
+    const vm = "/DC0/vm/DC0_H0_VM1";
+    await run("npx", ["--no-install", "tsvmomi", "power", "-suspend", vm], { cwd: project, env });
+    const got = JSON.parse((await run("npx", ["--no-install", "tsvmomi", "get", "--json", vm, "runtime.powerState"], { cwd: project, env })).stdout) as { objects: Array<{ properties: Record<string, unknown> }> };
+    expect(got.objects[0]?.properties["runtime.powerState"]).toBe("suspended");
+    await run("npx", ["--no-install", "tsvmomi", "power", "-on", vm], { cwd: project, env });
+    const typo = await run("npx", ["--no-install", "tsvmomi", "get", vm, "runtime.powerstate"], { cwd: project, env }).catch((e: { code?: number; stderr?: string }) => e);
+    expect(typo).toMatchObject({ code: 2, stderr: expect.stringContaining('did you mean "runtime.powerState"?') });
   });
 
   it("npx tsvmomi-gen --version runs the installed generator", async () => {

@@ -9,7 +9,7 @@ import { schemas } from "../support/bindings.js";
 
 const registry = registryFromTables(schemas);
 const problem = (type: string, path: string) => findPathProblem(schemas, registry, type, path);
-const check = (type: string, path: string) => () => checkPathsAgainstBindings("retrieve", schemas, registry, [type], [path]);
+const check = (type: string, path: string) => () => checkPathsAgainstBindings("retrieve", registry, [type], [path]);
 
 describe("run-time property-path check", () => {
   it("accepts valid paths, inherited, nested, deeper than the typed maps, and on subtypes", () => {
