@@ -45,24 +45,24 @@ const CONTENDERS: readonly Contender[] = ["tokenize", "decode", "stream", "fxp"]
 /** Timed runs inside one sample process: fast-xml-parser takes seconds per parse of the 35 MB body. */
 const RUNS_PER_PROCESS: Record<Contender, number> = { tokenize: 3, decode: 3, stream: 3, fxp: 1 };
 
-/** Decodes real response bytes with the default release's generated schema. */
-export function benchDecodeCaptured(bytes: Uint8Array, rounds: number): Promise<DecodeFigures> {
-  return sampled(bytes, "vim25", rounds);
+/** Decodes real response bytes with the default release's generated schema, `samples` fresh processes per contender. */
+export function benchDecodeCaptured(bytes: Uint8Array, samples: number): Promise<DecodeFigures> {
+  return sampled(bytes, "vim25", samples);
 }
 
-/** Decodes the synthetic answer for `vmCount` VMs with the hand-written vim subset. */
-export function benchDecodeSynthetic(vmCount: number, rounds: number): Promise<DecodeFigures> {
-  return sampled(Buffer.from(vcsimRetrieveResponse(vmCount), "utf8"), "subset", rounds);
+/** Decodes the synthetic answer for `vmCount` VMs with the hand-written vim subset, `samples` fresh processes per contender. */
+export function benchDecodeSynthetic(vmCount: number, samples: number): Promise<DecodeFigures> {
+  return sampled(Buffer.from(vcsimRetrieveResponse(vmCount), "utf8"), "subset", samples);
 }
 
 /**
- * `rounds` (at least 3) fresh processes per contender, interleaved so that a
- * change of load hits every contender alike; each figure is the median over
- * processes of each process's median. The body goes to a temporary file for
- * the children and is removed afterwards.
+ * `n` fresh processes per contender, interleaved so that a change of load
+ * hits every contender alike; each figure is the median over processes of
+ * each process's median. The body goes to a temporary file for the children
+ * and is removed afterwards.
  */
-async function sampled(bytes: Uint8Array, registry: "vim25" | "subset", rounds: number): Promise<DecodeFigures> {
-  const n = Math.max(rounds, 3);
+async function sampled(bytes: Uint8Array, registry: "vim25" | "subset", n: number): Promise<DecodeFigures> {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`decode bench: samples must be a positive integer, got ${n}`);
   const dir = mkdtempSync(join(tmpdir(), "tsvmomi-decode-"));
   const file = join(dir, "body.xml");
   const load = load1();
