@@ -19,9 +19,10 @@
 // Runtime values straight from "tsvmomi", types only from ./bindings.js: loading
 // the finder then never evaluates the bindings' index (130 method modules),
 // which is what keeps the command line's start-up small (docs/CLI.md).
-import { everythingUnder, findByInventoryPath, formatMoRef, moRefKey, retrievePagesAny } from "tsvmomi";
+import { everythingUnder, findByInventoryPath, formatMoRef, moRefKey, retrieveAny, retrievePagesAny } from "tsvmomi";
 import type { AnyClient, ManagedKind, MoRef } from "./bindings.js";
 import { MultipleFoundError, NotFoundError } from "./errors.js";
+import { pathLookup } from "./inventory-paths.js";
 
 /** Every managed entity type (VirtualMachine, HostSystem, Folder, …). */
 export type EntityType = ManagedKind<"ManagedEntity">;
@@ -84,25 +85,16 @@ export async function loadInventory(client: AnyClient, options: { signal?: Abort
       entries.set(moRefKey(o.ref), { ref: o.ref, name: typeof o.name === "string" ? o.name : o.ref.value, parent: parent ? moRefKey(parent) : undefined });
     }
   }
-  const paths = new Map<string, string>();
-  const rootKey = moRefKey(root);
-  const pathOfKey = (key: string): string | undefined => {
-    const known = paths.get(key);
-    if (known !== undefined) return known;
-    const names: string[] = [];
-    const seen = new Set<string>();
-    for (let at: string | undefined = key; at !== rootKey; ) {
-      const e: Entry | undefined = at === undefined ? undefined : entries.get(at);
-      // No parent chain to the root (a VM inside a vApp has `parentVApp`, not `parent`): no path.
-      if (!e || seen.has(at!)) return undefined;
-      seen.add(at!);
-      names.unshift(e.name);
-      at = e.parent;
+  // A VM inside a vApp has no `parent`; its `parentVApp` places it (inventory-paths.ts).
+  const orphans = [...entries.values()].filter((e) => e.parent === undefined && e.ref.type === "VirtualMachine").map((e) => e.ref);
+  if (orphans.length > 0) {
+    for (const o of await retrieveAny(client, orphans, ["parentVApp"], options.signal ? { signal: options.signal } : {})) {
+      const vApp = o.parentVApp as MoRef | undefined;
+      const e = entries.get(moRefKey(o.ref));
+      if (vApp && e) entries.set(moRefKey(o.ref), { ...e, parent: moRefKey(vApp) });
     }
-    const path = `/${names.join("/")}`;
-    paths.set(key, path);
-    return path;
-  };
+  }
+  const pathOfKey = pathLookup(moRefKey(root), entries);
   const entities: Found[] = [];
   for (const [key, e] of entries) {
     const path = pathOfKey(key);
