@@ -35,6 +35,7 @@ const { values: args, positionals } = parseArgs({
 });
 const runs = Number(args.runs);
 
+/** Takes leaf events too, so the baseline runs the tokenizer path the decoder runs. */
 class NullHandler implements TokenHandler {
   count = 0;
   open(): void {
@@ -42,6 +43,9 @@ class NullHandler implements TokenHandler {
   }
   close(): void {}
   text(): void {}
+  leaf(): void {
+    this.count++;
+  }
 }
 
 function load(): string {

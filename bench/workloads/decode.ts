@@ -1,91 +1,90 @@
 /**
- * Workload 2: decode only. (a) runs bench/decode.ts (synthetic vcsim-like
- * body, our decoder vs fast-xml-parser vs the bare tokenizer) and reads its
- * lines; (b) decodes a real captured vcsim answer with the full generated
- * vim25 schema, against the same two baselines.
+ * Workload 2: decode only. The synthetic vcsim-like body (hand-written vim
+ * subset registry) and a real captured vcsim answer (the generated vim25
+ * registry), each against the bare tokenizer and fast-xml-parser.
+ *
+ * Every sample runs in a fresh process (bench/decode/sample.ts), contenders
+ * interleaved: measured inside the runner, the decode figure swung between 57
+ * and 102 MB/s with what the runner's heap held from the retrieve phase.
  */
-import { XMLParser } from "fast-xml-parser";
-import { decodeResponseSync } from "../../runtime/codec/index.js";
-import type { TokenHandler } from "../../runtime/codec/xml-tokenizer.js";
-import { tokenizeOnly } from "../decode/tokenize-only.js";
-import { registryFromTables } from "../../runtime/schema-tables.js";
-import { PropertyCollector, schemas } from "../../test/support/bindings.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { vcsimRetrieveResponse } from "../decode/vcsim-response.js";
+import { runJsonChild } from "../lib/proc.js";
 import { distBench } from "../lib/repo.js";
 import { load1, median } from "../lib/stats.js";
-import { spawnSync } from "node:child_process";
 
 export interface DecodeFigures {
-  /** Median MB/s of each contender. */
+  /** Median MB/s of each contender: ours is decodeResponseSync over the whole body in memory. */
   ours: number;
+  /** decodeResponse fed 64 KiB chunks, as the transport does. */
+  stream: number;
   fastXmlParser: number;
   tokenize: number;
   mb: number;
   objects?: number;
+  /** One-minute load average at the start and the end of the samples. */
   load: number;
+  loadEnd: number;
+  /** Fresh processes per contender. */
+  samples: number;
 }
 
-const LINE = /^(.*?)\s+best\s+([\d.]+) MB\/s\s+median\s+([\d.]+) MB\/s/;
+/** What one sample process prints. */
+export interface DecodeSample {
+  mode: "decode" | "stream" | "tokenize" | "fxp";
+  ms: number;
+  cpuMs: number;
+  objects?: number;
+}
 
-/** Runs bench/decode.ts as is and picks its medians out of the printed table. */
-export function benchDecodeSynthetic(vmCount: number, rounds: number): DecodeFigures {
+type Contender = DecodeSample["mode"];
+const CONTENDERS: readonly Contender[] = ["tokenize", "decode", "stream", "fxp"];
+
+/** Timed runs inside one sample process: fast-xml-parser takes seconds per parse of the 35 MB body. */
+const RUNS_PER_PROCESS: Record<Contender, number> = { tokenize: 3, decode: 3, stream: 3, fxp: 1 };
+
+/** Decodes real response bytes with the default release's generated schema, `samples` fresh processes per contender. */
+export function benchDecodeCaptured(bytes: Uint8Array, samples: number): Promise<DecodeFigures> {
+  return sampled(bytes, "vim25", samples);
+}
+
+/** Decodes the synthetic answer for `vmCount` VMs with the hand-written vim subset, `samples` fresh processes per contender. */
+export function benchDecodeSynthetic(vmCount: number, samples: number): Promise<DecodeFigures> {
+  return sampled(Buffer.from(vcsimRetrieveResponse(vmCount), "utf8"), "subset", samples);
+}
+
+/**
+ * `n` fresh processes per contender, interleaved so that a change of load
+ * hits every contender alike; each figure is the median over processes of
+ * each process's median. The body goes to a temporary file for the children
+ * and is removed afterwards.
+ */
+async function sampled(bytes: Uint8Array, registry: "vim25" | "subset", n: number): Promise<DecodeFigures> {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`decode bench: samples must be a positive integer, got ${n}`);
+  const dir = mkdtempSync(join(tmpdir(), "tsvmomi-decode-"));
+  const file = join(dir, "body.xml");
   const load = load1();
-  const r = spawnSync(process.execPath, [distBench("decode.js"), "--vms", String(vmCount), "--runs", String(Math.max(rounds, 1)), "--fxp"], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`decode bench: ${r.signal ?? `exit ${r.status}`}\n${r.stderr}`);
-  const medians = new Map<string, number>();
-  for (const line of r.stdout.split("\n")) {
-    const m = LINE.exec(line);
-    if (m) medians.set(m[1]!.trim(), Number(m[3]));
+  const ms: Record<Contender, number[]> = { tokenize: [], decode: [], stream: [], fxp: [] };
+  let objects: number | undefined;
+  try {
+    writeFileSync(file, bytes);
+    for (let i = 0; i < n; i++) {
+      for (const mode of CONTENDERS) {
+        const args = [distBench("decode", "sample.js"), file, registry, mode, String(RUNS_PER_PROCESS[mode])];
+        const s = await runJsonChild<DecodeSample>(`decode sample (${mode})`, process.execPath, args, { timeoutMs: 300_000 }).result;
+        ms[mode].push(s.ms);
+        if (s.objects !== undefined) {
+          if (objects !== undefined && s.objects !== objects) throw new Error(`decode bench: ${mode} decoded ${s.objects} objects, another sample ${objects}`);
+          objects = s.objects;
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  const pick = (label: string) => {
-    const v = medians.get(label);
-    if (v === undefined) throw new Error(`decode bench: no "${label}" line in its output:\n${r.stdout}`);
-    return v;
-  };
-  const mb = Number(/^synthetic[^:]*: ([\d.]+) MB/m.exec(r.stdout)?.[1] ?? NaN);
-  const objects = Number(/decoded (\d+) objects/.exec(r.stdout)?.[1] ?? NaN);
-  return {
-    ours: pick("decodeResponse (bytes)"),
-    fastXmlParser: pick("fast-xml-parser XMLParser.parse (bytes)"),
-    tokenize: pick("tokenize only (bytes → utf-8 → tokens)"),
-    mb,
-    objects,
-    load,
-  };
+  const mb = bytes.byteLength / 1e6;
+  const rate = (c: Contender) => mb / (median(ms[c]) / 1000);
+  return { ours: rate("decode"), stream: rate("stream"), fastXmlParser: rate("fxp"), tokenize: rate("tokenize"), mb, objects, load, loadEnd: load1(), samples: n };
 }
-
-class CountOpens implements TokenHandler {
-  n = 0;
-  open(): void {
-    this.n++;
-  }
-  close(): void {}
-  text(): void {}
-}
-
-function mbPerSecond(bytes: number, rounds: number, fn: () => unknown): number {
-  fn(); // warm-up: the first run also pays for lazily parsed schema entries
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const t0 = performance.now();
-    fn();
-    times.push(performance.now() - t0);
-  }
-  return bytes / 1e6 / (median(times) / 1000);
-}
-
-/** Decodes real response bytes with the default release's generated schema. */
-export function benchDecodeCaptured(bytes: Uint8Array, rounds: number): DecodeFigures {
-  const load = load1();
-  const registry = registryFromTables(schemas);
-  const decoded = decodeResponseSync(registry, PropertyCollector.RetrievePropertiesEx, bytes) as { objects?: unknown[] } | undefined;
-  const n = Math.max(rounds, 3);
-  return {
-    ours: mbPerSecond(bytes.byteLength, n, () => decodeResponseSync(registry, PropertyCollector.RetrievePropertiesEx, bytes)),
-    fastXmlParser: mbPerSecond(bytes.byteLength, n, () => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(Buffer.from(bytes))),
-    tokenize: mbPerSecond(bytes.byteLength, n, () => tokenizeOnly(bytes, new CountOpens())),
-    mb: bytes.byteLength / 1e6,
-    objects: decoded?.objects?.length ?? 0,
-    load,
-  };
-}
-

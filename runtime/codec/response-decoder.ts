@@ -49,14 +49,37 @@ const F_GENERIC = 11;
 /** `ArrayOfX` in an anyType slot with X unknown to this registry: items decode as X (unknown) unless they say otherwise. */
 const F_UNKNOWN_ARRAY = 12;
 
-/** Longest string value `keep` shares between occurrences, and how many distinct ones it remembers per response. */
+/** Longest string value `keep` shares between occurrences, and the slots of its table of recent values (a power of 2). */
 const KEEP_SHARED_CHARS = 40;
-const KEEP_SHARED_MAX = 8192;
+const KEEP_SLOTS = 1024;
 
 /** A copy of `s` that does not point into the string it was sliced from (V8 copies slices under 13 characters itself). */
 function detach(s: string): string {
   // The template makes a cons string; slicing it flattens the cons into a fresh string first.
   return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
+/** Arrays this short are copied to their exact size when their object closes (see trimArrays). */
+const TRIM_MAX_LENGTH = 8;
+
+/**
+ * Gives the short arrays of a finished object backing stores of their exact
+ * length. An array grown by push gets room for 16 or 17 items at its first
+ * push, so the 2-item `device` lists of 11,000 controllers and 5-item
+ * `propSet`s of a 5,500-VM answer carried 1.8 MB of empty slots into the
+ * result, and every GC copied them. `slice()` allocates exactly `length`.
+ */
+function trimArrays(obj: Slot, arrayFields: readonly FieldInfo[]): void {
+  for (let i = 0; i < arrayFields.length; i++) {
+    const key = arrayFields[i]!.name;
+    const arr = obj[key];
+    if (arr !== undefined && arr.length <= TRIM_MAX_LENGTH) obj[key] = arr.slice();
+  }
+}
+
+/** Kinds whose element holds only text: what `leaf` converts without a frame. */
+function isLeafKind(kind: number): boolean {
+  return kind !== K_DATA && kind !== K_MOREF && kind !== K_ANY && kind !== K_UNKNOWN;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a value under construction takes whatever shape the schema gives it at run time
@@ -154,8 +177,8 @@ export class ResponseDecoder implements TokenHandler {
   /** Streaming: depth of the item elements handed out as they close (-1: none), and the key they fill. */
   private readonly itemDepth: number = -1;
   private readonly itemKey: string = "";
-  /** Strings this response decoded, each kept once (see `keep`); per response, so nothing outlives it here. */
-  private readonly kept = new Map<string, string>();
+  /** Recent short strings this response decoded, by a hash of a few characters (see `keep`); per response, so nothing outlives it here. */
+  private readonly kept: string[] = new Array<string>(KEEP_SLOTS).fill("");
   /** Streamed items whose element closed, not yet taken by `takeItems`. */
   private items: unknown[] = [];
 
@@ -385,6 +408,47 @@ export class ResponseDecoder implements TokenHandler {
     }
   }
 
+  /**
+   * `<name>text</name>`: a field of primitive kind is converted and stored
+   * without a frame, which is what most elements of an answer are. Anything
+   * else (attributes, a data object, a fault, a value that fails to convert,
+   * so that the error names its element) takes the open/text/close path.
+   */
+  leaf(name: string, attrs: string[], attrCount: number, localStart: number, text: string): void {
+    const parent = this.frames[this.d]!;
+    if (attrCount === 0 && parent.kind === F_OBJECT && this.d + 1 !== this.itemDepth) {
+      const field = this.field(parent, localStart === 0 ? name : name.slice(localStart));
+      if (field !== undefined && isLeafKind(field.kind)) {
+        let value: unknown;
+        try {
+          value = this.convertRaw(field.kind, text);
+        } catch (e) {
+          if (!(e instanceof CodecError)) throw e;
+          this.leafSlow(name, attrs, attrCount, localStart, text);
+          return;
+        }
+        if (--this.budget < 0) {
+          throw this.error("TSVMOMI_ERR_TOO_LARGE", `response has more than ${this.maxElements} elements (maxElements; each costs heap however small it is)`);
+        }
+        const obj = parent.obj;
+        const key = field.name;
+        if (field.array) {
+          const arr = obj[key];
+          if (arr === undefined) obj[key] = [value];
+          else arr.push(value);
+        } else obj[key] = value;
+        return;
+      }
+    }
+    this.leafSlow(name, attrs, attrCount, localStart, text);
+  }
+
+  private leafSlow(name: string, attrs: string[], attrCount: number, localStart: number, text: string): void {
+    this.open(name, attrs, attrCount, localStart);
+    if (text.length > 0) this.text(text);
+    this.close(name);
+  }
+
   text(text: string): void {
     const f = this.frames[this.d]!;
     const k = f.kind;
@@ -402,6 +466,9 @@ export class ResponseDecoder implements TokenHandler {
         break;
       case F_GENERIC:
         if (!f.hasChildren) this.attach(f, this.keep(f.text));
+        break;
+      case F_OBJECT:
+        if (f.type!.arrayFields.length > 0) trimArrays(f.obj, f.type!.arrayFields);
         break;
     }
     // A streamed item leaves its array as it closes (data objects joined it when they opened).
@@ -581,28 +648,33 @@ export class ResponseDecoder implements TokenHandler {
 
   private convert(kind: number, text: string): unknown {
     try {
-      switch (kind) {
-        case K_STRING:
-        case K_ENUM:
-          return this.keep(text);
-        case K_INT:
-          return parseInt32(text);
-        case K_BOOLEAN:
-          return parseBoolean(text);
-        case K_LONG:
-          return parseLong(text, this.longs);
-        case K_DOUBLE:
-          return parseDouble(text);
-        case K_DATETIME:
-          return parseDateTime(text);
-        case K_BASE64:
-          return parseBase64(text);
-        default:
-          return text;
-      }
+      return this.convertRaw(kind, text);
     } catch (e) {
       if (e instanceof CodecError) throw this.error(e.code, e.message);
       throw e;
+    }
+  }
+
+  /** `text` as a value of primitive `kind`; a bad value throws a CodecError without the element path. */
+  private convertRaw(kind: number, text: string): unknown {
+    switch (kind) {
+      case K_STRING:
+      case K_ENUM:
+        return this.keep(text);
+      case K_INT:
+        return parseInt32(text);
+      case K_BOOLEAN:
+        return parseBoolean(text);
+      case K_LONG:
+        return parseLong(text, this.longs);
+      case K_DOUBLE:
+        return parseDouble(text);
+      case K_DATETIME:
+        return parseDateTime(text);
+      case K_BASE64:
+        return parseBase64(text);
+      default:
+        return text;
     }
   }
 
@@ -615,14 +687,20 @@ export class ResponseDecoder implements TokenHandler {
    * anything else is copied out of its chunk.
    */
   private keep(s: string): string {
-    if (s.length > KEEP_SHARED_CHARS) return detach(s);
+    const n = s.length;
+    if (n > KEEP_SHARED_CHARS) return detach(s);
+    if (n === 0) return "";
+    // A direct-mapped table hashed on length and three characters: no full-string hash as a Map computes for
+    // every fresh slice. A collision only costs a copy where a shared string would have done.
+    const slot = (n * 31 + s.charCodeAt(0) * 17 + s.charCodeAt(n >> 1) * 7 + s.charCodeAt(n - 1)) & (KEEP_SLOTS - 1);
     const kept = this.kept;
-    let got = kept.get(s);
-    if (got !== undefined) return got;
-    got = detach(s);
-    if (kept.size < KEEP_SHARED_MAX) kept.set(got, got);
-    return got;
+    const got = kept[slot]!;
+    if (got === s) return got;
+    const copy = detach(s);
+    kept[slot] = copy;
+    return copy;
   }
+
 
   private declare(prefix: string, uri: string): void {
     this.nsGen++;

@@ -20,6 +20,13 @@ export interface TokenHandler {
   open(name: string, attrs: string[], attrCount: number, localStart: number): void;
   close(name: string): void;
   text(text: string): void;
+  /**
+   * Optional: an element with nothing but text inside, `<name attrs>text</name>`
+   * or `<name attrs/>` (text ""), in one event instead of open, text and close.
+   * Most elements of a SOAP answer are such leaves. Entities in `text` are
+   * already decoded, as for `text`. Without it the tokenizer calls the three.
+   */
+  leaf?(name: string, attrs: string[], attrCount: number, localStart: number, text: string): void;
 }
 
 export class XmlTokenizer {
@@ -40,11 +47,15 @@ export class XmlTokenizer {
    * text runs up to it, instead of one `indexOf` per text run.
    */
   private ampAt = -1;
+  /** The handler takes leaf events (see TokenHandler.leaf). */
+  private readonly leaves: boolean;
 
   constructor(
     private readonly handler: TokenHandler,
     private readonly maxDepth: number,
-  ) {}
+  ) {
+    this.leaves = typeof handler.leaf === "function";
+  }
 
   /** Character offset (in the decoded text) of the markup being handled. */
   get offset(): number {
@@ -117,17 +128,18 @@ export class XmlTokenizer {
       this.checkOutsideText(text);
       return;
     }
-    let amp: boolean;
-    if (joined) amp = text.indexOf("&") >= 0;
-    else {
-      if (this.ampAt < from) {
-        const at = buf.indexOf("&", from);
-        this.ampAt = at < 0 ? buf.length : at;
-      }
-      amp = this.ampAt < to;
-    }
+    const amp = joined ? text.indexOf("&") >= 0 : this.ampBefore(buf, from, to);
     if (amp) text = decodeEntities(text, this.base + from);
     this.handler.text(text);
+  }
+
+  /** Whether buf[from, to) holds an "&"; one search serves every text run up to the "&" it finds. */
+  private ampBefore(buf: string, from: number, to: number): boolean {
+    if (this.ampAt < from) {
+      const at = buf.indexOf("&", from);
+      this.ampAt = at < 0 ? buf.length : at;
+    }
+    return this.ampAt < to;
   }
 
   private checkOutsideText(text: string): void {
@@ -267,6 +279,23 @@ export class XmlTokenizer {
     }
     if (stack.length >= this.maxDepth) {
       throw new CodecError("TSVMOMI_ERR_TOO_DEEP", `elements nest deeper than ${this.maxDepth} levels`, { offset: this.tokenStart });
+    }
+    if (this.leaves && stack.length > 0) {
+      if (selfClosing) {
+        this.handler.leaf!(name, attrs, attrCount, localStart, "");
+        return i;
+      }
+      // `<name>text</name>` in this buffer: one leaf event, and the close tag is matched here.
+      const lt2 = buf.indexOf("<", i);
+      if (lt2 >= 0 && buf.charCodeAt(lt2 + 1) === 47 /* / */) {
+        const gt = lt2 + 2 + name.length;
+        if (gt < len && buf.charCodeAt(gt) === 62 && buf.startsWith(name, lt2 + 2)) {
+          let text = lt2 > i ? buf.slice(i, lt2) : "";
+          if (lt2 > i && this.ampBefore(buf, i, lt2)) text = decodeEntities(text, this.base + i);
+          this.handler.leaf!(name, attrs, attrCount, localStart, text);
+          return gt + 1;
+        }
+      }
     }
     stack.push(name);
     this.handler.open(name, attrs, attrCount, localStart);

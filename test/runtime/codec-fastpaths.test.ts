@@ -104,4 +104,35 @@ describe("decoder fast paths", () => {
     const out = decodeValue(reg, "Holder", `<v xmlns:q="${XSI.replace(/\//g, "&#47;")}"><items q:type="SubThing"><f>true</f></items></v>`);
     expect(out).toEqual({ _typeName: "Holder", items: [{ _typeName: "SubThing", f: true }] });
   });
+
+  it("decodes text-only elements in one event exactly as open, text and close would", async () => {
+    // Leaves that are self-closing, empty, entity-laden, CDATA (not a leaf event), commented, or carry attributes.
+    const items =
+      `<items><a>1</a><b/><d>4</d><d>5</d><e></e></items>` +
+      `<items><b>x&amp;y</b><b2>unknown</b2><e><![CDATA[c<d]]></e></items>` +
+      `<items><b>be<!-- note -->fore</b><e xmlns:z="urn:z">attrs</e><a xsi:nil="true"/></items>`;
+    const want = [
+      { _typeName: "Thing", a: 1, b: "", d: [4, 5], e: "" },
+      { _typeName: "Thing", b: "x&y", b2: "unknown", e: "c<d" },
+      { _typeName: "Thing", b: "before", e: "attrs" },
+    ];
+    for (const size of [1, 3, 16, 1 << 20]) {
+      const out = (await decodeResponse(reg, Get, chunked(envelope(items), size))) as { items: unknown[] };
+      expect(out.items, `chunk size ${size}`).toEqual(want);
+    }
+  });
+
+  it("names the element of a bad or too-deep leaf value", () => {
+    expect(() => decodeValue(reg, "Holder", "<v><items><a>7</a><d>1</d><d>z</d></items></v>")).toThrow(/expected xsd:int, got "z".*at v\/items\/d/);
+    expect(() => decodeValue(reg, "Holder", "<v><items><a>1</a></items></v>", { maxDepth: 2 })).toThrow(/deeper than 2/);
+    expect(() => decodeValue(reg, "Holder", "<v><items><b>ok</b></items></v>", { maxElements: 2 })).toThrow(/more than 2 elements/);
+  });
+
+  it("shares repeated short strings and keeps each value exact when they collide in its table", () => {
+    // 600 distinct values over 4 repeats: more than fit without collisions in a few slots.
+    const values = Array.from({ length: 2400 }, (_, i) => `v${(i * 7919) % 600}`);
+    const xml = `<v>${values.map((v) => `<items><b>${v}</b></items>`).join("")}</v>`;
+    const out = decodeValue(reg, "Holder", xml) as { items: { b: string }[] };
+    expect(out.items.map((i) => i.b)).toEqual(values);
+  });
 });
