@@ -10,7 +10,7 @@
 //   wsdl/manifest.json              → packages/tsvmomi-gen/wsdl/manifest.json
 //   dist/cli/** with what it imports (object/, the runtime, undici)
 //                                   → packages/tsvmomi-cli/dist/cli.cjs, one CommonJS file,
-//                                     with the default release's methods/*.cjs and paths/*.d.ts
+//                                     with the default release's methods/*.cjs beside it
 //
 // tsc never empties dist/, so the output of a renamed or deleted source lingers
 // there; only files whose source still exists are staged.

@@ -30,8 +30,8 @@ export async function buildCliBundle({ distDir, outDir, methodsRel, banner }) {
         if (path.dirname(target) !== methodsDir) return undefined;
         return { path: `./${path.relative(distDir, target).split(path.sep).join("/").replace(/\.js$/, ".cjs")}`, external: true };
       });
-      // A module that locates files from its own URL (generated/default-lazy.js: the paths/ folder) keeps doing
-      // so from where the package's layout puts it, which mirrors dist/.
+      // A module that locates files from its own URL (generated/default-lazy.js exports its folder) keeps doing
+      // so from where the package's layout puts it, which mirrors dist/; CommonJS has no import.meta.
       b.onLoad({ filter: /\.js$/ }, (args) => {
         const text = readFileSync(args.path, "utf8");
         if (!text.includes("import.meta.url")) return undefined;
