@@ -223,8 +223,8 @@ export class XmlTokenizer {
     let attrCount = 0;
     let selfClosing = false;
     for (;;) {
-      let ch = buf.charCodeAt(i);
-      while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = buf.charCodeAt(++i);
+      let ch = charAt(buf, i, len);
+      while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = charAt(buf, ++i, len);
       if (i >= len) return -1;
       if (ch === 62) {
         i++;
@@ -242,11 +242,11 @@ export class XmlTokenizer {
       while (i < len && (ch = buf.charCodeAt(i)) !== 61 && ch !== 32 && ch !== 10 && ch !== 13 && ch !== 9 && ch !== 62 && ch !== 47) i++;
       if (i >= len) return -1;
       const attrName = buf.slice(nameStart, i);
-      while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = buf.charCodeAt(++i);
+      while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = charAt(buf, ++i, len);
       if (i >= len) return -1;
       if (ch !== 61 || attrName.length === 0) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `expected name="value" attribute in <${name}>`, { offset: this.tokenStart });
-      ch = buf.charCodeAt(++i);
-      while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = buf.charCodeAt(++i);
+      ch = charAt(buf, ++i, len);
+      while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = charAt(buf, ++i, len);
       if (i >= len) return -1;
       if (ch !== 34 && ch !== 39) throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `attribute ${attrName} of <${name}> is not quoted`, { offset: this.tokenStart });
       // One pass finds the closing quote and notes "<" and "&": cheaper than three indexOf calls on values this short.
@@ -267,7 +267,7 @@ export class XmlTokenizer {
       attrs[attrCount * 2 + 1] = value;
       attrCount++;
       i = close + 1;
-      const after = buf.charCodeAt(i);
+      const after = charAt(buf, i, len);
       if (i < len && after !== 32 && after !== 10 && after !== 13 && after !== 9 && after !== 62 && after !== 47) {
         throw new CodecError("TSVMOMI_ERR_MALFORMED_XML", `expected whitespace after attribute ${attrName} of <${name}>`, { offset: this.tokenStart });
       }
@@ -287,7 +287,7 @@ export class XmlTokenizer {
       }
       // `<name>text</name>` in this buffer: one leaf event, and the close tag is matched here.
       const lt2 = buf.indexOf("<", i);
-      if (lt2 >= 0 && buf.charCodeAt(lt2 + 1) === 47 /* / */) {
+      if (lt2 >= 0 && charAt(buf, lt2 + 1, len) === 47 /* / */) {
         const gt = lt2 + 2 + name.length;
         if (gt < len && buf.charCodeAt(gt) === 62 && buf.startsWith(name, lt2 + 2)) {
           let text = lt2 > i ? buf.slice(i, lt2) : "";
@@ -311,6 +311,16 @@ export class XmlTokenizer {
     const what = this.sawRoot ? "TSVMOMI_ERR_MALFORMED_XML" : "TSVMOMI_ERR_NOT_XML";
     throw new CodecError(what, `expected an element name after "<", found ${JSON.stringify(buf.slice(lt, lt + 12))}`, { offset: this.tokenStart });
   }
+}
+
+/**
+ * `buf.charCodeAt(i)`, or -1 past the end. A chunk can end anywhere inside a
+ * tag, and optimised code that reads past a string's end deoptimises (V8
+ * "out of bounds"): each such read site cost the hot scan a bailout and a
+ * recompile while a process decoded its first large answer.
+ */
+function charAt(buf: string, i: number, len: number): number {
+  return i < len ? buf.charCodeAt(i) : -1;
 }
 
 const NAMED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
