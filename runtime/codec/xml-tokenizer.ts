@@ -81,7 +81,8 @@ export class XmlTokenizer {
     this.ampAt = -1;
     let pos = 0;
     while (pos < len) {
-      const lt = buf.indexOf("<", pos);
+      // SOAP has no whitespace between tags, so the next "<" is usually right here; indexOf costs a call.
+      const lt = buf.charCodeAt(pos) === 60 ? pos : buf.indexOf("<", pos);
       if (lt < 0) {
         this.textParts.push(buf.slice(pos));
         pos = len;
@@ -211,6 +212,8 @@ export class XmlTokenizer {
     let localStart = 0;
     for (; i < len; i++) {
       const ch = buf.charCodeAt(i);
+      // Every character the scan stops or fails on is at most ">" (62); letters are above it, so most take one test.
+      if (ch > 62) continue;
       if (ch === 62 || ch === 47 || ch === 32 || ch === 10 || ch === 13 || ch === 9) break;
       if (ch === 58 /* : */) {
         if (localStart === 0) localStart = i - lt;
@@ -239,7 +242,7 @@ export class XmlTokenizer {
       }
       const nameStart = i;
       // biome-ignore lint/suspicious/noAssignInExpressions: the scan loop reads each character once, in its condition
-      while (i < len && (ch = buf.charCodeAt(i)) !== 61 && ch !== 32 && ch !== 10 && ch !== 13 && ch !== 9 && ch !== 62 && ch !== 47) i++;
+      while (i < len && ((ch = buf.charCodeAt(i)) > 62 || (ch !== 61 && ch !== 32 && ch !== 10 && ch !== 13 && ch !== 9 && ch !== 62 && ch !== 47))) i++;
       if (i >= len) return -1;
       const attrName = buf.slice(nameStart, i);
       while (ch === 32 || ch === 10 || ch === 13 || ch === 9) ch = charAt(buf, ++i, len);
@@ -254,6 +257,7 @@ export class XmlTokenizer {
       let special = false;
       for (; close < len; close++) {
         const vc = buf.charCodeAt(close);
+        if (vc > 60) continue;
         if (vc === ch) break;
         if (vc === 60 || vc === 38) special = true;
       }
