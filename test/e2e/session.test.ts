@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startVcsim, type Vcsim } from "../vcsim/harness.js";
-import { connect, subscribeTrace, SessionCacheError, type Client } from "../../runtime/index.js";
+import { createServer, type Socket } from "node:net";
+import { connect, subscribeTrace, SessionCacheError, TransportError, type Client } from "../../runtime/index.js";
+import { sessionKey } from "../../runtime/session/session-cache.js";
 import { schemas, faults, ServiceInstance, SessionManager } from "../support/bindings.js";
 
 type Bindings = typeof schemas;
@@ -235,6 +237,46 @@ describe("sessions against vcsim", () => {
       await expect(second.result.call(ServiceInstance.CurrentTime, second.result.serviceInstance)).resolves.toBeInstanceOf(Date);
     } finally {
       await second.result.close();
+    }
+  });
+
+  it("a resume state for a server that does not answer costs one failed call: no full connect after it, and the entry stays", async () => {
+    const file = join(dir, "dead-server", "sessions.json");
+    const first = await open({ sessionCache: file });
+    await first[Symbol.asyncDispose]();
+    const doc = JSON.parse(await readFile(file, "utf8")) as CacheDoc;
+    const entry = Object.values(doc.sessions)[0]!;
+    expect(entry.resume).toBeDefined();
+    // A "server" that drops every connection at once, with the same entry filed under its address.
+    const sockets = new Set<Socket>();
+    let connections = 0;
+    const dead = createServer((s) => {
+      connections++;
+      sockets.add(s);
+      s.destroy();
+    });
+    await new Promise<void>((resolve) => dead.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (dead.address() as { port: number }).port;
+      const deadUrl = `https://127.0.0.1:${port}/sdk`;
+      doc.sessions = { [sessionKey({ url: deadUrl, username: "sess-user", thumbprint: sim.thumbprint })]: entry };
+      await writeFile(file, JSON.stringify(doc), { mode: 0o600 });
+      const attempt = await counting(() =>
+        connect({ url: deadUrl, bindings: schemas, thumbprint: sim.thumbprint, username: "sess-user", password: "sess-Pass-1234", keepAlive: false, sessionCache: file }).then(
+          () => undefined,
+          (err: unknown) => err,
+        ),
+      );
+      expect(attempt.result).toBeInstanceOf(TransportError);
+      // The resume's session check went out (and failed on the network); the full connect's first request never did.
+      expect(attempt.count("RetrievePropertiesEx")).toBeGreaterThanOrEqual(1);
+      expect(attempt.count("GET vimServiceVersions.xml")).toBe(0);
+      expect(connections).toBeGreaterThanOrEqual(1);
+      // A network failure says nothing about the session: the entry is kept for when the server is back.
+      expect(Object.values((JSON.parse(await readFile(file, "utf8")) as CacheDoc).sessions)[0]?.cookie).toBe(entry.cookie);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => dead.close(() => resolve()));
     }
   });
 
