@@ -52,6 +52,8 @@ const F_UNKNOWN_ARRAY = 12;
 /** Longest string value `keep` shares between occurrences, and the slots of its table of recent values (a power of 2). */
 const KEEP_SHARED_CHARS = 40;
 const KEEP_SLOTS = 1024;
+/** Slots of the table of recent `xsi:type` values (a power of 2). */
+const XSI_SLOTS = 64;
 
 /** A copy of `s` that does not point into the string it was sliced from (V8 copies slices under 13 characters itself). */
 function detach(s: string): string {
@@ -179,6 +181,9 @@ export class ResponseDecoder implements TokenHandler {
   private readonly itemKey: string = "";
   /** Recent short strings this response decoded, by a hash of a few characters (see `keep`); per response, so nothing outlives it here. */
   private readonly kept: string[] = new Array<string>(KEEP_SLOTS).fill("");
+  /** Recent `xsi:type` values and the types they name (see `xsiTypeInfo`). */
+  private readonly xsiNames: string[] = new Array<string>(XSI_SLOTS).fill("");
+  private readonly xsiTypes: (TypeInfo | undefined)[] = new Array<TypeInfo | undefined>(XSI_SLOTS).fill(undefined);
   /** Streamed items whose element closed, not yet taken by `takeItems`. */
   private items: unknown[] = [];
 
@@ -557,11 +562,11 @@ export class ResponseDecoder implements TokenHandler {
     let type = declared;
     let unknown: string | undefined;
     if (xsiType !== undefined) {
-      const local = xsiType.slice(xsiType.indexOf(":") + 1);
-      if (local !== declared.name) {
-        const t = this.schema.typeInfo(local);
-        if (t !== undefined) type = t;
-        else unknown = local;
+      const t = this.xsiTypeInfo(xsiType);
+      if (t !== undefined) type = t;
+      else {
+        const local = xsiType.slice(xsiType.indexOf(":") + 1);
+        if (local !== declared.name) unknown = local;
       }
     }
     const obj = new type.create();
@@ -575,6 +580,24 @@ export class ResponseDecoder implements TokenHandler {
     frame.arr = arr;
     if (arr !== undefined) arr.push(obj);
     else target[key] = obj;
+  }
+
+  /**
+   * The data type an `xsi:type` value names (prefix ignored, as before), or
+   * undefined when the registry has no such type. Nearly every data object of
+   * an answer carries one and a few names repeat (Description, VirtualDisk…):
+   * a small table compared with `===` spares the slice and the map's hash of
+   * a fresh string each time.
+   */
+  private xsiTypeInfo(xsiType: string): TypeInfo | undefined {
+    const n = xsiType.length;
+    if (n === 0) return this.schema.typeInfo("");
+    const slot = (n * 31 + xsiType.charCodeAt(0) * 17 + xsiType.charCodeAt(n >> 1) * 7 + xsiType.charCodeAt(n - 1)) & (XSI_SLOTS - 1);
+    if (this.xsiNames[slot] === xsiType) return this.xsiTypes[slot];
+    const t = this.schema.typeInfo(xsiType.slice(xsiType.indexOf(":") + 1));
+    this.xsiNames[slot] = xsiType;
+    this.xsiTypes[slot] = t;
+    return t;
   }
 
   private startAny(frame: Frame, xsiType: string | undefined, moType: string, serverGuid: string | undefined): void {
