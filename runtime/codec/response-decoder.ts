@@ -585,7 +585,7 @@ export class ResponseDecoder implements TokenHandler {
   /**
    * The data type an `xsi:type` value names (prefix ignored, as before), or
    * undefined when the registry has no such type. Nearly every data object of
-   * an answer carries one and a few names repeat (Description, VirtualDisk…):
+   * an answer carries one and a few names repeat (Description, VirtualDisk, ...):
    * a small table compared with `===` spares the slice and the map's hash of
    * a fresh string each time.
    */
