@@ -74,6 +74,18 @@ export interface FaultProxyOptions {
   readonly maxMessageBytes?: number;
   /** Exchanges kept for `exchanges()`. Default 256. */
   readonly logSize?: number;
+  /**
+   * Give vcsim vCenter's version semantics for WaitForUpdatesEx answers the
+   * proxy lost on purpose. vcsim answers every wait with version "-" and empties
+   * its list of pending updates into each answer it computes, so when a fault
+   * drops that answer after vcsim made it (reset, truncate, stall, a forwarded
+   * 5xx) the client's correct retry, with the same version, gets only later
+   * updates and the dropped ones are gone for good. vCenter would answer the
+   * retry from the version again. With this set, such an answer is kept per
+   * collector and served to the next wait on that collector instead of
+   * forwarding it, as vCenter would recompute it. Default false.
+   */
+  readonly replayLostWaits?: boolean;
 }
 
 export interface Exchange {
@@ -114,8 +126,13 @@ export interface FaultProxy {
   clear(): void;
   stats(): ProxyStats;
   exchanges(): readonly Exchange[];
-  /** Destroys every client connection (and its upstream), as a restarting server or an idle-killing firewall would. */
-  dropConnections(): Promise<void>;
+  /**
+   * Destroys every client connection (and its upstream), as a restarting server or an idle-killing firewall would.
+   * With `betweenExchanges`, a connection with a request in flight is closed once its answer is written, as a
+   * balancer draining connections does; the others at once. (vcsim loses the updates of a WaitForUpdatesEx answer
+   * that never reaches the client, where vCenter would answer the retry from its version again.)
+   */
+  dropConnections(options?: { readonly betweenExchanges?: boolean }): Promise<void>;
   /** A server outage: stops listening (new connections are refused) and drops every open connection. */
   down(): Promise<void>;
   /** Ends the outage: listens again on the same port. */
@@ -155,6 +172,9 @@ function matches(pattern: string | RegExp | undefined, operation: string): boole
 }
 
 /** Reads framed HTTP messages off a socket, one at a time. */
+/** One whole HTTP message as read off a socket. */
+type Message = { bytes: Buffer; head: MessageHead };
+
 class MessageReader {
   #buf: Buffer = Buffer.alloc(0);
   #ended = false;
@@ -185,7 +205,7 @@ class MessageReader {
   }
 
   /** The next whole message; undefined when the peer closed first (a partial message is dropped). */
-  async next(): Promise<{ bytes: Buffer; head: MessageHead } | undefined> {
+  async next(): Promise<Message | undefined> {
     for (;;) {
       if (this.#buf.length > this.max) throw new FramingError(`${this.kind} exceeds ${this.max} bytes`);
       const f = this.#buf.length ? frame(this.#buf, this.kind) : undefined;
@@ -235,6 +255,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     injectedTotal: 0,
   };
 
+  /** replayLostWaits: per collector, the wait answer a fault dropped. */
+  const lostWaits = new Map<string, Message>();
+  /** Per client socket: a request is in flight; close once its answer is written (dropConnections betweenExchanges). */
+  const exchangeState = new WeakMap<net.Socket, { busy: boolean; drain: boolean }>();
   const clients = new Set<net.Socket>();
   // `closed` turns true a tick before "close" is emitted; membership in `sockets` follows the event itself.
   const closedEvent = (s: net.Socket) => (sockets.has(s) ? new Promise<void>((resolve) => s.once("close", () => resolve())) : Promise.resolve());
@@ -319,6 +343,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   /** Serves one client connection: framed requests in, framed (possibly broken) responses out. */
   async function serve(client: net.Socket, raw: net.Socket): Promise<void> {
     const requests = new MessageReader(client, "request", maxMessage);
+    const state = { busy: false, drain: false };
+    exchangeState.set(raw, state);
     let up: net.Socket | undefined;
     let upReader: MessageReader | undefined;
     const hangUp = () => {
@@ -328,13 +354,22 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     client.once("close", () => up?.destroy());
     try {
       for (;;) {
+        // Between exchanges: a connection dropped while its last one was in flight closes now.
+        state.busy = false;
+        if (state.drain) {
+          client.end();
+          break;
+        }
         const req = await requests.next();
         if (!req || closed) break;
+        state.busy = true;
         const body = req.bytes.subarray(req.head.headLength);
         const op = operationOf(req.head, body);
         counts.requests++;
         counts.byOp[op] = (counts.byOp[op] ?? 0) + 1;
         const fault = take(op);
+        const collector = options.replayLostWaits && op === "WaitForUpdatesEx" ? collectorOf(body) : undefined;
+        const kept = collector !== undefined ? lostWaits.get(collector) : undefined;
 
         if (fault?.kind === "http-status" && !fault.forward) {
           count(fault);
@@ -343,20 +378,29 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
           continue;
         }
 
-        if (!up || up.destroyed || up.readableEnded) {
-          up?.destroy();
-          up = connectUpstream();
-          upReader = new MessageReader(up, "response", maxMessage);
+        let res: Message;
+        if (kept !== undefined) {
+          // The retry of a wait whose answer a fault dropped: that answer again, as vCenter would give it from the
+          // same version; vcsim would answer only what changed since (see FaultProxyOptions.replayLostWaits).
+          lostWaits.delete(collector!);
+          res = kept;
+        } else {
+          if (!up || up.destroyed || up.readableEnded) {
+            up?.destroy();
+            up = connectUpstream();
+            upReader = new MessageReader(up, "response", maxMessage);
+          }
+          up.write(req.bytes);
+          const got = await upReader!.next();
+          if (!got) {
+            hangUp();
+            break;
+          }
+          res = got;
+          counts.fwdByOp[op] = (counts.fwdByOp[op] ?? 0) + 1;
         }
-        up.write(req.bytes);
-        const res = await upReader!.next();
-        if (!res) {
-          hangUp();
-          break;
-        }
-        counts.fwdByOp[op] = (counts.fwdByOp[op] ?? 0) + 1;
         const status = Number(res.head.startLine.split(" ")[1]);
-        const exchange = { operation: op, status, forwarded: true, responseHeaders: res.head.headers };
+        const exchange = { operation: op, status, forwarded: kept === undefined, responseHeaders: res.head.headers };
         const closeAfter = /close/i.test(headerValue(res.head, "connection") ?? "") || /close/i.test(headerValue(req.head, "connection") ?? "");
         if (!fault) {
           remember(exchange);
@@ -370,6 +414,8 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
         count(fault);
         remember({ ...exchange, fault: fault.kind, ...(fault.kind === "http-status" ? { status: fault.status ?? 503 } : {}) });
+        // A drip delivers the whole answer; every other fault here drops the answer vcsim has already computed.
+        if (collector !== undefined && status === 200 && fault.kind !== "drip") lostWaits.set(collector, res);
         // Cut inside the body: after the head and half of what follows it.
         const cut = res.head.headLength + Math.floor((res.bytes.length - res.head.headLength) / 2);
         switch (fault.kind) {
@@ -380,13 +426,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
             await write(client, res.bytes.subarray(0, cut));
             // Let the partial response leave before the RST discards what is still queued.
             await sleep(RESET_DELAY_MS);
-            up.destroy();
+            up?.destroy();
             if (!raw.destroyed) raw.resetAndDestroy();
             client.destroy();
             return;
           case "truncate":
             await write(client, res.bytes.subarray(0, cut));
-            up.destroy();
+            up?.destroy();
             client.end();
             return;
           case "stall":
@@ -497,9 +543,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     exchanges() {
       return [...log];
     },
-    dropConnections() {
+    dropConnections(options) {
       // Upstream sockets follow their client's close (see serve()).
-      return destroyAll(clients);
+      if (!options?.betweenExchanges) return destroyAll(clients);
+      const idle: net.Socket[] = [];
+      for (const c of clients) {
+        const st = exchangeState.get(c);
+        if (st?.busy) st.drain = true;
+        else idle.push(c);
+      }
+      return destroyAll(idle);
     },
     async down() {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -533,4 +586,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     },
   };
   return proxy;
+}
+
+/** The PropertyCollector a WaitForUpdatesEx request body names (its `_this`), or undefined. */
+function collectorOf(body: Buffer): string | undefined {
+  return /<_this[^>]*>([^<]*)<\/_this>/.exec(body.toString("utf8"))?.[1];
 }

@@ -63,7 +63,8 @@ describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)"
     const certs = makeCerts();
     // 1 cluster of 3 hosts + 1 standalone host, 12 VMs each: 24 VMs.
     sim = await startVcsim({ vm: 12 });
-    proxy = await startFaultProxy({ upstream: sim.url, upstreamCa: sim.certificatePem, tls: { key: certs.keyPem, cert: certs.certPem } });
+    // vcsim ignores WaitForUpdatesEx versions (see replayLostWaits): the proxy answers a retried wait as vCenter would.
+    proxy = await startFaultProxy({ upstream: sim.url, upstreamCa: sim.certificatePem, tls: { key: certs.keyPem, cert: certs.certPem }, replayLostWaits: true });
     writer = await connect({ url: sim.url, bindings: schemas, thumbprint: sim.thumbprint, username: sim.username, password: sim.password, keepAlive: false });
     watcher = await connect({
       url: proxy.url,
@@ -162,7 +163,7 @@ describeIf(hasOpenssl, "openssl is not on PATH (it makes the test certificates)"
         if (performance.now() >= nextDrop && proxy.stats().armed === 0) {
           nextDrop = performance.now() + HANDSHAKE_EVERY_MS;
           proxy.inject({ kind: "tls-handshake", tls: handshakeFaults++ % 2 ? "reset" : "close" });
-          await proxy.dropConnections();
+          await proxy.dropConnections({ betweenExchanges: true });
         }
       },
     });
