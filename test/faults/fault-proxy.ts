@@ -171,10 +171,10 @@ function matches(pattern: string | RegExp | undefined, operation: string): boole
   return typeof pattern === "string" ? pattern === operation : pattern.test(operation);
 }
 
-/** Reads framed HTTP messages off a socket, one at a time. */
 /** One whole HTTP message as read off a socket. */
 type Message = { bytes: Buffer; head: MessageHead };
 
+/** Reads framed HTTP messages off a socket, one at a time. */
 class MessageReader {
   #buf: Buffer = Buffer.alloc(0);
   #ended = false;
