@@ -173,7 +173,7 @@ export async function run(argv: readonly string[], io: Io, signal: AbortSignal =
   }
 }
 
-/** The process entry (bin/tsvmomi.js): real stdio, Ctrl-C aborts the command so it cleans up on the server. */
+/** The process entry (bin/tsvmomi.cjs loads it from the bundle dist/cli.cjs): real stdio, Ctrl-C aborts the command so it cleans up on the server. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const controller = new AbortController();
   let interrupts = 0;

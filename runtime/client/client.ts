@@ -736,20 +736,19 @@ export class Client<B extends BindingTables = BindingTables, V extends string = 
     client: Client<B, V>,
     opts: ConnectOptions<B, V>,
     cache: SessionCacheEntry | undefined,
-    cached: CachedSession | undefined,
+    /** The cached cookie to try; connect() comes here only without a usable resume state. */
+    cookie: string | undefined,
   ): Promise<void> {
     const signal = opts.signal;
     client.#serviceContent = (await client.#send(builtin.RetrieveServiceContent, { _this: SERVICE_INSTANCE }, signal ? { signal } : {})) as ServiceContentOf<B>;
     const relogin = client.#relogin(opts);
     if (!relogin) return;
     if (cache) {
-      if (cached !== undefined && (await client.#adoptCookie(cached.cookie, signal))) {
+      if (cookie !== undefined && (await client.#adoptCookie(cookie, signal))) {
         client.#logger.debug?.(`reusing the cached session for ${client.url}`);
         client.#reuseSession(cache, relogin);
-        // An entry written without a resume state (or for other bindings) gets this connect's, for the next run.
-        if (!cached.resume || cached.resume.bindings !== bindingsTag(opts.bindings)) {
-          await cache.set(cached.cookie, client.#resumeState()).catch((err: unknown) => client.#logger.warn(`session cache: ${(err as Error).message}`));
-        }
+        // There was no usable resume state (none, other bindings, refused): this connect's is written for the next run.
+        await cache.set(cookie, client.#resumeState()).catch((err: unknown) => client.#logger.warn(`session cache: ${(err as Error).message}`));
         return;
       }
       client.#persist = (c) => cache.set(c, client.#resumeState());
@@ -828,7 +827,7 @@ export async function connect<B extends BindingTables, V extends string = string
       if (resumed instanceof Client) return resumed;
       // The full connect tries the cookie again unless the server already said it no longer knows it, and
       // rewrites the entry's resume state when it was refused.
-      cached = resumed === "expired" ? undefined : { cookie: cached.cookie };
+      if (resumed === "expired") cached = undefined;
     }
     const negotiated = await negotiateVersion(transport, {
       known: offeredVersions(bindings),
@@ -842,7 +841,7 @@ export async function connect<B extends BindingTables, V extends string = string
     logger?.debug?.(`speaking ${negotiated.soapAction} (${negotiated.source})`);
     const client = new Client<B, V>({ url, transport, registry: registryFromTables(bindings), version: negotiated.version, options: opts });
     try {
-      await Client._start(client, opts, cache, cached);
+      await Client._start(client, opts, cache, cached?.cookie);
     } catch (err) {
       // Closes the STS connections a failed SSO login opened, too.
       await client.close().catch(() => undefined);

@@ -92,7 +92,6 @@ function objectMaker(name: string): DataConstructor {
   return C;
 }
 
-
 /** How an `xsi:type` in an anyType slot decodes. */
 export interface AnyResolution {
   readonly kind: number;

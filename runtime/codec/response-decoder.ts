@@ -61,6 +61,17 @@ function detach(s: string): string {
   return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
+/**
+ * The slot of `s` (not empty) in a direct-mapped table of `slots` entries (a
+ * power of 2), from its length and three of its characters: no full-string
+ * hash, as a Map computes for every fresh slice. `keep` and `xsiTypeInfo` use
+ * it; a collision only costs the lookup the table was there to spare.
+ */
+function slotOf(s: string, slots: number): number {
+  const n = s.length;
+  return (n * 31 + s.charCodeAt(0) * 17 + s.charCodeAt(n >> 1) * 7 + s.charCodeAt(n - 1)) & (slots - 1);
+}
+
 /** Arrays this short are copied to their exact size when their object closes (see trimArrays). */
 const TRIM_MAX_LENGTH = 8;
 
@@ -262,7 +273,7 @@ export class ResponseDecoder implements TokenHandler {
 
   open(name: string, attrs: string[], attrCount: number, localStart: number): void {
     if (--this.budget < 0) {
-      throw this.error("TSVMOMI_ERR_TOO_LARGE", `response has more than ${this.maxElements} elements (maxElements; each costs heap however small it is)`);
+      throw this.tooManyElements();
     }
     const parent = this.frames[this.d]!;
     const nsMark = this.nsLog.length;
@@ -433,7 +444,7 @@ export class ResponseDecoder implements TokenHandler {
           return;
         }
         if (--this.budget < 0) {
-          throw this.error("TSVMOMI_ERR_TOO_LARGE", `response has more than ${this.maxElements} elements (maxElements; each costs heap however small it is)`);
+          throw this.tooManyElements();
         }
         const obj = parent.obj;
         const key = field.name;
@@ -590,9 +601,8 @@ export class ResponseDecoder implements TokenHandler {
    * a fresh string each time.
    */
   private xsiTypeInfo(xsiType: string): TypeInfo | undefined {
-    const n = xsiType.length;
-    if (n === 0) return this.schema.typeInfo("");
-    const slot = (n * 31 + xsiType.charCodeAt(0) * 17 + xsiType.charCodeAt(n >> 1) * 7 + xsiType.charCodeAt(n - 1)) & (XSI_SLOTS - 1);
+    if (xsiType.length === 0) return this.schema.typeInfo("");
+    const slot = slotOf(xsiType, XSI_SLOTS);
     if (this.xsiNames[slot] === xsiType) return this.xsiTypes[slot];
     const t = this.schema.typeInfo(xsiType.slice(xsiType.indexOf(":") + 1));
     this.xsiNames[slot] = xsiType;
@@ -713,9 +723,7 @@ export class ResponseDecoder implements TokenHandler {
     const n = s.length;
     if (n > KEEP_SHARED_CHARS) return detach(s);
     if (n === 0) return "";
-    // A direct-mapped table hashed on length and three characters: no full-string hash as a Map computes for
-    // every fresh slice. A collision only costs a copy where a shared string would have done.
-    const slot = (n * 31 + s.charCodeAt(0) * 17 + s.charCodeAt(n >> 1) * 7 + s.charCodeAt(n - 1)) & (KEEP_SLOTS - 1);
+    const slot = slotOf(s, KEEP_SLOTS);
     const kept = this.kept;
     const got = kept[slot]!;
     if (got === s) return got;
@@ -724,6 +732,9 @@ export class ResponseDecoder implements TokenHandler {
     return copy;
   }
 
+  private tooManyElements(): CodecError {
+    return this.error("TSVMOMI_ERR_TOO_LARGE", `response has more than ${this.maxElements} elements (maxElements; each costs heap however small it is)`);
+  }
 
   private declare(prefix: string, uri: string): void {
     this.nsGen++;
